@@ -1,0 +1,47 @@
+/**
+ * Configuration, read from the environment once per cold start.
+ * Each getter fails fast with the variable's name, so a function deployed without a binding
+ * dies at init with a message that says what is missing instead of failing on its first request.
+ */
+const cache = new Map<string, string>();
+
+/** Name of every environment variable the handlers read; CDK and the local stack set the same ones. */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  uploadsBucket: 'UPLOADS_BUCKET_NAME',
+  contentBucket: 'CONTENT_BUCKET_NAME',
+  backupsBucket: 'BACKUPS_BUCKET_NAME',
+  userPoolId: 'USER_POOL_ID',
+  stage: 'STAGE',
+} as const;
+
+export type EnvKey = keyof typeof ENV;
+
+/**
+ * Returns a required setting.
+ * @example const table = requireSetting('tableName'); // reads TABLE_NAME
+ */
+export function requireSetting(key: EnvKey): string {
+  const name = ENV[key];
+  const cached = cache.get(name);
+  if (cached !== undefined) return cached;
+  const value = process.env[name];
+  if (value === undefined || value.trim() === '') {
+    throw new Error(
+      `Missing environment variable ${name} (${key}): set it, or bind the resource to this function.`,
+    );
+  }
+  cache.set(name, value);
+  return value;
+}
+
+/** Returns a setting that may be absent (for example a bucket a function does not use). */
+export function optionalSetting(key: EnvKey): string | undefined {
+  const value = process.env[ENV[key]];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** Forget cached settings; only the local stack and tests need this, when they point at new emulators. */
+export function resetSettingsCache(): void {
+  cache.clear();
+}

@@ -1,0 +1,36 @@
+/** Audit records: who changed what, when, from what to what, in which request. */
+import { z } from 'zod';
+import { IsoDateTime, PageCursor, PageLimit } from './common.ts';
+
+/** `<kind>:<id>`, for example `user:7d0c…`. */
+export const AuditTarget = z
+  .string()
+  .max(200)
+  .regex(/^[a-z][a-z-]*:[A-Za-z0-9._:@-]+$/, 'a target is <kind>:<id>, for example user:<id>');
+
+export const AuditActor = z.object({
+  sub: z.string(),
+  email: z.string().nullable(),
+  roles: z.array(z.string()),
+});
+export type AuditActor = z.infer<typeof AuditActor>;
+
+export const AuditRecord = z
+  .object({
+    id: z.string(),
+    at: IsoDateTime,
+    action: z.string(),
+    target: z.string(),
+    actor: AuditActor,
+    requestId: z.string(),
+    before: z.record(z.string(), z.unknown()).nullable(),
+    after: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: 'AuditRecord' });
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
+export const ListAuditQuery = z.strictObject({
+  target: AuditTarget,
+  limit: PageLimit,
+  cursor: PageCursor.optional(),
+});

@@ -1,0 +1,100 @@
+/** People: the LMS user profile and what may be said about it. */
+import { z } from 'zod';
+import { Id, IsoDate, IsoDateTime, PageCursor, PageLimit, text } from './common.ts';
+
+export const USER_STATUSES = ['active', 'suspended'] as const;
+export const UserStatus = z.enum(USER_STATUSES);
+export type UserStatus = z.infer<typeof UserStatus>;
+
+/** Identifier an HR system or CRM holds for the person; unique across the organisation. */
+export const ExternalId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:@-]+$/, 'letters, digits and . _ : @ - only');
+
+export const CustomAttributes = z
+  .record(
+    z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'attribute names start with a letter: letters, digits, _'),
+    z.string().max(256),
+  )
+  .refine((attributes) => Object.keys(attributes).length <= 50, 'at most 50 custom attributes');
+
+export const Email = z.email().max(254);
+
+const userFields = {
+  email: Email,
+  givenName: text(100),
+  familyName: text(100),
+  departmentId: Id.nullable(),
+  managerId: Id.nullable(),
+  jobTitle: text(120).nullable(),
+  location: text(120).nullable(),
+  externalId: ExternalId.nullable(),
+  hireDate: IsoDate.nullable(),
+  customAttributes: CustomAttributes,
+};
+
+export const CreateUserBody = z
+  .strictObject({
+    ...userFields,
+    departmentId: userFields.departmentId.optional(),
+    managerId: userFields.managerId.optional(),
+    jobTitle: userFields.jobTitle.optional(),
+    location: userFields.location.optional(),
+    externalId: userFields.externalId.optional(),
+    hireDate: userFields.hireDate.optional(),
+    customAttributes: userFields.customAttributes.optional(),
+  })
+  .meta({ id: 'CreateUser' });
+export type CreateUserInput = z.infer<typeof CreateUserBody>;
+
+/** A partial update; `null` clears an optional field. */
+export const UpdateUserBody = z
+  .strictObject(userFields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change')
+  .meta({ id: 'UpdateUser' });
+export type UpdateUserInput = z.infer<typeof UpdateUserBody>;
+
+export const SuspendUserBody = z.strictObject({ reason: text(500) }).meta({ id: 'SuspendUser' });
+
+export const User = z
+  .object({
+    id: Id,
+    email: Email,
+    givenName: z.string(),
+    familyName: z.string(),
+    departmentId: Id.nullable(),
+    managerId: Id.nullable(),
+    jobTitle: z.string().nullable(),
+    location: z.string().nullable(),
+    externalId: z.string().nullable(),
+    hireDate: IsoDate.nullable(),
+    customAttributes: z.record(z.string(), z.string()),
+    status: UserStatus,
+    suspendedAt: IsoDateTime.nullable(),
+    suspensionReason: z.string().nullable(),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+    version: z.number().int().min(1),
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof User>;
+
+export const UserIdParams = z.strictObject({ id: Id });
+
+export const ListUsersQuery = z.strictObject({
+  limit: PageLimit,
+  cursor: PageCursor.optional(),
+  departmentId: Id.optional().describe('Only people in this department (not its sub-departments)'),
+  status: UserStatus.optional(),
+});
+export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
+
+/** Emails compare case-insensitively everywhere (uniqueness, sign-in, routing). */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

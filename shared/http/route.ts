@@ -1,0 +1,70 @@
+/**
+ * The shape of one HTTP route in the manifest. A route declares everything the rest of the system derives:
+ * the local gateway and the CDK API stack (method, path, handler module, who may call it, what it needs), the
+ * OpenAPI document (summary, schemas) and the authorization-matrix test (access).
+ */
+import type { z } from 'zod';
+
+/** LMS roles; each is a Cognito group of the same name. */
+export const ROLES = ['admin', 'manager', 'instructor', 'learner'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call a route. Deny by default: a route names its roles, or says plainly that it is public. */
+export type RouteAccess = { readonly public: true } | { readonly roles: readonly Role[] };
+
+/** Bucket logical names, shared by CDK (which creates them) and the local stack. */
+export const BUCKETS = ['uploads', 'content', 'backups'] as const;
+export type BucketName = (typeof BUCKETS)[number];
+
+/**
+ * What the route's function touches. CDK grants exactly this (and sets the matching environment variables);
+ * nothing else is reachable from the function.
+ */
+export interface RouteNeeds {
+  /** `read`: GetItem/Query/DescribeTable; `write`: read plus Put/Update/Delete/TransactWrite. */
+  readonly table?: 'read' | 'write';
+  readonly buckets?: Partial<Record<BucketName, 'read' | 'write'>>;
+  /** `describe`: DescribeUserPool only (health). */
+  readonly userPool?: 'describe';
+}
+
+export interface RouteRequest {
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  /** `If-Match` is required (428 when missing) or accepted (checked when present). */
+  readonly ifMatch?: 'required' | 'optional';
+}
+
+export interface RouteResponse {
+  readonly status: number;
+  readonly description: string;
+  readonly body?: z.ZodType;
+}
+
+export interface RouteDefinition {
+  /** operationId in OpenAPI, and the construct id of the route's function in CDK: a contract, do not rename. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** API Gateway style: `/users/{id}`. */
+  readonly path: string;
+  /** Handler module, relative to the project root, exporting `handler`. */
+  readonly handler: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly access: RouteAccess;
+  readonly request: RouteRequest;
+  readonly response: RouteResponse;
+  readonly needs: RouteNeeds;
+  /** Largest accepted body in bytes (413 above it). @default 65536 */
+  readonly maxBodyBytes?: number;
+}
+
+/** Identity helper that keeps the literal types of a route while checking its shape. */
+export function defineRoute<const R extends RouteDefinition>(route: R): R {
+  return route;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
