@@ -34,3 +34,26 @@ export const ListAuditQuery = z.strictObject({
   limit: PageLimit,
   cursor: PageCursor.optional(),
 });
+
+/** Builds the audit record of one change; `before`/`after` are the entity as the API shows it. */
+export function auditRecord(fields: {
+  id: string;
+  at: Date;
+  action: string;
+  target: string;
+  actor: AuditActor;
+  requestId: string;
+  before?: object | null;
+  after?: object | null;
+}): AuditRecord {
+  return {
+    id: fields.id,
+    at: fields.at.toISOString(),
+    action: fields.action,
+    target: fields.target,
+    actor: fields.actor,
+    requestId: fields.requestId,
+    before: (fields.before as Record<string, unknown> | null | undefined) ?? null,
+    after: (fields.after as Record<string, unknown> | null | undefined) ?? null,
+  };
+}

@@ -29,6 +29,9 @@ export const Department = z
     managerId: Id.nullable(),
     /** Ancestors from the root down, not including this department. */
     ancestorIds: z.array(Id),
+    /** People directly in this department (not in its sub-departments). */
+    memberCount: z.number().int().min(0),
+    childCount: z.number().int().min(0),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
     version: z.number().int().min(1),

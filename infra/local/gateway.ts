@@ -1,0 +1,242 @@
+/**
+ * The local API gateway: serves every route of the manifest over HTTP, building the same
+ * `APIGatewayProxyEvent` API Gateway's Lambda proxy integration builds, verifying bearer tokens the way the
+ * Cognito authorizer does (claims land in `requestContext.authorizer.claims`, as strings), and invoking the
+ * route's handler module in-process. Routes not in the manifest do not exist here either.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { HttpProblem, problemResponse } from '../../shared/http/problem.ts';
+import type { HttpMethod, RouteDefinition } from '../../shared/http/route.ts';
+
+export type IdTokenVerifier = (token: string) => Promise<Record<string, unknown>>;
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface GatewayOptions {
+  routes: readonly RouteDefinition[];
+  verifyIdToken: IdTokenVerifier;
+  /** Project root the manifest's handler paths are relative to. */
+  root: string;
+  log?: (line: string) => void;
+}
+
+/** API Gateway's own payload limit. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  route: RouteDefinition;
+  pattern: RegExp;
+  names: string[];
+}
+
+export function createGateway(options: GatewayOptions): Server {
+  const compiled = options.routes.map(compile);
+  const handlers = new Map<string, Promise<Handler>>();
+  const load = (route: RouteDefinition) => {
+    let handler = handlers.get(route.id);
+    if (!handler) {
+      handler = import(pathToFileURL(resolve(options.root, route.handler)).href).then((module) => module.handler as Handler);
+      handlers.set(route.id, handler);
+    }
+    return handler;
+  };
+
+  return createServer((request, response) => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    serve(request, requestId, compiled, options, load)
+      .catch((error: unknown) => {
+        options.log?.(`gateway error ${requestId}: ${(error as Error).message}`);
+        return problemResponse(new HttpProblem(502, 'The function failed before answering.'), requestId);
+      })
+      .then((result) => {
+        send(response, result);
+        options.log?.(`${request.method} ${request.url} ${result.statusCode} ${Math.round(performance.now() - started)}ms`);
+      });
+  });
+}
+
+async function serve(
+  request: IncomingMessage,
+  requestId: string,
+  compiled: CompiledRoute[],
+  options: GatewayOptions,
+  load: (route: RouteDefinition) => Promise<Handler>,
+): Promise<APIGatewayProxyResult> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const method = (request.method ?? 'GET').toUpperCase();
+  const matches = compiled
+    .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
+    .filter((candidate) => candidate.match !== null);
+  if (matches.length === 0) return problemResponse(new HttpProblem(404, `No route ${url.pathname}.`), requestId, url.pathname);
+  if (method === 'OPTIONS') return preflight(matches.map((candidate) => candidate.entry.route.method));
+  const found = matches.find((candidate) => candidate.entry.route.method === (method as HttpMethod));
+  if (!found?.match) {
+    const allowed = matches.map((candidate) => candidate.entry.route.method).join(', ');
+    const result = problemResponse(new HttpProblem(405, `${url.pathname} answers ${allowed}, not ${method}.`), requestId, url.pathname);
+    return { ...result, headers: { ...result.headers, allow: allowed } };
+  }
+  const { route, names } = found.entry;
+  const body = await readBody(request);
+  if (body === undefined) return problemResponse(new HttpProblem(413, 'The request is larger than 10 MB.'), requestId, url.pathname);
+
+  let claims: Record<string, string> | undefined;
+  if (!('public' in route.access)) {
+    const token = bearerToken(request.headers.authorization);
+    if (!token) return problemResponse(new HttpProblem(401, 'Sign in first: send a bearer token in the Authorization header.'), requestId, url.pathname);
+    try {
+      claims = asGatewayClaims(await options.verifyIdToken(token));
+    } catch {
+      return problemResponse(new HttpProblem(401, 'The token is invalid or expired; get a new one.'), requestId, url.pathname);
+    }
+  }
+
+  const pathParameters = Object.fromEntries(names.map((name, index) => [name, safeDecode(found.match?.[index + 1] ?? '')]));
+  const event = toEvent(request, url, route, body, pathParameters, requestId, claims);
+  const handler = await load(route);
+  return handler(event, lambdaContext(route, requestId));
+}
+
+function compile(route: RouteDefinition): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const parameter = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (!parameter) return segment.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+      names.push(parameter);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { route, names, pattern: new RegExp(`^${source}$`) };
+}
+
+/** API Gateway passes claims as strings; Cognito groups arrive comma-separated. */
+function asGatewayClaims(claims: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : String(value)]),
+  );
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const token = header.replace(/^Bearer\s+/i, '').trim();
+  return token === '' ? undefined : token;
+}
+
+function toEvent(
+  request: IncomingMessage,
+  url: URL,
+  route: RouteDefinition,
+  body: string,
+  pathParameters: Record<string, string>,
+  requestId: string,
+  claims: Record<string, string> | undefined,
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    headers[name] = values.join(',');
+    multiValueHeaders[name] = values;
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    (multiQuery[name] ??= []).push(value);
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
+    stageVariables: null,
+    body: body === '' ? null : body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      authorizer: claims ? { claims } : null,
+      protocol: `HTTP/${request.httpVersion}`,
+      httpMethod: route.method,
+      path: `/local${url.pathname}`,
+      stage: 'local',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: route.id,
+      resourcePath: route.path,
+      identity: {
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: request.headers['user-agent'] ?? null,
+      },
+    } as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+function lambdaContext(route: RouteDefinition, requestId: string): Context {
+  const deadline = Date.now() + 10_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `local-${route.id}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${route.id}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/local-${route.id}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function preflight(methods: HttpMethod[]): APIGatewayProxyResult {
+  return {
+    statusCode: 204,
+    headers: {
+      'access-control-allow-origin': process.env.CORS_ALLOWED_ORIGIN ?? '*',
+      'access-control-allow-methods': [...methods, 'OPTIONS'].join(', '),
+      'access-control-allow-headers': 'Authorization, Content-Type, If-Match, Idempotency-Key',
+      'access-control-max-age': '600',
+    },
+    body: '',
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyResult): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
+  response.writeHead(result.statusCode, headers);
+  response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

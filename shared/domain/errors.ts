@@ -1,0 +1,44 @@
+/**
+ * Domain errors: one class per kind of refusal. Use cases throw them; the HTTP layer maps each to its status
+ * (see shared/http/problem.ts), so no use case knows about HTTP.
+ */
+export abstract class DomainError extends Error {
+  /** Field paths the refusal concerns, for `errors[]` in the problem document. */
+  readonly fields: { path: string; message: string }[];
+
+  constructor(message: string, fields: { path: string; message: string }[] = []) {
+    super(message);
+    this.name = new.target.name;
+    this.fields = fields;
+  }
+}
+
+/** The thing asked for does not exist (or is not visible to the caller). */
+export class NotFoundError extends DomainError {
+  constructor(kind: string, id: string) {
+    super(`No ${kind} with id ${id}.`);
+  }
+}
+
+/** The change collides with existing state: a duplicate email, a department that still has people. */
+export class ConflictError extends DomainError {}
+
+/** The caller's copy is stale: the version in If-Match is not the current one. */
+export class StaleVersionError extends DomainError {
+  constructor(kind: string, id: string, expected: number, actual: number | undefined) {
+    super(
+      actual === undefined
+        ? `The ${kind} ${id} changed while you were editing it; read it again and retry.`
+        : `The ${kind} ${id} is at version ${actual}, not ${expected}; read it again and retry with its ETag.`,
+    );
+  }
+}
+
+/** Valid input that breaks a business rule (a department moved under its own child, a tree too deep). */
+export class BusinessRuleError extends DomainError {}
+
+/** The caller's role allows the route but not this resource (a manager outside their department subtree). */
+export class OutOfScopeError extends DomainError {}
+
+/** Input that passed the schema but is still unusable (a cursor from another listing). */
+export class InvalidInputError extends DomainError {}

@@ -1,0 +1,96 @@
+/**
+ * The one way to write an HTTP handler. `httpHandler(route, action)` wraps the route's action in the same
+ * middy stack for every route: logging with the request id as correlation id, authorization from the
+ * manifest (deny by default), request parsing and validation, response validation, ETag, CORS, and errors as
+ * problem+json. The action receives typed input and returns a plain result.
+ *
+ * @example
+ * export const handler = httpHandler(getUser, async ({ params, principal }) => ({ body: ..., version: 3 }));
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger } from './logger.ts';
+import { authorize } from './middleware/authorize.ts';
+import type { LmsContext } from './middleware/lms-context.ts';
+import { parseRequest } from './middleware/parse-request.ts';
+import { problemErrors } from './middleware/problem-errors.ts';
+import type { Principal } from './principal.ts';
+import type { RouteDefinition } from './route.ts';
+
+type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface HttpRequest<R extends RouteDefinition> {
+  params: Output<R['request']['params']>;
+  query: Output<R['request']['query']>;
+  body: Output<R['request']['body']>;
+  /** Version named by If-Match (always set when the route requires it). */
+  ifMatch: R['request']['ifMatch'] extends 'required' ? number : number | undefined;
+  principal: R['access'] extends { public: true } ? Principal | undefined : Principal;
+  requestId: string;
+  event: APIGatewayProxyEvent;
+}
+
+export interface HttpResult {
+  /** @default the route's declared status */
+  status?: number;
+  body?: unknown;
+  /** Sent as a strong ETag, `"<version>"`. */
+  version?: number;
+  headers?: Record<string, string>;
+}
+
+export type LmsHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export function httpHandler<R extends RouteDefinition>(
+  route: R,
+  action: (request: HttpRequest<R>) => Promise<HttpResult>,
+): LmsHandler {
+  const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const { input, principal } = context as LmsContext;
+    const result = await action({
+      params: input?.params,
+      query: input?.query,
+      body: input?.body,
+      ifMatch: input?.ifMatch,
+      principal,
+      requestId: event.requestContext?.requestId ?? context.awsRequestId,
+      event,
+    } as HttpRequest<R>);
+    return respond(route, result);
+  };
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlateLogs())
+    .use(httpCors({ origin: process.env.CORS_ALLOWED_ORIGIN ?? '*', exposeHeaders: 'ETag', maxAge: 600 }))
+    .use(problemErrors())
+    .use(authorize(route.access))
+    .use(parseRequest(route))
+    .handler(core) as unknown as LmsHandler;
+}
+
+/** Every log line of the request carries API Gateway's request id, which clients also see in problems. */
+function correlateLogs(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    before: async (request) => {
+      logger.setCorrelationId(request.event.requestContext?.requestId ?? request.context.awsRequestId);
+    },
+  };
+}
+
+/**
+ * Validates the action's result against the route's response schema before it leaves: the schema strips
+ * storage attributes (keys, index attributes) so nothing internal leaks, and a mismatch is a bug (500).
+ */
+function respond(route: RouteDefinition, result: HttpResult): APIGatewayProxyResult {
+  const statusCode = result.status ?? route.response.status;
+  const headers: Record<string, string> = { ...result.headers };
+  if (result.version !== undefined) headers.etag = `"${result.version}"`;
+  if (statusCode === 204 || result.body === undefined) return { statusCode, headers, body: '' };
+  const body = route.response.body && statusCode < 300 ? route.response.body.parse(result.body) : result.body;
+  headers['content-type'] = 'application/json';
+  return { statusCode, headers, body: JSON.stringify(body) };
+}

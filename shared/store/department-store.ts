@@ -1,0 +1,303 @@
+/**
+ * Departments in the single table. Each carries its materialised path (gsi1sk), so a subtree is one
+ * begins_with query; names are unique among siblings through a claim item; `childCount` and `memberCount`
+ * guard deletion through the delete's own condition.
+ */
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord } from '../domain/audit.ts';
+import { Department } from '../domain/department.ts';
+import { BusinessRuleError, ConflictError, StaleVersionError } from '../domain/errors.ts';
+import type { DepartmentChange, DepartmentRepository, Page, PageRequest } from '../use-cases/ports.ts';
+import { auditWrite } from './audit-store.ts';
+import { decodeCursor } from './cursor.ts';
+import { departmentPath, keys, withoutStorageAttributes } from './keys.ts';
+import { inFilter, queryAll, queryPage } from './query-pages.ts';
+import { type GuardedWrite, transactWrite } from './transact.ts';
+
+const ALL_DEPARTMENTS = keys.departmentsByPath('').gsi1pk;
+
+export class DynamoDepartmentRepository implements DepartmentRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(id: string): Promise<Department | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.department(id) }),
+    );
+    return Item ? toDepartment(Item) : undefined;
+  }
+
+  async list(
+    filter: { parentId?: string | undefined; withinDepartments?: readonly string[] | undefined },
+    page: PageRequest,
+  ): Promise<Page<Department>> {
+    const values: Record<string, unknown> = { ':pk': ALL_DEPARTMENTS };
+    const conditions: string[] = [];
+    let keyCondition = 'gsi1pk = :pk';
+    if (filter.parentId !== undefined) {
+      const parent = await this.get(filter.parentId);
+      if (!parent) return { items: [], nextCursor: null };
+      values[':path'] = departmentPath(parent.ancestorIds, parent.id);
+      values[':parent'] = parent.id;
+      keyCondition += ' AND begins_with(gsi1sk, :path)';
+      conditions.push('parentId = :parent');
+    }
+    if (filter.withinDepartments) {
+      const within = inFilter('id', filter.withinDepartments);
+      conditions.push(within.expression);
+      Object.assign(values, within.values);
+    }
+    const result = await queryPage(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: keyCondition,
+        ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk'], {
+          gsi1pk: ALL_DEPARTMENTS,
+        }),
+      },
+      page.limit,
+    );
+    return { items: result.items.map(toDepartment), nextCursor: result.nextCursor };
+  }
+
+  async subtree(department: Department): Promise<Department[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :path)',
+      ExpressionAttributeValues: {
+        ':pk': ALL_DEPARTMENTS,
+        ':path': departmentPath(department.ancestorIds, department.id),
+      },
+    });
+    return items.map(toDepartment);
+  }
+
+  async managedBy(userId: string): Promise<Department[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.departmentsOfManager(userId, '').gsi2pk },
+    });
+    return items.map(toDepartment);
+  }
+
+  async create(department: Department, parent: Department | undefined, audit: AuditRecord): Promise<void> {
+    await transactWrite(this.client, [
+      {
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: toItem(department),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        onConditionFailed: () => new ConflictError(`A department with id ${department.id} already exists.`),
+      },
+      this.claimName(department),
+      ...(parent ? [this.countChild(parent, 1, true)] : []),
+      ...(department.managerId ? [this.managerExists(department.managerId)] : []),
+      auditWrite(this.tableName, audit),
+    ]);
+  }
+
+  async update(move: DepartmentChange, audit: AuditRecord): Promise<void> {
+    const { before, after, descendants, newParent } = move;
+    const writes: GuardedWrite[] = [
+      {
+        item: { Update: this.rewrite(after, before.version) },
+        onConditionFailed: () => new StaleVersionError('department', before.id, before.version, undefined),
+      },
+    ];
+    if (after.name.toLowerCase() !== before.name.toLowerCase() || after.parentId !== before.parentId) {
+      writes.push(this.releaseName(before), this.claimName(after));
+    }
+    if (after.parentId !== before.parentId) {
+      if (before.parentId) writes.push(this.countChildById(before.parentId, -1));
+      if (newParent) writes.push(this.countChild(newParent, 1, true));
+    }
+    for (const descendant of descendants) {
+      writes.push({
+        item: {
+          Update: this.rewrite({ ...descendant, version: descendant.version + 1 }, descendant.version),
+        },
+        onConditionFailed: () =>
+          new ConflictError(`The sub-department ${descendant.name} changed during the move; try again.`),
+      });
+    }
+    if (after.managerId && after.managerId !== before.managerId)
+      writes.push(this.managerExists(after.managerId));
+    writes.push(auditWrite(this.tableName, audit));
+    await transactWrite(this.client, writes);
+  }
+
+  async delete(department: Department, audit: AuditRecord): Promise<void> {
+    if (department.memberCount > 0 || department.childCount > 0) throw notEmpty(department);
+    await transactWrite(this.client, [
+      {
+        item: {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.department(department.id),
+            ConditionExpression: 'version = :expected AND memberCount = :zero AND childCount = :zero',
+            ExpressionAttributeValues: { ':expected': department.version, ':zero': 0 },
+          },
+        },
+        onConditionFailed: () =>
+          new ConflictError(
+            `The department ${department.name} changed or gained people while deleting; read it again.`,
+          ),
+      },
+      this.releaseName(department),
+      ...(department.parentId ? [this.countChildById(department.parentId, -1)] : []),
+      auditWrite(this.tableName, audit),
+    ]);
+  }
+
+  /**
+   * Rewrites a department's own fields and index keys if it is still at `expectedVersion`. An update, not a
+   * put: the counters move without version bumps (people joining) and must not be overwritten.
+   */
+  private rewrite(department: Department, expectedVersion: number) {
+    const manager = department.managerId
+      ? keys.departmentsOfManager(department.managerId, department.id)
+      : undefined;
+    return {
+      TableName: this.tableName,
+      Key: keys.department(department.id),
+      UpdateExpression: `SET #name = :name, parentId = :parentId, managerId = :managerId, ancestorIds = :ancestorIds, updatedAt = :updatedAt, version = :version, gsi1sk = :gsi1sk${
+        manager ? ', gsi2pk = :gsi2pk, gsi2sk = :gsi2sk' : ' REMOVE gsi2pk, gsi2sk'
+      }`,
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeNames: { '#name': 'name' },
+      ExpressionAttributeValues: {
+        ':name': department.name,
+        ':parentId': department.parentId,
+        ':managerId': department.managerId,
+        ':ancestorIds': department.ancestorIds,
+        ':updatedAt': department.updatedAt,
+        ':version': department.version,
+        ':gsi1sk': keys.departmentsByPath(departmentPath(department.ancestorIds, department.id)).gsi1sk,
+        ':expected': expectedVersion,
+        ...(manager ? { ':gsi2pk': manager.gsi2pk, ':gsi2sk': manager.gsi2sk } : {}),
+      },
+    };
+  }
+
+  private claimName(department: Department): GuardedWrite {
+    return {
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.unique('departmentName', nameKey(department)),
+            entity: 'claim',
+            ownerId: department.id,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      onConditionFailed: () =>
+        new ConflictError(
+          `There is already a department named ${department.name} ${department.parentId ? 'under that parent' : 'at the top level'}.`,
+          [{ path: 'body.name', message: 'already used by a sibling' }],
+        ),
+    };
+  }
+
+  private releaseName(department: Department): GuardedWrite {
+    return {
+      item: {
+        Delete: {
+          TableName: this.tableName,
+          Key: keys.unique('departmentName', nameKey(department)),
+          ConditionExpression: 'ownerId = :owner',
+          ExpressionAttributeValues: { ':owner': department.id },
+        },
+      },
+    };
+  }
+
+  /** A parent gaining a child must still be the version whose ancestors we checked (no cycle by race). */
+  private countChild(parent: Department, delta: 1 | -1, checkVersion: boolean): GuardedWrite {
+    return {
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.department(parent.id),
+          UpdateExpression: 'ADD childCount :delta',
+          ConditionExpression: checkVersion ? 'version = :version' : 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':delta': delta,
+            ...(checkVersion ? { ':version': parent.version } : {}),
+          },
+        },
+      },
+      onConditionFailed: () =>
+        new ConflictError(`The department ${parent.name} changed meanwhile; try again.`, [
+          { path: 'body.parentId', message: 'changed meanwhile' },
+        ]),
+    };
+  }
+
+  private countChildById(parentId: string, delta: 1 | -1): GuardedWrite {
+    return {
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.department(parentId),
+          UpdateExpression: 'ADD childCount :delta',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':delta': delta },
+        },
+      },
+    };
+  }
+
+  private managerExists(managerId: string): GuardedWrite {
+    return {
+      item: {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: keys.user(managerId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      onConditionFailed: () =>
+        new BusinessRuleError(`No user with id ${managerId} to manage this department.`, [
+          { path: 'body.managerId', message: 'no such user' },
+        ]),
+    };
+  }
+}
+
+function nameKey(department: Department): string {
+  return `${department.parentId ?? 'root'}#${department.name.toLowerCase()}`;
+}
+
+function notEmpty(department: Department): ConflictError {
+  return new ConflictError(
+    `The department ${department.name} still has ${department.memberCount} people and ${department.childCount} sub-departments; move them first.`,
+  );
+}
+
+function toItem(department: Department): Record<string, unknown> {
+  return {
+    ...keys.department(department.id),
+    ...keys.departmentsByPath(departmentPath(department.ancestorIds, department.id)),
+    ...(department.managerId ? keys.departmentsOfManager(department.managerId, department.id) : {}),
+    entity: 'department',
+    ...department,
+  };
+}
+
+function toDepartment(item: Record<string, unknown>): Department {
+  return Department.parse(withoutStorageAttributes(item));
+}

@@ -1,0 +1,49 @@
+/**
+ * Every entity's keys in the single table, in one place. Index use:
+ * - gsi1: the "all of a kind" listings (users by email, departments in tree order)
+ * - gsi2: the "by owner" listings (users of a department by status, departments by manager)
+ */
+export const keys = {
+  user: (id: string) => ({ pk: `USER#${id}`, sk: 'USER' }),
+  /** gsi1: every user, ordered by email. */
+  usersByEmail: (emailLower: string) => ({ gsi1pk: 'USERS', gsi1sk: emailLower }),
+  /** gsi2: the users of one department, grouped by status then email. */
+  usersOfDepartment: (departmentId: string, status: string, emailLower: string) => ({
+    gsi2pk: `DEPT#${departmentId}#USERS`,
+    gsi2sk: `${status}#${emailLower}`,
+  }),
+
+  department: (id: string) => ({ pk: `DEPT#${id}`, sk: 'DEPARTMENT' }),
+  /** gsi1: every department, ordered by materialised path so a subtree is one key range. */
+  departmentsByPath: (path: string) => ({ gsi1pk: 'DEPARTMENTS', gsi1sk: path }),
+  /** gsi2: the departments one person manages. */
+  departmentsOfManager: (managerId: string, departmentId: string) => ({
+    gsi2pk: `MANAGER#${managerId}`,
+    gsi2sk: `DEPT#${departmentId}`,
+  }),
+
+  /** A uniqueness claim: the item exists while `ownerId` holds the value. */
+  unique: (kind: 'email' | 'externalId' | 'departmentName', value: string) => ({
+    pk: `UNIQUE#${kind}#${value}`,
+    sk: 'UNIQUE',
+  }),
+
+  audit: (target: string, at: string, id: string) => ({ pk: `AUDIT#${target}`, sk: `${at}#${id}` }),
+  auditTrail: (target: string) => `AUDIT#${target}`,
+} as const;
+
+/** Materialised path of a department: its ancestors then itself, `/a/b/c/`. */
+export function departmentPath(ancestorIds: readonly string[], id: string): string {
+  return `/${[...ancestorIds, id].join('/')}/`;
+}
+
+/** Attributes that exist only for storage; stripped before anything leaves the store. */
+export const STORAGE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
+
+export function withoutStorageAttributes<T extends Record<string, unknown>>(
+  item: T,
+): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...item };
+  for (const name of STORAGE_ATTRIBUTES) delete copy[name];
+  return copy;
+}

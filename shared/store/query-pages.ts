@@ -1,0 +1,63 @@
+/**
+ * Filtered queries that still fill a page: DynamoDB applies `Limit` before `FilterExpression`, so one call
+ * can return fewer items than asked. We keep reading (bounded) and hand back a cursor at the last key read.
+ */
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { encodeCursor } from './cursor.ts';
+
+/** Round trips one page may take before it is returned short, with a cursor to continue. */
+const MAX_READS_PER_PAGE = 10;
+
+export async function queryPage(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  limit: number,
+): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
+  const items: Record<string, unknown>[] = [];
+  let startKey = input.ExclusiveStartKey;
+  for (let reads = 0; reads < MAX_READS_PER_PAGE; reads++) {
+    const result = await client.send(
+      new QueryCommand({ ...input, Limit: limit - items.length, ExclusiveStartKey: startKey }),
+    );
+    items.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+    if (!startKey || items.length >= limit) break;
+  }
+  return { items, nextCursor: encodeCursor(startKey) };
+}
+
+/** Reads every page of a query (for bounded sets such as a department subtree). */
+export async function queryAll(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey = input.ExclusiveStartKey;
+  do {
+    const result = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** `attr IN (:v0, :v1, ...)` in chunks of 100 (DynamoDB's limit per IN), joined with OR. */
+export function inFilter(
+  attribute: string,
+  values: readonly string[],
+): { expression: string; values: Record<string, string> } {
+  const names: string[] = [];
+  const bound: Record<string, string> = {};
+  values.forEach((value, index) => {
+    bound[`:in${index}`] = value;
+    names.push(`:in${index}`);
+  });
+  const chunks: string[] = [];
+  for (let start = 0; start < names.length; start += 100) {
+    chunks.push(`${attribute} IN (${names.slice(start, start + 100).join(', ')})`);
+  }
+  return {
+    expression: chunks.length > 1 ? `(${chunks.join(' OR ')})` : (chunks[0] ?? 'attribute_exists(pk)'),
+    values: bound,
+  };
+}

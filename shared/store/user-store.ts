@@ -1,0 +1,232 @@
+/**
+ * People in the single table. Uniqueness of email and external id is a claim item per value, written in the
+ * same transaction as the profile (attribute_not_exists), so two concurrent creates cannot both win.
+ * A department's `memberCount` moves in the same transaction, which also proves the department exists.
+ */
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord } from '../domain/audit.ts';
+import { BusinessRuleError, ConflictError, StaleVersionError } from '../domain/errors.ts';
+import { normaliseEmail, User } from '../domain/user.ts';
+import type { Page, PageRequest, UserFilter, UserRepository } from '../use-cases/ports.ts';
+import { auditWrite } from './audit-store.ts';
+import { decodeCursor } from './cursor.ts';
+import { keys, withoutStorageAttributes } from './keys.ts';
+import { inFilter, queryPage } from './query-pages.ts';
+import { type GuardedWrite, transactWrite } from './transact.ts';
+
+export class DynamoUserRepository implements UserRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(id: string): Promise<User | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.user(id) }),
+    );
+    return Item ? toUser(Item) : undefined;
+  }
+
+  async idByEmail(email: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.unique('email', normaliseEmail(email)) }),
+    );
+    return typeof Item?.ownerId === 'string' ? Item.ownerId : undefined;
+  }
+
+  async list(filter: UserFilter, page: PageRequest): Promise<Page<User>> {
+    const conditions: string[] = [];
+    const values: Record<string, unknown> = {};
+    let query: {
+      IndexName: string;
+      KeyConditionExpression: string;
+      cursorKeys: string[];
+      partition: Record<string, string>;
+    };
+    if (filter.departmentId !== undefined) {
+      const pk = keys.usersOfDepartment(filter.departmentId, '', '').gsi2pk;
+      values[':pk'] = pk;
+      let keyCondition = 'gsi2pk = :pk';
+      if (filter.status) {
+        values[':status'] = `${filter.status}#`;
+        keyCondition += ' AND begins_with(gsi2sk, :status)';
+      }
+      query = {
+        IndexName: 'gsi2',
+        KeyConditionExpression: keyCondition,
+        cursorKeys: ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
+        partition: { gsi2pk: pk },
+      };
+    } else {
+      const pk = keys.usersByEmail('').gsi1pk;
+      values[':pk'] = pk;
+      if (filter.status) {
+        values[':status'] = filter.status;
+        conditions.push('#status = :status');
+      }
+      query = {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        cursorKeys: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+        partition: { gsi1pk: pk },
+      };
+    }
+    if (filter.withinDepartments) {
+      const within = inFilter('departmentId', filter.withinDepartments);
+      conditions.push(within.expression);
+      Object.assign(values, within.values);
+    }
+    const result = await queryPage(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: query.IndexName,
+        KeyConditionExpression: query.KeyConditionExpression,
+        ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ...(filter.status && filter.departmentId === undefined
+          ? { ExpressionAttributeNames: { '#status': 'status' } }
+          : {}),
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey: decodeCursor(page.cursor, query.cursorKeys, query.partition),
+      },
+      page.limit,
+    );
+    return { items: result.items.map(toUser), nextCursor: result.nextCursor };
+  }
+
+  async create(user: User, audit: AuditRecord): Promise<void> {
+    await transactWrite(this.client, [
+      {
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: toItem(user),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        onConditionFailed: () => new ConflictError(`A user with id ${user.id} already exists.`),
+      },
+      this.claim('email', user.email, user.id),
+      ...(user.externalId ? [this.claim('externalId', user.externalId, user.id)] : []),
+      ...(user.departmentId ? [this.countMember(user.departmentId, 1)] : []),
+      ...(user.managerId ? [this.managerExists(user.managerId)] : []),
+      auditWrite(this.tableName, audit),
+    ]);
+  }
+
+  async update(before: User, after: User, audit: AuditRecord): Promise<void> {
+    if (after.managerId !== null && after.managerId === after.id) {
+      throw new BusinessRuleError('A person cannot be their own manager.', [
+        { path: 'body.managerId', message: 'is this user' },
+      ]);
+    }
+    const writes: GuardedWrite[] = [
+      {
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: toItem(after),
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': before.version },
+          },
+        },
+        onConditionFailed: () => new StaleVersionError('user', before.id, before.version, undefined),
+      },
+    ];
+    if (after.email !== before.email) {
+      writes.push(this.release('email', before.email, before.id), this.claim('email', after.email, after.id));
+    }
+    if (after.externalId !== before.externalId) {
+      if (before.externalId) writes.push(this.release('externalId', before.externalId, before.id));
+      if (after.externalId) writes.push(this.claim('externalId', after.externalId, after.id));
+    }
+    if (after.departmentId !== before.departmentId) {
+      if (before.departmentId) writes.push(this.countMember(before.departmentId, -1));
+      if (after.departmentId) writes.push(this.countMember(after.departmentId, 1));
+    }
+    if (after.managerId && after.managerId !== before.managerId)
+      writes.push(this.managerExists(after.managerId));
+    writes.push(auditWrite(this.tableName, audit));
+    await transactWrite(this.client, writes);
+  }
+
+  private claim(kind: 'email' | 'externalId', value: string, ownerId: string): GuardedWrite {
+    return {
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.unique(kind, value), entity: 'claim', ownerId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      onConditionFailed: () =>
+        new ConflictError(
+          `Another user already has the ${kind === 'email' ? 'email' : 'external id'} ${value}.`,
+          [{ path: `body.${kind}`, message: 'already in use' }],
+        ),
+    };
+  }
+
+  private release(kind: 'email' | 'externalId', value: string, ownerId: string): GuardedWrite {
+    return {
+      item: {
+        Delete: {
+          TableName: this.tableName,
+          Key: keys.unique(kind, value),
+          ConditionExpression: 'ownerId = :owner',
+          ExpressionAttributeValues: { ':owner': ownerId },
+        },
+      },
+      onConditionFailed: () =>
+        new ConflictError(`The ${kind} ${value} is no longer held by user ${ownerId}; read it again.`),
+    };
+  }
+
+  private countMember(departmentId: string, delta: 1 | -1): GuardedWrite {
+    return {
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.department(departmentId),
+          UpdateExpression: 'ADD memberCount :delta',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':delta': delta },
+        },
+      },
+      onConditionFailed: () =>
+        new BusinessRuleError(`No department with id ${departmentId}.`, [
+          { path: 'body.departmentId', message: 'no such department' },
+        ]),
+    };
+  }
+
+  private managerExists(managerId: string): GuardedWrite {
+    return {
+      item: {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: keys.user(managerId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      onConditionFailed: () =>
+        new BusinessRuleError(`No user with id ${managerId} to be the manager.`, [
+          { path: 'body.managerId', message: 'no such user' },
+        ]),
+    };
+  }
+}
+
+function toItem(user: User): Record<string, unknown> {
+  return {
+    ...keys.user(user.id),
+    ...keys.usersByEmail(user.email),
+    ...(user.departmentId ? keys.usersOfDepartment(user.departmentId, user.status, user.email) : {}),
+    entity: 'user',
+    ...user,
+  };
+}
+
+function toUser(item: Record<string, unknown>): User {
+  return User.parse(withoutStorageAttributes(item));
+}

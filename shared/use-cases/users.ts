@@ -1,0 +1,162 @@
+/**
+ * People: create, read, list, change, suspend, reactivate.
+ * Uniqueness (email, external id), department existence and versions are enforced by the repository's
+ * conditional writes, atomically with the audit record, never by a read-then-write here.
+ */
+import { auditRecord } from '../domain/audit.ts';
+import { NotFoundError, StaleVersionError } from '../domain/errors.ts';
+import { type CreateUserInput, normaliseEmail, type UpdateUserInput, type User } from '../domain/user.ts';
+import { accessScope, canSeeUser, outOfScope, type ScopeDeps } from './access-scope.ts';
+import { type Actor, auditActor } from './context.ts';
+import type { DepartmentRepository, Page, PageRequest, Runtime, UserRepository } from './ports.ts';
+
+export interface UserDeps {
+  users: UserRepository;
+  departments: DepartmentRepository;
+  runtime: Runtime;
+}
+
+const target = (id: string) => `user:${id}`;
+
+/** Steps: build the profile (active, version 1) -> write it with its claims and audit record in one transaction. */
+export async function createUser(deps: UserDeps, actor: Actor, input: CreateUserInput): Promise<User> {
+  const now = deps.runtime.now().toISOString();
+  const user: User = {
+    id: deps.runtime.newId(),
+    email: normaliseEmail(input.email),
+    givenName: input.givenName,
+    familyName: input.familyName,
+    departmentId: input.departmentId ?? null,
+    managerId: input.managerId ?? null,
+    jobTitle: input.jobTitle ?? null,
+    location: input.location ?? null,
+    externalId: input.externalId ?? null,
+    hireDate: input.hireDate ?? null,
+    customAttributes: input.customAttributes ?? {},
+    status: 'active',
+    suspendedAt: null,
+    suspensionReason: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  await deps.users.create(user, audit(deps, actor, 'user.created', null, user));
+  return user;
+}
+
+/** Steps: load -> check the caller may see this person. */
+export async function getUser(deps: UserDeps, actor: Actor, id: string): Promise<User> {
+  const user = await deps.users.get(id);
+  if (!user) throw new NotFoundError('user', id);
+  const scope = await accessScope(actor.principal, scopeDeps(deps));
+  if (!canSeeUser(scope, user)) throw outOfScope('user', id);
+  return user;
+}
+
+/** Steps: work out the caller's scope -> list within it (a department filter outside it is refused). */
+export async function listUsers(
+  deps: UserDeps,
+  actor: Actor,
+  filter: { departmentId?: string | undefined; status?: User['status'] | undefined },
+  page: PageRequest,
+): Promise<Page<User>> {
+  const scope = await accessScope(actor.principal, scopeDeps(deps));
+  if (scope.kind === 'everything') return deps.users.list(filter, page);
+  if (filter.departmentId !== undefined) {
+    if (!scope.departmentIds.has(filter.departmentId)) throw outOfScope('department', filter.departmentId);
+    return deps.users.list(filter, page);
+  }
+  if (scope.departmentIds.size === 0) return { items: [], nextCursor: null };
+  return deps.users.list({ ...filter, withinDepartments: [...scope.departmentIds] }, page);
+}
+
+/** Steps: load -> check the If-Match version -> apply the changes -> write with the audit record. */
+export async function updateUser(
+  deps: UserDeps,
+  actor: Actor,
+  id: string,
+  expectedVersion: number,
+  changes: UpdateUserInput,
+): Promise<User> {
+  const before = await loadAtVersion(deps, id, expectedVersion);
+  const after: User = {
+    ...before,
+    ...changes,
+    email: changes.email !== undefined ? normaliseEmail(changes.email) : before.email,
+    updatedAt: deps.runtime.now().toISOString(),
+    version: before.version + 1,
+  };
+  await deps.users.update(before, after, audit(deps, actor, 'user.updated', before, after));
+  return after;
+}
+
+/** Steps: load -> (already suspended: nothing to do) -> mark suspended with the reason -> write with audit. */
+export async function suspendUser(
+  deps: UserDeps,
+  actor: Actor,
+  id: string,
+  expectedVersion: number | undefined,
+  reason: string,
+): Promise<User> {
+  const before = await loadAtVersion(deps, id, expectedVersion);
+  if (before.status === 'suspended') return before;
+  const now = deps.runtime.now().toISOString();
+  const after: User = {
+    ...before,
+    status: 'suspended',
+    suspendedAt: now,
+    suspensionReason: reason,
+    updatedAt: now,
+    version: before.version + 1,
+  };
+  await deps.users.update(before, after, audit(deps, actor, 'user.suspended', before, after));
+  return after;
+}
+
+/** Steps: load -> (already active: nothing to do) -> mark active -> write with audit. */
+export async function reactivateUser(
+  deps: UserDeps,
+  actor: Actor,
+  id: string,
+  expectedVersion: number | undefined,
+): Promise<User> {
+  const before = await loadAtVersion(deps, id, expectedVersion);
+  if (before.status === 'active') return before;
+  const after: User = {
+    ...before,
+    status: 'active',
+    suspendedAt: null,
+    suspensionReason: null,
+    updatedAt: deps.runtime.now().toISOString(),
+    version: before.version + 1,
+  };
+  await deps.users.update(before, after, audit(deps, actor, 'user.reactivated', before, after));
+  return after;
+}
+
+async function loadAtVersion(deps: UserDeps, id: string, expectedVersion: number | undefined): Promise<User> {
+  const user = await deps.users.get(id);
+  if (!user) throw new NotFoundError('user', id);
+  // The repository checks the version again in its conditional write; this early check gives the clearer message.
+  if (expectedVersion !== undefined && user.version !== expectedVersion) {
+    throw new StaleVersionError('user', id, expectedVersion, user.version);
+  }
+  return user;
+}
+
+function audit(deps: UserDeps, actor: Actor, action: string, before: User | null, after: User) {
+  return auditRecord({
+    id: deps.runtime.newId(),
+    at: deps.runtime.now(),
+    action,
+    target: target(after.id),
+    actor: auditActor(actor),
+    requestId: actor.requestId,
+    before,
+    after,
+  });
+}
+
+function scopeDeps(deps: UserDeps): ScopeDeps {
+  return { users: deps.users, departments: deps.departments };
+}
