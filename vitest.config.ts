@@ -7,7 +7,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Handlers log structured JSON; tests keep quiet unless LOG_LEVEL asks (e.g. LOG_LEVEL=INFO npm test).
-    env: { POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT' },
+    // The SDK warns on Node 20 about releases after January 2027; the pinned release supports Node 20.
+    env: { POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       {
         extends: true,
@@ -21,6 +22,9 @@ export default defineConfig({
           globalSetup: ['test/global-setup.ts'],
           setupFiles: ['test/setup-env.ts'],
           testTimeout: 60_000,
+          // One shared local stack: files run one after another so a file that checks "nothing changed" is
+          // not disturbed by another file's writes.
+          fileParallelism: false,
           hookTimeout: 120_000,
         },
       },

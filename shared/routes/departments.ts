@@ -53,7 +53,7 @@ export const updateDepartment = defineRoute({
   method: 'PATCH',
   path: '/departments/{id}',
   handler: 'functions/departments/update-department.ts',
-  summary: 'Rename, move (no cycles) or change the manager of a department; If-Match required',
+  summary: 'Rename, move (no cycles) or change the manager of a department',
   tag: 'Departments',
   access: { roles: ['admin'] },
   request: { params: DepartmentIdParams, body: UpdateDepartmentBody, ifMatch: 'required' },

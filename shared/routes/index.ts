@@ -4,12 +4,23 @@
  * not exist anywhere.
  */
 import type { RouteDefinition } from '../http/route.ts';
-import * as departments from './departments.ts';
-import * as system from './system.ts';
-import * as users from './users.ts';
+import { createDepartment, deleteDepartment, getDepartment, listDepartments, updateDepartment } from './departments.ts';
+import { getHealth, getOpenApi, listAudit } from './system.ts';
+import { createUser, getUser, listUsers, reactivateUser, suspendUser, updateUser } from './users.ts';
 
 export const routes: readonly RouteDefinition[] = [
-  ...Object.values(system),
-  ...Object.values(users),
-  ...Object.values(departments),
+  getHealth,
+  getOpenApi,
+  listAudit,
+  createUser,
+  listUsers,
+  getUser,
+  updateUser,
+  suspendUser,
+  reactivateUser,
+  createDepartment,
+  listDepartments,
+  getDepartment,
+  updateDepartment,
+  deleteDepartment,
 ];

@@ -54,7 +54,7 @@ export const updateUser = defineRoute({
   method: 'PATCH',
   path: '/users/{id}',
   handler: 'functions/users/update-user.ts',
-  summary: 'Change a person; If-Match with the ETag of the version you read is required',
+  summary: 'Change a person (send the ETag you read as If-Match)',
   tag: 'People',
   access: { roles: ['admin'] },
   request: { params: UserIdParams, body: UpdateUserBody, ifMatch: 'required' },

@@ -1,0 +1,86 @@
+/**
+ * The whole local stack in one call: emulators, resources, handler environment, demo seed and the API
+ * gateway. `npm start` runs it on port 3000 with data in `.local/`; the integration and e2e tests run it on
+ * free ports with throwaway data.
+ */
+import type { AddressInfo } from 'node:net';
+import { resetClients } from '../../shared/clients.ts';
+import { resetSettingsCache } from '../../shared/config.ts';
+import { routes } from '../../shared/routes/index.ts';
+import { organisationPorts } from '../../shared/store/wiring.ts';
+import { createIdTokenVerifier } from './cognito.ts';
+import { type EmulatorEndpoints, type RunningEmulators, startEmulators } from './emulators.ts';
+import { createGateway } from './gateway.ts';
+import { PROJECT_ROOT } from './paths.ts';
+import { createLocalClients, ensureResources, type LocalResources, localEnvironment } from './resources.ts';
+import { seedDemoOrganisation } from './seed.ts';
+
+export interface LocalStackOptions {
+  /** Persist data there; `undefined` for throwaway data. */
+  dataDir?: string;
+  /** Gateway port; 0 for a free one. */
+  port: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  seed: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  endpoints: EmulatorEndpoints;
+  resources: LocalResources;
+  /** The environment the handlers run with (also applied to this process). */
+  env: Record<string, string>;
+  emulators: RunningEmulators;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => {});
+  const emulators = await startEmulators({ dataDir: options.dataDir, log });
+  try {
+    const resources = await ensureResources(emulators.endpoints);
+    const env = localEnvironment(emulators.endpoints, resources);
+    // Handlers run in this process and read configuration at import, exactly as a Lambda does at cold start.
+    Object.assign(process.env, env);
+    resetSettingsCache();
+    resetClients();
+    if (options.seed) {
+      const clients = createLocalClients(emulators.endpoints);
+      try {
+        const { created } = await seedDemoOrganisation(organisationPorts(), clients.cognito, resources);
+        log(created ? 'seeded the demo organisation' : 'demo organisation already present');
+      } finally {
+        clients.destroy();
+      }
+    }
+    const gateway = createGateway({
+      routes,
+      verifyIdToken: createIdTokenVerifier(emulators.endpoints, resources),
+      root: PROJECT_ROOT,
+      log,
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      gateway.once('error', reject);
+      gateway.listen(options.port, host, () => resolve());
+    });
+    const { port } = gateway.address() as AddressInfo;
+    return {
+      url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}`,
+      endpoints: emulators.endpoints,
+      resources,
+      env,
+      emulators,
+      stop: async () => {
+        gateway.closeAllConnections();
+        await new Promise<void>((resolve) => gateway.close(() => resolve()));
+        await emulators.stop();
+      },
+    };
+  } catch (error) {
+    await emulators.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,26 @@
+/** The human-readable API reference (docs/api.md), rendered from the same manifest as the OpenAPI document. */
+import type { RouteDefinition } from './route.ts';
+
+export function renderApiDocs(routes: readonly RouteDefinition[]): string {
+  const lines = [
+    '# API reference',
+    '',
+    'Generated from the route manifest (`shared/routes/`) by `npm run docs`; do not edit by hand.',
+    'The machine-readable form is `GET /openapi.json` (also in `docs/openapi.json`).',
+    '',
+    'Every error is `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail`, `requestId`,',
+    'and `errors: [{ path, message }]` for invalid input. Lists take `limit` (1-100) and `cursor`, and return',
+    '`nextCursor`. Reads return an `ETag`; updates take `If-Match`.',
+    '',
+  ];
+  for (const tag of [...new Set(routes.map((route) => route.tag))]) {
+    lines.push(`## ${tag}`, '', '| Method | Path | Who may call | What it does |', '| --- | --- | --- | --- |');
+    for (const route of routes.filter((candidate) => candidate.tag === tag)) {
+      const who = 'public' in route.access ? 'anyone' : route.access.roles.join(', ');
+      const ifMatch = route.request.ifMatch === 'required' ? ' (If-Match required)' : '';
+      lines.push(`| ${route.method} | \`${route.path}\` | ${who} | ${route.summary}${ifMatch} |`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}`;
+}

@@ -1,0 +1,17 @@
+/** Actors and unique values for tests that share one local stack. */
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../../shared/http/route.ts';
+import type { Actor } from '../../shared/use-cases/context.ts';
+
+export function actor(roles: Role[] = ['admin'], email: string | null = 'tester@example.com'): Actor {
+  return { principal: { sub: `test-${randomUUID()}`, email, roles }, requestId: `req-${randomUUID()}` };
+}
+
+/** An email no other test uses. */
+export function uniqueEmail(prefix = 'person'): string {
+  return `${prefix}.${randomUUID().slice(0, 8)}@example.com`;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix} ${randomUUID().slice(0, 8)}`;
+}

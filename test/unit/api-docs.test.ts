@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderApiDocs } from '../../shared/http/api-docs.ts';
+import { buildOpenApi } from '../../shared/http/openapi.ts';
+import { routes } from '../../shared/routes/index.ts';
+
+const docs = join(import.meta.dirname, '..', '..', 'docs');
+
+describe('generated API docs', () => {
+  it('docs/openapi.json is what the manifest generates (run `npm run docs` after changing a route)', () => {
+    const committed = JSON.parse(readFileSync(join(docs, 'openapi.json'), 'utf8'));
+    expect(committed).toEqual(buildOpenApi(routes));
+  });
+
+  it('docs/api.md is what the manifest generates', () => {
+    expect(readFileSync(join(docs, 'api.md'), 'utf8')).toBe(renderApiDocs(routes));
+  });
+
+  it('describes every route once, with an operation id, and security exactly on non-public routes', () => {
+    const document = buildOpenApi(routes) as { paths: Record<string, Record<string, { operationId: string; security: unknown[] }>> };
+    const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods));
+    expect(operations).toHaveLength(routes.length);
+    for (const route of routes) {
+      const operation = document.paths[route.path]?.[route.method.toLowerCase()];
+      expect(operation?.operationId).toBe(route.id);
+      expect(operation?.security.length).toBe('public' in route.access ? 0 : 1);
+    }
+  });
+});
