@@ -1,0 +1,108 @@
+/**
+ * Every route of the manifest x every kind of caller, over HTTP. A caller the manifest does not name must be
+ * refused (401 anonymous, 403 otherwise, as problem+json); a caller it names must get past authorization.
+ * Allowed calls to mutating routes carry an invalid body or an unknown id, so they prove authorization
+ * passed (400/404 come after it) without changing anything.
+ */
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allows } from '../../shared/http/middleware/authorize.ts';
+import { ROLES, type Role, type RouteDefinition } from '../../shared/http/route.ts';
+import { routes } from '../../shared/routes/index.ts';
+import { api, tokenFor } from '../support/http.ts';
+
+type Caller = 'anonymous' | Role;
+const CALLERS: Caller[] = ['anonymous', ...ROLES];
+const EMAIL: Record<Role, string> = {
+  admin: 'admin@example.com',
+  manager: 'manager@example.com',
+  instructor: 'instructor@example.com',
+  learner: 'learner@example.com',
+};
+
+interface Sample {
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Seeded ids the samples point at: each caller's own resource, in its scope. */
+const seeded = { learnerId: '', salesPersonId: '', salesId: '' };
+const unknownId = randomUUID();
+
+/** One request per route; a route added to the manifest without a sample fails this test. */
+const SAMPLES: Record<string, (caller: Caller) => Sample> = {
+  getHealth: () => ({ path: '/health' }),
+  getOpenApi: () => ({ path: '/openapi.json' }),
+  listAudit: () => ({ path: `/audit?target=user:${seeded.learnerId}` }),
+  createUser: () => ({ path: '/users', body: {} }),
+  listUsers: () => ({ path: '/users' }),
+  getUser: (caller) => ({ path: `/users/${caller === 'manager' ? seeded.salesPersonId : seeded.learnerId}` }),
+  updateUser: () => ({ path: `/users/${seeded.learnerId}`, body: {}, headers: { 'if-match': '"1"' } }),
+  suspendUser: () => ({ path: `/users/${seeded.learnerId}/suspend`, body: {} }),
+  reactivateUser: () => ({ path: `/users/${unknownId}/reactivate` }),
+  createDepartment: () => ({ path: '/departments', body: {} }),
+  listDepartments: () => ({ path: '/departments' }),
+  getDepartment: () => ({ path: `/departments/${seeded.salesId}` }),
+  updateDepartment: () => ({
+    path: `/departments/${seeded.salesId}`,
+    body: {},
+    headers: { 'if-match': '"1"' },
+  }),
+  deleteDepartment: () => ({ path: `/departments/${unknownId}` }),
+};
+
+const tokens: Partial<Record<Caller, string>> = {};
+
+beforeAll(async () => {
+  for (const role of ROLES) tokens[role] = await tokenFor(EMAIL[role]);
+  const admin = tokens.admin;
+  const people = (await api('GET', '/users?limit=100', { token: admin })).json.items as {
+    id: string;
+    email: string;
+    departmentId: string;
+  }[];
+  const departments = (await api('GET', '/departments?limit=100', { token: admin })).json.items as {
+    id: string;
+    name: string;
+  }[];
+  seeded.learnerId = people.find((p) => p.email === EMAIL.learner)?.id ?? '';
+  seeded.salesId = departments.find((d) => d.name === 'Sales')?.id ?? '';
+  seeded.salesPersonId =
+    people.find((p) => p.departmentId === seeded.salesId && p.email !== EMAIL.manager)?.id ?? '';
+  expect(seeded).toEqual({
+    learnerId: expect.any(String),
+    salesId: expect.any(String),
+    salesPersonId: expect.any(String),
+  });
+});
+
+describe('authorization matrix', () => {
+  it('has a sample request for every route in the manifest', () => {
+    expect(Object.keys(SAMPLES).sort()).toEqual(routes.map((route) => route.id).sort());
+  });
+
+  const cases = routes.flatMap((route) => CALLERS.map((caller) => [route.id, caller, route] as const));
+
+  it.each(cases)('%s as %s', async (_id, caller, route: RouteDefinition) => {
+    // Prepare
+    const sample = SAMPLES[route.id]?.(caller);
+    if (!sample) throw new Error(`no sample for ${route.id}`);
+    const principal = caller === 'anonymous' ? undefined : { sub: caller, email: null, roles: [caller] };
+    // Act
+    const response = await api(route.method, sample.path, {
+      token: tokens[caller],
+      body: sample.body,
+      headers: sample.headers,
+    });
+    // Assess
+    if (allows(route.access, principal)) {
+      expect(response.status, `${caller} should get past authorization: ${response.text}`).not.toBe(401);
+      expect(response.status, `${caller} should get past authorization: ${response.text}`).not.toBe(403);
+      expect(response.status).toBeLessThan(500);
+    } else {
+      expect(response.status).toBe(caller === 'anonymous' ? 401 : 403);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+    }
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * vitest globalSetup for the integration and e2e tests: starts the whole local stack once (emulators on free
+ * ports with throwaway data, resources, the demo organisation, and the API gateway on a free port), hands
+ * every test worker the environment a handler would see (`inject('localEnv')`, applied by
+ * test/setup-env.ts) and the gateway's URL (`inject('gatewayUrl')`), and tears it all down afterwards.
+ * Set LMS_LOCAL_VERBOSE=1 to see the emulators' and gateway's own output.
+ */
+import type { TestProject } from 'vitest/node';
+import { startLocalStack } from '../infra/local/stack.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Environment of a handler process running against the local stack (see infra/local/resources.ts). */
+    localEnv: Record<string, string>;
+    /** Base URL of the local API gateway, e.g. http://localhost:41234 */
+    gatewayUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const verbose = process.env.LMS_LOCAL_VERBOSE === '1';
+  // The gateway runs the handlers in this process: keep their logs as quiet as the workers' (vitest.config.ts).
+  process.env.POWERTOOLS_LOG_LEVEL = process.env.LOG_LEVEL ?? (verbose ? 'INFO' : 'SILENT');
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const stack = await startLocalStack({
+    port: 0,
+    seed: true,
+    log: verbose ? (line) => console.log(line) : undefined,
+  });
+  project.provide('localEnv', stack.env);
+  project.provide('gatewayUrl', stack.url);
+  return async () => {
+    await stack.stop();
+  };
+}
