@@ -7,5 +7,9 @@ const ports = organisationPorts();
 
 export const handler = httpHandler(route, async ({ body, principal, requestId }) => {
   const department = await createDepartment(ports, { principal, requestId }, body);
-  return { body: department, version: department.version, headers: { location: `/departments/${department.id}` } };
+  return {
+    body: department,
+    version: department.version,
+    headers: { location: `/departments/${department.id}` },
+  };
 });

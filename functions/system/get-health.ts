@@ -7,5 +7,9 @@ const probes = platformProbes();
 
 export const handler = httpHandler(route, async () => {
   const report = await checkHealth(probes, new Date());
-  return { status: report.status === 'ok' ? 200 : 503, body: report, headers: { 'cache-control': 'no-store' } };
+  return {
+    status: report.status === 'ok' ? 200 : 503,
+    body: report,
+    headers: { 'cache-control': 'no-store' },
+  };
 });

@@ -1,5 +1,5 @@
 /** Audit records: who changed what, when, from what to what, in which request. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDateTime, PageCursor, PageLimit } from './common.ts';
 
 /** `<kind>:<id>`, for example `user:7d0c…`. */

@@ -1,5 +1,5 @@
 /** Schemas shared by every area of the API. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Id = z.uuid().describe('Identifier (UUID)');
 export const IsoDateTime = z.iso.datetime().describe('ISO 8601 date-time, UTC');

@@ -1,5 +1,5 @@
 /** Departments: the organisation tree that managers' scope and reporting follow. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, IsoDateTime, PageCursor, PageLimit, text } from './common.ts';
 
 /** Depth cap keeps the materialised path short and a move's rewrite small. */

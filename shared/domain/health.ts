@@ -1,5 +1,5 @@
 /** The health report: one line per dependency the platform cannot work without. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const HealthReport = z
   .object({

@@ -1,5 +1,5 @@
 /** People: the LMS user profile and what may be said about it. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, IsoDate, IsoDateTime, PageCursor, PageLimit, text } from './common.ts';
 
 export const USER_STATUSES = ['active', 'suspended'] as const;

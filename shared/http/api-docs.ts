@@ -14,7 +14,12 @@ export function renderApiDocs(routes: readonly RouteDefinition[]): string {
     '',
   ];
   for (const tag of [...new Set(routes.map((route) => route.tag))]) {
-    lines.push(`## ${tag}`, '', '| Method | Path | Who may call | What it does |', '| --- | --- | --- | --- |');
+    lines.push(
+      `## ${tag}`,
+      '',
+      '| Method | Path | Who may call | What it does |',
+      '| --- | --- | --- | --- |',
+    );
     for (const route of routes.filter((candidate) => candidate.tag === tag)) {
       const who = 'public' in route.access ? 'anyone' : route.access.roles.join(', ');
       const ifMatch = route.request.ifMatch === 'required' ? ' (If-Match required)' : '';

@@ -3,7 +3,7 @@
  * output: OpenAPI 3.1 uses JSON Schema 2020-12). Never written by hand; `npm run docs` writes it to
  * docs/openapi.json and docs/api.md, and a test fails when those are stale.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Problem } from '../domain/common.ts';
 import type { RouteDefinition } from './route.ts';
 
@@ -37,7 +37,14 @@ export function buildOpenApi(routes: readonly RouteDefinition[], version = '0.1.
         ...parameters(route.request.params, 'path', components),
         ...parameters(route.request.query, 'query', components),
         ...(route.request.ifMatch
-          ? [{ name: 'If-Match', in: 'header', required: route.request.ifMatch === 'required', schema: { type: 'string' } }]
+          ? [
+              {
+                name: 'If-Match',
+                in: 'header',
+                required: route.request.ifMatch === 'required',
+                schema: { type: 'string' },
+              },
+            ]
           : []),
       ],
       responses: responses(route, components),
@@ -85,7 +92,9 @@ function responses(route: RouteDefinition, components: Record<string, JsonSchema
   } else if (route.path === '/openapi.json') {
     success.content = { 'application/json': { schema: { type: 'object' } } };
   }
-  const problem = { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+  const problem = {
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
   const errors = Object.entries(ERROR_RESPONSES).filter(([status]) => applies(route, status));
   return {
     [String(route.response.status)]: success,
@@ -116,7 +125,11 @@ function applies(route: RouteDefinition, status: string): boolean {
   }
 }
 
-function parameters(schema: z.ZodObject | undefined, location: 'path' | 'query', components: Record<string, JsonSchema>) {
+function parameters(
+  schema: z.ZodObject | undefined,
+  location: 'path' | 'query',
+  components: Record<string, JsonSchema>,
+) {
   if (!schema) return [];
   const json = toSchema(schema, 'input', components);
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
@@ -131,10 +144,19 @@ function parameters(schema: z.ZodObject | undefined, location: 'path' | 'query',
 }
 
 /** zod -> JSON Schema 2020-12, moving named schemas (`.meta({ id })`) into components. */
-function toSchema(schema: z.ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
+function toSchema(
+  schema: z.ZodType,
+  io: 'input' | 'output',
+  components: Record<string, JsonSchema>,
+): JsonSchema {
   const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
   const text = JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/');
-  const { $schema: _, $defs, id, ...rest } = JSON.parse(text) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  const {
+    $schema: _,
+    $defs,
+    id,
+    ...rest
+  } = JSON.parse(text) as JsonSchema & { $defs?: Record<string, JsonSchema> };
   for (const [name, definition] of Object.entries($defs ?? {})) components[name] ??= definition;
   // A top-level named schema becomes a reference to its component.
   if (typeof id === 'string') {

@@ -4,7 +4,13 @@
  * not exist anywhere.
  */
 import type { RouteDefinition } from '../http/route.ts';
-import { createDepartment, deleteDepartment, getDepartment, listDepartments, updateDepartment } from './departments.ts';
+import {
+  createDepartment,
+  deleteDepartment,
+  getDepartment,
+  listDepartments,
+  updateDepartment,
+} from './departments.ts';
 import { getHealth, getOpenApi, listAudit } from './system.ts';
 import { createUser, getUser, listUsers, reactivateUser, suspendUser, updateUser } from './users.ts';
 

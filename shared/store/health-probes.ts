@@ -7,7 +7,11 @@ import { requireSetting } from '../config.ts';
 import { BUCKETS } from '../http/route.ts';
 import type { DependencyProbe } from '../use-cases/health.ts';
 
-const BUCKET_SETTING = { uploads: 'uploadsBucket', content: 'contentBucket', backups: 'backupsBucket' } as const;
+const BUCKET_SETTING = {
+  uploads: 'uploadsBucket',
+  content: 'contentBucket',
+  backups: 'backupsBucket',
+} as const;
 
 export function platformProbes(): DependencyProbe[] {
   const tableName = requireSetting('tableName');
@@ -16,20 +20,23 @@ export function platformProbes(): DependencyProbe[] {
     {
       name: 'table',
       kind: 'table',
-      check: (abortSignal) => dynamoDb().send(new DescribeTableCommand({ TableName: tableName }), { abortSignal }),
+      check: (abortSignal) =>
+        dynamoDb().send(new DescribeTableCommand({ TableName: tableName }), { abortSignal }),
     },
     ...BUCKETS.map((bucket): DependencyProbe => {
       const bucketName = requireSetting(BUCKET_SETTING[bucket]);
       return {
         name: `${bucket}-bucket`,
         kind: 'bucket',
-        check: (abortSignal) => s3Client().send(new HeadBucketCommand({ Bucket: bucketName }), { abortSignal }),
+        check: (abortSignal) =>
+          s3Client().send(new HeadBucketCommand({ Bucket: bucketName }), { abortSignal }),
       };
     }),
     {
       name: 'user-pool',
       kind: 'user-pool',
-      check: (abortSignal) => cognitoClient().send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }), { abortSignal }),
+      check: (abortSignal) =>
+        cognitoClient().send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }), { abortSignal }),
     },
   ];
 }

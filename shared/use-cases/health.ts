@@ -11,7 +11,11 @@ export interface DependencyProbe {
   check(signal: AbortSignal): Promise<unknown>;
 }
 
-export async function checkHealth(probes: readonly DependencyProbe[], now: Date, timeoutMs = 2000): Promise<HealthReport> {
+export async function checkHealth(
+  probes: readonly DependencyProbe[],
+  now: Date,
+  timeoutMs = 2000,
+): Promise<HealthReport> {
   const dependencies = await Promise.all(
     probes.map(async (probe) => {
       const started = performance.now();
@@ -19,7 +23,12 @@ export async function checkHealth(probes: readonly DependencyProbe[], now: Date,
         .check(AbortSignal.timeout(timeoutMs))
         .then(() => 'up' as const)
         .catch(() => 'down' as const);
-      return { name: probe.name, kind: probe.kind, status, latencyMs: Math.round(performance.now() - started) };
+      return {
+        name: probe.name,
+        kind: probe.kind,
+        status,
+        latencyMs: Math.round(performance.now() - started),
+      };
     }),
   );
   return {

@@ -18,7 +18,9 @@ describe('generated API docs', () => {
   });
 
   it('describes every route once, with an operation id, and security exactly on non-public routes', () => {
-    const document = buildOpenApi(routes) as { paths: Record<string, Record<string, { operationId: string; security: unknown[] }>> };
+    const document = buildOpenApi(routes) as {
+      paths: Record<string, Record<string, { operationId: string; security: unknown[] }>>;
+    };
     const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods));
     expect(operations).toHaveLength(routes.length);
     for (const route of routes) {

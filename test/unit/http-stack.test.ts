@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, StaleVersionError } from '../../shared/domain/errors.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { defineRoute } from '../../shared/http/route.ts';
@@ -26,9 +26,15 @@ const route = defineRoute({
 });
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
-const context = { awsRequestId: 'aws-1', functionName: 'test', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const context = {
+  awsRequestId: 'aws-1',
+  functionName: 'test',
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
 
-function event(overrides: Partial<APIGatewayProxyEvent> & { groups?: string | null } = {}): APIGatewayProxyEvent {
+function event(
+  overrides: Partial<APIGatewayProxyEvent> & { groups?: string | null } = {},
+): APIGatewayProxyEvent {
   const { groups = 'admin', ...rest } = overrides;
   return {
     httpMethod: 'PATCH',
@@ -44,14 +50,16 @@ function event(overrides: Partial<APIGatewayProxyEvent> & { groups?: string | nu
     isBase64Encoded: false,
     requestContext: {
       requestId: 'req-1',
-      authorizer: groups === null ? null : { claims: { sub: 'u1', email: 'a@example.com', 'cognito:groups': groups } },
+      authorizer:
+        groups === null ? null : { claims: { sub: 'u1', email: 'a@example.com', 'cognito:groups': groups } },
     } as unknown as APIGatewayProxyEvent['requestContext'],
     ...rest,
   };
 }
 
 const handler = httpHandler(route, async ({ params, body, ifMatch }) => {
-  if (body.name === 'dup') throw new ConflictError('Another widget is called dup.', [{ path: 'body.name', message: 'taken' }]);
+  if (body.name === 'dup')
+    throw new ConflictError('Another widget is called dup.', [{ path: 'body.name', message: 'taken' }]);
   if (body.name === 'stale') throw new StaleVersionError('widget', params.id, ifMatch, 4);
   if (body.name === 'boom') throw new Error('database password is hunter2');
   return { body: { id: params.id, name: body.name, secretKey: 'pk#1' }, version: ifMatch + 1 };
@@ -70,7 +78,9 @@ describe('the HTTP middleware stack', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers?.etag).toBe('"4"');
     expect(response.json).toEqual({ id: ID, name: 'Ada' });
-    expect(response.headers?.['Access-Control-Allow-Origin'] ?? response.headers?.['access-control-allow-origin']).toBe('*');
+    expect(
+      response.headers?.['Access-Control-Allow-Origin'] ?? response.headers?.['access-control-allow-origin'],
+    ).toBe('*');
   });
 
   it('answers 401 problem+json to an anonymous caller, before looking at the input', async () => {
@@ -93,10 +103,28 @@ describe('the HTTP middleware stack', () => {
     ['an oversize string', { body: '{"name":"abcdefghijkl"}' }, 400, 'body.name'],
     ['a bad path parameter', { pathParameters: { id: 'not-a-uuid' } }, 400, 'params.id'],
     ['an unknown query parameter', { queryStringParameters: { sort: 'x' } }, 400, 'query.sort'],
-    ['a repeated query parameter', { queryStringParameters: { dryRun: 'true' }, multiValueQueryStringParameters: { dryRun: ['true', 'false'] } }, 400, 'query.dryRun'],
+    [
+      'a repeated query parameter',
+      {
+        queryStringParameters: { dryRun: 'true' },
+        multiValueQueryStringParameters: { dryRun: ['true', 'false'] },
+      },
+      400,
+      'query.dryRun',
+    ],
     ['a body over the limit', { body: JSON.stringify({ name: 'x'.repeat(300) }) }, 413, 'body'],
-    ['the wrong content type', { headers: { 'content-type': 'text/plain', 'if-match': '"3"' } }, 415, 'headers.content-type'],
-    ['a malformed If-Match', { headers: { 'content-type': 'application/json', 'if-match': 'v3' } }, 400, 'headers.if-match'],
+    [
+      'the wrong content type',
+      { headers: { 'content-type': 'text/plain', 'if-match': '"3"' } },
+      415,
+      'headers.content-type',
+    ],
+    [
+      'a malformed If-Match',
+      { headers: { 'content-type': 'application/json', 'if-match': 'v3' } },
+      400,
+      'headers.if-match',
+    ],
     ['a missing If-Match', { headers: { 'content-type': 'application/json' } }, 428, 'headers.if-match'],
   ] as const)('refuses %s with a problem naming the field', async (_name, overrides, status, path) => {
     // Act
@@ -121,7 +149,9 @@ describe('the HTTP middleware stack', () => {
   });
 
   it('decodes base64 bodies as API Gateway sends binary-safe payloads', async () => {
-    const response = await call(event({ body: Buffer.from('{"name":"Bo"}').toString('base64'), isBase64Encoded: true }));
+    const response = await call(
+      event({ body: Buffer.from('{"name":"Bo"}').toString('base64'), isBase64Encoded: true }),
+    );
     expect(response.json).toEqual({ id: ID, name: 'Bo' });
   });
 });

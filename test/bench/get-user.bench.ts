@@ -1,0 +1,97 @@
+/**
+ * GET /users/{id}: the whole handler (middy stack, validation, use case, response schema) invoked in-process
+ * against DynamoDB Local, against a raw GetItem of the same item through the same client, interleaved in the
+ * same run so machine noise hits both. Reported: the median over rounds of p50(handler) / p50(raw).
+ */
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { dynamoDb } from '../../shared/clients.ts';
+import { requireSetting } from '../../shared/config.ts';
+import { keys } from '../../shared/store/keys.ts';
+import { organisationPorts } from '../../shared/store/wiring.ts';
+import { createUser } from '../../shared/use-cases/users.ts';
+import { type Figure, median, percentile } from './figures.ts';
+
+const ROUNDS = 5;
+const PER_ROUND = 200;
+const WARMUP = 100;
+
+export async function benchGetUser(): Promise<Figure[]> {
+  const admin = { principal: { sub: 'bench', email: null, roles: ['admin' as const] }, requestId: 'bench' };
+  const user = await createUser(organisationPorts(), admin, {
+    email: `bench.${randomUUID().slice(0, 8)}@example.com`,
+    givenName: 'Bench',
+    familyName: 'Mark',
+  });
+  const { handler } = await import('../../functions/users/get-user.ts');
+  const tableName = requireSetting('tableName');
+  const client = dynamoDb();
+  const event = {
+    httpMethod: 'GET',
+    path: `/users/${user.id}`,
+    resource: '/users/{id}',
+    headers: {},
+    multiValueHeaders: {},
+    pathParameters: { id: user.id },
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: 'bench',
+      authorizer: { claims: { sub: 'bench', 'cognito:groups': 'admin' } },
+    },
+  } as unknown as APIGatewayProxyEvent;
+  const context = {
+    awsRequestId: 'bench',
+    functionName: 'bench',
+    getRemainingTimeInMillis: () => 10_000,
+  } as unknown as Context;
+
+  const viaHandler = async () => {
+    const response = await handler(event, context);
+    if (response.statusCode !== 200)
+      throw new Error(`handler answered ${response.statusCode}: ${response.body}`);
+  };
+  const raw = async () => {
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.user(user.id) }));
+    if (!Item) throw new Error('raw GetItem found nothing');
+    JSON.stringify(Item);
+  };
+
+  for (let i = 0; i < WARMUP; i++) {
+    await viaHandler();
+    await raw();
+  }
+  const ratios: number[] = [];
+  const handlerP50s: number[] = [];
+  const rawP50s: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const handlerTimes: number[] = [];
+    const rawTimes: number[] = [];
+    for (let i = 0; i < PER_ROUND; i++) {
+      // Alternate which goes first so neither always follows the other.
+      const pair = i % 2 === 0 ? [viaHandler, raw] : [raw, viaHandler];
+      for (const step of pair) {
+        const started = performance.now();
+        await step();
+        (step === raw ? rawTimes : handlerTimes).push(performance.now() - started);
+      }
+    }
+    handlerP50s.push(percentile(handlerTimes, 50));
+    rawP50s.push(percentile(rawTimes, 50));
+    ratios.push(percentile(handlerTimes, 50) / percentile(rawTimes, 50));
+  }
+  return [
+    {
+      id: 'get-user.p50.ratio',
+      value: median(ratios),
+      unit: 'x',
+      op: '<=',
+      target: 1.3,
+      note: `GET /users/{id} handler in-process vs raw GetItem, p50 of ${PER_ROUND} interleaved calls, median of ${ROUNDS} rounds (handler p50 ${median(handlerP50s).toFixed(2)} ms, raw ${median(rawP50s).toFixed(2)} ms)`,
+    },
+  ];
+}
