@@ -3,7 +3,7 @@
  * the local gateway and the CDK API stack (method, path, handler module, who may call it, what it needs), the
  * OpenAPI document (summary, schemas) and the authorization-matrix test (access).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** LMS roles; each is a Cognito group of the same name. */
 export const ROLES = ['admin', 'manager', 'instructor', 'learner'] as const;

@@ -5,7 +5,7 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { badRequest, type FieldError, HttpProblem } from '../problem.ts';
 import { DEFAULT_MAX_BODY_BYTES, type RouteDefinition } from '../route.ts';
 import type { LmsContext } from './lms-context.ts';
