@@ -1,0 +1,89 @@
+/**
+ * The CDK app: one stack per concern. `LmsData` holds the stateful resources (table, buckets) and
+ * `LmsAuth` the user pool; `LmsApi` is stateless and receives them as interfaces. `buildApp` is what both
+ * `cdk synth` (via `npx tsx infra/app.ts`) and the infra tests build, so the tests check the real app.
+ *
+ * Stacks are environment-agnostic: nothing here looks up an account or a region, so synth runs offline.
+ */
+import { pathToFileURL } from 'node:url';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { ApiStack } from './stacks/api-stack.ts';
+import { AuthStack } from './stacks/auth-stack.ts';
+import { DataStack } from './stacks/data-stack.ts';
+
+/** Context keys (set in cdk.json, or with `-c key=value`) that configure the app. */
+export const CONTEXT = {
+  stageName: 'lms:stageName',
+  corsAllowOrigins: 'lms:corsAllowOrigins',
+  webCallbackUrls: 'lms:webCallbackUrls',
+  webLogoutUrls: 'lms:webLogoutUrls',
+  cognitoDomainPrefix: 'lms:cognitoDomainPrefix',
+} as const;
+
+export interface LmsStacks {
+  readonly data: DataStack;
+  readonly auth: AuthStack;
+  readonly api: ApiStack;
+}
+
+/**
+ * Adds the LMS stacks and the cdk-nag rule packs (AwsSolutions, Serverless) to `app`.
+ *
+ * @example
+ * const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+ * const { api } = buildApp(app);
+ */
+export function buildApp(app: App): LmsStacks {
+  const data = new DataStack(app, 'LmsData', {
+    description:
+      'LMS admin: stateful data (single DynamoDB table, S3 buckets). Retained; termination-protected.',
+    terminationProtection: true,
+  });
+  const auth = new AuthStack(app, 'LmsAuth', {
+    description: 'LMS admin: Cognito user pool, role groups and the web client.',
+    callbackUrls: stringList(app, CONTEXT.webCallbackUrls),
+    logoutUrls: stringList(app, CONTEXT.webLogoutUrls),
+    domainPrefix: optionalString(app, CONTEXT.cognitoDomainPrefix),
+  });
+  const api = new ApiStack(app, 'LmsApi', {
+    description: 'LMS admin: REST API, one Lambda function per route of the manifest, WAF.',
+    table: data.table,
+    buckets: data.buckets,
+    userPool: auth.userPool,
+    stageName: optionalString(app, CONTEXT.stageName),
+    corsAllowOrigins: stringList(app, CONTEXT.corsAllowOrigins),
+  });
+
+  Tags.of(app).add('app', 'lms-admin');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return { data, auth, api };
+}
+
+function optionalString(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new Error(`Context ${key} must be a string; received ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+/** A list from context: a JSON array (cdk.json) or a comma-separated string (`-c key=a,b`). */
+function stringList(app: App, key: string): string[] | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string' && item)) {
+    throw new Error(
+      `Context ${key} must be a non-empty list of strings (JSON array or comma-separated); received ${JSON.stringify(value)}.`,
+    );
+  }
+  return list;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const app = new App();
+  buildApp(app);
+  app.synth();
+}

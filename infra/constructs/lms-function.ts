@@ -1,0 +1,264 @@
+/**
+ * LmsFunction: the one place every Lambda default lives (runtime, architecture, bundling, tracing, logs,
+ * memory, timeout), plus binding helpers that set a handler's environment variable and grant the narrowest
+ * access in one call, so a function can only reach what its route declares in `needs`.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct, IConstruct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
+import { ENV, type EnvKey } from '../../shared/config.ts';
+import type { BucketName } from '../../shared/http/route.ts';
+
+/** The project root: handler paths in the route manifest are relative to it. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Lambda runtime of every function; the esbuild target below follows it. */
+export const LMS_RUNTIME = Runtime.NODEJS_22_X;
+const NODE_TARGET = 'node22';
+
+/**
+ * ESM bundles still meet CommonJS dependencies that call `require` (some AWS SDK and Powertools internals);
+ * this banner gives them one.
+ */
+export const CREATE_REQUIRE_BANNER =
+  "import { createRequire as __lmsCreateRequire } from 'node:module'; const require = __lmsCreateRequire(import.meta.url);";
+
+/**
+ * How every handler is bundled, as CDK `NodejsFunction` bundling options. The AWS SDK is bundled too
+ * (`externalModules: []`): a bundle pins the SDK version we test with instead of the one the runtime ships.
+ */
+export const LMS_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: NODE_TARGET,
+  mainFields: ['module', 'main'],
+  banner: CREATE_REQUIRE_BANNER,
+  minify: true,
+  keepNames: true,
+  sourceMap: true,
+  sourcesContent: false,
+  externalModules: [],
+};
+
+/**
+ * The same bundling as plain esbuild options, for tools that bundle a handler without CDK (the bundle-size
+ * benchmark). Keep in step with {@link LMS_BUNDLING}; `test/infra` checks that they agree.
+ *
+ * @example
+ * import { build } from 'esbuild';
+ * await build(lmsEsbuildOptions('functions/users/get-user.ts', '.local/bench/get-user.mjs'));
+ */
+export function lmsEsbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [resolve(PROJECT_ROOT, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: NODE_TARGET,
+    mainFields: ['module', 'main'],
+    banner: { js: CREATE_REQUIRE_BANNER },
+    minify: true,
+    keepNames: true,
+    sourcemap: true,
+    sourcesContent: false,
+    external: [],
+  };
+}
+
+export type TableAccess = 'read' | 'write';
+export type BucketAccess = 'read' | 'write';
+export type UserPoolAccess = 'describe';
+
+/** Environment variable each bucket's name is published under (the handlers read them through `ENV`). */
+const BUCKET_ENV: Readonly<Record<BucketName, EnvKey>> = {
+  uploads: 'uploadsBucket',
+  content: 'contentBucket',
+  backups: 'backupsBucket',
+};
+
+/**
+ * S3 actions per access level. Explicit actions, no `s3:Get*`-style wildcards: `read` lists the bucket and
+ * gets objects; `write` adds put, delete and aborting a multipart upload.
+ */
+export const BUCKET_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> = {
+  read: ['s3:GetObject', 's3:ListBucket'],
+  write: ['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+};
+
+export interface LmsFunctionProps {
+  /** Handler module, relative to the project root (as in the route manifest), exporting `handler`. */
+  readonly entry: string;
+  /** What the function does, shown in the Lambda console. @default - none */
+  readonly description?: string;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** `POWERTOOLS_SERVICE_NAME`. @default 'lms-admin' */
+  readonly serviceName?: string;
+  /** `POWERTOOLS_LOG_LEVEL`. @default 'INFO' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Retention of the function's log group. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Extra environment variables (resource bindings go through the `bind*` methods instead). @default - none */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A Node.js Lambda function with the project's defaults: nodejs22.x on arm64, ESM bundle with source maps,
+ * X-Ray active tracing, its own log group with retention, and a role that starts with nothing but writing to
+ * that log group. Reach resources only through {@link bindTable}, {@link bindBucket} and {@link bindUserPool}.
+ *
+ * When bundling is skipped for the stack (context `aws:cdk:bundling-stacks`, as in the infra tests and in
+ * `cdk synth` of stacks that are not being deployed), the handler file is neither bundled nor required to
+ * exist: the function gets placeholder inline code. Such a template is for inspection only; the CDK CLI always
+ * bundles the stacks it deploys.
+ */
+export class LmsFunction extends NodejsFunction {
+  /** The handler module this function runs, relative to the project root. */
+  readonly entryModule: string;
+  private readonly serviceRole: Role;
+
+  constructor(scope: Construct, id: string, props: LmsFunctionProps) {
+    const bundlingRequired = Stack.of(scope).bundlingRequired;
+    const entryPath = resolve(PROJECT_ROOT, props.entry);
+    if (bundlingRequired && !existsSync(entryPath)) {
+      throw new Error(
+        `Handler module ${props.entry} of function ${scope.node.path}/${id} does not exist (looked for ${entryPath}). Create it, or fix the route's handler path in the route manifest.`,
+      );
+    }
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new Role(scope, `${id}ServiceRole`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}: its log group plus the bindings its route declares`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      description: props.description,
+      runtime: LMS_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'lms-admin',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        ...props.environment,
+      },
+      ...(bundlingRequired
+        ? {
+            entry: entryPath,
+            handler: 'handler',
+            projectRoot: PROJECT_ROOT,
+            depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+            bundling: LMS_BUNDLING,
+          }
+        : {
+            code: Code.fromInline(`// bundling skipped for this stack; handler module: ${props.entry}`),
+            handler: 'index.handler',
+          }),
+    });
+
+    this.entryModule = props.entry;
+    this.serviceRole = role;
+
+    const runtimeReason =
+      'nodejs22.x is pinned on purpose: the design fixes the Node.js 22 LTS line for Lambda, and it is a supported Lambda runtime. Moving to a newer runtime is a deliberate upgrade (tests and bundle benchmarks re-run), not something a lint rule should switch at synth time.';
+    Validations.of(this).acknowledge({ id: 'AwsSolutions-L1', reason: runtimeReason });
+    Validations.of(this).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: runtimeReason });
+
+    // Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to this role.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray actions PutTraceSegments/PutTelemetryRecords (added by active tracing) use Resource "*": X-Ray supports no resource-level permissions. Every data-service statement names its resource (checked by test/infra).',
+    });
+  }
+
+  /**
+   * Publishes the table name as `TABLE_NAME` and grants `read` (GetItem, BatchGetItem, Query, Scan,
+   * ConditionCheckItem, DescribeTable) or `write` (read plus PutItem, UpdateItem, DeleteItem, BatchWriteItem).
+   */
+  bindTable(table: ITable, access: TableAccess): this {
+    this.addEnvironment(ENV.tableName, table.tableName);
+    const grant = access === 'write' ? table.grantReadWriteData(this) : table.grantReadData(this);
+    const statements = JSON.stringify(
+      Stack.of(this).resolve(grant.principalStatements.map((statement) => statement.toStatementJson())),
+    );
+    if (statements.includes('/index/*')) {
+      Validations.of(this.serviceRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${this.nagArnLabel(table, table.tableArn)}/index/*]`,
+        reason:
+          'Query on the global secondary indexes needs their ARNs; "index/*" covers only the indexes of this one table (gsi1, gsi2), with the same read or read/write actions as the table.',
+      });
+    }
+    return this;
+  }
+
+  /** Publishes the bucket's name under its `*_BUCKET_NAME` variable and grants {@link BUCKET_ACTIONS}. */
+  bindBucket(name: BucketName, bucket: IBucket, access: BucketAccess): this {
+    this.addEnvironment(ENV[BUCKET_ENV[name]], bucket.bucketName);
+    BucketGrants.fromBucket(bucket).actionsOnBucketAndObjectKeys(this, '*', ...BUCKET_ACTIONS[access]);
+    Validations.of(this.serviceRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${this.nagArnLabel(bucket, bucket.bucketArn)}/*]`,
+      reason: `Object actions (${BUCKET_ACTIONS[access].join(', ')}) need object ARNs; "/*" covers the objects of the ${name} bucket only, and the actions are explicit, without wildcards.`,
+    });
+    return this;
+  }
+
+  /** Publishes the pool id as `USER_POOL_ID` and grants `cognito-idp:DescribeUserPool` on that pool only. */
+  bindUserPool(pool: IUserPool, access: UserPoolAccess): this {
+    this.addEnvironment(ENV.userPoolId, pool.userPoolId);
+    if (access === 'describe') pool.grant(this, 'cognito-idp:DescribeUserPool');
+    return this;
+  }
+
+  /**
+   * How cdk-nag names `arn` in a finding about this function's policy. A resource of another stack reaches
+   * this stack as `Fn::ImportValue` of the owner's export (CDK's "strong" cross-stack references, set in
+   * cdk.json): exporting it here returns the very import CDK will generate, so acknowledgements can name
+   * the finding exactly instead of by pattern.
+   */
+  private nagArnLabel(resource: IConstruct, arn: string): string {
+    const here = Stack.of(this);
+    const owner = Stack.of(resource);
+    return flattenCfnReference(here.resolve(owner === here ? arn : owner.exportValue(arn)));
+  }
+}
+
+/** cdk-nag's rendering of a CloudFormation expression in finding ids (its `flattenCfnReference`). */
+function flattenCfnReference(node: unknown): string {
+  if (node === undefined) return '';
+  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/}/g, '>');
+  if (typeof node === 'object' && node !== null) {
+    const expression = node as Record<string, unknown>;
+    const join = expression['Fn::Join'];
+    if (Array.isArray(join)) {
+      const [delimiter, items] = join as [string, unknown[]];
+      return items.map(flattenCfnReference).join(delimiter);
+    }
+    if ('Fn::Sub' in expression) return flattenCfnReference(expression['Fn::Sub']);
+    const getAtt = expression['Fn::GetAtt'];
+    if (Array.isArray(getAtt)) return `<${flattenCfnReference(getAtt[0])}.${flattenCfnReference(getAtt[1])}>`;
+    if ('Fn::ImportValue' in expression) return flattenCfnReference(expression['Fn::ImportValue']);
+    if ('Ref' in expression) return `<${flattenCfnReference(expression.Ref)}>`;
+  }
+  return JSON.stringify(node);
+}

@@ -1,0 +1,303 @@
+/**
+ * LmsApi: the REST API derived from the route manifest. One LmsFunction per route (construct id = route id),
+ * bound to exactly what the route's `needs` declares; Cognito authorizer on every non-public route; WAF,
+ * throttling, access logs, tracing; API Gateway's own errors rendered as RFC 9457 problem+json.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  AuthorizationType,
+  CognitoUserPoolsAuthorizer,
+  Cors,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import { ENV } from '../../shared/config.ts';
+import { BUCKETS, type BucketName, type RouteDefinition } from '../../shared/http/route.ts';
+import { routes as manifest } from '../../shared/routes/index.ts';
+import { LmsFunction } from '../constructs/lms-function.ts';
+
+export interface ApiStackProps extends StackProps {
+  readonly table: ITable;
+  readonly buckets: Readonly<Record<BucketName, IBucket>>;
+  readonly userPool: IUserPool;
+  /** The routes to serve. @default the route manifest (`shared/routes`) */
+  readonly routes?: readonly RouteDefinition[];
+  /** API stage name, also given to the functions as `STAGE`. @default 'prod' */
+  readonly stageName?: string;
+  /**
+   * Origins allowed by the CORS preflight. The API authenticates with bearer tokens, never cookies, so
+   * allowing any origin exposes nothing a caller does not already hold.
+   * @default Cors.ALL_ORIGINS
+   */
+  readonly corsAllowOrigins?: readonly string[];
+  /** Stage-wide steady-state request rate (requests per second). @default 50 */
+  readonly throttlingRateLimit?: number;
+  /** Stage-wide burst. @default 100 */
+  readonly throttlingBurstLimit?: number;
+  /** WAF: requests one IP may make in any 5-minute window before it is blocked. @default 1000 */
+  readonly requestsPerIpPer5Minutes?: number;
+  /** Retention of the API access logs. @default RetentionDays.ONE_YEAR */
+  readonly accessLogRetention?: RetentionDays;
+}
+
+/** Headers browsers may send cross-origin: auth, JSON bodies, optimistic locking and idempotent retries. */
+const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'];
+
+/**
+ * API Gateway's own responses (requests that never reach a function) with the status they are sent with.
+ * Statuses follow API Gateway's defaults, except: an unknown route or method (MISSING_AUTHENTICATION_TOKEN)
+ * is a 404 as it is in the local gateway, an expired token is a 401, and DEFAULT_4XX/DEFAULT_5XX are pinned to
+ * 400/500 so the `status` member of the body always equals the response status.
+ */
+const GATEWAY_RESPONSES: readonly { type: ResponseType; status: number; title: string }[] = [
+  { type: ResponseType.DEFAULT_4XX, status: 400, title: 'Bad Request' },
+  { type: ResponseType.DEFAULT_5XX, status: 500, title: 'Internal Server Error' },
+  { type: ResponseType.BAD_REQUEST_BODY, status: 400, title: 'Bad Request' },
+  { type: ResponseType.BAD_REQUEST_PARAMETERS, status: 400, title: 'Bad Request' },
+  { type: ResponseType.UNAUTHORIZED, status: 401, title: 'Unauthorized' },
+  { type: ResponseType.EXPIRED_TOKEN, status: 401, title: 'Unauthorized' },
+  { type: ResponseType.ACCESS_DENIED, status: 403, title: 'Forbidden' },
+  { type: ResponseType.INVALID_API_KEY, status: 403, title: 'Forbidden' },
+  { type: ResponseType.INVALID_SIGNATURE, status: 403, title: 'Forbidden' },
+  { type: ResponseType.WAF_FILTERED, status: 403, title: 'Forbidden' },
+  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: 404, title: 'Not Found' },
+  { type: ResponseType.RESOURCE_NOT_FOUND, status: 404, title: 'Not Found' },
+  { type: ResponseType.REQUEST_TOO_LARGE, status: 413, title: 'Content Too Large' },
+  { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, status: 415, title: 'Unsupported Media Type' },
+  { type: ResponseType.THROTTLED, status: 429, title: 'Too Many Requests' },
+  { type: ResponseType.QUOTA_EXCEEDED, status: 429, title: 'Too Many Requests' },
+  { type: ResponseType.AUTHORIZER_FAILURE, status: 500, title: 'Internal Server Error' },
+  { type: ResponseType.AUTHORIZER_CONFIGURATION_ERROR, status: 500, title: 'Internal Server Error' },
+  { type: ResponseType.API_CONFIGURATION_ERROR, status: 500, title: 'Internal Server Error' },
+  { type: ResponseType.INTEGRATION_FAILURE, status: 504, title: 'Gateway Timeout' },
+  { type: ResponseType.INTEGRATION_TIMEOUT, status: 504, title: 'Gateway Timeout' },
+];
+
+/** The problem+json body of a gateway response (a plain substitution template, not VTL). */
+export function problemTemplate(status: number, title: string): string {
+  return `{"type":"about:blank","title":${JSON.stringify(title)},"status":${status},"detail":$context.error.messageString,"requestId":"$context.requestId"}`;
+}
+
+export class ApiStack extends Stack {
+  readonly api: RestApi;
+  /** The function of each route, by route id. */
+  readonly functions: ReadonlyMap<string, LmsFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+
+    const routes = props.routes ?? manifest;
+    assertUniqueRoutes(routes);
+    const stageName = props.stageName ?? 'prod';
+    const allowOrigins = [...(props.corsAllowOrigins ?? Cors.ALL_ORIGINS)];
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const api = new RestApi(this, 'Api', {
+      description: 'LMS administration API (derived from the route manifest)',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Execution logs (ERROR level) need API Gateway's account-level CloudWatch role.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        throttlingRateLimit: props.throttlingRateLimit ?? 50,
+        throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: accessLogFormat(),
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins,
+        allowMethods: [...new Set(routes.map((route) => route.method))],
+        allowHeaders: CORS_ALLOW_HEADERS,
+        maxAge: Duration.hours(1),
+      },
+    });
+    this.api = api;
+
+    const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          "AWS's managed policy for API Gateway's account-level logging role (assumable only by apigateway.amazonaws.com); AWS maintains it with the service's logging needs, and execution logs (AwsSolutions-APIG6) depend on it.",
+      });
+    }
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Requests are validated in each handler against the route manifest zod schemas, which answer 400 problem+json with per-field errors, identically on AWS and in the local gateway; a gateway validator would duplicate the schemas in JSON Schema draft-4 and answer in another error shape.',
+    });
+
+    const corsOrigin = allowOrigins.length === 1 ? allowOrigins[0] : undefined;
+    for (const response of GATEWAY_RESPONSES) {
+      api.addGatewayResponse(`Problem${response.type.responseType}`, {
+        type: response.type,
+        statusCode: String(response.status),
+        responseHeaders: {
+          'Content-Type': "'application/problem+json'",
+          ...(corsOrigin ? { 'Access-Control-Allow-Origin': `'${corsOrigin}'` } : {}),
+        },
+        templates: { 'application/json': problemTemplate(response.status, response.title) },
+      });
+    }
+
+    const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [props.userPool],
+      identitySource: 'method.request.header.Authorization',
+    });
+
+    const functions = new Map<string, LmsFunction>();
+    for (const route of routes) {
+      const fn = new LmsFunction(this, route.id, {
+        entry: route.handler,
+        description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
+        environment: { [ENV.stage]: stageName },
+      });
+      if (route.needs.table) fn.bindTable(props.table, route.needs.table);
+      for (const name of BUCKETS) {
+        const access = route.needs.buckets?.[name];
+        if (access) fn.bindBucket(name, props.buckets[name], access);
+      }
+      if (route.needs.userPool) fn.bindUserPool(props.userPool, route.needs.userPool);
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked synchronously by API Gateway (Lambda proxy integration): a failure is returned to the caller as a 5xx problem+json, and a dead-letter queue only ever receives asynchronous invocations.',
+      });
+
+      const resource = api.root.resourceForPath(route.path);
+      const integration = new LambdaIntegration(fn, { allowTestInvoke: false });
+      const method =
+        'public' in route.access
+          ? resource.addMethod(route.method, integration, {
+              operationName: route.id,
+              authorizationType: AuthorizationType.NONE,
+            })
+          : resource.addMethod(route.method, integration, {
+              operationName: route.id,
+              authorizationType: AuthorizationType.COGNITO,
+              authorizer,
+            });
+      if ('public' in route.access) {
+        const reason = `${route.method} ${route.path} is public by design in the route manifest (access: public); it is still behind the WAF and stage throttling.`;
+        Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+        Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
+      }
+      functions.set(route.id, fn);
+    }
+    this.functions = functions;
+
+    const webAcl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('LmsApiWebAcl'),
+      rules: [
+        managedRuleGroup(0, 'AWSManagedRulesCommonRuleSet', [
+          // The rule blocks bodies over 8 KB; the API accepts up to each route's maxBodyBytes (64 KB by
+          // default) and answers 413 itself, so the rule only counts.
+          { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
+        ]),
+        managedRuleGroup(1, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        managedRuleGroup(2, 'AWSManagedRulesAmazonIpReputationList'),
+        {
+          name: 'RateLimitPerIp',
+          priority: 3,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: props.requestsPerIpPer5Minutes ?? 1000,
+              evaluationWindowSec: 300,
+              aggregateKeyType: 'IP',
+            },
+          },
+          visibilityConfig: visibility('RateLimitPerIp'),
+        },
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: api.deploymentStage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the API stage' });
+  }
+}
+
+function accessLogFormat(): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: AccessLogField.contextRequestId(),
+      extendedRequestId: AccessLogField.contextExtendedRequestId(),
+      requestTime: AccessLogField.contextRequestTime(),
+      ip: AccessLogField.contextIdentitySourceIp(),
+      userAgent: AccessLogField.contextIdentityUserAgent(),
+      httpMethod: AccessLogField.contextHttpMethod(),
+      resourcePath: AccessLogField.contextResourcePath(),
+      path: AccessLogField.contextPath(),
+      status: AccessLogField.contextStatus(),
+      protocol: AccessLogField.contextProtocol(),
+      responseLength: AccessLogField.contextResponseLength(),
+      responseLatency: AccessLogField.contextResponseLatency(),
+      integrationLatency: AccessLogField.contextIntegrationLatency(),
+      integrationError: AccessLogField.contextIntegrationErrorMessage(),
+      errorType: AccessLogField.contextErrorResponseType(),
+      error: AccessLogField.contextErrorMessage(),
+      authorizerError: AccessLogField.contextAuthorizerError(),
+      wafStatus: AccessLogField.contextWafResponseCode(),
+      sub: AccessLogField.contextAuthorizerClaims('sub'),
+      xrayTraceId: AccessLogField.contextXrayTraceId(),
+    }),
+  );
+}
+
+function visibility(metricName: string): CfnWebACL.VisibilityConfigProperty {
+  return { cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true };
+}
+
+function managedRuleGroup(
+  priority: number,
+  name: string,
+  ruleActionOverrides?: CfnWebACL.RuleActionOverrideProperty[],
+): CfnWebACL.RuleProperty {
+  return {
+    name,
+    priority,
+    overrideAction: { none: {} },
+    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
+    visibilityConfig: visibility(name),
+  };
+}
+
+/** Two routes with one id or one method+path would silently shadow each other; refuse them. */
+function assertUniqueRoutes(routes: readonly RouteDefinition[]): void {
+  const ids = new Set<string>();
+  const endpoints = new Set<string>();
+  for (const route of routes) {
+    const endpoint = `${route.method} ${route.path}`;
+    if (ids.has(route.id)) throw new Error(`Route id "${route.id}" is declared twice in the route manifest.`);
+    if (endpoints.has(endpoint))
+      throw new Error(`Route ${endpoint} is declared twice in the route manifest.`);
+    ids.add(route.id);
+    endpoints.add(endpoint);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * LmsData: the stateful resources (the single table and the buckets). Everything here is retained when the
+ * stack is deleted, and the stack itself has termination protection; stateless stacks receive these
+ * resources as interfaces through their props.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  Billing,
+  type ITableV2,
+  ProjectionType,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type IBucket,
+  ObjectLockRetention,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { BUCKETS, type BucketName } from '../../shared/http/route.ts';
+import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
+
+export interface DataStackProps extends StackProps {
+  /** Lifetime of files in the uploads bucket (imports and packages waiting to be processed). @default Duration.days(7) */
+  readonly uploadsExpiration?: Duration;
+  /** Object Lock default retention (governance mode) of the backups bucket. @default Duration.days(30) */
+  readonly backupsRetention?: Duration;
+  /** How long S3 server access logs are kept. @default Duration.days(365) */
+  readonly accessLogsExpiration?: Duration;
+}
+
+export class DataStack extends Stack {
+  /** The single table: `pk`/`sk`, GSIs `gsi1` and `gsi2`, TTL on `expiresAt`. */
+  readonly table: ITableV2;
+  /** The product's buckets, by their logical name (the same names as the local stack). */
+  readonly buckets: Readonly<Record<BucketName, IBucket>>;
+  /** Receives the S3 server access logs of every other bucket. */
+  readonly accessLogsBucket: IBucket;
+
+  constructor(scope: Construct, id: string, props: DataStackProps = {}) {
+    super(scope, id, props);
+
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      globalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      })),
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.awsManagedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const accessLogs = new Bucket(this, 'AccessLogsBucket', {
+      ...bucketBaseline(),
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: props.accessLogsExpiration ?? Duration.days(365) },
+      ],
+    });
+    this.accessLogsBucket = accessLogs;
+
+    const logsTo = (name: BucketName) => ({
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: `${name}/`,
+    });
+
+    const buckets: Record<BucketName, IBucket> = {
+      uploads: new Bucket(this, 'UploadsBucket', {
+        ...bucketBaseline(),
+        ...logsTo('uploads'),
+        lifecycleRules: [
+          {
+            id: 'expire-uploads',
+            expiration: props.uploadsExpiration ?? Duration.days(7),
+            abortIncompleteMultipartUploadAfter: Duration.days(1),
+          },
+        ],
+      }),
+      content: new Bucket(this, 'ContentBucket', {
+        ...bucketBaseline(),
+        ...logsTo('content'),
+        versioned: true,
+        lifecycleRules: [
+          { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        ],
+      }),
+      backups: new Bucket(this, 'BackupsBucket', {
+        ...bucketBaseline(),
+        ...logsTo('backups'),
+        versioned: true,
+        objectLockEnabled: true,
+        objectLockDefaultRetention: ObjectLockRetention.governance(
+          props.backupsRetention ?? Duration.days(30),
+        ),
+        lifecycleRules: [
+          { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        ],
+      }),
+    };
+    // Fail at synth if BUCKETS gains a name this stack does not create.
+    for (const name of BUCKETS) {
+      if (!buckets[name]) throw new Error(`DataStack creates no bucket for "${name}": add it to DataStack.`);
+    }
+    // A retained bucket keeps its TLS-only policy even if the stack is deleted.
+    for (const bucket of [accessLogs, ...Object.values(buckets)]) {
+      bucket.policy?.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    }
+    this.buckets = buckets;
+  }
+}
+
+/** What every bucket gets: no public access, TLS only, S3-managed encryption, owner-enforced objects, retained. */
+function bucketBaseline() {
+  return {
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    encryption: BucketEncryption.S3_MANAGED,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy: RemovalPolicy.RETAIN,
+  } as const;
+}
