@@ -8,7 +8,10 @@ export default defineConfig({
   test: {
     // Handlers log structured JSON; tests keep quiet unless LOG_LEVEL asks (e.g. LOG_LEVEL=INFO npm test).
     // The SDK warns on Node 20 about releases after January 2027; the pinned release supports Node 20.
-    env: { POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
     projects: [
       {
         extends: true,
@@ -30,7 +33,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 },
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
       },
     ],
   },

@@ -28,11 +28,15 @@ try {
   javaVersion = null;
 }
 if (!javaVersion) {
-  fail('Java is missing: DynamoDB Local needs Java 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jre-headless).');
+  fail(
+    'Java is missing: DynamoDB Local needs Java 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jre-headless).',
+  );
 }
 const javaMajor = Number(javaVersion[1] === '1' ? javaVersion[2] : javaVersion[1]);
 if (javaMajor < 17) {
-  fail(`Java ${javaMajor} is too old: DynamoDB Local needs Java 17 or newer (apt-get install openjdk-17-jre-headless).`);
+  fail(
+    `Java ${javaMajor} is too old: DynamoDB Local needs Java 17 or newer (apt-get install openjdk-17-jre-headless).`,
+  );
 }
 
 const lock = join(root, 'package-lock.json');

@@ -38,7 +38,9 @@ export function createGateway(options: GatewayOptions): Server {
   const load = (route: RouteDefinition) => {
     let handler = handlers.get(route.id);
     if (!handler) {
-      handler = import(pathToFileURL(resolve(options.root, route.handler)).href).then((module) => module.handler as Handler);
+      handler = import(pathToFileURL(resolve(options.root, route.handler)).href).then(
+        (module) => module.handler as Handler,
+      );
       handlers.set(route.id, handler);
     }
     return handler;
@@ -54,7 +56,9 @@ export function createGateway(options: GatewayOptions): Server {
       })
       .then((result) => {
         send(response, result);
-        options.log?.(`${request.method} ${request.url} ${result.statusCode} ${Math.round(performance.now() - started)}ms`);
+        options.log?.(
+          `${request.method} ${request.url} ${result.statusCode} ${Math.round(performance.now() - started)}ms`,
+        );
       });
   });
 }
@@ -71,30 +75,51 @@ async function serve(
   const matches = compiled
     .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
     .filter((candidate) => candidate.match !== null);
-  if (matches.length === 0) return problemResponse(new HttpProblem(404, `No route ${url.pathname}.`), requestId, url.pathname);
+  if (matches.length === 0)
+    return problemResponse(new HttpProblem(404, `No route ${url.pathname}.`), requestId, url.pathname);
   if (method === 'OPTIONS') return preflight(matches.map((candidate) => candidate.entry.route.method));
   const found = matches.find((candidate) => candidate.entry.route.method === (method as HttpMethod));
   if (!found?.match) {
     const allowed = matches.map((candidate) => candidate.entry.route.method).join(', ');
-    const result = problemResponse(new HttpProblem(405, `${url.pathname} answers ${allowed}, not ${method}.`), requestId, url.pathname);
+    const result = problemResponse(
+      new HttpProblem(405, `${url.pathname} answers ${allowed}, not ${method}.`),
+      requestId,
+      url.pathname,
+    );
     return { ...result, headers: { ...result.headers, allow: allowed } };
   }
   const { route, names } = found.entry;
   const body = await readBody(request);
-  if (body === undefined) return problemResponse(new HttpProblem(413, 'The request is larger than 10 MB.'), requestId, url.pathname);
+  if (body === undefined)
+    return problemResponse(
+      new HttpProblem(413, 'The request is larger than 10 MB.'),
+      requestId,
+      url.pathname,
+    );
 
   let claims: Record<string, string> | undefined;
   if (!('public' in route.access)) {
     const token = bearerToken(request.headers.authorization);
-    if (!token) return problemResponse(new HttpProblem(401, 'Sign in first: send a bearer token in the Authorization header.'), requestId, url.pathname);
+    if (!token)
+      return problemResponse(
+        new HttpProblem(401, 'Sign in first: send a bearer token in the Authorization header.'),
+        requestId,
+        url.pathname,
+      );
     try {
       claims = asGatewayClaims(await options.verifyIdToken(token));
     } catch {
-      return problemResponse(new HttpProblem(401, 'The token is invalid or expired; get a new one.'), requestId, url.pathname);
+      return problemResponse(
+        new HttpProblem(401, 'The token is invalid or expired; get a new one.'),
+        requestId,
+        url.pathname,
+      );
     }
   }
 
-  const pathParameters = Object.fromEntries(names.map((name, index) => [name, safeDecode(found.match?.[index + 1] ?? '')]));
+  const pathParameters = Object.fromEntries(
+    names.map((name, index) => [name, safeDecode(found.match?.[index + 1] ?? '')]),
+  );
   const event = toEvent(request, url, route, body, pathParameters, requestId, claims);
   const handler = await load(route);
   return handler(event, lambdaContext(route, requestId));
@@ -117,7 +142,10 @@ function compile(route: RouteDefinition): CompiledRoute {
 /** API Gateway passes claims as strings; Cognito groups arrive comma-separated. */
 function asGatewayClaims(claims: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : String(value)]),
+    Object.entries(claims).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.join(',') : String(value),
+    ]),
   );
 }
 
@@ -148,7 +176,7 @@ function toEvent(
   const multiQuery: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
     query[name] = value;
-    (multiQuery[name] ??= []).push(value);
+    multiQuery[name] = [...(multiQuery[name] ?? []), value];
   }
   const hasQuery = Object.keys(query).length > 0;
   return {
@@ -228,7 +256,8 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
 function send(response: ServerResponse, result: APIGatewayProxyResult): void {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[name] = values.map(String);
   response.writeHead(result.statusCode, headers);
   response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }

@@ -19,11 +19,18 @@ export const DEMO_PASSWORD = 'Demo-Passw0rd!';
 export const DEMO_SIGN_INS: readonly { email: string; role: Role; note: string }[] = [
   { email: 'admin@example.com', role: 'admin', note: 'administrator: every route' },
   { email: 'manager@example.com', role: 'manager', note: 'manager of Sales: sees Sales and Sales EMEA only' },
-  { email: 'instructor@example.com', role: 'instructor', note: 'instructor (courses arrive with the catalog)' },
+  {
+    email: 'instructor@example.com',
+    role: 'instructor',
+    note: 'instructor (courses arrive with the catalog)',
+  },
   { email: 'learner@example.com', role: 'learner', note: 'learner in Engineering: sees only themselves' },
 ];
 
-const seedActor: Actor = { principal: { sub: 'system:seed', email: null, roles: ['admin'] }, requestId: 'seed' };
+const seedActor: Actor = {
+  principal: { sub: 'system:seed', email: null, roles: ['admin'] },
+  requestId: 'seed',
+};
 
 export async function seedDemoOrganisation(
   ports: OrganisationPorts,
@@ -31,12 +38,29 @@ export async function seedDemoOrganisation(
   resources: LocalResources,
 ): Promise<{ created: boolean }> {
   for (const signIn of DEMO_SIGN_INS) {
-    await ensureCognitoUser(cognito, resources, { email: signIn.email, password: DEMO_PASSWORD, groups: [signIn.role] });
+    await ensureCognitoUser(cognito, resources, {
+      email: signIn.email,
+      password: DEMO_PASSWORD,
+      groups: [signIn.role],
+    });
   }
   if (await ports.users.idByEmail('admin@example.com')) return { created: false };
 
-  const person = (email: string, givenName: string, familyName: string, departmentId: string | null, jobTitle: string) =>
-    createUser(ports, seedActor, { email, givenName, familyName, departmentId, jobTitle, location: 'London' });
+  const person = (
+    email: string,
+    givenName: string,
+    familyName: string,
+    departmentId: string | null,
+    jobTitle: string,
+  ) =>
+    createUser(ports, seedActor, {
+      email,
+      givenName,
+      familyName,
+      departmentId,
+      jobTitle,
+      location: 'London',
+    });
 
   await person('admin@example.com', 'Avery', 'Admin', null, 'LMS administrator');
   const manager = await person('manager@example.com', 'Morgan', 'Manager', null, 'Head of Sales');

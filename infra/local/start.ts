@@ -31,7 +31,11 @@ const stack = await startLocalStack({
 
 writeFileSync(
   STACK_FILE,
-  JSON.stringify({ pid: process.pid, url: stack.url, endpoints: stack.endpoints, resources: stack.resources }, null, 2),
+  JSON.stringify(
+    { pid: process.pid, url: stack.url, endpoints: stack.endpoints, resources: stack.resources },
+    null,
+    2,
+  ),
 );
 
 console.log(`

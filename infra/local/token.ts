@@ -9,7 +9,7 @@ import { STACK_FILE } from './paths.ts';
 import { DEMO_PASSWORD } from './seed.ts';
 
 const email = process.argv[2];
-if (!email || !email.includes('@')) {
+if (!email?.includes('@')) {
   console.error('Usage: npm run token -- <email>   (for example admin@example.com)');
   process.exit(2);
 }
@@ -19,7 +19,12 @@ if (!existsSync(STACK_FILE)) {
 }
 const stack = JSON.parse(readFileSync(STACK_FILE, 'utf8'));
 try {
-  const tokens = await signIn(stack.endpoints, stack.resources, email, process.env.LMS_PASSWORD ?? DEMO_PASSWORD);
+  const tokens = await signIn(
+    stack.endpoints,
+    stack.resources,
+    email,
+    process.env.LMS_PASSWORD ?? DEMO_PASSWORD,
+  );
   console.log(tokens.idToken);
 } catch (error) {
   console.error(`Could not sign ${email} in: ${(error as Error).message}`);

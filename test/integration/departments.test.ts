@@ -21,7 +21,11 @@ describe('departments, against DynamoDB Local', () => {
     const grandchild = await department('Grandchild', child.id);
     expect(grandchild.ancestorIds).toEqual([root.id, child.id]);
     expect((await ports.departments.get(root.id))?.childCount).toBe(1);
-    expect((await ports.departments.subtree(root)).map((d) => d.id)).toEqual([root.id, child.id, grandchild.id]);
+    expect((await ports.departments.subtree(root)).map((d) => d.id)).toEqual([
+      root.id,
+      child.id,
+      grandchild.id,
+    ]);
     const children = await listDepartments(ports, admin, { parentId: root.id }, { limit: 10 });
     expect(children.items.map((d) => d.id)).toEqual([child.id]);
   });
@@ -50,13 +54,20 @@ describe('departments, against DynamoDB Local', () => {
     const cycle = updateDepartment(ports, admin, target.id, target.version, { parentId: c.id });
     await expect(cycle).rejects.toBeInstanceOf(BusinessRuleError);
     await expect(cycle).rejects.toThrow(/cycle: .*B > C > .*Target/);
-    await expect(updateDepartment(ports, admin, b.id, b.version, { name: 'Stale' })).rejects.toBeInstanceOf(StaleVersionError);
+    await expect(updateDepartment(ports, admin, b.id, b.version, { name: 'Stale' })).rejects.toBeInstanceOf(
+      StaleVersionError,
+    );
   });
 
   it('refuses to delete a department with people or children, and deletes an empty one', async () => {
     const parent = await department(uniqueName('Parent'));
     const child = await department('Leaf', parent.id);
-    const user = await createUser(ports, admin, { email: uniqueEmail(), givenName: 'In', familyName: 'Leaf', departmentId: child.id });
+    const user = await createUser(ports, admin, {
+      email: uniqueEmail(),
+      givenName: 'In',
+      familyName: 'Leaf',
+      departmentId: child.id,
+    });
     await expect(deleteDepartment(ports, admin, parent.id, undefined)).rejects.toThrow(/1 sub-departments/);
     await expect(deleteDepartment(ports, admin, child.id, undefined)).rejects.toThrow(/1 people/);
     await updateUser(ports, admin, user.id, user.version, { departmentId: null });
@@ -71,10 +82,18 @@ describe('departments, against DynamoDB Local', () => {
     const team = await department(uniqueName('Team'));
     await Promise.all([
       ...Array.from({ length: 5 }, () =>
-        createUser(ports, admin, { email: uniqueEmail(), givenName: 'J', familyName: 'Oiner', departmentId: team.id }),
+        createUser(ports, admin, {
+          email: uniqueEmail(),
+          givenName: 'J',
+          familyName: 'Oiner',
+          departmentId: team.id,
+        }),
       ),
       updateDepartment(ports, admin, team.id, team.version, { name: `${team.name} renamed` }),
     ]);
-    expect(await ports.departments.get(team.id)).toMatchObject({ memberCount: 5, name: `${team.name} renamed` });
+    expect(await ports.departments.get(team.id)).toMatchObject({
+      memberCount: 5,
+      name: `${team.name} renamed`,
+    });
   });
 });

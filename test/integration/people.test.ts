@@ -33,7 +33,11 @@ describe('people, against DynamoDB Local', () => {
     expect(await ports.users.get(user.id)).toEqual(user);
     const trail = await ports.audit.list(`user:${user.id}`, { limit: 10 });
     expect(trail.items).toHaveLength(1);
-    expect(trail.items[0]).toMatchObject({ action: 'user.created', before: null, requestId: admin.requestId });
+    expect(trail.items[0]).toMatchObject({
+      action: 'user.created',
+      before: null,
+      requestId: admin.requestId,
+    });
     expect(trail.items[0]?.after).toMatchObject({ id: user.id, email: user.email });
   });
 
@@ -70,8 +74,12 @@ describe('people, against DynamoDB Local', () => {
 
   it('refuses an unknown department or manager, and writes nothing', async () => {
     const email = uniqueEmail('orphan');
-    await expect(person({ email, departmentId: '0f8fad5b-d9cb-469f-a165-70867728950e' })).rejects.toBeInstanceOf(BusinessRuleError);
-    await expect(person({ email, managerId: '0f8fad5b-d9cb-469f-a165-70867728950e' })).rejects.toBeInstanceOf(BusinessRuleError);
+    await expect(
+      person({ email, departmentId: '0f8fad5b-d9cb-469f-a165-70867728950e' }),
+    ).rejects.toBeInstanceOf(BusinessRuleError);
+    await expect(person({ email, managerId: '0f8fad5b-d9cb-469f-a165-70867728950e' })).rejects.toBeInstanceOf(
+      BusinessRuleError,
+    );
     expect(await ports.users.idByEmail(email)).toBeUndefined();
   });
 
@@ -83,7 +91,9 @@ describe('people, against DynamoDB Local', () => {
     const updated = await updateUser(ports, admin, user.id, 1, { email: newEmail, jobTitle: 'Analyst' });
     // Assess
     expect(updated).toMatchObject({ version: 2, email: newEmail, jobTitle: 'Analyst' });
-    await expect(updateUser(ports, admin, user.id, 1, { jobTitle: 'Stale' })).rejects.toBeInstanceOf(StaleVersionError);
+    await expect(updateUser(ports, admin, user.id, 1, { jobTitle: 'Stale' })).rejects.toBeInstanceOf(
+      StaleVersionError,
+    );
     expect(await ports.users.idByEmail(user.email)).toBeUndefined();
     expect(await ports.users.idByEmail(newEmail)).toBe(user.id);
     // The old email is free again.
@@ -103,17 +113,27 @@ describe('people, against DynamoDB Local', () => {
   it('suspends with a reason and reactivates, each audited', async () => {
     const user = await person();
     const suspended = await suspendUser(ports, admin, user.id, undefined, 'Left the company');
-    expect(suspended).toMatchObject({ status: 'suspended', suspensionReason: 'Left the company', version: 2 });
+    expect(suspended).toMatchObject({
+      status: 'suspended',
+      suspensionReason: 'Left the company',
+      version: 2,
+    });
     const active = await reactivateUser(ports, admin, user.id, 2);
     expect(active).toMatchObject({ status: 'active', suspensionReason: null, version: 3 });
     const trail = await ports.audit.list(`user:${user.id}`, { limit: 10 });
-    expect(trail.items.map((record) => record.action)).toEqual(['user.reactivated', 'user.suspended', 'user.created']);
+    expect(trail.items.map((record) => record.action)).toEqual([
+      'user.reactivated',
+      'user.suspended',
+      'user.created',
+    ]);
   });
 
   it('lists a department by pages with no duplicates, and filters by status', async () => {
     // Prepare
     const department = await createDepartment(ports, admin, { name: uniqueName('Paging') });
-    const created = await Promise.all(Array.from({ length: 7 }, () => person({ departmentId: department.id })));
+    const created = await Promise.all(
+      Array.from({ length: 7 }, () => person({ departmentId: department.id })),
+    );
     const first = created[0];
     if (!first) throw new Error('nobody created');
     await suspendUser(ports, admin, first.id, undefined, 'On leave');
@@ -126,7 +146,12 @@ describe('people, against DynamoDB Local', () => {
       seen.push(...page.items.map((user) => user.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    const suspended = await listUsers(ports, admin, { departmentId: department.id, status: 'suspended' }, { limit: 25 });
+    const suspended = await listUsers(
+      ports,
+      admin,
+      { departmentId: department.id, status: 'suspended' },
+      { limit: 25 },
+    );
     // Assess
     expect(new Set(seen).size).toBe(7);
     expect(seen.sort()).toEqual(created.map((user) => user.id).sort());
@@ -139,15 +164,22 @@ describe('people, against DynamoDB Local', () => {
     await Promise.all([person({ departmentId: department.id }), person({ departmentId: department.id })]);
     const page = await listUsers(ports, admin, { departmentId: department.id }, { limit: 1 });
     expect(page.nextCursor).not.toBeNull();
-    await expect(listUsers(ports, admin, {}, { limit: 1, cursor: page.nextCursor ?? '' })).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(listUsers(ports, admin, {}, { limit: 1, cursor: 'bm90LWpzb24' })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(
+      listUsers(ports, admin, {}, { limit: 1, cursor: page.nextCursor ?? '' }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(listUsers(ports, admin, {}, { limit: 1, cursor: 'bm90LWpzb24' })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
   });
 
   it('keeps a manager within the subtree of the departments they manage', async () => {
     // Prepare
     const managerEmail = uniqueEmail('manager');
     const manager = await person({ email: managerEmail });
-    const region = await createDepartment(ports, admin, { name: uniqueName('Region'), managerId: manager.id });
+    const region = await createDepartment(ports, admin, {
+      name: uniqueName('Region'),
+      managerId: manager.id,
+    });
     const branch = await createDepartment(ports, admin, { name: uniqueName('Branch'), parentId: region.id });
     const other = await createDepartment(ports, admin, { name: uniqueName('Other') });
     const inBranch = await person({ departmentId: branch.id });
@@ -159,7 +191,9 @@ describe('people, against DynamoDB Local', () => {
     expect(visible.items.map((user) => user.id)).toEqual([inBranch.id]);
     await expect(getUser(ports, asManager, inBranch.id)).resolves.toMatchObject({ id: inBranch.id });
     await expect(getUser(ports, asManager, outside.id)).rejects.toBeInstanceOf(OutOfScopeError);
-    await expect(listUsers(ports, asManager, { departmentId: other.id }, { limit: 10 })).rejects.toBeInstanceOf(OutOfScopeError);
+    await expect(
+      listUsers(ports, asManager, { departmentId: other.id }, { limit: 10 }),
+    ).rejects.toBeInstanceOf(OutOfScopeError);
     await expect(getUser(ports, asManager, manager.id)).resolves.toMatchObject({ id: manager.id });
   });
 
@@ -170,6 +204,8 @@ describe('people, against DynamoDB Local', () => {
     const asLearner = actor(['learner'], email);
     await expect(getUser(ports, asLearner, self.id)).resolves.toMatchObject({ id: self.id });
     await expect(getUser(ports, asLearner, someone.id)).rejects.toBeInstanceOf(OutOfScopeError);
-    await expect(getUser(ports, admin, '0f8fad5b-d9cb-469f-a165-70867728950e')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getUser(ports, admin, '0f8fad5b-d9cb-469f-a165-70867728950e')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });
