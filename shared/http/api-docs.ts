@@ -10,7 +10,8 @@ export function renderApiDocs(routes: readonly RouteDefinition[]): string {
     '',
     'Every error is `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail`, `requestId`,',
     'and `errors: [{ path, message }]` for invalid input. Lists take `limit` (1-100) and `cursor`, and return',
-    '`nextCursor`. Reads return an `ETag`; updates take `If-Match`.',
+    '`nextCursor`. Reads return an `ETag`; updates take `If-Match`. Creating routes accept `Idempotency-Key`:',
+    'a retry with the same key and body replays the first response (`Idempotent-Replayed: true`) for 24 hours.',
     '',
   ];
   for (const tag of [...new Set(routes.map((route) => route.tag))]) {
@@ -23,7 +24,10 @@ export function renderApiDocs(routes: readonly RouteDefinition[]): string {
     for (const route of routes.filter((candidate) => candidate.tag === tag)) {
       const who = 'public' in route.access ? 'anyone' : route.access.roles.join(', ');
       const ifMatch = route.request.ifMatch === 'required' ? ' (If-Match required)' : '';
-      lines.push(`| ${route.method} | \`${route.path}\` | ${who} | ${route.summary}${ifMatch} |`);
+      const idempotent = route.request.idempotent ? ' (accepts Idempotency-Key)' : '';
+      lines.push(
+        `| ${route.method} | \`${route.path}\` | ${who} | ${route.summary}${ifMatch}${idempotent} |`,
+      );
     }
     lines.push('');
   }

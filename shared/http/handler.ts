@@ -29,8 +29,11 @@ export interface HttpRequest<R extends RouteDefinition> {
   /** Version named by If-Match (always set when the route requires it). */
   ifMatch: R['request']['ifMatch'] extends 'required' ? number : number | undefined;
   principal: R['access'] extends { public: true } ? Principal | undefined : Principal;
+  /** Idempotency-Key, on routes that accept one. */
+  idempotencyKey: string | undefined;
   requestId: string;
   event: APIGatewayProxyEvent;
+  context: Context;
 }
 
 export interface HttpResult {
@@ -55,9 +58,11 @@ export function httpHandler<R extends RouteDefinition>(
       query: input?.query,
       body: input?.body,
       ifMatch: input?.ifMatch,
+      idempotencyKey: input?.idempotencyKey,
       principal,
       requestId: event.requestContext?.requestId ?? context.awsRequestId,
       event,
+      context,
     } as HttpRequest<R>);
     return respond(route, result);
   };

@@ -52,6 +52,20 @@ export const badRequest = (detail: string, errors: FieldError[] = []) => new Htt
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof DomainError) return new HttpProblem(statusOf(error), error.message, error.fields);
+  // Powertools idempotency errors, recognised by name so that routes without idempotency do not bundle it.
+  const name = (error as Error | undefined)?.name;
+  if (name === 'IdempotencyValidationError') {
+    return new HttpProblem(
+      422,
+      'This Idempotency-Key was already used with a different request; use a new key.',
+      [{ path: 'headers.idempotency-key', message: 'reused with a different body' }],
+    );
+  }
+  if (name === 'IdempotencyAlreadyInProgressError') {
+    return new HttpProblem(409, 'A request with this Idempotency-Key is still in progress; retry shortly.', [
+      { path: 'headers.idempotency-key', message: 'in progress' },
+    ]);
+  }
   return new HttpProblem(500, 'Something went wrong on our side. Quote the request id when reporting it.');
 }
 

@@ -36,6 +36,11 @@ export interface RouteRequest {
   readonly body?: z.ZodType;
   /** `If-Match` is required (428 when missing) or accepted (checked when present). */
   readonly ifMatch?: 'required' | 'optional';
+  /**
+   * The route accepts an `Idempotency-Key` header: a retry with the same key (same caller, same body) gets
+   * the first response again instead of a second write. Handlers of such routes use `idempotentHttpHandler`.
+   */
+  readonly idempotent?: boolean;
 }
 
 export interface RouteResponse {

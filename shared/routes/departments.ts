@@ -17,7 +17,7 @@ export const createDepartment = defineRoute({
   summary: 'Create a department, at the root or under a parent (names unique among siblings)',
   tag: 'Departments',
   access: { roles: ['admin'] },
-  request: { body: CreateDepartmentBody },
+  request: { body: CreateDepartmentBody, idempotent: true },
   response: { status: 201, description: 'Created', body: Department },
   needs: { table: 'write' },
 });

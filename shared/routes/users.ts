@@ -18,7 +18,7 @@ export const createUser = defineRoute({
   summary: 'Create a person (email and external id must be unique)',
   tag: 'People',
   access: { roles: ['admin'] },
-  request: { body: CreateUserBody },
+  request: { body: CreateUserBody, idempotent: true },
   response: { status: 201, description: 'Created; ETag carries the version', body: User },
   needs: { table: 'write' },
 });

@@ -8,6 +8,8 @@ export interface ParsedInput {
   body: unknown;
   /** Version named by If-Match, when sent. */
   ifMatch: number | undefined;
+  /** The Idempotency-Key header, on routes that accept one. */
+  idempotencyKey: string | undefined;
 }
 
 export interface LmsContext extends Context {

@@ -24,6 +24,7 @@ export function parseRequest(
       const query = validate('query', route.request.query, readQuery(event, errors), errors);
       const parsedBody = route.request.body ? validate('body', route.request.body, body, errors) : undefined;
       const ifMatch = readIfMatch(route, headers['if-match'], errors);
+      const idempotencyKey = readIdempotencyKey(route, headers['idempotency-key'], errors);
       if (errors.length > 0) throw badRequest(summarise(errors), errors);
       if (route.request.ifMatch === 'required' && ifMatch === undefined) {
         throw new HttpProblem(
@@ -32,7 +33,7 @@ export function parseRequest(
           [{ path: 'headers.if-match', message: 'required' }],
         );
       }
-      (request.context as LmsContext).input = { params, query, body: parsedBody, ifMatch };
+      (request.context as LmsContext).input = { params, query, body: parsedBody, ifMatch, idempotencyKey };
     },
   };
 }
@@ -129,6 +130,23 @@ function readIfMatch(
     return undefined;
   }
   return Number(match[1]);
+}
+
+/** Keys are opaque to us; a UUID is typical. Printable ASCII keeps them safe in logs and keys. */
+function readIdempotencyKey(
+  route: RouteDefinition,
+  header: string | undefined,
+  errors: FieldError[],
+): string | undefined {
+  if (header === undefined || !route.request.idempotent) return undefined;
+  if (!/^[\x21-\x7e]{8,255}$/.test(header)) {
+    errors.push({
+      path: 'headers.idempotency-key',
+      message: '8 to 255 printable characters, for example a UUID',
+    });
+    return undefined;
+  }
+  return header;
 }
 
 function lowerCaseKeys(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
