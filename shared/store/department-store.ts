@@ -6,13 +6,14 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
 import { Department } from '../domain/department.ts';
-import { BusinessRuleError, ConflictError, StaleVersionError } from '../domain/errors.ts';
+import { ConflictError, StaleVersionError } from '../domain/errors.ts';
 import type { DepartmentChange, DepartmentRepository, Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
 import { decodeCursor } from './cursor.ts';
 import { departmentPath, keys, withoutStorageAttributes } from './keys.ts';
 import { inFilter, queryAll, queryPage } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
+import { userExists } from './user-store.ts';
 
 const ALL_DEPARTMENTS = keys.departmentsByPath('').gsi1pk;
 
@@ -103,7 +104,9 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
       },
       this.claimName(department),
       ...(parent ? [this.countChild(parent, 1, true)] : []),
-      ...(department.managerId ? [this.managerExists(department.managerId)] : []),
+      ...(department.managerId
+        ? [userExists(this.tableName, department.managerId, 'to manage this department')]
+        : []),
       auditWrite(this.tableName, audit),
     ]);
   }
@@ -133,7 +136,7 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
       });
     }
     if (after.managerId && after.managerId !== before.managerId)
-      writes.push(this.managerExists(after.managerId));
+      writes.push(userExists(this.tableName, after.managerId, 'to manage this department'));
     writes.push(auditWrite(this.tableName, audit));
     await transactWrite(this.client, writes);
   }
@@ -258,22 +261,6 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
           ExpressionAttributeValues: { ':delta': delta },
         },
       },
-    };
-  }
-
-  private managerExists(managerId: string): GuardedWrite {
-    return {
-      item: {
-        ConditionCheck: {
-          TableName: this.tableName,
-          Key: keys.user(managerId),
-          ConditionExpression: 'attribute_exists(pk)',
-        },
-      },
-      onConditionFailed: () =>
-        new BusinessRuleError(`No user with id ${managerId} to manage this department.`, [
-          { path: 'body.managerId', message: 'no such user' },
-        ]),
     };
   }
 }

@@ -109,7 +109,7 @@ export class DynamoUserRepository implements UserRepository {
       this.claim('email', user.email, user.id),
       ...(user.externalId ? [this.claim('externalId', user.externalId, user.id)] : []),
       ...(user.departmentId ? [this.countMember(user.departmentId, 1)] : []),
-      ...(user.managerId ? [this.managerExists(user.managerId)] : []),
+      ...(user.managerId ? [userExists(this.tableName, user.managerId, 'to be the manager')] : []),
       auditWrite(this.tableName, audit),
     ]);
   }
@@ -145,7 +145,7 @@ export class DynamoUserRepository implements UserRepository {
       if (after.departmentId) writes.push(this.countMember(after.departmentId, 1));
     }
     if (after.managerId && after.managerId !== before.managerId)
-      writes.push(this.managerExists(after.managerId));
+      writes.push(userExists(this.tableName, after.managerId, 'to be the manager'));
     writes.push(auditWrite(this.tableName, audit));
     await transactWrite(this.client, writes);
   }
@@ -199,22 +199,23 @@ export class DynamoUserRepository implements UserRepository {
         ]),
     };
   }
+}
 
-  private managerExists(managerId: string): GuardedWrite {
-    return {
-      item: {
-        ConditionCheck: {
-          TableName: this.tableName,
-          Key: keys.user(managerId),
-          ConditionExpression: 'attribute_exists(pk)',
-        },
+/** A condition that the user named in `body.managerId` exists, checked inside the writing transaction. */
+export function userExists(tableName: string, userId: string, role: string): GuardedWrite {
+  return {
+    item: {
+      ConditionCheck: {
+        TableName: tableName,
+        Key: keys.user(userId),
+        ConditionExpression: 'attribute_exists(pk)',
       },
-      onConditionFailed: () =>
-        new BusinessRuleError(`No user with id ${managerId} to be the manager.`, [
-          { path: 'body.managerId', message: 'no such user' },
-        ]),
-    };
-  }
+    },
+    onConditionFailed: () =>
+      new BusinessRuleError(`No user with id ${userId} ${role}.`, [
+        { path: 'body.managerId', message: 'no such user' },
+      ]),
+  };
 }
 
 function toItem(user: User): Record<string, unknown> {

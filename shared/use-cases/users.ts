@@ -70,78 +70,69 @@ export async function listUsers(
   return deps.users.list({ ...filter, withinDepartments: [...scope.departmentIds] }, page);
 }
 
-/** Steps: load -> check the If-Match version -> apply the changes -> write with the audit record. */
-export async function updateUser(
+/** Steps: load at the If-Match version -> apply the changes -> write with the audit record. */
+export function updateUser(
   deps: UserDeps,
   actor: Actor,
   id: string,
   expectedVersion: number,
   changes: UpdateUserInput,
 ): Promise<User> {
-  const before = await loadAtVersion(deps, id, expectedVersion);
-  const after: User = {
-    ...before,
+  return changeUser(deps, actor, id, expectedVersion, 'user.updated', (before) => ({
     ...changes,
     email: changes.email !== undefined ? normaliseEmail(changes.email) : before.email,
-    updatedAt: deps.runtime.now().toISOString(),
-    version: before.version + 1,
-  };
-  await deps.users.update(before, after, audit(deps, actor, 'user.updated', before, after));
-  return after;
+  }));
 }
 
 /** Steps: load -> (already suspended: nothing to do) -> mark suspended with the reason -> write with audit. */
-export async function suspendUser(
+export function suspendUser(
   deps: UserDeps,
   actor: Actor,
   id: string,
   expectedVersion: number | undefined,
   reason: string,
 ): Promise<User> {
-  const before = await loadAtVersion(deps, id, expectedVersion);
-  if (before.status === 'suspended') return before;
-  const now = deps.runtime.now().toISOString();
-  const after: User = {
-    ...before,
-    status: 'suspended',
-    suspendedAt: now,
-    suspensionReason: reason,
-    updatedAt: now,
-    version: before.version + 1,
-  };
-  await deps.users.update(before, after, audit(deps, actor, 'user.suspended', before, after));
-  return after;
+  return changeUser(deps, actor, id, expectedVersion, 'user.suspended', (before, now) =>
+    before.status === 'suspended' ? null : { status: 'suspended', suspendedAt: now, suspensionReason: reason },
+  );
 }
 
 /** Steps: load -> (already active: nothing to do) -> mark active -> write with audit. */
-export async function reactivateUser(
+export function reactivateUser(
   deps: UserDeps,
   actor: Actor,
   id: string,
   expectedVersion: number | undefined,
 ): Promise<User> {
-  const before = await loadAtVersion(deps, id, expectedVersion);
-  if (before.status === 'active') return before;
-  const after: User = {
-    ...before,
-    status: 'active',
-    suspendedAt: null,
-    suspensionReason: null,
-    updatedAt: deps.runtime.now().toISOString(),
-    version: before.version + 1,
-  };
-  await deps.users.update(before, after, audit(deps, actor, 'user.reactivated', before, after));
-  return after;
+  return changeUser(deps, actor, id, expectedVersion, 'user.reactivated', (before) =>
+    before.status === 'active' ? null : { status: 'active', suspendedAt: null, suspensionReason: null },
+  );
 }
 
-async function loadAtVersion(deps: UserDeps, id: string, expectedVersion: number | undefined): Promise<User> {
-  const user = await deps.users.get(id);
-  if (!user) throw new NotFoundError('user', id);
+/**
+ * The one way a person changes: load (at the If-Match version when given), work out the change (`null`:
+ * nothing to do, answer the current state), bump the version, write it with its audit record.
+ */
+async function changeUser(
+  deps: UserDeps,
+  actor: Actor,
+  id: string,
+  expectedVersion: number | undefined,
+  action: string,
+  change: (before: User, now: string) => Partial<User> | null,
+): Promise<User> {
+  const before = await deps.users.get(id);
+  if (!before) throw new NotFoundError('user', id);
   // The repository checks the version again in its conditional write; this early check gives the clearer message.
-  if (expectedVersion !== undefined && user.version !== expectedVersion) {
-    throw new StaleVersionError('user', id, expectedVersion, user.version);
+  if (expectedVersion !== undefined && before.version !== expectedVersion) {
+    throw new StaleVersionError('user', id, expectedVersion, before.version);
   }
-  return user;
+  const now = deps.runtime.now().toISOString();
+  const changes = change(before, now);
+  if (changes === null) return before;
+  const after: User = { ...before, ...changes, updatedAt: now, version: before.version + 1 };
+  await deps.users.update(before, after, audit(deps, actor, action, before, after));
+  return after;
 }
 
 function audit(deps: UserDeps, actor: Actor, action: string, before: User | null, after: User) {
