@@ -24,7 +24,7 @@ import { emulatorDirs } from './paths.ts';
 
 const require = createRequire(import.meta.url);
 
-/** Every emulator listens here only (DynamoDB Local cannot be told to: see `startEmulators`). */
+/** s3rver and cognito-local listen on this address only; DynamoDB Local has no such option (all interfaces). */
 export const LOCAL_HOST = '127.0.0.1';
 
 /**
@@ -66,7 +66,10 @@ export interface StartEmulatorsOptions {
 
 export interface RunningEmulators {
   endpoints: EmulatorEndpoints;
-  /** The s3rver instance: subscribe to `event` for S3 event notifications (ObjectCreated:*, ObjectRemoved:Delete). */
+  /**
+   * The s3rver instance: `event` fires for ObjectCreated:Put/Post/Copy and ObjectRemoved:Delete, in the S3
+   * notification shape, but with the raw object key (AWS URL-encodes it) and `awsRegion` always us-east-1.
+   */
   s3: S3NotificationEmitter;
   /** The data folder in use (the temp one when no `dataDir` was given). */
   dataDir: string;
@@ -227,7 +230,8 @@ async function startDynamoDb(args: {
   });
   try {
     await waitUntilReady('DynamoDB Local', endpoint, managed, args.timeoutMs, async () => {
-      await client.send(new ListTablesCommand({ Limit: 1 }));
+      // abortSignal: the SDK only warns when requestTimeout passes, and a wrong listener may never answer.
+      await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) });
     });
   } catch (error) {
     await managed.stop();
@@ -251,7 +255,8 @@ interface S3rverOptions {
 }
 
 interface S3rverInstance extends EventEmitter {
-  run(): Promise<AddressInfo>;
+  /** With a callback, returns the http.Server synchronously (so that its 'error' event can be handled). */
+  listen(port: number, host: string, callback: () => void): Server;
   close(): Promise<void>;
   httpServer?: Server;
 }
@@ -272,13 +277,24 @@ async function startS3(
     vhostBuckets: false,
     resetOnClose: false,
   });
-  const address = await server.run();
+  // Not `server.run()`: it leaves the listen error unhandled (an 'error' event that crashes the process).
+  // There are no buckets to pre-configure, which is the only other thing run() does.
+  const http = await new Promise<Server>((resolve, reject) => {
+    const onError = (error: Error) =>
+      reject(new Error(`The S3 emulator cannot listen on ${LOCAL_HOST}:${port}: ${error.message}`));
+    const listening = server.listen(port, LOCAL_HOST, () => {
+      listening.off('error', onError);
+      resolve(listening);
+    });
+    listening.once('error', onError);
+  });
+  server.httpServer = http;
+  const address = http.address() as AddressInfo;
   return {
     endpoint: `http://${LOCAL_HOST}:${address.port}`,
     emitter: server as unknown as S3NotificationEmitter,
     stop: async () => {
-      const http = server.httpServer;
-      if (!http?.listening) return;
+      if (!http.listening) return;
       const closed = server.close();
       http.closeIdleConnections();
       const force = setTimeout(() => http.closeAllConnections(), STOP_GRACE_MS).unref();
@@ -444,8 +460,8 @@ async function waitUntilReady(
       // `pid === undefined` means spawn failed (the 'error' event has the reason in the output tail).
       const { exitCode, signalCode } = managed.child;
       throw new Error(
-        `${name} stopped before it answered on ${endpoint} (exit code ${exitCode ?? '-'}, signal ${signalCode ?? '-'}).` +
-          `\nIts output:\n${managed.tail() || '(none)'}`,
+        `${name} stopped before it answered on ${endpoint} (exit code ${exitCode ?? '-'}, signal ${signalCode ?? '-'}; ` +
+          `is the port already in use?).\nIts output:\n${managed.tail() || '(none)'}`,
       );
     }
     try {
@@ -469,15 +485,25 @@ async function withPortRetry(requested: number | undefined, start: (port: number
   if (requested !== undefined && requested !== 0) return start(requested);
   let lastError: unknown;
   for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
+    const port = await freePort();
     try {
-      return await start(await freePort());
+      return await start(port);
     } catch (error) {
       lastError = error;
-      if (!/address already in use|EADDRINUSE|BindException/i.test(String((error as Error).message)))
-        throw error;
+      // Someone else took the port between freePort() and the emulator's bind: try another one.
+      if (await isPortFree(port)) throw error;
     }
   }
   throw lastError;
+}
+
+async function isPortFree(port: number): Promise<boolean> {
+  const server = net.createServer();
+  server.unref();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, LOCAL_HOST, () => server.close(() => resolve(true)));
+  });
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (bind port 0, read it, release it). */
