@@ -93,7 +93,9 @@ export function suspendUser(
   reason: string,
 ): Promise<User> {
   return changeUser(deps, actor, id, expectedVersion, 'user.suspended', (before, now) =>
-    before.status === 'suspended' ? null : { status: 'suspended', suspendedAt: now, suspensionReason: reason },
+    before.status === 'suspended'
+      ? null
+      : { status: 'suspended', suspendedAt: now, suspensionReason: reason },
   );
 }
 

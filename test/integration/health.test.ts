@@ -2,8 +2,17 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resetSettingsCache } from '../../shared/config.ts';
 
-const event = { httpMethod: 'GET', path: '/health', headers: {}, requestContext: { requestId: 'health-test' } } as unknown as APIGatewayProxyEvent;
-const context = { awsRequestId: 'health-test', functionName: 'get-health', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const event = {
+  httpMethod: 'GET',
+  path: '/health',
+  headers: {},
+  requestContext: { requestId: 'health-test' },
+} as unknown as APIGatewayProxyEvent;
+const context = {
+  awsRequestId: 'health-test',
+  functionName: 'get-health',
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
 
 async function freshHealthHandler() {
   resetSettingsCache();
@@ -20,7 +29,9 @@ describe('GET /health against the emulators', () => {
   it('answers 200 with every dependency up', async () => {
     const response = await (await freshHealthHandler())(event, context);
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body).dependencies.every((d: { status: string }) => d.status === 'up')).toBe(true);
+    expect(JSON.parse(response.body).dependencies.every((d: { status: string }) => d.status === 'up')).toBe(
+      true,
+    );
   });
 
   it('answers 503 naming the dependency that is down, and still reports the others', async () => {
@@ -33,7 +44,9 @@ describe('GET /health against the emulators', () => {
     expect(response.statusCode).toBe(503);
     const report = JSON.parse(response.body);
     expect(report.status).toBe('degraded');
-    const status = Object.fromEntries(report.dependencies.map((d: { name: string; status: string }) => [d.name, d.status]));
+    const status = Object.fromEntries(
+      report.dependencies.map((d: { name: string; status: string }) => [d.name, d.status]),
+    );
     expect(status).toEqual({
       table: 'up',
       'uploads-bucket': 'up',
