@@ -20,6 +20,8 @@ export interface GatewayOptions {
   verifyIdToken: IdTokenVerifier;
   /** Project root the manifest's handler paths are relative to. */
   root: string;
+  /** Serves `/content/...` (CloudFront's job in AWS); absent: those paths are 404. */
+  content?: (path: string) => Promise<APIGatewayProxyResult>;
   log?: (line: string) => void;
 }
 
@@ -72,9 +74,16 @@ async function serve(
 ): Promise<APIGatewayProxyResult> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = (request.method ?? 'GET').toUpperCase();
-  const matches = compiled
+  if (options.content && url.pathname.startsWith('/content/') && (method === 'GET' || method === 'HEAD')) {
+    return options.content(url.pathname);
+  }
+  // As in API Gateway, the resource is the most specific path that matches (static segments beat {params});
+  // then the method picks among that resource's routes.
+  const candidates = compiled
     .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
     .filter((candidate) => candidate.match !== null);
+  const fewestParameters = Math.min(...candidates.map((candidate) => candidate.entry.names.length));
+  const matches = candidates.filter((candidate) => candidate.entry.names.length === fewestParameters);
   if (matches.length === 0)
     return problemResponse(new HttpProblem(404, `No route ${url.pathname}.`), requestId, url.pathname);
   if (method === 'OPTIONS') return preflight(matches.map((candidate) => candidate.entry.route.method));

@@ -9,8 +9,10 @@ import { resetSettingsCache } from '../../shared/config.ts';
 import { routes } from '../../shared/routes/index.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createIdTokenVerifier } from './cognito.ts';
+import { contentServer } from './content.ts';
 import { type EmulatorEndpoints, type RunningEmulators, startEmulators } from './emulators.ts';
 import { createGateway } from './gateway.ts';
+import { type LocalJobRunner, runJobsLocally } from './jobs.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { createLocalClients, ensureResources, type LocalResources, localEnvironment } from './resources.ts';
 import { seedDemoOrganisation } from './seed.ts';
@@ -23,6 +25,8 @@ export interface LocalStackOptions {
   /** @default '127.0.0.1' */
   host?: string;
   seed: boolean;
+  /** Run scheduled jobs on their intervals (npm start); tests call them directly. @default false */
+  schedules?: boolean;
   log?: (line: string) => void;
 }
 
@@ -33,6 +37,7 @@ export interface LocalStack {
   /** The environment the handlers run with (also applied to this process). */
   env: Record<string, string>;
   emulators: RunningEmulators;
+  jobs: LocalJobRunner;
   stop(): Promise<void>;
 }
 
@@ -55,10 +60,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         clients.destroy();
       }
     }
+    const jobs = runJobsLocally({
+      root: PROJECT_ROOT,
+      s3: emulators.s3,
+      resources,
+      schedules: options.schedules ?? false,
+      log,
+    });
     const gateway = createGateway({
       routes,
       verifyIdToken: createIdTokenVerifier(emulators.endpoints, resources),
       root: PROJECT_ROOT,
+      content: contentServer(resources.buckets.content),
       log,
     });
     const host = options.host ?? '127.0.0.1';
@@ -73,7 +86,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       resources,
       env,
       emulators,
+      jobs,
       stop: async () => {
+        jobs.stop();
+        await jobs.idle();
         gateway.closeAllConnections();
         await new Promise<void>((resolve) => gateway.close(() => resolve()));
         await emulators.stop();

@@ -20,6 +20,7 @@ const stack = await startLocalStack({
   dataDir: LOCAL_DATA_DIR,
   port,
   seed: true,
+  schedules: true,
   log: (line) => {
     if (verbose || !line.startsWith('[')) console.log(line);
   },
@@ -32,7 +33,13 @@ const stack = await startLocalStack({
 writeFileSync(
   STACK_FILE,
   JSON.stringify(
-    { pid: process.pid, url: stack.url, endpoints: stack.endpoints, resources: stack.resources },
+    {
+      pid: process.pid,
+      url: stack.url,
+      endpoints: stack.endpoints,
+      resources: stack.resources,
+      env: stack.env,
+    },
     null,
     2,
   ),

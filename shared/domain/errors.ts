@@ -25,7 +25,13 @@ export class ConflictError extends DomainError {}
 
 /** The caller's copy is stale: the version in If-Match is not the current one. */
 export class StaleVersionError extends DomainError {
-  constructor(kind: string, id: string, expected: number, actual: number | undefined) {
+  constructor(
+    /** What went stale: `user`, `course`, `job`, ... */
+    readonly kind: string,
+    id: string,
+    expected: number,
+    actual: number | undefined,
+  ) {
     super(
       actual === undefined
         ? `The ${kind} ${id} changed while you were editing it; read it again and retry.`

@@ -4,6 +4,8 @@
  * not exist anywhere.
  */
 import type { RouteDefinition } from '../http/route.ts';
+import * as catalog from './catalog.ts';
+import * as content from './content.ts';
 import {
   createDepartment,
   deleteDepartment,
@@ -29,4 +31,26 @@ export const routes: readonly RouteDefinition[] = [
   getDepartment,
   updateDepartment,
   deleteDepartment,
+  catalog.createCourse,
+  catalog.listCourses,
+  catalog.listCoursesDueForReview,
+  catalog.getCourse,
+  catalog.updateCourse,
+  catalog.publishCourse,
+  catalog.archiveCourse,
+  catalog.unarchiveCourse,
+  catalog.waiveCourseAccessibility,
+  catalog.createCategory,
+  catalog.listCategories,
+  catalog.updateCategory,
+  catalog.createLearningPath,
+  catalog.listLearningPaths,
+  catalog.getLearningPath,
+  catalog.updateLearningPath,
+  content.requestPackageUpload,
+  content.completePackageUpload,
+  content.listContentVersions,
+  content.getContentVersion,
+  content.getAccessibilityReport,
+  content.getJob,
 ];

@@ -22,8 +22,32 @@ export const keys = {
     gsi2sk: `DEPT#${departmentId}`,
   }),
 
+  course: (id: string) => ({ pk: `COURSE#${id}`, sk: 'COURSE' }),
+  /** gsi1: every course by title; gsi2: the courses in one status by title. */
+  coursesByTitle: (titleLower: string, id: string) => ({ gsi1pk: 'COURSES', gsi1sk: `${titleLower}#${id}` }),
+  coursesByStatus: (status: string, titleLower: string, id: string) => ({
+    gsi2pk: `COURSES#${status}`,
+    gsi2sk: `${titleLower}#${id}`,
+  }),
+  /** A course's imported content versions live in the course's partition. */
+  contentVersion: (courseId: string, version: number) => ({
+    pk: `COURSE#${courseId}`,
+    sk: `CONTENT#${String(version).padStart(6, '0')}`,
+  }),
+  category: (id: string) => ({ pk: `CATEGORY#${id}`, sk: 'CATEGORY' }),
+  categoriesByName: (nameLower: string, id: string) => ({
+    gsi1pk: 'CATEGORIES',
+    gsi1sk: `${nameLower}#${id}`,
+  }),
+  learningPath: (id: string) => ({ pk: `PATH#${id}`, sk: 'PATH' }),
+  learningPathsByTitle: (titleLower: string, id: string) => ({
+    gsi1pk: 'PATHS',
+    gsi1sk: `${titleLower}#${id}`,
+  }),
+  job: (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' }),
+
   /** A uniqueness claim: the item exists while `ownerId` holds the value. */
-  unique: (kind: 'email' | 'externalId' | 'departmentName', value: string) => ({
+  unique: (kind: 'email' | 'externalId' | 'departmentName' | 'categoryName', value: string) => ({
     pk: `UNIQUE#${kind}#${value}`,
     sk: 'UNIQUE',
   }),

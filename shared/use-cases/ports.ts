@@ -3,7 +3,10 @@
  * shared/store implement them; unit tests pass in-memory fakes.
  */
 import type { AuditRecord } from '../domain/audit.ts';
+import type { ContentVersion } from '../domain/content.ts';
+import type { Category, Course, LearningPath } from '../domain/course.ts';
 import type { Department } from '../domain/department.ts';
+import type { Job } from '../domain/job.ts';
 import type { User, UserStatus } from '../domain/user.ts';
 
 export interface Page<T> {
@@ -66,8 +69,112 @@ export interface AuditTrail {
   list(target: string, page: PageRequest): Promise<Page<AuditRecord>>;
 }
 
+export interface CourseFilter {
+  q?: string | undefined;
+  status?: Course['status'] | undefined;
+  /** Any of these categories (a category and its sub-categories). */
+  categoryIds?: readonly string[] | undefined;
+  tag?: string | undefined;
+  ownerId?: string | undefined;
+  /** Only courses (not archived) whose reviewBy date is at or before this day. */
+  reviewDueBy?: string | undefined;
+}
+
+/** What the publishing gate needs to know about an imported content version. */
+export interface ContentVersionSummary {
+  courseId: string;
+  version: number;
+  accessibility: { blocking: boolean; critical: number; serious: number } | null;
+}
+
+export interface ContentVersionLookup {
+  getContentVersion(courseId: string, version: number): Promise<ContentVersionSummary | undefined>;
+}
+
+export interface CatalogRepository {
+  getCourse(id: string): Promise<Course | undefined>;
+  getCourses(ids: readonly string[]): Promise<Course[]>;
+  listCourses(filter: CourseFilter, page: PageRequest): Promise<Page<Course>>;
+  /** Courses in `status` whose `field` is at or before `until` (scheduled transitions, reviews due). */
+  coursesDue(
+    status: Course['status'],
+    field: 'publishAt' | 'archiveAt' | 'reviewBy',
+    until: string,
+  ): Promise<Course[]>;
+  /**
+   * Creates (`expectedVersion` null) or replaces the course at `expectedVersion`, with its audit record;
+   * `guards` must still be at the versions read (the courses a prerequisite check walked).
+   */
+  putCourse(
+    course: Course,
+    expectedVersion: number | null,
+    audit: AuditRecord,
+    guards?: readonly Course[],
+  ): Promise<void>;
+  getCategory(id: string): Promise<Category | undefined>;
+  listCategories(): Promise<Category[]>;
+  putCategory(category: Category, before: Category | null, audit: AuditRecord): Promise<void>;
+  getLearningPath(id: string): Promise<LearningPath | undefined>;
+  listLearningPaths(page: PageRequest): Promise<Page<LearningPath>>;
+  putLearningPath(path: LearningPath, expectedVersion: number | null, audit: AuditRecord): Promise<void>;
+}
+
 /** Time and identity sources, injectable so tests are deterministic. */
 export interface Runtime {
   now(): Date;
   newId(): string;
+}
+
+export interface JobRepository {
+  create(job: Job, audit: AuditRecord): Promise<void>;
+  get(id: string): Promise<Job | undefined>;
+  /** Replaces the job if it is still at `expectedVersion` (a job is advanced by one worker at a time). */
+  save(job: Job, expectedVersion: number): Promise<void>;
+}
+
+export interface ContentRepository {
+  getContentVersion(courseId: string, version: number): Promise<ContentVersion | undefined>;
+  listContentVersions(courseId: string): Promise<ContentVersion[]>;
+  /** The next content version number of a course (an atomic counter: never handed out twice). */
+  allocateContentVersion(courseId: string): Promise<number>;
+  /**
+   * Makes an import visible, atomically: the content version, the course pointing at it (if still at
+   * `expectedCourseVersion`), the job succeeded (if still at `expectedJobVersion`), and the audit record.
+   */
+  commitImport(change: {
+    content: ContentVersion;
+    course: Course;
+    expectedCourseVersion: number;
+    job: Job;
+    expectedJobVersion: number;
+    audit: AuditRecord;
+  }): Promise<void>;
+}
+
+/** Where packages arrive (uploads bucket) and where their files are served from (content bucket). */
+export interface PackageStorage {
+  presignUpload(
+    key: string,
+    sizeBytes: number,
+    expiresInSeconds: number,
+  ): Promise<{ url: string; headers: Record<string, string> }>;
+  startMultipartUpload(
+    key: string,
+    partCount: number,
+    expiresInSeconds: number,
+  ): Promise<{ uploadId: string; partUrls: string[] }>;
+  completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: readonly { partNumber: number; etag: string }[],
+  ): Promise<void>;
+  /** The uploaded object's size, or undefined when there is none. */
+  uploadSize(key: string): Promise<number | undefined>;
+  /** Streams the upload to a local file (bounded memory); returns the bytes written. */
+  downloadUpload(key: string, toFile: string): Promise<number>;
+  deleteUpload(key: string): Promise<void>;
+  putContentFile(key: string, fromFile: string, contentType: string): Promise<void>;
+  putContentJson(key: string, value: unknown): Promise<void>;
+  getContentJson(key: string): Promise<unknown | undefined>;
+  deleteContentPrefix(prefix: string): Promise<void>;
 }

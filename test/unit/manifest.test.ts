@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { jobs } from '../../shared/jobs/manifest.ts';
 import { routes } from '../../shared/routes/index.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -17,10 +18,9 @@ describe('the route manifest', () => {
     expect(new Set(routes.map((route) => `${route.method} ${route.path}`)).size).toBe(routes.length);
   });
 
-  it('routes every function file, and every route has one (no orphans either way)', () => {
-    expect(functionFiles(join(root, 'functions')).sort()).toEqual(
-      routes.map((route) => route.handler).sort(),
-    );
+  it('routes or schedules every function file, and every route and job has one (no orphans either way)', () => {
+    const declared = [...routes.map((route) => route.handler), ...jobs.map((job) => job.handler)];
+    expect(functionFiles(join(root, 'functions')).sort()).toEqual(declared.sort());
   });
 
   it('names handler files verb-noun under their area, as functions/<area>/<verb-noun>.ts', () => {

@@ -1,0 +1,11 @@
+import { httpHandler } from '../../shared/http/handler.ts';
+import { unarchiveCourse as route } from '../../shared/routes/catalog.ts';
+import { catalogPorts } from '../../shared/store/wiring.ts';
+import { unarchiveCourse } from '../../shared/use-cases/course-lifecycle.ts';
+
+const ports = catalogPorts();
+
+export const handler = httpHandler(route, async ({ params, ifMatch, principal, requestId }) => {
+  const course = await unarchiveCourse(ports, { principal, requestId }, params.id, ifMatch);
+  return { body: course, version: course.version };
+});

@@ -1,0 +1,14 @@
+import { NotFoundError } from '../../shared/domain/errors.ts';
+import { httpHandler } from '../../shared/http/handler.ts';
+import { getJob as route } from '../../shared/routes/content.ts';
+import { catalogPorts } from '../../shared/store/wiring.ts';
+
+const ports = catalogPorts();
+
+export const handler = httpHandler(route, async ({ params, principal }) => {
+  const job = await ports.jobs.get(params.id);
+  // Instructors see the jobs they started; a job they did not start does not exist for them.
+  const mine = principal.roles.includes('admin') || job?.createdBy === (principal.email ?? principal.sub);
+  if (!job || !mine) throw new NotFoundError('job', params.id);
+  return { body: job, version: job.version };
+});

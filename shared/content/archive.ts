@@ -1,0 +1,722 @@
+/**
+ * Reading uploaded content packages (.zip) safely, with yauzl. Three operations, each bounded in memory
+ * whatever the package's size:
+ *
+ * - {@link inspectArchive}: reads only the central directory and refuses anything unsafe or over the limits
+ *   before a byte of content is inflated;
+ * - {@link readArchiveText}: reads one small entry (the manifest) with a hard byte cap;
+ * - {@link extractArchive}: streams every file to disk one at a time, counting the bytes that really come out
+ *   (declared sizes are attacker-controlled) and removing everything it wrote when anything fails.
+ *
+ * Every refusal is a {@link PackageRejectedError} with a stable code (see {@link ArchiveRejectionCode}) and a
+ * message that names the entry.
+ */
+import { mkdir, open as openFile, realpath, rm, stat } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { PackageRejectedError } from './findings.ts';
+import { type PackageLimits, ratioMinBytes } from './limits.ts';
+import { checkEntryPath, collisionKey } from './paths.ts';
+import { decodeText } from './text.ts';
+
+/** The codes this module rejects a package with. */
+export type ArchiveRejectionCode =
+  | 'empty-upload'
+  | 'not-a-zip'
+  | 'truncated-zip'
+  | 'corrupt-zip'
+  | 'package-too-large'
+  | 'empty-package'
+  | 'too-many-entries'
+  | 'entry-too-large'
+  | 'uncompressed-too-large'
+  | 'zip-bomb'
+  | 'unsafe-path'
+  | 'path-too-long'
+  | 'symlink'
+  | 'special-file'
+  | 'encrypted-entry'
+  | 'unsupported-compression'
+  | 'duplicate-entry'
+  | 'entry-not-found'
+  | 'manifest-too-large';
+
+/** One file of the package, as the central directory declares it. */
+export interface ArchiveFile {
+  /** Package-relative, forward slashes, no leading `/`: `shared/launchpage.html`. */
+  path: string;
+  /** Declared uncompressed size in bytes. */
+  size: number;
+  /** Declared compressed size in bytes. */
+  compressedSize: number;
+}
+
+/** What {@link inspectArchive} found: the files (directory entries left out) and totals. */
+export interface ArchiveInventory {
+  files: ArchiveFile[];
+  /** Sum of the declared uncompressed sizes. */
+  totalBytes: number;
+  /** Size of the .zip file. */
+  packageBytes: number;
+}
+
+/** A file {@link extractArchive} wrote. */
+export interface ExtractedFile {
+  path: string;
+  /** Bytes actually written (equals the declared size, or extraction would have failed). */
+  size: number;
+  absolutePath: string;
+}
+
+/** Called after each file is completely written; extraction waits for it (backpressure for uploads). */
+export type OnExtractedFile = (file: ExtractedFile) => void | Promise<void>;
+
+function reject(code: ArchiveRejectionCode, message: string, file?: string): PackageRejectedError {
+  return new PackageRejectedError(code, message, [
+    { severity: 'error', code, message, ...(file === undefined ? {} : { file }) },
+  ]);
+}
+
+/**
+ * Reads the central directory of the zip at `zipPath` and checks every entry against `limits`, without
+ * inflating anything. Throws {@link PackageRejectedError} on the first problem.
+ *
+ * @example
+ * const { files } = await inspectArchive('/tmp/upload.zip', DEFAULT_PACKAGE_LIMITS);
+ * const { kind, manifestPath } = detectPackageKind(files.map((f) => f.path));
+ */
+export async function inspectArchive(zipPath: string, limits: PackageLimits): Promise<ArchiveInventory> {
+  const packageBytes = await checkUploadSize(zipPath, limits);
+  const zip = await openZip(zipPath);
+  try {
+    const scan = new CentralDirectoryScan(limits, zip.entryCount);
+    const files: ArchiveFile[] = [];
+    const extents: { name: string; offset: number; end: number }[] = [];
+    for await (const entry of entriesOf(zip)) {
+      const described = scan.check(entry);
+      if (described.isDirectory) continue;
+      files.push({
+        path: described.path,
+        size: entry.uncompressedSize,
+        compressedSize: entry.compressedSize,
+      });
+      // A local header is at least 30 bytes, followed by the entry's data.
+      extents.push({
+        name: described.path,
+        offset: entry.relativeOffsetOfLocalHeader,
+        end: entry.relativeOffsetOfLocalHeader + 30 + entry.compressedSize,
+      });
+    }
+    if (files.length === 0) throw emptyPackage();
+    scan.checkOverallRatio();
+    checkNoOverlap(extents);
+    return { files, totalBytes: scan.declaredBytes, packageBytes };
+  } finally {
+    zip.close();
+  }
+}
+
+/**
+ * Reads one entry (e.g. `imsmanifest.xml`) into a string, refusing (`manifest-too-large`) anything over
+ * `maxBytes` whatever its declared size. Decodes UTF-8 (BOM stripped); UTF-16 with a BOM and the single-byte
+ * encodings an XML declaration may name are honoured too (see {@link decodeText}).
+ */
+export async function readArchiveText(zipPath: string, path: string, maxBytes: number): Promise<string> {
+  const zip = await openZip(zipPath);
+  try {
+    for await (const entry of entriesOf(zip)) {
+      if (entryName(entry) !== path) continue;
+      checkReadable(entry, path);
+      if (entry.uncompressedSize > maxBytes) {
+        throw reject(
+          'manifest-too-large',
+          `"${path}" is ${entry.uncompressedSize} bytes; the limit is ${maxBytes}`,
+          path,
+        );
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const stream = await openReadStream(zip, entry, path);
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > maxBytes) {
+            throw reject('manifest-too-large', `"${path}" is larger than ${maxBytes} bytes`, path);
+          }
+          chunks.push(chunk);
+        }
+      } catch (error) {
+        stream.destroy();
+        throw toRejection(error, path);
+      }
+      return decodeText(Buffer.concat(chunks, size));
+    }
+    throw reject('entry-not-found', `the package has no entry "${path}"`, path);
+  } finally {
+    zip.close();
+  }
+}
+
+/**
+ * Streams every file of the package to `destDir/<path>`, one entry at a time, and returns what it wrote.
+ * Runs the entry checks of {@link inspectArchive} again (so it is safe on its own) and counts the bytes that
+ * actually inflate: an entry larger than declared, than `maxEntryBytes`, a running total over
+ * `maxTotalUncompressedBytes` or a real ratio over `maxCompressionRatio` aborts with `zip-bomb`; a CRC
+ * mismatch with `corrupt-zip`. On any failure (including one thrown by `onFile`, rethrown unchanged) every
+ * file and folder it created is removed before the error is rethrown.
+ *
+ * @example
+ * await extractArchive(zipPath, workDir, limits, async (file) => upload(file.path, file.absolutePath));
+ */
+export async function extractArchive(
+  zipPath: string,
+  destDir: string,
+  limits: PackageLimits,
+  onFile?: OnExtractedFile,
+): Promise<ExtractedFile[]> {
+  await checkUploadSize(zipPath, limits);
+  const root = resolve(destDir);
+  const written = new WrittenPaths();
+  written.noteDirectory(await mkdir(root, { recursive: true }));
+  const zip = await openZip(zipPath).catch(async (error: unknown) => {
+    await written.removeAll();
+    throw error;
+  });
+  const extracted: ExtractedFile[] = [];
+  try {
+    const realRoot = await realpath(root);
+    const checkedDirs = new Set<string>([realRoot]);
+    const scan = new CentralDirectoryScan(limits, zip.entryCount);
+    const totals = { bytes: 0, compressed: 0 };
+    for await (const entry of entriesOf(zip)) {
+      const described = scan.check(entry);
+      if (described.isDirectory) continue;
+      const target = resolve(root, ...described.path.split('/'));
+      if (!isInside(root, target)) {
+        throw reject('unsafe-path', `entry "${described.path}" would be written outside the package folder`);
+      }
+      const folder = dirname(target);
+      written.noteDirectory(await mkdir(folder, { recursive: true }));
+      await assertRealFolderInside(folder, realRoot, checkedDirs, described.path);
+      // 'wx' fails if anything (even a dangling symlink) is already there: nothing is overwritten or followed.
+      const handle = await openFile(target, 'wx', 0o644);
+      written.noteFile(target);
+      // Opened last, right before the pipeline: an entry stream that errors with nobody listening (e.g. yauzl
+      // finding too many bytes while we awaited something else) would be an uncaught exception.
+      const source = await openReadStream(zip, entry, described.path).catch(async (error: unknown) => {
+        await handle.close();
+        throw error;
+      });
+      const meter = new InflationMeter(entry, described.path, limits, totals);
+      // pipeline: backpressure from the disk reaches the inflater, so at most a few chunks are in memory.
+      await pipeline(source, meter, handle.createWriteStream()).catch((error: unknown) => {
+        throw toRejection(error, described.path);
+      });
+      totals.bytes += meter.bytes;
+      totals.compressed += entry.compressedSize;
+      const file = { path: described.path, size: meter.bytes, absolutePath: target };
+      extracted.push(file);
+      if (onFile) await onFile(file);
+    }
+    if (extracted.length === 0) throw emptyPackage();
+    return extracted;
+  } catch (error) {
+    zip.close();
+    await written.removeAll();
+    throw error;
+  } finally {
+    zip.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Entry checks
+
+/**
+ * The checks every pass over the central directory makes (inspection, and extraction again on its own):
+ * entry count, each record (describeEntry), name collisions, and the running declared total.
+ */
+class CentralDirectoryScan {
+  private readonly registry = new EntryRegistry();
+  declaredBytes = 0;
+  declaredCompressed = 0;
+
+  constructor(
+    private readonly limits: PackageLimits,
+    entryCount: number,
+  ) {
+    // The end record states the count up front: refuse before reading a single record.
+    if (entryCount > limits.maxEntries) {
+      throw reject(
+        'too-many-entries',
+        `the package has ${entryCount} entries; the limit is ${limits.maxEntries}`,
+      );
+    }
+  }
+
+  check(entry: Entry): DescribedEntry {
+    const described = describeEntry(entry, this.limits);
+    this.registry.add(described);
+    if (described.isDirectory) return described;
+    this.declaredBytes += entry.uncompressedSize;
+    this.declaredCompressed += entry.compressedSize;
+    if (this.declaredBytes > this.limits.maxTotalUncompressedBytes) {
+      throw reject(
+        'uncompressed-too-large',
+        `the package unpacks to more than ${this.limits.maxTotalUncompressedBytes} bytes (reached at "${described.path}")`,
+        described.path,
+      );
+    }
+    return described;
+  }
+
+  /** Whole-archive ratio, once every record is read. */
+  checkOverallRatio(): void {
+    const { declaredBytes, declaredCompressed, limits } = this;
+    if (declaredBytes <= ratioMinBytes(limits)) return;
+    const ratio = declaredCompressed === 0 ? Number.POSITIVE_INFINITY : declaredBytes / declaredCompressed;
+    if (ratio > limits.maxCompressionRatio) {
+      throw reject(
+        'zip-bomb',
+        `the package declares ${declaredBytes} bytes from ${declaredCompressed} compressed ` +
+          `(ratio ${formatRatio(ratio)}:1, limit ${limits.maxCompressionRatio}:1)`,
+      );
+    }
+  }
+}
+
+function emptyPackage(): PackageRejectedError {
+  return reject('empty-package', 'the package contains no files (an empty zip, or folders only)');
+}
+
+interface DescribedEntry {
+  path: string;
+  isDirectory: boolean;
+}
+
+/** General purpose bit 0: traditional PKWARE encryption. Bit 6 (strong encryption) yauzl refuses itself. */
+const ENCRYPTED_FLAG = 0x1;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+/** "Version made by" high byte 3: the external attributes' high 16 bits are a Unix st_mode. */
+const MADE_BY_UNIX = 3;
+
+function entryName(entry: Entry): string {
+  // decodeStrings is off (see openZip), so we decode here: CP437 or UTF-8 by bit 11, or the Info-ZIP Unicode
+  // path extra field; `strict` keeps backslashes so that checkEntryPath can refuse them by name.
+  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+}
+
+function describeEntry(entry: Entry, limits: PackageLimits): DescribedEntry {
+  const rawName = entryName(entry);
+  const isDirectory = rawName.endsWith('/');
+  const path = isDirectory ? rawName.slice(0, -1) : rawName;
+  const problem = checkEntryPath(path, limits.maxPathLength);
+  if (problem) {
+    throw reject(problem.code, `entry "${printable(rawName)}" ${problem.reason}`, printable(rawName));
+  }
+  const mode = entry.externalFileAttributes >>> 16;
+  const fileType = mode & S_IFMT;
+  // Checked whoever made the zip: a symlink entry is refused even when the creator claims to be DOS.
+  if (fileType === S_IFLNK) {
+    throw reject('symlink', `entry "${path}" is a symbolic link; packages may only contain files`, path);
+  }
+  if (
+    entry.versionMadeBy >> 8 === MADE_BY_UNIX &&
+    fileType !== 0 &&
+    fileType !== S_IFREG &&
+    fileType !== S_IFDIR
+  ) {
+    throw reject('special-file', `entry "${path}" is a device, FIFO or socket, not a file`, path);
+  }
+  if (isDirectory) return { path, isDirectory };
+  checkReadable(entry, path);
+  if (entry.uncompressedSize > limits.maxEntryBytes) {
+    throw reject(
+      'entry-too-large',
+      `entry "${path}" is ${entry.uncompressedSize} bytes; the limit per file is ${limits.maxEntryBytes}`,
+      path,
+    );
+  }
+  const minBytes = ratioMinBytes(limits);
+  if (entry.uncompressedSize > minBytes) {
+    const ratio =
+      entry.compressedSize === 0 ? Number.POSITIVE_INFINITY : entry.uncompressedSize / entry.compressedSize;
+    if (ratio > limits.maxCompressionRatio) {
+      throw reject(
+        'zip-bomb',
+        `entry "${path}" declares ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed ` +
+          `(ratio ${formatRatio(ratio)}:1, limit ${limits.maxCompressionRatio}:1)`,
+        path,
+      );
+    }
+  }
+  return { path, isDirectory };
+}
+
+/** Encryption and compression method: what stops us from reading an entry's bytes at all. */
+function checkReadable(entry: Entry, path: string): void {
+  if ((entry.generalPurposeBitFlag & ENCRYPTED_FLAG) !== 0) {
+    throw reject(
+      'encrypted-entry',
+      `entry "${path}" is password-protected; export the package again without encryption`,
+      path,
+    );
+  }
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+    throw reject(
+      'unsupported-compression',
+      `entry "${path}" uses compression method ${entry.compressionMethod}; only stored (0) and deflate (8) are ` +
+        'supported: re-create the zip with a standard zip tool',
+      path,
+    );
+  }
+}
+
+/**
+ * Overlapping entries (several central-directory records pointing into the same data) are how "better zip
+ * bombs" reach 10^6:1 with per-entry ratios that look harmless; no zip tool writes them.
+ */
+function checkNoOverlap(extents: { name: string; offset: number; end: number }[]): void {
+  extents.sort((a, b) => a.offset - b.offset);
+  for (let i = 1; i < extents.length; i++) {
+    const previous = extents[i - 1];
+    const current = extents[i];
+    if (previous && current && current.offset < previous.end) {
+      throw reject(
+        'zip-bomb',
+        `entries "${previous.name}" and "${current.name}" share compressed data (overlapping entries)`,
+        current.name,
+      );
+    }
+  }
+}
+
+function formatRatio(ratio: number): string {
+  return Number.isFinite(ratio) ? ratio.toFixed(0) : 'infinite';
+}
+
+/** Makes a refused name safe to print in a message (control characters shown as escapes). */
+function printable(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is being escaped
+  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * Remembers every name seen so far and refuses duplicates, names that differ only by case or Unicode
+ * normalisation (they would overwrite each other on Windows and macOS, and one silently wins on S3), and a
+ * file whose name is also used as a folder (`a` and `a/b`).
+ */
+class EntryRegistry {
+  private readonly files = new Map<string, string>();
+  private readonly folders = new Map<string, string>();
+
+  add(entry: DescribedEntry): void {
+    const key = collisionKey(entry.path);
+    const sameFile = this.files.get(key);
+    const sameFolder = this.folders.get(key);
+    if (entry.isDirectory) {
+      if (sameFile !== undefined) this.conflict(entry.path, sameFile);
+      this.notePrefixes(entry.path, key, true);
+      return;
+    }
+    if (sameFile !== undefined) this.conflict(entry.path, sameFile);
+    if (sameFolder !== undefined) this.conflict(entry.path, `${sameFolder}/`);
+    this.files.set(key, entry.path);
+    this.notePrefixes(entry.path, key, false);
+  }
+
+  private notePrefixes(path: string, key: string, includeSelf: boolean): void {
+    const segments = path.split('/');
+    const keySegments = key.split('/');
+    const last = includeSelf ? segments.length : segments.length - 1;
+    for (let i = 1; i <= last; i++) {
+      const folderKey = keySegments.slice(0, i).join('/');
+      const folder = segments.slice(0, i).join('/');
+      const clashingFile = this.files.get(folderKey);
+      if (clashingFile !== undefined && clashingFile !== path) this.conflict(`${folder}/`, clashingFile);
+      const known = this.folders.get(folderKey);
+      if (known === undefined) this.folders.set(folderKey, folder);
+    }
+  }
+
+  private conflict(name: string, earlier: string): never {
+    const how =
+      name === earlier
+        ? 'appears twice'
+        : `collides with "${earlier}" (the names differ only by letter case or Unicode normalisation)`;
+    const detail =
+      name.endsWith('/') !== earlier.endsWith('/') ? `is both a file and a folder ("${earlier}")` : how;
+    throw reject('duplicate-entry', `entry "${name}" ${detail}`, name);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Streaming
+
+/**
+ * Counts the bytes that really inflate out of one entry and stops the stream as soon as they break a limit,
+ * so a bomb is cut off after at most one chunk past the limit. Also checks the CRC-32 at the end: yauzl does
+ * not, and a corrupted file would otherwise be published.
+ */
+class InflationMeter extends Transform {
+  bytes = 0;
+  private crc = 0;
+
+  constructor(
+    private readonly entry: Entry,
+    private readonly path: string,
+    private readonly limits: PackageLimits,
+    private readonly totals: { readonly bytes: number; readonly compressed: number },
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    const problem = this.problem();
+    if (problem) {
+      callback(reject('zip-bomb', problem, this.path));
+      return;
+    }
+    this.crc = crc32(chunk, this.crc);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.bytes !== this.entry.uncompressedSize) {
+      callback(
+        reject(
+          'corrupt-zip',
+          `entry "${this.path}" inflated to ${this.bytes} bytes but declares ${this.entry.uncompressedSize}`,
+          this.path,
+        ),
+      );
+      return;
+    }
+    if (this.crc >>> 0 !== this.entry.crc32 >>> 0) {
+      callback(
+        reject('corrupt-zip', `entry "${this.path}" fails its CRC-32 check (corrupted data)`, this.path),
+      );
+      return;
+    }
+    callback();
+  }
+
+  private problem(): string | undefined {
+    const { bytes, entry, limits, path, totals } = this;
+    if (bytes > entry.uncompressedSize) {
+      return `entry "${path}" inflates past its declared size of ${entry.uncompressedSize} bytes`;
+    }
+    if (bytes > limits.maxEntryBytes) {
+      return `entry "${path}" inflates past the per-file limit of ${limits.maxEntryBytes} bytes`;
+    }
+    const total = totals.bytes + bytes;
+    if (total > limits.maxTotalUncompressedBytes) {
+      return `the package inflates past ${limits.maxTotalUncompressedBytes} bytes (at "${path}")`;
+    }
+    const minBytes = ratioMinBytes(limits);
+    if (bytes > minBytes && bytes / Math.max(entry.compressedSize, 1) > limits.maxCompressionRatio) {
+      return `entry "${path}" inflates more than ${limits.maxCompressionRatio}:1`;
+    }
+    const compressed = totals.compressed + entry.compressedSize;
+    if (total > minBytes && total / Math.max(compressed, 1) > limits.maxCompressionRatio) {
+      return `the package inflates more than ${limits.maxCompressionRatio}:1 (at "${path}")`;
+    }
+    return undefined;
+  }
+}
+
+/** Files and folders extraction created, so that a failure can take them all back. */
+class WrittenPaths {
+  private readonly files: string[] = [];
+  private readonly folders: string[] = [];
+
+  noteFile(path: string): void {
+    this.files.push(path);
+  }
+
+  /** `created` is what `mkdir(..., { recursive: true })` returns: the first folder it made, if any. */
+  noteDirectory(created: string | undefined): void {
+    if (created !== undefined) this.folders.push(created);
+  }
+
+  async removeAll(): Promise<void> {
+    for (const file of this.files.reverse()) await rm(file, { force: true });
+    // Each noted folder was created by us, so everything under it is ours too.
+    for (const folder of this.folders.reverse()) await rm(folder, { recursive: true, force: true });
+  }
+}
+
+function isInside(root: string, target: string): boolean {
+  return target.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/**
+ * Guards against a symlink already present in destDir (we never create one) redirecting our writes: the
+ * real path of every folder we write into must stay under the real root.
+ */
+async function assertRealFolderInside(
+  folder: string,
+  realRoot: string,
+  checked: Set<string>,
+  entryPath: string,
+): Promise<void> {
+  if (checked.has(folder)) return;
+  const real = await realpath(folder);
+  if (real !== realRoot && !isInside(realRoot, real)) {
+    throw reject(
+      'unsafe-path',
+      `entry "${entryPath}" would be written outside the package folder`,
+      entryPath,
+    );
+  }
+  checked.add(folder);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// yauzl plumbing
+
+async function checkUploadSize(zipPath: string, limits: PackageLimits): Promise<number> {
+  const { size } = await stat(zipPath);
+  if (size === 0) throw reject('empty-upload', 'the uploaded file is empty (0 bytes)');
+  if (size > limits.maxPackageBytes) {
+    throw reject(
+      'package-too-large',
+      `the package is ${size} bytes; the limit is ${limits.maxPackageBytes} bytes`,
+    );
+  }
+  return size;
+}
+
+function openZip(zipPath: string): Promise<ZipFile> {
+  return new Promise((resolvePromise, rejectPromise) => {
+    // lazyEntries: we pull one record at a time (bounded memory, and we can stop at the first problem).
+    // decodeStrings off: yauzl would otherwise throw its own untyped errors for `../` or `C:` names; we decode
+    // names ourselves (same decoder, see entryName) and refuse them with our codes. strictFileNames only
+    // applies when yauzl decodes, so it is moot here: backslashes reach checkEntryPath untouched.
+    // autoClose off: the file stays open between listing entries and streaming them; we close it.
+    yauzl.open(
+      zipPath,
+      { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
+      (error, zip) => {
+        if (error) {
+          void classifyOpenError(zipPath, error).then(rejectPromise, rejectPromise);
+          return;
+        }
+        resolvePromise(zip);
+      },
+    );
+  });
+}
+
+function openReadStream(zip: ZipFile, entry: Entry, path: string): Promise<Readable> {
+  return new Promise((resolvePromise, rejectPromise) => {
+    zip.openReadStream(entry, (error, stream) =>
+      error ? rejectPromise(toRejection(error, path)) : resolvePromise(stream),
+    );
+  });
+}
+
+/**
+ * yauzl's entry iterator with its errors (a record cut short, a bad signature) mapped to our codes. Only
+ * yauzl's own errors are mapped: whatever the loop body throws passes through untouched.
+ */
+async function* entriesOf(zip: ZipFile): AsyncGenerator<Entry> {
+  const iterator = zip.eachEntry();
+  try {
+    while (true) {
+      let next: IteratorResult<Entry>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        throw toRejection(error);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+const MAGIC: { bytes: number[]; format: string }[] = [
+  { bytes: [0x52, 0x61, 0x72, 0x21], format: 'a RAR archive' },
+  { bytes: [0x37, 0x7a, 0xbc, 0xaf], format: 'a 7-Zip archive' },
+  { bytes: [0x1f, 0x8b], format: 'a gzip/tar.gz file' },
+  { bytes: [0x25, 0x50, 0x44, 0x46], format: 'a PDF document' },
+];
+
+async function classifyOpenError(zipPath: string, error: Error): Promise<Error> {
+  if (!/end of central directory record signature not found/i.test(error.message)) return toRejection(error);
+  const head = Buffer.alloc(4);
+  const handle = await openFile(zipPath, 'r');
+  try {
+    await handle.read(head, 0, 4, 0);
+  } finally {
+    await handle.close();
+  }
+  // A zip starts with a local file header ("PK\3\4"): if it is there but the end record is not, the upload
+  // was cut short (interrupted upload, partial download).
+  if (head.readUInt32LE(0) === 0x04034b50) {
+    return reject(
+      'truncated-zip',
+      'the zip is truncated: its end (the central directory) is missing; upload it again',
+    );
+  }
+  const known = MAGIC.find((magic) => magic.bytes.every((byte, i) => head[i] === byte));
+  return reject(
+    'not-a-zip',
+    known
+      ? `the upload is ${known.format}, not a zip; export the course as a .zip package`
+      : 'the upload is not a zip archive; export the course as a .zip package',
+  );
+}
+
+/**
+ * yauzl and zlib report problems as plain Errors: map them to our codes (naming the entry being read, when
+ * there is one) and keep our own rejections as they are.
+ */
+function toRejection(error: unknown, entryPath?: string): Error {
+  if (error instanceof PackageRejectedError) return error;
+  if (!(error instanceof Error)) return new Error(String(error));
+  // Filesystem errors (ENOSPC, EACCES, ...) are ours, not the package's: rethrow them unchanged.
+  if ((error as NodeJS.ErrnoException).syscall !== undefined) return error;
+  const message = error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  const entry = entryPath === undefined ? 'an entry' : `entry "${entryPath}"`;
+  if (/too many bytes in the stream/i.test(message)) {
+    return reject('zip-bomb', `${entry} inflates past its declared size (${message})`, entryPath);
+  }
+  if (
+    /not enough bytes in the stream/i.test(message) ||
+    (typeof code === 'string' && code.startsWith('Z_'))
+  ) {
+    return reject('corrupt-zip', `the compressed data of ${entry} is corrupt (${message})`, entryPath);
+  }
+  if (/strong encryption/i.test(message)) {
+    return reject(
+      'encrypted-entry',
+      'the package uses strong encryption; export it again without a password',
+    );
+  }
+  if (/multi-disk/i.test(message)) {
+    return reject('not-a-zip', 'split (multi-part) zip archives are not supported; upload a single .zip');
+  }
+  if (/compressed\/uncompressed size mismatch/i.test(message)) {
+    return reject('corrupt-zip', `the zip's central directory is inconsistent (${message})`);
+  }
+  if (
+    /unexpected EOF|overflows file bounds|signature|comment length|extra field|zip64|central directory/i.test(
+      message,
+    )
+  ) {
+    return reject('truncated-zip', `the zip is truncated or damaged (${message}); upload it again`);
+  }
+  return error;
+}

@@ -1,0 +1,67 @@
+/**
+ * Limits applied to every uploaded content package before and while it is unpacked. A package is untrusted
+ * input from an administrator's laptop (or from whoever sent it to them): each limit bounds one resource a
+ * hostile or broken zip could exhaust (disk, memory, CPU, inodes) while leaving room for the largest real
+ * courses (video-heavy SCORM exports run to a few GiB).
+ */
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+export interface PackageLimits {
+  /** Size of the uploaded .zip itself. Checked on the file before yauzl reads a byte of it. */
+  maxPackageBytes: number;
+  /** Central-directory records (files + folders). Each becomes an S3 object: bounds work, inodes and time. */
+  maxEntries: number;
+  /** Sum of the uncompressed sizes: what extraction writes to the temp disk (Lambda /tmp is at most 10 GiB). */
+  maxTotalUncompressedBytes: number;
+  /** One file's uncompressed size. */
+  maxEntryBytes: number;
+  /**
+   * Uncompressed / compressed, per entry and for the whole archive. Deflate tops out near 1032:1, and real
+   * course content (HTML, JS, images, video) compresses far less than 200:1, so a higher ratio means a zip bomb.
+   * Only checked above {@link PackageLimits.compressionRatioMinBytes}: a small file of repeated text may
+   * legitimately compress 500:1.
+   */
+  maxCompressionRatio: number;
+  /**
+   * Size below which the ratio is not checked (per entry, and for the archive's total).
+   * @default 1 MiB ({@link DEFAULT_COMPRESSION_RATIO_MIN_BYTES})
+   */
+  compressionRatioMinBytes?: number;
+  /** imsmanifest.xml / cmi5.xml / tincan.xml are read into memory and parsed: this bounds that memory. */
+  maxManifestBytes: number;
+  /** XML element nesting. Real manifests nest a few dozen levels; deep nesting is a parser stack attack. */
+  maxXmlDepth: number;
+  /** Characters in one entry's path. S3 keys are limited to 1024 bytes; we prefix them with our own folder. */
+  maxPathLength: number;
+}
+
+/** Entries smaller than this are not ratio-checked: see {@link PackageLimits.maxCompressionRatio}. */
+export const DEFAULT_COMPRESSION_RATIO_MIN_BYTES = 1 * MiB;
+
+/** The limits production uses. Tests pass smaller ones to exercise each rejection cheaply. */
+export const DEFAULT_PACKAGE_LIMITS: Readonly<PackageLimits> = Object.freeze({
+  // Largest real packages we have seen are video courses around 1-1.5 GiB; 2 GiB leaves headroom while
+  // keeping a single upload within what one Lambda invocation can download and unpack in its timeout.
+  maxPackageBytes: 2 * GiB,
+  // Big authoring-tool exports (Storyline, Captivate) hold a few thousand files; 20,000 is generous.
+  maxEntries: 20_000,
+  // Twice the package limit: media does not compress, so real packages unpack to about their zip size.
+  maxTotalUncompressedBytes: 4 * GiB,
+  // One video can be most of a package.
+  maxEntryBytes: 2 * GiB,
+  maxCompressionRatio: 200,
+  compressionRatioMinBytes: DEFAULT_COMPRESSION_RATIO_MIN_BYTES,
+  // The largest manifests (ADL conformance suites, 500-item courses) are a few hundred KiB.
+  maxManifestBytes: 10 * MiB,
+  maxXmlDepth: 64,
+  // S3's key limit is 1024 bytes; longer package paths could not be stored anyway.
+  maxPathLength: 1024,
+});
+
+/** {@link PackageLimits.compressionRatioMinBytes} with its default applied. */
+export function ratioMinBytes(limits: PackageLimits): number {
+  return limits.compressionRatioMinBytes ?? DEFAULT_COMPRESSION_RATIO_MIN_BYTES;
+}

@@ -1,0 +1,114 @@
+/** Content versions: what a package import produced for a course, immutable once written. */
+import * as z from 'zod';
+import { Id, IsoDateTime } from './common.ts';
+import { JobFinding } from './job.ts';
+
+export const STANDARDS = [
+  'scorm12',
+  'scorm2004-2nd',
+  'scorm2004-3rd',
+  'scorm2004-4th',
+  'cmi5',
+  'xapi',
+] as const;
+
+export const AccessibilitySummary = z.object({
+  critical: z.number().int(),
+  serious: z.number().int(),
+  moderate: z.number().int(),
+  minor: z.number().int(),
+  filesScanned: z.number().int(),
+  filesWithViolations: z.number().int(),
+  blocking: z.boolean(),
+  notChecked: z.array(z.object({ ruleId: z.string(), reason: z.string() })),
+});
+
+export const ContentVersion = z
+  .object({
+    courseId: Id,
+    version: z.number().int().min(1),
+    standard: z.enum(STANDARDS),
+    title: z.string(),
+    /** Package-relative launch URL (with its parameters). */
+    launchUrl: z.string(),
+    /** Where learners start it: the content path under the content bucket / CDN. */
+    contentPrefix: z.string(),
+    scoCount: z.number().int(),
+    scos: z.array(
+      z.object({
+        identifier: z.string(),
+        title: z.string(),
+        launchUrl: z.string(),
+        accessibility: AccessibilitySummary.nullable(),
+      }),
+    ),
+    fileCount: z.number().int(),
+    totalBytes: z.number().int(),
+    hasSequencing: z.boolean(),
+    warnings: z.array(JobFinding),
+    accessibility: AccessibilitySummary,
+    jobId: Id,
+    importedBy: z.string(),
+    importedAt: IsoDateTime,
+  })
+  .meta({ id: 'ContentVersion' });
+export type ContentVersion = z.infer<typeof ContentVersion>;
+
+export const ContentVersionParams = z.strictObject({
+  id: Id,
+  version: z.coerce.number().int().min(1).max(999_999),
+});
+
+/** The largest package the server accepts; the upload is refused above it, and processing re-checks. */
+export const MAX_PACKAGE_BYTES = 2 * 1024 * 1024 * 1024;
+/** Above this, uploads go in parts (S3 multipart); below it, one PUT. */
+export const MULTIPART_THRESHOLD_BYTES = 100 * 1024 * 1024;
+export const PART_SIZE_BYTES = 64 * 1024 * 1024;
+
+export const RequestPackageUploadBody = z
+  .strictObject({
+    fileName: z
+      .string()
+      .min(5)
+      .max(255)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+      .regex(/^[^/\\\u0000-\u001f]+\.zip$/i, 'a .zip file name, without folders'),
+    sizeBytes: z.number().int().min(1).max(MAX_PACKAGE_BYTES, `at most ${MAX_PACKAGE_BYTES} bytes (2 GiB)`),
+  })
+  .meta({ id: 'RequestPackageUpload' });
+
+export const PackageUpload = z
+  .object({
+    job: z.object({ id: Id, status: z.string() }),
+    upload: z.union([
+      z.object({
+        method: z.literal('PUT'),
+        url: z.string(),
+        headers: z.record(z.string(), z.string()),
+        expiresAt: IsoDateTime,
+      }),
+      z.object({
+        method: z.literal('MULTIPART'),
+        uploadId: z.string(),
+        partSize: z.number().int(),
+        parts: z.array(z.object({ partNumber: z.number().int(), url: z.string() })),
+        completeWith: z
+          .string()
+          .describe('POST here with [{ partNumber, etag }] once every part is uploaded'),
+        expiresAt: IsoDateTime,
+      }),
+    ]),
+  })
+  .meta({ id: 'PackageUpload' });
+
+export const CompleteUploadBody = z
+  .strictObject({
+    parts: z
+      .array(
+        z.strictObject({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }),
+      )
+      .min(1)
+      .max(10_000),
+  })
+  .meta({ id: 'CompletePackageUpload' });
+export const PackageJobParams = z.strictObject({ id: Id, jobId: Id });

@@ -1,0 +1,187 @@
+/** The catalog: courses, their lifecycle, and what may be said about them. */
+import * as z from 'zod';
+import { Id, IsoDate, IsoDateTime, PageCursor, PageLimit, text } from './common.ts';
+
+export const COURSE_STATUSES = ['draft', 'published', 'archived'] as const;
+export const CourseStatus = z.enum(COURSE_STATUSES);
+export type CourseStatus = z.infer<typeof CourseStatus>;
+
+/** Lowercase slugs, so "Safety" and "safety" are one tag. */
+export const Tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9][a-z0-9 _-]*$/, 'letters, digits, space, _ and - only');
+
+export const Money = z.strictObject({
+  amount: z.number().min(0).max(1_000_000).multipleOf(0.01),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
+});
+
+/** BCP 47, as authoring tools write it: en, en-GB, pt-BR, zh-Hant. */
+export const Language = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 tag such as en or en-GB');
+
+export const CustomFields = z
+  .record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names start with a letter'),
+    z.string().max(1000),
+  )
+  .refine((fields) => Object.keys(fields).length <= 50, 'at most 50 custom fields');
+
+const courseFields = {
+  title: text(200),
+  description: z.string().trim().max(10_000),
+  language: Language,
+  durationMinutes: z.number().int().min(0).max(100_000).nullable(),
+  cost: Money.nullable(),
+  ownerIds: z
+    .array(Id)
+    .max(20)
+    .refine((ids) => new Set(ids).size === ids.length, 'each owner once'),
+  categoryId: Id.nullable(),
+  tags: z.array(Tag).max(30),
+  prerequisiteIds: z
+    .array(Id)
+    .max(20)
+    .refine((ids) => new Set(ids).size === ids.length, 'each prerequisite once'),
+  customFields: CustomFields,
+  selfEnrollment: z.boolean(),
+  publishAt: IsoDateTime.nullable(),
+  archiveAt: IsoDateTime.nullable(),
+  reviewBy: IsoDate.nullable(),
+};
+
+export const CreateCourseBody = z
+  .strictObject({
+    title: courseFields.title,
+    description: courseFields.description.optional(),
+    language: courseFields.language.optional(),
+    durationMinutes: courseFields.durationMinutes.optional(),
+    cost: courseFields.cost.optional(),
+    ownerIds: courseFields.ownerIds.optional(),
+    categoryId: courseFields.categoryId.optional(),
+    tags: courseFields.tags.optional(),
+    prerequisiteIds: courseFields.prerequisiteIds.optional(),
+    customFields: courseFields.customFields.optional(),
+    selfEnrollment: courseFields.selfEnrollment.optional(),
+    publishAt: courseFields.publishAt.optional(),
+    archiveAt: courseFields.archiveAt.optional(),
+    reviewBy: courseFields.reviewBy.optional(),
+  })
+  .meta({ id: 'CreateCourse' });
+export type CreateCourseInput = z.infer<typeof CreateCourseBody>;
+
+export const UpdateCourseBody = z
+  .strictObject(courseFields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change')
+  .meta({ id: 'UpdateCourse' });
+export type UpdateCourseInput = z.infer<typeof UpdateCourseBody>;
+
+export const AccessibilityWaiver = z.object({
+  contentVersion: z.number().int().min(1),
+  reason: z.string(),
+  by: z.string(),
+  at: IsoDateTime,
+});
+
+export const Course = z
+  .object({
+    id: Id,
+    ...courseFields,
+    status: CourseStatus,
+    /** The content version learners starting now get; null until a package has been imported. */
+    currentContentVersion: z.number().int().min(1).nullable(),
+    accessibilityWaiver: AccessibilityWaiver.nullable(),
+    publishedAt: IsoDateTime.nullable(),
+    archivedAt: IsoDateTime.nullable(),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+    version: z.number().int().min(1),
+  })
+  .meta({ id: 'Course' });
+export type Course = z.infer<typeof Course>;
+
+export const CourseIdParams = z.strictObject({ id: Id });
+
+export const ListCoursesQuery = z.strictObject({
+  limit: PageLimit,
+  cursor: PageCursor.optional(),
+  q: z.string().trim().min(2).max(100).optional().describe('Words in the title or description'),
+  status: CourseStatus.optional(),
+  categoryId: Id.optional().describe('This category and its sub-categories'),
+  tag: Tag.optional(),
+  ownerId: Id.optional(),
+});
+export type ListCoursesQuery = z.infer<typeof ListCoursesQuery>;
+
+export const DueForReviewQuery = z.strictObject({
+  before: IsoDate.optional().describe('Review dates up to this day (default: today)'),
+  limit: PageLimit,
+  cursor: PageCursor.optional(),
+});
+
+export const WaiverBody = z.strictObject({ reason: text(1000) }).meta({ id: 'AccessibilityWaiverRequest' });
+
+/** Categories: a shallow tree that organises the catalog. */
+export const Category = z
+  .object({
+    id: Id,
+    name: z.string(),
+    parentId: Id.nullable(),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+    version: z.number().int().min(1),
+  })
+  .meta({ id: 'Category' });
+export type Category = z.infer<typeof Category>;
+
+export const CreateCategoryBody = z
+  .strictObject({ name: text(120), parentId: Id.nullable().optional() })
+  .meta({ id: 'CreateCategory' });
+export const UpdateCategoryBody = z
+  .strictObject({ name: text(120), parentId: Id.nullable() })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change')
+  .meta({ id: 'UpdateCategory' });
+
+/** Learning paths: an ordered sequence of courses. */
+export const LearningPath = z
+  .object({
+    id: Id,
+    title: z.string(),
+    description: z.string(),
+    courseIds: z.array(Id),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+    version: z.number().int().min(1),
+  })
+  .meta({ id: 'LearningPath' });
+export type LearningPath = z.infer<typeof LearningPath>;
+
+const pathCourses = z
+  .array(Id)
+  .min(1)
+  .max(100)
+  .refine((ids) => new Set(ids).size === ids.length, 'each course once');
+export const CreateLearningPathBody = z
+  .strictObject({
+    title: text(200),
+    description: z.string().trim().max(10_000).optional(),
+    courseIds: pathCourses,
+  })
+  .meta({ id: 'CreateLearningPath' });
+export const UpdateLearningPathBody = z
+  .strictObject({ title: text(200), description: z.string().trim().max(10_000), courseIds: pathCourses })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change')
+  .meta({ id: 'UpdateLearningPath' });
+
+/** Words a course is found by: title and description, lowercased, for a contains() filter. */
+export function searchText(course: Pick<Course, 'title' | 'description' | 'tags'>): string {
+  return `${course.title} ${course.description} ${course.tags.join(' ')}`.toLowerCase();
+}

@@ -1,0 +1,300 @@
+/**
+ * The catalog in the single table: courses (listed by title, and by status), categories and learning paths.
+ * Every write is version-checked and carries its audit record in the same transaction.
+ * Search is a filtered query (title, description and tags lowercased into `searchText`): right for
+ * catalogs of thousands of courses; a search service would be the step beyond that.
+ */
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord } from '../domain/audit.ts';
+import { Category, Course, LearningPath, searchText } from '../domain/course.ts';
+import { BusinessRuleError, ConflictError, StaleVersionError } from '../domain/errors.ts';
+import type { CatalogRepository, CourseFilter, Page, PageRequest } from '../use-cases/ports.ts';
+import { auditWrite } from './audit-store.ts';
+import { decodeCursor } from './cursor.ts';
+import { keys, withoutStorageAttributes } from './keys.ts';
+import { inFilter, queryAll, queryPage } from './query-pages.ts';
+import { type GuardedWrite, transactWrite } from './transact.ts';
+
+export class DynamoCatalogRepository implements CatalogRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getCourse(id: string): Promise<Course | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.course(id) }),
+    );
+    return Item ? Course.parse(withoutStorageAttributes(Item)) : undefined;
+  }
+
+  async getCourses(ids: readonly string[]): Promise<Course[]> {
+    const found: Course[] = [];
+    for (let start = 0; start < ids.length; start += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: { Keys: ids.slice(start, start + 100).map((id) => keys.course(id)) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? [])
+          found.push(Course.parse(withoutStorageAttributes(item)));
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async listCourses(filter: CourseFilter, page: PageRequest): Promise<Page<Course>> {
+    const byStatus = filter.status !== undefined;
+    const index = byStatus ? 'gsi2' : 'gsi1';
+    const pkName = `${index}pk`;
+    const pkValue = byStatus
+      ? keys.coursesByStatus(filter.status ?? '', '', '').gsi2pk
+      : keys.coursesByTitle('', '').gsi1pk;
+    const partition: Record<string, string> = { [pkName]: pkValue };
+    const conditions: string[] = [];
+    const values: Record<string, unknown> = { ':pk': pkValue };
+    if (filter.q) {
+      conditions.push('contains(searchText, :q)');
+      values[':q'] = filter.q.toLowerCase();
+    }
+    if (filter.tag) {
+      conditions.push('contains(tags, :tag)');
+      values[':tag'] = filter.tag;
+    }
+    if (filter.ownerId) {
+      conditions.push('contains(ownerIds, :owner)');
+      values[':owner'] = filter.ownerId;
+    }
+    if (filter.reviewDueBy) {
+      conditions.push('reviewBy <= :reviewDueBy AND #status <> :archived');
+      values[':reviewDueBy'] = filter.reviewDueBy;
+      values[':archived'] = 'archived';
+    }
+    if (filter.categoryIds) {
+      const within = inFilter('categoryId', filter.categoryIds);
+      conditions.push(within.expression);
+      Object.assign(values, within.values);
+    }
+    const result = await queryPage(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: `${pkName} = :pk`,
+        ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ...(filter.reviewDueBy ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', `${index}pk`, `${index}sk`], partition),
+      },
+      page.limit,
+    );
+    return {
+      items: result.items.map((item) => Course.parse(withoutStorageAttributes(item))),
+      nextCursor: result.nextCursor,
+    };
+  }
+
+  /** Courses with a date at or before `until` in `field`, in one status (bounded sets: drafts, published). */
+  async coursesDue(
+    status: Course['status'],
+    field: 'publishAt' | 'archiveAt' | 'reviewBy',
+    until: string,
+  ): Promise<Course[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      FilterExpression: '#due <= :until',
+      ExpressionAttributeNames: { '#due': field },
+      ExpressionAttributeValues: { ':pk': keys.coursesByStatus(status, '', '').gsi2pk, ':until': until },
+    });
+    return items.map((item) => Course.parse(withoutStorageAttributes(item)));
+  }
+
+  async putCourse(
+    course: Course,
+    expectedVersion: number | null,
+    audit: AuditRecord,
+    guards: readonly Course[] = [],
+  ): Promise<void> {
+    await transactWrite(this.client, [
+      this.versioned(courseItem(course), expectedVersion, 'course', course.id),
+      // The courses a prerequisite check walked must be as read, so two concurrent edits cannot close a cycle.
+      ...guards.map((guard) => this.unchanged(keys.course(guard.id), guard.version, `course ${guard.title}`)),
+      auditWrite(this.tableName, audit),
+    ]);
+  }
+
+  async getCategory(id: string): Promise<Category | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.category(id) }),
+    );
+    return Item ? Category.parse(withoutStorageAttributes(Item)) : undefined;
+  }
+
+  async listCategories(): Promise<Category[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.categoriesByName('', '').gsi1pk },
+    });
+    return items.map((item) => Category.parse(withoutStorageAttributes(item)));
+  }
+
+  async putCategory(category: Category, before: Category | null, audit: AuditRecord): Promise<void> {
+    const writes: GuardedWrite[] = [
+      this.versioned(
+        {
+          ...keys.category(category.id),
+          ...keys.categoriesByName(category.name.toLowerCase(), category.id),
+          entity: 'category',
+          ...category,
+        },
+        before?.version ?? null,
+        'category',
+        category.id,
+      ),
+    ];
+    const nameKey = (c: Category) => `${c.parentId ?? 'root'}#${c.name.toLowerCase()}`;
+    if (!before || nameKey(before) !== nameKey(category)) {
+      if (before) {
+        writes.push({
+          item: { Delete: { TableName: this.tableName, Key: keys.unique('categoryName', nameKey(before)) } },
+        });
+      }
+      writes.push({
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.unique('categoryName', nameKey(category)),
+              entity: 'claim',
+              ownerId: category.id,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        onConditionFailed: () =>
+          new ConflictError(`There is already a category named ${category.name} there.`, [
+            { path: 'body.name', message: 'already used by a sibling' },
+          ]),
+      });
+    }
+    writes.push(auditWrite(this.tableName, audit));
+    await transactWrite(this.client, writes);
+  }
+
+  async getLearningPath(id: string): Promise<LearningPath | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.learningPath(id) }),
+    );
+    return Item ? LearningPath.parse(withoutStorageAttributes(Item)) : undefined;
+  }
+
+  async listLearningPaths(page: PageRequest): Promise<Page<LearningPath>> {
+    const partition = { gsi1pk: keys.learningPathsByTitle('', '').gsi1pk };
+    const result = await queryPage(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition.gsi1pk },
+        ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk'], partition),
+      },
+      page.limit,
+    );
+    return {
+      items: result.items.map((item) => LearningPath.parse(withoutStorageAttributes(item))),
+      nextCursor: result.nextCursor,
+    };
+  }
+
+  async putLearningPath(
+    path: LearningPath,
+    expectedVersion: number | null,
+    audit: AuditRecord,
+  ): Promise<void> {
+    await transactWrite(this.client, [
+      this.versioned(
+        {
+          ...keys.learningPath(path.id),
+          ...keys.learningPathsByTitle(path.title.toLowerCase(), path.id),
+          entity: 'learning-path',
+          ...path,
+        },
+        expectedVersion,
+        'learning path',
+        path.id,
+      ),
+      ...path.courseIds.map((id) =>
+        this.exists(keys.course(id), `No course with id ${id}.`, 'body.courseIds'),
+      ),
+      auditWrite(this.tableName, audit),
+    ]);
+  }
+
+  /** A put that creates (expectedVersion null) or replaces the version the caller read. */
+  private versioned(
+    item: Record<string, unknown>,
+    expectedVersion: number | null,
+    kind: string,
+    id: string,
+  ): GuardedWrite {
+    return {
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: item,
+          ...(expectedVersion === null
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
+        },
+      },
+      onConditionFailed: () =>
+        expectedVersion === null
+          ? new ConflictError(`A ${kind} with id ${id} already exists.`)
+          : new StaleVersionError(kind, id, expectedVersion, undefined),
+    };
+  }
+
+  private unchanged(key: Record<string, string>, version: number, what: string): GuardedWrite {
+    return {
+      item: {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': version },
+        },
+      },
+      onConditionFailed: () => new ConflictError(`The ${what} changed meanwhile; try again.`),
+    };
+  }
+
+  private exists(key: Record<string, string>, message: string, path: string): GuardedWrite {
+    return {
+      item: {
+        ConditionCheck: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_exists(pk)' },
+      },
+      onConditionFailed: () => new BusinessRuleError(message, [{ path, message: 'does not exist' }]),
+    };
+  }
+}
+
+function courseItem(course: Course): Record<string, unknown> {
+  const titleLower = course.title.toLowerCase();
+  return {
+    ...keys.course(course.id),
+    ...keys.coursesByTitle(titleLower, course.id),
+    ...keys.coursesByStatus(course.status, titleLower, course.id),
+    entity: 'course',
+    searchText: searchText(course),
+    ...course,
+  };
+}

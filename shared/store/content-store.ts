@@ -1,0 +1,157 @@
+/** Jobs and content versions in the single table. */
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord } from '../domain/audit.ts';
+import { ContentVersion } from '../domain/content.ts';
+import type { Course } from '../domain/course.ts';
+import { ConflictError, StaleVersionError } from '../domain/errors.ts';
+import { Job } from '../domain/job.ts';
+import type { ContentRepository, JobRepository } from '../use-cases/ports.ts';
+import { auditWrite } from './audit-store.ts';
+import { keys, withoutStorageAttributes } from './keys.ts';
+import { transactWrite } from './transact.ts';
+
+export class DynamoJobRepository implements JobRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(job: Job, audit: AuditRecord): Promise<void> {
+    await transactWrite(this.client, [
+      {
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: jobItem(job),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        onConditionFailed: () => new ConflictError(`A job with id ${job.id} already exists.`),
+      },
+      auditWrite(this.tableName, audit),
+    ]);
+  }
+
+  async get(id: string): Promise<Job | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.job(id) }));
+    return Item ? Job.parse(withoutStorageAttributes(Item)) : undefined;
+  }
+
+  async save(job: Job, expectedVersion: number): Promise<void> {
+    await transactWrite(this.client, [
+      {
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: jobItem(job),
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          },
+        },
+        onConditionFailed: () => new StaleVersionError('job', job.id, expectedVersion, undefined),
+      },
+    ]);
+  }
+}
+
+export class DynamoContentRepository implements ContentRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getContentVersion(courseId: string, version: number): Promise<ContentVersion | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.contentVersion(courseId, version) }),
+    );
+    return Item ? ContentVersion.parse(withoutStorageAttributes(Item)) : undefined;
+  }
+
+  async listContentVersions(courseId: string): Promise<ContentVersion[]> {
+    const { pk } = keys.course(courseId);
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'CONTENT#0' },
+        ScanIndexForward: false,
+      }),
+    );
+    return (result.Items ?? []).map((item) => ContentVersion.parse(withoutStorageAttributes(item)));
+  }
+
+  async allocateContentVersion(courseId: string): Promise<number> {
+    const result = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.course(courseId).pk, sk: 'CONTENT#COUNTER' },
+        UpdateExpression: 'ADD lastVersion :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.lastVersion);
+  }
+
+  async commitImport(change: {
+    content: ContentVersion;
+    course: Course;
+    expectedCourseVersion: number;
+    job: Job;
+    expectedJobVersion: number;
+    audit: AuditRecord;
+  }): Promise<void> {
+    const { content, course, job } = change;
+    await transactWrite(this.client, [
+      {
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.contentVersion(content.courseId, content.version),
+              entity: 'content-version',
+              ...content,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        onConditionFailed: () =>
+          new ConflictError(`Version ${content.version} of course ${content.courseId} already exists.`),
+      },
+      {
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.course(course.id),
+            UpdateExpression: 'SET currentContentVersion = :content, updatedAt = :at, version = :version',
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: {
+              ':content': content.version,
+              ':at': course.updatedAt,
+              ':version': course.version,
+              ':expected': change.expectedCourseVersion,
+            },
+          },
+        },
+        onConditionFailed: () =>
+          new StaleVersionError('course', course.id, change.expectedCourseVersion, undefined),
+      },
+      {
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: jobItem(job),
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': change.expectedJobVersion },
+          },
+        },
+        onConditionFailed: () => new StaleVersionError('job', job.id, change.expectedJobVersion, undefined),
+      },
+      auditWrite(this.tableName, change.audit),
+    ]);
+  }
+}
+
+function jobItem(job: Job): Record<string, unknown> {
+  return { ...keys.job(job.id), entity: 'job', ...job };
+}

@@ -1,0 +1,440 @@
+/**
+ * Package import: an administrator (or the course's instructor) asks to upload a package, uploads it
+ * straight to S3 with the presigned request we return, and S3's object-created event starts processing:
+ *   download -> inspect the zip (limits, hostile entries) -> find and parse the manifest -> validate ->
+ *   extract -> accessibility scan -> store under courses/<id>/v<n>/ -> commit (version, course, job).
+ * A rejected package fails its job with a code and a sentence, and nothing reaches the content bucket.
+ * Processing is idempotent: S3 may deliver an event twice, and a run killed half way is re-run by the
+ * retry; the version number is allocated once and kept on the job, and nothing is visible before commit.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import mime from 'mime-types';
+import { type AccessibilityReport, reportForFiles, scanHtmlFiles } from '../content/accessibility.ts';
+import { extractArchive, inspectArchive, readArchiveText } from '../content/archive.ts';
+import { type Finding, PackageRejectedError } from '../content/findings.ts';
+import { DEFAULT_PACKAGE_LIMITS, type PackageLimits } from '../content/limits.ts';
+import { detectPackageKind, hasErrors, type ParsedPackage, parseManifest } from '../content/manifest.ts';
+import {
+  type ContentVersion,
+  MAX_PACKAGE_BYTES,
+  MULTIPART_THRESHOLD_BYTES,
+  PART_SIZE_BYTES,
+} from '../domain/content.ts';
+import { ConflictError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
+import type { Job } from '../domain/job.ts';
+import { audit, editableCourse } from './catalog.ts';
+import type { Actor } from './context.ts';
+import type { LifecycleDeps } from './course-lifecycle.ts';
+import type { ContentRepository, JobRepository, PackageStorage } from './ports.ts';
+
+export interface ImportDeps extends LifecycleDeps {
+  jobs: JobRepository;
+  contents: ContentRepository;
+  storage: PackageStorage;
+  limits?: PackageLimits;
+  logger?: Pick<Logger, 'info' | 'error'>;
+}
+
+const UPLOAD_URL_SECONDS = 3600;
+/** Lambda retries an async invocation twice; after the third failed attempt the job is marked failed. */
+const MAX_ATTEMPTS = 3;
+/** HTML files larger than this are listed in the report as not scanned. */
+const MAX_SCANNED_HTML_BYTES = 2 * 1024 * 1024;
+const UPLOAD_CONCURRENCY = 8;
+
+/** `packages/<courseId>/<jobId>.zip` in the uploads bucket. */
+export function uploadKey(courseId: string, jobId: string): string {
+  return `packages/${courseId}/${jobId}.zip`;
+}
+
+export function parseUploadKey(key: string): { courseId: string; jobId: string } | undefined {
+  const match = /^packages\/([0-9a-f-]{36})\/([0-9a-f-]{36})\.zip$/.exec(key);
+  return match?.[1] && match[2] ? { courseId: match[1], jobId: match[2] } : undefined;
+}
+
+/** The content bucket's keys: files under `courses/` (served), reports under `reports/` (not served). */
+export const contentPrefix = (courseId: string, version: number) => `courses/${courseId}/v${version}/`;
+export const accessibilityReportKey = (courseId: string, version: number) =>
+  `reports/courses/${courseId}/v${version}/accessibility.json`;
+
+/** Steps: the caller may edit the course, which is not archived -> queue a job -> presign the upload. */
+export async function requestPackageUpload(
+  deps: ImportDeps,
+  actor: Actor,
+  courseId: string,
+  input: { fileName: string; sizeBytes: number },
+) {
+  const course = await editableCourse(deps, actor, courseId, undefined);
+  if (course.status === 'archived')
+    throw new ConflictError(`${course.title} is archived and takes no new content.`);
+  const now = deps.runtime.now();
+  const job: Job = {
+    id: deps.runtime.newId(),
+    type: 'package-import',
+    status: 'queued',
+    target: `course:${courseId}`,
+    createdBy: actor.principal.email ?? actor.principal.sub,
+    createdAt: now.toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    progress: { step: 'waiting-for-upload', done: 0, total: 0 },
+    failure: null,
+    findings: [],
+    input: { courseId, fileName: input.fileName, sizeBytes: input.sizeBytes, attempts: 0 },
+    result: null,
+    version: 1,
+  };
+  const key = uploadKey(courseId, job.id);
+  const expiresAt = new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString();
+  if (input.sizeBytes <= MULTIPART_THRESHOLD_BYTES) {
+    await deps.jobs.create(job, audit(deps, actor, 'package.upload-requested', null, job, 'job'));
+    const signed = await deps.storage.presignUpload(key, input.sizeBytes, UPLOAD_URL_SECONDS);
+    return {
+      job: { id: job.id, status: job.status },
+      upload: { method: 'PUT' as const, ...signed, expiresAt },
+    };
+  }
+  const partCount = Math.ceil(input.sizeBytes / PART_SIZE_BYTES);
+  const multipart = await deps.storage.startMultipartUpload(key, partCount, UPLOAD_URL_SECONDS);
+  job.input.uploadId = multipart.uploadId;
+  await deps.jobs.create(job, audit(deps, actor, 'package.upload-requested', null, job, 'job'));
+  return {
+    job: { id: job.id, status: job.status },
+    upload: {
+      method: 'MULTIPART' as const,
+      uploadId: multipart.uploadId,
+      partSize: PART_SIZE_BYTES,
+      parts: multipart.partUrls.map((url, index) => ({ partNumber: index + 1, url })),
+      completeWith: `/courses/${courseId}/packages/${job.id}/complete`,
+      expiresAt,
+    },
+  };
+}
+
+/** Steps: the job is this course's, queued and multipart -> S3 assembles the parts (its event starts processing). */
+export async function completePackageUpload(
+  deps: ImportDeps,
+  actor: Actor,
+  courseId: string,
+  jobId: string,
+  parts: { partNumber: number; etag: string }[],
+): Promise<Job> {
+  await editableCourse(deps, actor, courseId, undefined);
+  const job = await deps.jobs.get(jobId);
+  if (!job || job.target !== `course:${courseId}`) throw new NotFoundError('package upload', jobId);
+  if (job.status !== 'queued' || typeof job.input.uploadId !== 'string') {
+    throw new ConflictError(`The job ${jobId} is ${job.status} and is not waiting for a multipart upload.`);
+  }
+  await deps.storage.completeMultipartUpload(uploadKey(courseId, jobId), job.input.uploadId, parts);
+  return job;
+}
+
+/** Processes one uploaded package, as the S3 event reports it. Safe to call again for the same upload. */
+export async function processUploadedPackage(
+  deps: ImportDeps,
+  upload: { key: string; size: number },
+): Promise<Job | undefined> {
+  const ids = parseUploadKey(upload.key);
+  if (!ids) {
+    deps.logger?.info('ignoring an upload that is not a package of ours', { key: upload.key });
+    return undefined;
+  }
+  let job = await deps.jobs.get(ids.jobId);
+  if (!job || job.target !== `course:${ids.courseId}`) {
+    deps.logger?.info('no job for this upload; deleting it', { key: upload.key });
+    await deps.storage.deleteUpload(upload.key);
+    return undefined;
+  }
+  if (job.status !== 'queued' && job.status !== 'running') return job;
+
+  const attempts = Number(job.input.attempts ?? 0) + 1;
+  const version =
+    typeof job.result?.contentVersion === 'number'
+      ? job.result.contentVersion
+      : await deps.contents.allocateContentVersion(ids.courseId);
+  job = await advance(deps, job, {
+    status: 'running',
+    startedAt: job.startedAt ?? deps.runtime.now().toISOString(),
+    input: { ...job.input, attempts },
+    result: { contentVersion: version },
+    progress: { step: 'download', done: 0, total: 1 },
+  });
+
+  const work = await mkdtemp(join(tmpdir(), 'lms-package-'));
+  try {
+    const content = await importPackage(deps, job, ids.courseId, version, upload, work);
+    return await commit(deps, job, content);
+  } catch (error) {
+    if (error instanceof PackageRejectedError) {
+      await deps.storage.deleteContentPrefix(contentPrefix(ids.courseId, version));
+      return fail(deps, await current(deps, job), error.code, error.message, error.findings);
+    }
+    deps.logger?.error('package processing failed', {
+      jobId: job.id,
+      attempts,
+      error: (error as Error).message,
+    });
+    await deps.storage.deleteContentPrefix(contentPrefix(ids.courseId, version)).catch(() => undefined);
+    if (attempts >= MAX_ATTEMPTS) {
+      return fail(
+        deps,
+        await current(deps, job),
+        'processing-error',
+        `Processing failed ${attempts} times; the last error: ${(error as Error).message}`,
+        [],
+      );
+    }
+    throw error;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function importPackage(
+  deps: ImportDeps,
+  job: Job,
+  courseId: string,
+  version: number,
+  upload: { key: string; size: number },
+  work: string,
+): Promise<ContentVersion> {
+  const limits = deps.limits ?? DEFAULT_PACKAGE_LIMITS;
+  if (upload.size === 0) throw new PackageRejectedError('empty-upload', 'The upload is empty (0 bytes).');
+  // Presigned requests bind the declared size in AWS; checking here also covers emulators and multipart.
+  if (upload.size !== job.input.sizeBytes) {
+    throw new PackageRejectedError(
+      'upload-size-mismatch',
+      `The upload is ${upload.size} bytes, but ${String(job.input.sizeBytes)} were announced; upload the file you announced.`,
+    );
+  }
+  if (upload.size > Math.min(limits.maxPackageBytes, MAX_PACKAGE_BYTES)) {
+    throw new PackageRejectedError(
+      'package-too-large',
+      `The package is ${upload.size} bytes; the limit is ${Math.min(limits.maxPackageBytes, MAX_PACKAGE_BYTES)}.`,
+    );
+  }
+  const zipPath = join(work, 'package.zip');
+  await deps.storage.downloadUpload(upload.key, zipPath);
+
+  job = await progress(deps, job, 'inspect', 0, 1);
+  const inventory = await inspectArchive(zipPath, limits);
+  const paths = inventory.files.map((file) => file.path);
+  const { kind, manifestPath } = detectPackageKind(paths);
+  const manifestText = await readArchiveText(zipPath, manifestPath, limits.maxManifestBytes);
+  const parsed = parseManifest(kind, manifestText, {
+    files: new Set(paths),
+    manifestPath,
+    maxBytes: limits.maxManifestBytes,
+    maxDepth: limits.maxXmlDepth,
+  });
+  if (hasErrors(parsed.findings)) {
+    const first = parsed.findings.find((finding) => finding.severity === 'error');
+    throw new PackageRejectedError(
+      first?.code ?? 'invalid-package',
+      first?.message ?? 'The package is not valid.',
+      parsed.findings,
+    );
+  }
+  if (!parsed.launch)
+    throw new PackageRejectedError('no-launchable-resource', 'The package has nothing a learner can launch.');
+
+  job = await progress(deps, job, 'extract', 0, inventory.files.length);
+  const extractDir = join(work, 'files');
+  // Archivers' debris (macOS resource forks, Finder and Explorer metadata) is not content: it is not published.
+  const extracted = (await extractArchive(zipPath, extractDir, limits)).filter(
+    (file) => !isOsDebris(file.path),
+  );
+
+  job = await progress(deps, job, 'accessibility', 0, 1);
+  const report = await scanHtmlFiles(await htmlFiles(extracted));
+
+  job = await progress(deps, job, 'store', 0, extracted.length);
+  const prefix = contentPrefix(courseId, version);
+  let stored = 0;
+  for (let start = 0; start < extracted.length; start += UPLOAD_CONCURRENCY) {
+    await Promise.all(
+      extracted
+        .slice(start, start + UPLOAD_CONCURRENCY)
+        .map((file) =>
+          deps.storage.putContentFile(`${prefix}${file.path}`, file.absolutePath, contentType(file.path)),
+        ),
+    );
+    stored = Math.min(extracted.length, start + UPLOAD_CONCURRENCY);
+    if (stored % 200 < UPLOAD_CONCURRENCY) job = await progress(deps, job, 'store', stored, extracted.length);
+  }
+  await deps.storage.putContentJson(accessibilityReportKey(courseId, version), report);
+
+  return {
+    courseId,
+    version,
+    standard: parsed.standard,
+    title: parsed.title,
+    launchUrl: parsed.launch.url,
+    contentPrefix: prefix,
+    scoCount: parsed.scoCount,
+    scos: scoSummaries(parsed, report),
+    fileCount: extracted.length,
+    totalBytes: extracted.reduce((sum, file) => sum + file.size, 0),
+    hasSequencing: parsed.hasSequencing,
+    warnings: parsed.findings.filter((finding) => finding.severity === 'warning').map(toJobFinding),
+    accessibility: summarise(report),
+    jobId: job.id,
+    importedBy: job.createdBy,
+    importedAt: deps.runtime.now().toISOString(),
+  };
+}
+
+/** Makes the import visible in one transaction; a course edited meanwhile is re-read and the commit retried. */
+async function commit(deps: ImportDeps, job: Job, content: ContentVersion): Promise<Job> {
+  const latestJob = await current(deps, job);
+  for (let attempt = 1; ; attempt++) {
+    const course = await deps.catalog.getCourse(content.courseId);
+    if (!course) throw new NotFoundError('course', content.courseId);
+    const now = deps.runtime.now().toISOString();
+    const updatedCourse = {
+      ...course,
+      currentContentVersion: content.version,
+      updatedAt: now,
+      version: course.version + 1,
+    };
+    const done: Job = {
+      ...latestJob,
+      status: 'succeeded',
+      finishedAt: now,
+      progress: { step: 'done', done: 1, total: 1 },
+      findings: content.warnings,
+      result: {
+        contentVersion: content.version,
+        standard: content.standard,
+        launchUrl: content.launchUrl,
+        scoCount: content.scoCount,
+        fileCount: content.fileCount,
+        accessibility: {
+          blocking: content.accessibility.blocking,
+          critical: content.accessibility.critical,
+          serious: content.accessibility.serious,
+        },
+      },
+      version: latestJob.version + 1,
+    };
+    const system = {
+      principal: { sub: 'system:package-import', email: null, roles: ['admin' as const] },
+      requestId: job.id,
+    };
+    try {
+      await deps.contents.commitImport({
+        content,
+        course: updatedCourse,
+        expectedCourseVersion: course.version,
+        job: done,
+        expectedJobVersion: latestJob.version,
+        audit: audit(deps, system, 'course.content-imported', course, updatedCourse),
+      });
+      await deps.storage.deleteUpload(uploadKey(content.courseId, job.id)).catch(() => undefined);
+      return done;
+    } catch (error) {
+      // The course was edited while we imported: read it again and point it at the new version.
+      if (attempt >= 3 || !(error instanceof StaleVersionError) || error.kind !== 'course') throw error;
+    }
+  }
+}
+
+async function fail(
+  deps: ImportDeps,
+  job: Job,
+  code: string,
+  message: string,
+  findings: Finding[],
+): Promise<Job> {
+  const failed = await advance(deps, job, {
+    status: 'failed',
+    finishedAt: deps.runtime.now().toISOString(),
+    failure: { code, message },
+    findings: findings.map(toJobFinding),
+  });
+  // The upload is refused or unusable: nothing of it stays (the uploads bucket's lifecycle is the backstop).
+  await deps.storage.deleteUpload(uploadKey(String(job.input.courseId), job.id)).catch(() => undefined);
+  return failed;
+}
+
+async function progress(deps: ImportDeps, job: Job, step: string, done: number, total: number): Promise<Job> {
+  return advance(deps, job, { progress: { step, done, total } });
+}
+
+async function advance(deps: ImportDeps, job: Job, change: Partial<Job>): Promise<Job> {
+  const next: Job = { ...job, ...change, version: job.version + 1 };
+  await deps.jobs.save(next, job.version);
+  return next;
+}
+
+async function current(deps: ImportDeps, job: Job): Promise<Job> {
+  return (await deps.jobs.get(job.id)) ?? job;
+}
+
+async function htmlFiles(extracted: { path: string; size: number; absolutePath: string }[]) {
+  const html = extracted.filter((file) => /\.x?html?$/i.test(file.path));
+  return Promise.all(
+    html.map(async (file) => ({
+      path: file.path,
+      html: file.size > MAX_SCANNED_HTML_BYTES ? '' : await readFile(file.absolutePath, 'utf8'),
+      tooLarge: file.size > MAX_SCANNED_HTML_BYTES,
+    })),
+  ).then((files) => files.map(({ path, html }) => ({ path, html })));
+}
+
+function scoSummaries(parsed: ParsedPackage, report: AccessibilityReport): ContentVersion['scos'] {
+  if (parsed.aus && parsed.aus.length > 0) {
+    return parsed.aus.map((au) => ({
+      identifier: au.id,
+      title: au.title,
+      launchUrl: au.url,
+      accessibility: summarise(reportForFiles(report, [au.url.split(/[?#]/)[0] ?? au.url])),
+    }));
+  }
+  return parsed.resources
+    .filter((resource) => resource.scormType === 'sco' && resource.href)
+    .map((resource) => ({
+      identifier: resource.identifier,
+      title: titleOf(parsed, resource.identifier),
+      launchUrl: resource.href ?? '',
+      accessibility: summarise(reportForFiles(report, resource.files)),
+    }));
+}
+
+function titleOf(parsed: ParsedPackage, resourceIdentifier: string): string {
+  const stack = parsed.organizations.flatMap((organization) => organization.items);
+  while (stack.length > 0) {
+    const item = stack.shift();
+    if (!item) break;
+    if (item.identifierref === resourceIdentifier) return item.title;
+    stack.push(...item.children);
+  }
+  return resourceIdentifier;
+}
+
+function summarise(report: AccessibilityReport): ContentVersion['accessibility'] {
+  return { ...report.summary, blocking: report.blocking, notChecked: report.notChecked };
+}
+
+function toJobFinding(finding: Finding) {
+  return {
+    severity: finding.severity,
+    code: finding.code,
+    message: finding.message,
+    ...(finding.file ? { file: finding.file } : {}),
+    ...(finding.element ? { element: finding.element } : {}),
+  };
+}
+
+function isOsDebris(path: string): boolean {
+  return path.startsWith('__MACOSX/') || /(^|\/)(\.DS_Store|Thumbs\.db|desktop\.ini)$/i.test(path);
+}
+
+function contentType(path: string): string {
+  const type = mime.lookup(path);
+  if (!type) return 'application/octet-stream';
+  return /^text\/|javascript|json|xml/.test(type) ? `${type}; charset=utf-8` : type;
+}

@@ -1,0 +1,442 @@
+import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractArchive, inspectArchive, readArchiveText } from '../../../shared/content/archive.ts';
+import { PackageRejectedError } from '../../../shared/content/findings.ts';
+import { DEFAULT_PACKAGE_LIMITS, type PackageLimits } from '../../../shared/content/limits.ts';
+import {
+  patchCentral,
+  patchLocalMethod,
+  renameEntry,
+  setFlagBits,
+  tempFolder,
+  writeZip,
+  zerosZipBytes,
+  zipBytes,
+} from './zip-fixtures.ts';
+
+let folder: { path: string; cleanup: () => Promise<void> };
+let counter = 0;
+
+beforeAll(async () => {
+  folder = await tempFolder('archive-test');
+});
+afterAll(async () => {
+  await folder.cleanup();
+});
+
+async function zipFile(bytes: Buffer): Promise<string> {
+  counter += 1;
+  return writeZip(folder.path, `package-${counter}.zip`, bytes);
+}
+
+async function freshDir(): Promise<string> {
+  counter += 1;
+  const path = join(folder.path, `out-${counter}`);
+  await mkdir(path);
+  return path;
+}
+
+/** Runs `action` and returns the PackageRejectedError it must throw. */
+async function rejection(action: () => Promise<unknown>): Promise<PackageRejectedError> {
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof PackageRejectedError) return error;
+    throw error;
+  }
+  throw new Error('expected the package to be rejected');
+}
+
+const limits: PackageLimits = { ...DEFAULT_PACKAGE_LIMITS };
+
+describe('inspectArchive', () => {
+  it('lists files with normalised paths and sizes, ignoring directory entries', async () => {
+    // Prepare
+    const path = await zipFile(
+      await zipBytes([
+        { name: 'imsmanifest.xml', data: '<manifest/>' },
+        { name: 'shared/', directory: true },
+        { name: 'shared/launchpage.html', data: '<html></html>' },
+      ]),
+    );
+
+    // Act
+    const inventory = await inspectArchive(path, limits);
+
+    // Assess
+    expect(inventory.files.map((file) => file.path)).toEqual(['imsmanifest.xml', 'shared/launchpage.html']);
+    expect(inventory.files[1]?.size).toBe(13);
+    expect(inventory.totalBytes).toBe(11 + 13);
+  });
+
+  it.each([
+    ['0-byte upload', async () => Buffer.alloc(0), 'empty-upload'],
+    ['a file that is not a zip', async () => Buffer.from('%PDF-1.7 not a zip at all'), 'not-a-zip'],
+    ['an empty zip', async () => zipBytes([]), 'empty-package'],
+    ['a zip of folders only', async () => zipBytes([{ name: 'a/', directory: true }]), 'empty-package'],
+  ])('rejects %s', async (_label, bytes, code) => {
+    const path = await zipFile(await bytes());
+    expect((await rejection(() => inspectArchive(path, limits))).code).toBe(code);
+  });
+
+  it('rejects a truncated zip (cut in half) as truncated-zip', async () => {
+    const whole = await zipBytes([
+      { name: 'a.txt', data: 'x'.repeat(2000) },
+      { name: 'b.txt', data: 'y'.repeat(2000) },
+    ]);
+    const path = await zipFile(whole.subarray(0, Math.floor(whole.length / 2)));
+    const error = await rejection(() => inspectArchive(path, limits));
+    expect(error.code).toBe('truncated-zip');
+    expect(error.message).toMatch(/truncated/);
+  });
+
+  it('rejects a zip cut by a few bytes at the end as truncated-zip', async () => {
+    const whole = await zipBytes([{ name: 'a.txt', data: 'hello' }]);
+    const path = await zipFile(whole.subarray(0, whole.length - 5));
+    expect((await rejection(() => inspectArchive(path, limits))).code).toBe('truncated-zip');
+  });
+
+  it('rejects a zip over maxPackageBytes before reading it', async () => {
+    const path = await zipFile(await zipBytes([{ name: 'a.txt', data: 'hello' }]));
+    const error = await rejection(() => inspectArchive(path, { ...limits, maxPackageBytes: 10 }));
+    expect(error.code).toBe('package-too-large');
+  });
+
+  it('rejects too many entries, a file over maxEntryBytes and a total over maxTotalUncompressedBytes', async () => {
+    const path = await zipFile(
+      await zipBytes([
+        { name: 'a.txt', data: 'a'.repeat(20) },
+        { name: 'b.txt', data: 'b'.repeat(20) },
+        { name: 'c.txt', data: 'c'.repeat(20) },
+      ]),
+    );
+    expect((await rejection(() => inspectArchive(path, { ...limits, maxEntries: 2 }))).code).toBe(
+      'too-many-entries',
+    );
+    const tooBig = await rejection(() => inspectArchive(path, { ...limits, maxEntryBytes: 10 }));
+    expect(tooBig.code).toBe('entry-too-large');
+    expect(tooBig.message).toContain('"a.txt"');
+    const total = await rejection(() => inspectArchive(path, { ...limits, maxTotalUncompressedBytes: 50 }));
+    expect(total.code).toBe('uncompressed-too-large');
+    expect(total.message).toContain('"c.txt"');
+  });
+
+  it('rejects a real zip bomb (50 MB of zeros in a few KB) from the central directory alone', async () => {
+    // Prepare: ~1000:1 deflate; the limit is lowered so the test stays fast and small.
+    const bytes = await zerosZipBytes('zeros.bin', 50 * 1024 * 1024);
+    expect(bytes.length).toBeLessThan(200 * 1024);
+    const path = await zipFile(bytes);
+
+    // Act
+    const error = await rejection(() => inspectArchive(path, { ...limits, maxCompressionRatio: 100 }));
+
+    // Assess
+    expect(error.code).toBe('zip-bomb');
+    expect(error.message).toContain('"zeros.bin"');
+    expect(error.findings[0]?.file).toBe('zeros.bin');
+  });
+
+  it('does not ratio-check small files that compress well', async () => {
+    const path = await zipFile(await zipBytes([{ name: 'repeat.txt', data: 'a'.repeat(500_000) }]));
+    await expect(inspectArchive(path, { ...limits, maxCompressionRatio: 10 })).resolves.toBeDefined();
+  });
+
+  it.each([
+    ['xx/evil.txt', '../evil.txt', /".." segment/],
+    ['Xabs.txt', '/abs.txt', /absolute path/],
+    ['Cx/x.txt', 'C:/x.txt', /drive letter/],
+    ['dir_file.txt', 'dir\\file.txt', /backslash/],
+    ['a_b.txt', 'a\0b.txt', /NUL/],
+    ['a__b.txt', 'a//b.txt', /empty path segment/],
+  ])('rejects the unsafe name %j patched to %j', async (placeholder, unsafe, reason) => {
+    // yazl refuses to write these names, so a safe name of the same length is patched in both headers.
+    const bytes = renameEntry(await zipBytes([{ name: placeholder, data: 'payload' }]), placeholder, unsafe);
+    const path = await zipFile(bytes);
+    const error = await rejection(() => inspectArchive(path, limits));
+    expect(error.code).toBe('unsafe-path');
+    expect(error.message).toMatch(reason);
+    expect(error.message).toContain('entry "');
+  });
+
+  it('rejects a "." segment and an over-long path', async () => {
+    const dot = renameEntry(await zipBytes([{ name: 'x/_/y.txt', data: 'p' }]), 'x/_/y.txt', 'x/./y.txt');
+    expect((await rejection(async () => inspectArchive(await zipFile(dot), limits))).code).toBe(
+      'unsafe-path',
+    );
+    const long = await zipFile(await zipBytes([{ name: `${'a'.repeat(40)}.txt`, data: 'p' }]));
+    const error = await rejection(() => inspectArchive(long, { ...limits, maxPathLength: 20 }));
+    expect(error.code).toBe('path-too-long');
+  });
+
+  it('rejects a symlink entry', async () => {
+    const path = await zipFile(await zipBytes([{ name: 'link', data: '/etc/passwd', mode: 0o120777 }]));
+    const error = await rejection(() => inspectArchive(path, limits));
+    expect(error.code).toBe('symlink');
+    expect(error.message).toContain('"link"');
+  });
+
+  it('rejects device, FIFO and socket entries', async () => {
+    const path = await zipFile(await zipBytes([{ name: 'pipe', data: '', mode: 0o010644 }]));
+    expect((await rejection(() => inspectArchive(path, limits))).code).toBe('special-file');
+  });
+
+  it('rejects entries that share compressed data (overlapping "better zip bomb")', async () => {
+    // Prepare: the second record points at the first entry's local header.
+    const bytes = await zipBytes([
+      { name: 'one.txt', data: 'first file' },
+      { name: 'two.txt', data: 'second file' },
+    ]);
+    const overlapping = patchCentral(bytes, 1, { localHeaderOffset: 0 });
+
+    // Act
+    const error = await rejection(async () => inspectArchive(await zipFile(overlapping), limits));
+
+    // Assess
+    expect(error.code).toBe('zip-bomb');
+    expect(error.message).toMatch(/overlapping/);
+  });
+
+  it('rejects strong encryption (general purpose bit 6), which yauzl refuses on its own', async () => {
+    const bytes = setFlagBits(await zipBytes([{ name: 'secret.html', data: '<p>secret</p>' }]), 0x41);
+    expect((await rejection(async () => inspectArchive(await zipFile(bytes), limits))).code).toBe(
+      'encrypted-entry',
+    );
+  });
+
+  it('rejects an encrypted entry (general purpose bit 0)', async () => {
+    const bytes = setFlagBits(await zipBytes([{ name: 'secret.html', data: '<p>secret</p>' }]), 0x1);
+    const error = await rejection(async () => inspectArchive(await zipFile(bytes), limits));
+    expect(error.code).toBe('encrypted-entry');
+    expect(error.message).toContain('"secret.html"');
+  });
+
+  it('rejects an unsupported compression method', async () => {
+    const bytes = patchLocalMethod(
+      patchCentral(await zipBytes([{ name: 'a.txt', data: 'hello hello' }]), 0, { compressionMethod: 12 }),
+      12,
+    );
+    const error = await rejection(async () => inspectArchive(await zipFile(bytes), limits));
+    expect(error.code).toBe('unsupported-compression');
+  });
+
+  it.each([
+    [['a.txt', 'a.txt'], /appears twice/],
+    [['Readme.txt', 'README.txt'], /differ only by letter case/],
+    [['a', 'a/b.txt'], /both a file and a folder/],
+    [['a/b.txt', 'A'], /both a file and a folder/],
+  ])('rejects colliding names %j', async (names, reason) => {
+    const bytes = await zipBytes(names.map((name, i) => ({ name, data: `file ${i}` })));
+    const error = await rejection(async () => inspectArchive(await zipFile(bytes), limits));
+    expect(error.code).toBe('duplicate-entry');
+    expect(error.message).toMatch(reason);
+  });
+
+  it('rejects names that collide only after Unicode normalisation', async () => {
+    const composed = 'caf\u00e9.html';
+    const decomposed = 'cafe\u0301.html';
+    const bytes = await zipBytes([
+      { name: composed, data: '1' },
+      { name: decomposed, data: '2' },
+    ]);
+    expect((await rejection(async () => inspectArchive(await zipFile(bytes), limits))).code).toBe(
+      'duplicate-entry',
+    );
+  });
+});
+
+describe('readArchiveText', () => {
+  it('reads one entry as UTF-8 and strips the BOM', async () => {
+    const path = await zipFile(
+      await zipBytes([
+        {
+          name: 'imsmanifest.xml',
+          data: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<m>é</m>')]),
+        },
+        { name: 'index.html', data: '<html/>' },
+      ]),
+    );
+    expect(await readArchiveText(path, 'imsmanifest.xml', 1024)).toBe('<m>é</m>');
+  });
+
+  it('refuses an entry over the byte cap, and a missing entry', async () => {
+    const path = await zipFile(
+      await zipBytes([{ name: 'imsmanifest.xml', data: `<m>${'x'.repeat(5000)}</m>` }]),
+    );
+    const tooLarge = await rejection(() => readArchiveText(path, 'imsmanifest.xml', 1000));
+    expect(tooLarge.code).toBe('manifest-too-large');
+    expect((await rejection(() => readArchiveText(path, 'cmi5.xml', 1000))).code).toBe('entry-not-found');
+  });
+
+  it('refuses an entry that inflates past its (small) declared size', async () => {
+    const lying = patchCentral(await zipBytes([{ name: 'imsmanifest.xml', data: 'x'.repeat(5000) }]), 0, {
+      uncompressedSize: 100,
+    });
+    const error = await rejection(async () => readArchiveText(await zipFile(lying), 'imsmanifest.xml', 1000));
+    expect(['zip-bomb', 'manifest-too-large']).toContain(error.code);
+  });
+});
+
+describe('extractArchive', () => {
+  it('writes every file under destDir and reports each one as it is written', async () => {
+    // Prepare
+    const path = await zipFile(
+      await zipBytes([
+        { name: 'imsmanifest.xml', data: '<manifest/>' },
+        { name: 'shared/', directory: true },
+        { name: 'shared/launchpage.html', data: '<html>hi</html>' },
+        { name: 'media/big.bin', data: Buffer.alloc(300_000, 7), compress: false },
+      ]),
+    );
+    const dest = await freshDir();
+    const seen: string[] = [];
+
+    // Act
+    const files = await extractArchive(path, dest, limits, async (file) => {
+      seen.push(file.path);
+      expect((await lstat(file.absolutePath)).size).toBe(file.size);
+    });
+
+    // Assess
+    expect(files.map((file) => file.path)).toEqual([
+      'imsmanifest.xml',
+      'shared/launchpage.html',
+      'media/big.bin',
+    ]);
+    expect(seen).toEqual(files.map((file) => file.path));
+    expect(await readFile(join(dest, 'shared', 'launchpage.html'), 'utf8')).toBe('<html>hi</html>');
+    expect((await readFile(join(dest, 'media', 'big.bin'))).length).toBe(300_000);
+  });
+
+  it('refuses a path-traversal entry and writes nothing outside (or inside) destDir', async () => {
+    const bytes = renameEntry(
+      await zipBytes([
+        { name: 'ok.txt', data: 'fine' },
+        { name: 'xx/evil.txt', data: 'evil' },
+      ]),
+      'xx/evil.txt',
+      '../evil.txt',
+    );
+    const dest = await freshDir();
+    const error = await rejection(async () => extractArchive(await zipFile(bytes), dest, limits));
+    expect(error.code).toBe('unsafe-path');
+    await expect(lstat(join(dest, '..', 'evil.txt'))).rejects.toThrow();
+    expect(await readdir(dest)).toEqual([]);
+  });
+
+  it('refuses to follow a symlink already in destDir out of it', async () => {
+    // Prepare: destDir holds a link to a folder outside it; the package writes "link/x.txt".
+    const outside = await freshDir();
+    const dest = await freshDir();
+    await symlink(outside, join(dest, 'link'));
+    const path = await zipFile(await zipBytes([{ name: 'link/x.txt', data: 'escaped?' }]));
+
+    // Act
+    const error = await rejection(() => extractArchive(path, dest, limits));
+
+    // Assess
+    expect(error.code).toBe('unsafe-path');
+    expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('aborts a zip bomb whose central directory lies about its size, and removes what it wrote', async () => {
+    // Prepare: a normal file, then 20 MB of zeros declared as 1,000 bytes (so inspection passes).
+    const honest = await zerosZipBytes('bomb.bin', 20 * 1024 * 1024, [
+      { name: 'first.html', data: '<p>ok</p>' },
+    ]);
+    const lying = patchCentral(honest, 1, { uncompressedSize: 1000 });
+    const path = await zipFile(lying);
+    await expect(inspectArchive(path, limits)).resolves.toBeDefined();
+    const dest = await freshDir();
+
+    // Act
+    const error = await rejection(() => extractArchive(path, dest, limits));
+
+    // Assess
+    expect(error.code).toBe('zip-bomb');
+    expect(error.message).toContain('"bomb.bin"');
+    expect(await readdir(dest)).toEqual([]);
+  });
+
+  it('checks the totals again by itself: honest sizes over the limit, lying sizes cut off', async () => {
+    // Prepare: 120,000 bytes in two files against a 100,000-byte limit.
+    const bytes = await zipBytes([
+      { name: 'a.bin', data: Buffer.alloc(60_000, 1) },
+      { name: 'b/c.bin', data: Buffer.alloc(60_000, 2) },
+    ]);
+    const small = { ...limits, maxTotalUncompressedBytes: 100_000 };
+    const honestDest = await freshDir();
+    const lyingDest = await freshDir();
+
+    // Act: honest declared sizes; then b/c.bin declaring 1,000 bytes, so that the declared total passes.
+    const honest = await rejection(async () => extractArchive(await zipFile(bytes), honestDest, small));
+    const lying = await rejection(async () =>
+      extractArchive(await zipFile(patchCentral(bytes, 1, { uncompressedSize: 1000 })), lyingDest, small),
+    );
+
+    // Assess
+    expect(honest.code).toBe('uncompressed-too-large');
+    expect(lying.code).toBe('zip-bomb');
+    expect(lying.message).toContain('"b/c.bin"');
+    expect(await readdir(honestDest)).toEqual([]);
+    expect(await readdir(lyingDest)).toEqual([]);
+  });
+
+  it('detects corrupted data by its CRC-32', async () => {
+    const corrupt = patchCentral(await zipBytes([{ name: 'page.html', data: '<p>content</p>' }]), 0, {
+      crc32: 0x12345678,
+    });
+    const dest = await freshDir();
+    const error = await rejection(async () => extractArchive(await zipFile(corrupt), dest, limits));
+    expect(error.code).toBe('corrupt-zip');
+    expect(await readdir(dest)).toEqual([]);
+  });
+
+  it('refuses compressed data that does not inflate, naming the entry', async () => {
+    // Prepare: garbage over the deflate stream of the second entry (after its 30-byte header and name).
+    const bytes = await zipBytes([
+      { name: 'ok.txt', data: 'fine' },
+      { name: 'page.html', data: `<p>${'lorem ipsum '.repeat(400)}</p>` },
+    ]);
+    const offset = bytes.indexOf(Buffer.from('page.html')) + 'page.html'.length;
+    bytes.fill(0xff, offset, offset + 40);
+    const dest = await freshDir();
+
+    // Act
+    const error = await rejection(async () => extractArchive(await zipFile(bytes), dest, limits));
+
+    // Assess
+    expect(error.code).toBe('corrupt-zip');
+    expect(error.message).toContain('"page.html"');
+    expect(await readdir(dest)).toEqual([]);
+  });
+
+  it('removes everything when the onFile callback fails, and rethrows its error', async () => {
+    const path = await zipFile(
+      await zipBytes([
+        { name: 'a/one.txt', data: '1' },
+        { name: 'a/b/two.txt', data: '2' },
+        { name: 'three.txt', data: '3' },
+      ]),
+    );
+    const dest = await freshDir();
+    await writeFile(join(dest, 'already-there.txt'), 'not ours');
+    let calls = 0;
+    await expect(
+      extractArchive(path, dest, limits, () => {
+        calls += 1;
+        if (calls === 2) throw new Error('upload failed');
+      }),
+    ).rejects.toThrow('upload failed');
+    // What was there before stays; everything extraction created is gone.
+    expect(await readdir(dest)).toEqual(['already-there.txt']);
+  });
+
+  it('creates destDir when missing and removes it again on failure', async () => {
+    const dest = join(folder.path, 'not-yet-created', 'deeper');
+    const bytes = setFlagBits(await zipBytes([{ name: 'a.txt', data: 'x' }]), 0x1);
+    const error = await rejection(async () => extractArchive(await zipFile(bytes), dest, limits));
+    expect(error.code).toBe('encrypted-entry');
+    await expect(lstat(join(folder.path, 'not-yet-created'))).rejects.toThrow();
+  });
+});
