@@ -38,6 +38,11 @@ export interface HtmlFile {
   /** Package-relative path, e.g. `sco1/index.html`. */
   path: string;
   html: string;
+  /**
+   * The file's size in bytes, when the caller knows it: a file over the limit can then be passed with
+   * `html: ''` instead of being read into memory, and is still reported as too large (not as an empty page).
+   */
+  size?: number;
 }
 
 /** One rule failed on one file. */
@@ -316,7 +321,7 @@ function buildReport(
 /** A report for files that are not sent to the engine, or undefined for those that are. */
 function precheck(file: HtmlFile, maxFileBytes: number): FileReport | undefined {
   if (typeof file.html !== 'string') return failed(file.path, 'Not scanned: the file has no HTML text.');
-  const bytes = Buffer.byteLength(file.html, 'utf8');
+  const bytes = Math.max(file.size ?? 0, Buffer.byteLength(file.html, 'utf8'));
   if (bytes > maxFileBytes) {
     return failed(
       file.path,

@@ -19,6 +19,8 @@ export const AccessibilitySummary = z.object({
   minor: z.number().int(),
   filesScanned: z.number().int(),
   filesWithViolations: z.number().int(),
+  /** Files that could not be scanned (too large, timed out): listed in the full report, they do not block. */
+  filesWithErrors: z.number().int(),
   blocking: z.boolean(),
   notChecked: z.array(z.object({ ruleId: z.string(), reason: z.string() })),
 });

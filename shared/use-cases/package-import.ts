@@ -249,7 +249,7 @@ async function importPackage(
   );
 
   job = await progress(deps, job, 'accessibility', 0, 1);
-  const report = await scanHtmlFiles(await htmlFiles(extracted));
+  const report = await scanHtmlFiles(await htmlFiles(extracted), { maxFileBytes: MAX_SCANNED_HTML_BYTES });
 
   job = await progress(deps, job, 'store', 0, extracted.length);
   const prefix = contentPrefix(courseId, version);
@@ -374,15 +374,17 @@ async function current(deps: ImportDeps, job: Job): Promise<Job> {
   return (await deps.jobs.get(job.id)) ?? job;
 }
 
+/** HTML files to scan; an oversize one is passed by size only, so the report lists it as not scanned. */
 async function htmlFiles(extracted: { path: string; size: number; absolutePath: string }[]) {
-  const html = extracted.filter((file) => /\.x?html?$/i.test(file.path));
   return Promise.all(
-    html.map(async (file) => ({
-      path: file.path,
-      html: file.size > MAX_SCANNED_HTML_BYTES ? '' : await readFile(file.absolutePath, 'utf8'),
-      tooLarge: file.size > MAX_SCANNED_HTML_BYTES,
-    })),
-  ).then((files) => files.map(({ path, html }) => ({ path, html })));
+    extracted
+      .filter((file) => /\.x?html?$/i.test(file.path))
+      .map(async (file) => ({
+        path: file.path,
+        size: file.size,
+        html: file.size > MAX_SCANNED_HTML_BYTES ? '' : await readFile(file.absolutePath, 'utf8'),
+      })),
+  );
 }
 
 function scoSummaries(parsed: ParsedPackage, report: AccessibilityReport): ContentVersion['scos'] {

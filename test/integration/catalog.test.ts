@@ -244,6 +244,7 @@ async function importFakeContent(
     minor: 0,
     filesScanned: 1,
     filesWithViolations: 1,
+    filesWithErrors: 0,
     notChecked: [],
   };
   const content: ContentVersion = {

@@ -319,6 +319,21 @@ describe('scanHtmlFiles', { timeout: 120_000 }, () => {
     expect(report).toMatchObject({ blocking: false, summary: { filesScanned: 0, filesWithErrors: 1 } });
   });
 
+  it('trusts a declared size, so an oversize file need not be read (and is not scanned as an empty page)', async () => {
+    // Prepare
+    const unread = { path: 'video-page.html', html: '', size: 3 * 1024 * 1024 };
+
+    // Act
+    const report = await scanHtmlFiles([unread]);
+
+    // Assess
+    expect(report.files[0]).toMatchObject({
+      violations: [],
+      error: expect.stringMatching(/3\.0 MiB, over the 2\.0 MiB limit/),
+    });
+    expect(report.blocking).toBe(false);
+  });
+
   it('summarises the whole package, blocks on critical or serious, and says what it did not check', async () => {
     // Prepare: the batch
 
