@@ -2,7 +2,7 @@
  * Helpers the manifest parsers share: collecting findings, and checking hrefs against the package's files.
  */
 import type { Finding } from './findings.ts';
-import { collisionKey, type ResolvedHref, resolveHref } from './paths.ts';
+import { collisionKey, isWebUrl, type ResolvedHref, resolveHref } from './paths.ts';
 
 /** Findings in the order they were found, with de-duplication of identical ones. */
 export class FindingList {
@@ -105,7 +105,44 @@ export function htmlEmbedsFlash(html: string): boolean {
   );
 }
 
-/** Resolves a launch href (no xml:base chain) for cmi5 and tincan. */
-export function resolveLaunchUrl(url: string): ResolvedHref {
-  return resolveHref([], url);
+/**
+ * Checks a cmi5 AU's or an xAPI activity's launch URL (no xml:base chain): a web URL outside the package is
+ * a warning (it must stay online), any other scheme or a path climbing out is an error, and a relative path
+ * must name a file of the package.
+ * @example checkLaunchUrl('AU "intro"', 'index.html', 'au[id=intro]/url', context)
+ */
+export function checkLaunchUrl(
+  subject: string,
+  url: string,
+  element: string,
+  context: { findings: FindingList; files: PackageFiles; manifestPath: string },
+): void {
+  const { findings, files, manifestPath } = context;
+  const where = { file: manifestPath, element };
+  const resolved: ResolvedHref = resolveHref([], url);
+  if (resolved.kind === 'external') {
+    if (isWebUrl(url))
+      findings.warning(
+        'external-url',
+        `${subject} launches ${url}, outside the package: it must stay online`,
+        where,
+      );
+    else
+      findings.error('unsupported-launch-url', `${subject} launches "${url}", which is not a web URL`, where);
+    return;
+  }
+  if (resolved.kind === 'outside') {
+    findings.error(
+      'href-outside-package',
+      `${subject} launches "${url}", which points outside the package`,
+      where,
+    );
+    return;
+  }
+  if (!files.has(resolved.path)) {
+    findings.error('missing-launch-file', `${subject} launches ${files.missingReason(resolved.path)}`, {
+      file: resolved.path,
+      element,
+    });
+  }
 }

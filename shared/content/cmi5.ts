@@ -2,9 +2,8 @@
  * cmi5 `cmi5.xml` (course structure, https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd): the course,
  * its blocks and assignable units (AUs) in course order. The first AU is what "start" launches.
  */
-import { checkFlash, FindingList, type PackageFiles, resolveLaunchUrl } from './checks.ts';
+import { checkFlash, checkLaunchUrl, FindingList, type PackageFiles } from './checks.ts';
 import type { Cmi5Au, Item, ParsedPackage, Resource } from './model.ts';
-import { isWebUrl } from './paths.ts';
 import { attr, child, children, textOf, type XmlDocument, type XmlElement } from './xml.ts';
 
 export const CMI5_NAMESPACE = 'https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd';
@@ -182,51 +181,15 @@ function parseAu(element: XmlElement, blockIds: string[], context: Context): Ite
 }
 
 function checkAuUrl(url: string, { here, label }: AuName, context: Context): void {
-  const { findings, files, manifestPath } = context;
   const element = `${here}/url`;
   if (!url) {
-    findings.error('missing-launch-file', `AU ${label} has no <url>: there is nothing to launch`, {
-      file: manifestPath,
+    context.findings.error('missing-launch-file', `AU ${label} has no <url>: there is nothing to launch`, {
+      file: context.manifestPath,
       element,
     });
     return;
   }
-  const resolved = resolveLaunchUrl(url);
-  if (resolved.kind === 'external') {
-    if (isWebUrl(url)) {
-      findings.warning(
-        'external-url',
-        `AU ${label} launches ${url}, outside the package: it must stay online`,
-        {
-          file: manifestPath,
-          element,
-        },
-      );
-    } else {
-      findings.error('unsupported-launch-url', `AU ${label} launches "${url}", which is not a web URL`, {
-        file: manifestPath,
-        element,
-      });
-    }
-    return;
-  }
-  if (resolved.kind === 'outside') {
-    findings.error(
-      'href-outside-package',
-      `AU ${label} launches "${url}", which points outside the package`,
-      {
-        file: manifestPath,
-        element,
-      },
-    );
-    return;
-  }
-  if (!files.has(resolved.path)) {
-    findings.error('missing-launch-file', `AU ${label} launches ${files.missingReason(resolved.path)}`, {
-      file: resolved.path,
-      element,
-    });
-  }
+  checkLaunchUrl(`AU ${label}`, url, element, context);
 }
 
 function enumAttribute<T extends string>(

@@ -3,9 +3,8 @@
  * others (objectives, interactions) are metadata for the LRS. Storyline, Rise, Captivate and iSpring publish
  * this shape.
  */
-import { checkFlash, FindingList, type PackageFiles, resolveLaunchUrl } from './checks.ts';
+import { checkFlash, checkLaunchUrl, FindingList, type PackageFiles } from './checks.ts';
 import type { Item, ParsedPackage, Resource } from './model.ts';
-import { isWebUrl } from './paths.ts';
 import { attr, child, children, textOf, type XmlDocument, type XmlElement } from './xml.ts';
 
 export const TINCAN_NAMESPACE = 'http://projecttincan.com/tincan.xsd';
@@ -102,44 +101,5 @@ function checkLaunch(
       element: 'activity/@id',
     });
   }
-  const resolved = resolveLaunchUrl(activity.launch);
-  if (resolved.kind === 'external') {
-    if (isWebUrl(activity.launch)) {
-      findings.warning(
-        'external-url',
-        `activity "${activity.id}" launches ${activity.launch}, outside the package`,
-        {
-          file: manifestPath,
-          element,
-        },
-      );
-    } else {
-      findings.error('unsupported-launch-url', `activity "${activity.id}" launches "${activity.launch}"`, {
-        file: manifestPath,
-        element,
-      });
-    }
-    return;
-  }
-  if (resolved.kind === 'outside') {
-    findings.error(
-      'href-outside-package',
-      `activity "${activity.id}" launches "${activity.launch}", outside the package`,
-      {
-        file: manifestPath,
-        element,
-      },
-    );
-    return;
-  }
-  if (!files.has(resolved.path)) {
-    findings.error(
-      'missing-launch-file',
-      `activity "${activity.id}" launches ${files.missingReason(resolved.path)}`,
-      {
-        file: resolved.path,
-        element,
-      },
-    );
-  }
+  checkLaunchUrl(`activity "${activity.id}"`, activity.launch, element, { findings, files, manifestPath });
 }
