@@ -1,6 +1,7 @@
 /**
- * The CDK app: one stack per concern. `LmsData` holds the stateful resources (table, buckets) and
- * `LmsAuth` the user pool; `LmsApi` is stateless and receives them as interfaces. `buildApp` is what both
+ * The CDK app: one stack per concern. `LmsData` holds the stateful resources (table, buckets, and the
+ * content bucket's CloudFront distribution) and `LmsAuth` the user pool; `LmsApi` (the route manifest) and
+ * `LmsJobs` (the job manifest) are stateless and receive them as interfaces. `buildApp` is what both
  * `cdk synth` (via `npx tsx infra/app.ts`) and the infra tests build, so the tests check the real app.
  *
  * Stacks are environment-agnostic: nothing here looks up an account or a region, so synth runs offline.
@@ -11,6 +12,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ApiStack } from './stacks/api-stack.ts';
 import { AuthStack } from './stacks/auth-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { JobsStack } from './stacks/jobs-stack.ts';
 
 /** Context keys (set in cdk.json, or with `-c key=value`) that configure the app. */
 export const CONTEXT = {
@@ -19,12 +21,19 @@ export const CONTEXT = {
   webCallbackUrls: 'lms:webCallbackUrls',
   webLogoutUrls: 'lms:webLogoutUrls',
   cognitoDomainPrefix: 'lms:cognitoDomainPrefix',
+  /** Custom domain of the content distribution; needs `contentCertificateArn` too. */
+  contentDomainName: 'lms:contentDomainName',
+  /** ACM certificate (in us-east-1) for `contentDomainName`. */
+  contentCertificateArn: 'lms:contentCertificateArn',
+  /** Origins allowed to frame course content (CSP frame-ancestors), e.g. the LMS player's origin. */
+  contentFrameAncestors: 'lms:contentFrameAncestors',
 } as const;
 
 export interface LmsStacks {
   readonly data: DataStack;
   readonly auth: AuthStack;
   readonly api: ApiStack;
+  readonly jobs: JobsStack;
 }
 
 /**
@@ -37,8 +46,10 @@ export interface LmsStacks {
 export function buildApp(app: App): LmsStacks {
   const data = new DataStack(app, 'LmsData', {
     description:
-      'LMS admin: stateful data (single DynamoDB table, S3 buckets). Retained; termination-protected.',
+      'LMS admin: stateful data (single DynamoDB table, S3 buckets, content CDN). Retained; termination-protected.',
     terminationProtection: true,
+    contentFrameAncestors: stringList(app, CONTEXT.contentFrameAncestors),
+    contentDomain: contentDomain(app),
   });
   const auth = new AuthStack(app, 'LmsAuth', {
     description: 'LMS admin: Cognito user pool, role groups and the web client.',
@@ -55,9 +66,34 @@ export function buildApp(app: App): LmsStacks {
     corsAllowOrigins: stringList(app, CONTEXT.corsAllowOrigins),
   });
 
+  const jobs = new JobsStack(app, 'LmsJobs', {
+    description:
+      'LMS admin: jobs of the job manifest (schedules, upload processing), their dead-letter queues.',
+    table: data.table,
+    buckets: data.buckets,
+  });
+
   Tags.of(app).add('app', 'lms-admin');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  return { data, auth, api };
+  return { data, auth, api, jobs };
+}
+
+/** The content distribution's custom domain: both context keys, or neither. */
+function contentDomain(app: App): { domainName: string; certificateArn: string } | undefined {
+  const domainName = optionalString(app, CONTEXT.contentDomainName);
+  const certificateArn = optionalString(app, CONTEXT.contentCertificateArn);
+  if (!domainName && !certificateArn) return undefined;
+  if (!domainName || !certificateArn) {
+    throw new Error(
+      `Context ${CONTEXT.contentDomainName} and ${CONTEXT.contentCertificateArn} go together; received ${JSON.stringify({ domainName, certificateArn })}. Set both (the certificate in us-east-1) or neither.`,
+    );
+  }
+  if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    throw new Error(
+      `Context ${CONTEXT.contentCertificateArn} must be the ARN of an ACM certificate in us-east-1 (CloudFront only uses those); received ${JSON.stringify(certificateArn)}.`,
+    );
+  }
+  return { domainName, certificateArn };
 }
 
 function optionalString(app: App, key: string): string | undefined {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Size, Stack, Validations } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -17,7 +17,7 @@ import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct, IConstruct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
 import { ENV, type EnvKey } from '../../shared/config.ts';
-import type { BucketName } from '../../shared/http/route.ts';
+import { BUCKETS, type BucketName, type RouteNeeds } from '../../shared/http/route.ts';
 
 /** The project root: handler paths in the route manifest are relative to it. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -104,6 +104,8 @@ export interface LmsFunctionProps {
   readonly timeout?: Duration;
   /** @default 512 */
   readonly memorySize?: number;
+  /** Size of `/tmp` (512 MiB to 10 GiB). @default - Lambda's default, 512 MiB */
+  readonly ephemeralStorageSize?: Size;
   /** `POWERTOOLS_SERVICE_NAME`. @default 'lms-admin' */
   readonly serviceName?: string;
   /** `POWERTOOLS_LOG_LEVEL`. @default 'INFO' */
@@ -112,6 +114,20 @@ export interface LmsFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Extra environment variables (resource bindings go through the `bind*` methods instead). @default - none */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Packages installed beside the bundle instead of bundled into it (their versions from the lockfile), for
+   * dependencies that cannot run bundled, such as jsdom (reads files next to its own modules).
+   * @default - none: everything is bundled
+   */
+  readonly nodeModules?: readonly string[];
+}
+
+/** The resources a function may be bound to through {@link LmsFunction.bindNeeds}. */
+export interface LmsResources {
+  readonly table: ITable;
+  readonly buckets: Readonly<Record<BucketName, IBucket>>;
+  /** Only functions whose `needs` name the user pool require it. @default - none */
+  readonly userPool?: IUserPool;
 }
 
 /**
@@ -152,6 +168,7 @@ export class LmsFunction extends NodejsFunction {
       runtime: LMS_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
+      ephemeralStorageSize: props.ephemeralStorageSize,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       logGroup,
@@ -168,7 +185,9 @@ export class LmsFunction extends NodejsFunction {
             handler: 'handler',
             projectRoot: PROJECT_ROOT,
             depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-            bundling: LMS_BUNDLING,
+            bundling: props.nodeModules?.length
+              ? { ...LMS_BUNDLING, nodeModules: [...props.nodeModules] }
+              : LMS_BUNDLING,
           }
         : {
             code: Code.fromInline(`// bundling skipped for this stack; handler module: ${props.entry}`),
@@ -190,6 +209,29 @@ export class LmsFunction extends NodejsFunction {
       reason:
         'Only the X-Ray actions PutTraceSegments/PutTelemetryRecords (added by active tracing) use Resource "*": X-Ray supports no resource-level permissions. Every data-service statement names its resource (checked by test/infra).',
     });
+  }
+
+  /**
+   * Binds exactly what a route or job declares in `needs`: the table, each bucket named, the user pool.
+   *
+   * @example
+   * new LmsFunction(this, route.id, { entry: route.handler }).bindNeeds(route.needs, { table, buckets, userPool });
+   */
+  bindNeeds(needs: RouteNeeds, resources: LmsResources): this {
+    if (needs.table) this.bindTable(resources.table, needs.table);
+    for (const name of BUCKETS) {
+      const access = needs.buckets?.[name];
+      if (access) this.bindBucket(name, resources.buckets[name], access);
+    }
+    if (needs.userPool) {
+      if (!resources.userPool) {
+        throw new Error(
+          `${this.node.path} needs the user pool (${needs.userPool}), but its stack was given none: pass the user pool to the stack.`,
+        );
+      }
+      this.bindUserPool(resources.userPool, needs.userPool);
+    }
+    return this;
   }
 
   /**

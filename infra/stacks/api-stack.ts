@@ -24,7 +24,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
-import { BUCKETS, type BucketName, type RouteDefinition } from '../../shared/http/route.ts';
+import type { BucketName, RouteDefinition } from '../../shared/http/route.ts';
 import { routes as manifest } from '../../shared/routes/index.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';
 
@@ -173,12 +173,7 @@ export class ApiStack extends Stack {
         description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
         environment: { [ENV.stage]: stageName },
       });
-      if (route.needs.table) fn.bindTable(props.table, route.needs.table);
-      for (const name of BUCKETS) {
-        const access = route.needs.buckets?.[name];
-        if (access) fn.bindBucket(name, props.buckets[name], access);
-      }
-      if (route.needs.userPool) fn.bindUserPool(props.userPool, route.needs.userPool);
+      fn.bindNeeds(route.needs, props);
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:

@@ -2,8 +2,15 @@
  * LmsData: the stateful resources (the single table and the buckets). Everything here is retained when the
  * stack is deleted, and the stack itself has termination protection; stateless stacks receive these
  * resources as interfaces through their props.
+ *
+ * The content bucket's CloudFront distribution lives here too: the bucket policy must name the distribution
+ * and the distribution the bucket, and only within one stack is that not a cycle.
+ *
+ * The uploads bucket's event notifications belong to LmsJobs (which imports the bucket by name and manages
+ * only its own notification configurations): add none to that bucket here.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AttributeType,
   Billing,
@@ -23,6 +30,7 @@ import {
 import type { Construct } from 'constructs';
 import { BUCKETS, type BucketName } from '../../shared/http/route.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
+import { ContentDelivery } from '../constructs/content-delivery.ts';
 
 export interface DataStackProps extends StackProps {
   /** Lifetime of files in the uploads bucket (imports and packages waiting to be processed). @default Duration.days(7) */
@@ -31,6 +39,13 @@ export interface DataStackProps extends StackProps {
   readonly backupsRetention?: Duration;
   /** How long S3 server access logs are kept. @default Duration.days(365) */
   readonly accessLogsExpiration?: Duration;
+  /** Origins allowed to frame course content (CSP `frame-ancestors`). @default - no restriction */
+  readonly contentFrameAncestors?: readonly string[];
+  /**
+   * Serve content under a custom domain, with the ARN of its ACM certificate (which must be in us-east-1).
+   * @default - the distribution's `*.cloudfront.net` name
+   */
+  readonly contentDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 export class DataStack extends Stack {
@@ -40,6 +55,8 @@ export class DataStack extends Stack {
   readonly buckets: Readonly<Record<BucketName, IBucket>>;
   /** Receives the S3 server access logs of every other bucket. */
   readonly accessLogsBucket: IBucket;
+  /** CloudFront in front of `courses/` of the content bucket. */
+  readonly contentDelivery: ContentDelivery;
 
   constructor(scope: Construct, id: string, props: DataStackProps = {}) {
     super(scope, id, props);
@@ -74,39 +91,36 @@ export class DataStack extends Stack {
       serverAccessLogsPrefix: `${name}/`,
     });
 
-    const buckets: Record<BucketName, IBucket> = {
-      uploads: new Bucket(this, 'UploadsBucket', {
-        ...bucketBaseline(),
-        ...logsTo('uploads'),
-        lifecycleRules: [
-          {
-            id: 'expire-uploads',
-            expiration: props.uploadsExpiration ?? Duration.days(7),
-            abortIncompleteMultipartUploadAfter: Duration.days(1),
-          },
-        ],
-      }),
-      content: new Bucket(this, 'ContentBucket', {
-        ...bucketBaseline(),
-        ...logsTo('content'),
-        versioned: true,
-        lifecycleRules: [
-          { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        ],
-      }),
-      backups: new Bucket(this, 'BackupsBucket', {
-        ...bucketBaseline(),
-        ...logsTo('backups'),
-        versioned: true,
-        objectLockEnabled: true,
-        objectLockDefaultRetention: ObjectLockRetention.governance(
-          props.backupsRetention ?? Duration.days(30),
-        ),
-        lifecycleRules: [
-          { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        ],
-      }),
-    };
+    const uploads = new Bucket(this, 'UploadsBucket', {
+      ...bucketBaseline(),
+      ...logsTo('uploads'),
+      lifecycleRules: [
+        {
+          id: 'expire-uploads',
+          expiration: props.uploadsExpiration ?? Duration.days(7),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+    });
+    const content = new Bucket(this, 'ContentBucket', {
+      ...bucketBaseline(),
+      ...logsTo('content'),
+      versioned: true,
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+    const backups = new Bucket(this, 'BackupsBucket', {
+      ...bucketBaseline(),
+      ...logsTo('backups'),
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.governance(props.backupsRetention ?? Duration.days(30)),
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+    const buckets: Record<BucketName, IBucket> = { uploads, content, backups };
     // Fail at synth if BUCKETS gains a name this stack does not create.
     for (const name of BUCKETS) {
       if (!buckets[name]) throw new Error(`DataStack creates no bucket for "${name}": add it to DataStack.`);
@@ -116,6 +130,24 @@ export class DataStack extends Stack {
       bucket.policy?.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
     this.buckets = buckets;
+
+    this.contentDelivery = new ContentDelivery(this, 'ContentDelivery', {
+      contentBucket: content,
+      accessLogsBucket: accessLogs,
+      frameAncestors: props.contentFrameAncestors,
+      domain: props.contentDomain && {
+        domainName: props.contentDomain.domainName,
+        certificate: Certificate.fromCertificateArn(
+          this,
+          'ContentCertificate',
+          props.contentDomain.certificateArn,
+        ),
+      },
+    });
+    new CfnOutput(this, 'ContentDistributionDomainName', {
+      value: this.contentDelivery.distribution.distributionDomainName,
+      description: 'Where learners fetch course content: https://<this>/<courseId>/v<n>/<path>',
+    });
   }
 }
 

@@ -19,6 +19,8 @@ interface JobBase {
   readonly memoryMb?: number;
   /** /tmp size. @default 512 */
   readonly ephemeralStorageMb?: number;
+  /** Packages shipped as node_modules beside the bundle rather than bundled. @default none */
+  readonly nodeModules?: readonly string[];
 }
 
 export interface ScheduledJob extends JobBase {
@@ -57,6 +59,8 @@ export const processPackage: UploadTriggeredJob = {
   timeoutSeconds: 900,
   memoryMb: 3008,
   ephemeralStorageMb: 10240,
+  // jsdom reads files beside its own modules and axe-core's source is read from disk into each page.
+  nodeModules: ['jsdom', 'axe-core'],
 };
 
 export const jobs: readonly JobDefinition[] = [courseSchedule, processPackage];

@@ -10,15 +10,25 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type LmsStacks } from '../../infra/app.ts';
+import { SERVED_PREFIX } from '../../infra/constructs/content-delivery.ts';
 import {
   BUCKET_ACTIONS,
   LMS_BUNDLING,
   LMS_RUNTIME,
+  type LmsFunction,
   lmsEsbuildOptions,
   PROJECT_ROOT,
 } from '../../infra/constructs/lms-function.ts';
+import { SCHEDULED_JOB_RETRY_ATTEMPTS, UPLOAD_JOB_RETRY_ATTEMPTS } from '../../infra/stacks/jobs-stack.ts';
 import { ENV } from '../../shared/config.ts';
-import { BUCKETS, ROLES, type RouteDefinition } from '../../shared/http/route.ts';
+import { BUCKETS, ROLES, type RouteDefinition, type RouteNeeds } from '../../shared/http/route.ts';
+import {
+  type JobDefinition,
+  jobs,
+  type ScheduledJob,
+  type UploadTriggeredJob,
+} from '../../shared/jobs/manifest.ts';
+import { getAccessibilityReport, requestPackageUpload } from '../../shared/routes/content.ts';
 import { routes } from '../../shared/routes/index.ts';
 import { TABLE_INDEXES, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
 
@@ -50,7 +60,7 @@ const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Desc
 
 let outdir: string;
 let stacks: LmsStacks;
-let templates: { data: Template; auth: Template; api: Template };
+let templates: { data: Template; auth: Template; api: Template; jobs: Template };
 let pluginReports: readonly PluginReport[];
 
 beforeAll(() => {
@@ -79,6 +89,7 @@ beforeAll(() => {
     data: Template.fromStack(stacks.data),
     auth: Template.fromStack(stacks.auth),
     api: Template.fromStack(stacks.api),
+    jobs: Template.fromStack(stacks.jobs),
   };
 });
 
@@ -110,7 +121,7 @@ describe('cdk-nag (AwsSolutions, Serverless)', () => {
 
   it('narrows every acknowledgement to one finding and gives a reason', () => {
     // Prepare
-    const acknowledgements = collectAcknowledgements([stacks.data, stacks.auth, stacks.api]);
+    const acknowledgements = collectAcknowledgements([stacks.data, stacks.auth, stacks.api, stacks.jobs]);
 
     // Assess
     expect(acknowledgements.length).toBeGreaterThan(0);
@@ -128,7 +139,7 @@ describe('LmsData', () => {
   it('is termination-protected and environment-agnostic', () => {
     // Assess
     expect(stacks.data.terminationProtection).toBe(true);
-    for (const stack of [stacks.data, stacks.auth, stacks.api]) {
+    for (const stack of [stacks.data, stacks.auth, stacks.api, stacks.jobs]) {
       expect(stack.environment).toBe('aws://unknown-account/unknown-region');
     }
   });
@@ -178,8 +189,8 @@ describe('LmsData', () => {
     // Prepare
     const buckets = templates.data.findResources('AWS::S3::Bucket');
 
-    // Assess: the three product buckets plus the access-log bucket
-    expect(Object.keys(buckets)).toHaveLength(BUCKETS.length + 1);
+    // Assess: the three product buckets plus the access-log bucket and the content distribution's log bucket
+    expect(Object.keys(buckets)).toHaveLength(BUCKETS.length + 2);
     for (const [logicalId, bucket] of Object.entries(buckets)) {
       expect(bucket.DeletionPolicy, logicalId).toBe('Retain');
       expect(bucket.Properties.PublicAccessBlockConfiguration, logicalId).toEqual({
@@ -197,6 +208,12 @@ describe('LmsData', () => {
         LogFilePrefix: `${name}/`,
       });
     }
+    expect(
+      buckets[logicalIdOf(stacks.data.contentDelivery.logsBucket)]?.Properties.LoggingConfiguration,
+    ).toEqual({
+      DestinationBucketName: { Ref: logicalIdOf(stacks.data.accessLogsBucket) },
+      LogFilePrefix: 'content-distribution-logs/',
+    });
   });
 
   it('denies every request that does not use TLS, on every bucket', () => {
@@ -304,7 +321,7 @@ describe('LmsApi functions', () => {
     // Assess
     expect(LMS_RUNTIME.name).toBe('nodejs22.x');
     for (const route of routes) {
-      const fn = functionResource(route);
+      const fn = routeFunction(route);
       expect(fn.Runtime, route.id).toBe('nodejs22.x');
       expect(fn.Architectures, route.id).toEqual(['arm64']);
       expect(fn.TracingConfig, route.id).toEqual({ Mode: 'Active' });
@@ -326,59 +343,29 @@ describe('LmsApi functions', () => {
   it('sets a resource variable exactly when the route needs the resource', () => {
     // Assess
     for (const route of routes) {
-      const variables = Object.keys(functionResource(route).Environment.Variables);
-      expect(variables.includes(ENV.tableName), route.id).toBe(route.needs.table !== undefined);
-      expect(variables.includes(ENV.userPoolId), route.id).toBe(route.needs.userPool !== undefined);
-      expect(variables.includes(ENV.uploadsBucket), route.id).toBe(
-        route.needs.buckets?.uploads !== undefined,
-      );
-      expect(variables.includes(ENV.contentBucket), route.id).toBe(
-        route.needs.buckets?.content !== undefined,
-      );
-      expect(variables.includes(ENV.backupsBucket), route.id).toBe(
-        route.needs.buckets?.backups !== undefined,
-      );
+      expectVariablesMatchNeeds(routeFunction(route), route.needs, route.id);
     }
   });
 
   it('grants each function exactly what its route needs', () => {
     for (const route of routes) {
+      // Assess
+      expectGrantsMatchNeeds(templates.api, apiFunction(route), route.needs, route.id);
+    }
+  });
+
+  it('binds the content routes to exactly the buckets they name: upload requests, accessibility reports', () => {
+    for (const route of [requestPackageUpload, getAccessibilityReport]) {
       // Prepare
-      const statements = statementsOfFunction(route);
-      const actions = statements.flatMap((s) => asArray(s.Action));
-      const touching = (construct: IConstruct) =>
-        statements.filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(construct)));
+      const statements = statementsOf(templates.api, apiFunction(route));
+      const bucketsTouched = BUCKETS.filter((name) =>
+        statements.some((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stacks.data.buckets[name]))),
+      );
 
-      // Assess: table
-      const tableActions = actions.filter((a) => a.startsWith('dynamodb:'));
-      if (route.needs.table === undefined) expect(tableActions, route.id).toEqual([]);
-      else expect(tableActions, route.id).toEqual(expect.arrayContaining(TABLE_READ_ACTIONS));
-      for (const write of TABLE_WRITE_ACTIONS) {
-        expect(tableActions.includes(write), `${route.id} ${write}`).toBe(route.needs.table === 'write');
-      }
-
-      // Assess: buckets, one by one
-      for (const name of BUCKETS) {
-        const access = route.needs.buckets?.[name];
-        const bucketActions = touching(stacks.data.buckets[name]).flatMap((s) => asArray(s.Action));
-        expect(new Set(bucketActions), `${route.id} ${name}`).toEqual(
-          new Set(access ? BUCKET_ACTIONS[access] : []),
-        );
-      }
-      if (!route.needs.buckets)
-        expect(
-          actions.filter((a) => a.startsWith('s3:')),
-          route.id,
-        ).toEqual([]);
-
-      // Assess: user pool
-      const poolActions = actions.filter((a) => a.startsWith('cognito-idp:'));
-      expect(poolActions, route.id).toEqual(route.needs.userPool ? ['cognito-idp:DescribeUserPool'] : []);
-      if (route.needs.userPool) {
-        expect(touching(stacks.auth.userPool).flatMap((s) => asArray(s.Action))).toEqual([
-          'cognito-idp:DescribeUserPool',
-        ]);
-      }
+      // Assess
+      expect(route.needs.buckets, route.id).toBeDefined();
+      expect(bucketsTouched.sort(), route.id).toEqual(Object.keys(route.needs.buckets ?? {}).sort());
+      expectGrantsMatchNeeds(templates.api, apiFunction(route), route.needs, route.id);
     }
   });
 });
@@ -386,7 +373,9 @@ describe('LmsApi functions', () => {
 describe('IAM', () => {
   it('never grants a wildcard action or a "*" resource on DynamoDB, S3 or Cognito', () => {
     // Prepare
-    const statements = [templates.data, templates.auth, templates.api].flatMap(allowStatements);
+    const statements = [templates.data, templates.auth, templates.api, templates.jobs].flatMap(
+      allowStatements,
+    );
 
     // Assess
     expect(statements.length).toBeGreaterThan(0);
@@ -399,15 +388,19 @@ describe('IAM', () => {
     }
   });
 
-  it('attaches no AWS managed policy to any function role', () => {
-    for (const route of routes) {
+  it('attaches no AWS managed policy to any route or job function role', () => {
+    const functions: [Template, LmsFunction][] = [
+      ...[...stacks.api.functions.values()].map((fn): [Template, LmsFunction] => [templates.api, fn]),
+      ...[...stacks.jobs.functions.values()].map((fn): [Template, LmsFunction] => [templates.jobs, fn]),
+    ];
+    for (const [template, fn] of functions) {
       // Prepare
-      const roleId = functionResource(route).Role['Fn::GetAtt'][0] as string;
+      const roleId = functionProperties(template, fn).Role['Fn::GetAtt'][0] as string;
 
       // Assess
       expect(
-        templates.api.findResources('AWS::IAM::Role')[roleId]?.Properties.ManagedPolicyArns,
-        route.id,
+        template.findResources('AWS::IAM::Role')[roleId]?.Properties.ManagedPolicyArns,
+        fn.node.path,
       ).toBe(undefined);
     }
   });
@@ -429,9 +422,7 @@ describe('LmsApi REST API', () => {
 
       // Assess
       expect(method.Integration.Type, route.id).toBe('AWS_PROXY');
-      expect(JSON.stringify(method.Integration.Uri), route.id).toContain(
-        logicalIdOf(stacks.api.functions.get(route.id) as IConstruct),
-      );
+      expect(JSON.stringify(method.Integration.Uri), route.id).toContain(logicalIdOf(apiFunction(route)));
     }
   });
 
@@ -553,6 +544,322 @@ describe('LmsApi REST API', () => {
   });
 });
 
+describe('LmsData content delivery (CloudFront)', () => {
+  it('reads the content bucket through origin access control, with origin path /courses', () => {
+    // Prepare
+    const [oacId] = Object.keys(templates.data.findResources('AWS::CloudFront::OriginAccessControl'));
+    const config = distributionConfig();
+
+    // Assess
+    templates.data.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    templates.data.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
+    templates.data.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+        SigningProtocol: 'sigv4',
+      }),
+    });
+    expect(config.Origins).toEqual([
+      expect.objectContaining({
+        DomainName: { 'Fn::GetAtt': [logicalIdOf(stacks.data.buckets.content), 'RegionalDomainName'] },
+        OriginPath: `/${SERVED_PREFIX}`,
+        OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] },
+        S3OriginConfig: { OriginAccessIdentity: '' },
+      }),
+    ]);
+    expect(SERVED_PREFIX).toBe('courses');
+  });
+
+  it('redirects HTTP to HTTPS, serves GET/HEAD only, with a cache policy for immutable files and security headers', () => {
+    // Prepare
+    const behavior = distributionConfig().DefaultCacheBehavior;
+    const cachePolicies = templates.data.findResources('AWS::CloudFront::CachePolicy');
+    const headerPolicies = templates.data.findResources('AWS::CloudFront::ResponseHeadersPolicy');
+    const cache = cachePolicies[behavior.CachePolicyId.Ref]?.Properties.CachePolicyConfig;
+    const headers =
+      headerPolicies[behavior.ResponseHeadersPolicyId.Ref]?.Properties.ResponseHeadersPolicyConfig;
+
+    // Assess
+    expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(behavior.AllowedMethods).toEqual(['GET', 'HEAD']);
+    expect(behavior.Compress).toBe(true);
+    expect(cache.DefaultTTL).toBeGreaterThanOrEqual(7 * 24 * 3600);
+    expect(cache.MaxTTL).toBeGreaterThanOrEqual(cache.DefaultTTL);
+    expect(cache.ParametersInCacheKeyAndForwardedToOrigin).toMatchObject({
+      CookiesConfig: { CookieBehavior: 'none' },
+      HeadersConfig: { HeaderBehavior: 'none' },
+      QueryStringsConfig: { QueryStringBehavior: 'none' },
+      EnableAcceptEncodingGzip: true,
+      EnableAcceptEncodingBrotli: true,
+    });
+    expect(headers.SecurityHeadersConfig).toMatchObject({
+      StrictTransportSecurity: { AccessControlMaxAgeSec: expect.any(Number), Override: true },
+      ContentTypeOptions: { Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
+    });
+    expect(
+      headers.SecurityHeadersConfig.StrictTransportSecurity.AccessControlMaxAgeSec,
+    ).toBeGreaterThanOrEqual(365 * 24 * 3600);
+  });
+
+  it('logs access to its own bucket, which keeps ACLs on as CloudFront standard logging requires', () => {
+    // Prepare
+    const logsBucketId = logicalIdOf(stacks.data.contentDelivery.logsBucket);
+
+    // Assess
+    expect(distributionConfig().Logging).toEqual({
+      Bucket: { 'Fn::GetAtt': [logsBucketId, 'RegionalDomainName'] },
+      Prefix: 'distribution/',
+    });
+    expect(
+      templates.data.findResources('AWS::S3::Bucket')[logsBucketId]?.Properties.OwnershipControls,
+    ).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] });
+  });
+
+  it('lets only this distribution read, only s3:GetObject, only courses/* of the content bucket', () => {
+    // Prepare
+    const distributionId = logicalIdOf(stacks.data.contentDelivery.distribution);
+    const contentId = logicalIdOf(stacks.data.buckets.content);
+    const allows = bucketPolicyStatements(stacks.data.buckets.content).filter((s) => s.Effect === 'Allow');
+
+    // Assess
+    expect(allows).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [contentId, 'Arn'] }, `/${SERVED_PREFIX}/*`]] },
+        Condition: {
+          StringEquals: {
+            'AWS:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':cloudfront::',
+                  { Ref: 'AWS::AccountId' },
+                  ':distribution/',
+                  { Ref: distributionId },
+                ],
+              ],
+            },
+          },
+        },
+      }),
+    ]);
+  });
+
+  it('grants CloudFront nothing on the uploads and backups buckets', () => {
+    for (const name of ['uploads', 'backups'] as const) {
+      // Assess
+      expect(
+        bucketPolicyStatements(stacks.data.buckets[name]).filter((s) => s.Effect === 'Allow'),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('outputs the distribution domain name', () => {
+    // Assess
+    templates.data.hasOutput('ContentDistributionDomainName', {
+      Value: { 'Fn::GetAtt': [logicalIdOf(stacks.data.contentDelivery.distribution), 'DomainName'] },
+    });
+  });
+});
+
+describe('LmsJobs', () => {
+  it('has exactly one function per job of the manifest, built from the job handler', () => {
+    // Assess
+    expect([...stacks.jobs.functions.keys()].sort()).toEqual(jobs.map((job) => job.id).sort());
+    for (const job of jobs) {
+      expect(jobFunction(job).entryModule, job.id).toBe(job.handler);
+      expect(jobFunction(job).node.id, job.id).toBe(job.id);
+    }
+  });
+
+  it('sizes each function as its job says: memory, timeout, /tmp; nodejs22.x on arm64 with tracing', () => {
+    for (const job of jobs) {
+      // Prepare
+      const fn = functionProperties(templates.jobs, jobFunction(job));
+
+      // Assess
+      expect(fn.MemorySize, job.id).toBe(job.memoryMb ?? 512);
+      expect(fn.Timeout, job.id).toBe(job.timeoutSeconds ?? 60);
+      expect(fn.EphemeralStorage, job.id).toEqual({ Size: job.ephemeralStorageMb ?? 512 });
+      expect(fn.Runtime, job.id).toBe('nodejs22.x');
+      expect(fn.Architectures, job.id).toEqual(['arm64']);
+      expect(fn.TracingConfig, job.id).toEqual({ Mode: 'Active' });
+    }
+    // The package processor is the job that needs more than the defaults.
+    const processor = functionProperties(templates.jobs, jobFunction(uploadJobs()[0] as JobDefinition));
+    expect(processor.EphemeralStorage.Size).toBeGreaterThan(512);
+  });
+
+  it('binds each function to exactly what its job needs', () => {
+    for (const job of jobs) {
+      // Assess
+      const fn = jobFunction(job);
+      expectVariablesMatchNeeds(functionProperties(templates.jobs, fn), job.needs, job.id);
+      expectGrantsMatchNeeds(templates.jobs, fn, job.needs, job.id);
+    }
+  });
+
+  it('lets the package processor write content and read/delete uploads, and nothing on backups', () => {
+    // Prepare
+    const statements = statementsOf(templates.jobs, jobFunction(uploadJobs()[0] as JobDefinition));
+    const actionsOn = (name: (typeof BUCKETS)[number]) =>
+      statements
+        .filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stacks.data.buckets[name])))
+        .flatMap((s) => asArray(s.Action));
+
+    // Assess
+    expect(actionsOn('content')).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject']));
+    expect(actionsOn('uploads')).toEqual(expect.arrayContaining(['s3:GetObject', 's3:DeleteObject']));
+    expect(actionsOn('backups')).toEqual([]);
+  });
+
+  it('runs each scheduled job from an EventBridge rule at its rate, with retries and a dead-letter queue', () => {
+    const scheduled = jobs.filter((job): job is ScheduledJob => job.trigger.kind === 'schedule');
+    expect(scheduled.length).toBeGreaterThan(0);
+    for (const job of scheduled) {
+      // Prepare
+      const fnId = logicalIdOf(jobFunction(job));
+      const queueId = logicalIdOf(failureQueue(job));
+      const rules = Object.values(templates.jobs.findResources('AWS::Events::Rule')).filter((rule) =>
+        JSON.stringify(rule.Properties.Targets).includes(fnId),
+      );
+      const minutes = job.trigger.everyMinutes;
+
+      // Assess
+      expect(rules, job.id).toHaveLength(1);
+      expect(rules[0]?.Properties.ScheduleExpression, job.id).toBe(
+        minutes === 1 ? 'rate(1 minute)' : `rate(${minutes} minutes)`,
+      );
+      expect(rules[0]?.Properties.Targets, job.id).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: expect.any(Number) }),
+        }),
+      ]);
+      expect(asyncInvokeConfig(job), job.id).toMatchObject({
+        MaximumRetryAttempts: SCHEDULED_JOB_RETRY_ATTEMPTS,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+    }
+  });
+
+  it('delivers S3 object-created events of the uploads bucket (prefix, suffix) to each upload job', () => {
+    const triggered = uploadJobs();
+    expect(triggered.length).toBeGreaterThan(0);
+    for (const job of triggered) {
+      // Prepare
+      const fnId = logicalIdOf(jobFunction(job));
+      const bucketId = logicalIdOf(stacks.data.buckets[job.trigger.bucket]);
+      const notifications = Object.values(templates.jobs.findResources('Custom::S3BucketNotifications'));
+      const permissions = Object.values(templates.jobs.findResources('AWS::Lambda::Permission')).filter(
+        (p) => p.Properties.Principal === 's3.amazonaws.com',
+      );
+
+      // Assess: S3 calls the function itself (S3Event, keys URL-encoded), for the job's prefix and suffix only
+      expect(notifications).toHaveLength(1);
+      const notification = notifications[0]?.Properties;
+      expect(JSON.stringify(notification.BucketName), job.id).toContain(bucketId);
+      // Managed: false: only the configurations added here are touched, not the whole bucket's.
+      expect(notification.Managed, job.id).toBe(false);
+      expect(notification.NotificationConfiguration.LambdaFunctionConfigurations, job.id).toContainEqual({
+        Events: ['s3:ObjectCreated:*'],
+        Filter: {
+          Key: {
+            FilterRules: expect.arrayContaining([
+              { Name: 'prefix', Value: job.trigger.prefix },
+              { Name: 'suffix', Value: job.trigger.suffix },
+            ]),
+          },
+        },
+        LambdaFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      });
+      expect(permissions, job.id).toContainEqual(
+        expect.objectContaining({
+          Properties: expect.objectContaining({
+            FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+            SourceAccount: { Ref: 'AWS::AccountId' },
+            SourceArn: expect.anything(),
+          }),
+        }),
+      );
+      const permission = permissions.find((p) => JSON.stringify(p.Properties.FunctionName).includes(fnId));
+      expect(JSON.stringify(permission?.Properties.SourceArn), job.id).toContain(bucketId);
+    }
+  });
+
+  it('retries an upload job twice (3 attempts, as the use case expects), then sends the event to its dead-letter queue', () => {
+    for (const job of uploadJobs()) {
+      // Assess
+      expect(UPLOAD_JOB_RETRY_ATTEMPTS).toBe(2);
+      expect(asyncInvokeConfig(job), job.id).toMatchObject({
+        MaximumRetryAttempts: UPLOAD_JOB_RETRY_ATTEMPTS,
+        MaximumEventAgeInSeconds: expect.any(Number),
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(failureQueue(job)), 'Arn'] } },
+        },
+      });
+    }
+  });
+
+  it('gives every job an encrypted, TLS-only dead-letter queue with an alarm on its depth', () => {
+    for (const job of jobs) {
+      // Prepare
+      const queueId = logicalIdOf(failureQueue(job));
+      const queue = templates.jobs.findResources('AWS::SQS::Queue')[queueId];
+      const policy = Object.values(templates.jobs.findResources('AWS::SQS::QueuePolicy')).find(
+        (p) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: queueId }]),
+      );
+      const alarms = Object.values(templates.jobs.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
+        JSON.stringify(alarm.Properties.Dimensions).includes(queueId),
+      );
+
+      // Assess
+      expect(queue?.Properties.SqsManagedSseEnabled, job.id).toBe(true);
+      expect(queue?.Properties.MessageRetentionPeriod, job.id).toBe(14 * 24 * 3600);
+      expect(policy?.Properties.PolicyDocument.Statement, job.id).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+      expect(alarms, job.id).toHaveLength(1);
+      expect(alarms[0]?.Properties, job.id).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+      });
+    }
+  });
+
+  it("limits CDK's notification handler to the uploads bucket's notification configuration", () => {
+    // Prepare
+    const uploadsId = logicalIdOf(stacks.data.buckets.uploads);
+    const statements = Object.values(templates.jobs.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+      .filter((s) => asArray(s.Action).some((a) => /BucketNotification$/.test(a)));
+
+    // Assess
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(asArray(statement.Action).sort()).toEqual([
+        's3:GetBucketNotification',
+        's3:PutBucketNotification',
+      ]);
+      expect(JSON.stringify(statement.Resource)).toContain(uploadsId);
+      expect(JSON.stringify(statement.Resource)).not.toContain('/*');
+    }
+  });
+});
+
 describe('bundling', () => {
   it('bundles the same way with CDK and with plain esbuild (ESM, node22, minified, source maps, SDK included)', () => {
     // Act
@@ -582,12 +889,64 @@ function logicalIdOf(construct: IConstruct): string {
   return Stack.of(construct).resolve(element.logicalId) as string;
 }
 
-function functionResource(route: RouteDefinition) {
+function apiFunction(route: RouteDefinition): LmsFunction {
   const fn = stacks.api.functions.get(route.id);
   if (!fn) throw new Error(`No function for route ${route.id}`);
-  const resource = templates.api.findResources('AWS::Lambda::Function')[logicalIdOf(fn)];
-  if (!resource) throw new Error(`No AWS::Lambda::Function for route ${route.id}`);
+  return fn;
+}
+
+function jobFunction(job: JobDefinition): LmsFunction {
+  const fn = stacks.jobs.functions.get(job.id);
+  if (!fn) throw new Error(`No function for job ${job.id}`);
+  return fn;
+}
+
+/** The CloudFormation properties of a function's AWS::Lambda::Function. */
+function functionProperties(template: Template, fn: LmsFunction) {
+  const resource = template.findResources('AWS::Lambda::Function')[logicalIdOf(fn)];
+  if (!resource) throw new Error(`No AWS::Lambda::Function for ${fn.node.path}`);
   return resource.Properties;
+}
+
+function routeFunction(route: RouteDefinition) {
+  return functionProperties(templates.api, apiFunction(route));
+}
+
+function uploadJobs(): UploadTriggeredJob[] {
+  return jobs.filter((job): job is UploadTriggeredJob => job.trigger.kind === 's3-object-created');
+}
+
+function failureQueue(job: JobDefinition): IConstruct {
+  const queue = stacks.jobs.failureQueues.get(job.id);
+  if (!queue) throw new Error(`No dead-letter queue for job ${job.id}`);
+  return queue;
+}
+
+/** The AWS::Lambda::EventInvokeConfig of a job's function. */
+function asyncInvokeConfig(job: JobDefinition): Json {
+  const fnId = logicalIdOf(jobFunction(job));
+  const configs = Object.values(templates.jobs.findResources('AWS::Lambda::EventInvokeConfig')).filter(
+    (config) => JSON.stringify(config.Properties.FunctionName) === JSON.stringify({ Ref: fnId }),
+  );
+  expect(configs, job.id).toHaveLength(1);
+  return configs[0]?.Properties;
+}
+
+function distributionConfig() {
+  const id = logicalIdOf(stacks.data.contentDelivery.distribution);
+  const resource = templates.data.findResources('AWS::CloudFront::Distribution')[id];
+  if (!resource) throw new Error('No AWS::CloudFront::Distribution in LmsData');
+  return resource.Properties.DistributionConfig;
+}
+
+/** The statements of the bucket policy of one of LmsData's buckets. */
+function bucketPolicyStatements(bucket: IConstruct): (Statement & Json)[] {
+  const bucketId = logicalIdOf(bucket);
+  const policies = Object.values(templates.data.findResources('AWS::S3::BucketPolicy')).filter(
+    (policy) => policy.Properties.Bucket?.Ref === bucketId,
+  );
+  expect(policies, bucketId).toHaveLength(1);
+  return policies[0]?.Properties.PolicyDocument.Statement;
 }
 
 function methodResource(route: RouteDefinition) {
@@ -601,13 +960,61 @@ function methodResource(route: RouteDefinition) {
   return resource.Properties;
 }
 
-/** Statements of the policies attached to the route's function role. */
-function statementsOfFunction(route: RouteDefinition): Statement[] {
-  const roleId = functionResource(route).Role['Fn::GetAtt'][0] as string;
-  return Object.values(templates.api.findResources('AWS::IAM::Policy'))
+/** Allow statements of the policies attached to a function's role. */
+function statementsOf(template: Template, fn: LmsFunction): Statement[] {
+  const roleId = functionProperties(template, fn).Role['Fn::GetAtt'][0] as string;
+  return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
     .filter((statement) => statement.Effect === 'Allow');
+}
+
+/** A resource variable is set exactly when `needs` names the resource. */
+function expectVariablesMatchNeeds(properties: Json, needs: RouteNeeds, label: string): void {
+  const variables = Object.keys((properties.Environment as { Variables: Json }).Variables);
+  expect(variables.includes(ENV.tableName), label).toBe(needs.table !== undefined);
+  expect(variables.includes(ENV.userPoolId), label).toBe(needs.userPool !== undefined);
+  expect(variables.includes(ENV.uploadsBucket), label).toBe(needs.buckets?.uploads !== undefined);
+  expect(variables.includes(ENV.contentBucket), label).toBe(needs.buckets?.content !== undefined);
+  expect(variables.includes(ENV.backupsBucket), label).toBe(needs.buckets?.backups !== undefined);
+}
+
+/** The function's role reaches the table, each bucket and the user pool exactly as `needs` declares. */
+function expectGrantsMatchNeeds(template: Template, fn: LmsFunction, needs: RouteNeeds, label: string): void {
+  // Prepare
+  const statements = statementsOf(template, fn);
+  const actions = statements.flatMap((s) => asArray(s.Action));
+  const touching = (construct: IConstruct) =>
+    statements.filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(construct)));
+
+  // Assess: table
+  const tableActions = actions.filter((a) => a.startsWith('dynamodb:'));
+  if (needs.table === undefined) expect(tableActions, label).toEqual([]);
+  else expect(tableActions, label).toEqual(expect.arrayContaining(TABLE_READ_ACTIONS));
+  for (const write of TABLE_WRITE_ACTIONS) {
+    expect(tableActions.includes(write), `${label} ${write}`).toBe(needs.table === 'write');
+  }
+
+  // Assess: buckets, one by one
+  for (const name of BUCKETS) {
+    const access = needs.buckets?.[name];
+    const bucketActions = touching(stacks.data.buckets[name]).flatMap((s) => asArray(s.Action));
+    expect(new Set(bucketActions), `${label} ${name}`).toEqual(new Set(access ? BUCKET_ACTIONS[access] : []));
+  }
+  if (!needs.buckets)
+    expect(
+      actions.filter((a) => a.startsWith('s3:')),
+      label,
+    ).toEqual([]);
+
+  // Assess: user pool
+  const poolActions = actions.filter((a) => a.startsWith('cognito-idp:'));
+  expect(poolActions, label).toEqual(needs.userPool ? ['cognito-idp:DescribeUserPool'] : []);
+  if (needs.userPool) {
+    expect(touching(stacks.auth.userPool).flatMap((s) => asArray(s.Action))).toEqual([
+      'cognito-idp:DescribeUserPool',
+    ]);
+  }
 }
 
 /** Every Allow statement of every IAM policy, inline role policy and managed policy of a template. */

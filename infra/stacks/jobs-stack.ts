@@ -1,0 +1,216 @@
+/**
+ * LmsJobs: the job manifest (`shared/jobs/manifest.ts`) on AWS. One LmsFunction per job (construct id = job
+ * id), bound to exactly what the job declares in `needs`, sized as the job says; an EventBridge rule per
+ * scheduled job; an S3 event notification per upload-triggered job. Every job's failed events end in its own
+ * encrypted, TLS-only dead-letter queue, with an alarm as soon as one arrives.
+ *
+ * Upload-triggered jobs receive S3's own `S3Event` (keys URL-encoded), as they do locally. The uploads bucket
+ * belongs to LmsData, and a notification defined there would reference this stack's function while this stack
+ * references the bucket: a cycle. So this stack imports the bucket by name and adds its notification here;
+ * CDK's notification custom resource then edits only the configurations it added (`Managed: false`),
+ * leaving any other notification on the bucket alone.
+ */
+import { Duration, Size, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { BucketName } from '../../shared/http/route.ts';
+import {
+  type JobDefinition,
+  jobs as manifest,
+  type ScheduledJob,
+  type UploadTriggeredJob,
+} from '../../shared/jobs/manifest.ts';
+import { LmsFunction } from '../constructs/lms-function.ts';
+
+export interface JobsStackProps extends StackProps {
+  readonly table: ITable;
+  readonly buckets: Readonly<Record<BucketName, IBucket>>;
+  /** The jobs to run. @default the job manifest (`shared/jobs/manifest.ts`) */
+  readonly jobs?: readonly JobDefinition[];
+  /** How long a failed event stays in a job's dead-letter queue. @default Duration.days(14) */
+  readonly failureRetention?: Duration;
+}
+
+/**
+ * Lambda retries of an upload-triggered job's asynchronous invocation: 1 + 2 = the 3 attempts after which the
+ * package-import use case marks the job failed (its MAX_ATTEMPTS).
+ */
+export const UPLOAD_JOB_RETRY_ATTEMPTS = 2;
+/** How long an upload event may wait for its attempts (Lambda's maximum). */
+export const UPLOAD_JOB_MAX_EVENT_AGE = Duration.hours(6);
+/**
+ * Lambda does not retry a scheduled run: the next tick is the retry, and a retry never overlaps it. A run that
+ * fails goes to the dead-letter queue at once, so the alarm tells someone.
+ */
+export const SCHEDULED_JOB_RETRY_ATTEMPTS = 0;
+/** EventBridge's own retries when it cannot deliver a scheduled event to the function (throttling, outage). */
+export const SCHEDULE_DELIVERY_RETRY_ATTEMPTS = 2;
+
+const DEFAULT_TIMEOUT_SECONDS = 60;
+const DEFAULT_MEMORY_MB = 512;
+const DEFAULT_EPHEMERAL_STORAGE_MB = 512;
+
+export class JobsStack extends Stack {
+  /** The function of each job, by job id. */
+  readonly functions: ReadonlyMap<string, LmsFunction>;
+  /** The dead-letter queue of each job, by job id. */
+  readonly failureQueues: ReadonlyMap<string, Queue>;
+  /** The alarm on each dead-letter queue, by job id: a monitoring stack can add actions to them. */
+  readonly failureAlarms: ReadonlyMap<string, Alarm>;
+
+  constructor(scope: Construct, id: string, props: JobsStackProps) {
+    super(scope, id, props);
+
+    const jobs = props.jobs ?? manifest;
+    assertUniqueJobs(jobs);
+    const functions = new Map<string, LmsFunction>();
+    const failureQueues = new Map<string, Queue>();
+    const failureAlarms = new Map<string, Alarm>();
+    const importedBuckets = new Map<BucketName, IBucket>();
+    const notifiable = (name: BucketName): IBucket => {
+      let bucket = importedBuckets.get(name);
+      if (!bucket) {
+        bucket = Bucket.fromBucketName(
+          this,
+          `Imported${capitalise(name)}Bucket`,
+          props.buckets[name].bucketName,
+        );
+        importedBuckets.set(name, bucket);
+      }
+      return bucket;
+    };
+
+    for (const job of jobs) {
+      const fn = new LmsFunction(this, job.id, {
+        entry: job.handler,
+        description: `Job ${job.name}: ${job.summary}`.slice(0, 256),
+        timeout: Duration.seconds(job.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+        memorySize: job.memoryMb ?? DEFAULT_MEMORY_MB,
+        ephemeralStorageSize: Size.mebibytes(job.ephemeralStorageMb ?? DEFAULT_EPHEMERAL_STORAGE_MB),
+        nodeModules: job.nodeModules,
+      }).bindNeeds(job.needs, props);
+
+      const failures = new Queue(this, `${job.id}Failures`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: props.failureRetention ?? Duration.days(14),
+      });
+      const deadLetterReason = `${job.name}: events that failed every attempt land here (Lambda on-failure destination${isScheduled(job) ? ', and EventBridge when it cannot deliver the schedule' : ''}).`;
+      Validations.of(failures).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: `${deadLetterReason} This queue is the dead-letter queue; cdk-nag only recognises queues named by a redrive policy or a function DeadLetterConfig, not by an on-failure destination.`,
+      });
+      Validations.of(failures).acknowledge({
+        id: 'Serverless-SQSRedrivePolicy',
+        reason: `${deadLetterReason} A dead-letter queue is the end of the line: nothing consumes it, so it has no redrive policy of its own; an operator reads each message and redrives or deletes it.`,
+      });
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: `Failed asynchronous invocations go to the on-failure destination ${job.id}Failures (EventInvokeConfig), whose record carries the event, the error and the attempt count; a DeadLetterConfig is the older alternative for the same failures and records less (no response, no attempt count), so it is not configured as well.`,
+      });
+
+      if (isScheduled(job)) {
+        this.schedule(job, fn, failures);
+      } else {
+        this.onUpload(job, fn, failures, notifiable(job.trigger.bucket));
+      }
+
+      const alarm = failures
+        .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+        .createAlarm(this, `${job.id}FailuresAlarm`, {
+          alarmDescription: `Job ${job.name}: an event failed every attempt and waits in its dead-letter queue. Read the message (it names the error), fix the cause, then redrive or delete it.`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        });
+
+      functions.set(job.id, fn);
+      failureQueues.set(job.id, failures);
+      failureAlarms.set(job.id, alarm);
+    }
+    this.functions = functions;
+    this.failureQueues = failureQueues;
+    this.failureAlarms = failureAlarms;
+    this.acknowledgeNotificationHandler();
+  }
+
+  private schedule(job: ScheduledJob, fn: LmsFunction, failures: Queue): void {
+    const every = Duration.minutes(job.trigger.everyMinutes);
+    // A scheduled event older than the next tick is worth nothing; EventBridge and Lambda accept 60 s to 6 h.
+    const maxEventAge = Duration.seconds(Math.min(Math.max(every.toSeconds(), 60), 6 * 3600));
+    fn.configureAsyncInvoke({
+      retryAttempts: SCHEDULED_JOB_RETRY_ATTEMPTS,
+      maxEventAge,
+      onFailure: new SqsDestination(failures),
+    });
+    new Rule(this, `${job.id}Schedule`, {
+      description: `Runs job ${job.name} every ${job.trigger.everyMinutes} minute(s)`,
+      schedule: Schedule.rate(every),
+      targets: [
+        new LambdaFunction(fn, {
+          deadLetterQueue: failures,
+          retryAttempts: SCHEDULE_DELIVERY_RETRY_ATTEMPTS,
+          maxEventAge,
+        }),
+      ],
+    });
+  }
+
+  private onUpload(job: UploadTriggeredJob, fn: LmsFunction, failures: Queue, bucket: IBucket): void {
+    fn.configureAsyncInvoke({
+      retryAttempts: UPLOAD_JOB_RETRY_ATTEMPTS,
+      maxEventAge: UPLOAD_JOB_MAX_EVENT_AGE,
+      onFailure: new SqsDestination(failures),
+    });
+    bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(fn), {
+      prefix: job.trigger.prefix,
+      suffix: job.trigger.suffix,
+    });
+  }
+
+  /**
+   * CDK's handler for `Custom::S3BucketNotifications` (one per stack, created by `addEventNotification`) is a
+   * provider-supplied function that runs only while CloudFormation deploys this stack.
+   */
+  private acknowledgeNotificationHandler(): void {
+    const handler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    if (!handler) return;
+    const role = handler.node.tryFindChild('Role');
+    const deployOnly =
+      "CDK's Custom::S3BucketNotifications handler: it runs only while CloudFormation deploys LmsJobs, to put this stack's notification configuration on the uploads bucket.";
+    if (role) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: `${deployOnly} CDK attaches AWSLambdaBasicExecutionRole to its role (logs only); its S3 permissions are a separate inline policy naming the uploads bucket alone.`,
+      });
+    }
+  }
+}
+
+/** Two jobs with one id (construct id) or one name (`npm run job -- <name>`) would shadow each other. */
+function assertUniqueJobs(jobs: readonly JobDefinition[]): void {
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  for (const job of jobs) {
+    if (ids.has(job.id)) throw new Error(`Job id "${job.id}" is declared twice in the job manifest.`);
+    if (names.has(job.name)) throw new Error(`Job name "${job.name}" is declared twice in the job manifest.`);
+    ids.add(job.id);
+    names.add(job.name);
+  }
+}
+
+function isScheduled(job: JobDefinition): job is ScheduledJob {
+  return job.trigger.kind === 'schedule';
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
