@@ -12,6 +12,7 @@ import { startLocalStack } from '../../infra/local/stack.ts';
 import { benchBundle } from './bundle.bench.ts';
 import { type Figure, formatFigure, passes, round } from './figures.ts';
 import { benchGetUser } from './get-user.bench.ts';
+import { benchPackage } from './package.bench.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -19,7 +20,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const figures: Figure[] = [];
 const stack = await startLocalStack({ port: 0, seed: false });
 try {
-  for (const bench of [benchGetUser, benchBundle]) {
+  for (const bench of [benchGetUser, benchBundle, () => benchPackage(stack)]) {
     for (const figure of await bench()) {
       console.log(formatFigure(figure));
       figures.push(figure);
