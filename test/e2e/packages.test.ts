@@ -251,6 +251,40 @@ describe('package import over HTTP', () => {
     expect(['empty-upload', 'upload-size-mismatch']).toContain(empty.failure.code);
   });
 
+  it('imports a package over 100 MB uploaded in presigned parts, then completed with their ETags', async () => {
+    // Prepare: ~110 MB of incompressible media, stored, so the zip is over the multipart threshold
+    const courseId = await newCourse();
+    const media = Buffer.alloc(110 * 1024 * 1024);
+    for (let offset = 0; offset < media.length; offset += 4)
+      media.writeUInt32LE((offset * 2654435761) >>> 0, offset);
+    const zip = await zipEntries([
+      { name: 'imsmanifest.xml', data: SCORM12_MANIFEST('index.html', ['media/video.bin']) },
+      { name: 'index.html', data: ACCESSIBLE_PAGE },
+      { name: 'media/video.bin', data: media, options: { compress: false } },
+    ]);
+    // Act
+    const requested = await api('POST', `/courses/${courseId}/packages`, {
+      token: admin,
+      body: { fileName: 'big.zip', sizeBytes: zip.length },
+    });
+    expect(requested.status, requested.text).toBe(202);
+    const { job, upload } = requested.json;
+    expect(upload.method).toBe('MULTIPART');
+    const parts: { partNumber: number; etag: string }[] = [];
+    for (const part of upload.parts as { partNumber: number; url: string }[]) {
+      const chunk = zip.subarray((part.partNumber - 1) * upload.partSize, part.partNumber * upload.partSize);
+      const put = await fetch(part.url, { method: 'PUT', body: new Uint8Array(chunk) });
+      expect(put.status).toBe(200);
+      parts.push({ partNumber: part.partNumber, etag: put.headers.get('etag') ?? '' });
+    }
+    const completed = await api('POST', upload.completeWith, { token: admin, body: { parts } });
+    expect(completed.status, completed.text).toBe(202);
+    const done = await waitForJob(job.id);
+    // Assess
+    expect(done.status, JSON.stringify(done.failure)).toBe('succeeded');
+    expect(done.result).toMatchObject({ contentVersion: 1, fileCount: 3 });
+  }, 120_000);
+
   it('refuses an announced size over the cap before anything is uploaded', async () => {
     const courseId = await newCourse();
     const response = await api('POST', `/courses/${courseId}/packages`, {
