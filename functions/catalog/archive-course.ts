@@ -1,6 +1,6 @@
 import { httpHandler } from '../../shared/http/handler.ts';
 import { archiveCourse as route } from '../../shared/routes/catalog.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { archiveCourse } from '../../shared/use-cases/course-lifecycle.ts';
 
 const ports = catalogPorts();

@@ -1,6 +1,6 @@
 import { idempotentHttpHandler } from '../../shared/http/idempotent-handler.ts';
 import { createLearningPath as route } from '../../shared/routes/catalog.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { saveLearningPath } from '../../shared/use-cases/catalog.ts';
 
 const ports = catalogPorts();

@@ -1,6 +1,6 @@
 import { httpHandler } from '../../shared/http/handler.ts';
 import { getCourse as route } from '../../shared/routes/catalog.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { getCourse } from '../../shared/use-cases/catalog.ts';
 
 const ports = catalogPorts();

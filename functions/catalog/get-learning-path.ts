@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { getLearningPath as route } from '../../shared/routes/catalog.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 
 const ports = catalogPorts();
 

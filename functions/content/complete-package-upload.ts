@@ -1,6 +1,6 @@
 import { httpHandler } from '../../shared/http/handler.ts';
 import { completePackageUpload as route } from '../../shared/routes/content.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { completePackageUpload } from '../../shared/use-cases/package-import.ts';
 
 const ports = catalogPorts();

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { getAccessibilityReport as route } from '../../shared/routes/content.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { editableCourse } from '../../shared/use-cases/catalog.ts';
 import { accessibilityReportKey } from '../../shared/use-cases/package-import.ts';
 

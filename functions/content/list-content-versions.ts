@@ -1,6 +1,6 @@
 import { httpHandler } from '../../shared/http/handler.ts';
 import { listContentVersions as route } from '../../shared/routes/content.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { editableCourse } from '../../shared/use-cases/catalog.ts';
 
 const ports = catalogPorts();

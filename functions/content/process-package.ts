@@ -1,6 +1,6 @@
 import type { S3Event } from 'aws-lambda';
 import { logger } from '../../shared/http/logger.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { processUploadedPackage } from '../../shared/use-cases/package-import.ts';
 
 const ports = { ...catalogPorts(), logger };

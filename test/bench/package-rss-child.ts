@@ -4,10 +4,10 @@
  * (`process.resourceUsage().maxRSS`, KiB on Linux) after loading the modules and at the end, and the highest
  * RSS sampled (every 50 ms) during each step of the job, to show where the memory goes.
  *
- *   node --import tsx test/bench/package-rss-child.ts <upload key> <size in bytes>
+ * package.bench.ts bundles it as CDK bundles the Lambda and runs: node <bundle> <upload key> <size in bytes>
  */
 import type { Job } from '../../shared/domain/job.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { processUploadedPackage } from '../../shared/use-cases/package-import.ts';
 
 const [key, sizeText] = process.argv.slice(2);

@@ -24,12 +24,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { build } from 'esbuild';
 import yazl from 'yazl';
+import { lmsEsbuildOptions } from '../../infra/constructs/lms-function.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import type { LocalStack } from '../../infra/local/stack.ts';
 import { s3Client } from '../../shared/clients.ts';
 import { requireSetting } from '../../shared/config.ts';
-import { catalogPorts } from '../../shared/store/wiring.ts';
+import { processPackage } from '../../shared/jobs/manifest.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { createCourse } from '../../shared/use-cases/catalog.ts';
 import {
   type ImportDeps,
@@ -236,7 +239,7 @@ async function peakRss(stack: LocalStack): Promise<Figure> {
       note:
         `peak RSS (maxRSS) of a child process running processUploadedPackage on a generated ${mb(pkg.zipBytes)} MB ` +
         `SCORM 1.2 package (${pkg.fileCount} files, media stored uncompressed) in ${(report.ms / 1000).toFixed(1)} s; ` +
-        `${(report.importMaxRssKiB / 1024).toFixed(0)} MB after loading the modules (node + tsx); ` +
+        `${(report.importMaxRssKiB / 1024).toFixed(0)} MB after loading the modules (bundled as for Lambda); ` +
         `sampled peak by step (MB): ${steps}`,
     };
   } finally {
@@ -248,17 +251,28 @@ async function peakRss(stack: LocalStack): Promise<Figure> {
   }
 }
 
+/**
+ * The child is bundled exactly as CDK bundles the Lambda (lmsEsbuildOptions; jsdom and axe-core left as
+ * node_modules, as the function ships them), so the figure is the product's memory, not tsx's (~40 MB).
+ */
+async function bundleChild(): Promise<string> {
+  const outfile = join(PROJECT_ROOT, '.local', 'bench', 'package-rss-child.mjs');
+  await build({
+    ...lmsEsbuildOptions('test/bench/package-rss-child.ts', outfile),
+    external: [...(processPackage.nodeModules ?? [])],
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
 async function runChild(stack: LocalStack, key: string, size: number): Promise<ChildReport> {
+  const bundle = await bundleChild();
   // Asynchronous on purpose: s3rver answers the child's requests from this process's event loop.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'bench', 'package-rss-child.ts'), key, String(size)],
-    {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...stack.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, ['--enable-source-maps', bundle, key, String(size)], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...stack.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {

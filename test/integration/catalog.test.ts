@@ -8,7 +8,8 @@ import {
   OutOfScopeError,
 } from '../../shared/domain/errors.ts';
 import type { Job } from '../../shared/domain/job.ts';
-import { catalogPorts, organisationPorts } from '../../shared/store/wiring.ts';
+import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
+import { organisationPorts } from '../../shared/store/wiring.ts';
 import {
   coursesDueForReview,
   createCourse,
