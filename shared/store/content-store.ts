@@ -2,10 +2,9 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
 import { ContentVersion } from '../domain/content.ts';
-import type { Course } from '../domain/course.ts';
 import { ConflictError, StaleVersionError } from '../domain/errors.ts';
 import { Job } from '../domain/job.ts';
-import type { ContentRepository, JobRepository } from '../use-cases/ports.ts';
+import type { ContentRepository, ImportCommit, JobRepository } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { transactWrite } from './transact.ts';
@@ -93,14 +92,7 @@ export class DynamoContentRepository implements ContentRepository {
     return Number(result.Attributes?.lastVersion);
   }
 
-  async commitImport(change: {
-    content: ContentVersion;
-    course: Course;
-    expectedCourseVersion: number;
-    job: Job;
-    expectedJobVersion: number;
-    audit: AuditRecord;
-  }): Promise<void> {
+  async commitImport(change: ImportCommit): Promise<void> {
     const { content, course, job } = change;
     await transactWrite(this.client, [
       {

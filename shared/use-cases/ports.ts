@@ -132,6 +132,18 @@ export interface JobRepository {
   save(job: Job, expectedVersion: number): Promise<void>;
 }
 
+/** What one transaction writes to make an import visible. */
+export interface ImportCommit {
+  content: ContentVersion;
+  /** The course pointing at the new version, written if the stored course is at `expectedCourseVersion`. */
+  course: Course;
+  expectedCourseVersion: number;
+  /** The job, succeeded, written if the stored job is at `expectedJobVersion`. */
+  job: Job;
+  expectedJobVersion: number;
+  audit: AuditRecord;
+}
+
 export interface ContentRepository {
   getContentVersion(courseId: string, version: number): Promise<ContentVersion | undefined>;
   listContentVersions(courseId: string): Promise<ContentVersion[]>;
@@ -141,14 +153,7 @@ export interface ContentRepository {
    * Makes an import visible, atomically: the content version, the course pointing at it (if still at
    * `expectedCourseVersion`), the job succeeded (if still at `expectedJobVersion`), and the audit record.
    */
-  commitImport(change: {
-    content: ContentVersion;
-    course: Course;
-    expectedCourseVersion: number;
-    job: Job;
-    expectedJobVersion: number;
-    audit: AuditRecord;
-  }): Promise<void>;
+  commitImport(change: ImportCommit): Promise<void>;
 }
 
 /** Where packages arrive (uploads bucket) and where their files are served from (content bucket). */

@@ -1,4 +1,4 @@
-/** Small, generated content packages for tests: valid SCORM 1.2 and cmi5, and hostile variations. */
+/** Small generated package parts for tests: a SCORM 1.2 manifest, an accessible page and an inaccessible one. */
 export const SCORM12_MANIFEST = (
   launch = 'index.html',
   extraFiles: string[] = [],
