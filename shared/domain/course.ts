@@ -50,6 +50,8 @@ const courseFields = {
     .refine((ids) => new Set(ids).size === ids.length, 'each prerequisite once'),
   customFields: CustomFields,
   selfEnrollment: z.boolean(),
+  /** Seats: enrollments beyond it go to the waitlist. null: unlimited. */
+  capacity: z.number().int().min(1).max(100_000).nullable(),
   publishAt: IsoDateTime.nullable(),
   archiveAt: IsoDateTime.nullable(),
   reviewBy: IsoDate.nullable(),
@@ -68,6 +70,7 @@ export const CreateCourseBody = z
     prerequisiteIds: courseFields.prerequisiteIds.optional(),
     customFields: courseFields.customFields.optional(),
     selfEnrollment: courseFields.selfEnrollment.optional(),
+    capacity: courseFields.capacity.optional(),
     publishAt: courseFields.publishAt.optional(),
     archiveAt: courseFields.archiveAt.optional(),
     reviewBy: courseFields.reviewBy.optional(),

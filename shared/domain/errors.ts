@@ -48,3 +48,12 @@ export class OutOfScopeError extends DomainError {}
 
 /** Input that passed the schema but is still unusable (a cursor from another listing). */
 export class InvalidInputError extends DomainError {}
+
+/** The course has no free seat (the enrollment goes to the waitlist instead). */
+export class CourseFullError extends ConflictError {}
+
+/** The person already has an enrollment in the course (a new source is added to it instead). */
+export class AlreadyEnrolledError extends ConflictError {}
+
+/** The person is already on the course's waitlist. */
+export class AlreadyWaitlistedError extends ConflictError {}

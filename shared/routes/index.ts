@@ -13,6 +13,7 @@ import {
   listDepartments,
   updateDepartment,
 } from './departments.ts';
+import * as enrollment from './enrollment.ts';
 import { getHealth, getOpenApi, listAudit } from './system.ts';
 import { createUser, getUser, listUsers, reactivateUser, suspendUser, updateUser } from './users.ts';
 
@@ -53,4 +54,9 @@ export const routes: readonly RouteDefinition[] = [
   content.getContentVersion,
   content.getAccessibilityReport,
   content.getJob,
+  enrollment.enrollUsers,
+  enrollment.listCourseEnrollments,
+  enrollment.listWaitlist,
+  enrollment.withdrawEnrollment,
+  enrollment.listUserEnrollments,
 ];

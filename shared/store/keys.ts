@@ -45,6 +45,26 @@ export const keys = {
     gsi1sk: `${titleLower}#${id}`,
   }),
   job: (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' }),
+  /** A person's enrollment lives in the course's partition; gsi1 lists a person's enrollments. */
+  enrollment: (courseId: string, userId: string) => ({
+    pk: `COURSE#${courseId}`,
+    sk: `ENROLLMENT#${userId}`,
+  }),
+  enrollmentsOfUser: (userId: string, courseId: string) => ({
+    gsi1pk: `USER#${userId}#ENROLLMENTS`,
+    gsi1sk: courseId,
+  }),
+  /** Seats taken and the waitlist's last position, one counter item per course. */
+  seats: (courseId: string) => ({ pk: `COURSE#${courseId}`, sk: 'SEATS' }),
+  waitlistEntry: (courseId: string, userId: string) => ({
+    pk: `COURSE#${courseId}`,
+    sk: `WAITING#${userId}`,
+  }),
+  /** gsi2: a course's waitlist in order. */
+  waitlistOrder: (courseId: string, position: number) => ({
+    gsi2pk: `COURSE#${courseId}#WAITLIST`,
+    gsi2sk: String(position).padStart(9, '0'),
+  }),
 
   /** A uniqueness claim: the item exists while `ownerId` holds the value. */
   unique: (kind: 'email' | 'externalId' | 'departmentName' | 'categoryName', value: string) => ({

@@ -62,6 +62,7 @@ export async function createCourse(
     prerequisiteIds: input.prerequisiteIds ?? [],
     customFields: input.customFields ?? {},
     selfEnrollment: input.selfEnrollment ?? false,
+    capacity: input.capacity ?? null,
     publishAt: input.publishAt ?? null,
     archiveAt: input.archiveAt ?? null,
     reviewBy: input.reviewBy ?? null,

@@ -6,6 +6,7 @@ import type { AuditRecord } from '../domain/audit.ts';
 import type { ContentVersion } from '../domain/content.ts';
 import type { Category, Course, LearningPath } from '../domain/course.ts';
 import type { Department } from '../domain/department.ts';
+import type { Enrollment, EnrollmentSource, WaitlistEntry } from '../domain/enrollment.ts';
 import type { Job } from '../domain/job.ts';
 import type { User, UserStatus } from '../domain/user.ts';
 
@@ -182,4 +183,31 @@ export interface PackageStorage {
   putContentJson(key: string, value: unknown): Promise<void>;
   getContentJson(key: string): Promise<unknown | undefined>;
   deleteContentPrefix(prefix: string): Promise<void>;
+}
+
+export interface EnrollmentRepository {
+  get(courseId: string, userId: string): Promise<Enrollment | undefined>;
+  listForCourse(courseId: string, page: PageRequest): Promise<Page<Enrollment>>;
+  listForUser(userId: string): Promise<Enrollment[]>;
+  waitlist(courseId: string, page: PageRequest): Promise<Page<WaitlistEntry>>;
+  /**
+   * Creates the enrollment and takes a seat in one transaction. Throws AlreadyEnrolledError when one
+   * exists, CourseFullError when `capacity` seats are taken.
+   */
+  enroll(enrollment: Enrollment, capacity: number | null, audit: AuditRecord): Promise<void>;
+  /** Adds a source to an existing enrollment (version-checked). */
+  addSource(before: Enrollment, source: EnrollmentSource, audit: AuditRecord): Promise<Enrollment>;
+  /** The next waitlist position of a course (an atomic counter). */
+  nextWaitlistPosition(courseId: string): Promise<number>;
+  /** Queues the person; AlreadyWaitlistedError / AlreadyEnrolledError when they are queued or enrolled. */
+  addToWaitlist(entry: WaitlistEntry, audit: AuditRecord): Promise<void>;
+  /** Writes the withdrawal and frees the seat, atomically. */
+  withdraw(before: Enrollment, after: Enrollment, audit: AuditRecord): Promise<void>;
+  /** Moves the first in line into a freed seat: entry removed, enrollment created, seat taken, atomically. */
+  promote(
+    entry: WaitlistEntry,
+    enrollment: Enrollment,
+    capacity: number | null,
+    audit: AuditRecord,
+  ): Promise<void>;
 }

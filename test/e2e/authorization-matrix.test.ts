@@ -76,6 +76,13 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   getContentVersion: () => ({ path: `/courses/${unknownId}/content-versions/1` }),
   getAccessibilityReport: () => ({ path: `/courses/${unknownId}/content-versions/1/accessibility` }),
   getJob: () => ({ path: `/jobs/${unknownId}` }),
+  enrollUsers: () => ({ path: `/courses/${unknownId}/enrollments`, body: {} }),
+  listCourseEnrollments: () => ({ path: `/courses/${unknownId}/enrollments` }),
+  listWaitlist: () => ({ path: `/courses/${unknownId}/waitlist` }),
+  withdrawEnrollment: () => ({ path: `/courses/${unknownId}/enrollments/${unknownId}/withdraw`, body: {} }),
+  listUserEnrollments: (caller) => ({
+    path: `/users/${caller === 'manager' ? seeded.salesPersonId : seeded.learnerId}/enrollments`,
+  }),
 };
 
 const tokens: Partial<Record<Caller, string>> = {};

@@ -1,0 +1,78 @@
+/** Enrollment routes: enroll people, withdraw them, see a course's enrollments and waitlist, a person's. */
+import * as z from 'zod';
+import { Id, pageOf, text } from '../domain/common.ts';
+import { CourseIdParams } from '../domain/course.ts';
+import {
+  CourseEnrollmentParams,
+  Enrollment,
+  EnrollUsersBody,
+  EnrollUsersResult,
+  ListEnrollmentsQuery,
+  WaitlistEntry,
+} from '../domain/enrollment.ts';
+import { defineRoute } from '../http/route.ts';
+
+export const enrollUsers = defineRoute({
+  id: 'enrollUsers',
+  method: 'POST',
+  path: '/courses/{id}/enrollments',
+  handler: 'functions/enrollment/enroll-users.ts',
+  summary: 'Enroll up to 100 people (a full course queues them on its waitlist); one outcome per person',
+  tag: 'Enrollment',
+  access: { roles: ['admin', 'manager', 'instructor'] },
+  request: { params: CourseIdParams, body: EnrollUsersBody, idempotent: true },
+  response: { status: 200, description: 'What happened to each person', body: EnrollUsersResult },
+  needs: { table: 'write' },
+});
+
+export const listCourseEnrollments = defineRoute({
+  id: 'listCourseEnrollments',
+  method: 'GET',
+  path: '/courses/{id}/enrollments',
+  handler: 'functions/enrollment/list-course-enrollments.ts',
+  summary: "A course's enrollments, with their sources (admins and the course's owners)",
+  tag: 'Enrollment',
+  access: { roles: ['admin', 'instructor'] },
+  request: { params: CourseIdParams, query: ListEnrollmentsQuery },
+  response: { status: 200, description: 'A page of enrollments', body: pageOf(Enrollment) },
+  needs: { table: 'read' },
+});
+
+export const listWaitlist = defineRoute({
+  id: 'listWaitlist',
+  method: 'GET',
+  path: '/courses/{id}/waitlist',
+  handler: 'functions/enrollment/list-waitlist.ts',
+  summary: "A full course's waitlist, first in line first",
+  tag: 'Enrollment',
+  access: { roles: ['admin', 'instructor'] },
+  request: { params: CourseIdParams, query: ListEnrollmentsQuery },
+  response: { status: 200, description: 'A page of waitlist entries', body: pageOf(WaitlistEntry) },
+  needs: { table: 'read' },
+});
+
+export const withdrawEnrollment = defineRoute({
+  id: 'withdrawEnrollment',
+  method: 'POST',
+  path: '/courses/{id}/enrollments/{userId}/withdraw',
+  handler: 'functions/enrollment/withdraw-enrollment.ts',
+  summary: 'Withdraw a person, with a reason: the seat goes to the first on the waitlist',
+  tag: 'Enrollment',
+  access: { roles: ['admin', 'manager', 'instructor'] },
+  request: { params: CourseEnrollmentParams, body: z.strictObject({ reason: text(500) }) },
+  response: { status: 200, description: 'The withdrawn enrollment', body: Enrollment },
+  needs: { table: 'write' },
+});
+
+export const listUserEnrollments = defineRoute({
+  id: 'listUserEnrollments',
+  method: 'GET',
+  path: '/users/{id}/enrollments',
+  handler: 'functions/enrollment/list-user-enrollments.ts',
+  summary: "A person's enrollments (managers: their subtree's people; learners: their own)",
+  tag: 'Enrollment',
+  access: { roles: ['admin', 'manager', 'learner'] },
+  request: { params: z.strictObject({ id: Id }) },
+  response: { status: 200, description: 'Their enrollments', body: z.object({ items: z.array(Enrollment) }) },
+  needs: { table: 'read' },
+});

@@ -1,0 +1,245 @@
+/**
+ * Enrollments, seats and the waitlist in the course's partition. A seat is taken in the same transaction
+ * that creates the enrollment, conditioned on the count being under the capacity, so concurrent requests
+ * can never overfill a course; waitlist positions come from an atomic counter, so the queue has one order.
+ */
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord } from '../domain/audit.ts';
+import { Enrollment, type EnrollmentSource, WaitlistEntry } from '../domain/enrollment.ts';
+import {
+  AlreadyEnrolledError,
+  AlreadyWaitlistedError,
+  ConflictError,
+  CourseFullError,
+  StaleVersionError,
+} from '../domain/errors.ts';
+import type { EnrollmentRepository, Page, PageRequest } from '../use-cases/ports.ts';
+import { auditWrite } from './audit-store.ts';
+import { decodeCursor } from './cursor.ts';
+import { keys, withoutStorageAttributes } from './keys.ts';
+import { queryAll, queryPage } from './query-pages.ts';
+import { type GuardedWrite, transactWrite } from './transact.ts';
+
+/** Statuses that hold a seat. */
+const SEATED = new Set(['enrolled', 'in_progress']);
+
+export class DynamoEnrollmentRepository implements EnrollmentRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(courseId: string, userId: string): Promise<Enrollment | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.enrollment(courseId, userId) }),
+    );
+    return Item ? Enrollment.parse(withoutStorageAttributes(Item)) : undefined;
+  }
+
+  async listForCourse(courseId: string, page: PageRequest): Promise<Page<Enrollment>> {
+    const { pk } = keys.course(courseId);
+    const result = await queryPage(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'ENROLLMENT#' },
+        ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk'], { pk }),
+      },
+      page.limit,
+    );
+    return {
+      items: result.items.map((item) => Enrollment.parse(withoutStorageAttributes(item))),
+      nextCursor: result.nextCursor,
+    };
+  }
+
+  async listForUser(userId: string): Promise<Enrollment[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.enrollmentsOfUser(userId, '').gsi1pk },
+    });
+    return items.map((item) => Enrollment.parse(withoutStorageAttributes(item)));
+  }
+
+  async waitlist(courseId: string, page: PageRequest): Promise<Page<WaitlistEntry>> {
+    const partition = { gsi2pk: keys.waitlistOrder(courseId, 0).gsi2pk };
+    const result = await queryPage(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition.gsi2pk },
+        ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', 'gsi2pk', 'gsi2sk'], partition),
+      },
+      page.limit,
+    );
+    return {
+      items: result.items.map((item) => WaitlistEntry.parse(withoutStorageAttributes(item))),
+      nextCursor: result.nextCursor,
+    };
+  }
+
+  async enroll(enrollment: Enrollment, capacity: number | null, audit: AuditRecord): Promise<void> {
+    await transactWrite(this.client, [
+      this.create(enrollment),
+      this.takeSeat(enrollment.courseId, capacity),
+      auditWrite(this.tableName, audit),
+    ]);
+  }
+
+  async addSource(before: Enrollment, source: EnrollmentSource, audit: AuditRecord): Promise<Enrollment> {
+    const after: Enrollment = {
+      ...before,
+      sources: [...before.sources, source],
+      version: before.version + 1,
+    };
+    await transactWrite(this.client, [this.replace(before, after), auditWrite(this.tableName, audit)]);
+    return after;
+  }
+
+  async nextWaitlistPosition(courseId: string): Promise<number> {
+    const result = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.seats(courseId),
+        UpdateExpression: 'ADD lastWaitlistPosition :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.lastWaitlistPosition);
+  }
+
+  async addToWaitlist(entry: WaitlistEntry, audit: AuditRecord): Promise<void> {
+    await transactWrite(this.client, [
+      {
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.waitlistEntry(entry.courseId, entry.userId),
+              ...keys.waitlistOrder(entry.courseId, entry.position),
+              entity: 'waitlist-entry',
+              ...entry,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        onConditionFailed: () => new AlreadyWaitlistedError('Already on the waitlist of this course.'),
+      },
+      {
+        item: {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: keys.enrollment(entry.courseId, entry.userId),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        onConditionFailed: () => new AlreadyEnrolledError('Already enrolled in this course.'),
+      },
+      auditWrite(this.tableName, audit),
+    ]);
+  }
+
+  async withdraw(before: Enrollment, after: Enrollment, audit: AuditRecord): Promise<void> {
+    const writes: GuardedWrite[] = [this.replace(before, after), auditWrite(this.tableName, audit)];
+    if (SEATED.has(before.status) && !SEATED.has(after.status)) {
+      writes.push({
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.seats(before.courseId),
+            UpdateExpression: 'ADD taken :minusOne',
+            ConditionExpression: 'taken > :zero',
+            ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+          },
+        },
+      });
+    }
+    await transactWrite(this.client, writes);
+  }
+
+  async promote(
+    entry: WaitlistEntry,
+    enrollment: Enrollment,
+    capacity: number | null,
+    audit: AuditRecord,
+  ): Promise<void> {
+    await transactWrite(this.client, [
+      {
+        item: {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.waitlistEntry(entry.courseId, entry.userId),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        onConditionFailed: () => new ConflictError('That waitlist place was taken meanwhile.'),
+      },
+      this.create(enrollment),
+      this.takeSeat(enrollment.courseId, capacity),
+      auditWrite(this.tableName, audit),
+    ]);
+  }
+
+  private create(enrollment: Enrollment): GuardedWrite {
+    return {
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: enrollmentItem(enrollment),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      onConditionFailed: () => new AlreadyEnrolledError('Already enrolled in this course.'),
+    };
+  }
+
+  private replace(before: Enrollment, after: Enrollment): GuardedWrite {
+    return {
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: enrollmentItem(after),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': before.version },
+        },
+      },
+      onConditionFailed: () =>
+        new StaleVersionError('enrollment', `${before.courseId}/${before.userId}`, before.version, undefined),
+    };
+  }
+
+  /** One more seat taken, refused when the course is at capacity (the seats item is created on first use). */
+  private takeSeat(courseId: string, capacity: number | null): GuardedWrite {
+    return {
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.seats(courseId),
+          UpdateExpression: 'ADD taken :one',
+          ...(capacity === null
+            ? { ExpressionAttributeValues: { ':one': 1 } }
+            : {
+                ConditionExpression: 'attribute_not_exists(taken) OR taken < :capacity',
+                ExpressionAttributeValues: { ':one': 1, ':capacity': capacity },
+              }),
+        },
+      },
+      onConditionFailed: () => new CourseFullError(`All ${capacity} seats are taken.`),
+    };
+  }
+}
+
+function enrollmentItem(enrollment: Enrollment): Record<string, unknown> {
+  return {
+    ...keys.enrollment(enrollment.courseId, enrollment.userId),
+    ...keys.enrollmentsOfUser(enrollment.userId, enrollment.courseId),
+    entity: 'enrollment',
+    ...enrollment,
+  };
+}

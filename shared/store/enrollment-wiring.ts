@@ -1,0 +1,21 @@
+/** Builds the enrollment ports once per cold start (table only). */
+import { dynamoDb } from '../clients.ts';
+import { requireSetting } from '../config.ts';
+import type { EnrollmentDeps } from '../use-cases/enrollment.ts';
+import { DynamoCatalogRepository } from './catalog-store.ts';
+import { DynamoDepartmentRepository } from './department-store.ts';
+import { DynamoEnrollmentRepository } from './enrollment-store.ts';
+import { DynamoUserRepository } from './user-store.ts';
+import { systemRuntime } from './wiring.ts';
+
+export function enrollmentPorts(): EnrollmentDeps {
+  const client = dynamoDb();
+  const tableName = requireSetting('tableName');
+  return {
+    enrollments: new DynamoEnrollmentRepository(client, tableName),
+    catalog: new DynamoCatalogRepository(client, tableName),
+    users: new DynamoUserRepository(client, tableName),
+    departments: new DynamoDepartmentRepository(client, tableName),
+    runtime: systemRuntime,
+  };
+}

@@ -1,0 +1,312 @@
+/**
+ * Enrollment: every way a person gets into a course goes through `enroll`, which records the source with
+ * its provenance. A second source joins the existing enrollment instead of making a duplicate. A full
+ * course queues people on its waitlist in arrival order; a withdrawal frees the seat and promotes the first
+ * in line. Capacity is enforced by the store's conditional transactions, never by reading counts first.
+ */
+import { auditRecord } from '../domain/audit.ts';
+import type { Enrollment, EnrollmentOutcome, EnrollmentSource, WaitlistEntry } from '../domain/enrollment.ts';
+import {
+  AlreadyEnrolledError,
+  AlreadyWaitlistedError,
+  BusinessRuleError,
+  ConflictError,
+  CourseFullError,
+  NotFoundError,
+  OutOfScopeError,
+} from '../domain/errors.ts';
+import { accessScope, canSeeUser, type ScopeDeps } from './access-scope.ts';
+import { type Actor, auditActor } from './context.ts';
+import type {
+  CatalogRepository,
+  EnrollmentRepository,
+  Page,
+  PageRequest,
+  Runtime,
+  UserRepository,
+} from './ports.ts';
+
+export interface EnrollmentDeps extends ScopeDeps {
+  enrollments: EnrollmentRepository;
+  catalog: Pick<CatalogRepository, 'getCourse'>;
+  users: Pick<UserRepository, 'get' | 'idByEmail'>;
+  runtime: Runtime;
+}
+
+/**
+ * Steps: the course takes enrollments and the caller may enroll into it -> for each person: they exist, are
+ * active and within the caller's scope -> enroll, or add the source, or queue them. One outcome per person.
+ */
+export async function enrollUsers(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  courseId: string,
+  userIds: readonly string[],
+  source: EnrollmentSource['source'] = 'manual',
+): Promise<EnrollmentOutcome[]> {
+  const course = await deps.catalog.getCourse(courseId);
+  if (!course) throw new NotFoundError('course', courseId);
+  if (course.status === 'archived') {
+    throw new BusinessRuleError(`${course.title} is archived: it takes no new enrollments.`, [
+      { path: 'params.id', message: 'archived course' },
+    ]);
+  }
+  // Admins and the course's owners enroll anyone; managers enroll the people of their department subtree.
+  const scope = await accessScope(actor.principal, deps);
+  const owns =
+    scope.kind === 'limited' && scope.selfId !== undefined && course.ownerIds.includes(scope.selfId);
+  const enrollsAnyone = scope.kind === 'everything' || owns;
+  if (!enrollsAnyone && !actor.principal.roles.includes('manager')) {
+    throw new OutOfScopeError(`You do not own the course ${course.title}.`);
+  }
+  const provenance: EnrollmentSource = {
+    source,
+    actor: actor.principal.email ?? actor.principal.sub,
+    reference: actor.requestId,
+    at: deps.runtime.now().toISOString(),
+  };
+  const outcomes: EnrollmentOutcome[] = [];
+  for (const userId of userIds) {
+    const user = await deps.users.get(userId);
+    if (!user) {
+      outcomes.push({ userId, outcome: 'refused', reason: 'no such user' });
+    } else if (user.status !== 'active') {
+      outcomes.push({ userId, outcome: 'refused', reason: 'the user is suspended' });
+    } else if (!enrollsAnyone && !canSeeUser(scope, user)) {
+      outcomes.push({ userId, outcome: 'refused', reason: 'outside the departments you manage' });
+    } else {
+      outcomes.push(await enrollOne(deps, actor, course.id, course.capacity, userId, provenance));
+    }
+  }
+  return outcomes;
+}
+
+async function enrollOne(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  courseId: string,
+  capacity: number | null,
+  userId: string,
+  source: EnrollmentSource,
+): Promise<EnrollmentOutcome> {
+  const existing = await deps.enrollments.get(courseId, userId);
+  if (existing) return joinExisting(deps, actor, existing, source);
+  const now = deps.runtime.now().toISOString();
+  const enrollment: Enrollment = {
+    courseId,
+    userId,
+    status: 'enrolled',
+    sources: [source],
+    enrolledAt: now,
+    dueAt: null,
+    completedAt: null,
+    score: null,
+    contentVersion: null,
+    history: [{ status: 'enrolled', at: now, by: source.actor, reason: null }],
+    version: 1,
+  };
+  try {
+    await deps.enrollments.enroll(
+      enrollment,
+      capacity,
+      audit(deps, actor, 'enrollment.created', null, enrollment),
+    );
+    return { userId, outcome: 'enrolled' };
+  } catch (error) {
+    if (error instanceof AlreadyEnrolledError) {
+      const raced = await deps.enrollments.get(courseId, userId);
+      if (raced) return joinExisting(deps, actor, raced, source);
+    }
+    if (!(error instanceof CourseFullError)) throw error;
+  }
+  const entry: WaitlistEntry = {
+    courseId,
+    userId,
+    position: await deps.enrollments.nextWaitlistPosition(courseId),
+    source,
+  };
+  try {
+    await deps.enrollments.addToWaitlist(entry, audit(deps, actor, 'enrollment.waitlisted', null, entry));
+    return { userId, outcome: 'waitlisted', position: entry.position };
+  } catch (error) {
+    if (error instanceof AlreadyWaitlistedError) return { userId, outcome: 'already-waitlisted' };
+    if (error instanceof AlreadyEnrolledError) return { userId, outcome: 'already-enrolled' };
+    throw error;
+  }
+}
+
+/** One enrollment, many sources: a source already recorded (same kind and reference) is not added twice. */
+async function joinExisting(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  existing: Enrollment,
+  source: EnrollmentSource,
+): Promise<EnrollmentOutcome> {
+  const known = existing.sources.some((s) => s.source === source.source && s.reference === source.reference);
+  if (!known)
+    await deps.enrollments.addSource(
+      existing,
+      source,
+      audit(deps, actor, 'enrollment.source-added', existing, {
+        ...existing,
+        sources: [...existing.sources, source],
+      }),
+    );
+  return { userId: existing.userId, outcome: 'already-enrolled', reason: `already ${existing.status}` };
+}
+
+/** Steps: the enrollment holds a seat -> withdraw it (seat freed) -> promote the first in line, if any. */
+export async function withdrawEnrollment(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  courseId: string,
+  userId: string,
+  reason: string,
+): Promise<Enrollment> {
+  const course = await deps.catalog.getCourse(courseId);
+  if (!course) throw new NotFoundError('course', courseId);
+  const before = await deps.enrollments.get(courseId, userId);
+  if (!before) throw new NotFoundError('enrollment', `${courseId}/${userId}`);
+  await assertMayManage(deps, actor, course.ownerIds, userId);
+  if (before.status === 'withdrawn') return before;
+  if (before.status === 'completed')
+    throw new ConflictError('A completed enrollment is kept as a record; it cannot be withdrawn.');
+  const now = deps.runtime.now().toISOString();
+  const after: Enrollment = {
+    ...before,
+    status: 'withdrawn',
+    history: [
+      ...before.history,
+      { status: 'withdrawn', at: now, by: actor.principal.email ?? actor.principal.sub, reason },
+    ],
+    version: before.version + 1,
+  };
+  await deps.enrollments.withdraw(before, after, audit(deps, actor, 'enrollment.withdrawn', before, after));
+  await promoteFromWaitlist(deps, actor, courseId, course.capacity);
+  return after;
+}
+
+/** Fills free seats from the head of the waitlist, in order; stops when the course is full again. */
+export async function promoteFromWaitlist(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  courseId: string,
+  capacity: number | null,
+) {
+  for (;;) {
+    const head = (await deps.enrollments.waitlist(courseId, { limit: 1 })).items[0];
+    if (!head) return;
+    const now = deps.runtime.now().toISOString();
+    const enrollment: Enrollment = {
+      courseId,
+      userId: head.userId,
+      status: 'enrolled',
+      sources: [head.source],
+      enrolledAt: now,
+      dueAt: null,
+      completedAt: null,
+      score: null,
+      contentVersion: null,
+      history: [
+        { status: 'enrolled', at: now, by: 'waitlist', reason: `promoted from position ${head.position}` },
+      ],
+      version: 1,
+    };
+    try {
+      await deps.enrollments.promote(
+        head,
+        enrollment,
+        capacity,
+        audit(deps, actor, 'enrollment.promoted', head, enrollment),
+      );
+    } catch (error) {
+      if (error instanceof CourseFullError) return;
+      if (!(error instanceof ConflictError)) throw error; // someone else promoted this entry: look again
+    }
+  }
+}
+
+export async function listCourseEnrollments(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  courseId: string,
+  page: PageRequest,
+): Promise<Page<Enrollment>> {
+  const course = await deps.catalog.getCourse(courseId);
+  if (!course) throw new NotFoundError('course', courseId);
+  await assertOwnsOrAdmin(deps, actor, course.ownerIds);
+  return deps.enrollments.listForCourse(courseId, page);
+}
+
+export async function listWaitlist(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  courseId: string,
+  page: PageRequest,
+): Promise<Page<WaitlistEntry>> {
+  const course = await deps.catalog.getCourse(courseId);
+  if (!course) throw new NotFoundError('course', courseId);
+  await assertOwnsOrAdmin(deps, actor, course.ownerIds);
+  return deps.enrollments.waitlist(courseId, page);
+}
+
+/** Admins: anyone's; managers: their department subtree's; learners: their own. */
+export async function listUserEnrollments(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  userId: string,
+): Promise<Enrollment[]> {
+  const user = await deps.users.get(userId);
+  if (!user) throw new NotFoundError('user', userId);
+  const scope = await accessScope(actor.principal, deps);
+  if (!canSeeUser(scope, user)) throw new OutOfScopeError(`The user ${userId} is outside what you may see.`);
+  return deps.enrollments.listForUser(userId);
+}
+
+async function assertOwnsOrAdmin(deps: EnrollmentDeps, actor: Actor, ownerIds: readonly string[]) {
+  if (actor.principal.roles.includes('admin')) return;
+  const self = actor.principal.email ? await deps.users.idByEmail(actor.principal.email) : undefined;
+  if (!self || !ownerIds.includes(self))
+    throw new OutOfScopeError('Only administrators and the course owners see its enrollments.');
+}
+
+/** Admins; owners of the course; managers for people in their subtree. */
+async function assertMayManage(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  ownerIds: readonly string[],
+  userId: string,
+) {
+  if (actor.principal.roles.includes('admin')) return;
+  const scope = await accessScope(actor.principal, deps);
+  if (scope.kind === 'limited' && scope.selfId && ownerIds.includes(scope.selfId)) return;
+  const user = await deps.users.get(userId);
+  if (
+    user &&
+    actor.principal.roles.includes('manager') &&
+    scope.kind === 'limited' &&
+    user.departmentId &&
+    scope.departmentIds.has(user.departmentId)
+  )
+    return;
+  throw new OutOfScopeError('You may not change this enrollment.');
+}
+
+function audit(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  action: string,
+  before: object | null,
+  after: Enrollment | WaitlistEntry,
+) {
+  return auditRecord({
+    id: deps.runtime.newId(),
+    at: deps.runtime.now(),
+    action,
+    target: `enrollment:${after.courseId}:${after.userId}`,
+    actor: auditActor(actor),
+    requestId: actor.requestId,
+    before,
+    after,
+  });
+}
