@@ -77,3 +77,41 @@ export const EnrollUsersResult = z
 
 export const CourseEnrollmentParams = z.strictObject({ id: Id, userId: Id });
 export const ListEnrollmentsQuery = z.strictObject({ limit: PageLimit, cursor: PageCursor.optional() });
+
+export const CompleteEnrollmentBody = z
+  .strictObject({
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .describe('Why it is marked by hand, e.g. the offline session attended'),
+    score: z.number().min(0).max(100).optional(),
+    completedAt: IsoDateTime.optional().describe('Default: now; not in the future'),
+  })
+  .meta({ id: 'CompleteEnrollment' });
+
+export const SelfEnrollmentResult = EnrollmentOutcome.meta({ id: 'SelfEnrollmentResult' });
+
+/** Why a person is (or is not) enrolled in a course: everything an administrator checks, in one answer. */
+export const EnrollmentExplanation = z
+  .object({
+    userId: Id,
+    courseId: Id,
+    enrolled: z.boolean(),
+    status: EnrollmentStatus.nullable(),
+    sources: z.array(EnrollmentSource),
+    waitlistPosition: z.number().int().nullable(),
+    course: z.object({
+      title: z.string(),
+      status: z.string(),
+      selfEnrollment: z.boolean(),
+      capacity: z.number().int().nullable(),
+      seatsTaken: z.number().int(),
+    }),
+    prerequisites: z.array(z.object({ courseId: Id, title: z.string(), met: z.boolean() })),
+    history: Enrollment.shape.history,
+    reasons: z.array(z.string()),
+  })
+  .meta({ id: 'EnrollmentExplanation' });
+export type EnrollmentExplanation = z.infer<typeof EnrollmentExplanation>;

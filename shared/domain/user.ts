@@ -91,6 +91,7 @@ export const ListUsersQuery = z.strictObject({
   cursor: PageCursor.optional(),
   departmentId: Id.optional().describe('Only people in this department (not its sub-departments)'),
   status: UserStatus.optional(),
+  email: Email.optional().describe('The person with this email (any case)'),
 });
 export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
 

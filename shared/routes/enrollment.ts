@@ -3,11 +3,14 @@ import * as z from 'zod';
 import { Id, pageOf, text } from '../domain/common.ts';
 import { CourseIdParams } from '../domain/course.ts';
 import {
+  CompleteEnrollmentBody,
   CourseEnrollmentParams,
   Enrollment,
+  EnrollmentExplanation,
   EnrollUsersBody,
   EnrollUsersResult,
   ListEnrollmentsQuery,
+  SelfEnrollmentResult,
   WaitlistEntry,
 } from '../domain/enrollment.ts';
 import { defineRoute } from '../http/route.ts';
@@ -74,5 +77,46 @@ export const listUserEnrollments = defineRoute({
   access: { roles: ['admin', 'manager', 'learner'] },
   request: { params: z.strictObject({ id: Id }) },
   response: { status: 200, description: 'Their enrollments', body: z.object({ items: z.array(Enrollment) }) },
+  needs: { table: 'read' },
+});
+
+export const completeEnrollment = defineRoute({
+  id: 'completeEnrollment',
+  method: 'POST',
+  path: '/courses/{id}/enrollments/{userId}/complete',
+  handler: 'functions/enrollment/complete-enrollment.ts',
+  summary: 'Mark a completion by hand (offline training), with a reason and optional score; audited',
+  tag: 'Enrollment',
+  access: { roles: ['admin', 'instructor'] },
+  request: { params: CourseEnrollmentParams, body: CompleteEnrollmentBody },
+  response: { status: 200, description: 'The completed enrollment', body: Enrollment },
+  needs: { table: 'write' },
+});
+
+export const selfEnroll = defineRoute({
+  id: 'selfEnroll',
+  method: 'POST',
+  path: '/courses/{id}/self-enroll',
+  handler: 'functions/enrollment/self-enroll.ts',
+  summary:
+    'Enroll yourself in a published course that allows it (missing prerequisites are named when refused)',
+  tag: 'Enrollment',
+  access: { roles: ['admin', 'manager', 'instructor', 'learner'] },
+  request: { params: CourseIdParams },
+  response: { status: 200, description: 'Enrolled, or queued on the waitlist', body: SelfEnrollmentResult },
+  needs: { table: 'write' },
+});
+
+export const explainEnrollment = defineRoute({
+  id: 'explainEnrollment',
+  method: 'GET',
+  path: '/users/{id}/enrollments/{courseId}/explain',
+  handler: 'functions/enrollment/explain-enrollment.ts',
+  summary:
+    'Why is this person enrolled, or why not: sources, waitlist, course state, capacity, prerequisites',
+  tag: 'Enrollment',
+  access: { roles: ['admin', 'manager', 'learner'] },
+  request: { params: z.strictObject({ id: Id, courseId: Id }) },
+  response: { status: 200, description: 'The explanation', body: EnrollmentExplanation },
   needs: { table: 'read' },
 });

@@ -59,4 +59,7 @@ export const routes: readonly RouteDefinition[] = [
   enrollment.listWaitlist,
   enrollment.withdrawEnrollment,
   enrollment.listUserEnrollments,
+  enrollment.completeEnrollment,
+  enrollment.selfEnroll,
+  enrollment.explainEnrollment,
 ];

@@ -186,6 +186,24 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     ]);
   }
 
+  async save(before: Enrollment, after: Enrollment, audit: AuditRecord): Promise<void> {
+    await transactWrite(this.client, [this.replace(before, after), auditWrite(this.tableName, audit)]);
+  }
+
+  async getWaitlistEntry(courseId: string, userId: string): Promise<WaitlistEntry | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.waitlistEntry(courseId, userId) }),
+    );
+    return Item ? WaitlistEntry.parse(withoutStorageAttributes(Item)) : undefined;
+  }
+
+  async seatsTaken(courseId: string): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.seats(courseId) }),
+    );
+    return Number(Item?.taken ?? 0);
+  }
+
   private create(enrollment: Enrollment): GuardedWrite {
     return {
       item: {

@@ -51,6 +51,10 @@ export class DynamoUserRepository implements UserRepository {
         values[':status'] = `${filter.status}#`;
         keyCondition += ' AND begins_with(gsi2sk, :status)';
       }
+      if (filter.email !== undefined) {
+        values[':email'] = normaliseEmail(filter.email);
+        conditions.push('email = :email');
+      }
       query = {
         IndexName: 'gsi2',
         KeyConditionExpression: keyCondition,
@@ -60,13 +64,15 @@ export class DynamoUserRepository implements UserRepository {
     } else {
       const pk = keys.usersByEmail('').gsi1pk;
       values[':pk'] = pk;
+      if (filter.email !== undefined) values[':email'] = normaliseEmail(filter.email);
       if (filter.status) {
         values[':status'] = filter.status;
         conditions.push('#status = :status');
       }
       query = {
         IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
+        KeyConditionExpression:
+          filter.email !== undefined ? 'gsi1pk = :pk AND gsi1sk = :email' : 'gsi1pk = :pk',
         cursorKeys: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
         partition: { gsi1pk: pk },
       };

@@ -5,7 +5,14 @@
  * in line. Capacity is enforced by the store's conditional transactions, never by reading counts first.
  */
 import { auditRecord } from '../domain/audit.ts';
-import type { Enrollment, EnrollmentOutcome, EnrollmentSource, WaitlistEntry } from '../domain/enrollment.ts';
+import type { Course } from '../domain/course.ts';
+import type {
+  Enrollment,
+  EnrollmentExplanation,
+  EnrollmentOutcome,
+  EnrollmentSource,
+  WaitlistEntry,
+} from '../domain/enrollment.ts';
 import {
   AlreadyEnrolledError,
   AlreadyWaitlistedError,
@@ -28,7 +35,7 @@ import type {
 
 export interface EnrollmentDeps extends ScopeDeps {
   enrollments: EnrollmentRepository;
-  catalog: Pick<CatalogRepository, 'getCourse'>;
+  catalog: Pick<CatalogRepository, 'getCourse' | 'getCourses'>;
   users: Pick<UserRepository, 'get' | 'idByEmail'>;
   runtime: Runtime;
 }
@@ -224,6 +231,179 @@ export async function promoteFromWaitlist(
       if (!(error instanceof ConflictError)) throw error; // someone else promoted this entry: look again
     }
   }
+}
+
+/** Steps: admin or course owner -> a seated or failed enrollment -> completed by hand, with the reason, audited. */
+export async function completeEnrollment(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  courseId: string,
+  userId: string,
+  input: { reason: string; score?: number | undefined; completedAt?: string | undefined },
+): Promise<Enrollment> {
+  const course = await deps.catalog.getCourse(courseId);
+  if (!course) throw new NotFoundError('course', courseId);
+  await assertOwnsOrAdmin(deps, actor, course.ownerIds);
+  const before = await deps.enrollments.get(courseId, userId);
+  if (!before) throw new NotFoundError('enrollment', `${courseId}/${userId}`);
+  if (before.status === 'completed') return before;
+  if (before.status === 'withdrawn' || before.status === 'expired') {
+    throw new ConflictError(
+      `The enrollment is ${before.status}; enroll the person again before completing it.`,
+    );
+  }
+  const now = deps.runtime.now().toISOString();
+  const completedAt = input.completedAt ?? now;
+  if (completedAt > now) {
+    throw new BusinessRuleError('A completion cannot be in the future.', [
+      { path: 'body.completedAt', message: 'in the future' },
+    ]);
+  }
+  const after: Enrollment = {
+    ...before,
+    status: 'completed',
+    completedAt,
+    score: input.score ?? before.score,
+    history: [
+      ...before.history,
+      {
+        status: 'completed',
+        at: now,
+        by: actor.principal.email ?? actor.principal.sub,
+        reason: input.reason,
+      },
+    ],
+    version: before.version + 1,
+  };
+  await deps.enrollments.save(before, after, audit(deps, actor, 'enrollment.completed', before, after));
+  return after;
+}
+
+/**
+ * Steps: the caller has an LMS profile and is active -> the course is published and allows self-enrollment
+ * -> every prerequisite is completed (the missing ones are named) -> enroll, with the source `self`.
+ */
+export async function selfEnroll(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  courseId: string,
+): Promise<EnrollmentOutcome> {
+  const self = actor.principal.email ? await deps.users.idByEmail(actor.principal.email) : undefined;
+  const user = self ? await deps.users.get(self) : undefined;
+  if (!user) throw new OutOfScopeError('Your sign-in has no LMS profile yet; ask an administrator.');
+  if (user.status !== 'active') throw new OutOfScopeError('Your account is suspended.');
+  const course = await deps.catalog.getCourse(courseId);
+  if (course?.status !== 'published') throw new NotFoundError('course', courseId);
+  if (!course.selfEnrollment) {
+    throw new BusinessRuleError(
+      `${course.title} does not allow self-enrollment; ask your manager or an administrator.`,
+      [{ path: 'course.selfEnrollment', message: 'false' }],
+    );
+  }
+  const missing = (await prerequisiteStatus(deps, course, user.id)).filter(
+    (prerequisite) => !prerequisite.met,
+  );
+  if (missing.length > 0) {
+    const titles = missing.map((prerequisite) => prerequisite.title).join(', ');
+    throw new BusinessRuleError(`Complete these courses first: ${titles}.`, [
+      { path: 'prerequisites', message: titles },
+    ]);
+  }
+  const source: EnrollmentSource = {
+    source: 'self',
+    actor: actor.principal.email ?? user.id,
+    reference: actor.requestId,
+    at: deps.runtime.now().toISOString(),
+  };
+  return enrollOne(deps, actor, course.id, course.capacity, user.id, source);
+}
+
+/** Why is this person enrolled in this course, or why not: sources, queue, course state, prerequisites. */
+export async function explainEnrollment(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  userId: string,
+  courseId: string,
+): Promise<EnrollmentExplanation> {
+  const user = await deps.users.get(userId);
+  if (!user) throw new NotFoundError('user', userId);
+  const scope = await accessScope(actor.principal, deps);
+  if (!canSeeUser(scope, user)) throw new OutOfScopeError(`The user ${userId} is outside what you may see.`);
+  const course = await deps.catalog.getCourse(courseId);
+  if (!course) throw new NotFoundError('course', courseId);
+  const [enrollment, waiting, seatsTaken, prerequisites] = await Promise.all([
+    deps.enrollments.get(courseId, userId),
+    deps.enrollments.getWaitlistEntry(courseId, userId),
+    deps.enrollments.seatsTaken(courseId),
+    prerequisiteStatus(deps, course, userId),
+  ]);
+  const reasons: string[] = [];
+  if (enrollment) {
+    const by = enrollment.sources.map(
+      (s) => `${s.source} by ${s.actor} on ${s.at.slice(0, 10)} (request ${s.reference})`,
+    );
+    reasons.push(
+      `${enrollment.status === 'withdrawn' ? 'Was enrolled' : 'Enrolled'} through ${by.join('; ')}.`,
+    );
+    const last = enrollment.history.at(-1);
+    if (last && last.status !== 'enrolled')
+      reasons.push(
+        `Now ${last.status} since ${last.at.slice(0, 10)}${last.reason ? `: ${last.reason}` : ''}.`,
+      );
+  } else if (waiting) {
+    reasons.push(
+      `On the waitlist at position ${waiting.position}: all ${course.capacity} seats are taken (${waiting.source.source} by ${waiting.source.actor}).`,
+    );
+  } else {
+    reasons.push('Not enrolled: no source has enrolled this person.');
+  }
+  if (course.status === 'archived') reasons.push('The course is archived: it takes no new enrollments.');
+  if (course.status === 'draft') reasons.push('The course is a draft: it is not in the catalog yet.');
+  if (!enrollment && !waiting) {
+    reasons.push(
+      course.selfEnrollment
+        ? 'The course allows self-enrollment.'
+        : "The course does not allow self-enrollment: an administrator, its instructor or the person's manager enrolls them.",
+    );
+    if (course.capacity !== null && seatsTaken >= course.capacity)
+      reasons.push(`All ${course.capacity} seats are taken: a new enrollment would join the waitlist.`);
+  }
+  const unmet = prerequisites.filter((prerequisite) => !prerequisite.met);
+  if (unmet.length > 0)
+    reasons.push(
+      `Prerequisites not completed: ${unmet.map((prerequisite) => prerequisite.title).join(', ')}.`,
+    );
+  if (user.status !== 'active') reasons.push('The person is suspended.');
+  return {
+    userId,
+    courseId,
+    enrolled:
+      enrollment !== undefined && enrollment.status !== 'withdrawn' && enrollment.status !== 'expired',
+    status: enrollment?.status ?? null,
+    sources: enrollment?.sources ?? [],
+    waitlistPosition: waiting?.position ?? null,
+    course: {
+      title: course.title,
+      status: course.status,
+      selfEnrollment: course.selfEnrollment,
+      capacity: course.capacity,
+      seatsTaken,
+    },
+    prerequisites,
+    history: enrollment?.history ?? [],
+    reasons,
+  };
+}
+
+async function prerequisiteStatus(deps: EnrollmentDeps, course: Course, userId: string) {
+  const prerequisites = await deps.catalog.getCourses(course.prerequisiteIds);
+  return Promise.all(
+    prerequisites.map(async (prerequisite) => ({
+      courseId: prerequisite.id,
+      title: prerequisite.title,
+      met: (await deps.enrollments.get(prerequisite.id, userId))?.status === 'completed',
+    })),
+  );
 }
 
 export async function listCourseEnrollments(

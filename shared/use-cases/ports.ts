@@ -21,6 +21,8 @@ export interface PageRequest {
 }
 
 export interface UserFilter {
+  /** Exact, case-insensitive. */
+  email?: string | undefined;
   departmentId?: string | undefined;
   status?: UserStatus | undefined;
   /** Only users in these departments (a manager's scope). */
@@ -210,4 +212,8 @@ export interface EnrollmentRepository {
     capacity: number | null,
     audit: AuditRecord,
   ): Promise<void>;
+  /** Replaces the enrollment if still at `before.version` (status changes that keep the seat). */
+  save(before: Enrollment, after: Enrollment, audit: AuditRecord): Promise<void>;
+  getWaitlistEntry(courseId: string, userId: string): Promise<WaitlistEntry | undefined>;
+  seatsTaken(courseId: string): Promise<number>;
 }

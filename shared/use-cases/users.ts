@@ -57,7 +57,11 @@ export async function getUser(deps: UserDeps, actor: Actor, id: string): Promise
 export async function listUsers(
   deps: UserDeps,
   actor: Actor,
-  filter: { departmentId?: string | undefined; status?: User['status'] | undefined },
+  filter: {
+    departmentId?: string | undefined;
+    status?: User['status'] | undefined;
+    email?: string | undefined;
+  },
   page: PageRequest,
 ): Promise<Page<User>> {
   const scope = await accessScope(actor.principal, scopeDeps(deps));

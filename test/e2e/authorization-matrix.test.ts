@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { allows } from '../../shared/http/middleware/authorize.ts';
 import { ROLES, type Role, type RouteDefinition } from '../../shared/http/route.ts';
 import { routes } from '../../shared/routes/index.ts';
-import { api, tokenFor } from '../support/http.ts';
+import { api, departmentIdByName, tokenFor, userIdByEmail } from '../support/http.ts';
 
 type Caller = 'anonymous' | Role;
 const CALLERS: Caller[] = ['anonymous', ...ROLES];
@@ -76,6 +76,11 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   getContentVersion: () => ({ path: `/courses/${unknownId}/content-versions/1` }),
   getAccessibilityReport: () => ({ path: `/courses/${unknownId}/content-versions/1/accessibility` }),
   getJob: () => ({ path: `/jobs/${unknownId}` }),
+  completeEnrollment: () => ({ path: `/courses/${unknownId}/enrollments/${unknownId}/complete`, body: {} }),
+  selfEnroll: () => ({ path: `/courses/${unknownId}/self-enroll` }),
+  explainEnrollment: (caller) => ({
+    path: `/users/${caller === 'manager' ? seeded.salesPersonId : seeded.learnerId}/enrollments/${unknownId}/explain`,
+  }),
   enrollUsers: () => ({ path: `/courses/${unknownId}/enrollments`, body: {} }),
   listCourseEnrollments: () => ({ path: `/courses/${unknownId}/enrollments` }),
   listWaitlist: () => ({ path: `/courses/${unknownId}/waitlist` }),
@@ -89,25 +94,9 @@ const tokens: Partial<Record<Caller, string>> = {};
 
 beforeAll(async () => {
   for (const role of ROLES) tokens[role] = await tokenFor(EMAIL[role]);
-  const admin = tokens.admin;
-  const people = (await api('GET', '/users?limit=100', { token: admin })).json.items as {
-    id: string;
-    email: string;
-    departmentId: string;
-  }[];
-  const departments = (await api('GET', '/departments?limit=100', { token: admin })).json.items as {
-    id: string;
-    name: string;
-  }[];
-  seeded.learnerId = people.find((p) => p.email === EMAIL.learner)?.id ?? '';
-  seeded.salesId = departments.find((d) => d.name === 'Sales')?.id ?? '';
-  seeded.salesPersonId =
-    people.find((p) => p.departmentId === seeded.salesId && p.email !== EMAIL.manager)?.id ?? '';
-  expect(seeded).toEqual({
-    learnerId: expect.any(String),
-    salesId: expect.any(String),
-    salesPersonId: expect.any(String),
-  });
+  seeded.learnerId = await userIdByEmail(EMAIL.learner);
+  seeded.salesId = await departmentIdByName('Sales');
+  seeded.salesPersonId = await userIdByEmail('sam.seller@example.com');
 });
 
 describe('authorization matrix', () => {

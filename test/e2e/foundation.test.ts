@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../shared/routes/index.ts';
 import { uniqueEmail, uniqueName } from '../support/actors.ts';
-import { api, tokenFor } from '../support/http.ts';
+import { api, departmentIdByName, tokenFor } from '../support/http.ts';
 
 describe('the local stack over HTTP, as a client sees it', () => {
   it('reports every dependency healthy', async () => {
@@ -55,10 +55,7 @@ describe('the local stack over HTTP, as a client sees it', () => {
     expect(people.status).toBe(200);
     expect(people.json.items.length).toBeGreaterThanOrEqual(4);
     for (const person of people.json.items) expect(ids.has(person.departmentId)).toBe(true);
-    const admin = await tokenFor('admin@example.com');
-    const engineering = (await api('GET', '/departments?limit=100', { token: admin })).json.items.find(
-      (d: { name: string }) => d.name === 'Engineering',
-    );
+    const engineering = { id: await departmentIdByName('Engineering') };
     expect((await api('GET', `/users?departmentId=${engineering.id}`, { token: manager })).status).toBe(403);
   });
 

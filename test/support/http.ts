@@ -55,3 +55,30 @@ export function tokenFor(email: string): Promise<string> {
   }
   return token;
 }
+
+/** A seeded or created person's id, found by email (never by position in a page other tests may fill). */
+export async function userIdByEmail(email: string): Promise<string> {
+  const found = await api('GET', `/users?email=${encodeURIComponent(email)}`, {
+    token: await tokenFor('admin@example.com'),
+  });
+  const id = found.json?.items?.[0]?.id;
+  if (typeof id !== 'string') throw new Error(`no user ${email}: ${found.text}`);
+  return id;
+}
+
+/** A top-level department's id by name: one page of the root's children is bounded by test data too, so walk. */
+export async function departmentIdByName(name: string): Promise<string> {
+  const admin = await tokenFor('admin@example.com');
+  let cursor: string | undefined;
+  do {
+    const page = await api('GET', `/departments?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
+      token: admin,
+    });
+    const match = (page.json.items as { id: string; name: string }[]).find(
+      (department) => department.name === name,
+    );
+    if (match) return match.id;
+    cursor = page.json.nextCursor ?? undefined;
+  } while (cursor);
+  throw new Error(`no department named ${name}`);
+}
