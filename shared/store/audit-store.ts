@@ -1,9 +1,9 @@
 /** The audit trail in the single table: one partition per target, newest first. */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuditRecord } from '../domain/audit.ts';
 import type { AuditTrail, Page, PageRequest } from '../use-cases/ports.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { keys, withoutStorageAttributes } from './keys.ts';
+import { keys } from './keys.ts';
+import { pageOfPartition } from './query-pages.ts';
 import type { GuardedWrite } from './transact.ts';
 
 /** The audit record as one write of the transaction that makes the change it describes. */
@@ -25,21 +25,13 @@ export class DynamoAuditTrail implements AuditTrail {
     private readonly tableName: string,
   ) {}
 
-  async list(target: string, page: PageRequest): Promise<Page<AuditRecord>> {
-    const pk = keys.auditTrail(target);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk'], { pk }),
-      }),
+  list(target: string, page: PageRequest): Promise<Page<AuditRecord>> {
+    const partition = keys.auditTrail(target);
+    return pageOfPartition(
+      this.client,
+      this.tableName,
+      { partition, newestFirst: true, schema: AuditRecord },
+      page,
     );
-    return {
-      items: (result.Items ?? []).map((item) => AuditRecord.parse(withoutStorageAttributes(item))),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
-    };
   }
 }

@@ -12,7 +12,7 @@ import type { CatalogRepository, CourseFilter, Page, PageRequest } from '../use-
 import { auditWrite } from './audit-store.ts';
 import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
-import { inFilter, queryAll, queryPage } from './query-pages.ts';
+import { inFilter, pageOfPartition, queryAll, queryPage } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
 
 export class DynamoCatalogRepository implements CatalogRepository {
@@ -193,23 +193,14 @@ export class DynamoCatalogRepository implements CatalogRepository {
     return Item ? LearningPath.parse(withoutStorageAttributes(Item)) : undefined;
   }
 
-  async listLearningPaths(page: PageRequest): Promise<Page<LearningPath>> {
-    const partition = { gsi1pk: keys.learningPathsByTitle('', '').gsi1pk };
-    const result = await queryPage(
+  listLearningPaths(page: PageRequest): Promise<Page<LearningPath>> {
+    const partition = keys.learningPathsByTitle('', '').gsi1pk;
+    return pageOfPartition(
       this.client,
-      {
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition.gsi1pk },
-        ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk'], partition),
-      },
-      page.limit,
+      this.tableName,
+      { index: 'gsi1', partition, schema: LearningPath },
+      page,
     );
-    return {
-      items: result.items.map((item) => LearningPath.parse(withoutStorageAttributes(item))),
-      nextCursor: result.nextCursor,
-    };
   }
 
   async putLearningPath(

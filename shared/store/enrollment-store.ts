@@ -15,9 +15,8 @@ import {
 } from '../domain/errors.ts';
 import type { EnrollmentRepository, Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
-import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
-import { queryAll, queryPage } from './query-pages.ts';
+import { pageOfPartition, queryAll } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
 
 /** Statuses that hold a seat. */
@@ -36,22 +35,14 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     return Item ? Enrollment.parse(withoutStorageAttributes(Item)) : undefined;
   }
 
-  async listForCourse(courseId: string, page: PageRequest): Promise<Page<Enrollment>> {
+  listForCourse(courseId: string, page: PageRequest): Promise<Page<Enrollment>> {
     const { pk } = keys.course(courseId);
-    const result = await queryPage(
+    return pageOfPartition(
       this.client,
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'ENROLLMENT#' },
-        ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk'], { pk }),
-      },
-      page.limit,
+      this.tableName,
+      { partition: pk, sortKeyPrefix: 'ENROLLMENT#', schema: Enrollment },
+      page,
     );
-    return {
-      items: result.items.map((item) => Enrollment.parse(withoutStorageAttributes(item))),
-      nextCursor: result.nextCursor,
-    };
   }
 
   async listForUser(userId: string): Promise<Enrollment[]> {
@@ -64,23 +55,14 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     return items.map((item) => Enrollment.parse(withoutStorageAttributes(item)));
   }
 
-  async waitlist(courseId: string, page: PageRequest): Promise<Page<WaitlistEntry>> {
-    const partition = { gsi2pk: keys.waitlistOrder(courseId, 0).gsi2pk };
-    const result = await queryPage(
+  waitlist(courseId: string, page: PageRequest): Promise<Page<WaitlistEntry>> {
+    const partition = keys.waitlistOrder(courseId, 0).gsi2pk;
+    return pageOfPartition(
       this.client,
-      {
-        TableName: this.tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition.gsi2pk },
-        ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', 'gsi2pk', 'gsi2sk'], partition),
-      },
-      page.limit,
+      this.tableName,
+      { index: 'gsi2', partition, schema: WaitlistEntry },
+      page,
     );
-    return {
-      items: result.items.map((item) => WaitlistEntry.parse(withoutStorageAttributes(item))),
-      nextCursor: result.nextCursor,
-    };
   }
 
   async enroll(enrollment: Enrollment, capacity: number | null, audit: AuditRecord): Promise<void> {

@@ -3,7 +3,8 @@
  * can return fewer items than asked. We keep reading (bounded) and hand back a cursor at the last key read.
  */
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { withoutStorageAttributes } from './keys.ts';
 
 /** Round trips one page may take before it is returned short, with a cursor to continue. */
 const MAX_READS_PER_PAGE = 10;
@@ -59,5 +60,49 @@ export function inFilter(
   return {
     expression: chunks.length > 1 ? `(${chunks.join(' OR ')})` : (chunks[0] ?? 'attribute_exists(pk)'),
     values: bound,
+  };
+}
+
+/**
+ * One page of one partition (of the table, or of a GSI), optionally within a sort-key prefix, each item
+ * checked and stripped by `schema`; the cursor must come from the same partition.
+ * @example pageOfPartition(client, table, { index: 'gsi2', partition: 'COURSE#1#WAITLIST', schema: WaitlistEntry }, page)
+ */
+export async function pageOfPartition<T>(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: {
+    index?: 'gsi1' | 'gsi2';
+    partition: string;
+    sortKeyPrefix?: string;
+    newestFirst?: boolean;
+    schema: { parse(item: unknown): T };
+  },
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  const pkName = options.index ? `${options.index}pk` : 'pk';
+  const skName = options.index ? `${options.index}sk` : 'sk';
+  const result = await queryPage(
+    client,
+    {
+      TableName: tableName,
+      ...(options.index ? { IndexName: options.index } : {}),
+      KeyConditionExpression: `${pkName} = :pk${options.sortKeyPrefix ? ` AND begins_with(${skName}, :prefix)` : ''}`,
+      ExpressionAttributeValues: {
+        ':pk': options.partition,
+        ...(options.sortKeyPrefix ? { ':prefix': options.sortKeyPrefix } : {}),
+      },
+      ...(options.newestFirst ? { ScanIndexForward: false } : {}),
+      ExclusiveStartKey: decodeCursor(
+        page.cursor,
+        options.index ? ['pk', 'sk', pkName, skName] : ['pk', 'sk'],
+        { [pkName]: options.partition },
+      ),
+    },
+    page.limit,
+  );
+  return {
+    items: result.items.map((item) => options.schema.parse(withoutStorageAttributes(item))),
+    nextCursor: result.nextCursor,
   };
 }
