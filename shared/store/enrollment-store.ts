@@ -118,7 +118,10 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
           ConditionCheck: {
             TableName: this.tableName,
             Key: keys.enrollment(entry.courseId, entry.userId),
-            ConditionExpression: 'attribute_not_exists(pk)',
+            // No enrollment, or one that no longer holds a seat (they are coming back).
+            ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:withdrawn, :expired)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':withdrawn': 'withdrawn', ':expired': 'expired' },
           },
         },
         onConditionFailed: () => new AlreadyEnrolledError('Already enrolled in this course.'),
@@ -150,6 +153,7 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     enrollment: Enrollment,
     capacity: number | null,
     audit: AuditRecord,
+    previous?: Enrollment,
   ): Promise<void> {
     await transactWrite(this.client, [
       {
@@ -162,8 +166,21 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
         },
         onConditionFailed: () => new ConflictError('That waitlist place was taken meanwhile.'),
       },
-      this.create(enrollment),
+      previous ? this.replace(previous, enrollment) : this.create(enrollment),
       this.takeSeat(enrollment.courseId, capacity),
+      auditWrite(this.tableName, audit),
+    ]);
+  }
+
+  async reactivate(
+    before: Enrollment,
+    after: Enrollment,
+    capacity: number | null,
+    audit: AuditRecord,
+  ): Promise<void> {
+    await transactWrite(this.client, [
+      this.replace(before, after),
+      this.takeSeat(after.courseId, capacity),
       auditWrite(this.tableName, audit),
     ]);
   }

@@ -97,8 +97,25 @@ async function enrollOne(
   source: EnrollmentSource,
 ): Promise<EnrollmentOutcome> {
   const existing = await deps.enrollments.get(courseId, userId);
-  if (existing) return joinExisting(deps, actor, existing, source);
+  const returning =
+    existing !== undefined && (existing.status === 'withdrawn' || existing.status === 'expired');
+  if (existing && !returning) return joinExisting(deps, actor, existing, source);
   const now = deps.runtime.now().toISOString();
+  if (existing && returning) {
+    const back = comeBack(existing, source, now, null);
+    try {
+      await deps.enrollments.reactivate(
+        existing,
+        back,
+        capacity,
+        audit(deps, actor, 'enrollment.reactivated', existing, back),
+      );
+      return { userId, outcome: 'enrolled' };
+    } catch (error) {
+      if (!(error instanceof CourseFullError)) throw error;
+    }
+    return queue(deps, actor, courseId, userId, source);
+  }
   const enrollment: Enrollment = {
     courseId,
     userId,
@@ -126,6 +143,36 @@ async function enrollOne(
     }
     if (!(error instanceof CourseFullError)) throw error;
   }
+  return queue(deps, actor, courseId, userId, source);
+}
+
+/** A returning person's enrollment, active again, with its history and the new source kept. */
+function comeBack(
+  existing: Enrollment,
+  source: EnrollmentSource,
+  now: string,
+  reason: string | null,
+): Enrollment {
+  const known = existing.sources.some((s) => s.source === source.source && s.reference === source.reference);
+  return {
+    ...existing,
+    status: 'enrolled',
+    sources: known ? existing.sources : [...existing.sources, source],
+    enrolledAt: now,
+    completedAt: null,
+    history: [...existing.history, { status: 'enrolled', at: now, by: source.actor, reason }],
+    version: existing.version + 1,
+  };
+}
+
+/** Puts the person on the course's waitlist at the next position. */
+async function queue(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  courseId: string,
+  userId: string,
+  source: EnrollmentSource,
+): Promise<EnrollmentOutcome> {
   const entry: WaitlistEntry = {
     courseId,
     userId,
@@ -204,27 +251,30 @@ export async function promoteFromWaitlist(
     const head = (await deps.enrollments.waitlist(courseId, { limit: 1 })).items[0];
     if (!head) return;
     const now = deps.runtime.now().toISOString();
-    const enrollment: Enrollment = {
-      courseId,
-      userId: head.userId,
-      status: 'enrolled',
-      sources: [head.source],
-      enrolledAt: now,
-      dueAt: null,
-      completedAt: null,
-      score: null,
-      contentVersion: null,
-      history: [
-        { status: 'enrolled', at: now, by: 'waitlist', reason: `promoted from position ${head.position}` },
-      ],
-      version: 1,
-    };
+    const reason = `promoted from position ${head.position}`;
+    const previous = await deps.enrollments.get(courseId, head.userId);
+    const enrollment: Enrollment = previous
+      ? comeBack(previous, head.source, now, reason)
+      : {
+          courseId,
+          userId: head.userId,
+          status: 'enrolled',
+          sources: [head.source],
+          enrolledAt: now,
+          dueAt: null,
+          completedAt: null,
+          score: null,
+          contentVersion: null,
+          history: [{ status: 'enrolled', at: now, by: 'waitlist', reason }],
+          version: 1,
+        };
     try {
       await deps.enrollments.promote(
         head,
         enrollment,
         capacity,
         audit(deps, actor, 'enrollment.promoted', head, enrollment),
+        previous,
       );
     } catch (error) {
       if (error instanceof CourseFullError) return;

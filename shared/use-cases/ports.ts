@@ -211,6 +211,15 @@ export interface EnrollmentRepository {
     enrollment: Enrollment,
     capacity: number | null,
     audit: AuditRecord,
+    /** The person's earlier (withdrawn or expired) enrollment, replaced rather than duplicated. */
+    previous?: Enrollment,
+  ): Promise<void>;
+  /** Brings a withdrawn or expired enrollment back, taking a seat, atomically (CourseFullError when full). */
+  reactivate(
+    before: Enrollment,
+    after: Enrollment,
+    capacity: number | null,
+    audit: AuditRecord,
   ): Promise<void>;
   /** Replaces the enrollment if still at `before.version` (status changes that keep the seat). */
   save(before: Enrollment, after: Enrollment, audit: AuditRecord): Promise<void>;

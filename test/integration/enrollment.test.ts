@@ -103,6 +103,26 @@ describe('enrollment, against DynamoDB Local', () => {
     expect(await seatsTaken(course.id)).toBe(2);
   });
 
+  it('re-enrolls a withdrawn person into a free seat, or onto the waitlist when the course is full', async () => {
+    // Prepare: a 1-seat course; a is withdrawn (b is promoted into the seat), c is free to come back later
+    const course = await createCourse(catalog, admin, { title: uniqueName('Returning'), capacity: 1 });
+    const [a, b] = await newPeople(2);
+    if (!a || !b) throw new Error('no users');
+    await enrollUsers(ports, admin, course.id, [a.id]);
+    await enrollUsers(ports, admin, course.id, [b.id]);
+    await withdrawEnrollment(ports, admin, course.id, a.id, 'On leave');
+    // Act: a comes back while b holds the only seat
+    const full = await enrollUsers(ports, admin, course.id, [a.id]);
+    // Assess: queued, not silently "already enrolled"
+    expect(full[0]).toMatchObject({ outcome: 'waitlisted', position: 2 });
+    // Act: b leaves; a is promoted back, with the history of both enrollments
+    await withdrawEnrollment(ports, admin, course.id, b.id, 'Changed team');
+    const back = await ports.enrollments.get(course.id, a.id);
+    expect(back?.status).toBe('enrolled');
+    expect(back?.history.map((entry) => entry.status)).toEqual(['enrolled', 'withdrawn', 'enrolled']);
+    expect(await seatsTaken(course.id)).toBe(1);
+  });
+
   it('refuses archived courses, unknown and suspended people, each with a reason', async () => {
     const course = await createCourse(catalog, admin, { title: uniqueName('Old course') });
     const [active, suspended] = await newPeople(2);
