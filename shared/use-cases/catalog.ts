@@ -5,7 +5,6 @@
  * - instructors: create courses (they own them) and edit the courses they own, but not their owners;
  * - everyone signed in: read the published catalog (instructors also their own drafts).
  */
-import { auditRecord } from '../domain/audit.ts';
 import type {
   Category,
   Course,
@@ -14,7 +13,7 @@ import type {
   UpdateCourseInput,
 } from '../domain/course.ts';
 import { BusinessRuleError, NotFoundError, OutOfScopeError, StaleVersionError } from '../domain/errors.ts';
-import { type Actor, auditActor } from './context.ts';
+import { type Actor, auditChange } from './context.ts';
 import type { CatalogRepository, CourseFilter, Page, PageRequest, Runtime, UserRepository } from './ports.ts';
 
 export interface CatalogDeps {
@@ -389,14 +388,5 @@ export function audit(
   after: { id: string },
   kind = 'course',
 ) {
-  return auditRecord({
-    id: deps.runtime.newId(),
-    at: deps.runtime.now(),
-    action,
-    target: `${kind}:${after.id}`,
-    actor: auditActor(actor),
-    requestId: actor.requestId,
-    before,
-    after,
-  });
+  return auditChange(deps.runtime, actor, action, `${kind}:${after.id}`, before, after);
 }

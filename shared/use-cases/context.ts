@@ -1,12 +1,37 @@
 /** What every use case receives about the request it serves: who acts, and the request id for the audit. */
-import type { AuditActor } from '../domain/audit.ts';
+import { type AuditActor, type AuditRecord, auditRecord } from '../domain/audit.ts';
 import type { Principal } from '../http/principal.ts';
+import type { Runtime } from './ports.ts';
 
 export interface Actor {
   principal: Principal;
   requestId: string;
 }
 
-export function auditActor(actor: Actor): AuditActor {
+function auditActor(actor: Actor): AuditActor {
   return { sub: actor.principal.sub, email: actor.principal.email, roles: [...actor.principal.roles] };
+}
+
+/**
+ * The audit record of one change made by `actor`: written by the store in the same transaction as the change.
+ * @example auditChange(deps.runtime, actor, 'user.updated', `user:${id}`, before, after)
+ */
+export function auditChange(
+  runtime: Runtime,
+  actor: Actor,
+  action: string,
+  target: string,
+  before: object | null,
+  after: object | null,
+): AuditRecord {
+  return auditRecord({
+    id: runtime.newId(),
+    at: runtime.now(),
+    action,
+    target,
+    actor: auditActor(actor),
+    requestId: actor.requestId,
+    before,
+    after,
+  });
 }

@@ -2,7 +2,6 @@
  * Departments: the organisation tree. A department knows its ancestors (materialised path), so a subtree is
  * one key range; moving a department rewrites its subtree in the same transaction as the move.
  */
-import { auditRecord } from '../domain/audit.ts';
 import {
   type CreateDepartmentInput,
   type Department,
@@ -11,7 +10,7 @@ import {
 } from '../domain/department.ts';
 import { BusinessRuleError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
 import { accessScope, canSeeDepartment, outOfScope } from './access-scope.ts';
-import { type Actor, auditActor } from './context.ts';
+import { type Actor, auditChange } from './context.ts';
 import type { DepartmentRepository, Page, PageRequest, Runtime, UserRepository } from './ports.ts';
 
 export interface DepartmentDeps {
@@ -182,14 +181,5 @@ function audit(
   after: Department | null,
 ) {
   const id = (after ?? before)?.id ?? '';
-  return auditRecord({
-    id: deps.runtime.newId(),
-    at: deps.runtime.now(),
-    action,
-    target: `department:${id}`,
-    actor: auditActor(actor),
-    requestId: actor.requestId,
-    before,
-    after,
-  });
+  return auditChange(deps.runtime, actor, action, `department:${id}`, before, after);
 }

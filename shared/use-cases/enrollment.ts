@@ -4,7 +4,6 @@
  * course queues people on its waitlist in arrival order; a withdrawal frees the seat and promotes the first
  * in line. Capacity is enforced by the store's conditional transactions, never by reading counts first.
  */
-import { auditRecord } from '../domain/audit.ts';
 import type { Course } from '../domain/course.ts';
 import type {
   Enrollment,
@@ -23,7 +22,7 @@ import {
   OutOfScopeError,
 } from '../domain/errors.ts';
 import { accessScope, canSeeUser, type ScopeDeps } from './access-scope.ts';
-import { type Actor, auditActor } from './context.ts';
+import { type Actor, auditChange } from './context.ts';
 import type {
   CatalogRepository,
   EnrollmentRepository,
@@ -529,14 +528,12 @@ function audit(
   before: object | null,
   after: Enrollment | WaitlistEntry,
 ) {
-  return auditRecord({
-    id: deps.runtime.newId(),
-    at: deps.runtime.now(),
+  return auditChange(
+    deps.runtime,
+    actor,
     action,
-    target: `enrollment:${after.courseId}:${after.userId}`,
-    actor: auditActor(actor),
-    requestId: actor.requestId,
+    `enrollment:${after.courseId}:${after.userId}`,
     before,
     after,
-  });
+  );
 }

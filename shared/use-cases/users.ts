@@ -3,11 +3,10 @@
  * Uniqueness (email, external id), department existence and versions are enforced by the repository's
  * conditional writes, atomically with the audit record, never by a read-then-write here.
  */
-import { auditRecord } from '../domain/audit.ts';
 import { NotFoundError, StaleVersionError } from '../domain/errors.ts';
 import { type CreateUserInput, normaliseEmail, type UpdateUserInput, type User } from '../domain/user.ts';
 import { accessScope, canSeeUser, outOfScope, type ScopeDeps } from './access-scope.ts';
-import { type Actor, auditActor } from './context.ts';
+import { type Actor, auditChange } from './context.ts';
 import type { DepartmentRepository, Page, PageRequest, Runtime, UserRepository } from './ports.ts';
 
 export interface UserDeps {
@@ -142,16 +141,7 @@ async function changeUser(
 }
 
 function audit(deps: UserDeps, actor: Actor, action: string, before: User | null, after: User) {
-  return auditRecord({
-    id: deps.runtime.newId(),
-    at: deps.runtime.now(),
-    action,
-    target: target(after.id),
-    actor: auditActor(actor),
-    requestId: actor.requestId,
-    before,
-    after,
-  });
+  return auditChange(deps.runtime, actor, action, target(after.id), before, after);
 }
 
 function scopeDeps(deps: UserDeps): ScopeDeps {
