@@ -1,7 +1,7 @@
 /**
  * The CDK app: one stack per concern. `LmsData` holds the stateful resources (table, buckets, and the
  * content bucket's CloudFront distribution) and `LmsAuth` the user pool; `LmsApi` (the route manifest) and
- * `LmsJobs` (the job manifest) are stateless and receive them as interfaces. `buildApp` is what both
+ * `LmsJobs` (the job manifest and the domain-event bus) are stateless and receive them as interfaces. `buildApp` is what both
  * `cdk synth` (via `npx tsx infra/app.ts`) and the infra tests build, so the tests check the real app.
  *
  * Stacks are environment-agnostic: nothing here looks up an account or a region, so synth runs offline.
@@ -68,7 +68,7 @@ export function buildApp(app: App): LmsStacks {
 
   const jobs = new JobsStack(app, 'LmsJobs', {
     description:
-      'LMS admin: jobs of the job manifest (schedules, upload processing), their dead-letter queues.',
+      'LMS admin: jobs of the job manifest (schedules, upload processing, domain-event subscribers and publisher), the domain-event bus, dead-letter queues.',
     table: data.table,
     buckets: data.buckets,
   });

@@ -6,12 +6,14 @@
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 let cognito: CognitoIdentityProviderClient | undefined;
+let eventBridge: EventBridgeClient | undefined;
 
 /** DynamoDB document client; `undefined` attributes are dropped rather than rejected. */
 export function dynamoDb(): DynamoDBDocumentClient {
@@ -32,9 +34,15 @@ export function cognitoClient(): CognitoIdentityProviderClient {
   return cognito;
 }
 
+export function eventBridgeClient(): EventBridgeClient {
+  eventBridge ??= new EventBridgeClient({});
+  return eventBridge;
+}
+
 /** Drop cached clients (the local stack and tests call this after changing endpoints). */
 export function resetClients(): void {
   documentClient = undefined;
   s3 = undefined;
   cognito = undefined;
+  eventBridge = undefined;
 }

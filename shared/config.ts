@@ -12,6 +12,7 @@ export const ENV = {
   contentBucket: 'CONTENT_BUCKET_NAME',
   backupsBucket: 'BACKUPS_BUCKET_NAME',
   userPoolId: 'USER_POOL_ID',
+  eventBusName: 'EVENT_BUS_NAME',
   stage: 'STAGE',
 } as const;
 

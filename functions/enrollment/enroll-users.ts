@@ -6,5 +6,5 @@ import { enrollUsers } from '../../shared/use-cases/enrollment.ts';
 const ports = enrollmentPorts();
 
 export const handler = idempotentHttpHandler(route, async ({ params, body, principal, requestId }) => ({
-  body: { results: await enrollUsers(ports, { principal, requestId }, params.id, body.userIds) },
+  body: { results: await enrollUsers(ports, { principal, requestId }, params.id, body) },
 }));

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, type Size, Stack, Validations } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -78,6 +79,7 @@ export function lmsEsbuildOptions(entry: string, outfile: string): BuildOptions 
 export type TableAccess = 'read' | 'write';
 export type BucketAccess = 'read' | 'write';
 export type UserPoolAccess = 'describe';
+export type EventBusAccess = 'publish';
 
 /** Environment variable each bucket's name is published under (the handlers read them through `ENV`). */
 const BUCKET_ENV: Readonly<Record<BucketName, EnvKey>> = {
@@ -128,12 +130,15 @@ export interface LmsResources {
   readonly buckets: Readonly<Record<BucketName, IBucket>>;
   /** Only functions whose `needs` name the user pool require it. @default - none */
   readonly userPool?: IUserPool;
+  /** The LMS domain-event bus; only functions whose `needs` name `events` require it. @default - none */
+  readonly eventBus?: IEventBus;
 }
 
 /**
  * A Node.js Lambda function with the project's defaults: nodejs22.x on arm64, ESM bundle with source maps,
  * X-Ray active tracing, its own log group with retention, and a role that starts with nothing but writing to
- * that log group. Reach resources only through {@link bindTable}, {@link bindBucket} and {@link bindUserPool}.
+ * that log group. Reach resources only through {@link bindTable}, {@link bindBucket}, {@link bindUserPool} and
+ * {@link bindEventBus}.
  *
  * When bundling is skipped for the stack (context `aws:cdk:bundling-stacks`, as in the infra tests and in
  * `cdk synth` of stacks that are not being deployed), the handler file is neither bundled nor required to
@@ -212,7 +217,8 @@ export class LmsFunction extends NodejsFunction {
   }
 
   /**
-   * Binds exactly what a route or job declares in `needs`: the table, each bucket named, the user pool.
+   * Binds exactly what a route or job declares in `needs`: the table, each bucket named, the user pool, the
+   * event bus.
    *
    * @example
    * new LmsFunction(this, route.id, { entry: route.handler }).bindNeeds(route.needs, { table, buckets, userPool });
@@ -230,6 +236,14 @@ export class LmsFunction extends NodejsFunction {
         );
       }
       this.bindUserPool(resources.userPool, needs.userPool);
+    }
+    if (needs.events) {
+      if (!resources.eventBus) {
+        throw new Error(
+          `${this.node.path} needs the event bus (${needs.events}), but its stack was given none: pass the LMS event bus to the stack.`,
+        );
+      }
+      this.bindEventBus(resources.eventBus, needs.events);
     }
     return this;
   }
@@ -269,6 +283,13 @@ export class LmsFunction extends NodejsFunction {
   bindUserPool(pool: IUserPool, access: UserPoolAccess): this {
     this.addEnvironment(ENV.userPoolId, pool.userPoolId);
     if (access === 'describe') pool.grant(this, 'cognito-idp:DescribeUserPool');
+    return this;
+  }
+
+  /** Publishes the bus name as `EVENT_BUS_NAME` and grants `events:PutEvents` on that bus only. */
+  bindEventBus(bus: IEventBus, access: EventBusAccess): this {
+    this.addEnvironment(ENV.eventBusName, bus.eventBusName);
+    if (access === 'publish') bus.grantPutEventsTo(this);
     return this;
   }
 

@@ -231,6 +231,8 @@ export function localTableDefinition(tableName: string): CreateTableCommandInput
         Projection: { ProjectionType: 'ALL' },
       }),
     ),
+    // The audit records on the stream are the outbox of domain events (infra/local/events.ts).
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
   };
 }
 
@@ -285,6 +287,12 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<s
           },
         ],
       }),
+    );
+    table = await waitForTable(client, tableName);
+  }
+  if (!table.StreamSpecification?.StreamEnabled) {
+    await client.send(
+      new UpdateTableCommand({ TableName: tableName, StreamSpecification: definition.StreamSpecification }),
     );
     table = await waitForTable(client, tableName);
   }

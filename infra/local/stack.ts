@@ -11,6 +11,7 @@ import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createIdTokenVerifier } from './cognito.ts';
 import { contentServer } from './content.ts';
 import { type EmulatorEndpoints, type RunningEmulators, startEmulators } from './emulators.ts';
+import { type LocalEventBus, startLocalEventBus } from './events.ts';
 import { createGateway } from './gateway.ts';
 import { type LocalJobRunner, runJobsLocally } from './jobs.ts';
 import { PROJECT_ROOT } from './paths.ts';
@@ -38,6 +39,7 @@ export interface LocalStack {
   env: Record<string, string>;
   emulators: RunningEmulators;
   jobs: LocalJobRunner;
+  events: LocalEventBus;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       schedules: options.schedules ?? false,
       log,
     });
+    const events = await startLocalEventBus({
+      root: PROJECT_ROOT,
+      dynamoDbEndpoint: emulators.endpoints.dynamodb,
+      tableName: resources.tableName,
+      log,
+    });
     const gateway = createGateway({
       routes,
       verifyIdToken: createIdTokenVerifier(emulators.endpoints, resources),
@@ -87,9 +95,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env,
       emulators,
       jobs,
+      events,
       stop: async () => {
         jobs.stop();
         await jobs.idle();
+        await events.stop();
         gateway.closeAllConnections();
         await new Promise<void>((resolve) => gateway.close(() => resolve()));
         await emulators.stop();

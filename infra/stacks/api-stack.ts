@@ -172,6 +172,7 @@ export class ApiStack extends Stack {
         entry: route.handler,
         description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
         environment: { [ENV.stage]: stageName },
+        ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
       });
       fn.bindNeeds(route.needs, props);
       Validations.of(fn).acknowledge({

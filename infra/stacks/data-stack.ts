@@ -6,6 +6,9 @@
  * The content bucket's CloudFront distribution lives here too: the bucket policy must name the distribution
  * and the distribution the bucket, and only within one stack is that not a cycle.
  *
+ * The table's stream is enabled here, and LmsJobs maps it to the domain-event publisher (the mapping belongs to
+ * the function, so it lives with the function).
+ *
  * The uploads bucket's event notifications belong to LmsJobs (which imports the bucket by name and manages
  * only its own notification configurations): add none to that bucket here.
  */
@@ -16,6 +19,7 @@ import {
   Billing,
   type ITableV2,
   ProjectionType,
+  StreamViewType,
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -49,7 +53,10 @@ export interface DataStackProps extends StackProps {
 }
 
 export class DataStack extends Stack {
-  /** The single table: `pk`/`sk`, GSIs `gsi1` and `gsi2`, TTL on `expiresAt`. */
+  /**
+   * The single table: `pk`/`sk`, GSIs `gsi1` and `gsi2`, TTL on `expiresAt`. Its stream (`tableStreamArn`,
+   * new images) carries the audit records, the outbox of domain events, to LmsJobs' audit-stream job.
+   */
   readonly table: ITableV2;
   /** The product's buckets, by their logical name (the same names as the local stack). */
   readonly buckets: Readonly<Record<BucketName, IBucket>>;
@@ -71,6 +78,9 @@ export class DataStack extends Stack {
         projectionType: ProjectionType.ALL,
       })),
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // The outbox: the domain-event publisher reads each new audit record from the stream. New images are
+      // enough (an audit record is written once and never updated) and carry nothing the table does not.
+      dynamoStream: StreamViewType.NEW_IMAGE,
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },

@@ -1,8 +1,13 @@
 /**
- * LmsJobs: the job manifest (`shared/jobs/manifest.ts`) on AWS. One LmsFunction per job (construct id = job
- * id), bound to exactly what the job declares in `needs`, sized as the job says; an EventBridge rule per
- * scheduled job; an S3 event notification per upload-triggered job. Every job's failed events end in its own
- * encrypted, TLS-only dead-letter queue, with an alarm as soon as one arrives.
+ * LmsJobs: the job manifest (`shared/jobs/manifest.ts`) on AWS, and the LMS domain-event bus. One LmsFunction
+ * per job (construct id = job id), bound to exactly what the job declares in `needs`, sized as the job says;
+ * an EventBridge rule per scheduled job; an S3 event notification per upload-triggered job; an event source
+ * mapping from the table's stream to the audit-stream job (the outbox publisher); an EventBridge rule on the
+ * bus per domain-event job. Every job's failed events end in its own encrypted, TLS-only dead-letter queue,
+ * with an alarm as soon as one arrives.
+ *
+ * Domain events are delivered at least once (stream retries, Lambda and EventBridge retries): subscribers
+ * must be idempotent, and they key on the event's `id`.
  *
  * Upload-triggered jobs receive S3's own `S3Event` (keys URL-encoded), as they do locally. The uploads bucket
  * belongs to LmsData, and a notification defined there would reference this stack's function while this stack
@@ -13,23 +18,30 @@
 import { Duration, Size, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventBus, type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../../shared/events/envelope.ts';
 import type { BucketName } from '../../shared/http/route.ts';
 import {
+  type AuditStreamJob,
+  type DomainEventJob,
   type JobDefinition,
   jobs as manifest,
   type ScheduledJob,
   type UploadTriggeredJob,
 } from '../../shared/jobs/manifest.ts';
+import { keys } from '../../shared/store/keys.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';
 
 export interface JobsStackProps extends StackProps {
+  /** The single table; its stream (new images) feeds the audit-stream job, so it must have one. */
   readonly table: ITable;
   readonly buckets: Readonly<Record<BucketName, IBucket>>;
   /** The jobs to run. @default the job manifest (`shared/jobs/manifest.ts`) */
@@ -53,6 +65,27 @@ export const SCHEDULED_JOB_RETRY_ATTEMPTS = 0;
 /** EventBridge's own retries when it cannot deliver a scheduled event to the function (throttling, outage). */
 export const SCHEDULE_DELIVERY_RETRY_ATTEMPTS = 2;
 
+/** Name of the LMS domain-event bus: events have `source` {@link EVENT_SOURCE} and the event type as `detail-type`. */
+export const LMS_EVENT_BUS_NAME = 'lms-domain-events';
+/** Lambda retries of a domain-event job's asynchronous invocation (EventBridge invokes asynchronously). */
+export const DOMAIN_EVENT_JOB_RETRY_ATTEMPTS = 2;
+/** EventBridge's own retries when it cannot deliver a domain event to the function (throttling, outage). */
+export const DOMAIN_EVENT_DELIVERY_RETRY_ATTEMPTS = 2;
+/** How long a domain event may wait for its attempts (Lambda's maximum). */
+export const DOMAIN_EVENT_MAX_EVENT_AGE = Duration.hours(6);
+/** Stream records per invocation of the audit-stream job. */
+export const AUDIT_STREAM_BATCH_SIZE = 100;
+/**
+ * Retries of a failed stream batch (each retry of a bisected half counts): bounded, so one poison record cannot
+ * hold up the shard until the stream's 24 h retention drops it; after them the batch goes to the failure queue.
+ */
+export const AUDIT_STREAM_RETRY_ATTEMPTS = 5;
+/** Only new audit records invoke the publisher: inserts whose `pk` is an audit trail's (`AUDIT#...`). */
+export const AUDIT_STREAM_FILTER = {
+  eventName: FilterRule.isEqual('INSERT'),
+  dynamodb: { NewImage: { pk: { S: FilterRule.beginsWith(keys.auditTrail('')) } } },
+};
+
 const DEFAULT_TIMEOUT_SECONDS = 60;
 const DEFAULT_MEMORY_MB = 512;
 const DEFAULT_EPHEMERAL_STORAGE_MB = 512;
@@ -64,12 +97,19 @@ export class JobsStack extends Stack {
   readonly failureQueues: ReadonlyMap<string, Queue>;
   /** The alarm on each dead-letter queue, by job id: a monitoring stack can add actions to them. */
   readonly failureAlarms: ReadonlyMap<string, Alarm>;
+  /** The LMS domain-event bus: the audit-stream job publishes on it, domain-event jobs subscribe to it. */
+  readonly eventBus: IEventBus;
 
   constructor(scope: Construct, id: string, props: JobsStackProps) {
     super(scope, id, props);
 
     const jobs = props.jobs ?? manifest;
     assertUniqueJobs(jobs);
+    const eventBus = new EventBus(this, 'DomainEventBus', {
+      eventBusName: LMS_EVENT_BUS_NAME,
+      description: `LMS domain events (source "${EVENT_SOURCE}", detail-type = event type), published from the audit records on the table's stream`,
+    });
+    this.eventBus = eventBus;
     const functions = new Map<string, LmsFunction>();
     const failureQueues = new Map<string, Queue>();
     const failureAlarms = new Map<string, Alarm>();
@@ -95,14 +135,14 @@ export class JobsStack extends Stack {
         memorySize: job.memoryMb ?? DEFAULT_MEMORY_MB,
         ephemeralStorageSize: Size.mebibytes(job.ephemeralStorageMb ?? DEFAULT_EPHEMERAL_STORAGE_MB),
         nodeModules: job.nodeModules,
-      }).bindNeeds(job.needs, props);
+      }).bindNeeds(job.needs, { ...props, eventBus });
 
       const failures = new Queue(this, `${job.id}Failures`, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: props.failureRetention ?? Duration.days(14),
       });
-      const deadLetterReason = `${job.name}: events that failed every attempt land here (Lambda on-failure destination${isScheduled(job) ? ', and EventBridge when it cannot deliver the schedule' : ''}).`;
+      const deadLetterReason = `${job.name}: ${FAILURE_SOURCES[job.trigger.kind]}`;
       Validations.of(failures).acknowledge({
         id: 'AwsSolutions-SQS3',
         reason: `${deadLetterReason} This queue is the dead-letter queue; cdk-nag only recognises queues named by a redrive policy or a function DeadLetterConfig, not by an on-failure destination.`,
@@ -113,13 +153,22 @@ export class JobsStack extends Stack {
       });
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
-        reason: `Failed asynchronous invocations go to the on-failure destination ${job.id}Failures (EventInvokeConfig), whose record carries the event, the error and the attempt count; a DeadLetterConfig is the older alternative for the same failures and records less (no response, no attempt count), so it is not configured as well.`,
+        reason: isOfKind(job, 'audit-stream')
+          ? `Only its DynamoDB stream event source mapping invokes this function, synchronously: a DeadLetterConfig (asynchronous invocations only) would never receive anything. A batch that fails every retry goes to the mapping's on-failure destination ${job.id}Failures instead.`
+          : `Failed asynchronous invocations go to the on-failure destination ${job.id}Failures (EventInvokeConfig), whose record carries the event, the error and the attempt count; a DeadLetterConfig is the older alternative for the same failures and records less (no response, no attempt count), so it is not configured as well.`,
       });
 
-      if (isScheduled(job)) {
+      if (isOfKind(job, 'schedule')) {
         this.schedule(job, fn, failures);
-      } else {
+      } else if (isOfKind(job, 's3-object-created')) {
         this.onUpload(job, fn, failures, notifiable(job.trigger.bucket));
+      } else if (isOfKind(job, 'domain-event')) {
+        this.onDomainEvents(job, fn, failures, eventBus);
+      } else if (isOfKind(job, 'audit-stream')) {
+        this.onAuditStream(job, fn, failures, props.table);
+      } else {
+        const unknown: never = job;
+        throw new Error(`Job ${JSON.stringify(unknown)} has a trigger LmsJobs does not know.`);
       }
 
       const alarm = failures
@@ -177,6 +226,59 @@ export class JobsStack extends Stack {
   }
 
   /**
+   * One rule on the bus per job, matching the job's event types; EventBridge invokes the function asynchronously,
+   * so failures follow the same path as the other jobs' (Lambda retries, then the dead-letter queue).
+   */
+  private onDomainEvents(job: DomainEventJob, fn: LmsFunction, failures: Queue, bus: IEventBus): void {
+    if (job.trigger.types.length === 0) {
+      throw new Error(
+        `Job ${job.name} subscribes to no domain event type: list at least one in the manifest.`,
+      );
+    }
+    fn.configureAsyncInvoke({
+      retryAttempts: DOMAIN_EVENT_JOB_RETRY_ATTEMPTS,
+      maxEventAge: DOMAIN_EVENT_MAX_EVENT_AGE,
+      onFailure: new SqsDestination(failures),
+    });
+    new Rule(this, `${job.id}Events`, {
+      description: `Runs job ${job.name} for domain events ${job.trigger.types.join(', ')}`.slice(0, 512),
+      eventBus: bus,
+      eventPattern: { source: [EVENT_SOURCE], detailType: [...job.trigger.types] },
+      targets: [
+        new LambdaFunction(fn, {
+          deadLetterQueue: failures,
+          retryAttempts: DOMAIN_EVENT_DELIVERY_RETRY_ATTEMPTS,
+          maxEventAge: DOMAIN_EVENT_MAX_EVENT_AGE,
+        }),
+      ],
+    });
+  }
+
+  /**
+   * The outbox publisher: the table's stream, filtered to new audit records, in order per shard. A failing
+   * record is isolated by bisecting the batch, and the handler reports the records it could not publish
+   * (`batchItemFailures`) so the ones before them are not sent again.
+   */
+  private onAuditStream(job: AuditStreamJob, fn: LmsFunction, failures: Queue, table: ITable): void {
+    if (!table.tableStreamArn) {
+      throw new Error(
+        `Job ${job.name} reads the table's stream, but table ${table.node.path} has none: enable its stream (dynamoStream) in LmsData.`,
+      );
+    }
+    fn.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: AUDIT_STREAM_BATCH_SIZE,
+        bisectBatchOnError: true,
+        retryAttempts: AUDIT_STREAM_RETRY_ATTEMPTS,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(failures),
+        filters: [FilterCriteria.filter(AUDIT_STREAM_FILTER)],
+      }),
+    );
+  }
+
+  /**
    * CDK's handler for `Custom::S3BucketNotifications` (one per stack, created by `addEventNotification`) is a
    * provider-supplied function that runs only while CloudFormation deploys this stack.
    */
@@ -207,9 +309,25 @@ function assertUniqueJobs(jobs: readonly JobDefinition[]): void {
   }
 }
 
-function isScheduled(job: JobDefinition): job is ScheduledJob {
-  return job.trigger.kind === 'schedule';
+type TriggerKind = JobDefinition['trigger']['kind'];
+
+function isOfKind<K extends TriggerKind>(
+  job: JobDefinition,
+  kind: K,
+): job is Extract<JobDefinition, { trigger: { kind: K } }> {
+  return job.trigger.kind === kind;
 }
+
+/** What lands in a job's dead-letter queue, by trigger: the reason its cdk-nag acknowledgements give. */
+const FAILURE_SOURCES: Readonly<Record<TriggerKind, string>> = {
+  schedule:
+    'runs that failed every attempt land here (Lambda on-failure destination, and EventBridge when it cannot deliver the schedule).',
+  's3-object-created': 'upload events that failed every attempt land here (Lambda on-failure destination).',
+  'domain-event':
+    'domain events that failed every attempt land here (Lambda on-failure destination, and EventBridge when it cannot deliver the event).',
+  'audit-stream':
+    "stream batches that failed every retry land here (the event source mapping's on-failure destination): each message names the shard and sequence numbers of the batch; the audit records themselves stay in the table, to publish again.",
+};
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

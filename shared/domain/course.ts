@@ -32,6 +32,19 @@ export const CustomFields = z
   )
   .refine((fields) => Object.keys(fields).length <= 50, 'at most 50 custom fields');
 
+/** A completion certifies for `validDays`; `recertifyDaysBefore` the expiry the person is enrolled again. */
+export const Certification = z
+  .strictObject({
+    validDays: z.number().int().min(1).max(3650),
+    recertifyDaysBefore: z.number().int().min(0).max(365),
+  })
+  .refine((certification) => certification.recertifyDaysBefore < certification.validDays, {
+    message: 'the recertification window must be shorter than the validity',
+    path: ['recertifyDaysBefore'],
+  })
+  .meta({ id: 'Certification' });
+export type Certification = z.infer<typeof Certification>;
+
 const courseFields = {
   title: text(200),
   description: z.string().trim().max(10_000),
@@ -55,6 +68,7 @@ const courseFields = {
   publishAt: IsoDateTime.nullable(),
   archiveAt: IsoDateTime.nullable(),
   reviewBy: IsoDate.nullable(),
+  certification: Certification.nullable(),
 };
 
 export const CreateCourseBody = z
@@ -74,6 +88,7 @@ export const CreateCourseBody = z
     publishAt: courseFields.publishAt.optional(),
     archiveAt: courseFields.archiveAt.optional(),
     reviewBy: courseFields.reviewBy.optional(),
+    certification: courseFields.certification.optional(),
   })
   .meta({ id: 'CreateCourse' });
 export type CreateCourseInput = z.infer<typeof CreateCourseBody>;
@@ -96,6 +111,7 @@ export const Course = z
   .object({
     id: Id,
     ...courseFields,
+    certification: courseFields.certification.default(null),
     status: CourseStatus,
     /** The content version learners starting now get; null until a package has been imported. */
     currentContentVersion: z.number().int().min(1).nullable(),

@@ -3,7 +3,8 @@
  * the seats and waitlist of courses with a capacity.
  */
 import * as z from 'zod';
-import { Id, IsoDateTime, PageCursor, PageLimit } from './common.ts';
+import { DueRule } from './cohort.ts';
+import { Id, IsoDateTime, PageCursor, PageLimit, text } from './common.ts';
 
 export const ENROLLMENT_STATUSES = [
   'enrolled',
@@ -15,7 +16,7 @@ export const ENROLLMENT_STATUSES = [
 ] as const;
 export const EnrollmentStatus = z.enum(ENROLLMENT_STATUSES);
 
-export const ENROLLMENT_SOURCES = ['manual', 'cohort', 'self', 'api', 'import'] as const;
+export const ENROLLMENT_SOURCES = ['manual', 'cohort', 'self', 'api', 'import', 'recertification'] as const;
 
 /** One reason a person is enrolled: which source, who or what, in which batch or rule, when. */
 export const EnrollmentSource = z.object({
@@ -35,7 +36,13 @@ export const Enrollment = z
     sources: z.array(EnrollmentSource),
     enrolledAt: IsoDateTime,
     dueAt: IsoDateTime.nullable(),
+    /** When the sweep found the enrollment past its due date without a completion. */
+    overdueAt: IsoDateTime.nullable().default(null),
     completedAt: IsoDateTime.nullable(),
+    /** Certification courses: when the certification earned by the completion lapses. */
+    expiresAt: IsoDateTime.nullable().default(null),
+    /** Certification courses: when the sweep enrolls the person again, before `expiresAt`. */
+    recertifyAt: IsoDateTime.nullable().default(null),
     score: z.number().min(0).max(100).nullable(),
     /** The content version the learner started; they stay on it when a new version is imported. */
     contentVersion: z.number().int().nullable(),
@@ -60,6 +67,16 @@ export const EnrollUsersBody = z
       .min(1)
       .max(100)
       .refine((ids) => new Set(ids).size === ids.length, 'each person once'),
+    due: DueRule.optional(),
+    source: z
+      .enum(['manual', 'api', 'import'])
+      .optional()
+      .describe('Provenance recorded on the enrollment. Default: manual'),
+    reference: text(200)
+      .optional()
+      .describe(
+        "The caller's batch or import id, recorded as the source's reference. Default: the request id",
+      ),
   })
   .meta({ id: 'EnrollUsers' });
 
@@ -76,6 +93,51 @@ export const EnrollUsersResult = z
   .meta({ id: 'EnrollUsersResult' });
 
 export const CourseEnrollmentParams = z.strictObject({ id: Id, userId: Id });
+
+export const UpdateEnrollmentBody = z
+  .strictObject({
+    dueAt: IsoDateTime.nullable().describe('The new due date (not in the past), or null for none'),
+    reason: text(500),
+  })
+  .meta({ id: 'UpdateEnrollment' });
+
+export const COMPLIANCE_STATUSES = ['compliant', 'pending', 'overdue', 'expired'] as const;
+
+/** Where one required enrollment stands: completed and valid, not yet due, past due, or lapsed. */
+export function complianceStatus(
+  enrollment: Pick<Enrollment, 'status' | 'dueAt' | 'expiresAt'>,
+  now: string,
+): (typeof COMPLIANCE_STATUSES)[number] {
+  if (enrollment.status === 'expired') return 'expired';
+  if (enrollment.status === 'completed')
+    return enrollment.expiresAt !== null && enrollment.expiresAt <= now ? 'expired' : 'compliant';
+  if (enrollment.expiresAt !== null && enrollment.expiresAt <= now) return 'expired';
+  return enrollment.dueAt !== null && enrollment.dueAt < now ? 'overdue' : 'pending';
+}
+
+export const ComplianceQuery = z.strictObject({
+  departmentId: Id.describe('The department; its sub-departments are included'),
+  status: z.enum(COMPLIANCE_STATUSES).optional(),
+  limit: PageLimit,
+  cursor: PageCursor.optional(),
+});
+
+export const ComplianceRow = z
+  .object({
+    userId: Id,
+    email: z.string(),
+    name: z.string(),
+    departmentId: Id.nullable(),
+    courseId: Id,
+    courseTitle: z.string(),
+    status: z.enum(COMPLIANCE_STATUSES),
+    enrollmentStatus: EnrollmentStatus,
+    dueAt: IsoDateTime.nullable(),
+    completedAt: IsoDateTime.nullable(),
+    expiresAt: IsoDateTime.nullable(),
+  })
+  .meta({ id: 'ComplianceRow' });
+export type ComplianceRow = z.infer<typeof ComplianceRow>;
 export const ListEnrollmentsQuery = z.strictObject({ limit: PageLimit, cursor: PageCursor.optional() });
 
 export const CompleteEnrollmentBody = z

@@ -28,6 +28,8 @@ export interface RouteNeeds {
   readonly buckets?: Partial<Record<BucketName, 'read' | 'write'>>;
   /** `describe`: DescribeUserPool only (health). */
   readonly userPool?: 'describe';
+  /** `publish`: PutEvents on the LMS event bus (only the outbox publisher: use cases never publish directly). */
+  readonly events?: 'publish';
 }
 
 export interface RouteRequest {
@@ -63,6 +65,8 @@ export interface RouteDefinition {
   readonly request: RouteRequest;
   readonly response: RouteResponse;
   readonly needs: RouteNeeds;
+  /** Function timeout; API Gateway answers 504 after 29 s whatever this says. @default 10 */
+  readonly timeoutSeconds?: number;
   /** Largest accepted body in bytes (413 above it). @default 65536 */
   readonly maxBodyBytes?: number;
 }

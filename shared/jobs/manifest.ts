@@ -3,6 +3,7 @@
  * schedules and S3 notifications from it; locally, `npm start` runs the schedules and feeds the S3
  * emulator's events to the same handlers, and `npm run job -- <name>` runs one job now.
  */
+import type { DomainEventType } from '../events/envelope.ts';
 import type { RouteNeeds } from '../http/route.ts';
 
 interface JobBase {
@@ -36,7 +37,20 @@ export interface UploadTriggeredJob extends JobBase {
   };
 }
 
-export type JobDefinition = ScheduledJob | UploadTriggeredJob;
+/** Runs for each domain event of the listed types (an EventBridge rule on the bus in AWS; the in-process bus locally). */
+export interface DomainEventJob extends JobBase {
+  readonly trigger: { readonly kind: 'domain-event'; readonly types: readonly DomainEventType[] };
+}
+
+/**
+ * Turns each new audit record on the table's stream into domain events on the bus: the audit record, written
+ * in the change's own transaction, is the outbox, so no change is committed without its event.
+ */
+export interface AuditStreamJob extends JobBase {
+  readonly trigger: { readonly kind: 'audit-stream' };
+}
+
+export type JobDefinition = ScheduledJob | UploadTriggeredJob | DomainEventJob | AuditStreamJob;
 
 export const courseSchedule: ScheduledJob = {
   id: 'courseSchedule',
@@ -63,4 +77,63 @@ export const processPackage: UploadTriggeredJob = {
   nodeModules: ['jsdom', 'axe-core'],
 };
 
-export const jobs: readonly JobDefinition[] = [courseSchedule, processPackage];
+export const publishDomainEvents: AuditStreamJob = {
+  id: 'publishDomainEvents',
+  name: 'publish-domain-events',
+  handler: 'functions/events/publish-domain-events.ts',
+  summary: 'Publishes a domain event on the bus for every audit record the table stream carries',
+  trigger: { kind: 'audit-stream' },
+  needs: { events: 'publish' },
+};
+
+export const reevaluateCohorts: DomainEventJob = {
+  id: 'reevaluateCohorts',
+  name: 'reevaluate-cohorts',
+  handler: 'functions/cohorts/reevaluate-cohorts.ts',
+  summary:
+    "Re-evaluates the rule cohorts of a person whose profile, department or cohorts changed (or a moved department's people)",
+  trigger: {
+    kind: 'domain-event',
+    types: [
+      'user.created',
+      'user.updated',
+      'user.suspended',
+      'user.reactivated',
+      'department.updated',
+      'cohort.member_added',
+      'cohort.member_removed',
+    ],
+  },
+  needs: { table: 'write' },
+  timeoutSeconds: 300,
+};
+
+export const syncCohortEnrollments: DomainEventJob = {
+  id: 'syncCohortEnrollments',
+  name: 'sync-cohort-enrollments',
+  handler: 'functions/cohorts/sync-cohort-enrollments.ts',
+  summary:
+    "Enrolls a cohort's new member in the cohort's linked courses; on leaving, withdraws or keeps per the link",
+  trigger: { kind: 'domain-event', types: ['cohort.member_added', 'cohort.member_removed'] },
+  needs: { table: 'write' },
+};
+
+export const complianceSweep: ScheduledJob = {
+  id: 'complianceSweep',
+  name: 'compliance-sweep',
+  handler: 'functions/jobs/run-compliance-sweep.ts',
+  summary:
+    'Re-enrolls certified people whose recertification window opened, expires lapsed certifications, flags overdue enrollments',
+  trigger: { kind: 'schedule', everyMinutes: 60 },
+  needs: { table: 'write' },
+  timeoutSeconds: 900,
+};
+
+export const jobs: readonly JobDefinition[] = [
+  courseSchedule,
+  processPackage,
+  publishDomainEvents,
+  reevaluateCohorts,
+  syncCohortEnrollments,
+  complianceSweep,
+];

@@ -4,6 +4,8 @@ import { Id, pageOf, text } from '../domain/common.ts';
 import { CourseIdParams } from '../domain/course.ts';
 import {
   CompleteEnrollmentBody,
+  ComplianceQuery,
+  ComplianceRow,
   CourseEnrollmentParams,
   Enrollment,
   EnrollmentExplanation,
@@ -11,6 +13,7 @@ import {
   EnrollUsersResult,
   ListEnrollmentsQuery,
   SelfEnrollmentResult,
+  UpdateEnrollmentBody,
   WaitlistEntry,
 } from '../domain/enrollment.ts';
 import { defineRoute } from '../http/route.ts';
@@ -118,5 +121,49 @@ export const explainEnrollment = defineRoute({
   access: { roles: ['admin', 'manager', 'learner'] },
   request: { params: z.strictObject({ id: Id, courseId: Id }) },
   response: { status: 200, description: 'The explanation', body: EnrollmentExplanation },
+  needs: { table: 'read' },
+});
+
+export const getEnrollment = defineRoute({
+  id: 'getEnrollment',
+  method: 'GET',
+  path: '/courses/{id}/enrollments/{userId}',
+  handler: 'functions/enrollment/get-enrollment.ts',
+  summary: "One enrollment (admins; the course's owners; the person's managers; the person)",
+  tag: 'Enrollment',
+  access: { roles: ['admin', 'manager', 'instructor', 'learner'] },
+  request: { params: CourseEnrollmentParams },
+  response: { status: 200, description: 'The enrollment; ETag carries the version', body: Enrollment },
+  needs: { table: 'read' },
+});
+
+export const updateEnrollment = defineRoute({
+  id: 'updateEnrollment',
+  method: 'PATCH',
+  path: '/courses/{id}/enrollments/{userId}',
+  handler: 'functions/enrollment/update-enrollment.ts',
+  summary: 'Change the due date of an enrollment, with a reason (send the ETag you read as If-Match)',
+  tag: 'Enrollment',
+  access: { roles: ['admin', 'manager', 'instructor'] },
+  request: { params: CourseEnrollmentParams, body: UpdateEnrollmentBody, ifMatch: 'required' },
+  response: { status: 200, description: 'The updated enrollment', body: Enrollment },
+  needs: { table: 'write' },
+});
+
+export const listCompliance = defineRoute({
+  id: 'listCompliance',
+  method: 'GET',
+  path: '/compliance',
+  handler: 'functions/enrollment/list-compliance.ts',
+  summary:
+    'Required training (due dates, certifications) of a department subtree: compliant, pending, overdue or expired',
+  tag: 'Enrollment',
+  access: { roles: ['admin', 'manager'] },
+  request: { query: ComplianceQuery },
+  response: {
+    status: 200,
+    description: 'A page of people’s required enrollments',
+    body: pageOf(ComplianceRow),
+  },
   needs: { table: 'read' },
 });

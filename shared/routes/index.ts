@@ -5,6 +5,7 @@
  */
 import type { RouteDefinition } from '../http/route.ts';
 import * as catalog from './catalog.ts';
+import * as cohorts from './cohorts.ts';
 import * as content from './content.ts';
 import {
   createDepartment,
@@ -62,4 +63,19 @@ export const routes: readonly RouteDefinition[] = [
   enrollment.completeEnrollment,
   enrollment.selfEnroll,
   enrollment.explainEnrollment,
+  enrollment.getEnrollment,
+  enrollment.updateEnrollment,
+  enrollment.listCompliance,
+  cohorts.createCohort,
+  cohorts.listCohorts,
+  cohorts.getCohort,
+  cohorts.updateCohort,
+  cohorts.reevaluateCohort,
+  cohorts.listCohortMembers,
+  cohorts.addCohortMembers,
+  cohorts.removeCohortMember,
+  cohorts.listUserCohorts,
+  cohorts.linkCohortCourse,
+  cohorts.listCohortCourses,
+  cohorts.unlinkCohortCourse,
 ];

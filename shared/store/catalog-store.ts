@@ -4,7 +4,7 @@
  * Search is a filtered query (title, description and tags lowercased into `searchText`): right for
  * catalogs of thousands of courses; a search service would be the step beyond that.
  */
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
 import { Category, Course, LearningPath, searchText } from '../domain/course.ts';
 import { BusinessRuleError, ConflictError, StaleVersionError } from '../domain/errors.ts';
@@ -12,7 +12,7 @@ import type { CatalogRepository, CourseFilter, Page, PageRequest } from '../use-
 import { auditWrite } from './audit-store.ts';
 import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
-import { inFilter, pageOfPartition, queryAll, queryPage } from './query-pages.ts';
+import { batchGetAll, inFilter, pageOfPartition, queryAll, queryPage } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
 
 export class DynamoCatalogRepository implements CatalogRepository {
@@ -28,20 +28,13 @@ export class DynamoCatalogRepository implements CatalogRepository {
     return Item ? Course.parse(withoutStorageAttributes(Item)) : undefined;
   }
 
-  async getCourses(ids: readonly string[]): Promise<Course[]> {
-    const found: Course[] = [];
-    for (let start = 0; start < ids.length; start += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.tableName]: { Keys: ids.slice(start, start + 100).map((id) => keys.course(id)) },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.tableName] ?? [])
-          found.push(Course.parse(withoutStorageAttributes(item)));
-        request = result.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+  getCourses(ids: readonly string[]): Promise<Course[]> {
+    return batchGetAll(
+      this.client,
+      this.tableName,
+      ids.map((id) => keys.course(id)),
+      Course,
+    );
   }
 
   async listCourses(filter: CourseFilter, page: PageRequest): Promise<Page<Course>> {

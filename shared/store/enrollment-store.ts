@@ -19,8 +19,11 @@ import { keys, withoutStorageAttributes } from './keys.ts';
 import { pageOfPartition, queryAll } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
 
-/** Statuses that hold a seat. */
-const SEATED = new Set(['enrolled', 'in_progress']);
+/** Statuses that hold a seat (a completion keeps its place in the session; leaving or lapsing frees it). */
+const holdsSeat = (status: Enrollment['status']) => status !== 'withdrawn' && status !== 'expired';
+
+/** Partitions of the compliance queue (gsi2): the sweep reads each. */
+export const COMPLIANCE_SHARDS = 4;
 
 export class DynamoEnrollmentRepository implements EnrollmentRepository {
   constructor(
@@ -130,24 +133,6 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     ]);
   }
 
-  async withdraw(before: Enrollment, after: Enrollment, audit: AuditRecord): Promise<void> {
-    const writes: GuardedWrite[] = [this.replace(before, after), auditWrite(this.tableName, audit)];
-    if (SEATED.has(before.status) && !SEATED.has(after.status)) {
-      writes.push({
-        item: {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.seats(before.courseId),
-            UpdateExpression: 'ADD taken :minusOne',
-            ConditionExpression: 'taken > :zero',
-            ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-          },
-        },
-      });
-    }
-    await transactWrite(this.client, writes);
-  }
-
   async promote(
     entry: WaitlistEntry,
     enrollment: Enrollment,
@@ -185,8 +170,89 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     ]);
   }
 
+  /** Any change of one enrollment; leaving a seat-holding status frees the seat, coming back takes one. */
   async save(before: Enrollment, after: Enrollment, audit: AuditRecord): Promise<void> {
-    await transactWrite(this.client, [this.replace(before, after), auditWrite(this.tableName, audit)]);
+    const writes: GuardedWrite[] = [this.replace(before, after), auditWrite(this.tableName, audit)];
+    const seatDelta = Number(holdsSeat(after.status)) - Number(holdsSeat(before.status));
+    if (seatDelta !== 0) {
+      writes.push({
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.seats(before.courseId),
+            UpdateExpression: 'ADD taken :delta',
+            ...(seatDelta < 0
+              ? {
+                  ConditionExpression: 'taken > :zero',
+                  ExpressionAttributeValues: { ':delta': -1, ':zero': 0 },
+                }
+              : { ExpressionAttributeValues: { ':delta': 1 } }),
+          },
+        },
+      });
+    }
+    await transactWrite(this.client, writes);
+  }
+
+  /**
+   * New enrollments of many people in one transaction, their seats taken together: with a capacity, only if
+   * all of them fit (`taken <= capacity - n`), else CourseFullError and nothing is written.
+   */
+  async enrollBatch(
+    enrollments: readonly Enrollment[],
+    capacity: number | null,
+    audit: AuditRecord,
+  ): Promise<void> {
+    const courseId = enrollments[0]?.courseId;
+    if (!courseId) return;
+    const n = enrollments.length;
+    await transactWrite(this.client, [
+      ...enrollments.map((enrollment) => this.create(enrollment)),
+      {
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.seats(courseId),
+            UpdateExpression: 'ADD taken :n',
+            ...(capacity === null
+              ? { ExpressionAttributeValues: { ':n': n } }
+              : {
+                  ConditionExpression: 'attribute_not_exists(taken) OR taken <= :room',
+                  ExpressionAttributeValues: { ':n': n, ':room': capacity - n },
+                }),
+          },
+        },
+        onConditionFailed: () => new CourseFullError(`Fewer than ${n} of the ${capacity} seats are free.`),
+      },
+      auditWrite(this.tableName, audit),
+    ]);
+  }
+
+  async allForCourse(courseId: string): Promise<Enrollment[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.course(courseId).pk, ':prefix': 'ENROLLMENT#' },
+    });
+    return items.map((item) => Enrollment.parse(withoutStorageAttributes(item)));
+  }
+
+  async dueForCompliance(until: string): Promise<Enrollment[]> {
+    const due: Enrollment[] = [];
+    for (let shard = 0; shard < COMPLIANCE_SHARDS; shard++) {
+      const items = await queryAll(this.client, {
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :until',
+        // '$' sorts after '#': every key whose time is `until` or earlier.
+        ExpressionAttributeValues: {
+          ':pk': keys.complianceQueue(shard, '', '', '').gsi2pk,
+          ':until': `${until}$`,
+        },
+      });
+      due.push(...items.map((item) => Enrollment.parse(withoutStorageAttributes(item))));
+    }
+    return due;
   }
 
   async getWaitlistEntry(courseId: string, userId: string): Promise<WaitlistEntry | undefined> {
@@ -253,10 +319,30 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
 }
 
 function enrollmentItem(enrollment: Enrollment): Record<string, unknown> {
+  const next = nextComplianceCheck(enrollment);
   return {
     ...keys.enrollment(enrollment.courseId, enrollment.userId),
     ...keys.enrollmentsOfUser(enrollment.userId, enrollment.courseId),
+    ...(next
+      ? keys.complianceQueue(complianceShard(enrollment.userId), next, enrollment.courseId, enrollment.userId)
+      : {}),
     entity: 'enrollment',
     ...enrollment,
   };
+}
+
+/** The next time the compliance sweep has something to do with this enrollment, if ever. */
+export function nextComplianceCheck(enrollment: Enrollment): string | undefined {
+  if (enrollment.status === 'completed') return enrollment.recertifyAt ?? undefined;
+  if (enrollment.status === 'withdrawn' || enrollment.status === 'expired') return undefined;
+  const times = [enrollment.overdueAt ? null : enrollment.dueAt, enrollment.expiresAt].filter(
+    (time): time is string => time !== null,
+  );
+  return times.sort()[0];
+}
+
+function complianceShard(userId: string): number {
+  let sum = 0;
+  for (const char of userId) sum += char.charCodeAt(0);
+  return sum % COMPLIANCE_SHARDS;
 }

@@ -1,14 +1,14 @@
 /** Builds the enrollment ports once per cold start (table only). */
 import { dynamoDb } from '../clients.ts';
 import { requireSetting } from '../config.ts';
-import type { EnrollmentDeps } from '../use-cases/enrollment.ts';
 import { DynamoCatalogRepository } from './catalog-store.ts';
 import { DynamoDepartmentRepository } from './department-store.ts';
 import { DynamoEnrollmentRepository } from './enrollment-store.ts';
 import { DynamoUserRepository } from './user-store.ts';
 import { systemRuntime } from './wiring.ts';
 
-export function enrollmentPorts(): EnrollmentDeps {
+/** Concrete adapters: every enrollment, compliance and cohort-sync use case takes what it needs from them. */
+export function enrollmentPorts() {
   const client = dynamoDb();
   const tableName = requireSetting('tableName');
   return {

@@ -66,8 +66,35 @@ export const keys = {
     gsi2sk: String(position).padStart(9, '0'),
   }),
 
+  cohort: (id: string) => ({ pk: `COHORT#${id}`, sk: 'COHORT' }),
+  /** gsi1: every cohort by name. */
+  cohortsByName: (nameLower: string, id: string) => ({ gsi1pk: 'COHORTS', gsi1sk: `${nameLower}#${id}` }),
+  /** A person's membership lives in the cohort's partition; gsi1 lists a person's cohorts. */
+  cohortMember: (cohortId: string, userId: string) => ({ pk: `COHORT#${cohortId}`, sk: `MEMBER#${userId}` }),
+  cohortsOfUser: (userId: string, cohortId: string) => ({
+    gsi1pk: `USER#${userId}#COHORTS`,
+    gsi1sk: cohortId,
+  }),
+  /** A cohort's link to a course; gsi2 lists the cohorts linked to one course. */
+  cohortLink: (cohortId: string, courseId: string) => ({ pk: `COHORT#${cohortId}`, sk: `LINK#${courseId}` }),
+  cohortLinksOfCourse: (courseId: string, cohortId: string) => ({
+    gsi2pk: `COURSE#${courseId}#COHORTS`,
+    gsi2sk: cohortId,
+  }),
+  /**
+   * gsi2: enrollments with a deadline to act on (due date, recertification window, expiry), by that time.
+   * Spread over a few partitions so the sweep's index never has one hot key.
+   */
+  complianceQueue: (shard: number, nextCheckAt: string, courseId: string, userId: string) => ({
+    gsi2pk: `COMPLIANCE#${shard}`,
+    gsi2sk: `${nextCheckAt}#${courseId}#${userId}`,
+  }),
+
   /** A uniqueness claim: the item exists while `ownerId` holds the value. */
-  unique: (kind: 'email' | 'externalId' | 'departmentName' | 'categoryName', value: string) => ({
+  unique: (
+    kind: 'email' | 'externalId' | 'departmentName' | 'categoryName' | 'cohortName',
+    value: string,
+  ) => ({
     pk: `UNIQUE#${kind}#${value}`,
     sk: 'UNIQUE',
   }),

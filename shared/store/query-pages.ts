@@ -2,7 +2,12 @@
  * Filtered queries that still fill a page: DynamoDB applies `Limit` before `FilterExpression`, so one call
  * can return fewer items than asked. We keep reading (bounded) and hand back a cursor at the last key read.
  */
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { withoutStorageAttributes } from './keys.ts';
 
@@ -105,4 +110,26 @@ export async function pageOfPartition<T>(
     items: result.items.map((item) => options.schema.parse(withoutStorageAttributes(item))),
     nextCursor: result.nextCursor,
   };
+}
+
+/** Every item of `itemKeys` that exists (order not kept), in BatchGetItem calls of 100, unprocessed keys retried. */
+export async function batchGetAll<T>(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  itemKeys: readonly Record<string, unknown>[],
+  schema: { parse(item: unknown): T },
+): Promise<T[]> {
+  const found: T[] = [];
+  for (let start = 0; start < itemKeys.length; start += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+      [tableName]: { Keys: itemKeys.slice(start, start + 100) },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const result = await client.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of result.Responses?.[tableName] ?? [])
+        found.push(schema.parse(withoutStorageAttributes(item)));
+      request = result.UnprocessedKeys as typeof request;
+    }
+  }
+  return found;
 }

@@ -11,7 +11,7 @@ import type { Page, PageRequest, UserFilter, UserRepository } from '../use-cases
 import { auditWrite } from './audit-store.ts';
 import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
-import { inFilter, queryPage } from './query-pages.ts';
+import { batchGetAll, inFilter, queryAll, queryPage } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
 
 export class DynamoUserRepository implements UserRepository {
@@ -25,6 +25,26 @@ export class DynamoUserRepository implements UserRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.user(id) }),
     );
     return Item ? toUser(Item) : undefined;
+  }
+
+  getMany(ids: readonly string[]): Promise<User[]> {
+    return batchGetAll(
+      this.client,
+      this.tableName,
+      ids.map((id) => keys.user(id)),
+      { parse: toUser },
+    );
+  }
+
+  /** Everyone, for rule evaluation over the whole organisation (one query of the email index). */
+  async all(): Promise<User[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.usersByEmail('').gsi1pk },
+    });
+    return items.map(toUser);
   }
 
   async idByEmail(email: string): Promise<string | undefined> {

@@ -65,6 +65,7 @@ export async function createCourse(
     publishAt: input.publishAt ?? null,
     archiveAt: input.archiveAt ?? null,
     reviewBy: input.reviewBy ?? null,
+    certification: input.certification ?? null,
     status: 'draft',
     currentContentVersion: null,
     accessibilityWaiver: null,

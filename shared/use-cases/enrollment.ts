@@ -4,6 +4,7 @@
  * course queues people on its waitlist in arrival order; a withdrawal frees the seat and promotes the first
  * in line. Capacity is enforced by the store's conditional transactions, never by reading counts first.
  */
+import type { DueRule } from '../domain/cohort.ts';
 import type { Course } from '../domain/course.ts';
 import type {
   Enrollment,
@@ -47,16 +48,15 @@ export async function enrollUsers(
   deps: EnrollmentDeps,
   actor: Actor,
   courseId: string,
-  userIds: readonly string[],
-  source: EnrollmentSource['source'] = 'manual',
+  input: {
+    userIds: readonly string[];
+    due?: DueRule | undefined;
+    source?: 'manual' | 'api' | 'import' | undefined;
+    reference?: string | undefined;
+  },
 ): Promise<EnrollmentOutcome[]> {
-  const course = await deps.catalog.getCourse(courseId);
-  if (!course) throw new NotFoundError('course', courseId);
-  if (course.status === 'archived') {
-    throw new BusinessRuleError(`${course.title} is archived: it takes no new enrollments.`, [
-      { path: 'params.id', message: 'archived course' },
-    ]);
-  }
+  const course = await enrollableCourse(deps, courseId);
+  assertDueNotPast(input.due, deps.runtime.now(), 'body.due.at');
   // Admins and the course's owners enroll anyone; managers enroll the people of their department subtree.
   const scope = await accessScope(actor.principal, deps);
   const owns =
@@ -66,13 +66,13 @@ export async function enrollUsers(
     throw new OutOfScopeError(`You do not own the course ${course.title}.`);
   }
   const provenance: EnrollmentSource = {
-    source,
+    source: input.source ?? 'manual',
     actor: actor.principal.email ?? actor.principal.sub,
-    reference: actor.requestId,
+    reference: input.reference ?? actor.requestId,
     at: deps.runtime.now().toISOString(),
   };
   const outcomes: EnrollmentOutcome[] = [];
-  for (const userId of userIds) {
+  for (const userId of input.userIds) {
     const user = await deps.users.get(userId);
     if (!user) {
       outcomes.push({ userId, outcome: 'refused', reason: 'no such user' });
@@ -81,27 +81,53 @@ export async function enrollUsers(
     } else if (!enrollsAnyone && !canSeeUser(scope, user)) {
       outcomes.push({ userId, outcome: 'refused', reason: 'outside the departments you manage' });
     } else {
-      outcomes.push(await enrollOne(deps, actor, course.id, course.capacity, userId, provenance));
+      const dueAt = dueDate(input.due, user.hireDate, deps.runtime.now());
+      outcomes.push(await enrollPerson(deps, actor, course, userId, provenance, dueAt));
     }
   }
   return outcomes;
 }
 
-async function enrollOne(
+/** The course exists and takes enrollments (not archived). */
+export async function enrollableCourse(
+  deps: Pick<EnrollmentDeps, 'catalog'>,
+  courseId: string,
+): Promise<Course> {
+  const course = await deps.catalog.getCourse(courseId);
+  if (!course) throw new NotFoundError('course', courseId);
+  if (course.status === 'archived') {
+    throw new BusinessRuleError(`${course.title} is archived: it takes no new enrollments.`, [
+      { path: 'params.id', message: 'archived course' },
+    ]);
+  }
+  return course;
+}
+
+/**
+ * One person into one course, whatever the source: a new enrollment, or the source added to their existing
+ * one, or their withdrawn one reactivated, or a place on the waitlist when the course is full.
+ */
+export async function enrollPerson(
   deps: EnrollmentDeps,
   actor: Actor,
-  courseId: string,
-  capacity: number | null,
+  course: Pick<Course, 'id' | 'capacity'>,
   userId: string,
   source: EnrollmentSource,
+  dueAt: string | null,
 ): Promise<EnrollmentOutcome> {
+  const courseId = course.id;
+  const capacity = course.capacity;
   const existing = await deps.enrollments.get(courseId, userId);
   const returning =
     existing !== undefined && (existing.status === 'withdrawn' || existing.status === 'expired');
   if (existing && !returning) return joinExisting(deps, actor, existing, source);
   const now = deps.runtime.now().toISOString();
   if (existing && returning) {
-    const back = comeBack(existing, source, now, null);
+    const back = {
+      ...comeBack(existing, source, now, null),
+      dueAt: dueAt ?? existing.dueAt,
+      overdueAt: null,
+    };
     try {
       await deps.enrollments.reactivate(
         existing,
@@ -115,19 +141,7 @@ async function enrollOne(
     }
     return queue(deps, actor, courseId, userId, source);
   }
-  const enrollment: Enrollment = {
-    courseId,
-    userId,
-    status: 'enrolled',
-    sources: [source],
-    enrolledAt: now,
-    dueAt: null,
-    completedAt: null,
-    score: null,
-    contentVersion: null,
-    history: [{ status: 'enrolled', at: now, by: source.actor, reason: null }],
-    version: 1,
-  };
+  const enrollment = newEnrollment(courseId, userId, source, now, dueAt, source.actor, null);
   try {
     await deps.enrollments.enroll(
       enrollment,
@@ -144,6 +158,50 @@ async function enrollOne(
   }
   return queue(deps, actor, courseId, userId, source);
 }
+
+/** A first enrollment, as every source creates it. */
+export function newEnrollment(
+  courseId: string,
+  userId: string,
+  source: EnrollmentSource,
+  now: string,
+  dueAt: string | null,
+  by: string,
+  reason: string | null,
+): Enrollment {
+  return {
+    courseId,
+    userId,
+    status: 'enrolled',
+    sources: [source],
+    enrolledAt: now,
+    dueAt,
+    overdueAt: null,
+    completedAt: null,
+    expiresAt: null,
+    recertifyAt: null,
+    score: null,
+    contentVersion: null,
+    history: [{ status: 'enrolled', at: now, by, reason }],
+    version: 1,
+  };
+}
+
+/** The due date a rule gives a person enrolled at `now` (hire-date rules fall back to the enrollment date). */
+export function dueDate(due: DueRule | undefined | null, hireDate: string | null, now: Date): string | null {
+  if (!due) return null;
+  if (due.from === 'fixed') return due.at;
+  const start = due.from === 'hireDate' && hireDate ? Date.parse(`${hireDate}T00:00:00Z`) : now.getTime();
+  return new Date(start + due.days * DAY_MS).toISOString();
+}
+
+export function assertDueNotPast(due: DueRule | undefined, now: Date, path: string): void {
+  if (due?.from === 'fixed' && Date.parse(due.at) <= now.getTime()) {
+    throw new BusinessRuleError(`The due date ${due.at} is in the past.`, [{ path, message: 'in the past' }]);
+  }
+}
+
+const DAY_MS = 86_400_000;
 
 /** A returning person's enrollment, active again, with its history and the new source kept. */
 function comeBack(
@@ -234,7 +292,7 @@ export async function withdrawEnrollment(
     ],
     version: before.version + 1,
   };
-  await deps.enrollments.withdraw(before, after, audit(deps, actor, 'enrollment.withdrawn', before, after));
+  await deps.enrollments.save(before, after, audit(deps, actor, 'enrollment.withdrawn', before, after));
   await promoteFromWaitlist(deps, actor, courseId, course.capacity);
   return after;
 }
@@ -254,19 +312,7 @@ export async function promoteFromWaitlist(
     const previous = await deps.enrollments.get(courseId, head.userId);
     const enrollment: Enrollment = previous
       ? comeBack(previous, head.source, now, reason)
-      : {
-          courseId,
-          userId: head.userId,
-          status: 'enrolled',
-          sources: [head.source],
-          enrolledAt: now,
-          dueAt: null,
-          completedAt: null,
-          score: null,
-          contentVersion: null,
-          history: [{ status: 'enrolled', at: now, by: 'waitlist', reason }],
-          version: 1,
-        };
+      : newEnrollment(courseId, head.userId, head.source, now, null, 'waitlist', reason);
     try {
       await deps.enrollments.promote(
         head,
@@ -296,10 +342,8 @@ export async function completeEnrollment(
   const before = await deps.enrollments.get(courseId, userId);
   if (!before) throw new NotFoundError('enrollment', `${courseId}/${userId}`);
   if (before.status === 'completed') return before;
-  if (before.status === 'withdrawn' || before.status === 'expired') {
-    throw new ConflictError(
-      `The enrollment is ${before.status}; enroll the person again before completing it.`,
-    );
+  if (before.status === 'withdrawn') {
+    throw new ConflictError('The enrollment is withdrawn; enroll the person again before completing it.');
   }
   const now = deps.runtime.now().toISOString();
   const completedAt = input.completedAt ?? now;
@@ -310,8 +354,10 @@ export async function completeEnrollment(
   }
   const after: Enrollment = {
     ...before,
+    ...certificationDates(course, completedAt),
     status: 'completed',
     completedAt,
+    overdueAt: null,
     score: input.score ?? before.score,
     history: [
       ...before.history,
@@ -326,6 +372,19 @@ export async function completeEnrollment(
   };
   await deps.enrollments.save(before, after, audit(deps, actor, 'enrollment.completed', before, after));
   return after;
+}
+
+/** A completion of a certification course certifies until `expiresAt`; recertification opens before it. */
+export function certificationDates(
+  course: Pick<Course, 'certification'>,
+  completedAt: string,
+): Pick<Enrollment, 'expiresAt' | 'recertifyAt'> {
+  if (!course.certification) return { expiresAt: null, recertifyAt: null };
+  const expires = Date.parse(completedAt) + course.certification.validDays * DAY_MS;
+  return {
+    expiresAt: new Date(expires).toISOString(),
+    recertifyAt: new Date(expires - course.certification.recertifyDaysBefore * DAY_MS).toISOString(),
+  };
 }
 
 /**
@@ -364,7 +423,7 @@ export async function selfEnroll(
     reference: actor.requestId,
     at: deps.runtime.now().toISOString(),
   };
-  return enrollOne(deps, actor, course.id, course.capacity, user.id, source);
+  return enrollPerson(deps, actor, course, user.id, source, null);
 }
 
 /** Why is this person enrolled in this course, or why not: sources, queue, course state, prerequisites. */

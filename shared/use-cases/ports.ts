@@ -3,6 +3,7 @@
  * shared/store implement them; unit tests pass in-memory fakes.
  */
 import type { AuditRecord } from '../domain/audit.ts';
+import type { Cohort, CohortCourseLink, CohortMember } from '../domain/cohort.ts';
 import type { ContentVersion } from '../domain/content.ts';
 import type { Category, Course, LearningPath } from '../domain/course.ts';
 import type { Department } from '../domain/department.ts';
@@ -31,6 +32,9 @@ export interface UserFilter {
 
 export interface UserRepository {
   get(id: string): Promise<User | undefined>;
+  getMany(ids: readonly string[]): Promise<User[]>;
+  /** Everyone (rule cohorts are evaluated over the whole organisation). */
+  all(): Promise<User[]>;
   idByEmail(email: string): Promise<string | undefined>;
   list(filter: UserFilter, page: PageRequest): Promise<Page<User>>;
   /** Creates the user with its email/external-id claims and the audit record, atomically. */
@@ -203,8 +207,6 @@ export interface EnrollmentRepository {
   nextWaitlistPosition(courseId: string): Promise<number>;
   /** Queues the person; AlreadyWaitlistedError / AlreadyEnrolledError when they are queued or enrolled. */
   addToWaitlist(entry: WaitlistEntry, audit: AuditRecord): Promise<void>;
-  /** Writes the withdrawal and frees the seat, atomically. */
-  withdraw(before: Enrollment, after: Enrollment, audit: AuditRecord): Promise<void>;
   /** Moves the first in line into a freed seat: entry removed, enrollment created, seat taken, atomically. */
   promote(
     entry: WaitlistEntry,
@@ -222,7 +224,41 @@ export interface EnrollmentRepository {
     audit: AuditRecord,
   ): Promise<void>;
   /** Replaces the enrollment if still at `before.version` (status changes that keep the seat). */
+  /** Any change; a status leaving (or returning to) a seat-holding one frees (or takes) the seat. */
   save(before: Enrollment, after: Enrollment, audit: AuditRecord): Promise<void>;
+  /** Creates all or none; CourseFullError when they do not all fit, AlreadyEnrolledError when one exists. */
+  enrollBatch(enrollments: readonly Enrollment[], capacity: number | null, audit: AuditRecord): Promise<void>;
+  allForCourse(courseId: string): Promise<Enrollment[]>;
+  /** Enrollments whose next compliance deadline (due, recertification, expiry) is `until` or earlier. */
+  dueForCompliance(until: string): Promise<Enrollment[]>;
   getWaitlistEntry(courseId: string, userId: string): Promise<WaitlistEntry | undefined>;
   seatsTaken(courseId: string): Promise<number>;
+}
+
+export interface CohortRepository {
+  get(id: string): Promise<Cohort | undefined>;
+  list(page: PageRequest): Promise<Page<Cohort>>;
+  ruleCohorts(): Promise<Cohort[]>;
+  /** Fails with ConflictError when the name is taken (any case). */
+  create(cohort: Cohort, audit: AuditRecord): Promise<void>;
+  /** Fails with StaleVersionError when `before` is no longer current. */
+  update(before: Cohort, after: Cohort, audit: AuditRecord): Promise<void>;
+  members(cohortId: string, page: PageRequest): Promise<Page<CohortMember>>;
+  allMemberIds(cohortId: string): Promise<string[]>;
+  membershipsOf(userId: string): Promise<CohortMember[]>;
+  /** Adds those not yet in, with the cohort's count, audited per batch; returns who was added. */
+  addMembers(
+    members: readonly CohortMember[],
+    audit: (added: readonly CohortMember[]) => AuditRecord,
+  ): Promise<CohortMember[]>;
+  /** Removes those still in; returns who was removed. */
+  removeMembers(
+    members: readonly CohortMember[],
+    audit: (removed: readonly CohortMember[]) => AuditRecord,
+  ): Promise<CohortMember[]>;
+  links(cohortId: string): Promise<CohortCourseLink[]>;
+  linksOfCourse(courseId: string): Promise<CohortCourseLink[]>;
+  /** Fails with ConflictError when the link exists. */
+  putLink(link: CohortCourseLink, audit: AuditRecord): Promise<void>;
+  deleteLink(link: CohortCourseLink, audit: AuditRecord): Promise<void>;
 }

@@ -88,6 +88,27 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   listUserEnrollments: (caller) => ({
     path: `/users/${caller === 'manager' ? seeded.salesPersonId : seeded.learnerId}/enrollments`,
   }),
+  getEnrollment: () => ({ path: `/courses/${unknownId}/enrollments/${unknownId}` }),
+  updateEnrollment: () => ({
+    path: `/courses/${unknownId}/enrollments/${unknownId}`,
+    body: {},
+    headers: { 'if-match': '"1"' },
+  }),
+  listCompliance: () => ({ path: `/compliance?departmentId=${seeded.salesId}` }),
+  createCohort: () => ({ path: '/cohorts', body: {} }),
+  listCohorts: () => ({ path: '/cohorts' }),
+  getCohort: () => ({ path: `/cohorts/${unknownId}` }),
+  updateCohort: () => ({ path: `/cohorts/${unknownId}`, body: {}, headers: { 'if-match': '"1"' } }),
+  reevaluateCohort: () => ({ path: `/cohorts/${unknownId}/reevaluate` }),
+  listCohortMembers: () => ({ path: `/cohorts/${unknownId}/members` }),
+  addCohortMembers: () => ({ path: `/cohorts/${unknownId}/members`, body: {} }),
+  removeCohortMember: () => ({ path: `/cohorts/${unknownId}/members/${unknownId}` }),
+  listUserCohorts: (caller) => ({
+    path: `/users/${caller === 'manager' ? seeded.salesPersonId : seeded.learnerId}/cohorts`,
+  }),
+  linkCohortCourse: () => ({ path: `/cohorts/${unknownId}/courses`, body: {} }),
+  listCohortCourses: () => ({ path: `/cohorts/${unknownId}/courses` }),
+  unlinkCohortCourse: () => ({ path: `/cohorts/${unknownId}/courses/${unknownId}` }),
 };
 
 const tokens: Partial<Record<Caller, string>> = {};

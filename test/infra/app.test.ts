@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type LmsStacks } from '../../infra/app.ts';
@@ -15,14 +17,24 @@ import {
   BUCKET_ACTIONS,
   LMS_BUNDLING,
   LMS_RUNTIME,
-  type LmsFunction,
+  LmsFunction,
   lmsEsbuildOptions,
   PROJECT_ROOT,
 } from '../../infra/constructs/lms-function.ts';
-import { SCHEDULED_JOB_RETRY_ATTEMPTS, UPLOAD_JOB_RETRY_ATTEMPTS } from '../../infra/stacks/jobs-stack.ts';
+import {
+  AUDIT_STREAM_BATCH_SIZE,
+  AUDIT_STREAM_RETRY_ATTEMPTS,
+  DOMAIN_EVENT_JOB_RETRY_ATTEMPTS,
+  LMS_EVENT_BUS_NAME,
+  SCHEDULED_JOB_RETRY_ATTEMPTS,
+  UPLOAD_JOB_RETRY_ATTEMPTS,
+} from '../../infra/stacks/jobs-stack.ts';
 import { ENV } from '../../shared/config.ts';
+import { EVENT_SOURCE } from '../../shared/events/envelope.ts';
 import { BUCKETS, ROLES, type RouteDefinition, type RouteNeeds } from '../../shared/http/route.ts';
 import {
+  type AuditStreamJob,
+  type DomainEventJob,
   type JobDefinition,
   jobs,
   type ScheduledJob,
@@ -49,7 +61,7 @@ interface PluginReport {
   readonly violations: readonly Violation[];
 }
 
-const DATA_ACTIONS = /^(dynamodb|s3|cognito-idp):/;
+const DATA_ACTIONS = /^(dynamodb|s3|cognito-idp|events):/;
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -57,6 +69,13 @@ const TABLE_WRITE_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ];
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+/** What reading the table's stream takes (the audit-stream job's event source mapping), on the stream only. */
+const STREAM_READ_ACTIONS = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+];
 
 let outdir: string;
 let stacks: LmsStacks;
@@ -183,6 +202,14 @@ describe('LmsData', () => {
         ],
       },
     });
+  });
+
+  it("streams the table's new images: the outbox the domain-event publisher reads", () => {
+    // Assess
+    templates.data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+    });
+    expect(stacks.data.table.tableStreamArn).toBeDefined();
   });
 
   it('blocks public access, encrypts, logs access and retains every bucket', () => {
@@ -317,7 +344,7 @@ describe('LmsApi functions', () => {
     }
   });
 
-  it('runs every function on nodejs22.x, arm64, with tracing, source maps, 512 MB, 10 s and its own log group', () => {
+  it('runs every function on nodejs22.x, arm64, with tracing, source maps, 512 MB, its timeout (10 s unless the route says) and its own log group', () => {
     // Assess
     expect(LMS_RUNTIME.name).toBe('nodejs22.x');
     for (const route of routes) {
@@ -326,7 +353,7 @@ describe('LmsApi functions', () => {
       expect(fn.Architectures, route.id).toEqual(['arm64']);
       expect(fn.TracingConfig, route.id).toEqual({ Mode: 'Active' });
       expect(fn.MemorySize, route.id).toBe(512);
-      expect(fn.Timeout, route.id).toBe(10);
+      expect(fn.Timeout, route.id).toBe(route.timeoutSeconds ?? 10);
       expect(fn.Environment.Variables, route.id).toMatchObject({
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'lms-admin',
@@ -701,7 +728,7 @@ describe('LmsJobs', () => {
       // Assess
       const fn = jobFunction(job);
       expectVariablesMatchNeeds(functionProperties(templates.jobs, fn), job.needs, job.id);
-      expectGrantsMatchNeeds(templates.jobs, fn, job.needs, job.id);
+      expectGrantsMatchNeeds(templates.jobs, fn, job.needs, job.id, job.trigger.kind === 'audit-stream');
     }
   });
 
@@ -729,13 +756,10 @@ describe('LmsJobs', () => {
       const rules = Object.values(templates.jobs.findResources('AWS::Events::Rule')).filter((rule) =>
         JSON.stringify(rule.Properties.Targets).includes(fnId),
       );
-      const minutes = job.trigger.everyMinutes;
 
-      // Assess
+      // Assess: CDK writes whole hours and days as such (60 minutes is `rate(1 hour)`)
       expect(rules, job.id).toHaveLength(1);
-      expect(rules[0]?.Properties.ScheduleExpression, job.id).toBe(
-        minutes === 1 ? 'rate(1 minute)' : `rate(${minutes} minutes)`,
-      );
+      expect(rateInMinutes(rules[0]?.Properties.ScheduleExpression), job.id).toBe(job.trigger.everyMinutes);
       expect(rules[0]?.Properties.Targets, job.id).toEqual([
         expect.objectContaining({
           Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
@@ -840,6 +864,145 @@ describe('LmsJobs', () => {
     }
   });
 
+  it('has one custom event bus, the LMS domain-event bus', () => {
+    // Assess
+    templates.jobs.resourceCountIs('AWS::Events::EventBus', 1);
+    templates.jobs.hasResourceProperties('AWS::Events::EventBus', { Name: LMS_EVENT_BUS_NAME });
+    expect(LMS_EVENT_BUS_NAME).toMatch(/^lms-.*domain-events$/);
+    expect(logicalIdOf(stacks.jobs.eventBus)).toBe(busId());
+  });
+
+  it('maps the table stream to the audit-stream job: new audit records only, bisect, bounded retries, failures to its queue', () => {
+    const streamJobs = jobs.filter((job): job is AuditStreamJob => job.trigger.kind === 'audit-stream');
+    expect(streamJobs.length).toBeGreaterThan(0);
+    // Prepare
+    const mappings = Object.values(templates.jobs.findResources('AWS::Lambda::EventSourceMapping'));
+    const tableStream = `${logicalIdOf(stacks.data.table)}StreamArn`;
+
+    // Assess: one mapping per audit-stream job, and none for any other job
+    expect(mappings).toHaveLength(streamJobs.length);
+    for (const job of streamJobs) {
+      const fnId = logicalIdOf(jobFunction(job));
+      const mapping = mappings.find(
+        (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: fnId }),
+      );
+      expect(mapping, job.id).toBeDefined();
+      const properties = mapping?.Properties;
+      expect(JSON.stringify(properties.EventSourceArn), job.id).toContain(tableStream);
+      expect(properties, job.id).toMatchObject({
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: AUDIT_STREAM_BATCH_SIZE,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: AUDIT_STREAM_RETRY_ATTEMPTS,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(failureQueue(job)), 'Arn'] } },
+        },
+      });
+      expect(AUDIT_STREAM_BATCH_SIZE).toBeGreaterThanOrEqual(50);
+      expect(AUDIT_STREAM_BATCH_SIZE).toBeLessThanOrEqual(200);
+      expect(AUDIT_STREAM_RETRY_ATTEMPTS).toBeGreaterThan(0);
+      expect(AUDIT_STREAM_RETRY_ATTEMPTS).toBeLessThanOrEqual(10);
+      const filters = properties.FilterCriteria.Filters as { Pattern: string }[];
+      expect(
+        filters.map((filter) => JSON.parse(filter.Pattern)),
+        job.id,
+      ).toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { pk: { S: [{ prefix: 'AUDIT#' }] } } } }]);
+      // Only the stream mapping invokes it: no asynchronous invoke configuration to keep in step.
+      const configs = Object.values(templates.jobs.findResources('AWS::Lambda::EventInvokeConfig')).filter(
+        (config) => JSON.stringify(config.Properties.FunctionName) === JSON.stringify({ Ref: fnId }),
+      );
+      expect(configs, job.id).toEqual([]);
+    }
+  });
+
+  it('subscribes each domain-event job with one rule on the bus, for exactly its manifest event types', () => {
+    const subscribers = jobs.filter((job): job is DomainEventJob => job.trigger.kind === 'domain-event');
+    expect(subscribers.length).toBeGreaterThan(0);
+    for (const job of subscribers) {
+      // Prepare
+      const fnId = logicalIdOf(jobFunction(job));
+      const queueId = logicalIdOf(failureQueue(job));
+      const rules = Object.values(templates.jobs.findResources('AWS::Events::Rule')).filter((rule) =>
+        JSON.stringify(rule.Properties.Targets).includes(fnId),
+      );
+
+      // Assess
+      expect(rules, job.id).toHaveLength(1);
+      expect(rules[0]?.Properties.EventBusName, job.id).toEqual({ Ref: busId() });
+      expect(rules[0]?.Properties.ScheduleExpression, job.id).toBeUndefined();
+      expect(rules[0]?.Properties.EventPattern, job.id).toEqual({
+        source: [EVENT_SOURCE],
+        'detail-type': [...job.trigger.types],
+      });
+      expect(rules[0]?.Properties.Targets, job.id).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: expect.any(Number) }),
+        }),
+      ]);
+      expect(asyncInvokeConfig(job), job.id).toMatchObject({
+        MaximumRetryAttempts: DOMAIN_EVENT_JOB_RETRY_ATTEMPTS,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+    }
+    // Every rule on the bus belongs to a domain-event job.
+    const busRules = Object.values(templates.jobs.findResources('AWS::Events::Rule')).filter(
+      (rule) => rule.Properties.EventBusName !== undefined,
+    );
+    expect(busRules).toHaveLength(subscribers.length);
+  });
+
+  it('lets only the jobs that need events publish, with events:PutEvents on the bus alone and its name in EVENT_BUS_NAME', () => {
+    const publishers = jobs.filter((job) => job.needs.events === 'publish');
+    expect(publishers.length).toBeGreaterThan(0);
+    for (const job of jobs) {
+      // Prepare
+      const fn = jobFunction(job);
+      const eventStatements = statementsOf(templates.jobs, fn).filter((s) =>
+        asArray(s.Action).some((a) => a.startsWith('events:')),
+      );
+      const variables = functionProperties(templates.jobs, fn).Environment.Variables as Json;
+
+      // Assess
+      if (job.needs.events === 'publish') {
+        expect(eventStatements, job.id).toEqual([
+          { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId(), 'Arn'] } },
+        ]);
+        expect(variables[ENV.eventBusName], job.id).toEqual({ Ref: busId() });
+      } else {
+        expect(eventStatements, job.id).toEqual([]);
+        expect(variables[ENV.eventBusName], job.id).toBeUndefined();
+      }
+    }
+    // No route function publishes (use cases never publish directly; the outbox does).
+    for (const fn of stacks.api.functions.values()) {
+      const actions = statementsOf(templates.api, fn).flatMap((s) => asArray(s.Action));
+      expect(
+        actions.filter((a) => a.startsWith('events:')),
+        fn.node.path,
+      ).toEqual([]);
+    }
+  });
+
+  it('refuses to bind a function that needs the event bus when its stack was given none', () => {
+    // Prepare
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'NoBus');
+    const table = Table.fromTableName(stack, 'Table', 'table');
+    const bucket = Bucket.fromBucketName(stack, 'Bucket', 'bucket');
+    const fn = new LmsFunction(stack, 'Publisher', { entry: 'functions/events/publish-domain-events.ts' });
+
+    // Act + Assess
+    expect(() =>
+      fn.bindNeeds(
+        { events: 'publish' },
+        { table, buckets: { uploads: bucket, content: bucket, backups: bucket } },
+      ),
+    ).toThrow(/needs the event bus \(publish\).*pass the LMS event bus/);
+  });
+
   it("limits CDK's notification handler to the uploads bucket's notification configuration", () => {
     // Prepare
     const uploadsId = logicalIdOf(stacks.data.buckets.uploads);
@@ -912,6 +1075,19 @@ function routeFunction(route: RouteDefinition) {
   return functionProperties(templates.api, apiFunction(route));
 }
 
+/** Minutes between runs of an EventBridge `rate(...)` expression. */
+function rateInMinutes(expression: string): number {
+  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (!match) throw new Error(`Not a rate expression: ${expression}`);
+  const perUnit = { minute: 1, hour: 60, day: 24 * 60 } as const;
+  return Number(match[1]) * perUnit[match[2] as keyof typeof perUnit];
+}
+
+/** Logical id of the domain-event bus in LmsJobs. */
+function busId(): string {
+  return logicalIdOf(stacks.jobs.eventBus);
+}
+
 function uploadJobs(): UploadTriggeredJob[] {
   return jobs.filter((job): job is UploadTriggeredJob => job.trigger.kind === 's3-object-created');
 }
@@ -977,13 +1153,31 @@ function expectVariablesMatchNeeds(properties: Json, needs: RouteNeeds, label: s
   expect(variables.includes(ENV.uploadsBucket), label).toBe(needs.buckets?.uploads !== undefined);
   expect(variables.includes(ENV.contentBucket), label).toBe(needs.buckets?.content !== undefined);
   expect(variables.includes(ENV.backupsBucket), label).toBe(needs.buckets?.backups !== undefined);
+  expect(variables.includes(ENV.eventBusName), label).toBe(needs.events !== undefined);
 }
 
-/** The function's role reaches the table, each bucket and the user pool exactly as `needs` declares. */
-function expectGrantsMatchNeeds(template: Template, fn: LmsFunction, needs: RouteNeeds, label: string): void {
+/**
+ * The function's role reaches the table, each bucket, the user pool and the event bus exactly as `needs`
+ * declares; a stream reader (the audit-stream job, whose trigger is the table's stream) also reads the stream,
+ * and only the stream.
+ */
+function expectGrantsMatchNeeds(
+  template: Template,
+  fn: LmsFunction,
+  needs: RouteNeeds,
+  label: string,
+  streamReader = false,
+): void {
   // Prepare
-  const statements = statementsOf(template, fn);
+  const isStream = (s: Statement) =>
+    JSON.stringify(s.Resource).includes(`${logicalIdOf(stacks.data.table)}StreamArn`);
+  const allStatements = statementsOf(template, fn);
+  const statements = allStatements.filter((s) => !isStream(s));
   const actions = statements.flatMap((s) => asArray(s.Action));
+
+  // Assess: the table's stream
+  const streamActions = allStatements.filter(isStream).flatMap((s) => asArray(s.Action));
+  expect(new Set(streamActions), `${label} stream`).toEqual(new Set(streamReader ? STREAM_READ_ACTIONS : []));
   const touching = (construct: IConstruct) =>
     statements.filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(construct)));
 
@@ -1015,6 +1209,10 @@ function expectGrantsMatchNeeds(template: Template, fn: LmsFunction, needs: Rout
       'cognito-idp:DescribeUserPool',
     ]);
   }
+
+  // Assess: event bus
+  const eventActions = actions.filter((a) => a.startsWith('events:'));
+  expect(eventActions, label).toEqual(needs.events === 'publish' ? ['events:PutEvents'] : []);
 }
 
 /** Every Allow statement of every IAM policy, inline role policy and managed policy of a template. */

@@ -39,7 +39,9 @@ describe('enrollment, against DynamoDB Local', () => {
     const users = await newPeople(200);
     // Act: 200 requests at once, one person each
     const outcomes = (
-      await Promise.all(users.map((user) => enrollUsers(ports, actor(['admin']), course.id, [user.id])))
+      await Promise.all(
+        users.map((user) => enrollUsers(ports, actor(['admin']), course.id, { userIds: [user.id] })),
+      )
     ).flat();
     // Assess
     const enrolled = outcomes.filter((o) => o.outcome === 'enrolled').map((o) => o.userId);
@@ -68,14 +70,11 @@ describe('enrollment, against DynamoDB Local', () => {
     const course = await createCourse(catalog, admin, { title: uniqueName('Data privacy') });
     const [user] = await newPeople(1);
     if (!user) throw new Error('no user');
-    await enrollUsers(ports, admin, course.id, [user.id], 'manual');
-    const second = await enrollUsers(
-      ports,
-      actor(['admin'], 'hris@example.com'),
-      course.id,
-      [user.id],
-      'api',
-    );
+    await enrollUsers(ports, admin, course.id, { userIds: [user.id], source: 'manual' });
+    const second = await enrollUsers(ports, actor(['admin'], 'hris@example.com'), course.id, {
+      userIds: [user.id],
+      source: 'api',
+    });
     expect(second[0]).toMatchObject({ outcome: 'already-enrolled' });
     const enrollment = await ports.enrollments.get(course.id, user.id);
     expect(enrollment?.sources.map((s) => s.source)).toEqual(['manual', 'api']);
@@ -90,7 +89,7 @@ describe('enrollment, against DynamoDB Local', () => {
     const course = await createCourse(catalog, admin, { title: uniqueName('Small class'), capacity: 2 });
     const [a, b, c, d] = await newPeople(4);
     if (!a || !b || !c || !d) throw new Error('no users');
-    for (const user of [a, b, c, d]) await enrollUsers(ports, admin, course.id, [user.id]);
+    for (const user of [a, b, c, d]) await enrollUsers(ports, admin, course.id, { userIds: [user.id] });
     // Act
     const withdrawn = await withdrawEnrollment(ports, admin, course.id, a.id, 'Changed role');
     // Assess
@@ -108,11 +107,11 @@ describe('enrollment, against DynamoDB Local', () => {
     const course = await createCourse(catalog, admin, { title: uniqueName('Returning'), capacity: 1 });
     const [a, b] = await newPeople(2);
     if (!a || !b) throw new Error('no users');
-    await enrollUsers(ports, admin, course.id, [a.id]);
-    await enrollUsers(ports, admin, course.id, [b.id]);
+    await enrollUsers(ports, admin, course.id, { userIds: [a.id] });
+    await enrollUsers(ports, admin, course.id, { userIds: [b.id] });
     await withdrawEnrollment(ports, admin, course.id, a.id, 'On leave');
     // Act: a comes back while b holds the only seat
-    const full = await enrollUsers(ports, admin, course.id, [a.id]);
+    const full = await enrollUsers(ports, admin, course.id, { userIds: [a.id] });
     // Assess: queued, not silently "already enrolled"
     expect(full[0]).toMatchObject({ outcome: 'waitlisted', position: 2 });
     // Act: b leaves; a is promoted back, with the history of both enrollments
@@ -128,11 +127,15 @@ describe('enrollment, against DynamoDB Local', () => {
     const [active, suspended] = await newPeople(2);
     if (!active || !suspended) throw new Error('no users');
     await suspendUser(people, admin, suspended.id, undefined, 'Left');
-    const outcomes = await enrollUsers(ports, admin, course.id, [active.id, suspended.id, randomUUID()]);
+    const outcomes = await enrollUsers(ports, admin, course.id, {
+      userIds: [active.id, suspended.id, randomUUID()],
+    });
     expect(outcomes.map((o) => o.outcome)).toEqual(['enrolled', 'refused', 'refused']);
     expect(outcomes[1]?.reason).toMatch(/suspended/);
     await archiveCourse(catalog, admin, course.id);
-    await expect(enrollUsers(ports, admin, course.id, [active.id])).rejects.toBeInstanceOf(BusinessRuleError);
+    await expect(enrollUsers(ports, admin, course.id, { userIds: [active.id] })).rejects.toBeInstanceOf(
+      BusinessRuleError,
+    );
   });
 
   it('lets a manager enroll the people of their department subtree only', async () => {
@@ -153,10 +156,9 @@ describe('enrollment, against DynamoDB Local', () => {
     const [outsider] = await newPeople(1);
     if (!outsider) throw new Error('no user');
     const course = await createCourse(catalog, admin, { title: uniqueName('Team course') });
-    const outcomes = await enrollUsers(ports, actor(['manager'], managerEmail), course.id, [
-      member.id,
-      outsider.id,
-    ]);
+    const outcomes = await enrollUsers(ports, actor(['manager'], managerEmail), course.id, {
+      userIds: [member.id, outsider.id],
+    });
     expect(outcomes.map((o) => o.outcome)).toEqual(['enrolled', 'refused']);
   });
 });

@@ -1,0 +1,19 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { logger } from '../../shared/http/logger.ts';
+import { complianceSweep as job } from '../../shared/jobs/manifest.ts';
+import { enrollmentPorts } from '../../shared/store/enrollment-wiring.ts';
+import { runComplianceSweep } from '../../shared/use-cases/compliance.ts';
+
+const ports = enrollmentPorts();
+
+/** EventBridge schedule: overdue flags, recertification enrollments and expiries that are due. */
+export const handler = async (event: Partial<ScheduledEvent> = {}) => {
+  const at = event.time ? new Date(event.time) : new Date();
+  const actor = {
+    principal: { sub: `job:${job.name}`, email: null, roles: [] },
+    requestId: event.id ?? `${job.name}:${at.toISOString()}`,
+  };
+  const result = await runComplianceSweep(ports, actor, at);
+  logger.info('compliance sweep ran', { ...result });
+  return result;
+};

@@ -1,0 +1,176 @@
+/**
+ * The in-process event bus of the local stack. DynamoDB Local has streams, so the outbox works as in AWS: a
+ * poller reads the table's stream, turns audit records into domain events with the publisher's own conversion,
+ * and hands each event to the domain-event jobs that subscribe to its type, in EventBridge's delivery shape.
+ * A failing subscriber is retried twice, as EventBridge retries a Lambda target.
+ *
+ * The poller starts at the stream's end (LATEST): changes made while the local stack was stopped do not
+ * replay. In AWS the stream keeps 24 hours and the publisher resumes where it stopped.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import { type DomainEvent, type DomainEventDelivery, EVENT_SOURCE } from '../../shared/events/envelope.ts';
+import { eventsOfStreamRecord } from '../../shared/events/publish.ts';
+import { type DomainEventJob, type JobDefinition, jobs } from '../../shared/jobs/manifest.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
+
+type Handler = (event: DomainEventDelivery) => Promise<unknown>;
+
+const POLL_INTERVAL_MS = 100;
+const RETRY_DELAYS_MS = [200, 1000];
+
+export interface LocalEventBus {
+  /** Resolves once every change committed before the call has been delivered and handled (tests wait on it). */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalEventBus(options: {
+  root: string;
+  dynamoDbEndpoint: string;
+  tableName: string;
+  log: (line: string) => void;
+}): Promise<LocalEventBus> {
+  const clientConfig = {
+    endpoint: options.dynamoDbEndpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  };
+  const client = new DynamoDBStreamsClient(clientConfig);
+  const { Table } = await new DynamoDBClient(clientConfig).send(
+    new DescribeTableCommand({ TableName: options.tableName }),
+  );
+  const streamArn = Table?.LatestStreamArn;
+  if (!streamArn)
+    throw new Error(`Local table ${options.tableName} has no stream (infra/local/resources.ts enables it).`);
+  const subscribers = jobs.filter(
+    (job: JobDefinition): job is DomainEventJob => job.trigger.kind === 'domain-event',
+  );
+  const handlers = new Map<string, Promise<Handler>>();
+  const load = (job: DomainEventJob) => {
+    let handler = handlers.get(job.id);
+    if (!handler) {
+      handler = import(pathToFileURL(resolve(options.root, job.handler)).href).then(
+        (module) => module.handler as Handler,
+      );
+      handlers.set(job.id, handler);
+    }
+    return handler;
+  };
+
+  // shard id -> next iterator; a closed shard drops out and its children are picked up on the next describe.
+  const iterators = new Map<string, string>();
+  const finished = new Set<string>();
+  const describeShards = async (initial: boolean) => {
+    const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const id = shard.ShardId;
+      if (!id || iterators.has(id) || finished.has(id)) continue;
+      const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
+      if (initial && !open) {
+        finished.add(id);
+        continue;
+      }
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: id,
+          ShardIteratorType: initial ? 'LATEST' : 'TRIM_HORIZON',
+        }),
+      );
+      if (ShardIterator) iterators.set(id, ShardIterator);
+    }
+  };
+
+  const deliver = async (event: DomainEvent) => {
+    const delivery: DomainEventDelivery = {
+      version: '0',
+      id: event.id,
+      'detail-type': event.type,
+      source: EVENT_SOURCE,
+      account: '000000000000',
+      time: event.time,
+      region: LOCAL_REGION,
+      resources: [],
+      detail: event,
+    };
+    for (const job of subscribers) {
+      if (!(job.trigger.types as readonly string[]).includes(event.type)) continue;
+      const handler = await load(job);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await handler(delivery);
+          break;
+        } catch (error) {
+          const delay = RETRY_DELAYS_MS[attempt];
+          options.log(
+            `${job.name} failed on ${event.type} ${event.subject} (attempt ${attempt + 1}): ${(error as Error).message}`,
+          );
+          if (delay === undefined) break;
+          await new Promise((done) => setTimeout(done, delay));
+        }
+      }
+    }
+  };
+
+  /** One pass over every shard; returns how many stream records it read. */
+  const poll = async (): Promise<number> => {
+    let read = 0;
+    for (const [shardId, iterator] of [...iterators]) {
+      const { Records, NextShardIterator } = await client.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+      );
+      if (NextShardIterator) iterators.set(shardId, NextShardIterator);
+      else {
+        iterators.delete(shardId);
+        finished.add(shardId);
+      }
+      for (const record of Records ?? []) {
+        read++;
+        for (const event of eventsOfStreamRecord(record)) await deliver(event);
+      }
+    }
+    return read;
+  };
+
+  await describeShards(true);
+  let stopped = false;
+  let passes = 0;
+  /** Consecutive passes that read nothing. */
+  let quietPasses = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        if (iterators.size === 0 || passes % 50 === 0) await describeShards(false);
+        const read = await poll();
+        quietPasses = read === 0 ? quietPasses + 1 : 0;
+        passes++;
+        if (read === 0) await new Promise((done) => setTimeout(done, POLL_INTERVAL_MS));
+      } catch (error) {
+        if (!stopped) options.log(`event bus: ${(error as Error).message}`);
+        await new Promise((done) => setTimeout(done, POLL_INTERVAL_MS * 10));
+      }
+    }
+  })();
+
+  return {
+    // Handlers run inside a pass, so two quiet passes after the call mean their own changes were delivered too.
+    settled: async () => {
+      const start = passes;
+      while (!stopped && (passes < start + 2 || quietPasses < 2))
+        await new Promise((done) => setTimeout(done, POLL_INTERVAL_MS / 2));
+    },
+    stop: async () => {
+      stopped = true;
+      await loop;
+      client.destroy();
+    },
+  };
+}

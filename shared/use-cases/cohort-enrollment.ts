@@ -1,0 +1,256 @@
+/**
+ * Cohort sync: a cohort linked to a course enrolls its members (source `cohort`, reference `cohort:<id>`),
+ * enrolls whoever joins later, and on leaving withdraws or keeps the person, as the link says. The first
+ * enrollment of a whole cohort goes in batches (one transaction per 98 people: their enrollments, their
+ * seats, one audit record); people already enrolled, returning or beyond a full course's seats go one by one.
+ * Linking again re-runs the enrollment of members, so a run that died half way is finished by re-running it.
+ */
+import type { CohortCourseLink, CohortEnrollmentResult, DueRule } from '../domain/cohort.ts';
+import type { Enrollment, EnrollmentSource } from '../domain/enrollment.ts';
+import { AlreadyEnrolledError, ConflictError, CourseFullError, NotFoundError } from '../domain/errors.ts';
+import type { User } from '../domain/user.ts';
+import { BATCH_SUFFIX } from '../events/envelope.ts';
+import type { CohortDeps } from './cohorts.ts';
+import { type Actor, auditChange } from './context.ts';
+import {
+  assertDueNotPast,
+  dueDate,
+  type EnrollmentDeps,
+  enrollableCourse,
+  enrollPerson,
+  newEnrollment,
+  promoteFromWaitlist,
+} from './enrollment.ts';
+
+export type CohortEnrollmentDeps = EnrollmentDeps &
+  Pick<CohortDeps, 'cohorts'> & {
+    users: EnrollmentDeps['users'] & Pick<CohortDeps['users'], 'getMany'>;
+  };
+
+/** New enrollments per transaction: the other two actions are the seats and the audit record. */
+const ENROLLMENTS_PER_TRANSACTION = 98;
+/** Batches written at once: DynamoDB takes them in parallel; more only adds conflicts on the seats item. */
+const BATCHES_IN_FLIGHT = 4;
+
+/** Steps: cohort and course exist, course takes enrollments, due date not past -> link (or the same link again) -> enroll every member. */
+export async function linkCohortToCourse(
+  deps: CohortEnrollmentDeps,
+  actor: Actor,
+  cohortId: string,
+  input: { courseId: string; onLeave: CohortCourseLink['onLeave']; due?: DueRule | undefined },
+): Promise<CohortEnrollmentResult> {
+  const cohort = await deps.cohorts.get(cohortId);
+  if (!cohort) throw new NotFoundError('cohort', cohortId);
+  const course = await enrollableCourse(deps, input.courseId);
+  assertDueNotPast(input.due, deps.runtime.now(), 'body.due.at');
+  const wanted: CohortCourseLink = {
+    cohortId,
+    courseId: course.id,
+    onLeave: input.onLeave,
+    due: input.due ?? null,
+    createdAt: deps.runtime.now().toISOString(),
+    createdBy: actor.principal.email ?? actor.principal.sub,
+  };
+  const existing = (await deps.cohorts.links(cohortId)).find((link) => link.courseId === course.id);
+  let link = wanted;
+  if (existing) {
+    if (existing.onLeave !== wanted.onLeave || JSON.stringify(existing.due) !== JSON.stringify(wanted.due))
+      throw new ConflictError(
+        `${cohort.name} is already linked to ${course.title} with other settings; unlink it first to change them.`,
+      );
+    link = existing;
+  } else {
+    await deps.cohorts.putLink(
+      link,
+      auditChange(deps.runtime, actor, 'cohort.course-linked', `cohort:${cohortId}`, null, link),
+    );
+  }
+  const memberIds = await deps.cohorts.allMemberIds(cohortId);
+  return { link, ...(await enrollMany(deps, actor, course, memberIds, link)) };
+}
+
+export async function unlinkCohortFromCourse(
+  deps: CohortEnrollmentDeps,
+  actor: Actor,
+  cohortId: string,
+  courseId: string,
+): Promise<void> {
+  const link = (await deps.cohorts.links(cohortId)).find((candidate) => candidate.courseId === courseId);
+  if (!link) throw new NotFoundError('cohort link', `${cohortId}/${courseId}`);
+  // Enrollments stay: their `cohort` source keeps saying how they came; the link only stops syncing.
+  await deps.cohorts.deleteLink(
+    link,
+    auditChange(deps.runtime, actor, 'cohort.course-unlinked', `cohort:${cohortId}`, link, null),
+  );
+}
+
+export async function listCohortLinks(deps: CohortEnrollmentDeps, cohortId: string) {
+  if (!(await deps.cohorts.get(cohortId))) throw new NotFoundError('cohort', cohortId);
+  return deps.cohorts.links(cohortId);
+}
+
+/** A person joined a cohort: enroll them in each course the cohort is linked to. */
+export async function enrollJoiner(
+  deps: CohortEnrollmentDeps,
+  actor: Actor,
+  cohortId: string,
+  userId: string,
+): Promise<void> {
+  const user = await deps.users.get(userId);
+  if (user?.status !== 'active') return;
+  for (const link of await deps.cohorts.links(cohortId)) {
+    const course = await deps.catalog.getCourse(link.courseId);
+    if (!course || course.status === 'archived') continue;
+    const due = dueDate(link.due, user.hireDate, deps.runtime.now());
+    await enrollPerson(deps, actor, course, userId, cohortSource(actor, cohortId, deps), due);
+  }
+}
+
+/**
+ * A person left a cohort. For each linked course whose policy is `withdraw`, the cohort's source is removed;
+ * with no source left the enrollment is withdrawn (a completion is kept as a record). `keep` leaves it as is.
+ */
+export async function settleLeaver(
+  deps: CohortEnrollmentDeps,
+  actor: Actor,
+  cohortId: string,
+  userId: string,
+): Promise<void> {
+  const reference = `cohort:${cohortId}`;
+  for (const link of await deps.cohorts.links(cohortId)) {
+    if (link.onLeave === 'keep') continue;
+    const before = await deps.enrollments.get(link.courseId, userId);
+    if (!before?.sources.some((source) => source.reference === reference)) continue;
+    const sources = before.sources.filter((source) => source.reference !== reference);
+    const now = deps.runtime.now().toISOString();
+    const withdraw = sources.length === 0 && before.status !== 'completed' && before.status !== 'withdrawn';
+    const after: Enrollment = {
+      ...before,
+      sources,
+      status: withdraw ? 'withdrawn' : before.status,
+      history: withdraw
+        ? [...before.history, { status: 'withdrawn', at: now, by: reference, reason: 'left the cohort' }]
+        : before.history,
+      version: before.version + 1,
+    };
+    const action = withdraw ? 'enrollment.withdrawn' : 'enrollment.source-removed';
+    await deps.enrollments.save(
+      before,
+      after,
+      auditChange(deps.runtime, actor, action, `enrollment:${link.courseId}:${userId}`, before, after),
+    );
+    if (withdraw) {
+      const course = await deps.catalog.getCourse(link.courseId);
+      if (course) await promoteFromWaitlist(deps, actor, course.id, course.capacity);
+    }
+  }
+}
+
+function cohortSource(
+  actor: Actor,
+  cohortId: string,
+  deps: Pick<EnrollmentDeps, 'runtime'>,
+): EnrollmentSource {
+  return {
+    source: 'cohort',
+    actor: actor.principal.email ?? actor.principal.sub,
+    reference: `cohort:${cohortId}`,
+    at: deps.runtime.now().toISOString(),
+  };
+}
+
+/** Enrolls many people into one course: new ones in batches, everyone else one by one. */
+async function enrollMany(
+  deps: CohortEnrollmentDeps,
+  actor: Actor,
+  course: { id: string; title: string; capacity: number | null },
+  userIds: readonly string[],
+  link: CohortCourseLink,
+): Promise<Omit<CohortEnrollmentResult, 'link'>> {
+  const source = cohortSource(actor, link.cohortId, deps);
+  const now = deps.runtime.now();
+  const existing = new Map(
+    (await deps.enrollments.allForCourse(course.id)).map((enrollment) => [enrollment.userId, enrollment]),
+  );
+  const users = new Map((await deps.users.getMany(userIds)).map((user) => [user.id, user]));
+  const result = {
+    enrolled: 0,
+    alreadyEnrolled: 0,
+    waitlisted: 0,
+    refused: [] as { userId: string; reason: string }[],
+  };
+  const fresh: User[] = [];
+  const oneByOne: User[] = [];
+  for (const userId of userIds) {
+    const user = users.get(userId);
+    if (!user) result.refused.push({ userId, reason: 'no such user' });
+    else if (user.status !== 'active') result.refused.push({ userId, reason: 'the user is suspended' });
+    else if (existing.has(userId)) oneByOne.push(user);
+    else fresh.push(user);
+  }
+
+  const batches: User[][] = [];
+  for (let start = 0; start < fresh.length; start += ENROLLMENTS_PER_TRANSACTION)
+    batches.push(fresh.slice(start, start + ENROLLMENTS_PER_TRANSACTION));
+  const writeBatch = async (batch: User[]) => {
+    const enrollments = batch.map((user) =>
+      newEnrollment(
+        course.id,
+        user.id,
+        source,
+        now.toISOString(),
+        dueDate(link.due, user.hireDate, now),
+        source.actor,
+        null,
+      ),
+    );
+    try {
+      await deps.enrollments.enrollBatch(enrollments, course.capacity, batchAudit(deps, actor, enrollments));
+      result.enrolled += batch.length;
+    } catch (error) {
+      // Not all fit, or someone enrolled meanwhile: these people go one by one (seats, then the waitlist).
+      if (!(error instanceof CourseFullError) && !(error instanceof AlreadyEnrolledError)) throw error;
+      oneByOne.push(...batch);
+    }
+  };
+  const queue = [...batches];
+  await Promise.all(
+    Array.from({ length: Math.min(BATCHES_IN_FLIGHT, queue.length) }, async () => {
+      for (let batch = queue.shift(); batch; batch = queue.shift()) await writeBatch(batch);
+    }),
+  );
+
+  for (const user of oneByOne) {
+    const outcome = await enrollPerson(
+      deps,
+      actor,
+      course,
+      user.id,
+      source,
+      dueDate(link.due, user.hireDate, now),
+    );
+    if (outcome.outcome === 'enrolled') result.enrolled++;
+    else if (outcome.outcome === 'waitlisted' || outcome.outcome === 'already-waitlisted')
+      result.waitlisted++;
+    else if (outcome.outcome === 'already-enrolled') result.alreadyEnrolled++;
+    else result.refused.push({ userId: user.id, reason: outcome.reason ?? 'refused' });
+  }
+  return result;
+}
+
+/** One audit record for a batch of new enrollments; the publisher makes one `enrollment.created` event of each. */
+function batchAudit(deps: CohortEnrollmentDeps, actor: Actor, enrollments: readonly Enrollment[]) {
+  const items = enrollments.map((enrollment) => ({
+    subject: `enrollment:${enrollment.courseId}:${enrollment.userId}`,
+    before: null,
+    after: enrollment,
+  }));
+  return auditChange(
+    deps.runtime,
+    actor,
+    `enrollment.created${BATCH_SUFFIX}`,
+    `course:${enrollments[0]?.courseId}`,
+    null,
+    { items },
+  );
+}
