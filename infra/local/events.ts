@@ -134,7 +134,11 @@ export async function startLocalEventBus(options: {
       }
       for (const record of Records ?? []) {
         read++;
-        for (const event of eventsOfStreamRecord(record)) await deliver(event);
+        const image = record.dynamodb?.NewImage;
+        const repaired = image
+          ? { ...record, dynamodb: { ...record.dynamodb, NewImage: withEmptyMaps(image) } }
+          : record;
+        for (const event of eventsOfStreamRecord(repaired)) await deliver(event);
       }
     }
     return read;
@@ -173,4 +177,22 @@ export async function startLocalEventBus(options: {
       client.destroy();
     },
   };
+}
+
+/**
+ * The streams client (3.1141, generic JSON codec) reads an empty map `{ "M": {} }` as `{}`; the DynamoDB
+ * client has its own codec, and Lambda gets the stream's raw JSON, so only this poller needs the repair.
+ * An AttributeValue always has exactly one key, so an empty object can only have been an empty map.
+ */
+function withEmptyMaps(image: Record<string, unknown>): Record<string, unknown> {
+  const repair = (value: unknown): unknown => {
+    if (!value || typeof value !== 'object') return value;
+    const attribute = value as Record<string, unknown>;
+    if (Object.keys(attribute).length === 0) return { M: {} };
+    if (Array.isArray(attribute.L)) return { L: attribute.L.map(repair) };
+    if (attribute.M && typeof attribute.M === 'object')
+      return { M: withEmptyMaps(attribute.M as Record<string, unknown>) };
+    return attribute;
+  };
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repair(value)]));
 }

@@ -7,7 +7,13 @@
  */
 import type { CohortCourseLink, CohortEnrollmentResult, DueRule } from '../domain/cohort.ts';
 import type { Enrollment, EnrollmentSource } from '../domain/enrollment.ts';
-import { AlreadyEnrolledError, ConflictError, CourseFullError, NotFoundError } from '../domain/errors.ts';
+import {
+  AlreadyEnrolledError,
+  ConflictError,
+  CourseFullError,
+  NotFoundError,
+  StaleVersionError,
+} from '../domain/errors.ts';
 import type { User } from '../domain/user.ts';
 import { BATCH_SUFFIX } from '../events/envelope.ts';
 import type { CohortDeps } from './cohorts.ts';
@@ -20,6 +26,7 @@ import {
   enrollPerson,
   newEnrollment,
   promoteFromWaitlist,
+  STALE_ATTEMPTS,
 } from './enrollment.ts';
 
 export type CohortEnrollmentDeps = EnrollmentDeps &
@@ -116,33 +123,50 @@ export async function settleLeaver(
   cohortId: string,
   userId: string,
 ): Promise<void> {
-  const reference = `cohort:${cohortId}`;
   for (const link of await deps.cohorts.links(cohortId)) {
     if (link.onLeave === 'keep') continue;
-    const before = await deps.enrollments.get(link.courseId, userId);
-    if (!before?.sources.some((source) => source.reference === reference)) continue;
-    const sources = before.sources.filter((source) => source.reference !== reference);
-    const now = deps.runtime.now().toISOString();
-    const withdraw = sources.length === 0 && before.status !== 'completed' && before.status !== 'withdrawn';
-    const after: Enrollment = {
-      ...before,
-      sources,
-      status: withdraw ? 'withdrawn' : before.status,
-      history: withdraw
-        ? [...before.history, { status: 'withdrawn', at: now, by: reference, reason: 'left the cohort' }]
-        : before.history,
-      version: before.version + 1,
-    };
-    const action = withdraw ? 'enrollment.withdrawn' : 'enrollment.source-removed';
-    await deps.enrollments.save(
-      before,
-      after,
-      auditChange(deps.runtime, actor, action, `enrollment:${link.courseId}:${userId}`, before, after),
-    );
-    if (withdraw) {
-      const course = await deps.catalog.getCourse(link.courseId);
-      if (course) await promoteFromWaitlist(deps, actor, course.id, course.capacity);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await dropCohortSource(deps, actor, link, userId);
+        break;
+      } catch (error) {
+        // Another writer changed the enrollment meanwhile: decide again on what it is now.
+        if (!(error instanceof StaleVersionError) || attempt >= STALE_ATTEMPTS) throw error;
+      }
     }
+  }
+}
+
+async function dropCohortSource(
+  deps: CohortEnrollmentDeps,
+  actor: Actor,
+  link: CohortCourseLink,
+  userId: string,
+): Promise<void> {
+  const reference = `cohort:${link.cohortId}`;
+  const before = await deps.enrollments.get(link.courseId, userId);
+  if (!before?.sources.some((source) => source.reference === reference)) return;
+  const sources = before.sources.filter((source) => source.reference !== reference);
+  const now = deps.runtime.now().toISOString();
+  const withdraw = sources.length === 0 && before.status !== 'completed' && before.status !== 'withdrawn';
+  const after: Enrollment = {
+    ...before,
+    sources,
+    status: withdraw ? 'withdrawn' : before.status,
+    history: withdraw
+      ? [...before.history, { status: 'withdrawn', at: now, by: reference, reason: 'left the cohort' }]
+      : before.history,
+    version: before.version + 1,
+  };
+  const action = withdraw ? 'enrollment.withdrawn' : 'enrollment.source-removed';
+  await deps.enrollments.save(
+    before,
+    after,
+    auditChange(deps.runtime, actor, action, `enrollment:${link.courseId}:${userId}`, before, after),
+  );
+  if (withdraw) {
+    const course = await deps.catalog.getCourse(link.courseId);
+    if (course) await promoteFromWaitlist(deps, actor, course.id, course.capacity);
   }
 }
 

@@ -21,6 +21,7 @@ import {
   CourseFullError,
   NotFoundError,
   OutOfScopeError,
+  StaleVersionError,
 } from '../domain/errors.ts';
 import { accessScope, canSeeUser, type ScopeDeps } from './access-scope.ts';
 import { type Actor, auditChange } from './context.ts';
@@ -253,18 +254,32 @@ async function joinExisting(
   existing: Enrollment,
   source: EnrollmentSource,
 ): Promise<EnrollmentOutcome> {
-  const known = existing.sources.some((s) => s.source === source.source && s.reference === source.reference);
-  if (!known)
-    await deps.enrollments.addSource(
-      existing,
-      source,
-      audit(deps, actor, 'enrollment.source-added', existing, {
-        ...existing,
-        sources: [...existing.sources, source],
-      }),
-    );
-  return { userId: existing.userId, outcome: 'already-enrolled', reason: `already ${existing.status}` };
+  let current = existing;
+  // Another source may change the enrollment meanwhile (cohort sync runs beside people): read again and retry.
+  for (let attempt = 1; ; attempt++) {
+    const known = current.sources.some((s) => s.source === source.source && s.reference === source.reference);
+    if (known) break;
+    try {
+      await deps.enrollments.addSource(
+        current,
+        source,
+        audit(deps, actor, 'enrollment.source-added', current, {
+          ...current,
+          sources: [...current.sources, source],
+        }),
+      );
+      break;
+    } catch (error) {
+      const again = await deps.enrollments.get(current.courseId, current.userId);
+      if (!(error instanceof StaleVersionError) || !again || attempt >= STALE_ATTEMPTS) throw error;
+      current = again;
+    }
+  }
+  return { userId: current.userId, outcome: 'already-enrolled', reason: `already ${current.status}` };
 }
+
+/** Re-reads of an enrollment another writer changed meanwhile, before giving up with the 412. */
+export const STALE_ATTEMPTS = 3;
 
 /** Steps: the enrollment holds a seat -> withdraw it (seat freed) -> promote the first in line, if any. */
 export async function withdrawEnrollment(
