@@ -1,9 +1,10 @@
 import { httpHandler } from '../../shared/http/handler.ts';
 import { explainEnrollment as route } from '../../shared/routes/enrollment.ts';
-import { enrollmentPorts } from '../../shared/store/enrollment-wiring.ts';
+import { cohortPorts } from '../../shared/store/cohort-wiring.ts';
 import { explainEnrollment } from '../../shared/use-cases/enrollment.ts';
 
-const ports = enrollmentPorts();
+// Cohort ports: explain names the cohorts behind cohort sources.
+const ports = cohortPorts();
 
 export const handler = httpHandler(route, async ({ params, principal, requestId }) => ({
   body: await explainEnrollment(ports, { principal, requestId }, params.id, params.courseId),

@@ -28,6 +28,11 @@ export interface LocalStackOptions {
   seed: boolean;
   /** Run scheduled jobs on their intervals (npm start); tests call them directly. @default false */
   schedules?: boolean;
+  /**
+   * Deliver domain events to their subscriber jobs. Benchmarks turn it off: in AWS the stream is read on
+   * other machines, here it would compete with the writes being measured. @default true
+   */
+  events?: boolean;
   log?: (line: string) => void;
 }
 
@@ -39,7 +44,8 @@ export interface LocalStack {
   env: Record<string, string>;
   emulators: RunningEmulators;
   jobs: LocalJobRunner;
-  events: LocalEventBus;
+  /** Absent when started with `events: false`. */
+  events: LocalEventBus | undefined;
   stop(): Promise<void>;
 }
 
@@ -69,12 +75,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       schedules: options.schedules ?? false,
       log,
     });
-    const events = await startLocalEventBus({
-      root: PROJECT_ROOT,
-      dynamoDbEndpoint: emulators.endpoints.dynamodb,
-      tableName: resources.tableName,
-      log,
-    });
+    const events =
+      options.events === false
+        ? undefined
+        : await startLocalEventBus({
+            root: PROJECT_ROOT,
+            dynamoDbEndpoint: emulators.endpoints.dynamodb,
+            tableName: resources.tableName,
+            log,
+          });
     const gateway = createGateway({
       routes,
       verifyIdToken: createIdTokenVerifier(emulators.endpoints, resources),
@@ -99,7 +108,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stop: async () => {
         jobs.stop();
         await jobs.idle();
-        await events.stop();
+        await events?.stop();
         gateway.closeAllConnections();
         await new Promise<void>((resolve) => gateway.close(() => resolve()));
         await emulators.stop();

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { Id, IsoDate, IsoDateTime, PageCursor, PageLimit, text } from './common.ts';
+import { UserIds } from './user.ts';
 
 const MAX_CHILDREN = 20;
 /** Deeper or larger rules are refused: nobody maintains them, and evaluation runs for every profile change. */
@@ -247,11 +248,7 @@ export type CohortMember = z.infer<typeof CohortMember>;
 
 export const CohortMembersBody = z
   .strictObject({
-    userIds: z
-      .array(Id)
-      .min(1)
-      .max(100)
-      .refine((ids) => new Set(ids).size === ids.length, 'each person once'),
+    userIds: UserIds,
   })
   .meta({ id: 'CohortMembers' });
 

@@ -3,8 +3,9 @@
  * the seats and waitlist of courses with a capacity.
  */
 import * as z from 'zod';
-import { DueRule } from './cohort.ts';
+import { COHORT_KINDS, CohortRule, DueRule } from './cohort.ts';
 import { Id, IsoDateTime, PageCursor, PageLimit, text } from './common.ts';
+import { UserIds } from './user.ts';
 
 export const ENROLLMENT_STATUSES = [
   'enrolled',
@@ -62,11 +63,7 @@ export type WaitlistEntry = z.infer<typeof WaitlistEntry>;
 
 export const EnrollUsersBody = z
   .strictObject({
-    userIds: z
-      .array(Id)
-      .min(1)
-      .max(100)
-      .refine((ids) => new Set(ids).size === ids.length, 'each person once'),
+    userIds: UserIds,
     due: DueRule.optional(),
     source: z
       .enum(['manual', 'api', 'import'])
@@ -172,6 +169,16 @@ export const EnrollmentExplanation = z
       seatsTaken: z.number().int(),
     }),
     prerequisites: z.array(z.object({ courseId: Id, title: z.string(), met: z.boolean() })),
+    /** The cohorts among the sources: each with its rule and whether the person is still a member. */
+    cohorts: z.array(
+      z.object({
+        cohortId: Id,
+        name: z.string(),
+        kind: z.enum(COHORT_KINDS),
+        rule: CohortRule.nullable(),
+        stillMember: z.boolean(),
+      }),
+    ),
     history: Enrollment.shape.history,
     reasons: z.array(z.string()),
   })

@@ -86,6 +86,13 @@ export type User = z.infer<typeof User>;
 
 export const UserIdParams = z.strictObject({ id: Id });
 
+/** Up to 100 people in one request, each once. */
+export const UserIds = z
+  .array(Id)
+  .min(1)
+  .max(100)
+  .refine((ids) => new Set(ids).size === ids.length, 'each person once');
+
 export const ListUsersQuery = z.strictObject({
   limit: PageLimit,
   cursor: PageCursor.optional(),

@@ -318,7 +318,8 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
   }
 }
 
-function enrollmentItem(enrollment: Enrollment): Record<string, unknown> {
+/** The stored item of an enrollment: its keys, its compliance-queue keys when it has a deadline, itself. */
+export function enrollmentItem(enrollment: Enrollment): Record<string, unknown> {
   const next = nextComplianceCheck(enrollment);
   return {
     ...keys.enrollment(enrollment.courseId, enrollment.userId),

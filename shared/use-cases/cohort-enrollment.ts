@@ -2,7 +2,7 @@
  * Cohort sync: a cohort linked to a course enrolls its members (source `cohort`, reference `cohort:<id>`),
  * enrolls whoever joins later, and on leaving withdraws or keeps the person, as the link says. The first
  * enrollment of a whole cohort goes in batches (one transaction per 98 people: their enrollments, their
- * seats, one audit record); people already enrolled, returning or beyond a full course's seats go one by one.
+ * seats, one audit record), one after the other since each takes the course's seats; people already enrolled, returning or beyond a full course's seats go one by one.
  * Linking again re-runs the enrollment of members, so a run that died half way is finished by re-running it.
  */
 import type { CohortCourseLink, CohortEnrollmentResult, DueRule } from '../domain/cohort.ts';
@@ -36,8 +36,6 @@ export type CohortEnrollmentDeps = EnrollmentDeps &
 
 /** New enrollments per transaction: the other two actions are the seats and the audit record. */
 const ENROLLMENTS_PER_TRANSACTION = 98;
-/** Batches written at once: DynamoDB takes them in parallel; more only adds conflicts on the seats item. */
-const BATCHES_IN_FLIGHT = 4;
 
 /** Steps: cohort and course exist, course takes enrollments, due date not past -> link (or the same link again) -> enroll every member. */
 export async function linkCohortToCourse(
@@ -193,31 +191,35 @@ async function enrollMany(
 ): Promise<Omit<CohortEnrollmentResult, 'link'>> {
   const source = cohortSource(actor, link.cohortId, deps);
   const now = deps.runtime.now();
-  const existing = new Map(
-    (await deps.enrollments.allForCourse(course.id)).map((enrollment) => [enrollment.userId, enrollment]),
+  const existing = new Set(
+    (await deps.enrollments.allForCourse(course.id)).map((enrollment) => enrollment.userId),
   );
-  const users = new Map((await deps.users.getMany(userIds)).map((user) => [user.id, user]));
   const result = {
     enrolled: 0,
     alreadyEnrolled: 0,
     waitlisted: 0,
     refused: [] as { userId: string; reason: string }[],
   };
-  const fresh: User[] = [];
   const oneByOne: User[] = [];
-  for (const userId of userIds) {
-    const user = users.get(userId);
-    if (!user) result.refused.push({ userId, reason: 'no such user' });
-    else if (user.status !== 'active') result.refused.push({ userId, reason: 'the user is suspended' });
-    else if (existing.has(userId)) oneByOne.push(user);
-    else fresh.push(user);
-  }
-
-  const batches: User[][] = [];
-  for (let start = 0; start < fresh.length; start += ENROLLMENTS_PER_TRANSACTION)
-    batches.push(fresh.slice(start, start + ENROLLMENTS_PER_TRANSACTION));
-  const writeBatch = async (batch: User[]) => {
-    const enrollments = batch.map((user) =>
+  const chunks: string[][] = [];
+  for (let start = 0; start < userIds.length; start += ENROLLMENTS_PER_TRANSACTION)
+    chunks.push(userIds.slice(start, start + ENROLLMENTS_PER_TRANSACTION));
+  // One chunk of people is read while the previous chunk's transaction is written.
+  let reading = chunks[0] ? deps.users.getMany(chunks[0]) : undefined;
+  for (let index = 0; index < chunks.length; index++) {
+    const found = new Map(((await reading) ?? []).map((user) => [user.id, user]));
+    const next = chunks[index + 1];
+    reading = next ? deps.users.getMany(next) : undefined;
+    const fresh: User[] = [];
+    for (const userId of chunks[index] ?? []) {
+      const user = found.get(userId);
+      if (!user) result.refused.push({ userId, reason: 'no such user' });
+      else if (user.status !== 'active') result.refused.push({ userId, reason: 'the user is suspended' });
+      else if (existing.has(userId)) oneByOne.push(user);
+      else fresh.push(user);
+    }
+    if (fresh.length === 0) continue;
+    const enrollments = fresh.map((user) =>
       newEnrollment(
         course.id,
         user.id,
@@ -230,19 +232,13 @@ async function enrollMany(
     );
     try {
       await deps.enrollments.enrollBatch(enrollments, course.capacity, batchAudit(deps, actor, enrollments));
-      result.enrolled += batch.length;
+      result.enrolled += fresh.length;
     } catch (error) {
       // Not all fit, or someone enrolled meanwhile: these people go one by one (seats, then the waitlist).
       if (!(error instanceof CourseFullError) && !(error instanceof AlreadyEnrolledError)) throw error;
-      oneByOne.push(...batch);
+      oneByOne.push(...fresh);
     }
-  };
-  const queue = [...batches];
-  await Promise.all(
-    Array.from({ length: Math.min(BATCHES_IN_FLIGHT, queue.length) }, async () => {
-      for (let batch = queue.shift(); batch; batch = queue.shift()) await writeBatch(batch);
-    }),
-  );
+  }
 
   for (const user of oneByOne) {
     const outcome = await enrollPerson(

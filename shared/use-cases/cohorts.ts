@@ -71,7 +71,7 @@ export async function createCohort(
     cohort,
     auditChange(deps.runtime, actor, 'cohort.created', `cohort:${cohort.id}`, null, cohort),
   );
-  const added = await addMembers(deps, actor, cohort.id, matched, 'rule');
+  const added = await changeMembers(deps, actor, 'add', cohort.id, matched, 'rule');
   return { ...cohort, memberCount: added.length };
 }
 
@@ -140,7 +140,7 @@ export async function addStaticMembers(
   // Conditional writes skip those already in, so no read of the current members is needed.
   const wanted = userIds.filter((userId) => found.has(userId));
   const added = new Set(
-    (await addMembers(deps, actor, cohort.id, wanted, 'static')).map((member) => member.userId),
+    (await changeMembers(deps, actor, 'add', cohort.id, wanted, 'static')).map((member) => member.userId),
   );
   return userIds.map((userId) =>
     !found.has(userId)
@@ -153,7 +153,7 @@ export async function addStaticMembers(
 
 export async function removeStaticMember(deps: CohortDeps, actor: Actor, id: string, userId: string) {
   const cohort = await staticCohort(deps, id);
-  const removed = await removeMembers(deps, actor, cohort.id, [userId], 'static');
+  const removed = await changeMembers(deps, actor, 'remove', cohort.id, [userId], 'static');
   if (removed.length === 0) throw new NotFoundError('cohort member', `${id}/${userId}`);
 }
 
@@ -220,10 +220,12 @@ export async function reevaluatePerson(
     const matches = subject !== undefined && ruleMatches(rule, subject);
     const isMember = memberships.has(cohort.id);
     if (matches && !isMember) {
-      if ((await addMembers(deps, actor, cohort.id, [userId], 'rule')).length > 0) joined.push(cohort.id);
+      if ((await changeMembers(deps, actor, 'add', cohort.id, [userId], 'rule')).length > 0)
+        joined.push(cohort.id);
       memberships.add(cohort.id);
     } else if (!matches && isMember) {
-      if ((await removeMembers(deps, actor, cohort.id, [userId], 'rule')).length > 0) left.push(cohort.id);
+      if ((await changeMembers(deps, actor, 'remove', cohort.id, [userId], 'rule')).length > 0)
+        left.push(cohort.id);
       memberships.delete(cohort.id);
     }
   }
@@ -414,25 +416,29 @@ async function confirmEveryone(deps: CohortDeps, matched: readonly string[], con
 async function reconcile(deps: CohortDeps, actor: Actor, cohortId: string, matched: readonly string[]) {
   const current = new Set(await deps.cohorts.allMemberIds(cohortId));
   const wanted = new Set(matched);
-  await addMembers(
+  await changeMembers(
     deps,
     actor,
+    'add',
     cohortId,
     matched.filter((userId) => !current.has(userId)),
     'rule',
   );
-  await removeMembers(
+  await changeMembers(
     deps,
     actor,
+    'remove',
     cohortId,
     [...current].filter((userId) => !wanted.has(userId)),
     'rule',
   );
 }
 
-function addMembers(
+/** Adds (or removes) these people as members, in batches; returns who really joined (or left). */
+function changeMembers(
   deps: CohortDeps,
   actor: Actor,
+  change: 'add' | 'remove',
   cohortId: string,
   userIds: readonly string[],
   via: Cohort['kind'],
@@ -442,24 +448,11 @@ function addMembers(
   const members = userIds.map(
     (userId): CohortMember => ({ cohortId, userId, via, addedAt: now, addedBy: by }),
   );
-  return deps.cohorts.addMembers(members, (batch) => memberAudit(deps, actor, 'cohort.member_added', batch));
-}
-
-function removeMembers(
-  deps: CohortDeps,
-  actor: Actor,
-  cohortId: string,
-  userIds: readonly string[],
-  via: Cohort['kind'],
-) {
-  const now = deps.runtime.now().toISOString();
-  const by = actor.principal.email ?? actor.principal.sub;
-  const members = userIds.map(
-    (userId): CohortMember => ({ cohortId, userId, via, addedAt: now, addedBy: by }),
-  );
-  return deps.cohorts.removeMembers(members, (batch) =>
-    memberAudit(deps, actor, 'cohort.member_removed', batch),
-  );
+  return change === 'add'
+    ? deps.cohorts.addMembers(members, (batch) => memberAudit(deps, actor, 'cohort.member_added', batch))
+    : deps.cohorts.removeMembers(members, (batch) =>
+        memberAudit(deps, actor, 'cohort.member_removed', batch),
+      );
 }
 
 /** One audit record per batch of members, which the event publisher turns into one event per person. */

@@ -27,6 +27,7 @@ import { accessScope, canSeeUser, type ScopeDeps } from './access-scope.ts';
 import { type Actor, auditChange } from './context.ts';
 import type {
   CatalogRepository,
+  CohortRepository,
   EnrollmentRepository,
   Page,
   PageRequest,
@@ -39,6 +40,8 @@ export interface EnrollmentDeps extends ScopeDeps {
   catalog: Pick<CatalogRepository, 'getCourse' | 'getCourses'>;
   users: Pick<UserRepository, 'get' | 'idByEmail'>;
   runtime: Runtime;
+  /** For explain: the cohorts behind cohort sources. @default none: cohort sources are not detailed */
+  cohorts?: Pick<CohortRepository, 'get' | 'membershipsOf'>;
 }
 
 /**
@@ -460,6 +463,7 @@ export async function explainEnrollment(
     deps.enrollments.seatsTaken(courseId),
     prerequisiteStatus(deps, course, userId),
   ]);
+  const cohorts = await cohortsBehind(deps, enrollment?.sources ?? [], userId);
   const reasons: string[] = [];
   if (enrollment) {
     const by = enrollment.sources.map(
@@ -469,6 +473,10 @@ export async function explainEnrollment(
       `${enrollment.status === 'withdrawn' ? 'Was enrolled' : 'Enrolled'} through ${by.join('; ')}.`,
     );
     const last = enrollment.history.at(-1);
+    for (const cohort of cohorts)
+      reasons.push(
+        `Cohort ${cohort.name} (${cohort.kind === 'rule' ? 'its rule matches the person' : 'listed by hand'}): ${cohort.stillMember ? 'still a member' : 'no longer a member'}.`,
+      );
     if (last && last.status !== 'enrolled')
       reasons.push(
         `Now ${last.status} since ${last.at.slice(0, 10)}${last.reason ? `: ${last.reason}` : ''}.`,
@@ -513,9 +521,34 @@ export async function explainEnrollment(
       seatsTaken,
     },
     prerequisites,
+    cohorts,
     history: enrollment?.history ?? [],
     reasons,
   };
+}
+
+/** Each cohort a `cohort:<id>` source names, with whether the person is still in it. */
+async function cohortsBehind(deps: EnrollmentDeps, sources: readonly EnrollmentSource[], userId: string) {
+  const { cohorts } = deps;
+  const ids = [
+    ...new Set(sources.flatMap((s) => (s.reference.startsWith('cohort:') ? [s.reference.slice(7)] : []))),
+  ];
+  if (!cohorts || ids.length === 0) return [];
+  const memberOf = new Set((await cohorts.membershipsOf(userId)).map((member) => member.cohortId));
+  const found = await Promise.all(ids.map((id) => cohorts.get(id)));
+  return found.flatMap((cohort) =>
+    cohort
+      ? [
+          {
+            cohortId: cohort.id,
+            name: cohort.name,
+            kind: cohort.kind,
+            rule: cohort.rule,
+            stillMember: memberOf.has(cohort.id),
+          },
+        ]
+      : [],
+  );
 }
 
 async function prerequisiteStatus(deps: EnrollmentDeps, course: Course, userId: string) {

@@ -104,6 +104,12 @@ describe('cohorts over HTTP', () => {
       token: admin,
     });
     expect(explained.json.reasons[0]).toContain(`cohort by`);
+    expect(explained.json.cohorts).toEqual([
+      expect.objectContaining({ cohortId: cohort.json.id, kind: 'rule', stillMember: true }),
+    ]);
+    expect(explained.json.reasons).toContain(
+      `Cohort ${cohort.json.name} (its rule matches the person): still a member.`,
+    );
     expect((await api('GET', `/cohorts/${cohort.json.id}`, { token: admin })).json.memberCount).toBe(20);
 
     // And the department's compliance report lists the 20 current enrollments as pending
