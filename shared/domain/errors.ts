@@ -57,3 +57,16 @@ export class AlreadyEnrolledError extends ConflictError {}
 
 /** The person is already on the course's waitlist. */
 export class AlreadyWaitlistedError extends ConflictError {}
+
+/**
+ * A bulk enrollment holds the course's seats for a moment (writers wait and retry). `expired`: its holder
+ * stopped without finishing, and the next writer settles what it left before going on.
+ */
+export class CourseBusyError extends ConflictError {
+  constructor(
+    message: string,
+    readonly expired: boolean,
+  ) {
+    super(message);
+  }
+}

@@ -41,7 +41,8 @@ export const listUsers = defineRoute({
   method: 'GET',
   path: '/users',
   handler: 'functions/users/list-users.ts',
-  summary: 'List people by email, filtered by department and status (managers: their subtree only)',
+  summary:
+    'List people by email, filtered by department and status (managers: their subtree, department by department)',
   tag: 'People',
   access: { roles: ['admin', 'manager'] },
   request: { query: ListUsersQuery },

@@ -3,13 +3,19 @@
  * that creates the enrollment, conditioned on the count being under the capacity, so concurrent requests
  * can never overfill a course; waitlist positions come from an atomic counter, so the queue has one order.
  */
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
 import { Enrollment, type EnrollmentSource, WaitlistEntry } from '../domain/enrollment.ts';
 import {
   AlreadyEnrolledError,
   AlreadyWaitlistedError,
   ConflictError,
+  CourseBusyError,
   CourseFullError,
   StaleVersionError,
 } from '../domain/errors.ts';
@@ -69,11 +75,12 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
   }
 
   async enroll(enrollment: Enrollment, capacity: number | null, audit: AuditRecord): Promise<void> {
-    await transactWrite(this.client, [
+    const writes = [
       this.create(enrollment),
-      this.takeSeat(enrollment.courseId, capacity),
+      this.seatsWrite(enrollment.courseId, 1, capacity),
       auditWrite(this.tableName, audit),
-    ]);
+    ];
+    await this.withSeats(enrollment.courseId, capacity, () => transactWrite(this.client, writes));
   }
 
   async addSource(before: Enrollment, source: EnrollmentSource, audit: AuditRecord): Promise<Enrollment> {
@@ -140,7 +147,7 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     audit: AuditRecord,
     previous?: Enrollment,
   ): Promise<void> {
-    await transactWrite(this.client, [
+    const writes: GuardedWrite[] = [
       {
         item: {
           Delete: {
@@ -152,9 +159,10 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
         onConditionFailed: () => new ConflictError('That waitlist place was taken meanwhile.'),
       },
       previous ? this.replace(previous, enrollment) : this.create(enrollment),
-      this.takeSeat(enrollment.courseId, capacity),
+      this.seatsWrite(enrollment.courseId, 1, capacity),
       auditWrite(this.tableName, audit),
-    ]);
+    ];
+    await this.withSeats(entry.courseId, capacity, () => transactWrite(this.client, writes));
   }
 
   async reactivate(
@@ -163,35 +171,20 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     capacity: number | null,
     audit: AuditRecord,
   ): Promise<void> {
-    await transactWrite(this.client, [
+    const writes = [
       this.replace(before, after),
-      this.takeSeat(after.courseId, capacity),
+      this.seatsWrite(after.courseId, 1, capacity),
       auditWrite(this.tableName, audit),
-    ]);
+    ];
+    await this.withSeats(after.courseId, capacity, () => transactWrite(this.client, writes));
   }
 
   /** Any change of one enrollment; leaving a seat-holding status frees the seat, coming back takes one. */
   async save(before: Enrollment, after: Enrollment, audit: AuditRecord): Promise<void> {
     const writes: GuardedWrite[] = [this.replace(before, after), auditWrite(this.tableName, audit)];
     const seatDelta = Number(holdsSeat(after.status)) - Number(holdsSeat(before.status));
-    if (seatDelta !== 0) {
-      writes.push({
-        item: {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.seats(before.courseId),
-            UpdateExpression: 'ADD taken :delta',
-            ...(seatDelta < 0
-              ? {
-                  ConditionExpression: 'taken > :zero',
-                  ExpressionAttributeValues: { ':delta': -1, ':zero': 0 },
-                }
-              : { ExpressionAttributeValues: { ':delta': 1 } }),
-          },
-        },
-      });
-    }
-    await transactWrite(this.client, writes);
+    if (seatDelta !== 0) writes.push(this.seatsWrite(before.courseId, seatDelta, null));
+    await this.withSeats(before.courseId, null, () => transactWrite(this.client, writes));
   }
 
   /**
@@ -205,32 +198,18 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
   ): Promise<void> {
     const courseId = enrollments[0]?.courseId;
     if (!courseId) return;
-    const n = enrollments.length;
-    await transactWrite(this.client, [
+    const writes = [
       ...enrollments.map((enrollment) => this.create(enrollment)),
-      {
-        item: {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.seats(courseId),
-            UpdateExpression: 'ADD taken :n',
-            ...(capacity === null
-              ? { ExpressionAttributeValues: { ':n': n } }
-              : {
-                  ConditionExpression: 'attribute_not_exists(taken) OR taken <= :room',
-                  ExpressionAttributeValues: { ':n': n, ':room': capacity - n },
-                }),
-          },
-        },
-        onConditionFailed: () => new CourseFullError(`Fewer than ${n} of the ${capacity} seats are free.`),
-      },
+      this.seatsWrite(courseId, enrollments.length, capacity),
       auditWrite(this.tableName, audit),
-    ]);
+    ];
+    await this.withSeats(courseId, capacity, () => transactWrite(this.client, writes));
   }
 
   async allForCourse(courseId: string): Promise<Enrollment[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
+      ConsistentRead: true,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.course(courseId).pk, ':prefix': 'ENROLLMENT#' },
     });
@@ -297,26 +276,216 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     };
   }
 
-  /** One more seat taken, refused when the course is at capacity (the seats item is created on first use). */
-  private takeSeat(courseId: string, capacity: number | null): GuardedWrite {
+  /**
+   * The seats item moved by `delta`, refused while a bulk enrollment holds the course and, when taking seats
+   * under a capacity, when they do not all fit (`taken <= capacity - delta`). The item is created on first use.
+   */
+  private seatsWrite(courseId: string, delta: number, capacity: number | null): GuardedWrite {
+    const conditions = ['attribute_not_exists(bulkRun)'];
+    const values: Record<string, unknown> = { ':delta': delta };
+    if (delta > 0 && capacity !== null) {
+      const room = capacity - delta;
+      // No seats item yet means none taken: enough room unless more are asked for than the capacity.
+      conditions.push(room >= 0 ? '(attribute_not_exists(taken) OR taken <= :room)' : 'taken <= :room');
+      values[':room'] = room;
+    }
+    if (delta < 0) {
+      conditions.push('taken >= :freed');
+      values[':freed'] = -delta;
+    }
     return {
       item: {
         Update: {
           TableName: this.tableName,
           Key: keys.seats(courseId),
-          UpdateExpression: 'ADD taken :one',
-          ...(capacity === null
-            ? { ExpressionAttributeValues: { ':one': 1 } }
-            : {
-                ConditionExpression: 'attribute_not_exists(taken) OR taken < :capacity',
-                ExpressionAttributeValues: { ':one': 1, ':capacity': capacity },
-              }),
+          UpdateExpression: 'ADD taken :delta',
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeValues: values,
         },
       },
-      onConditionFailed: () => new CourseFullError(`All ${capacity} seats are taken.`),
+      onConditionFailed: () => new SeatsRefused(),
     };
   }
+
+  /** Runs a transaction with a seats write and says why the seats refused: a bulk run, or a full course. */
+  private async withSeats(
+    courseId: string,
+    capacity: number | null,
+    write: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!(error instanceof SeatsRefused)) throw error;
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.seats(courseId), ConsistentRead: true }),
+      );
+      if (typeof Item?.bulkRun === 'string') {
+        throw new CourseBusyError(
+          'A bulk enrollment into this course is running; try again in a moment.',
+          String(Item.bulkUntil ?? '') < new Date().toISOString(),
+        );
+      }
+      if (capacity === null) throw new ConflictError("The course's seat count changed meanwhile; try again.");
+      throw new CourseFullError(`All ${capacity} seats are taken.`);
+    }
+  }
+
+  /**
+   * Holds the course's seats for a bulk run until `until`: no other enrollment can be created (every creation
+   * moves the seats). Takes over a run that stopped without finishing (its `bulkUntil` passed), and says so.
+   */
+  async claimForBulk(
+    courseId: string,
+    run: string,
+    until: string,
+    now: string,
+  ): Promise<{ takenOver?: string }> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.seats(courseId),
+          UpdateExpression: 'SET bulkRun = :run, bulkUntil = :until',
+          ConditionExpression: 'attribute_not_exists(bulkRun) OR bulkUntil < :now',
+          ExpressionAttributeValues: { ':run': run, ':until': until, ':now': now },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return typeof Attributes?.bulkRun === 'string' ? { takenOver: Attributes.bulkRun } : {};
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      throw new CourseBusyError(
+        'Another bulk enrollment into this course is running; try again in a moment.',
+        false,
+      );
+    }
+  }
+
+  /** Moves the hold's end; fails when the run lost its hold (it ran past `bulkUntil` and was taken over). */
+  async extendBulk(courseId: string, run: string, until: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.seats(courseId),
+        UpdateExpression: 'SET bulkUntil = :until',
+        ConditionExpression: 'bulkRun = :run',
+        ExpressionAttributeValues: { ':run': run, ':until': until },
+      }),
+    );
+  }
+
+  /** Ends the hold, counting the seats the run took. */
+  async releaseBulk(courseId: string, run: string, seatsTaken: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.seats(courseId),
+        UpdateExpression: 'ADD taken :taken REMOVE bulkRun, bulkUntil',
+        ConditionExpression: 'bulkRun = :run',
+        ExpressionAttributeValues: { ':run': run, ':taken': seatsTaken },
+      }),
+    );
+  }
+
+  /**
+   * New enrollments written with BatchWriteItem: only under the run's hold, and only for people who had no
+   * enrollment when the hold was taken, so no write can replace another. Each item carries the run, so a run
+   * that stops half way can be settled ({@link bulkLeftovers}).
+   */
+  async writeBulk(enrollments: readonly Enrollment[], run: string): Promise<void> {
+    const chunks: Record<string, unknown>[][] = [];
+    for (let start = 0; start < enrollments.length; start += BATCH_WRITE_ITEMS)
+      chunks.push(
+        enrollments
+          .slice(start, start + BATCH_WRITE_ITEMS)
+          .map((e) => ({ ...enrollmentItem(e), bulkRun: run })),
+      );
+    await Promise.all(
+      Array.from({ length: Math.min(BATCH_WRITES_IN_FLIGHT, chunks.length) }, async () => {
+        for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+          let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+          while (requests.length > 0) {
+            const result = await this.client.send(
+              new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+            );
+            requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+          }
+        }
+      }),
+    );
+  }
+
+  /** One audit record on its own (a bulk run's, after its items are written). */
+  async putAudit(audit: AuditRecord): Promise<void> {
+    await transactWrite(this.client, [auditWrite(this.tableName, audit)]);
+  }
+
+  /** What a run wrote (its enrollments) and which of them its audit records already cover. */
+  async bulkLeftovers(
+    courseId: string,
+    run: string,
+  ): Promise<{ written: Enrollment[]; audited: Set<string> }> {
+    const [items, audits] = await Promise.all([
+      queryAll(this.client, {
+        TableName: this.tableName,
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'bulkRun = :run',
+        ExpressionAttributeValues: { ':pk': keys.course(courseId).pk, ':prefix': 'ENROLLMENT#', ':run': run },
+      }),
+      queryAll(this.client, {
+        TableName: this.tableName,
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: '#after.#run = :run',
+        ExpressionAttributeNames: { '#after': 'after', '#run': 'run' },
+        ExpressionAttributeValues: { ':pk': keys.auditTrail(`course:${courseId}`), ':run': run },
+      }),
+    ]);
+    const audited = new Set<string>();
+    for (const audit of audits) {
+      for (const item of (audit.after as { items?: { after?: { userId?: string } }[] }).items ?? [])
+        if (item.after?.userId) audited.add(item.after.userId);
+    }
+    return { written: items.map((item) => Enrollment.parse(withoutStorageAttributes(item))), audited };
+  }
+
+  /** Sets the seats taken to the count of seat-holding enrollments; only under the run's hold. */
+  async recountSeats(courseId: string, run: string): Promise<number> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'NOT #status IN (:withdrawn, :expired)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': keys.course(courseId).pk,
+        ':prefix': 'ENROLLMENT#',
+        ':withdrawn': 'withdrawn',
+        ':expired': 'expired',
+      },
+      ProjectionExpression: 'sk',
+    });
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.seats(courseId),
+        UpdateExpression: 'SET taken = :taken',
+        ConditionExpression: 'bulkRun = :run',
+        ExpressionAttributeValues: { ':run': run, ':taken': items.length },
+      }),
+    );
+    return items.length;
+  }
 }
+
+/** BatchWriteItem takes 25 items; four calls in flight keep DynamoDB busy without throttling a small table. */
+const BATCH_WRITE_ITEMS = 25;
+const BATCH_WRITES_IN_FLIGHT = 4;
+
+/** The seats write's condition failed; {@link DynamoEnrollmentRepository.withSeats} says why. */
+class SeatsRefused extends Error {}
 
 /** The stored item of an enrollment: its keys, its compliance-queue keys when it has a deadline, itself. */
 export function enrollmentItem(enrollment: Enrollment): Record<string, unknown> {

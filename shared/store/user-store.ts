@@ -11,7 +11,7 @@ import type { Page, PageRequest, UserFilter, UserRepository } from '../use-cases
 import { auditWrite } from './audit-store.ts';
 import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
-import { batchGetAll, inFilter, queryAll, queryPage } from './query-pages.ts';
+import { batchGetAll, queryAll, queryPage } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
 
 export class DynamoUserRepository implements UserRepository {
@@ -96,11 +96,6 @@ export class DynamoUserRepository implements UserRepository {
         cursorKeys: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
         partition: { gsi1pk: pk },
       };
-    }
-    if (filter.withinDepartments) {
-      const within = inFilter('departmentId', filter.withinDepartments);
-      conditions.push(within.expression);
-      Object.assign(values, within.values);
     }
     const result = await queryPage(
       this.client,

@@ -1,9 +1,12 @@
 /**
  * Cohort sync: a cohort linked to a course enrolls its members (source `cohort`, reference `cohort:<id>`),
- * enrolls whoever joins later, and on leaving withdraws or keeps the person, as the link says. The first
- * enrollment of a whole cohort goes in batches (one transaction per 98 people: their enrollments, their
- * seats, one audit record), one after the other since each takes the course's seats; people already enrolled, returning or beyond a full course's seats go one by one.
- * Linking again re-runs the enrollment of members, so a run that died half way is finished by re-running it.
+ * enrolls whoever joins later, and on leaving withdraws or keeps the person, as the link says.
+ *
+ * Enrolling a whole cohort: into a course without a capacity, from 200 people on, under the course's hold
+ * (`course-hold.ts`: nobody else can create an enrollment meanwhile) with BatchWriteItem, then one audit
+ * record per 98; otherwise one transaction per 98 new people (their enrollments, their seats checked
+ * against the capacity, one audit record). People already enrolled, coming back, or beyond a full course's
+ * seats go one by one. Linking again finishes a run that stopped half way; so does the next writer.
  */
 import type { CohortCourseLink, CohortEnrollmentResult, DueRule } from '../domain/cohort.ts';
 import type { Enrollment, EnrollmentSource } from '../domain/enrollment.ts';
@@ -15,9 +18,9 @@ import {
   StaleVersionError,
 } from '../domain/errors.ts';
 import type { User } from '../domain/user.ts';
-import { BATCH_SUFFIX } from '../events/envelope.ts';
 import type { CohortDeps } from './cohorts.ts';
 import { type Actor, auditChange } from './context.ts';
+import { AUDITED_PER_RECORD, bulkAudit, holdUntil, underHold, whileHeld } from './course-hold.ts';
 import {
   assertDueNotPast,
   dueDate,
@@ -34,6 +37,13 @@ export type CohortEnrollmentDeps = EnrollmentDeps &
     users: EnrollmentDeps['users'] & Pick<CohortDeps['users'], 'getMany'>;
   };
 
+/**
+ * From this many people, a course without a capacity is enrolled under its hold with BatchWriteItem; below,
+ * and for courses with a capacity (every seat checked against it), in transactions.
+ */
+const BULK_THRESHOLD = 200;
+/** The hold is extended after each part this size, so a long run keeps it and a stopped one loses it soon. */
+const WRITTEN_PER_HOLD_EXTENSION = 2_000;
 /** New enrollments per transaction: the other two actions are the seats and the audit record. */
 const ENROLLMENTS_PER_TRANSACTION = 98;
 
@@ -157,10 +167,12 @@ async function dropCohortSource(
     version: before.version + 1,
   };
   const action = withdraw ? 'enrollment.withdrawn' : 'enrollment.source-removed';
-  await deps.enrollments.save(
-    before,
-    after,
-    auditChange(deps.runtime, actor, action, `enrollment:${link.courseId}:${userId}`, before, after),
+  await whileHeld(deps, actor, link.courseId, () =>
+    deps.enrollments.save(
+      before,
+      after,
+      auditChange(deps.runtime, actor, action, `enrollment:${link.courseId}:${userId}`, before, after),
+    ),
   );
   if (withdraw) {
     const course = await deps.catalog.getCourse(link.courseId);
@@ -191,9 +203,6 @@ async function enrollMany(
 ): Promise<Omit<CohortEnrollmentResult, 'link'>> {
   const source = cohortSource(actor, link.cohortId, deps);
   const now = deps.runtime.now();
-  const existing = new Set(
-    (await deps.enrollments.allForCourse(course.id)).map((enrollment) => enrollment.userId),
-  );
   const result = {
     enrolled: 0,
     alreadyEnrolled: 0,
@@ -201,6 +210,49 @@ async function enrollMany(
     refused: [] as { userId: string; reason: string }[],
   };
   const oneByOne: User[] = [];
+  const enrollmentOf = (user: User) =>
+    newEnrollment(
+      course.id,
+      user.id,
+      source,
+      now.toISOString(),
+      dueDate(link.due, user.hireDate, now),
+      source.actor,
+      null,
+    );
+
+  if (course.capacity === null && userIds.length >= BULK_THRESHOLD) {
+    // Under the course's hold nobody else creates enrollments, so new ones need no condition each.
+    await underHold(deps, actor, course.id, async (run) => {
+      const existing = new Set((await deps.enrollments.allForCourse(course.id)).map((e) => e.userId));
+      const found = new Map((await readPeople(deps, userIds)).map((user) => [user.id, user]));
+      const fresh: Enrollment[] = [];
+      for (const userId of userIds) {
+        const user = found.get(userId);
+        if (!user) result.refused.push({ userId, reason: 'no such user' });
+        else if (user.status !== 'active') result.refused.push({ userId, reason: 'the user is suspended' });
+        else if (existing.has(userId)) oneByOne.push(user);
+        else fresh.push(enrollmentOf(user));
+      }
+      for (let start = 0; start < fresh.length; start += WRITTEN_PER_HOLD_EXTENSION) {
+        const part = fresh.slice(start, start + WRITTEN_PER_HOLD_EXTENSION);
+        await deps.enrollments.writeBulk(part, run);
+        // Audit records after the items they describe: no event is published for an enrollment not written.
+        for (let from = 0; from < part.length; from += AUDITED_PER_RECORD)
+          await deps.enrollments.putAudit(
+            bulkAudit(deps, actor, part.slice(from, from + AUDITED_PER_RECORD), run),
+          );
+        await deps.enrollments.extendBulk(course.id, run, holdUntil(deps));
+      }
+      result.enrolled += fresh.length;
+      return fresh.length;
+    });
+    return oneAtATime(deps, actor, course, oneByOne, source, link, now, result);
+  }
+
+  const existing = new Set(
+    (await deps.enrollments.allForCourse(course.id)).map((enrollment) => enrollment.userId),
+  );
   const chunks: string[][] = [];
   for (let start = 0; start < userIds.length; start += ENROLLMENTS_PER_TRANSACTION)
     chunks.push(userIds.slice(start, start + ENROLLMENTS_PER_TRANSACTION));
@@ -231,7 +283,7 @@ async function enrollMany(
       ),
     );
     try {
-      await deps.enrollments.enrollBatch(enrollments, course.capacity, batchAudit(deps, actor, enrollments));
+      await deps.enrollments.enrollBatch(enrollments, course.capacity, bulkAudit(deps, actor, enrollments));
       result.enrolled += fresh.length;
     } catch (error) {
       // Not all fit, or someone enrolled meanwhile: these people go one by one (seats, then the waitlist).
@@ -240,15 +292,24 @@ async function enrollMany(
     }
   }
 
-  for (const user of oneByOne) {
-    const outcome = await enrollPerson(
-      deps,
-      actor,
-      course,
-      user.id,
-      source,
-      dueDate(link.due, user.hireDate, now),
-    );
+  await oneAtATime(deps, actor, course, oneByOne, source, link, now, result);
+  return result;
+}
+
+/** People already enrolled, coming back, or beyond the seats: one by one, each outcome counted. */
+async function oneAtATime(
+  deps: CohortEnrollmentDeps,
+  actor: Actor,
+  course: { id: string; capacity: number | null },
+  people: readonly User[],
+  source: EnrollmentSource,
+  link: CohortCourseLink,
+  now: Date,
+  result: Omit<CohortEnrollmentResult, 'link'>,
+): Promise<Omit<CohortEnrollmentResult, 'link'>> {
+  for (const user of people) {
+    const due = dueDate(link.due, user.hireDate, now);
+    const outcome = await enrollPerson(deps, actor, course, user.id, source, due);
     if (outcome.outcome === 'enrolled') result.enrolled++;
     else if (outcome.outcome === 'waitlisted' || outcome.outcome === 'already-waitlisted')
       result.waitlisted++;
@@ -258,19 +319,16 @@ async function enrollMany(
   return result;
 }
 
-/** One audit record for a batch of new enrollments; the publisher makes one `enrollment.created` event of each. */
-function batchAudit(deps: CohortEnrollmentDeps, actor: Actor, enrollments: readonly Enrollment[]) {
-  const items = enrollments.map((enrollment) => ({
-    subject: `enrollment:${enrollment.courseId}:${enrollment.userId}`,
-    before: null,
-    after: enrollment,
-  }));
-  return auditChange(
-    deps.runtime,
-    actor,
-    `enrollment.created${BATCH_SUFFIX}`,
-    `course:${enrollments[0]?.courseId}`,
-    null,
-    { items },
+/** Profiles of many people, 100 per BatchGetItem, a few calls at once. */
+async function readPeople(deps: CohortEnrollmentDeps, userIds: readonly string[]): Promise<User[]> {
+  const chunks: string[][] = [];
+  for (let start = 0; start < userIds.length; start += 100) chunks.push(userIds.slice(start, start + 100));
+  const found: User[] = [];
+  await Promise.all(
+    Array.from({ length: Math.min(4, chunks.length) }, async () => {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift())
+        found.push(...(await deps.users.getMany(chunk)));
+    }),
   );
+  return found;
 }

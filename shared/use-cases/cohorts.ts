@@ -71,8 +71,9 @@ export async function createCohort(
     cohort,
     auditChange(deps.runtime, actor, 'cohort.created', `cohort:${cohort.id}`, null, cohort),
   );
-  const added = await changeMembers(deps, actor, 'add', cohort.id, matched, 'rule');
-  return { ...cohort, memberCount: added.length };
+  await changeMembers(deps, actor, 'add', cohort.id, matched, 'rule');
+  // Read back: the re-evaluation job may have added some of them first (its events race this request).
+  return (await deps.cohorts.get(cohort.id)) ?? cohort;
 }
 
 /** Steps: current version -> new rule checked (limits, references, no cycle, "everyone" confirmed) -> save -> reconcile members. */

@@ -8,6 +8,7 @@ import type { Course } from '../domain/course.ts';
 import { type ComplianceRow, complianceStatus, type Enrollment } from '../domain/enrollment.ts';
 import {
   BusinessRuleError,
+  CourseBusyError,
   InvalidInputError,
   NotFoundError,
   OutOfScopeError,
@@ -17,6 +18,7 @@ import type { User } from '../domain/user.ts';
 import { accessScope, canSeeDepartment, canSeeUser } from './access-scope.ts';
 import { type Actor, auditChange } from './context.ts';
 import type { EnrollmentDeps } from './enrollment.ts';
+import { peopleOfDepartments } from './people-of-departments.ts';
 import type { DepartmentRepository, Page, UserRepository } from './ports.ts';
 
 export type ComplianceDeps = EnrollmentDeps & {
@@ -59,7 +61,8 @@ export async function runComplianceSweep(deps: EnrollmentDeps, actor: Actor, at:
       );
       result[step.counter]++;
     } catch (error) {
-      if (!(error instanceof StaleVersionError)) throw error;
+      // Changed meanwhile, or a bulk enrollment holds the course: the next run looks again.
+      if (!(error instanceof StaleVersionError) && !(error instanceof CourseBusyError)) throw error;
       result.skipped++;
     }
   }
@@ -219,25 +222,12 @@ export async function listCompliance(
   if (!canSeeDepartment(scope, department.id))
     throw new OutOfScopeError(`The department ${department.name} is outside the departments you manage.`);
   const departments = await deps.departments.subtree(department);
-  const people: User[] = [];
-  let position = ComplianceCursor.decode(query.cursor);
-  // People of each department of the subtree in turn; the cursor says which department and where in it.
-  while (position && people.length < query.limit) {
-    const current = departments[position.index];
-    if (!current) {
-      position = undefined;
-      break;
-    }
-    const page = await deps.users.list(
-      { departmentId: current.id },
-      { limit: query.limit - people.length, cursor: position.inner },
-    );
-    people.push(...page.items);
-    if (page.nextCursor) position = { index: position.index, inner: page.nextCursor };
-    else
-      position =
-        position.index + 1 < departments.length ? { index: position.index + 1, inner: undefined } : undefined;
-  }
+  const { items: people, nextCursor } = await peopleOfDepartments(
+    deps.users,
+    departments.map((d) => d.id),
+    {},
+    { limit: query.limit, cursor: query.cursor },
+  );
   const now = deps.runtime.now().toISOString();
   const enrollments = (
     await Promise.all(people.map((person) => deps.enrollments.listForUser(person.id)))
@@ -273,32 +263,5 @@ export async function listCompliance(
       expiresAt: enrollment.expiresAt,
     });
   }
-  return { items: rows, nextCursor: position ? ComplianceCursor.encode(position) : null };
+  return { items: rows, nextCursor };
 }
-
-/** Position in a subtree walk: the department's index and the cursor within its people. */
-const ComplianceCursor = {
-  encode: (position: { index: number; inner: string | undefined }) =>
-    Buffer.from(JSON.stringify(position)).toString('base64url'),
-  decode: (cursor: string | undefined): { index: number; inner: string | undefined } | undefined => {
-    if (!cursor) return { index: 0, inner: undefined };
-    try {
-      const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
-        index?: unknown;
-        inner?: unknown;
-      };
-      if (
-        typeof parsed.index === 'number' &&
-        Number.isInteger(parsed.index) &&
-        parsed.index >= 0 &&
-        (parsed.inner === undefined || typeof parsed.inner === 'string')
-      )
-        return { index: parsed.index, inner: parsed.inner as string | undefined };
-    } catch {
-      // falls through to the error below
-    }
-    throw new InvalidInputError('The cursor is not one this listing issued.', [
-      { path: 'query.cursor', message: 'not a cursor this API issued' },
-    ]);
-  },
-};

@@ -25,6 +25,7 @@ import {
 } from '../domain/errors.ts';
 import { accessScope, canSeeUser, type ScopeDeps } from './access-scope.ts';
 import { type Actor, auditChange } from './context.ts';
+import { whileHeld } from './course-hold.ts';
 import type {
   CatalogRepository,
   CohortRepository,
@@ -111,7 +112,18 @@ export async function enrollableCourse(
  * One person into one course, whatever the source: a new enrollment, or the source added to their existing
  * one, or their withdrawn one reactivated, or a place on the waitlist when the course is full.
  */
-export async function enrollPerson(
+export function enrollPerson(
+  deps: EnrollmentDeps,
+  actor: Actor,
+  course: Pick<Course, 'id' | 'capacity'>,
+  userId: string,
+  source: EnrollmentSource,
+  dueAt: string | null,
+): Promise<EnrollmentOutcome> {
+  return whileHeld(deps, actor, course.id, () => enrollOnce(deps, actor, course, userId, source, dueAt));
+}
+
+async function enrollOnce(
   deps: EnrollmentDeps,
   actor: Actor,
   course: Pick<Course, 'id' | 'capacity'>,
@@ -310,7 +322,9 @@ export async function withdrawEnrollment(
     ],
     version: before.version + 1,
   };
-  await deps.enrollments.save(before, after, audit(deps, actor, 'enrollment.withdrawn', before, after));
+  await whileHeld(deps, actor, courseId, () =>
+    deps.enrollments.save(before, after, audit(deps, actor, 'enrollment.withdrawn', before, after)),
+  );
   await promoteFromWaitlist(deps, actor, courseId, course.capacity);
   return after;
 }
@@ -332,12 +346,14 @@ export async function promoteFromWaitlist(
       ? comeBack(previous, head.source, now, reason)
       : newEnrollment(courseId, head.userId, head.source, now, null, 'waitlist', reason);
     try {
-      await deps.enrollments.promote(
-        head,
-        enrollment,
-        capacity,
-        audit(deps, actor, 'enrollment.promoted', head, enrollment),
-        previous,
+      await whileHeld(deps, actor, courseId, () =>
+        deps.enrollments.promote(
+          head,
+          enrollment,
+          capacity,
+          audit(deps, actor, 'enrollment.promoted', head, enrollment),
+          previous,
+        ),
       );
     } catch (error) {
       if (error instanceof CourseFullError) return;
@@ -388,7 +404,9 @@ export async function completeEnrollment(
     ],
     version: before.version + 1,
   };
-  await deps.enrollments.save(before, after, audit(deps, actor, 'enrollment.completed', before, after));
+  await whileHeld(deps, actor, courseId, () =>
+    deps.enrollments.save(before, after, audit(deps, actor, 'enrollment.completed', before, after)),
+  );
   return after;
 }
 

@@ -26,8 +26,6 @@ export interface UserFilter {
   email?: string | undefined;
   departmentId?: string | undefined;
   status?: UserStatus | undefined;
-  /** Only users in these departments (a manager's scope). */
-  withinDepartments?: readonly string[] | undefined;
 }
 
 export interface UserRepository {
@@ -228,7 +226,20 @@ export interface EnrollmentRepository {
   save(before: Enrollment, after: Enrollment, audit: AuditRecord): Promise<void>;
   /** Creates all or none; CourseFullError when they do not all fit, AlreadyEnrolledError when one exists. */
   enrollBatch(enrollments: readonly Enrollment[], capacity: number | null, audit: AuditRecord): Promise<void>;
+  /** Strongly consistent: every enrollment of the course committed before the call. */
   allForCourse(courseId: string): Promise<Enrollment[]>;
+  /**
+   * A bulk run's hold on the course's seats: while held, every other write that creates an enrollment or
+   * moves seats fails with CourseBusyError. Takes over a hold whose time ran out, naming its run.
+   */
+  claimForBulk(courseId: string, run: string, until: string, now: string): Promise<{ takenOver?: string }>;
+  extendBulk(courseId: string, run: string, until: string): Promise<void>;
+  releaseBulk(courseId: string, run: string, seatsTaken: number): Promise<void>;
+  /** New enrollments without conditions: only under the run's hold, for people who had none. */
+  writeBulk(enrollments: readonly Enrollment[], run: string): Promise<void>;
+  putAudit(audit: AuditRecord): Promise<void>;
+  bulkLeftovers(courseId: string, run: string): Promise<{ written: Enrollment[]; audited: Set<string> }>;
+  recountSeats(courseId: string, run: string): Promise<number>;
   /** Enrollments whose next compliance deadline (due, recertification, expiry) is `until` or earlier. */
   dueForCompliance(until: string): Promise<Enrollment[]>;
   getWaitlistEntry(courseId: string, userId: string): Promise<WaitlistEntry | undefined>;

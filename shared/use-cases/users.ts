@@ -7,6 +7,7 @@ import { NotFoundError, StaleVersionError } from '../domain/errors.ts';
 import { type CreateUserInput, normaliseEmail, type UpdateUserInput, type User } from '../domain/user.ts';
 import { accessScope, canSeeUser, outOfScope, type ScopeDeps } from './access-scope.ts';
 import { type Actor, auditChange } from './context.ts';
+import { peopleOfDepartments } from './people-of-departments.ts';
 import type { DepartmentRepository, Page, PageRequest, Runtime, UserRepository } from './ports.ts';
 
 export interface UserDeps {
@@ -70,7 +71,7 @@ export async function listUsers(
     return deps.users.list(filter, page);
   }
   if (scope.departmentIds.size === 0) return { items: [], nextCursor: null };
-  return deps.users.list({ ...filter, withinDepartments: [...scope.departmentIds] }, page);
+  return peopleOfDepartments(deps.users, [...scope.departmentIds].sort(), filter, page);
 }
 
 /** Steps: load at the If-Match version -> apply the changes -> write with the audit record. */

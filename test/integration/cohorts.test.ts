@@ -4,12 +4,21 @@
  * idempotent, so assertions are on the resulting state, not on who did the work.
  */
 import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { dynamoDb } from '../../shared/clients.ts';
+import type { AuditRecord } from '../../shared/domain/audit.ts';
 import type { Cohort, CohortRule } from '../../shared/domain/cohort.ts';
-import { BusinessRuleError, ConflictError, InvalidInputError } from '../../shared/domain/errors.ts';
+import {
+  BusinessRuleError,
+  ConflictError,
+  CourseBusyError,
+  InvalidInputError,
+} from '../../shared/domain/errors.ts';
 import type { User } from '../../shared/domain/user.ts';
 import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { cohortPorts } from '../../shared/store/cohort-wiring.ts';
+import { keys } from '../../shared/store/keys.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createCourse } from '../../shared/use-cases/catalog.ts';
 import { linkCohortToCourse, settleLeaver } from '../../shared/use-cases/cohort-enrollment.ts';
@@ -27,7 +36,12 @@ import {
   updateEnrollmentDue,
 } from '../../shared/use-cases/compliance.ts';
 import { createDepartment } from '../../shared/use-cases/departments.ts';
-import { completeEnrollment, enrollUsers, explainEnrollment } from '../../shared/use-cases/enrollment.ts';
+import {
+  completeEnrollment,
+  enrollUsers,
+  explainEnrollment,
+  newEnrollment,
+} from '../../shared/use-cases/enrollment.ts';
 import { createUser, updateUser } from '../../shared/use-cases/users.ts';
 import { actor, uniqueEmail, uniqueName } from '../support/actors.ts';
 
@@ -289,6 +303,103 @@ describe('cohort sync, against DynamoDB Local', () => {
     });
     expect((await ports.enrollments.get(course.id, hired.id))?.dueAt).toBe('2026-12-01T00:00:00.000Z');
   });
+});
+
+describe('bulk enrollment under the course hold, against DynamoDB Local', () => {
+  const seatsItem = async (courseId: string) =>
+    (
+      await dynamoDb().send(
+        new GetCommand({
+          TableName: process.env.TABLE_NAME,
+          Key: keys.seats(courseId),
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+  const audited = async (courseId: string) => {
+    const records = await people.audit.list(`course:${courseId}`, { limit: 100 });
+    return records.items.flatMap((record) =>
+      ((record.after?.items ?? []) as { after: { userId: string } }[]).map((item) => item.after.userId),
+    );
+  };
+
+  it('enrolls a large cohort into a course without a capacity, audits each one, and releases the hold', async () => {
+    const members = await newPeople(250);
+    const cohort = await staticCohort(members.map((member) => member.id));
+    const course = await createCourse(catalog, admin, { title: uniqueName('Ethics') });
+    const result = await linkCohortToCourse(ports, admin, cohort.id, {
+      courseId: course.id,
+      onLeave: 'keep',
+    });
+    expect(result).toMatchObject({ enrolled: 250, alreadyEnrolled: 0, refused: [] });
+    expect(await ports.enrollments.allForCourse(course.id)).toHaveLength(250);
+    expect(await seatsItem(course.id)).toMatchObject({ taken: 250 });
+    expect((await seatsItem(course.id))?.bulkRun).toBeUndefined();
+    expect((await audited(course.id)).sort()).toEqual(members.map((member) => member.id).sort());
+  });
+
+  it('settles a run that fails half way at once: audit records for what it wrote, the seats counted', async () => {
+    const members = await newPeople(300);
+    const cohort = await staticCohort(members.map((member) => member.id));
+    const course = await createCourse(catalog, admin, { title: uniqueName('Privacy') });
+    // The second audit record fails to write, once
+    let audits = 0;
+    const failing = {
+      ...ports,
+      enrollments: Object.assign(Object.create(ports.enrollments), {
+        putAudit: async (record: AuditRecord) => {
+          audits++;
+          if (audits === 2) throw new Error('network gone');
+          return ports.enrollments.putAudit(record);
+        },
+      }),
+    };
+    await expect(
+      linkCohortToCourse(failing, admin, cohort.id, { courseId: course.id, onLeave: 'keep' }),
+    ).rejects.toThrow('network gone');
+    const written = await ports.enrollments.allForCourse(course.id);
+    expect(written.length).toBeGreaterThan(0);
+    expect((await audited(course.id)).sort()).toEqual(written.map((e) => e.userId).sort());
+    expect(await seatsItem(course.id)).toMatchObject({ taken: written.length });
+    expect((await seatsItem(course.id))?.bulkRun).toBeUndefined();
+    // Linking again finishes the job
+    const again = await linkCohortToCourse(ports, admin, cohort.id, { courseId: course.id, onLeave: 'keep' });
+    expect(again.enrolled + again.alreadyEnrolled).toBe(300);
+    expect(await seatsItem(course.id)).toMatchObject({ taken: 300 });
+  });
+
+  it('makes other writers wait for a running hold, and settles a stopped one before enrolling', async () => {
+    const [late, waiting] = await newPeople(2);
+    if (!late || !waiting) throw new Error('no people');
+    const leftovers = await newPeople(3);
+    const course = await createCourse(catalog, admin, { title: uniqueName('Induction') });
+    const now = new Date();
+    // A run holds the course for a minute: a single enrollment waits, then is refused with 409
+    await ports.enrollments.claimForBulk(
+      course.id,
+      'running',
+      new Date(now.getTime() + 60_000).toISOString(),
+      now.toISOString(),
+    );
+    const busy = enrollUsers(ports, admin, course.id, { userIds: [waiting.id] });
+    await expect(busy).rejects.toBeInstanceOf(CourseBusyError);
+    expect(await ports.enrollments.get(course.id, waiting.id)).toBeUndefined();
+    // That run stops after writing three enrollments, before its audit records and its seat count
+    const source = { source: 'cohort' as const, actor: 'x', reference: 'cohort:x', at: now.toISOString() };
+    await ports.enrollments.writeBulk(
+      leftovers.map((person) =>
+        newEnrollment(course.id, person.id, source, now.toISOString(), null, 'x', null),
+      ),
+      'running',
+    );
+    await ports.enrollments.extendBulk(course.id, 'running', new Date(now.getTime() - 1).toISOString());
+    // The next writer settles it, then enrolls
+    const outcome = await enrollUsers(ports, admin, course.id, { userIds: [late.id] });
+    expect(outcome).toEqual([expect.objectContaining({ outcome: 'enrolled' })]);
+    expect(await seatsItem(course.id)).toMatchObject({ taken: 4 });
+    expect((await seatsItem(course.id))?.bulkRun).toBeUndefined();
+    expect((await audited(course.id)).sort()).toEqual(leftovers.map((person) => person.id).sort());
+  }, 20_000);
 });
 
 describe('certifications and compliance, against DynamoDB Local', () => {
