@@ -9,12 +9,10 @@ import { type ComplianceRow, complianceStatus, type Enrollment } from '../domain
 import {
   BusinessRuleError,
   CourseBusyError,
-  InvalidInputError,
   NotFoundError,
   OutOfScopeError,
   StaleVersionError,
 } from '../domain/errors.ts';
-import type { User } from '../domain/user.ts';
 import { accessScope, canSeeDepartment, canSeeUser } from './access-scope.ts';
 import { type Actor, auditChange } from './context.ts';
 import type { EnrollmentDeps } from './enrollment.ts';
