@@ -485,7 +485,7 @@ export async function explainEnrollment(
   const reasons: string[] = [];
   if (enrollment) {
     const by = enrollment.sources.map(
-      (s) => `${s.source} by ${s.actor} on ${s.at.slice(0, 10)} (request ${s.reference})`,
+      (s) => `${s.source} by ${s.actor} on ${s.at.slice(0, 10)} (${s.reference})`,
     );
     reasons.push(
       `${enrollment.status === 'withdrawn' ? 'Was enrolled' : 'Enrolled'} through ${by.join('; ')}.`,
