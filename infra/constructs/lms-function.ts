@@ -78,7 +78,7 @@ export function lmsEsbuildOptions(entry: string, outfile: string): BuildOptions 
 
 export type TableAccess = 'read' | 'write';
 export type BucketAccess = 'read' | 'write';
-export type UserPoolAccess = 'describe';
+export type UserPoolAccess = NonNullable<RouteNeeds['userPool']>;
 export type EventBusAccess = 'publish';
 
 /** Environment variable each bucket's name is published under (the handlers read them through `ENV`). */
@@ -123,6 +123,15 @@ export interface LmsFunctionProps {
    */
   readonly nodeModules?: readonly string[];
 }
+
+/** What `userPool: 'users'` may do, on that pool only. */
+export const USER_POOL_USER_ACTIONS = [
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminListGroupsForUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminListUserAuthEvents',
+] as const;
 
 /** The resources a function may be bound to through {@link LmsFunction.bindNeeds}. */
 export interface LmsResources {
@@ -283,6 +292,7 @@ export class LmsFunction extends NodejsFunction {
   bindUserPool(pool: IUserPool, access: UserPoolAccess): this {
     this.addEnvironment(ENV.userPoolId, pool.userPoolId);
     if (access === 'describe') pool.grant(this, 'cognito-idp:DescribeUserPool');
+    if (access === 'users') pool.grant(this, ...USER_POOL_USER_ACTIONS);
     return this;
   }
 

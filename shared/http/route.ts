@@ -26,8 +26,11 @@ export interface RouteNeeds {
   /** `read`: GetItem/Query/DescribeTable; `write`: read plus Put/Update/Delete/TransactWrite. */
   readonly table?: 'read' | 'write';
   readonly buckets?: Partial<Record<BucketName, 'read' | 'write'>>;
-  /** `describe`: DescribeUserPool only (health). */
-  readonly userPool?: 'describe';
+  /**
+   * `describe`: DescribeUserPool only (health). `users`: read a login (AdminGetUser, its groups, its recent
+   * sign-in events) and move it between role groups (AdminAddUserToGroup / AdminRemoveUserFromGroup).
+   */
+  readonly userPool?: 'describe' | 'users';
   /** `publish`: PutEvents on the LMS event bus (only the outbox publisher: use cases never publish directly). */
   readonly events?: 'publish';
 }

@@ -15,6 +15,7 @@ import {
   updateDepartment,
 } from './departments.ts';
 import * as enrollment from './enrollment.ts';
+import * as identity from './identity.ts';
 import { getHealth, getOpenApi, listAudit } from './system.ts';
 import { createUser, getUser, listUsers, reactivateUser, suspendUser, updateUser } from './users.ts';
 
@@ -78,4 +79,6 @@ export const routes: readonly RouteDefinition[] = [
   cohorts.linkCohortCourse,
   cohorts.listCohortCourses,
   cohorts.unlinkCohortCourse,
+  identity.setUserRoles,
+  identity.getUserAccess,
 ];

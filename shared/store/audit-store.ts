@@ -4,7 +4,7 @@ import { AuditRecord } from '../domain/audit.ts';
 import type { AuditTrail, Page, PageRequest } from '../use-cases/ports.ts';
 import { keys } from './keys.ts';
 import { pageOfPartition } from './query-pages.ts';
-import type { GuardedWrite } from './transact.ts';
+import { type GuardedWrite, transactWrite } from './transact.ts';
 
 /** The audit record as one write of the transaction that makes the change it describes. */
 export function auditWrite(tableName: string, record: AuditRecord): GuardedWrite {
@@ -24,6 +24,10 @@ export class DynamoAuditTrail implements AuditTrail {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  async append(record: AuditRecord): Promise<void> {
+    await transactWrite(this.client, [auditWrite(this.tableName, record)]);
+  }
 
   list(target: string, page: PageRequest): Promise<Page<AuditRecord>> {
     const partition = keys.auditTrail(target);

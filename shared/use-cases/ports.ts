@@ -2,6 +2,7 @@
  * Ports: what the use cases need from the outside world, as small interfaces. DynamoDB adapters in
  * shared/store implement them; unit tests pass in-memory fakes.
  */
+import type { Login } from '../domain/access.ts';
 import type { AuditRecord } from '../domain/audit.ts';
 import type { Cohort, CohortCourseLink, CohortMember } from '../domain/cohort.ts';
 import type { ContentVersion } from '../domain/content.ts';
@@ -10,6 +11,7 @@ import type { Department } from '../domain/department.ts';
 import type { Enrollment, EnrollmentSource, WaitlistEntry } from '../domain/enrollment.ts';
 import type { Job } from '../domain/job.ts';
 import type { User, UserStatus } from '../domain/user.ts';
+import type { Role } from '../http/route.ts';
 
 export interface Page<T> {
   items: T[];
@@ -72,6 +74,8 @@ export interface DepartmentChange {
 
 export interface AuditTrail {
   list(target: string, page: PageRequest): Promise<Page<AuditRecord>>;
+  /** An audit record for a change made outside the table (Cognito), written on its own. */
+  append(record: AuditRecord): Promise<void>;
 }
 
 export interface CourseFilter {
@@ -272,4 +276,12 @@ export interface CohortRepository {
   /** Fails with ConflictError when the link exists. */
   putLink(link: CohortCourseLink, audit: AuditRecord): Promise<void>;
   deleteLink(link: CohortCourseLink, audit: AuditRecord): Promise<void>;
+}
+
+/** The sign-in directory (Cognito): logins and their role groups. */
+export interface IdentityDirectory {
+  /** The login of this email, or undefined when the person has none. */
+  login(email: string): Promise<Login | undefined>;
+  /** Puts the login in exactly these role groups (other groups are left alone). */
+  setRoleGroups(username: string, roles: readonly Role[]): Promise<void>;
 }

@@ -109,6 +109,10 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   linkCohortCourse: () => ({ path: `/cohorts/${unknownId}/courses`, body: {} }),
   listCohortCourses: () => ({ path: `/cohorts/${unknownId}/courses` }),
   unlinkCohortCourse: () => ({ path: `/cohorts/${unknownId}/courses/${unknownId}` }),
+  setUserRoles: () => ({ path: `/users/${seeded.learnerId}/roles`, body: {} }),
+  getUserAccess: (caller) => ({
+    path: `/users/${caller === 'manager' ? seeded.salesPersonId : seeded.learnerId}/access`,
+  }),
 };
 
 const tokens: Partial<Record<Caller, string>> = {};

@@ -20,6 +20,7 @@ import {
   LmsFunction,
   lmsEsbuildOptions,
   PROJECT_ROOT,
+  USER_POOL_USER_ACTIONS,
 } from '../../infra/constructs/lms-function.ts';
 import {
   AUDIT_STREAM_BATCH_SIZE,
@@ -62,6 +63,12 @@ interface PluginReport {
 }
 
 const DATA_ACTIONS = /^(dynamodb|s3|cognito-idp|events):/;
+
+/** What each kind of user-pool access grants (the function's cognito-idp actions, all on the pool). */
+const USER_POOL_ACTIONS: Record<NonNullable<RouteNeeds['userPool']>, readonly string[]> = {
+  describe: ['cognito-idp:DescribeUserPool'],
+  users: USER_POOL_USER_ACTIONS,
+};
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -1203,11 +1210,13 @@ function expectGrantsMatchNeeds(
 
   // Assess: user pool
   const poolActions = actions.filter((a) => a.startsWith('cognito-idp:'));
-  expect(poolActions, label).toEqual(needs.userPool ? ['cognito-idp:DescribeUserPool'] : []);
+  const wanted = needs.userPool ? USER_POOL_ACTIONS[needs.userPool] : [];
+  expect(new Set(poolActions), label).toEqual(new Set(wanted));
   if (needs.userPool) {
-    expect(touching(stacks.auth.userPool).flatMap((s) => asArray(s.Action))).toEqual([
-      'cognito-idp:DescribeUserPool',
-    ]);
+    // On the pool only: every cognito-idp action the function has is on this pool's ARN.
+    expect(new Set(touching(stacks.auth.userPool).flatMap((s) => asArray(s.Action))), label).toEqual(
+      new Set(wanted),
+    );
   }
 
   // Assess: event bus

@@ -56,6 +56,12 @@ export function tokenFor(email: string): Promise<string> {
   return token;
 }
 
+/** A new ID token (not cached): for a person whose roles a test has just changed. */
+export async function freshTokenFor(email: string): Promise<string> {
+  const { endpoints, resources } = readLocalEnvironment();
+  return (await signIn(endpoints, resources, email, DEMO_PASSWORD)).idToken;
+}
+
 /** A seeded or created person's id, found by email (never by position in a page other tests may fill). */
 export async function userIdByEmail(email: string): Promise<string> {
   const found = await api('GET', `/users?email=${encodeURIComponent(email)}`, {

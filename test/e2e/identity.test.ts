@@ -1,0 +1,78 @@
+/** Roles and access troubleshooting over HTTP: a role given through the API is in the person's next token. */
+import { describe, expect, it } from 'vitest';
+import { ensureCognitoUser } from '../../infra/local/cognito.ts';
+import { readLocalEnvironment } from '../../infra/local/resources.ts';
+import { DEMO_PASSWORD } from '../../infra/local/seed.ts';
+import { cognitoClient } from '../../shared/clients.ts';
+import { uniqueEmail, uniqueName } from '../support/actors.ts';
+import { api, freshTokenFor, tokenFor, userIdByEmail } from '../support/http.ts';
+
+describe('roles and access over HTTP', () => {
+  it('gives a learner the instructor role: their next token carries it and lets them create a course', async () => {
+    // Prepare: a person with a learner login
+    const admin = await tokenFor('admin@example.com');
+    const email = uniqueEmail('trainer');
+    const created = await api('POST', '/users', {
+      token: admin,
+      body: { email, givenName: 'Tia', familyName: 'Trainer' },
+    });
+    const { resources } = readLocalEnvironment();
+    await ensureCognitoUser(cognitoClient(), resources, {
+      email,
+      password: DEMO_PASSWORD,
+      groups: ['learner'],
+    });
+    const asLearner = await freshTokenFor(email);
+    expect(
+      (await api('POST', '/courses', { token: asLearner, body: { title: uniqueName('Mine') } })).status,
+    ).toBe(403);
+
+    // Act
+    const bad = await api('PUT', `/users/${created.json.id}/roles`, {
+      token: admin,
+      body: { roles: ['superuser'], reason: 'typo' },
+    });
+    const changed = await api('PUT', `/users/${created.json.id}/roles`, {
+      token: admin,
+      body: { roles: ['learner', 'instructor'], reason: 'Leads the safety sessions' },
+    });
+
+    // Assess
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors).toEqual([expect.objectContaining({ path: 'body.roles.0' })]);
+    expect(changed.status).toBe(200);
+    expect(changed.json).toMatchObject({
+      roles: ['instructor', 'learner'],
+      added: ['instructor'],
+      removed: [],
+    });
+    const asInstructor = await freshTokenFor(email);
+    const course = await api('POST', '/courses', {
+      token: asInstructor,
+      body: { title: uniqueName('Mine') },
+    });
+    expect(course.status).toBe(201);
+    const access = await api('GET', `/users/${created.json.id}/access?courseId=${course.json.id}`, {
+      token: admin,
+    });
+    expect(access.status).toBe(200);
+    expect(access.json).toMatchObject({
+      canSignIn: true,
+      roles: ['instructor', 'learner'],
+      lmsStatus: 'active',
+    });
+    expect(access.json.course).toMatchObject({ courseId: course.json.id, enrolled: false });
+    const audit = await api('GET', `/audit?target=user:${created.json.id}`, { token: admin });
+    expect(audit.json.items[0]).toMatchObject({ action: 'user.roles-changed' });
+  });
+
+  it('lets a manager troubleshoot their own people only', async () => {
+    const manager = await tokenFor('manager@example.com');
+    const seller = await userIdByEmail('sam.seller@example.com');
+    const learner = await userIdByEmail('learner@example.com');
+    const theirs = await api('GET', `/users/${seller}/access`, { token: manager });
+    expect(theirs.status).toBe(200);
+    expect(theirs.json.reasons.length).toBeGreaterThan(0);
+    expect((await api('GET', `/users/${learner}/access`, { token: manager })).status).toBe(403);
+  });
+});

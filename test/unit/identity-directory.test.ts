@@ -1,0 +1,94 @@
+/**
+ * What cognito-local cannot show (SSO identities, sign-in events), against the exact SDK shapes AWS answers
+ * with; the rest of the directory runs against cognito-local in test/integration/identity.test.ts.
+ */
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  AdminListUserAuthEventsCommand,
+  CognitoIdentityProviderClient,
+  UserPoolAddOnNotEnabledException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CognitoIdentityDirectory } from '../../shared/store/identity-directory.ts';
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+const directory = () =>
+  new CognitoIdentityDirectory(new CognitoIdentityProviderClient({ region: 'eu-west-1' }), 'eu-west-1_pool');
+
+describe('the Cognito directory', () => {
+  beforeEach(() => {
+    cognito.reset();
+    cognito.on(AdminGetUserCommand).resolves({
+      Username: 'Okta_jane@corp.example',
+      Enabled: true,
+      UserStatus: 'EXTERNAL_PROVIDER',
+      UserCreateDate: new Date('2026-03-01T08:00:00Z'),
+      UserAttributes: [
+        { Name: 'email', Value: 'jane@corp.example' },
+        {
+          Name: 'identities',
+          Value: JSON.stringify([
+            {
+              userId: 'jane@corp.example',
+              providerName: 'Okta',
+              providerType: 'SAML',
+              primary: 'true',
+              dateCreated: '1709280000000',
+            },
+          ]),
+        },
+      ],
+    });
+    cognito
+      .on(AdminListGroupsForUserCommand)
+      .resolves({ Groups: [{ GroupName: 'learner' }, { GroupName: 'Okta-imported' }] });
+  });
+
+  it('reads linked SSO identities and recent sign-in events', async () => {
+    cognito.on(AdminListUserAuthEventsCommand).resolves({
+      AuthEvents: [
+        {
+          EventId: 'e2',
+          EventType: 'SignIn',
+          CreationDate: new Date('2026-11-28T09:15:00Z'),
+          EventResponse: 'Fail',
+          EventRisk: { RiskDecision: 'NoRisk', RiskLevel: 'Low' },
+        },
+        {
+          EventId: 'e1',
+          EventType: 'SignIn',
+          CreationDate: new Date('2026-11-27T09:00:00Z'),
+          EventResponse: 'Pass',
+        },
+      ],
+    });
+    const login = await directory().login('jane@corp.example');
+    expect(login).toMatchObject({
+      username: 'Okta_jane@corp.example',
+      status: 'EXTERNAL_PROVIDER',
+      groups: ['Okta-imported', 'learner'],
+      identities: [{ provider: 'Okta', userId: 'jane@corp.example' }],
+      createdAt: '2026-03-01T08:00:00.000Z',
+      recentSignIns: [
+        { at: '2026-11-28T09:15:00.000Z', type: 'SignIn', outcome: 'Fail', risk: 'Low' },
+        { at: '2026-11-27T09:00:00.000Z', type: 'SignIn', outcome: 'Pass', risk: null },
+      ],
+    });
+    expect(cognito.commandCalls(AdminListUserAuthEventsCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'eu-west-1_pool',
+      Username: 'Okta_jane@corp.example',
+      MaxResults: 10,
+    });
+  });
+
+  it('reports no events, rather than failing, where threat protection is off', async () => {
+    cognito
+      .on(AdminListUserAuthEventsCommand)
+      .rejects(
+        new UserPoolAddOnNotEnabledException({ message: 'Advanced security is not enabled', $metadata: {} }),
+      );
+    expect((await directory().login('jane@corp.example'))?.recentSignIns).toBeNull();
+  });
+});
