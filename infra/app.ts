@@ -1,8 +1,9 @@
 /**
  * The CDK app: one stack per concern. `LmsData` holds the stateful resources (table, buckets, and the
- * content bucket's CloudFront distribution) and `LmsAuth` the user pool; `LmsApi` (the route manifest) and
- * `LmsJobs` (the job manifest and the domain-event bus) are stateless and receive them as interfaces. `buildApp` is what both
- * `cdk synth` (via `npx tsx infra/app.ts`) and the infra tests build, so the tests check the real app.
+ * content bucket's CloudFront distribution) and `LmsAuth` the user pool with its Lambda triggers (the
+ * cognito-trigger jobs of the job manifest); `LmsApi` (the route manifest) and `LmsJobs` (the other jobs of
+ * the job manifest and the domain-event bus) are stateless and receive them as interfaces. `buildApp` is what
+ * both `cdk synth` (via `npx tsx infra/app.ts`) and the infra tests build, so the tests check the real app.
  *
  * Stacks are environment-agnostic: nothing here looks up an account or a region, so synth runs offline.
  */
@@ -52,7 +53,8 @@ export function buildApp(app: App): LmsStacks {
     contentDomain: contentDomain(app),
   });
   const auth = new AuthStack(app, 'LmsAuth', {
-    description: 'LMS admin: Cognito user pool, role groups and the web client.',
+    description: 'LMS admin: Cognito user pool, role groups, the web client and the Cognito Lambda triggers.',
+    table: data.table,
     callbackUrls: stringList(app, CONTEXT.webCallbackUrls),
     logoutUrls: stringList(app, CONTEXT.webLogoutUrls),
     domainPrefix: optionalString(app, CONTEXT.cognitoDomainPrefix),

@@ -135,8 +135,10 @@ export const USER_POOL_USER_ACTIONS = [
 
 /** The resources a function may be bound to through {@link LmsFunction.bindNeeds}. */
 export interface LmsResources {
-  readonly table: ITable;
-  readonly buckets: Readonly<Record<BucketName, IBucket>>;
+  /** Only functions whose `needs` name the table require it. @default - none */
+  readonly table?: ITable;
+  /** Only functions whose `needs` name a bucket require them. @default - none */
+  readonly buckets?: Readonly<Record<BucketName, IBucket>>;
   /** Only functions whose `needs` name the user pool require it. @default - none */
   readonly userPool?: IUserPool;
   /** The LMS domain-event bus; only functions whose `needs` name `events` require it. @default - none */
@@ -233,10 +235,24 @@ export class LmsFunction extends NodejsFunction {
    * new LmsFunction(this, route.id, { entry: route.handler }).bindNeeds(route.needs, { table, buckets, userPool });
    */
   bindNeeds(needs: RouteNeeds, resources: LmsResources): this {
-    if (needs.table) this.bindTable(resources.table, needs.table);
+    if (needs.table) {
+      if (!resources.table) {
+        throw new Error(
+          `${this.node.path} needs the table (${needs.table}), but its stack was given none: pass the table to the stack.`,
+        );
+      }
+      this.bindTable(resources.table, needs.table);
+    }
     for (const name of BUCKETS) {
       const access = needs.buckets?.[name];
-      if (access) this.bindBucket(name, resources.buckets[name], access);
+      if (!access) continue;
+      const bucket = resources.buckets?.[name];
+      if (!bucket) {
+        throw new Error(
+          `${this.node.path} needs the ${name} bucket (${access}), but its stack was given none: pass the buckets to the stack.`,
+        );
+      }
+      this.bindBucket(name, bucket, access);
     }
     if (needs.userPool) {
       if (!resources.userPool) {

@@ -10,10 +10,11 @@ import { routes } from '../../shared/routes/index.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createIdTokenVerifier } from './cognito.ts';
 import { contentServer } from './content.ts';
-import { type EmulatorEndpoints, type RunningEmulators, startEmulators } from './emulators.ts';
+import { type EmulatorEndpoints, LOCAL_REGION, type RunningEmulators, startEmulators } from './emulators.ts';
 import { type LocalEventBus, startLocalEventBus } from './events.ts';
 import { createGateway } from './gateway.ts';
 import { type LocalJobRunner, runJobsLocally } from './jobs.ts';
+import { startLambdaInvoke } from './lambda-invoke.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { createLocalClients, ensureResources, type LocalResources, localEnvironment } from './resources.ts';
 import { seedDemoOrganisation } from './seed.ts';
@@ -51,7 +52,26 @@ export interface LocalStack {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => {});
-  const emulators = await startEmulators({ dataDir: options.dataDir, log });
+  // Cognito triggers: cognito-local invokes them here (its Lambda client points at this endpoint).
+  const invoke = await startLambdaInvoke({ root: PROJECT_ROOT, log });
+  let emulators: Awaited<ReturnType<typeof startEmulators>>;
+  try {
+    emulators = await startEmulators({
+      dataDir: options.dataDir,
+      log,
+      cognitoConfig: {
+        LambdaClient: {
+          endpoint: invoke.endpoint,
+          region: LOCAL_REGION,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        },
+        TriggerFunctions: invoke.triggerFunctions,
+      },
+    });
+  } catch (error) {
+    await invoke.stop();
+    throw error;
+  }
   try {
     const resources = await ensureResources(emulators.endpoints);
     const env = localEnvironment(emulators.endpoints, resources);
@@ -109,6 +129,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         jobs.stop();
         await jobs.idle();
         await events?.stop();
+        await invoke.stop();
         gateway.closeAllConnections();
         await new Promise<void>((resolve) => gateway.close(() => resolve()));
         await emulators.stop();
@@ -116,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
   } catch (error) {
     await emulators.stop();
+    await invoke.stop();
     throw error;
   }
 }

@@ -1,6 +1,12 @@
 /**
  * LmsAuth: the Cognito user pool people sign in with, one group per LMS role, and the web app client.
  * The pool holds identities, so it is retained and protected from deletion like the data stack's resources.
+ *
+ * The pool's Lambda triggers are here too: one LmsFunction per `cognito-trigger` job of the job manifest
+ * (construct id = job id), bound to exactly what the job declares in `needs`, sized as the job says. They
+ * cannot live in LmsJobs: the pool's LambdaConfig names the function and the function's invoke permission
+ * names the pool, so the two stacks would reference each other. They reach the table of LmsData, which
+ * references nothing here.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
@@ -14,9 +20,14 @@ import {
   StandardThreatProtectionMode,
   UserPool,
   UserPoolClientIdentityProvider,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { ROLES, type Role } from '../../shared/http/route.ts';
+import { type CognitoTriggerJob, type JobDefinition, jobs as manifest } from '../../shared/jobs/manifest.ts';
+import { LmsFunction } from '../constructs/lms-function.ts';
+import { assertUniqueJobs, isOfKind, jobFunctionProps } from './jobs-stack.ts';
 
 export interface AuthStackProps extends StackProps {
   /** Where the web app receives the authorization code. @default ['http://localhost:5173/auth/callback'] */
@@ -29,7 +40,20 @@ export interface AuthStackProps extends StackProps {
    * @default - no hosted domain
    */
   readonly domainPrefix?: string;
+  /** The single table, for the Cognito triggers whose `needs` name it. @default - none */
+  readonly table?: ITable;
+  /** The jobs whose `cognito-trigger` ones this stack runs. @default the job manifest (`shared/jobs/manifest.ts`) */
+  readonly jobs?: readonly JobDefinition[];
 }
+
+/**
+ * The pool operation of each trigger the manifest may name. PreTokenGeneration is attached as the V1_0 trigger
+ * (LambdaConfig `PreTokenGeneration`): it shapes the ID token's claims, which is all the LMS needs.
+ */
+const TRIGGER_OPERATIONS: Readonly<Record<CognitoTriggerJob['trigger']['operation'], UserPoolOperation>> = {
+  PreTokenGeneration: UserPoolOperation.PRE_TOKEN_GENERATION,
+  PostAuthentication: UserPoolOperation.POST_AUTHENTICATION,
+};
 
 /** Group precedence: the lowest number wins when a user is in several groups. */
 const PRECEDENCE: Readonly<Record<Role, number>> = { admin: 0, manager: 10, instructor: 20, learner: 30 };
@@ -44,6 +68,8 @@ const GROUP_DESCRIPTION: Readonly<Record<Role, string>> = {
 export class AuthStack extends Stack {
   readonly userPool: IUserPool;
   readonly webClient: IUserPoolClient;
+  /** The function of each cognito-trigger job, by job id. */
+  readonly triggerFunctions: ReadonlyMap<string, LmsFunction>;
 
   constructor(scope: Construct, id: string, props: AuthStackProps = {}) {
     super(scope, id, props);
@@ -108,8 +134,39 @@ export class AuthStack extends Stack {
 
     this.userPool = pool;
     this.webClient = webClient;
+    this.triggerFunctions = this.addTriggers(pool, props);
 
     new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: webClient.userPoolClientId });
+  }
+
+  /**
+   * One function per cognito-trigger job, attached to its pool operation. `addTrigger` also adds the Lambda
+   * permission for cognito-idp.amazonaws.com, with this pool's ARN as its source ARN.
+   */
+  private addTriggers(pool: UserPool, props: AuthStackProps): ReadonlyMap<string, LmsFunction> {
+    const jobs = props.jobs ?? manifest;
+    assertUniqueJobs(jobs);
+    const functions = new Map<string, LmsFunction>();
+    for (const job of jobs) {
+      if (!isOfKind(job, 'cognito-trigger')) continue;
+      if (job.needs.userPool) {
+        // Its role's policy would name the pool, the function waits for that policy, and the pool's
+        // LambdaConfig names the function: a cycle CloudFormation refuses. The event carries the pool id.
+        throw new Error(
+          `Cognito trigger ${job.name} declares needs.userPool, which LmsAuth cannot grant to a trigger of that same pool (circular dependency): call the pool from another function, or drop the need.`,
+        );
+      }
+      const fn = new LmsFunction(this, job.id, jobFunctionProps(job)).bindNeeds(job.needs, {
+        table: props.table,
+      });
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: `Cognito invokes this ${job.trigger.operation} trigger synchronously and waits for its answer (failing the sign-in or token request if it errs or times out): a DeadLetterConfig or on-failure destination applies to asynchronous invocations only and would never receive anything.`,
+      });
+      pool.addTrigger(TRIGGER_OPERATIONS[job.trigger.operation], fn);
+      functions.set(job.id, fn);
+    }
+    return functions;
   }
 }

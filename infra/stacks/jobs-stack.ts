@@ -6,6 +6,10 @@
  * bus per domain-event job. Every job's failed events end in its own encrypted, TLS-only dead-letter queue,
  * with an alarm as soon as one arrives.
  *
+ * Cognito-trigger jobs are not here: they live in LmsAuth, beside the user pool that invokes them (see
+ * AuthStack). The pool's LambdaConfig names the function and the function's invoke permission names the
+ * pool, so a function in this stack would make LmsAuth and LmsJobs reference each other.
+ *
  * Domain events are delivered at least once (stream retries, Lambda and EventBridge retries): subscribers
  * must be idempotent, and they key on the event's `id`.
  *
@@ -38,7 +42,7 @@ import {
   type UploadTriggeredJob,
 } from '../../shared/jobs/manifest.ts';
 import { keys } from '../../shared/store/keys.ts';
-import { LmsFunction } from '../constructs/lms-function.ts';
+import { LmsFunction, type LmsFunctionProps } from '../constructs/lms-function.ts';
 
 export interface JobsStackProps extends StackProps {
   /** The single table; its stream (new images) feeds the audit-stream job, so it must have one. */
@@ -90,6 +94,21 @@ const DEFAULT_TIMEOUT_SECONDS = 60;
 const DEFAULT_MEMORY_MB = 512;
 const DEFAULT_EPHEMERAL_STORAGE_MB = 512;
 
+/**
+ * The function of a job, as the manifest sizes and describes it: shared by LmsJobs and by LmsAuth (which
+ * runs the cognito-trigger jobs), so a job's function is built the same way whichever stack holds it.
+ */
+export function jobFunctionProps(job: JobDefinition): LmsFunctionProps {
+  return {
+    entry: job.handler,
+    description: `Job ${job.name}: ${job.summary}`.slice(0, 256),
+    timeout: Duration.seconds(job.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+    memorySize: job.memoryMb ?? DEFAULT_MEMORY_MB,
+    ephemeralStorageSize: Size.mebibytes(job.ephemeralStorageMb ?? DEFAULT_EPHEMERAL_STORAGE_MB),
+    nodeModules: job.nodeModules,
+  };
+}
+
 export class JobsStack extends Stack {
   /** The function of each job, by job id. */
   readonly functions: ReadonlyMap<string, LmsFunction>;
@@ -128,14 +147,13 @@ export class JobsStack extends Stack {
     };
 
     for (const job of jobs) {
-      const fn = new LmsFunction(this, job.id, {
-        entry: job.handler,
-        description: `Job ${job.name}: ${job.summary}`.slice(0, 256),
-        timeout: Duration.seconds(job.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
-        memorySize: job.memoryMb ?? DEFAULT_MEMORY_MB,
-        ephemeralStorageSize: Size.mebibytes(job.ephemeralStorageMb ?? DEFAULT_EPHEMERAL_STORAGE_MB),
-        nodeModules: job.nodeModules,
-      }).bindNeeds(job.needs, { ...props, eventBus });
+      // Cognito triggers belong to LmsAuth, with the pool: here they would make a cross-stack cycle (the pool
+      // names the function, the function's invoke permission names the pool).
+      if (isOfKind(job, 'cognito-trigger')) continue;
+      const fn = new LmsFunction(this, job.id, jobFunctionProps(job)).bindNeeds(job.needs, {
+        ...props,
+        eventBus,
+      });
 
       const failures = new Queue(this, `${job.id}Failures`, {
         encryption: QueueEncryption.SQS_MANAGED,
@@ -298,7 +316,7 @@ export class JobsStack extends Stack {
 }
 
 /** Two jobs with one id (construct id) or one name (`npm run job -- <name>`) would shadow each other. */
-function assertUniqueJobs(jobs: readonly JobDefinition[]): void {
+export function assertUniqueJobs(jobs: readonly JobDefinition[]): void {
   const ids = new Set<string>();
   const names = new Set<string>();
   for (const job of jobs) {
@@ -311,15 +329,18 @@ function assertUniqueJobs(jobs: readonly JobDefinition[]): void {
 
 type TriggerKind = JobDefinition['trigger']['kind'];
 
-function isOfKind<K extends TriggerKind>(
+export function isOfKind<K extends TriggerKind>(
   job: JobDefinition,
   kind: K,
 ): job is Extract<JobDefinition, { trigger: { kind: K } }> {
   return job.trigger.kind === kind;
 }
 
-/** What lands in a job's dead-letter queue, by trigger: the reason its cdk-nag acknowledgements give. */
-const FAILURE_SOURCES: Readonly<Record<TriggerKind, string>> = {
+/**
+ * What lands in a job's dead-letter queue, by trigger: the reason its cdk-nag acknowledgements give. Cognito
+ * triggers have none: the pool invokes them synchronously, and they run in LmsAuth.
+ */
+const FAILURE_SOURCES: Readonly<Record<Exclude<TriggerKind, 'cognito-trigger'>, string>> = {
   schedule:
     'runs that failed every attempt land here (Lambda on-failure destination, and EventBridge when it cannot deliver the schedule).',
   's3-object-created': 'upload events that failed every attempt land here (Lambda on-failure destination).',

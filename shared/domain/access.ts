@@ -40,6 +40,15 @@ export const Login = z
   .meta({ id: 'Login' });
 export type Login = z.infer<typeof Login>;
 
+/** How long the LMS keeps each sign-in (DynamoDB TTL removes older ones). */
+export const LOGIN_HISTORY_DAYS = 90;
+
+/** One sign-in, recorded by the post-authentication trigger. */
+export const SignIn = z
+  .object({ userId: Id, at: IsoDateTime, clientId: z.string().nullable() })
+  .meta({ id: 'SignIn' });
+export type SignIn = z.infer<typeof SignIn>;
+
 export const UserRoles = z
   .object({ userId: Id, roles: z.array(Role), added: z.array(Role), removed: z.array(Role) })
   .meta({ id: 'UserRoles' });
@@ -55,6 +64,8 @@ export const AccessReport = z
     lmsStatus: UserStatus,
     roles: z.array(Role),
     login: Login.nullable(),
+    /** The LMS's own record of sign-ins (last 90 days), newest first. */
+    lastSignIns: z.array(SignIn),
     canSignIn: z.boolean(),
     reasons: z.array(z.string()),
     course: EnrollmentExplanation.nullable(),

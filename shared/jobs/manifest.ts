@@ -50,7 +50,23 @@ export interface AuditStreamJob extends JobBase {
   readonly trigger: { readonly kind: 'audit-stream' };
 }
 
-export type JobDefinition = ScheduledJob | UploadTriggeredJob | DomainEventJob | AuditStreamJob;
+/**
+ * A Cognito Lambda trigger of the user pool (`operation` as Cognito names it). In AWS the pool invokes it;
+ * locally cognito-local does, through the local stack's Lambda-invoke endpoint.
+ */
+export interface CognitoTriggerJob extends JobBase {
+  readonly trigger: {
+    readonly kind: 'cognito-trigger';
+    readonly operation: 'PreTokenGeneration' | 'PostAuthentication';
+  };
+}
+
+export type JobDefinition =
+  | ScheduledJob
+  | UploadTriggeredJob
+  | DomainEventJob
+  | AuditStreamJob
+  | CognitoTriggerJob;
 
 export const courseSchedule: ScheduledJob = {
   id: 'courseSchedule',
@@ -129,6 +145,28 @@ export const complianceSweep: ScheduledJob = {
   timeoutSeconds: 900,
 };
 
+export const preTokenGeneration: CognitoTriggerJob = {
+  id: 'preTokenGeneration',
+  name: 'pre-token-generation',
+  handler: 'functions/identity/pre-token-generation.ts',
+  summary:
+    'Adds the LMS claims (user id, roles, department) to ID tokens, and refuses tokens to people whose LMS profile is suspended',
+  trigger: { kind: 'cognito-trigger', operation: 'PreTokenGeneration' },
+  needs: { table: 'read' },
+  // Cognito waits at most 5 s for a trigger.
+  timeoutSeconds: 5,
+};
+
+export const postAuthentication: CognitoTriggerJob = {
+  id: 'postAuthentication',
+  name: 'post-authentication',
+  handler: 'functions/identity/post-authentication.ts',
+  summary: "Records each sign-in in the person's login history (kept 90 days)",
+  trigger: { kind: 'cognito-trigger', operation: 'PostAuthentication' },
+  needs: { table: 'write' },
+  timeoutSeconds: 5,
+};
+
 export const jobs: readonly JobDefinition[] = [
   courseSchedule,
   processPackage,
@@ -136,4 +174,6 @@ export const jobs: readonly JobDefinition[] = [
   reevaluateCohorts,
   syncCohortEnrollments,
   complianceSweep,
+  preTokenGeneration,
+  postAuthentication,
 ];

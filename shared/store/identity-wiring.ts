@@ -4,6 +4,7 @@ import { requireSetting } from '../config.ts';
 import { DynamoAuditTrail } from './audit-store.ts';
 import { cohortPorts } from './cohort-wiring.ts';
 import { CognitoIdentityDirectory } from './identity-directory.ts';
+import { DynamoSignInHistory } from './sign-in-history.ts';
 
 export function identityPorts() {
   return {
@@ -11,5 +12,6 @@ export function identityPorts() {
     ...cohortPorts(),
     directory: new CognitoIdentityDirectory(cognitoClient(), requireSetting('userPoolId')),
     audit: new DynamoAuditTrail(dynamoDb(), requireSetting('tableName')),
+    signIns: new DynamoSignInHistory(dynamoDb(), requireSetting('tableName')),
   };
 }

@@ -90,6 +90,9 @@ export const keys = {
     gsi2sk: `${nextCheckAt}#${courseId}#${userId}`,
   }),
 
+  /** A sign-in, in the person's partition, newest last; expires after LOGIN_HISTORY_DAYS (TTL). */
+  signIn: (userId: string, at: string) => ({ pk: `USER#${userId}`, sk: `SIGNIN#${at}` }),
+
   /** A uniqueness claim: the item exists while `ownerId` holds the value. */
   unique: (
     kind: 'email' | 'externalId' | 'departmentName' | 'categoryName' | 'cohortName',

@@ -3,15 +3,19 @@
  * the audit record says who changed what and why. "Why can't this person get in" reads the LMS profile and
  * the login together and says, in the administrator's words, what stands in the way.
  */
-import type { AccessReport, Login } from '../domain/access.ts';
+import { type AccessReport, LOGIN_HISTORY_DAYS, type Login } from '../domain/access.ts';
 import { BusinessRuleError, ConflictError, NotFoundError, OutOfScopeError } from '../domain/errors.ts';
 import { ROLES, type Role } from '../http/route.ts';
 import { accessScope, canSeeUser } from './access-scope.ts';
 import { type Actor, auditChange } from './context.ts';
 import { type EnrollmentDeps, explainEnrollment } from './enrollment.ts';
-import type { AuditTrail, IdentityDirectory } from './ports.ts';
+import type { AuditTrail, IdentityDirectory, SignInHistory } from './ports.ts';
 
-export type IdentityDeps = EnrollmentDeps & { directory: IdentityDirectory; audit: AuditTrail };
+export type IdentityDeps = EnrollmentDeps & {
+  directory: IdentityDirectory;
+  audit: AuditTrail;
+  signIns: SignInHistory;
+};
 
 /**
  * Steps: the person and their login exist -> an admin does not take their own admin role away -> groups
@@ -76,7 +80,11 @@ export async function accessReport(
   if (!user) throw new NotFoundError('user', userId);
   const scope = await accessScope(actor.principal, deps);
   if (!canSeeUser(scope, user)) throw new OutOfScopeError(`The user ${userId} is outside what you may see.`);
-  const login = (await deps.directory.login(user.email)) ?? null;
+  const [found, lastSignIns] = await Promise.all([
+    deps.directory.login(user.email),
+    deps.signIns.recent(userId, RECENT_SIGN_INS),
+  ]);
+  const login = found ?? null;
   const roles = login ? rolesOf(login) : [];
   const reasons: string[] = [];
   if (user.status === 'suspended') {
@@ -98,6 +106,12 @@ export async function accessReport(
       reasons.push(`Signs in through ${identity.provider} (as ${identity.userId}).`);
     if (roles.length === 0)
       reasons.push('The account has no LMS role: sign-in works, but every request answers 403.');
+    const last = lastSignIns[0];
+    reasons.push(
+      last
+        ? `Last signed in ${last.at.slice(0, 16).replace('T', ' ')} UTC.`
+        : `No sign-in recorded in the last ${LOGIN_HISTORY_DAYS} days.`,
+    );
     const failures = (login.recentSignIns ?? []).filter((event) => event.outcome === 'Fail');
     if (failures.length > 0)
       reasons.push(
@@ -110,10 +124,23 @@ export async function accessReport(
     login.enabled &&
     SIGN_IN_STATUSES.has(login.status) &&
     roles.length > 0;
-  if (canSignIn && reasons.length === 0) reasons.push('Nothing stands in the way: the person can sign in.');
+  if (canSignIn) reasons.unshift('Nothing stands in the way: the person can sign in.');
   const course = courseId ? await explainEnrollment(deps, actor, userId, courseId) : null;
-  return { userId, email: user.email, lmsStatus: user.status, roles, login, canSignIn, reasons, course };
+  return {
+    userId,
+    email: user.email,
+    lmsStatus: user.status,
+    roles,
+    login,
+    lastSignIns,
+    canSignIn,
+    reasons,
+    course,
+  };
 }
+
+/** Sign-ins shown in the report. */
+const RECENT_SIGN_INS = 5;
 
 function rolesOf(login: Login): Role[] {
   return ROLES.filter((role) => login.groups.includes(role));

@@ -2,7 +2,7 @@
  * Ports: what the use cases need from the outside world, as small interfaces. DynamoDB adapters in
  * shared/store implement them; unit tests pass in-memory fakes.
  */
-import type { Login } from '../domain/access.ts';
+import type { Login, SignIn } from '../domain/access.ts';
 import type { AuditRecord } from '../domain/audit.ts';
 import type { Cohort, CohortCourseLink, CohortMember } from '../domain/cohort.ts';
 import type { ContentVersion } from '../domain/content.ts';
@@ -284,4 +284,11 @@ export interface IdentityDirectory {
   login(email: string): Promise<Login | undefined>;
   /** Puts the login in exactly these role groups (other groups are left alone). */
   setRoleGroups(username: string, roles: readonly Role[]): Promise<void>;
+}
+
+/** Sign-ins the LMS recorded (post-authentication trigger), per person. */
+export interface SignInHistory {
+  record(signIn: SignIn): Promise<void>;
+  /** Newest first. */
+  recent(userId: string, limit: number): Promise<SignIn[]>;
 }

@@ -66,6 +66,40 @@ describe('roles and access over HTTP', () => {
     expect(audit.json.items[0]).toMatchObject({ action: 'user.roles-changed' });
   });
 
+  it('puts the LMS claims in a seeded user’s token, records their sign-ins, and refuses a suspended profile', async () => {
+    // Act: a fresh sign-in (cognito-local runs the pre-token and post-authentication triggers)
+    const learnerId = await userIdByEmail('learner@example.com');
+    const token = await freshTokenFor('learner@example.com');
+    // Assess: the LMS claims
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    expect(claims).toMatchObject({ lms_user_id: learnerId, email: 'learner@example.com' });
+    expect(typeof claims.lms_department_id).toBe('string');
+    // ... and the sign-in in the person's history
+    const admin = await tokenFor('admin@example.com');
+    const access = await api('GET', `/users/${learnerId}/access`, { token: admin });
+    expect(access.json.lastSignIns[0]).toMatchObject({ userId: learnerId });
+    expect(Date.now() - Date.parse(access.json.lastSignIns[0].at)).toBeLessThan(60_000);
+
+    // A suspended LMS profile gets no token at all
+    const email = uniqueEmail('leaver');
+    const created = await api('POST', '/users', {
+      token: admin,
+      body: { email, givenName: 'Lee', familyName: 'Ver' },
+    });
+    const { resources } = readLocalEnvironment();
+    await ensureCognitoUser(cognitoClient(), resources, {
+      email,
+      password: DEMO_PASSWORD,
+      groups: ['learner'],
+    });
+    expect(await freshTokenFor(email)).toBeTruthy();
+    await api('POST', `/users/${created.json.id}/suspend`, {
+      token: admin,
+      body: { reason: 'Left the company' },
+    });
+    await expect(freshTokenFor(email)).rejects.toThrow(/suspended/);
+  });
+
   it('lets a manager troubleshoot their own people only', async () => {
     const manager = await tokenFor('manager@example.com');
     const seller = await userIdByEmail('sam.seller@example.com');

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
@@ -22,6 +23,7 @@ import {
   PROJECT_ROOT,
   USER_POOL_USER_ACTIONS,
 } from '../../infra/constructs/lms-function.ts';
+import { AuthStack } from '../../infra/stacks/auth-stack.ts';
 import {
   AUDIT_STREAM_BATCH_SIZE,
   AUDIT_STREAM_RETRY_ATTEMPTS,
@@ -35,6 +37,7 @@ import { EVENT_SOURCE } from '../../shared/events/envelope.ts';
 import { BUCKETS, ROLES, type RouteDefinition, type RouteNeeds } from '../../shared/http/route.ts';
 import {
   type AuditStreamJob,
+  type CognitoTriggerJob,
   type DomainEventJob,
   type JobDefinition,
   jobs,
@@ -83,6 +86,12 @@ const STREAM_READ_ACTIONS = [
   'dynamodb:GetShardIterator',
   'dynamodb:ListStreams',
 ];
+
+/** The jobs LmsAuth runs (the pool's Lambda triggers), and the ones LmsJobs runs: all the others. */
+const cognitoTriggerJobs = jobs.filter(
+  (job): job is CognitoTriggerJob => job.trigger.kind === 'cognito-trigger',
+);
+const lmsJobsJobs = jobs.filter((job) => job.trigger.kind !== 'cognito-trigger');
 
 let outdir: string;
 let stacks: LmsStacks;
@@ -340,6 +349,121 @@ describe('LmsAuth', () => {
   });
 });
 
+describe('LmsAuth Cognito triggers', () => {
+  it('has exactly one function per cognito-trigger job of the manifest, built from its handler and sized as it says', () => {
+    // Assess
+    expect(cognitoTriggerJobs.length).toBeGreaterThan(0);
+    expect([...stacks.auth.triggerFunctions.keys()].sort()).toEqual(
+      cognitoTriggerJobs.map((j) => j.id).sort(),
+    );
+    for (const job of cognitoTriggerJobs) {
+      const fn = triggerFunction(job);
+      const properties = functionProperties(templates.auth, fn);
+      expect(fn.entryModule, job.id).toBe(job.handler);
+      expect(fn.node.id, job.id).toBe(job.id);
+      expect(properties.MemorySize, job.id).toBe(job.memoryMb ?? 512);
+      expect(properties.Timeout, job.id).toBe(job.timeoutSeconds ?? 60);
+      expect(properties.Runtime, job.id).toBe('nodejs22.x');
+      expect(properties.Architectures, job.id).toEqual(['arm64']);
+      expect(properties.TracingConfig, job.id).toEqual({ Mode: 'Active' });
+      // Cognito waits at most 5 s for a trigger: a longer timeout would only hide a hung sign-in.
+      expect(properties.Timeout, job.id).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it("names each trigger function in the pool's LambdaConfig under its manifest operation, and nothing else", () => {
+    // Prepare
+    const [pool] = Object.values(templates.auth.findResources('AWS::Cognito::UserPool'));
+    const expected = Object.fromEntries(
+      cognitoTriggerJobs.map((job) => [
+        job.trigger.operation,
+        { 'Fn::GetAtt': [logicalIdOf(triggerFunction(job)), 'Arn'] },
+      ]),
+    );
+
+    // Assess
+    expect(pool?.Properties.LambdaConfig).toEqual(expected);
+    expect(Object.keys(expected).sort()).toEqual(['PostAuthentication', 'PreTokenGeneration']);
+  });
+
+  it('binds each trigger function to exactly what its job needs', () => {
+    for (const job of cognitoTriggerJobs) {
+      // Assess
+      const fn = triggerFunction(job);
+      expectVariablesMatchNeeds(functionProperties(templates.auth, fn), job.needs, job.id);
+      expectGrantsMatchNeeds(templates.auth, fn, job.needs, job.id);
+    }
+  });
+
+  it('lets only cognito-idp.amazonaws.com invoke each trigger, and only on behalf of this pool', () => {
+    // Prepare
+    const poolId = logicalIdOf(stacks.auth.userPool);
+    const permissions = Object.values(templates.auth.findResources('AWS::Lambda::Permission'));
+
+    // Assess: one permission per trigger, none other
+    expect(permissions).toHaveLength(cognitoTriggerJobs.length);
+    for (const job of cognitoTriggerJobs) {
+      const fnId = logicalIdOf(triggerFunction(job));
+      const mine = permissions.filter(
+        (p) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }),
+      );
+      expect(mine, job.id).toHaveLength(1);
+      expect(mine[0]?.Properties, job.id).toEqual({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [poolId, 'Arn'] },
+      });
+    }
+  });
+
+  it('acknowledges only the dead-letter-queue rule on a trigger function (synchronous invocation)', () => {
+    for (const job of cognitoTriggerJobs) {
+      // Prepare
+      const fn = triggerFunction(job);
+      const ids = collectAcknowledgements([fn])
+        .filter((ack) => ack.path === fn.node.path)
+        .map((ack) => ack.id);
+
+      // Assess: the runtime pin every LmsFunction carries, plus the DLQ rule that cannot apply
+      expect(ids.sort(), job.id).toEqual(
+        ['AwsSolutions-L1', 'Serverless-LambdaDLQ', 'Serverless-LambdaLatestVersion'].sort(),
+      );
+    }
+  });
+
+  it('takes its jobs from a prop: no trigger without one, and a clear error when a trigger needs what it cannot bind', () => {
+    // Prepare
+    const trigger: CognitoTriggerJob = {
+      id: 'customTrigger',
+      name: 'custom-trigger',
+      handler: 'functions/identity/custom-trigger.ts',
+      summary: 'A trigger for this test',
+      trigger: { kind: 'cognito-trigger', operation: 'PostAuthentication' },
+      needs: { table: 'read' },
+    };
+    const build = (jobsOfStack: readonly JobDefinition[], withTable: boolean) => {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const table = withTable ? Table.fromTableName(new Stack(app, 'Data'), 'Table', 'table') : undefined;
+      return new AuthStack(app, 'Auth', { jobs: jobsOfStack, table });
+    };
+
+    // Act + Assess
+    const none = build([], false);
+    expect(none.triggerFunctions.size).toBe(0);
+    expect(none.resolve((none.userPool.node.defaultChild as CfnUserPool).lambdaConfig)).toBeUndefined();
+    const one = build([trigger], true);
+    expect([...one.triggerFunctions.keys()]).toEqual(['customTrigger']);
+    expect(() => build([trigger], false)).toThrow(/needs the table \(read\).*pass the table/);
+    expect(() => build([{ ...trigger, needs: { userPool: 'describe' } }], true)).toThrow(
+      /needs\.userPool.*circular dependency/,
+    );
+    expect(() => build([{ ...trigger, needs: { buckets: { uploads: 'read' } } }], true)).toThrow(
+      /needs the uploads bucket \(read\).*pass the buckets/,
+    );
+  });
+});
+
 describe('LmsApi functions', () => {
   it('has exactly one function per manifest route, built from the route handler', () => {
     // Assess
@@ -422,10 +546,14 @@ describe('IAM', () => {
     }
   });
 
-  it('attaches no AWS managed policy to any route or job function role', () => {
+  it('attaches no AWS managed policy to any route, job or Cognito trigger function role', () => {
     const functions: [Template, LmsFunction][] = [
       ...[...stacks.api.functions.values()].map((fn): [Template, LmsFunction] => [templates.api, fn]),
       ...[...stacks.jobs.functions.values()].map((fn): [Template, LmsFunction] => [templates.jobs, fn]),
+      ...[...stacks.auth.triggerFunctions.values()].map((fn): [Template, LmsFunction] => [
+        templates.auth,
+        fn,
+      ]),
     ];
     for (const [template, fn] of functions) {
       // Prepare
@@ -703,17 +831,43 @@ describe('LmsData content delivery (CloudFront)', () => {
 });
 
 describe('LmsJobs', () => {
-  it('has exactly one function per job of the manifest, built from the job handler', () => {
+  it('has exactly one function per job of the manifest except the Cognito triggers, built from the job handler', () => {
     // Assess
-    expect([...stacks.jobs.functions.keys()].sort()).toEqual(jobs.map((job) => job.id).sort());
-    for (const job of jobs) {
+    expect([...stacks.jobs.functions.keys()].sort()).toEqual(lmsJobsJobs.map((job) => job.id).sort());
+    for (const job of lmsJobsJobs) {
       expect(jobFunction(job).entryModule, job.id).toBe(job.handler);
       expect(jobFunction(job).node.id, job.id).toBe(job.id);
     }
   });
 
+  it('has no function, queue or alarm for a Cognito-trigger job (those live in LmsAuth, with the pool)', () => {
+    // Prepare
+    const descriptions = Object.values(templates.jobs.findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Description as string | undefined,
+    );
+
+    // Assess
+    expect(cognitoTriggerJobs.length).toBeGreaterThan(0);
+    expect(descriptions.filter((d) => d?.startsWith('Job '))).toHaveLength(lmsJobsJobs.length);
+    for (const job of cognitoTriggerJobs) {
+      expect(stacks.jobs.functions.has(job.id), job.id).toBe(false);
+      expect(stacks.jobs.failureQueues.has(job.id), job.id).toBe(false);
+      expect(stacks.jobs.failureAlarms.has(job.id), job.id).toBe(false);
+      expect(stacks.jobs.node.tryFindChild(job.id), job.id).toBeUndefined();
+      expect(
+        descriptions.filter((d) => d?.startsWith(`Job ${job.name}:`)),
+        job.id,
+      ).toEqual([]);
+    }
+    expect(
+      Object.values(templates.jobs.findResources('AWS::Lambda::Permission')).filter(
+        (p) => p.Properties.Principal === 'cognito-idp.amazonaws.com',
+      ),
+    ).toEqual([]);
+  });
+
   it('sizes each function as its job says: memory, timeout, /tmp; nodejs22.x on arm64 with tracing', () => {
-    for (const job of jobs) {
+    for (const job of lmsJobsJobs) {
       // Prepare
       const fn = functionProperties(templates.jobs, jobFunction(job));
 
@@ -731,7 +885,7 @@ describe('LmsJobs', () => {
   });
 
   it('binds each function to exactly what its job needs', () => {
-    for (const job of jobs) {
+    for (const job of lmsJobsJobs) {
       // Assess
       const fn = jobFunction(job);
       expectVariablesMatchNeeds(functionProperties(templates.jobs, fn), job.needs, job.id);
@@ -840,7 +994,7 @@ describe('LmsJobs', () => {
   });
 
   it('gives every job an encrypted, TLS-only dead-letter queue with an alarm on its depth', () => {
-    for (const job of jobs) {
+    for (const job of lmsJobsJobs) {
       // Prepare
       const queueId = logicalIdOf(failureQueue(job));
       const queue = templates.jobs.findResources('AWS::SQS::Queue')[queueId];
@@ -962,9 +1116,9 @@ describe('LmsJobs', () => {
   });
 
   it('lets only the jobs that need events publish, with events:PutEvents on the bus alone and its name in EVENT_BUS_NAME', () => {
-    const publishers = jobs.filter((job) => job.needs.events === 'publish');
+    const publishers = lmsJobsJobs.filter((job) => job.needs.events === 'publish');
     expect(publishers.length).toBeGreaterThan(0);
-    for (const job of jobs) {
+    for (const job of lmsJobsJobs) {
       // Prepare
       const fn = jobFunction(job);
       const eventStatements = statementsOf(templates.jobs, fn).filter((s) =>
@@ -1062,6 +1216,12 @@ function logicalIdOf(construct: IConstruct): string {
 function apiFunction(route: RouteDefinition): LmsFunction {
   const fn = stacks.api.functions.get(route.id);
   if (!fn) throw new Error(`No function for route ${route.id}`);
+  return fn;
+}
+
+function triggerFunction(job: CognitoTriggerJob): LmsFunction {
+  const fn = stacks.auth.triggerFunctions.get(job.id);
+  if (!fn) throw new Error(`No trigger function for job ${job.id}`);
   return fn;
 }
 

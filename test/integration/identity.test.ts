@@ -50,7 +50,10 @@ describe('roles and access, against cognito-local', () => {
     });
     const report = await accessReport(ports, admin, user.id, undefined);
     expect(report).toMatchObject({ canSignIn: true, roles: ['instructor', 'learner'], lmsStatus: 'active' });
-    expect(report.reasons).toEqual(['Nothing stands in the way: the person can sign in.']);
+    expect(report.reasons).toEqual([
+      'Nothing stands in the way: the person can sign in.',
+      'No sign-in recorded in the last 90 days.',
+    ]);
     expect(report.login).toMatchObject({ status: 'CONFIRMED', enabled: true, emailVerified: true });
     // cognito-local keeps no sign-in events (AdminListUserAuthEvents is AWS's, with threat protection)
     expect(report.login?.recentSignIns).toBeNull();

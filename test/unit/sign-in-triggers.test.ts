@@ -1,0 +1,144 @@
+/**
+ * The Cognito trigger handlers with realistic events for every trigger source they handle; the table answers
+ * through aws-sdk-client-mock in DynamoDB's own shapes. (End to end against cognito-local: test/e2e/identity.)
+ */
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { PostAuthenticationTriggerEvent, PreTokenGenerationTriggerEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetSettingsCache } from '../../shared/config.ts';
+import { keys } from '../../shared/store/keys.ts';
+
+const table = mockClient(DynamoDBDocumentClient);
+const USER_ID = '3f1c2b9e-5a4d-4c1e-9f7a-2b8d6e0c1a55';
+const DEPARTMENT_ID = '9a7b6c5d-4e3f-4a1b-8c2d-1e0f9a8b7c6d';
+
+function user(status: 'active' | 'suspended') {
+  return {
+    ...keys.user(USER_ID),
+    entity: 'user',
+    id: USER_ID,
+    email: 'dana@corp.example',
+    givenName: 'Dana',
+    familyName: 'Diaz',
+    departmentId: DEPARTMENT_ID,
+    managerId: null,
+    jobTitle: null,
+    location: null,
+    externalId: null,
+    hireDate: null,
+    customAttributes: {},
+    status,
+    suspendedAt: status === 'suspended' ? '2026-11-01T00:00:00.000Z' : null,
+    suspensionReason: status === 'suspended' ? 'Left' : null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    version: 1,
+  };
+}
+
+function answerAs(status: 'active' | 'suspended' | 'unknown') {
+  table
+    .on(GetCommand, { Key: keys.unique('email', 'dana@corp.example') })
+    .resolves(
+      status === 'unknown'
+        ? {}
+        : { Item: { ...keys.unique('email', 'dana@corp.example'), ownerId: USER_ID } },
+    );
+  if (status !== 'unknown')
+    table.on(GetCommand, { Key: keys.user(USER_ID) }).resolves({ Item: user(status) });
+}
+
+const TOKEN_SOURCES = [
+  'TokenGeneration_HostedAuth',
+  'TokenGeneration_Authentication',
+  'TokenGeneration_NewPasswordChallenge',
+  'TokenGeneration_AuthenticateDevice',
+  'TokenGeneration_RefreshTokens',
+] as const;
+
+function preTokenEvent(triggerSource: (typeof TOKEN_SOURCES)[number], groups?: string[]) {
+  return {
+    version: '1',
+    triggerSource,
+    region: 'eu-west-1',
+    userPoolId: 'eu-west-1_AbCdEf123',
+    userName: 'b2c1d0e9-0000-4000-8000-00000000aaaa',
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '5t6u7v8w9x' },
+    request: {
+      userAttributes: {
+        sub: 'b2c1d0e9-0000-4000-8000-00000000aaaa',
+        email: 'dana@corp.example',
+        email_verified: 'true',
+        'cognito:user_status': 'CONFIRMED',
+      },
+      groupConfiguration: {
+        groupsToOverride: groups ?? [],
+        iamRolesToOverride: [],
+        preferredRole: undefined,
+      },
+    },
+    response: { claimsOverrideDetails: {} },
+  } as unknown as PreTokenGenerationTriggerEvent;
+}
+
+let preToken: (event: PreTokenGenerationTriggerEvent) => Promise<PreTokenGenerationTriggerEvent>;
+let postAuthentication: (event: PostAuthenticationTriggerEvent) => Promise<PostAuthenticationTriggerEvent>;
+
+beforeAll(async () => {
+  process.env.TABLE_NAME = 'lms-test';
+  resetSettingsCache();
+  preToken = (await import('../../functions/identity/pre-token-generation.ts')).handler;
+  postAuthentication = (await import('../../functions/identity/post-authentication.ts')).handler;
+});
+beforeEach(() => table.reset());
+afterAll(() => {
+  table.restore();
+  delete process.env.TABLE_NAME;
+  resetSettingsCache();
+});
+
+describe('pre token generation', () => {
+  it.each(TOKEN_SOURCES)('adds the LMS claims on %s', async (source) => {
+    answerAs('active');
+    const event = await preToken(preTokenEvent(source, ['learner', 'instructor', 'Okta-imported']));
+    expect(event.response.claimsOverrideDetails?.claimsToAddOrOverride).toEqual({
+      lms_user_id: USER_ID,
+      lms_department_id: DEPARTMENT_ID,
+      lms_roles: 'instructor,learner',
+    });
+  });
+
+  it('refuses a token to a suspended LMS profile, saying why', async () => {
+    answerAs('suspended');
+    await expect(preToken(preTokenEvent('TokenGeneration_Authentication'))).rejects.toThrow(/suspended/);
+  });
+
+  it('adds nothing for a login without an LMS profile yet', async () => {
+    answerAs('unknown');
+    const event = await preToken(preTokenEvent('TokenGeneration_HostedAuth'));
+    expect(event.response.claimsOverrideDetails?.claimsToAddOrOverride).toEqual({});
+  });
+});
+
+describe('post authentication', () => {
+  it('records the sign-in with the app client, kept 90 days', async () => {
+    answerAs('active');
+    table.on(PutCommand).resolves({});
+    await postAuthentication({
+      version: '1',
+      triggerSource: 'PostAuthentication_Authentication',
+      region: 'eu-west-1',
+      userPoolId: 'eu-west-1_AbCdEf123',
+      userName: 'b2c1d0e9-0000-4000-8000-00000000aaaa',
+      callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '5t6u7v8w9x' },
+      request: { userAttributes: { email: 'dana@corp.example', sub: 'b2c1d0e9' }, newDeviceUsed: false },
+      response: {},
+    } as PostAuthenticationTriggerEvent);
+    const item = table.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({ entity: 'sign-in', userId: USER_ID, clientId: '5t6u7v8w9x' });
+    expect(String(item?.sk)).toMatch(/^SIGNIN#/);
+    const days = (Number(item?.expiresAt) - Date.parse(String(item?.at)) / 1000) / 86_400;
+    expect(Math.round(days)).toBe(90);
+  });
+});
