@@ -1,14 +1,3 @@
-/**
- * The in-process event bus of the local stack. DynamoDB Local has streams, so the outbox works as in AWS: a
- * poller reads the table's stream, turns audit records into domain events with the publisher's own conversion,
- * and hands each event to the domain-event jobs that subscribe to its type, in EventBridge's delivery shape.
- * A failing subscriber is retried twice, as EventBridge retries a Lambda target.
- *
- * The poller starts at the stream's end (LATEST): changes made while the local stack was stopped do not
- * replay. In AWS the stream keeps 24 hours and the publisher resumes where it stopped.
- */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -20,6 +9,7 @@ import { type DomainEvent, type DomainEventDelivery, EVENT_SOURCE } from '../../
 import { eventsOfStreamRecord } from '../../shared/events/publish.ts';
 import { type DomainEventJob, type JobDefinition, jobs } from '../../shared/jobs/manifest.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
+import { handlerLoader } from './paths.ts';
 
 type Handler = (event: DomainEventDelivery) => Promise<unknown>;
 
@@ -53,17 +43,8 @@ export async function startLocalEventBus(options: {
   const subscribers = jobs.filter(
     (job: JobDefinition): job is DomainEventJob => job.trigger.kind === 'domain-event',
   );
-  const handlers = new Map<string, Promise<Handler>>();
-  const load = (job: DomainEventJob) => {
-    let handler = handlers.get(job.id);
-    if (!handler) {
-      handler = import(pathToFileURL(resolve(options.root, job.handler)).href).then(
-        (module) => module.handler as Handler,
-      );
-      handlers.set(job.id, handler);
-    }
-    return handler;
-  };
+  const loadHandler = handlerLoader<Handler>(options.root);
+  const load = (job: DomainEventJob) => loadHandler(job.handler);
 
   // shard id -> next iterator; a closed shard drops out and its children are picked up on the next describe.
   const iterators = new Map<string, string>();

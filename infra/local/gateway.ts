@@ -6,11 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { HttpProblem, problemResponse } from '../../shared/http/problem.ts';
 import type { HttpMethod, RouteDefinition } from '../../shared/http/route.ts';
+import { handlerLoader } from './paths.ts';
 
 export type IdTokenVerifier = (token: string) => Promise<Record<string, unknown>>;
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -36,17 +35,8 @@ interface CompiledRoute {
 
 export function createGateway(options: GatewayOptions): Server {
   const compiled = options.routes.map(compile);
-  const handlers = new Map<string, Promise<Handler>>();
-  const load = (route: RouteDefinition) => {
-    let handler = handlers.get(route.id);
-    if (!handler) {
-      handler = import(pathToFileURL(resolve(options.root, route.handler)).href).then(
-        (module) => module.handler as Handler,
-      );
-      handlers.set(route.id, handler);
-    }
-    return handler;
-  };
+  const loadHandler = handlerLoader<Handler>(options.root);
+  const load = (route: RouteDefinition) => loadHandler(route.handler);
 
   return createServer((request, response) => {
     const started = performance.now();

@@ -1,13 +1,7 @@
-/**
- * The job manifest, run locally: S3 object-created events from the emulator go to the same handler Lambda
- * would run (retried twice on error, as Lambda retries async invocations), and scheduled jobs run on their
- * interval while `npm start` runs.
- */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { S3Event } from 'aws-lambda';
 import { jobs, type ScheduledJob, type UploadTriggeredJob } from '../../shared/jobs/manifest.ts';
 import type { S3NotificationEmitter } from './emulators.ts';
+import { handlerLoader } from './paths.ts';
 import type { LocalResources } from './resources.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -27,8 +21,7 @@ export function runJobsLocally(options: {
   schedules: boolean;
   log: (line: string) => void;
 }): LocalJobRunner {
-  const load = (handler: string): Promise<Handler> =>
-    import(pathToFileURL(resolve(options.root, handler)).href).then((module) => module.handler as Handler);
+  const load = handlerLoader<Handler>(options.root);
   const pending = new Set<Promise<void>>();
   const uploadJobs = jobs.filter(
     (job): job is UploadTriggeredJob => job.trigger.kind === 's3-object-created',

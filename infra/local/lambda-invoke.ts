@@ -7,10 +7,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type CognitoTriggerJob, jobs } from '../../shared/jobs/manifest.ts';
 import { LOCAL_HOST } from './emulators.ts';
+import { handlerLoader } from './paths.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
 
@@ -30,17 +29,8 @@ export async function startLambdaInvoke(options: {
 }): Promise<LocalLambdaInvoke> {
   const triggers = jobs.filter((job): job is CognitoTriggerJob => job.trigger.kind === 'cognito-trigger');
   const byName = new Map(triggers.map((job) => [job.name, job]));
-  const handlers = new Map<string, Promise<Handler>>();
-  const load = (job: CognitoTriggerJob) => {
-    let handler = handlers.get(job.name);
-    if (!handler) {
-      handler = import(pathToFileURL(resolve(options.root, job.handler)).href).then(
-        (m) => m.handler as Handler,
-      );
-      handlers.set(job.name, handler);
-    }
-    return handler;
-  };
+  const loadHandler = handlerLoader<Handler>(options.root);
+  const load = (job: CognitoTriggerJob) => loadHandler(job.handler);
 
   const server: Server = createServer((request, response) => {
     const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.url ?? '');

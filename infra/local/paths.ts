@@ -2,7 +2,7 @@
  * Where the local stack keeps things on disk. `.local/` is ignored by git, biome and tsc.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The project root (the folder holding package.json). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,3 +21,20 @@ export function emulatorDirs(dataDir: string): { dynamodb: string; s3: string; c
 
 /** Written by `npm start` while it runs: pid, URL, endpoints and resource ids (read by `npm run token`). */
 export const STACK_FILE = path.join(PROJECT_ROOT, '.local', 'stack.json');
+
+/**
+ * Loads a handler module's `handler` once (as Lambda does at cold start) and keeps it: the local gateway,
+ * job runner, event bus and Lambda-invoke endpoint all run the project's handlers this way.
+ * @example const load = handlerLoader<Handler>(PROJECT_ROOT); const handler = await load('functions/users/get-user.ts');
+ */
+export function handlerLoader<H>(root: string): (module: string) => Promise<H> {
+  const loaded = new Map<string, Promise<H>>();
+  return (module) => {
+    let handler = loaded.get(module);
+    if (!handler) {
+      handler = import(pathToFileURL(path.resolve(root, module)).href).then((m) => m.handler as H);
+      loaded.set(module, handler);
+    }
+    return handler;
+  };
+}
