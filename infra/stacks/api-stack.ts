@@ -2,8 +2,22 @@
  * LmsApi: the REST API derived from the route manifest. One LmsFunction per route (construct id = route id),
  * bound to exactly what the route's `needs` declares; Cognito authorizer on every non-public route; WAF,
  * throttling, access logs, tracing; API Gateway's own errors rendered as RFC 9457 problem+json.
+ *
+ * The functions live in nested stacks, one per route `tag` (`LmsApi/Functions<Tag>`): each function brings a
+ * log group, a role and a policy, and with the API's methods, resources and one Lambda permission per
+ * function a single stack outgrows CloudFormation's limit of 500 resources per stack. The API itself (its
+ * resources, methods, authorizer, Lambda permissions, WAF, gateway responses) stays in LmsApi; CDK wires the
+ * function ARNs out of the nested stacks as outputs.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  Duration,
+  NestedStack,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -17,7 +31,7 @@ import {
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -32,6 +46,10 @@ export interface ApiStackProps extends StackProps {
   readonly table: ITable;
   readonly buckets: Readonly<Record<BucketName, IBucket>>;
   readonly userPool: IUserPool;
+  /** The web app client (federation lists the identity providers on it). @default - none */
+  readonly webClient?: IUserPoolClient;
+  /** The hosted sign-in page, when the pool has a domain (sign-in links). @default - none */
+  readonly hostedUi?: { readonly domain: string; readonly callbackUrl: string };
   /** The routes to serve. @default the route manifest (`shared/routes`) */
   readonly routes?: readonly RouteDefinition[];
   /** API stage name, also given to the functions as `STAGE`. @default 'prod' */
@@ -94,6 +112,8 @@ export class ApiStack extends Stack {
   readonly api: RestApi;
   /** The function of each route, by route id. */
   readonly functions: ReadonlyMap<string, LmsFunction>;
+  /** The nested stack holding the functions of each route tag (created for the tags in use), by tag. */
+  readonly functionStacks: ReadonlyMap<string, NestedStack>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -167,14 +187,28 @@ export class ApiStack extends Stack {
     });
 
     const functions = new Map<string, LmsFunction>();
+    const functionStacks = new Map<string, NestedStack>();
+    const functionStackOf = (tag: string): NestedStack => {
+      let stack = functionStacks.get(tag);
+      if (!stack) {
+        const id = functionStackId(tag);
+        const existing = this.node.tryFindChild(id);
+        stack =
+          existing instanceof NestedStack
+            ? existing
+            : new NestedStack(this, id, { description: `LMS admin: the functions of the ${tag} routes.` });
+        functionStacks.set(tag, stack);
+      }
+      return stack;
+    };
     for (const route of routes) {
-      const fn = new LmsFunction(this, route.id, {
+      const fn = new LmsFunction(functionStackOf(route.tag), route.id, {
         entry: route.handler,
         description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
         environment: { [ENV.stage]: stageName },
         ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
       });
-      fn.bindNeeds(route.needs, props);
+      fn.bindNeeds(route.needs, { ...props, webClientId: props.webClient?.userPoolClientId });
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:
@@ -202,6 +236,7 @@ export class ApiStack extends Stack {
       functions.set(route.id, fn);
     }
     this.functions = functions;
+    this.functionStacks = functionStacks;
 
     const webAcl = new CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
@@ -282,6 +317,17 @@ function managedRuleGroup(
     statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
     visibilityConfig: visibility(name),
   };
+}
+
+/**
+ * Construct id of the nested stack of a route tag: `Functions` and the tag's words in PascalCase, without
+ * anything CloudFormation would not take in a logical id (`Catalog` -> `FunctionsCatalog`, `Learning paths`
+ * -> `FunctionsLearningPaths`). Two tags that differ only in punctuation share a stack.
+ */
+export function functionStackId(tag: string): string {
+  const words = tag.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const name = words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+  return `Functions${name || 'Untagged'}`;
 }
 
 /** Two routes with one id or one method+path would silently shadow each other; refuse them. */
