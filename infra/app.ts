@@ -64,6 +64,8 @@ export function buildApp(app: App): LmsStacks {
     table: data.table,
     buckets: data.buckets,
     userPool: auth.userPool,
+    webClient: auth.webClient,
+    hostedUi: auth.hostedUi,
     stageName: optionalString(app, CONTEXT.stageName),
     corsAllowOrigins: stringList(app, CONTEXT.corsAllowOrigins),
   });

@@ -13,6 +13,11 @@ export const ENV = {
   backupsBucket: 'BACKUPS_BUCKET_NAME',
   userPoolId: 'USER_POOL_ID',
   eventBusName: 'EVENT_BUS_NAME',
+  /** The web app client (federation lists its providers on it; discovery sends people through it). */
+  webClientId: 'WEB_CLIENT_ID',
+  /** Cognito hosted sign-in domain, e.g. `lms.auth.eu-west-1.amazoncognito.com` (AWS, when configured). */
+  hostedUiDomain: 'HOSTED_UI_DOMAIN',
+  webCallbackUrl: 'WEB_CALLBACK_URL',
   stage: 'STAGE',
 } as const;
 

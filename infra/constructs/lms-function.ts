@@ -133,6 +133,15 @@ export const USER_POOL_USER_ACTIONS = [
   'cognito-idp:AdminListUserAuthEvents',
 ] as const;
 
+/** What `userPool: 'federation'` may do, on that pool only. */
+export const USER_POOL_FEDERATION_ACTIONS = [
+  'cognito-idp:CreateIdentityProvider',
+  'cognito-idp:UpdateIdentityProvider',
+  'cognito-idp:DeleteIdentityProvider',
+  'cognito-idp:DescribeUserPoolClient',
+  'cognito-idp:UpdateUserPoolClient',
+] as const;
+
 /** The resources a function may be bound to through {@link LmsFunction.bindNeeds}. */
 export interface LmsResources {
   /** Only functions whose `needs` name the table require it. @default - none */
@@ -141,6 +150,10 @@ export interface LmsResources {
   readonly buckets?: Readonly<Record<BucketName, IBucket>>;
   /** Only functions whose `needs` name the user pool require it. @default - none */
   readonly userPool?: IUserPool;
+  /** The web app client: federation lists providers on it, sign-in links go through it. @default - none */
+  readonly webClientId?: string;
+  /** The hosted sign-in page, when the pool has a domain. @default - none: no sign-in links */
+  readonly hostedUi?: { readonly domain: string; readonly callbackUrl: string };
   /** The LMS domain-event bus; only functions whose `needs` name `events` require it. @default - none */
   readonly eventBus?: IEventBus;
 }
@@ -262,6 +275,13 @@ export class LmsFunction extends NodejsFunction {
       }
       this.bindUserPool(resources.userPool, needs.userPool);
     }
+    if (needs.userPool === 'federation' && resources.webClientId)
+      this.addEnvironment(ENV.webClientId, resources.webClientId);
+    if (needs.hostedUi && resources.hostedUi && resources.webClientId) {
+      this.addEnvironment(ENV.hostedUiDomain, resources.hostedUi.domain);
+      this.addEnvironment(ENV.webCallbackUrl, resources.hostedUi.callbackUrl);
+      this.addEnvironment(ENV.webClientId, resources.webClientId);
+    }
     if (needs.events) {
       if (!resources.eventBus) {
         throw new Error(
@@ -309,6 +329,7 @@ export class LmsFunction extends NodejsFunction {
     this.addEnvironment(ENV.userPoolId, pool.userPoolId);
     if (access === 'describe') pool.grant(this, 'cognito-idp:DescribeUserPool');
     if (access === 'users') pool.grant(this, ...USER_POOL_USER_ACTIONS);
+    if (access === 'federation') pool.grant(this, ...USER_POOL_FEDERATION_ACTIONS);
     return this;
   }
 

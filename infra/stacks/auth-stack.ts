@@ -18,6 +18,7 @@ import {
   Mfa,
   OAuthScope,
   StandardThreatProtectionMode,
+  StringAttribute,
   UserPool,
   UserPoolClientIdentityProvider,
   UserPoolOperation,
@@ -68,6 +69,8 @@ const GROUP_DESCRIPTION: Readonly<Record<Role, string>> = {
 export class AuthStack extends Stack {
   readonly userPool: IUserPool;
   readonly webClient: IUserPoolClient;
+  /** The hosted sign-in page, when a domain prefix was given. */
+  readonly hostedUi?: { readonly domain: string; readonly callbackUrl: string };
   /** The function of each cognito-trigger job, by job id. */
   readonly triggerFunctions: ReadonlyMap<string, LmsFunction>;
 
@@ -80,6 +83,12 @@ export class AuthStack extends Stack {
       signInCaseSensitive: false,
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
+      // What identity providers map into (see COGNITO_ATTRIBUTE): the LMS reads them when provisioning.
+      customAttributes: {
+        department: new StringAttribute({ mutable: true, maxLen: 256 }),
+        employee_id: new StringAttribute({ mutable: true, maxLen: 256 }),
+        idp_groups: new StringAttribute({ mutable: true, maxLen: 2048 }),
+      },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,
@@ -130,6 +139,10 @@ export class AuthStack extends Stack {
 
     if (props.domainPrefix) {
       pool.addDomain('HostedDomain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+      this.hostedUi = {
+        domain: `${props.domainPrefix}.auth.${this.region}.amazoncognito.com`,
+        callbackUrl: props.callbackUrls?.[0] ?? 'http://localhost:5173/auth/callback',
+      };
     }
 
     this.userPool = pool;

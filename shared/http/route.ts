@@ -29,8 +29,15 @@ export interface RouteNeeds {
   /**
    * `describe`: DescribeUserPool only (health). `users`: read a login (AdminGetUser, its groups, its recent
    * sign-in events) and move it between role groups (AdminAddUserToGroup / AdminRemoveUserFromGroup).
+   * `federation`: Create/Update/DeleteIdentityProvider and Describe/UpdateUserPoolClient (the web client's
+   * providers).
    */
-  readonly userPool?: 'describe' | 'users';
+  readonly userPool?: 'describe' | 'users' | 'federation';
+  /**
+   * The hosted sign-in page (AWS with a Cognito domain): the function gets its domain, the web client and
+   * the callback URL, to build sign-in links. Nothing where there is no hosted page (locally).
+   */
+  readonly hostedUi?: true;
   /** `publish`: PutEvents on the LMS event bus (only the outbox publisher: use cases never publish directly). */
   readonly events?: 'publish';
 }

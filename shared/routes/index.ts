@@ -16,6 +16,7 @@ import {
 } from './departments.ts';
 import * as enrollment from './enrollment.ts';
 import * as identity from './identity.ts';
+import * as identityProviders from './identity-providers.ts';
 import { getHealth, getOpenApi, listAudit } from './system.ts';
 import { createUser, getUser, listUsers, reactivateUser, suspendUser, updateUser } from './users.ts';
 
@@ -81,4 +82,10 @@ export const routes: readonly RouteDefinition[] = [
   cohorts.unlinkCohortCourse,
   identity.setUserRoles,
   identity.getUserAccess,
+  identityProviders.createIdentityProvider,
+  identityProviders.listIdentityProviders,
+  identityProviders.getIdentityProvider,
+  identityProviders.updateIdentityProvider,
+  identityProviders.deleteIdentityProvider,
+  identityProviders.discoverIdentityProvider,
 ];

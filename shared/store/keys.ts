@@ -93,9 +93,13 @@ export const keys = {
   /** A sign-in, in the person's partition, newest last; expires after LOGIN_HISTORY_DAYS (TTL). */
   signIn: (userId: string, at: string) => ({ pk: `USER#${userId}`, sk: `SIGNIN#${at}` }),
 
+  identityProvider: (id: string) => ({ pk: `IDP#${id}`, sk: 'IDP' }),
+  /** gsi1: every identity provider by name. */
+  identityProvidersByName: (nameLower: string) => ({ gsi1pk: 'IDPS', gsi1sk: nameLower }),
+
   /** A uniqueness claim: the item exists while `ownerId` holds the value. */
   unique: (
-    kind: 'email' | 'externalId' | 'departmentName' | 'categoryName' | 'cohortName',
+    kind: 'email' | 'externalId' | 'departmentName' | 'categoryName' | 'cohortName' | 'idpName' | 'idpDomain',
     value: string,
   ) => ({
     pk: `UNIQUE#${kind}#${value}`,

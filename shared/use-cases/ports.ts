@@ -9,6 +9,7 @@ import type { ContentVersion } from '../domain/content.ts';
 import type { Category, Course, LearningPath } from '../domain/course.ts';
 import type { Department } from '../domain/department.ts';
 import type { Enrollment, EnrollmentSource, WaitlistEntry } from '../domain/enrollment.ts';
+import type { IdentityProvider } from '../domain/identity-provider.ts';
 import type { Job } from '../domain/job.ts';
 import type { User, UserStatus } from '../domain/user.ts';
 import type { Role } from '../http/route.ts';
@@ -291,4 +292,35 @@ export interface SignInHistory {
   record(signIn: SignIn): Promise<void>;
   /** Newest first. */
   recent(userId: string, limit: number): Promise<SignIn[]>;
+}
+
+/** An identity provider as stored: the API's view plus the metadata document (kept for rollovers). */
+export type StoredIdentityProvider = IdentityProvider & { metadataXml: string | null };
+
+export interface IdentityProviderRepository {
+  get(id: string): Promise<StoredIdentityProvider | undefined>;
+  list(): Promise<IdentityProvider[]>;
+  /** The provider an email domain is routed to. */
+  byDomain(domain: string): Promise<IdentityProvider | undefined>;
+  /** The id of the provider holding this name (any case), if one does. */
+  idByName(name: string): Promise<string | undefined>;
+  /** ConflictError naming the clash when the name or a domain is taken. */
+  create(provider: StoredIdentityProvider, audit: AuditRecord): Promise<void>;
+  update(before: StoredIdentityProvider, after: StoredIdentityProvider, audit: AuditRecord): Promise<void>;
+  delete(provider: StoredIdentityProvider, audit: AuditRecord): Promise<void>;
+}
+
+export interface SyncResult {
+  status: 'synced' | 'aws-only';
+  message: string;
+}
+
+/** The user pool's federation: its identity providers and the web client's list of them. */
+export interface Federation {
+  save(
+    provider: IdentityProvider,
+    secrets: { metadataXml?: string | undefined; clientSecret?: string | undefined },
+    created: boolean,
+  ): Promise<SyncResult>;
+  remove(provider: IdentityProvider): Promise<SyncResult>;
 }

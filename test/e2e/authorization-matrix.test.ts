@@ -110,6 +110,16 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   listCohortCourses: () => ({ path: `/cohorts/${unknownId}/courses` }),
   unlinkCohortCourse: () => ({ path: `/cohorts/${unknownId}/courses/${unknownId}` }),
   setUserRoles: () => ({ path: `/users/${seeded.learnerId}/roles`, body: {} }),
+  createIdentityProvider: () => ({ path: '/identity-providers', body: {} }),
+  listIdentityProviders: () => ({ path: '/identity-providers' }),
+  getIdentityProvider: () => ({ path: `/identity-providers/${unknownId}` }),
+  updateIdentityProvider: () => ({
+    path: `/identity-providers/${unknownId}`,
+    body: {},
+    headers: { 'if-match': '"1"' },
+  }),
+  deleteIdentityProvider: () => ({ path: `/identity-providers/${unknownId}` }),
+  discoverIdentityProvider: () => ({ path: '/auth/discover?email=someone@nowhere.example' }),
   getUserAccess: (caller) => ({
     path: `/users/${caller === 'manager' ? seeded.salesPersonId : seeded.learnerId}/access`,
   }),

@@ -1,0 +1,20 @@
+/** Builds the identity-provider ports once per cold start: the table, the user pool, the hosted sign-in. */
+import { cognitoClient, dynamoDb } from '../clients.ts';
+import { optionalSetting, requireSetting } from '../config.ts';
+import type { IdentityProviderDeps } from '../use-cases/identity-providers.ts';
+import { CognitoFederation } from './cognito-federation.ts';
+import { DynamoIdentityProviderRepository } from './identity-provider-store.ts';
+import { systemRuntime } from './wiring.ts';
+
+export function identityProviderPorts(): IdentityProviderDeps {
+  const webClientId = optionalSetting('webClientId');
+  const domain = optionalSetting('hostedUiDomain');
+  const callbackUrl = optionalSetting('webCallbackUrl');
+  return {
+    providers: new DynamoIdentityProviderRepository(dynamoDb(), requireSetting('tableName')),
+    federation: new CognitoFederation(cognitoClient(), requireSetting('userPoolId'), webClientId),
+    runtime: systemRuntime,
+    hostedUi:
+      domain && webClientId && callbackUrl ? { domain, clientId: webClientId, callbackUrl } : undefined,
+  };
+}

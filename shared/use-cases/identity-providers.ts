@@ -1,0 +1,222 @@
+/**
+ * SSO identity providers: validated before anything is saved (SAML metadata read safely, signing
+ * certificate present and current, OIDC issuer https), synced to the user pool, and routed by email
+ * domain. Creation syncs first and then claims the name and domains; a clash undoes the sync, so nothing
+ * is half-written.
+ */
+
+import { ConflictError, InvalidInputError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
+import type {
+  CreateIdentityProviderInput,
+  Discovery,
+  IdentityProvider,
+  UpdateIdentityProviderInput,
+} from '../domain/identity-provider.ts';
+import { MetadataRejected, readSamlMetadata, type SamlMetadata } from '../identity/saml-metadata.ts';
+import { type Actor, auditChange } from './context.ts';
+import type { Federation, IdentityProviderRepository, Runtime, StoredIdentityProvider } from './ports.ts';
+
+export interface IdentityProviderDeps {
+  providers: IdentityProviderRepository;
+  federation: Federation;
+  runtime: Runtime;
+  /** Hosted sign-in (AWS with a Cognito domain): where discovery sends people. */
+  hostedUi?: { domain: string; clientId: string; callbackUrl: string } | undefined;
+}
+
+export async function createIdentityProvider(
+  deps: IdentityProviderDeps,
+  actor: Actor,
+  input: CreateIdentityProviderInput,
+): Promise<IdentityProvider> {
+  const now = deps.runtime.now();
+  const metadata = input.type === 'SAML' ? readMetadata(input.metadataXml, now) : undefined;
+  if (await deps.providers.idByName(input.name))
+    throw new ConflictError(`An identity provider named ${input.name} exists.`, [
+      { path: 'body.name', message: 'taken' },
+    ]);
+  for (const domain of input.domains) {
+    const routed = await deps.providers.byDomain(domain);
+    if (routed)
+      throw new ConflictError(`The domain ${domain} is already routed to ${routed.name}.`, [
+        { path: 'body.domains', message: `${domain} is routed to ${routed.name}` },
+      ]);
+  }
+  const provider: StoredIdentityProvider = {
+    id: deps.runtime.newId(),
+    name: input.name,
+    type: input.type,
+    domains: input.domains,
+    attributeMapping: input.attributeMapping,
+    saml: metadata ? samlView(metadata) : null,
+    oidc:
+      input.type === 'OIDC'
+        ? {
+            issuer: input.issuer,
+            clientId: input.clientId,
+            scopes: input.scopes,
+            attributesRequestMethod: input.attributesRequestMethod,
+          }
+        : null,
+    sync: { status: 'aws-only', at: now.toISOString(), message: '' },
+    warnings: metadata?.warnings ?? [],
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    version: 1,
+    metadataXml: input.type === 'SAML' ? input.metadataXml : null,
+  };
+  const secrets =
+    input.type === 'SAML' ? { metadataXml: input.metadataXml } : { clientSecret: input.clientSecret };
+  const sync = await deps.federation.save(provider, secrets, true);
+  const saved = { ...provider, sync: { ...sync, at: now.toISOString() } };
+  try {
+    await deps.providers.create(saved, audit(deps, actor, 'identity-provider.created', null, saved));
+  } catch (error) {
+    // Someone claimed the name or a domain meanwhile: take the provider back out of Cognito.
+    if (sync.status === 'synced') await deps.federation.remove(provider).catch(() => undefined);
+    throw error;
+  }
+  return view(saved);
+}
+
+export async function updateIdentityProvider(
+  deps: IdentityProviderDeps,
+  actor: Actor,
+  id: string,
+  expectedVersion: number,
+  input: UpdateIdentityProviderInput,
+): Promise<IdentityProvider> {
+  const before = await stored(deps, id);
+  if (before.version !== expectedVersion)
+    throw new StaleVersionError('identity provider', id, expectedVersion, before.version);
+  if (input.metadataXml !== undefined && before.type !== 'SAML')
+    throw new InvalidInputError('Only SAML providers have metadata.', [
+      { path: 'body.metadataXml', message: 'OIDC provider' },
+    ]);
+  if (input.clientSecret !== undefined && before.type !== 'OIDC')
+    throw new InvalidInputError('Only OIDC providers have a client secret.', [
+      { path: 'body.clientSecret', message: 'SAML provider' },
+    ]);
+  const now = deps.runtime.now();
+  const metadata = input.metadataXml ? readMetadata(input.metadataXml, now) : undefined;
+  for (const domain of input.domains ?? []) {
+    const routed = await deps.providers.byDomain(domain);
+    if (routed && routed.id !== id)
+      throw new ConflictError(`The domain ${domain} is already routed to ${routed.name}.`, [
+        { path: 'body.domains', message: `${domain} is routed to ${routed.name}` },
+      ]);
+  }
+  const after: StoredIdentityProvider = {
+    ...before,
+    domains: input.domains ?? before.domains,
+    attributeMapping: input.attributeMapping ?? before.attributeMapping,
+    saml: metadata ? samlView(metadata) : before.saml,
+    warnings: metadata ? metadata.warnings : before.warnings,
+    metadataXml: input.metadataXml ?? before.metadataXml,
+    updatedAt: now.toISOString(),
+    version: before.version + 1,
+  };
+  const sync = await deps.federation.save(
+    after,
+    { metadataXml: input.metadataXml, clientSecret: input.clientSecret },
+    false,
+  );
+  const saved = { ...after, sync: { ...sync, at: now.toISOString() } };
+  await deps.providers.update(before, saved, audit(deps, actor, 'identity-provider.updated', before, saved));
+  return view(saved);
+}
+
+export async function deleteIdentityProvider(
+  deps: IdentityProviderDeps,
+  actor: Actor,
+  id: string,
+): Promise<void> {
+  const provider = await stored(deps, id);
+  await deps.providers.delete(provider, audit(deps, actor, 'identity-provider.deleted', provider, null));
+  await deps.federation.remove(provider);
+}
+
+export async function getIdentityProvider(deps: IdentityProviderDeps, id: string): Promise<IdentityProvider> {
+  return view(await stored(deps, id));
+}
+
+export function listIdentityProviders(deps: IdentityProviderDeps): Promise<IdentityProvider[]> {
+  return deps.providers.list();
+}
+
+/** Which provider an email signs in through, and the hosted sign-in URL that goes straight to it. */
+export async function discoverIdentityProvider(
+  deps: IdentityProviderDeps,
+  email: string,
+): Promise<Discovery> {
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  const provider = await deps.providers.byDomain(domain);
+  if (!provider)
+    return {
+      email,
+      provider: null,
+      authorizeUrl: null,
+      message: `No SSO for ${domain}: sign in with email and password.`,
+    };
+  const hosted = deps.hostedUi;
+  const authorizeUrl = hosted
+    ? `https://${hosted.domain}/oauth2/authorize?${new URLSearchParams({
+        identity_provider: provider.name,
+        response_type: 'code',
+        client_id: hosted.clientId,
+        redirect_uri: hosted.callbackUrl,
+        scope: 'openid email profile',
+      })}`
+    : null;
+  return {
+    email,
+    provider: { name: provider.name, type: provider.type },
+    authorizeUrl,
+    message: hosted
+      ? `Sign in through ${provider.name}.`
+      : `Sign in through ${provider.name}; there is no hosted sign-in page here (it exists in AWS with a Cognito domain).`,
+  };
+}
+
+function readMetadata(xml: string, now: Date): SamlMetadata {
+  try {
+    return readSamlMetadata(xml, now);
+  } catch (error) {
+    if (error instanceof MetadataRejected)
+      throw new InvalidInputError(`The SAML metadata cannot be used: ${error.message}`, [
+        { path: 'body.metadataXml', message: error.message },
+      ]);
+    throw error;
+  }
+}
+
+function samlView(metadata: SamlMetadata): IdentityProvider['saml'] {
+  return {
+    entityId: metadata.entityId,
+    singleSignOnUrls: metadata.singleSignOnUrls,
+    signingCertificates: metadata.signingCertificates,
+  };
+}
+
+async function stored(deps: IdentityProviderDeps, id: string): Promise<StoredIdentityProvider> {
+  const provider = await deps.providers.get(id);
+  if (!provider) throw new NotFoundError('identity provider', id);
+  return provider;
+}
+
+/** The API's view: the stored metadata document stays in the table. */
+function view(provider: StoredIdentityProvider): IdentityProvider {
+  const { metadataXml: _metadata, ...rest } = provider;
+  return rest;
+}
+
+function audit(
+  deps: IdentityProviderDeps,
+  actor: Actor,
+  action: string,
+  before: StoredIdentityProvider | null,
+  after: StoredIdentityProvider | null,
+) {
+  const target = `identity-provider:${(after ?? before)?.id}`;
+  return auditChange(deps.runtime, actor, action, target, before && view(before), after && view(after));
+}
