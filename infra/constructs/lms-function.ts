@@ -10,7 +10,7 @@ import { Duration, RemovalPolicy, type Size, Stack, Validations } from 'aws-cdk-
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -142,6 +142,34 @@ export const USER_POOL_FEDERATION_ACTIONS = [
   'cognito-idp:UpdateUserPoolClient',
 ] as const;
 
+/** What `userPool: 'link'` may do, on that pool only: find a login by email, link a federated login to it. */
+export const USER_POOL_LINK_ACTIONS = [
+  'cognito-idp:ListUsers',
+  'cognito-idp:AdminLinkProviderForUser',
+] as const;
+
+/** The cognito-idp actions of each kind of user-pool access, all granted on the pool's ARN only. */
+const USER_POOL_ACTIONS: Readonly<Record<UserPoolAccess, readonly string[]>> = {
+  describe: ['cognito-idp:DescribeUserPool'],
+  users: USER_POOL_USER_ACTIONS,
+  federation: USER_POOL_FEDERATION_ACTIONS,
+  link: USER_POOL_LINK_ACTIONS,
+};
+
+/** How {@link LmsFunction.bindNeeds} and {@link LmsFunction.bindUserPool} bind the user pool. */
+export interface UserPoolBindOptions {
+  /**
+   * The function is a Lambda trigger of that very pool. The pool's LambdaConfig names the function, so the
+   * function must depend on nothing that names the pool, or CloudFormation refuses the circular dependency:
+   * - the actions are granted through a separate IAM policy attached to the function's role, which the
+   *   function does not wait for, instead of the role's default policy, which it does;
+   * - `USER_POOL_ID` is NOT set: Cognito passes `userPoolId` in every trigger event, and the handler reads it
+   *   from there.
+   * @default false
+   */
+  readonly triggerOfUserPool?: boolean;
+}
+
 /** The resources a function may be bound to through {@link LmsFunction.bindNeeds}. */
 export interface LmsResources {
   /** Only functions whose `needs` name the table require it. @default - none */
@@ -173,6 +201,8 @@ export class LmsFunction extends NodejsFunction {
   /** The handler module this function runs, relative to the project root. */
   readonly entryModule: string;
   private readonly serviceRole: Role;
+  /** Where the function's log group and role live (beside the function, not under it). */
+  private readonly siblingScope: Construct;
 
   constructor(scope: Construct, id: string, props: LmsFunctionProps) {
     const bundlingRequired = Stack.of(scope).bundlingRequired;
@@ -226,6 +256,7 @@ export class LmsFunction extends NodejsFunction {
 
     this.entryModule = props.entry;
     this.serviceRole = role;
+    this.siblingScope = scope;
 
     const runtimeReason =
       'nodejs22.x is pinned on purpose: the design fixes the Node.js 22 LTS line for Lambda, and it is a supported Lambda runtime. Moving to a newer runtime is a deliberate upgrade (tests and bundle benchmarks re-run), not something a lint rule should switch at synth time.';
@@ -242,12 +273,13 @@ export class LmsFunction extends NodejsFunction {
 
   /**
    * Binds exactly what a route or job declares in `needs`: the table, each bucket named, the user pool, the
-   * event bus.
+   * event bus. For a Lambda trigger of the user pool, pass `{ triggerOfUserPool: true }` (see
+   * {@link UserPoolBindOptions}).
    *
    * @example
    * new LmsFunction(this, route.id, { entry: route.handler }).bindNeeds(route.needs, { table, buckets, userPool });
    */
-  bindNeeds(needs: RouteNeeds, resources: LmsResources): this {
+  bindNeeds(needs: RouteNeeds, resources: LmsResources, options: UserPoolBindOptions = {}): this {
     if (needs.table) {
       if (!resources.table) {
         throw new Error(
@@ -273,7 +305,7 @@ export class LmsFunction extends NodejsFunction {
           `${this.node.path} needs the user pool (${needs.userPool}), but its stack was given none: pass the user pool to the stack.`,
         );
       }
-      this.bindUserPool(resources.userPool, needs.userPool);
+      this.bindUserPool(resources.userPool, needs.userPool, options);
     }
     if (needs.userPool === 'federation' && resources.webClientId)
       this.addEnvironment(ENV.webClientId, resources.webClientId);
@@ -324,12 +356,27 @@ export class LmsFunction extends NodejsFunction {
     return this;
   }
 
-  /** Publishes the pool id as `USER_POOL_ID` and grants `cognito-idp:DescribeUserPool` on that pool only. */
-  bindUserPool(pool: IUserPool, access: UserPoolAccess): this {
+  /**
+   * Publishes the pool id as `USER_POOL_ID` and grants the actions of `access` (`describe`: DescribeUserPool;
+   * {@link USER_POOL_USER_ACTIONS}, {@link USER_POOL_FEDERATION_ACTIONS}, {@link USER_POOL_LINK_ACTIONS}) on
+   * that pool only. A trigger of the pool gets the same actions through a separate policy and no
+   * `USER_POOL_ID` (see {@link UserPoolBindOptions}).
+   */
+  bindUserPool(pool: IUserPool, access: UserPoolAccess, options: UserPoolBindOptions = {}): this {
+    const actions = [...USER_POOL_ACTIONS[access]];
+    if (options.triggerOfUserPool) {
+      // Deliberately no USER_POOL_ID here: the variable would name the pool from the function itself (a cycle
+      // with the pool's LambdaConfig); the handler reads `userPoolId` from the trigger event instead. The
+      // policy is a sibling of the role, not its child, so the function (which depends on its role's subtree)
+      // does not wait for it.
+      new Policy(this.siblingScope, `${this.node.id}UserPoolPolicy`, {
+        roles: [this.serviceRole],
+        statements: [new PolicyStatement({ actions, resources: [pool.userPoolArn] })],
+      });
+      return this;
+    }
     this.addEnvironment(ENV.userPoolId, pool.userPoolId);
-    if (access === 'describe') pool.grant(this, 'cognito-idp:DescribeUserPool');
-    if (access === 'users') pool.grant(this, ...USER_POOL_USER_ACTIONS);
-    if (access === 'federation') pool.grant(this, ...USER_POOL_FEDERATION_ACTIONS);
+    pool.grant(this, ...actions);
     return this;
   }
 

@@ -6,7 +6,8 @@
  * (construct id = job id), bound to exactly what the job declares in `needs`, sized as the job says. They
  * cannot live in LmsJobs: the pool's LambdaConfig names the function and the function's invoke permission
  * names the pool, so the two stacks would reference each other. They reach the table of LmsData, which
- * references nothing here.
+ * references nothing here. A trigger that needs the pool itself gets it through a separate IAM policy and
+ * without `USER_POOL_ID` (Cognito passes `userPoolId` in every trigger event): see `triggerOfUserPool`.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
@@ -52,6 +53,7 @@ export interface AuthStackProps extends StackProps {
  * (LambdaConfig `PreTokenGeneration`): it shapes the ID token's claims, which is all the LMS needs.
  */
 const TRIGGER_OPERATIONS: Readonly<Record<CognitoTriggerJob['trigger']['operation'], UserPoolOperation>> = {
+  PreSignUp: UserPoolOperation.PRE_SIGN_UP,
   PreTokenGeneration: UserPoolOperation.PRE_TOKEN_GENERATION,
   PostAuthentication: UserPoolOperation.POST_AUTHENTICATION,
 };
@@ -156,6 +158,11 @@ export class AuthStack extends Stack {
   /**
    * One function per cognito-trigger job, attached to its pool operation. `addTrigger` also adds the Lambda
    * permission for cognito-idp.amazonaws.com, with this pool's ARN as its source ARN.
+   *
+   * A trigger's `needs.userPool` is bound with `triggerOfUserPool`: the pool's LambdaConfig names the
+   * function, so the function must not wait for anything naming the pool. Its pool actions go into a separate
+   * IAM policy on its role (scoped to this pool's ARN) rather than the role's default policy, and it gets no
+   * USER_POOL_ID variable: its handler reads the pool id from the trigger event's `userPoolId`.
    */
   private addTriggers(pool: UserPool, props: AuthStackProps): ReadonlyMap<string, LmsFunction> {
     const jobs = props.jobs ?? manifest;
@@ -163,16 +170,11 @@ export class AuthStack extends Stack {
     const functions = new Map<string, LmsFunction>();
     for (const job of jobs) {
       if (!isOfKind(job, 'cognito-trigger')) continue;
-      if (job.needs.userPool) {
-        // Its role's policy would name the pool, the function waits for that policy, and the pool's
-        // LambdaConfig names the function: a cycle CloudFormation refuses. The event carries the pool id.
-        throw new Error(
-          `Cognito trigger ${job.name} declares needs.userPool, which LmsAuth cannot grant to a trigger of that same pool (circular dependency): call the pool from another function, or drop the need.`,
-        );
-      }
-      const fn = new LmsFunction(this, job.id, jobFunctionProps(job)).bindNeeds(job.needs, {
-        table: props.table,
-      });
+      const fn = new LmsFunction(this, job.id, jobFunctionProps(job)).bindNeeds(
+        job.needs,
+        { table: props.table, userPool: pool },
+        { triggerOfUserPool: true },
+      );
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason: `Cognito invokes this ${job.trigger.operation} trigger synchronously and waits for its answer (failing the sign-in or token request if it errs or times out): a DeadLetterConfig or on-failure destination applies to asynchronous invocations only and would never receive anything.`,

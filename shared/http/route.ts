@@ -30,9 +30,9 @@ export interface RouteNeeds {
    * `describe`: DescribeUserPool only (health). `users`: read a login (AdminGetUser, its groups, its recent
    * sign-in events) and move it between role groups (AdminAddUserToGroup / AdminRemoveUserFromGroup).
    * `federation`: Create/Update/DeleteIdentityProvider and Describe/UpdateUserPoolClient (the web client's
-   * providers).
+   * providers). `link`: ListUsers and AdminLinkProviderForUser (the pre sign-up trigger).
    */
-  readonly userPool?: 'describe' | 'users' | 'federation';
+  readonly userPool?: 'describe' | 'users' | 'federation' | 'link';
   /**
    * The hosted sign-in page (AWS with a Cognito domain): the function gets its domain, the web client and
    * the callback URL, to build sign-in links. Nothing where there is no hosted page (locally).

@@ -57,7 +57,7 @@ export interface AuditStreamJob extends JobBase {
 export interface CognitoTriggerJob extends JobBase {
   readonly trigger: {
     readonly kind: 'cognito-trigger';
-    readonly operation: 'PreTokenGeneration' | 'PostAuthentication';
+    readonly operation: 'PreSignUp' | 'PreTokenGeneration' | 'PostAuthentication';
   };
 }
 
@@ -145,6 +145,17 @@ export const complianceSweep: ScheduledJob = {
   timeoutSeconds: 900,
 };
 
+export const preSignUp: CognitoTriggerJob = {
+  id: 'preSignUp',
+  name: 'pre-sign-up',
+  handler: 'functions/identity/pre-sign-up.ts',
+  summary:
+    'Refuses sign-up to a suspended LMS profile; links a federated user to the existing login with the same email (domain routed to that IdP)',
+  trigger: { kind: 'cognito-trigger', operation: 'PreSignUp' },
+  needs: { table: 'read', userPool: 'link' },
+  timeoutSeconds: 5,
+};
+
 export const preTokenGeneration: CognitoTriggerJob = {
   id: 'preTokenGeneration',
   name: 'pre-token-generation',
@@ -174,6 +185,7 @@ export const jobs: readonly JobDefinition[] = [
   reevaluateCohorts,
   syncCohortEnrollments,
   complianceSweep,
+  preSignUp,
   preTokenGeneration,
   postAuthentication,
 ];

@@ -1,7 +1,9 @@
 /** Builds the ports of the sign-in triggers once per cold start (table only: they run inside Cognito's 5 s). */
-import { dynamoDb } from '../clients.ts';
+import { cognitoClient, dynamoDb } from '../clients.ts';
 import { requireSetting } from '../config.ts';
-import type { SignInDeps } from '../use-cases/sign-in.ts';
+import type { SignInDeps, SignUpDeps } from '../use-cases/sign-in.ts';
+import { CognitoLoginLinker } from './cognito-login-linker.ts';
+import { DynamoIdentityProviderRepository } from './identity-provider-store.ts';
 import { DynamoSignInHistory } from './sign-in-history.ts';
 import { DynamoUserRepository } from './user-store.ts';
 import { systemRuntime } from './wiring.ts';
@@ -12,5 +14,15 @@ export function signInPorts(): SignInDeps {
     users: new DynamoUserRepository(dynamoDb(), tableName),
     signIns: new DynamoSignInHistory(dynamoDb(), tableName),
     runtime: systemRuntime,
+  };
+}
+
+/** The pre sign-up trigger's ports: the pool comes with each event, so only the client is built here. */
+export function signUpPorts(): SignUpDeps {
+  const tableName = requireSetting('tableName');
+  return {
+    users: new DynamoUserRepository(dynamoDb(), tableName),
+    providers: new DynamoIdentityProviderRepository(dynamoDb(), tableName),
+    linker: new CognitoLoginLinker(cognitoClient()),
   };
 }

@@ -324,3 +324,10 @@ export interface Federation {
   ): Promise<SyncResult>;
   remove(provider: IdentityProvider): Promise<SyncResult>;
 }
+
+/** Linking a federated sign-in to the login a person already has (the pre sign-up trigger). */
+export interface LoginLinker {
+  /** The username of the native (email and password) login with this email, if there is one. */
+  nativeLogin(userPoolId: string, email: string): Promise<string | undefined>;
+  link(userPoolId: string, nativeUsername: string, provider: string, providerUserId: string): Promise<void>;
+}

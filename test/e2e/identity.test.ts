@@ -1,4 +1,5 @@
 /** Roles and access troubleshooting over HTTP: a role given through the API is in the person's next token. */
+import { SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
 import { ensureCognitoUser } from '../../infra/local/cognito.ts';
 import { readLocalEnvironment } from '../../infra/local/resources.ts';
@@ -98,6 +99,22 @@ describe('roles and access over HTTP', () => {
       body: { reason: 'Left the company' },
     });
     await expect(freshTokenFor(email)).rejects.toThrow(/suspended/);
+
+    // ... and no new login either: the pre sign-up trigger refuses it (cognito-local runs it on SignUp only)
+    const other = uniqueEmail('gone');
+    const profile = await api('POST', '/users', {
+      token: admin,
+      body: { email: other, givenName: 'Al', familyName: 'Gone' },
+    });
+    await api('POST', `/users/${profile.json.id}/suspend`, {
+      token: admin,
+      body: { reason: 'Contract ended' },
+    });
+    await expect(
+      cognitoClient().send(
+        new SignUpCommand({ ClientId: resources.userPoolClientId, Username: other, Password: DEMO_PASSWORD }),
+      ),
+    ).rejects.toThrow(/suspended/);
   });
 
   it('lets a manager troubleshoot their own people only', async () => {

@@ -23,6 +23,7 @@ import {
   lmsEsbuildOptions,
   PROJECT_ROOT,
   USER_POOL_FEDERATION_ACTIONS,
+  USER_POOL_LINK_ACTIONS,
   USER_POOL_USER_ACTIONS,
 } from '../../infra/constructs/lms-function.ts';
 import { functionStackId } from '../../infra/stacks/api-stack.ts';
@@ -75,6 +76,7 @@ const USER_POOL_ACTIONS: Record<NonNullable<RouteNeeds['userPool']>, readonly st
   describe: ['cognito-idp:DescribeUserPool'],
   users: USER_POOL_USER_ACTIONS,
   federation: USER_POOL_FEDERATION_ACTIONS,
+  link: USER_POOL_LINK_ACTIONS,
 };
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -421,16 +423,81 @@ describe('LmsAuth Cognito triggers', () => {
 
     // Assess
     expect(pool?.Properties.LambdaConfig).toEqual(expected);
-    expect(Object.keys(expected).sort()).toEqual(['PostAuthentication', 'PreTokenGeneration']);
+    expect(Object.keys(expected).sort()).toEqual(['PostAuthentication', 'PreSignUp', 'PreTokenGeneration']);
   });
 
-  it('binds each trigger function to exactly what its job needs', () => {
+  it('binds each trigger function to exactly what its job needs, never with USER_POOL_ID (the event carries it)', () => {
     for (const job of cognitoTriggerJobs) {
-      // Assess
+      // Prepare
       const fn = triggerFunction(job);
-      expectVariablesMatchNeeds(functionProperties(templates.auth, fn), job.needs, job.id);
+      const properties = functionProperties(templates.auth, fn);
+
+      // Assess
+      expectVariablesMatchNeeds(properties, job.needs, job.id, true);
+      expect(Object.keys(properties.Environment.Variables), job.id).not.toContain(ENV.userPoolId);
       expectGrantsMatchNeeds(templates.auth, fn, job.needs, job.id);
     }
+  });
+
+  it('lets the pre sign-up trigger list and link users on this pool only, through a policy the function does not wait for', () => {
+    // Prepare
+    const job = cognitoTriggerJobs.find((j) => j.trigger.operation === 'PreSignUp');
+    if (!job) throw new Error('No PreSignUp trigger in the job manifest');
+    const fn = triggerFunction(job);
+    const policies = policiesOfRole(templates.auth, fn);
+    const poolPolicies = Object.entries(policies).filter(([, policy]) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('cognito-idp:'),
+    );
+    const fnResource = templates.auth.findResources('AWS::Lambda::Function')[logicalIdOf(fn)];
+
+    // Assess: the link actions, in one policy of their own (not the role's default policy), on the pool's ARN
+    expect(job.needs.userPool).toBe('link');
+    expect(poolPolicies).toHaveLength(1);
+    const [policyId = '', policy] = poolPolicies[0] ?? [];
+    expect(policyId).not.toMatch(/DefaultPolicy/);
+    const statements = policy?.Properties.PolicyDocument.Statement as Statement[];
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.Effect).toBe('Allow');
+    expect(new Set(asArray(statements[0]?.Action))).toEqual(
+      new Set(['cognito-idp:ListUsers', 'cognito-idp:AdminLinkProviderForUser']),
+    );
+    expect(statements[0]?.Resource).toEqual({ 'Fn::GetAtt': [logicalIdOf(stacks.auth.userPool), 'Arn'] });
+    // The function does not wait for it (the pool waits for the function, the policy for the pool).
+    expect(asArray(fnResource?.DependsOn as string | string[] | undefined)).not.toContain(policyId);
+    // No other policy of its role names a cognito-idp action.
+    const defaultActions = Object.entries(policies)
+      .filter(([id]) => id !== policyId)
+      .flatMap(([, p]) =>
+        (p.Properties.PolicyDocument.Statement as Statement[]).flatMap((s) => asArray(s.Action)),
+      );
+    expect(defaultActions.filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
+  });
+
+  it('gives the triggers that do not need the pool nothing but their table grants, in their default policy', () => {
+    // Prepare
+    const others = cognitoTriggerJobs.filter((job) => !job.needs.userPool);
+
+    // Assess
+    expect(others.map((job) => job.id).sort()).toEqual(['postAuthentication', 'preTokenGeneration']);
+    for (const job of others) {
+      const fn = triggerFunction(job);
+      const dataActions = statementsOf(templates.auth, fn)
+        .flatMap((s) => asArray(s.Action))
+        .filter((a) => DATA_ACTIONS.test(a));
+      expect(dataActions.length, job.id).toBeGreaterThan(0);
+      expect(
+        dataActions.filter((a) => !a.startsWith('dynamodb:')),
+        job.id,
+      ).toEqual([]);
+      expect(Object.keys(policiesOfRole(templates.auth, fn)), job.id).toEqual([
+        expect.stringMatching(/DefaultPolicy/),
+      ]);
+    }
+  });
+
+  it('has no circular dependency among its resources (pool, triggers, their roles and policies)', () => {
+    // Assess: Template.fromStack refuses a template whose resources depend on each other in a cycle.
+    expect(() => Template.fromStack(stacks.auth)).not.toThrow();
   });
 
   it('lets only cognito-idp.amazonaws.com invoke each trigger, and only on behalf of this pool', () => {
@@ -470,7 +537,7 @@ describe('LmsAuth Cognito triggers', () => {
     }
   });
 
-  it('takes its jobs from a prop: no trigger without one, and a clear error when a trigger needs what it cannot bind', () => {
+  it('takes its jobs from a prop: no trigger without one, a clear error when its stack lacks a need, a pool need without a cycle', () => {
     // Prepare
     const trigger: CognitoTriggerJob = {
       id: 'customTrigger',
@@ -493,9 +560,24 @@ describe('LmsAuth Cognito triggers', () => {
     const one = build([trigger], true);
     expect([...one.triggerFunctions.keys()]).toEqual(['customTrigger']);
     expect(() => build([trigger], false)).toThrow(/needs the table \(read\).*pass the table/);
-    expect(() => build([{ ...trigger, needs: { userPool: 'describe' } }], true)).toThrow(
-      /needs\.userPool.*circular dependency/,
-    );
+    const describing = build([{ ...trigger, needs: { userPool: 'describe' } }], false);
+    const describingFn = describing.triggerFunctions.get('customTrigger') as LmsFunction;
+    // Template.fromStack throws on a dependency cycle ("Template is undeployable").
+    const describingTemplate = Template.fromStack(describing);
+    expect(
+      Object.keys(functionProperties(describingTemplate, describingFn).Environment.Variables),
+    ).not.toContain(ENV.userPoolId);
+    expect(
+      statementsOf(describingTemplate, describingFn).filter((s) =>
+        asArray(s.Action).some((a) => a.startsWith('cognito-idp:')),
+      ),
+    ).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'cognito-idp:DescribeUserPool',
+        Resource: { 'Fn::GetAtt': [logicalIdOf(describing.userPool), 'Arn'] },
+      },
+    ]);
     expect(() => build([{ ...trigger, needs: { buckets: { uploads: 'read' } } }], true)).toThrow(
       /needs the uploads bucket \(read\).*pass the buckets/,
     );
@@ -1411,20 +1493,36 @@ function methodResource(route: RouteDefinition) {
   return resource.Properties;
 }
 
+/** The AWS::IAM::Policy resources attached to a function's role, by logical id. */
+function policiesOfRole(template: Template, fn: LmsFunction) {
+  const roleId = functionProperties(template, fn).Role['Fn::GetAtt'][0] as string;
+  return Object.fromEntries(
+    Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, policy]) =>
+      JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`),
+    ),
+  );
+}
+
 /** Allow statements of the policies attached to a function's role. */
 function statementsOf(template: Template, fn: LmsFunction): Statement[] {
-  const roleId = functionProperties(template, fn).Role['Fn::GetAtt'][0] as string;
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
+  return Object.values(policiesOfRole(template, fn))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
     .filter((statement) => statement.Effect === 'Allow');
 }
 
-/** A resource variable is set exactly when `needs` names the resource. */
-function expectVariablesMatchNeeds(properties: Json, needs: RouteNeeds, label: string): void {
+/**
+ * A resource variable is set exactly when `needs` names the resource; a Lambda trigger of the pool never has
+ * `USER_POOL_ID` (it reads the pool id from the trigger event).
+ */
+function expectVariablesMatchNeeds(
+  properties: Json,
+  needs: RouteNeeds,
+  label: string,
+  poolTrigger = false,
+): void {
   const variables = Object.keys((properties.Environment as { Variables: Json }).Variables);
   expect(variables.includes(ENV.tableName), label).toBe(needs.table !== undefined);
-  expect(variables.includes(ENV.userPoolId), label).toBe(needs.userPool !== undefined);
+  expect(variables.includes(ENV.userPoolId), label).toBe(!poolTrigger && needs.userPool !== undefined);
   expect(variables.includes(ENV.uploadsBucket), label).toBe(needs.buckets?.uploads !== undefined);
   expect(variables.includes(ENV.contentBucket), label).toBe(needs.buckets?.content !== undefined);
   expect(variables.includes(ENV.backupsBucket), label).toBe(needs.buckets?.backups !== undefined);

@@ -2,14 +2,25 @@
  * The Cognito trigger handlers with realistic events for every trigger source they handle; the table answers
  * through aws-sdk-client-mock in DynamoDB's own shapes. (End to end against cognito-local: test/e2e/identity.)
  */
+import {
+  AdminLinkProviderForUserCommand,
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { PostAuthenticationTriggerEvent, PreTokenGenerationTriggerEvent } from 'aws-lambda';
+import type {
+  PostAuthenticationTriggerEvent,
+  PreSignUpTriggerEvent,
+  PreTokenGenerationTriggerEvent,
+} from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetSettingsCache } from '../../shared/config.ts';
 import { keys } from '../../shared/store/keys.ts';
 
 const table = mockClient(DynamoDBDocumentClient);
+const cognito = mockClient(CognitoIdentityProviderClient);
+const IDP_ID = '7c6b5a49-3827-4615-a4b3-c2d1e0f9a8b7';
 const USER_ID = '3f1c2b9e-5a4d-4c1e-9f7a-2b8d6e0c1a55';
 const DEPARTMENT_ID = '9a7b6c5d-4e3f-4a1b-8c2d-1e0f9a8b7c6d';
 
@@ -84,16 +95,22 @@ function preTokenEvent(triggerSource: (typeof TOKEN_SOURCES)[number], groups?: s
 
 let preToken: (event: PreTokenGenerationTriggerEvent) => Promise<PreTokenGenerationTriggerEvent>;
 let postAuthentication: (event: PostAuthenticationTriggerEvent) => Promise<PostAuthenticationTriggerEvent>;
+let preSignUp: (event: PreSignUpTriggerEvent) => Promise<PreSignUpTriggerEvent>;
 
 beforeAll(async () => {
   process.env.TABLE_NAME = 'lms-test';
   resetSettingsCache();
   preToken = (await import('../../functions/identity/pre-token-generation.ts')).handler;
   postAuthentication = (await import('../../functions/identity/post-authentication.ts')).handler;
+  preSignUp = (await import('../../functions/identity/pre-sign-up.ts')).handler;
 });
-beforeEach(() => table.reset());
+beforeEach(() => {
+  table.reset();
+  cognito.reset();
+});
 afterAll(() => {
   table.restore();
+  cognito.restore();
   delete process.env.TABLE_NAME;
   resetSettingsCache();
 });
@@ -140,5 +157,89 @@ describe('post authentication', () => {
     expect(String(item?.sk)).toMatch(/^SIGNIN#/);
     const days = (Number(item?.expiresAt) - Date.parse(String(item?.at)) / 1000) / 86_400;
     expect(Math.round(days)).toBe(90);
+  });
+});
+
+function signUpEvent(triggerSource: PreSignUpTriggerEvent['triggerSource'], userName: string) {
+  return {
+    version: '1',
+    triggerSource,
+    region: 'eu-west-1',
+    userPoolId: 'eu-west-1_AbCdEf123',
+    userName,
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '5t6u7v8w9x' },
+    request: { userAttributes: { email: 'dana@corp.example', given_name: 'Dana' }, validationData: {} },
+    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+  } as unknown as PreSignUpTriggerEvent;
+}
+
+/** corp.example routed to the identity provider "Okta". */
+function routeDomainToOkta() {
+  table
+    .on(GetCommand, { Key: keys.unique('idpDomain', 'corp.example') })
+    .resolves({ Item: { ownerId: IDP_ID } });
+  table.on(GetCommand, { Key: keys.identityProvider(IDP_ID) }).resolves({
+    Item: {
+      ...keys.identityProvider(IDP_ID),
+      id: IDP_ID,
+      name: 'Okta',
+      type: 'SAML',
+      domains: ['corp.example'],
+      attributeMapping: { email: 'email' },
+      saml: { entityId: 'x', singleSignOnUrls: [], signingCertificates: [] },
+      oidc: null,
+      sync: { status: 'synced', at: '2026-11-28T00:00:00.000Z', message: '' },
+      warnings: [],
+      createdAt: '2026-11-28T00:00:00.000Z',
+      updatedAt: '2026-11-28T00:00:00.000Z',
+      version: 1,
+    },
+  });
+}
+
+describe('pre sign-up', () => {
+  it.each(['PreSignUp_SignUp', 'PreSignUp_AdminCreateUser', 'PreSignUp_ExternalProvider'] as const)(
+    'refuses %s to a suspended LMS profile',
+    async (source) => {
+      answerAs('suspended');
+      await expect(preSignUp(signUpEvent(source, 'Okta_00u1abcd'))).rejects.toThrow(/suspended/);
+      expect(cognito.commandCalls(AdminLinkProviderForUserCommand)).toHaveLength(0);
+    },
+  );
+
+  it('links a federated sign-in to the native login with the same email, when the domain is routed to that IdP', async () => {
+    answerAs('active');
+    routeDomainToOkta();
+    cognito.on(ListUsersCommand).resolves({
+      Users: [
+        { Username: 'Okta_old', UserStatus: 'EXTERNAL_PROVIDER' },
+        { Username: 'a1b2c3d4-native', UserStatus: 'CONFIRMED' },
+      ],
+    });
+    cognito.on(AdminLinkProviderForUserCommand).resolves({});
+    await preSignUp(signUpEvent('PreSignUp_ExternalProvider', 'Okta_00u1abcd'));
+    expect(cognito.commandCalls(ListUsersCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'eu-west-1_AbCdEf123',
+      Filter: 'email = "dana@corp.example"',
+      Limit: 10,
+    });
+    expect(cognito.commandCalls(AdminLinkProviderForUserCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'eu-west-1_AbCdEf123',
+      DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'a1b2c3d4-native' },
+      SourceUser: {
+        ProviderName: 'Okta',
+        ProviderAttributeName: 'Cognito_Subject',
+        ProviderAttributeValue: '00u1abcd',
+      },
+    });
+  });
+
+  it('does not link for a provider the email domain is not routed to, nor for native sign-ups', async () => {
+    answerAs('active');
+    routeDomainToOkta();
+    await preSignUp(signUpEvent('PreSignUp_ExternalProvider', 'Rogue_42'));
+    await preSignUp(signUpEvent('PreSignUp_SignUp', 'dana@corp.example'));
+    expect(cognito.commandCalls(ListUsersCommand)).toHaveLength(0);
+    expect(cognito.commandCalls(AdminLinkProviderForUserCommand)).toHaveLength(0);
   });
 });

@@ -1,0 +1,21 @@
+import type { PreSignUpTriggerEvent } from 'aws-lambda';
+import { logger } from '../../shared/http/logger.ts';
+import { signUpPorts } from '../../shared/store/sign-in-wiring.ts';
+import { admitSignUp } from '../../shared/use-cases/sign-in.ts';
+
+const ports = signUpPorts();
+
+/**
+ * Cognito pre sign-up: refuse a suspended LMS profile (the error is the reason the person sees); link a
+ * federated sign-in to the person's existing login. The pool is the event's (the trigger cannot name it).
+ */
+export const handler = async (event: PreSignUpTriggerEvent) => {
+  const { linkedTo } = await admitSignUp(ports, {
+    source: event.triggerSource,
+    userPoolId: event.userPoolId,
+    userName: event.userName,
+    email: event.request.userAttributes.email,
+  });
+  logger.info('sign-up admitted', { triggerSource: event.triggerSource, linked: linkedTo !== undefined });
+  return event;
+};
