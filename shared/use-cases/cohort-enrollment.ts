@@ -220,20 +220,23 @@ async function enrollMany(
       source.actor,
       null,
     );
+  /** The people with no enrollment yet; the others are refused or go one by one. */
+  const newcomers = (ids: readonly string[], found: Map<string, User>, existing: Set<string>): User[] =>
+    ids.flatMap((userId) => {
+      const user = found.get(userId);
+      if (!user) result.refused.push({ userId, reason: 'no such user' });
+      else if (user.status !== 'active') result.refused.push({ userId, reason: 'the user is suspended' });
+      else if (existing.has(userId)) oneByOne.push(user);
+      else return [user];
+      return [];
+    });
 
   if (course.capacity === null && userIds.length >= BULK_THRESHOLD) {
     // Under the course's hold nobody else creates enrollments, so new ones need no condition each.
     await underHold(deps, actor, course.id, async (run) => {
       const existing = new Set((await deps.enrollments.allForCourse(course.id)).map((e) => e.userId));
       const found = new Map((await readPeople(deps, userIds)).map((user) => [user.id, user]));
-      const fresh: Enrollment[] = [];
-      for (const userId of userIds) {
-        const user = found.get(userId);
-        if (!user) result.refused.push({ userId, reason: 'no such user' });
-        else if (user.status !== 'active') result.refused.push({ userId, reason: 'the user is suspended' });
-        else if (existing.has(userId)) oneByOne.push(user);
-        else fresh.push(enrollmentOf(user));
-      }
+      const fresh = newcomers(userIds, found, existing).map(enrollmentOf);
       for (let start = 0; start < fresh.length; start += WRITTEN_PER_HOLD_EXTENSION) {
         const part = fresh.slice(start, start + WRITTEN_PER_HOLD_EXTENSION);
         await deps.enrollments.writeBulk(part, run);
@@ -262,26 +265,9 @@ async function enrollMany(
     const found = new Map(((await reading) ?? []).map((user) => [user.id, user]));
     const next = chunks[index + 1];
     reading = next ? deps.users.getMany(next) : undefined;
-    const fresh: User[] = [];
-    for (const userId of chunks[index] ?? []) {
-      const user = found.get(userId);
-      if (!user) result.refused.push({ userId, reason: 'no such user' });
-      else if (user.status !== 'active') result.refused.push({ userId, reason: 'the user is suspended' });
-      else if (existing.has(userId)) oneByOne.push(user);
-      else fresh.push(user);
-    }
+    const fresh = newcomers(chunks[index] ?? [], found, existing);
     if (fresh.length === 0) continue;
-    const enrollments = fresh.map((user) =>
-      newEnrollment(
-        course.id,
-        user.id,
-        source,
-        now.toISOString(),
-        dueDate(link.due, user.hireDate, now),
-        source.actor,
-        null,
-      ),
-    );
+    const enrollments = fresh.map(enrollmentOf);
     try {
       await deps.enrollments.enrollBatch(enrollments, course.capacity, bulkAudit(deps, actor, enrollments));
       result.enrolled += fresh.length;
