@@ -54,6 +54,7 @@ export interface AuthStackProps extends StackProps {
  */
 const TRIGGER_OPERATIONS: Readonly<Record<CognitoTriggerJob['trigger']['operation'], UserPoolOperation>> = {
   PreSignUp: UserPoolOperation.PRE_SIGN_UP,
+  PostConfirmation: UserPoolOperation.POST_CONFIRMATION,
   PreTokenGeneration: UserPoolOperation.PRE_TOKEN_GENERATION,
   PostAuthentication: UserPoolOperation.POST_AUTHENTICATION,
 };

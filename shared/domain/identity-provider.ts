@@ -1,5 +1,6 @@
 /** SSO identity providers (SAML 2.0, OIDC) the organisation's people sign in through, routed by email domain. */
 import * as z from 'zod';
+import { ROLES } from '../http/route.ts';
 import { Id, IsoDateTime, text } from './common.ts';
 
 /** Cognito's provider name: letters, digits, `-` and `_`, 3 to 32 characters, not Cognito's own names. */
@@ -53,6 +54,21 @@ export const COGNITO_ATTRIBUTE: Record<keyof AttributeMapping, string> = {
   groups: 'custom:idp_groups',
 };
 
+/** On a person's first sign-in through the IdP: members of `group` get these roles and join these cohorts. */
+export const GroupRule = z
+  .strictObject({
+    group: text(256).describe('The group name as the IdP sends it (the mapped `groups` attribute)'),
+    roles: z.array(z.enum(ROLES)).max(ROLES.length).default([]),
+    cohortIds: z.array(Id).max(20).default([]).describe('Static cohorts to add them to'),
+  })
+  .meta({ id: 'GroupRule' });
+export type GroupRule = z.infer<typeof GroupRule>;
+
+const groupRules = z
+  .array(GroupRule)
+  .max(50)
+  .describe('Without a matching rule a new person gets the learner role');
+
 const HttpsUrl = z
   .url({ protocol: /^https$/, error: 'must be an https URL' })
   .max(2048)
@@ -70,6 +86,7 @@ export const CreateIdentityProviderBody = z
         .max(256 * 1024)
         .describe('The IdP metadata document (XML)'),
       attributeMapping: AttributeMapping,
+      groupRules: groupRules.default([]),
     }),
     z.strictObject({
       type: z.literal('OIDC'),
@@ -86,6 +103,7 @@ export const CreateIdentityProviderBody = z
         .default(['openid', 'email', 'profile']),
       attributesRequestMethod: z.enum(['GET', 'POST']).default('GET'),
       attributeMapping: AttributeMapping,
+      groupRules: groupRules.default([]),
     }),
   ])
   .meta({ id: 'CreateIdentityProvider' });
@@ -95,6 +113,7 @@ export const UpdateIdentityProviderBody = z
   .strictObject({
     domains: domains.optional(),
     attributeMapping: AttributeMapping.optional(),
+    groupRules: groupRules.optional(),
     metadataXml: z
       .string()
       .min(1)
@@ -121,6 +140,7 @@ export const IdentityProvider = z
     type: z.enum(['SAML', 'OIDC']),
     domains: z.array(z.string()),
     attributeMapping: AttributeMapping,
+    groupRules: z.array(GroupRule).default([]),
     saml: z
       .object({
         entityId: z.string(),

@@ -57,7 +57,7 @@ export interface AuditStreamJob extends JobBase {
 export interface CognitoTriggerJob extends JobBase {
   readonly trigger: {
     readonly kind: 'cognito-trigger';
-    readonly operation: 'PreSignUp' | 'PreTokenGeneration' | 'PostAuthentication';
+    readonly operation: 'PreSignUp' | 'PostConfirmation' | 'PreTokenGeneration' | 'PostAuthentication';
   };
 }
 
@@ -156,6 +156,17 @@ export const preSignUp: CognitoTriggerJob = {
   timeoutSeconds: 5,
 };
 
+export const postConfirmation: CognitoTriggerJob = {
+  id: 'postConfirmation',
+  name: 'post-confirmation',
+  handler: 'functions/identity/post-confirmation.ts',
+  summary:
+    "Provisions the LMS profile of a person's first sign-in through an identity provider, with the roles and cohorts its group rules give",
+  trigger: { kind: 'cognito-trigger', operation: 'PostConfirmation' },
+  needs: { table: 'write', userPool: 'users' },
+  timeoutSeconds: 5,
+};
+
 export const preTokenGeneration: CognitoTriggerJob = {
   id: 'preTokenGeneration',
   name: 'pre-token-generation',
@@ -186,6 +197,7 @@ export const jobs: readonly JobDefinition[] = [
   syncCohortEnrollments,
   complianceSweep,
   preSignUp,
+  postConfirmation,
   preTokenGeneration,
   postAuthentication,
 ];

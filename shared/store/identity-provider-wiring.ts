@@ -3,6 +3,7 @@ import { cognitoClient, dynamoDb } from '../clients.ts';
 import { optionalSetting, requireSetting } from '../config.ts';
 import type { IdentityProviderDeps } from '../use-cases/identity-providers.ts';
 import { CognitoFederation } from './cognito-federation.ts';
+import { DynamoCohortRepository } from './cohort-store.ts';
 import { DynamoIdentityProviderRepository } from './identity-provider-store.ts';
 import { systemRuntime } from './wiring.ts';
 
@@ -12,6 +13,7 @@ export function identityProviderPorts(): IdentityProviderDeps {
   const callbackUrl = optionalSetting('webCallbackUrl');
   return {
     providers: new DynamoIdentityProviderRepository(dynamoDb(), requireSetting('tableName')),
+    cohorts: new DynamoCohortRepository(dynamoDb(), requireSetting('tableName')),
     federation: new CognitoFederation(cognitoClient(), requireSetting('userPoolId'), webClientId),
     runtime: systemRuntime,
     hostedUi:

@@ -9,15 +9,23 @@ import { ConflictError, InvalidInputError, NotFoundError, StaleVersionError } fr
 import type {
   CreateIdentityProviderInput,
   Discovery,
+  GroupRule,
   IdentityProvider,
   UpdateIdentityProviderInput,
 } from '../domain/identity-provider.ts';
 import { MetadataRejected, readSamlMetadata, type SamlMetadata } from '../identity/saml-metadata.ts';
 import { type Actor, auditChange } from './context.ts';
-import type { Federation, IdentityProviderRepository, Runtime, StoredIdentityProvider } from './ports.ts';
+import type {
+  CohortRepository,
+  Federation,
+  IdentityProviderRepository,
+  Runtime,
+  StoredIdentityProvider,
+} from './ports.ts';
 
 export interface IdentityProviderDeps {
   providers: IdentityProviderRepository;
+  cohorts: Pick<CohortRepository, 'get'>;
   federation: Federation;
   runtime: Runtime;
   /** Hosted sign-in (AWS with a Cognito domain): where discovery sends people. */
@@ -48,6 +56,7 @@ export async function createIdentityProvider(
     type: input.type,
     domains: input.domains,
     attributeMapping: input.attributeMapping,
+    groupRules: await checkedRules(deps, input.groupRules),
     saml: metadata ? samlView(metadata) : null,
     oidc:
       input.type === 'OIDC'
@@ -110,6 +119,7 @@ export async function updateIdentityProvider(
     ...before,
     domains: input.domains ?? before.domains,
     attributeMapping: input.attributeMapping ?? before.attributeMapping,
+    groupRules: input.groupRules ? await checkedRules(deps, input.groupRules) : before.groupRules,
     saml: metadata ? samlView(metadata) : before.saml,
     warnings: metadata ? metadata.warnings : before.warnings,
     metadataXml: input.metadataXml ?? before.metadataXml,
@@ -176,6 +186,28 @@ export async function discoverIdentityProvider(
       ? `Sign in through ${provider.name}.`
       : `Sign in through ${provider.name}; there is no hosted sign-in page here (it exists in AWS with a Cognito domain).`,
   };
+}
+
+/** Every cohort a rule names exists and is static (a rule cohort's own rule decides its members). */
+async function checkedRules(deps: IdentityProviderDeps, rules: GroupRule[]): Promise<GroupRule[]> {
+  for (const [index, rule] of rules.entries()) {
+    for (const cohortId of rule.cohortIds) {
+      const cohort = await deps.cohorts.get(cohortId);
+      if (cohort?.kind !== 'static')
+        throw new InvalidInputError(
+          cohort
+            ? `${cohort.name} is a rule cohort: its rule decides its members.`
+            : `No cohort ${cohortId}.`,
+          [
+            {
+              path: `body.groupRules.${index}.cohortIds`,
+              message: cohort ? 'rule cohort' : 'no such cohort',
+            },
+          ],
+        );
+    }
+  }
+  return rules;
 }
 
 function readMetadata(xml: string, now: Date): SamlMetadata {

@@ -1,16 +1,22 @@
 /**
- * What happens in the LMS when someone signs in (Cognito triggers): the ID token gets the LMS claims, a
- * suspended LMS profile gets no token at all, and each sign-in is recorded for troubleshooting.
+ * What happens in the LMS when someone signs up or in (Cognito triggers): a suspended LMS profile gets no
+ * login and no token, a federated first sign-in is linked or provisioned, the ID token gets the LMS claims,
+ * and each sign-in is recorded for troubleshooting.
  */
 import { OutOfScopeError } from '../domain/errors.ts';
-import { ROLES } from '../http/route.ts';
+import { ROLES, type Role } from '../http/route.ts';
+import { addStaticMembers } from './cohorts.ts';
+import type { Actor } from './context.ts';
 import type {
+  CohortRepository,
+  IdentityDirectory,
   IdentityProviderRepository,
   LoginLinker,
   Runtime,
   SignInHistory,
   UserRepository,
 } from './ports.ts';
+import { createUser, type UserDeps } from './users.ts';
 
 export interface SignInDeps {
   users: Pick<UserRepository, 'get' | 'idByEmail'>;
@@ -75,4 +81,57 @@ export async function admitSignUp(
   if (!native) return {};
   await deps.linker.link(signUp.userPoolId, native, routed.name, providerUserId);
   return { linkedTo: native };
+}
+
+export type ProvisionDeps = UserDeps & {
+  providers: Pick<IdentityProviderRepository, 'idByName' | 'get'>;
+  cohorts: CohortRepository;
+  directory: Pick<IdentityDirectory, 'setRoleGroups'>;
+};
+
+/**
+ * A person's first sign-in through an identity provider (Cognito user name `<provider>_<id>`): their LMS
+ * profile is created from the IdP's attributes, and the provider's group rules give their roles (learner
+ * when none matches) and static cohorts. Someone who already has a profile keeps it as it is.
+ */
+export async function provisionFederatedUser(
+  deps: ProvisionDeps,
+  actor: Actor,
+  signUp: { userName: string; attributes: Record<string, string | undefined> },
+): Promise<{ userId?: string; roles?: Role[] }> {
+  const email = signUp.attributes.email;
+  const separator = signUp.userName.indexOf('_');
+  if (!email || separator <= 0) return {};
+  const providerId = await deps.providers.idByName(signUp.userName.slice(0, separator));
+  const provider = providerId ? await deps.providers.get(providerId) : undefined;
+  if (!provider || (await deps.users.idByEmail(email))) return {};
+  const groups = parseGroups(signUp.attributes['custom:idp_groups']);
+  const rules = provider.groupRules.filter((rule) => groups.includes(rule.group));
+  const roles = ROLES.filter((role) => rules.some((rule) => rule.roles.includes(role)));
+  const user = await createUser(deps, actor, {
+    email,
+    givenName: signUp.attributes.given_name || email.slice(0, email.indexOf('@')),
+    familyName: signUp.attributes.family_name || '-',
+    externalId: signUp.attributes['custom:employee_id'] || undefined,
+  });
+  const granted: Role[] = roles.length > 0 ? roles : ['learner'];
+  await deps.directory.setRoleGroups(signUp.userName, granted);
+  for (const cohortId of new Set(rules.flatMap((rule) => rule.cohortIds)))
+    await addStaticMembers(deps, actor, cohortId, [user.id]);
+  return { userId: user.id, roles: granted };
+}
+
+/** The mapped groups attribute: a JSON list, or names separated by commas or spaces (IdPs differ). */
+function parseGroups(raw: string | undefined): string[] {
+  if (!raw) return [];
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (Array.isArray(parsed)) return parsed.map(String);
+  } catch {
+    // not JSON: a plain list
+  }
+  return raw
+    .replace(/^\[|\]$/g, '')
+    .split(/[,\s]+/)
+    .filter(Boolean);
 }

@@ -423,7 +423,12 @@ describe('LmsAuth Cognito triggers', () => {
 
     // Assess
     expect(pool?.Properties.LambdaConfig).toEqual(expected);
-    expect(Object.keys(expected).sort()).toEqual(['PostAuthentication', 'PreSignUp', 'PreTokenGeneration']);
+    expect(Object.keys(expected).sort()).toEqual([
+      'PostAuthentication',
+      'PostConfirmation',
+      'PreSignUp',
+      'PreTokenGeneration',
+    ]);
   });
 
   it('binds each trigger function to exactly what its job needs, never with USER_POOL_ID (the event carries it)', () => {

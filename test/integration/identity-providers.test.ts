@@ -5,13 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError, StaleVersionError } from '../../shared/domain/errors.ts';
 import { AWS_ONLY } from '../../shared/store/cognito-federation.ts';
+import { cohortPorts } from '../../shared/store/cohort-wiring.ts';
 import { identityProviderPorts } from '../../shared/store/identity-provider-wiring.ts';
+import { provisionPorts } from '../../shared/store/sign-in-wiring.ts';
+import { organisationPorts } from '../../shared/store/wiring.ts';
+import { createCohort } from '../../shared/use-cases/cohorts.ts';
 import {
   createIdentityProvider,
   deleteIdentityProvider,
   discoverIdentityProvider,
   updateIdentityProvider,
 } from '../../shared/use-cases/identity-providers.ts';
+import { provisionFederatedUser } from '../../shared/use-cases/sign-in.ts';
 import { actor } from '../support/actors.ts';
 import { CERTIFICATE_EXPIRES, samlMetadata } from '../support/saml.ts';
 
@@ -32,6 +37,7 @@ describe('identity providers, against the local stack', () => {
       domains: [domain],
       metadataXml: samlMetadata(),
       attributeMapping: mapping,
+      groupRules: [],
     });
     expect(provider.saml).toMatchObject({
       entityId: 'http://www.okta.com/exk1abc',
@@ -57,8 +63,14 @@ describe('identity providers, against the local stack', () => {
       scopes: ['openid', 'email'],
       attributesRequestMethod: 'GET',
       attributeMapping: { email: 'email' },
+      groupRules: [],
     });
-    const again = { type: 'SAML' as const, metadataXml: samlMetadata(), attributeMapping: mapping };
+    const again = {
+      type: 'SAML' as const,
+      metadataXml: samlMetadata(),
+      attributeMapping: mapping,
+      groupRules: [],
+    };
     await expect(
       createIdentityProvider(ports, admin, {
         ...again,
@@ -82,6 +94,7 @@ describe('identity providers, against the local stack', () => {
       domains: [`ping-${unique()}.example`],
       metadataXml: samlMetadata(),
       attributeMapping: mapping,
+      groupRules: [],
     });
     expect(provider.warnings).toEqual([expect.stringMatching(/expires in 10 days/)]);
     const late = at(new Date(CERTIFICATE_EXPIRES.getTime() + DAY));
@@ -101,6 +114,7 @@ describe('identity providers, against the local stack', () => {
       domains: [first],
       metadataXml: samlMetadata(),
       attributeMapping: mapping,
+      groupRules: [],
     });
     const moved = await updateIdentityProvider(ports, admin, provider.id, provider.version, {
       domains: [second],
@@ -110,5 +124,79 @@ describe('identity providers, against the local stack', () => {
     expect((await discoverIdentityProvider(ports, `p@${second}`)).provider?.name).toBe(provider.name);
     await deleteIdentityProvider(ports, admin, provider.id);
     expect((await discoverIdentityProvider(ports, `p@${second}`)).provider).toBeNull();
+  });
+});
+
+describe('first sign-in through an identity provider, against the local stack', () => {
+  it('provisions the profile with the roles and cohorts its group rules give, once', async () => {
+    // Prepare: a static cohort, an IdP whose "lms-trainers" group makes instructors, and the federated login
+    const people = organisationPorts();
+    const cohorts = cohortPorts();
+    const cohort = await createCohort(cohorts, admin, { name: `Trainers ${unique()}`, kind: 'static' });
+    const name = `Okta${unique()}`;
+    await createIdentityProvider(ports, admin, {
+      type: 'SAML',
+      name,
+      domains: [`${name.toLowerCase()}.example`],
+      metadataXml: samlMetadata(),
+      attributeMapping: mapping,
+      groupRules: [{ group: 'lms-trainers', roles: ['instructor', 'learner'], cohortIds: [cohort.id] }],
+    });
+    const email = `fed.${unique()}@${name.toLowerCase()}.example`;
+    const userName = `${name}_00u${unique()}`;
+    // cognito-local cannot hold a federated login (its user names must be emails): the role groups are
+    // recorded at the directory port instead, whose Cognito calls are tested against cognito-local elsewhere.
+    const groupsSet: { username: string; roles: readonly string[] }[] = [];
+    const deps = {
+      ...provisionPorts(process.env.USER_POOL_ID ?? ''),
+      directory: {
+        setRoleGroups: async (username: string, roles: readonly string[]) =>
+          void groupsSet.push({ username, roles }),
+      },
+    };
+    const signUp = {
+      userName,
+      attributes: {
+        email,
+        given_name: 'Fede',
+        family_name: 'Rated',
+        'custom:employee_id': 'E-1001',
+        'custom:idp_groups': '["lms-trainers","everyone"]',
+      },
+    };
+    // Act
+    const first = await provisionFederatedUser(deps, admin, signUp);
+    const again = await provisionFederatedUser(deps, admin, signUp);
+    // Assess
+    expect(first.roles).toEqual(['instructor', 'learner']);
+    expect(again).toEqual({});
+    const userId = await people.users.idByEmail(email);
+    expect(await people.users.get(userId ?? '')).toMatchObject({
+      givenName: 'Fede',
+      familyName: 'Rated',
+      externalId: 'E-1001',
+      status: 'active',
+    });
+    expect(groupsSet).toEqual([{ username: userName, roles: ['instructor', 'learner'] }]);
+    expect(await cohorts.cohorts.allMemberIds(cohort.id)).toEqual([userId]);
+  });
+
+  it('refuses group rules naming a rule cohort or one that does not exist', async () => {
+    const ruleCohort = await createCohort(cohortPorts(), admin, {
+      name: `Rule ${unique()}`,
+      kind: 'rule',
+      rule: { type: 'attribute', attribute: 'location', op: 'equals', value: `Nowhere ${unique()}` },
+    });
+    const create = (cohortId: string) =>
+      createIdentityProvider(ports, admin, {
+        type: 'SAML',
+        name: `Rules${unique()}`,
+        domains: [`rules-${unique()}.example`],
+        metadataXml: samlMetadata(),
+        attributeMapping: mapping,
+        groupRules: [{ group: 'g', roles: [], cohortIds: [cohortId] }],
+      });
+    await expect(create(ruleCohort.id)).rejects.toThrow(/rule cohort/);
+    await expect(create('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(InvalidInputError);
   });
 });

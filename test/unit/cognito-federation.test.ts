@@ -35,6 +35,7 @@ const saml: IdentityProvider = {
     department: 'dept',
     groups: 'groups',
   },
+  groupRules: [],
   saml: { entityId: 'http://www.okta.com/exk1abc', singleSignOnUrls: [], signingCertificates: [] },
   oidc: null,
   sync: { status: 'synced', at: '2026-11-28T00:00:00.000Z', message: '' },

@@ -3,13 +3,16 @@
  * through aws-sdk-client-mock in DynamoDB's own shapes. (End to end against cognito-local: test/e2e/identity.)
  */
 import {
+  AdminAddUserToGroupCommand,
   AdminLinkProviderForUserCommand,
+  AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   PostAuthenticationTriggerEvent,
+  PostConfirmationTriggerEvent,
   PreSignUpTriggerEvent,
   PreTokenGenerationTriggerEvent,
 } from 'aws-lambda';
@@ -96,6 +99,7 @@ function preTokenEvent(triggerSource: (typeof TOKEN_SOURCES)[number], groups?: s
 let preToken: (event: PreTokenGenerationTriggerEvent) => Promise<PreTokenGenerationTriggerEvent>;
 let postAuthentication: (event: PostAuthenticationTriggerEvent) => Promise<PostAuthenticationTriggerEvent>;
 let preSignUp: (event: PreSignUpTriggerEvent) => Promise<PreSignUpTriggerEvent>;
+let postConfirmation: (event: PostConfirmationTriggerEvent) => Promise<PostConfirmationTriggerEvent>;
 
 beforeAll(async () => {
   process.env.TABLE_NAME = 'lms-test';
@@ -103,6 +107,7 @@ beforeAll(async () => {
   preToken = (await import('../../functions/identity/pre-token-generation.ts')).handler;
   postAuthentication = (await import('../../functions/identity/post-authentication.ts')).handler;
   preSignUp = (await import('../../functions/identity/pre-sign-up.ts')).handler;
+  postConfirmation = (await import('../../functions/identity/post-confirmation.ts')).handler;
 });
 beforeEach(() => {
   table.reset();
@@ -173,8 +178,8 @@ function signUpEvent(triggerSource: PreSignUpTriggerEvent['triggerSource'], user
   } as unknown as PreSignUpTriggerEvent;
 }
 
-/** corp.example routed to the identity provider "Okta". */
-function routeDomainToOkta() {
+/** corp.example routed to the identity provider "Okta" (with these group rules). */
+function routeDomainToOkta(groupRules: unknown[] = []) {
   table
     .on(GetCommand, { Key: keys.unique('idpDomain', 'corp.example') })
     .resolves({ Item: { ownerId: IDP_ID } });
@@ -186,6 +191,7 @@ function routeDomainToOkta() {
       type: 'SAML',
       domains: ['corp.example'],
       attributeMapping: { email: 'email' },
+      groupRules,
       saml: { entityId: 'x', singleSignOnUrls: [], signingCertificates: [] },
       oidc: null,
       sync: { status: 'synced', at: '2026-11-28T00:00:00.000Z', message: '' },
@@ -241,5 +247,62 @@ describe('pre sign-up', () => {
     await preSignUp(signUpEvent('PreSignUp_SignUp', 'dana@corp.example'));
     expect(cognito.commandCalls(ListUsersCommand)).toHaveLength(0);
     expect(cognito.commandCalls(AdminLinkProviderForUserCommand)).toHaveLength(0);
+  });
+});
+
+describe('post confirmation', () => {
+  function confirmEvent(userName: string, groups?: string) {
+    return {
+      version: '1',
+      triggerSource: 'PostConfirmation_ConfirmSignUp',
+      region: 'eu-west-1',
+      userPoolId: 'eu-west-1_AbCdEf123',
+      userName,
+      callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '5t6u7v8w9x' },
+      request: {
+        userAttributes: {
+          sub: 'b2c1d0e9-0000-4000-8000-00000000aaaa',
+          email: 'dana@corp.example',
+          given_name: 'Dana',
+          family_name: 'Diaz',
+          'custom:employee_id': 'E-7',
+          ...(groups ? { 'custom:idp_groups': groups } : {}),
+          identities: '[{"userId":"00u1abcd","providerName":"Okta","providerType":"SAML","primary":"true"}]',
+        },
+      },
+      response: {},
+    } as unknown as PostConfirmationTriggerEvent;
+  }
+
+  it('provisions a federated first sign-in: profile, and the roles its group rules give', async () => {
+    answerAs('unknown');
+    table.on(GetCommand, { Key: keys.unique('idpName', 'okta') }).resolves({ Item: { ownerId: IDP_ID } });
+    routeDomainToOkta([{ group: 'trainers', roles: ['instructor', 'learner'], cohortIds: [] }]);
+    table.on(TransactWriteCommand).resolves({});
+    cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [] });
+    cognito.on(AdminAddUserToGroupCommand).resolves({});
+    await postConfirmation(confirmEvent('Okta_00u1abcd', 'trainers,everyone'));
+    const created = table.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put?.Item;
+    expect(created).toMatchObject({
+      email: 'dana@corp.example',
+      givenName: 'Dana',
+      externalId: 'E-7',
+      status: 'active',
+    });
+    expect(cognito.commandCalls(AdminAddUserToGroupCommand).map((call) => call.args[0].input)).toEqual([
+      { UserPoolId: 'eu-west-1_AbCdEf123', Username: 'Okta_00u1abcd', GroupName: 'instructor' },
+      { UserPoolId: 'eu-west-1_AbCdEf123', Username: 'Okta_00u1abcd', GroupName: 'learner' },
+    ]);
+  });
+
+  it('leaves a native sign-up and a person who already has a profile alone', async () => {
+    table.on(GetCommand).resolves({});
+    answerAs('active');
+    table.on(GetCommand, { Key: keys.unique('idpName', 'okta') }).resolves({ Item: { ownerId: IDP_ID } });
+    routeDomainToOkta([{ group: 'trainers', roles: ['instructor'], cohortIds: [] }]);
+    await postConfirmation(confirmEvent('dana@corp.example'));
+    await postConfirmation(confirmEvent('Okta_00u1abcd', 'trainers'));
+    expect(table.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(cognito.commandCalls(AdminAddUserToGroupCommand)).toHaveLength(0);
   });
 });
