@@ -69,6 +69,8 @@ const groupRules = z
   .max(50)
   .describe('Without a matching rule a new person gets the learner role');
 
+const MetadataUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2048);
+
 const HttpsUrl = z
   .url({ protocol: /^https$/, error: 'must be an https URL' })
   .max(2048)
@@ -84,7 +86,11 @@ export const CreateIdentityProviderBody = z
         .string()
         .min(1)
         .max(256 * 1024)
-        .describe('The IdP metadata document (XML)'),
+        .optional()
+        .describe('The IdP metadata document (XML); or give metadataUrl'),
+      metadataUrl: MetadataUrl.optional().describe(
+        'Where the IdP publishes its metadata (https); read now to validate, and by Cognito to stay current',
+      ),
       attributeMapping: AttributeMapping,
       groupRules: groupRules.default([]),
     }),
@@ -106,6 +112,14 @@ export const CreateIdentityProviderBody = z
       groupRules: groupRules.default([]),
     }),
   ])
+  .superRefine((body, context) => {
+    if (body.type === 'SAML' && (body.metadataXml === undefined) === (body.metadataUrl === undefined))
+      context.addIssue({
+        code: 'custom',
+        path: ['metadataXml'],
+        message: 'give metadataXml or metadataUrl, one of them',
+      });
+  })
   .meta({ id: 'CreateIdentityProvider' });
 export type CreateIdentityProviderInput = z.infer<typeof CreateIdentityProviderBody>;
 
@@ -148,6 +162,7 @@ export const IdentityProvider = z
         signingCertificates: z.array(
           z.object({ subject: z.string(), notAfter: IsoDateTime, daysLeft: z.number() }),
         ),
+        metadataUrl: z.string().nullable().default(null),
       })
       .nullable(),
     oidc: z

@@ -29,7 +29,11 @@ export class CognitoFederation implements Federation {
 
   async save(
     provider: IdentityProvider,
-    secrets: { metadataXml?: string | undefined; clientSecret?: string | undefined },
+    secrets: {
+      metadataXml?: string | undefined;
+      metadataUrl?: string | undefined;
+      clientSecret?: string | undefined;
+    },
     created: boolean,
   ): Promise<SyncResult> {
     const common = {
@@ -133,8 +137,14 @@ export class CognitoFederation implements Federation {
 
 function providerDetails(
   provider: IdentityProvider,
-  secrets: { metadataXml?: string | undefined; clientSecret?: string | undefined },
+  secrets: {
+    metadataXml?: string | undefined;
+    metadataUrl?: string | undefined;
+    clientSecret?: string | undefined;
+  },
 ): Record<string, string> {
+  // A metadata URL: Cognito reads it itself and keeps the certificates current.
+  if (provider.type === 'SAML' && secrets.metadataUrl) return { MetadataURL: secrets.metadataUrl };
   if (provider.type === 'SAML') return secrets.metadataXml ? { MetadataFile: secrets.metadataXml } : {};
   if (!provider.oidc) return {};
   return {

@@ -5,6 +5,7 @@ import type { IdentityProviderDeps } from '../use-cases/identity-providers.ts';
 import { CognitoFederation } from './cognito-federation.ts';
 import { DynamoCohortRepository } from './cohort-store.ts';
 import { DynamoIdentityProviderRepository } from './identity-provider-store.ts';
+import { HttpMetadataFetcher } from './metadata-fetcher.ts';
 import { systemRuntime } from './wiring.ts';
 
 export function identityProviderPorts(): IdentityProviderDeps {
@@ -14,6 +15,7 @@ export function identityProviderPorts(): IdentityProviderDeps {
   return {
     providers: new DynamoIdentityProviderRepository(dynamoDb(), requireSetting('tableName')),
     cohorts: new DynamoCohortRepository(dynamoDb(), requireSetting('tableName')),
+    metadata: new HttpMetadataFetcher(),
     federation: new CognitoFederation(cognitoClient(), requireSetting('userPoolId'), webClientId),
     runtime: systemRuntime,
     hostedUi:

@@ -19,6 +19,7 @@ import type {
   CohortRepository,
   Federation,
   IdentityProviderRepository,
+  MetadataFetcher,
   Runtime,
   StoredIdentityProvider,
 } from './ports.ts';
@@ -26,6 +27,7 @@ import type {
 export interface IdentityProviderDeps {
   providers: IdentityProviderRepository;
   cohorts: Pick<CohortRepository, 'get'>;
+  metadata: MetadataFetcher;
   federation: Federation;
   runtime: Runtime;
   /** Hosted sign-in (AWS with a Cognito domain): where discovery sends people. */
@@ -38,7 +40,13 @@ export async function createIdentityProvider(
   input: CreateIdentityProviderInput,
 ): Promise<IdentityProvider> {
   const now = deps.runtime.now();
-  const metadata = input.type === 'SAML' ? readMetadata(input.metadataXml, now) : undefined;
+  const metadataUrl = input.type === 'SAML' ? (input.metadataUrl ?? null) : null;
+  const metadataXml =
+    input.type === 'SAML' ? (input.metadataXml ?? (await fetchMetadata(deps, metadataUrl ?? ''))) : null;
+  const metadata =
+    metadataXml !== null
+      ? readMetadata(metadataXml, now, metadataUrl ? 'body.metadataUrl' : 'body.metadataXml')
+      : undefined;
   if (await deps.providers.idByName(input.name))
     throw new ConflictError(`An identity provider named ${input.name} exists.`, [
       { path: 'body.name', message: 'taken' },
@@ -57,7 +65,7 @@ export async function createIdentityProvider(
     domains: input.domains,
     attributeMapping: input.attributeMapping,
     groupRules: await checkedRules(deps, input.groupRules),
-    saml: metadata ? samlView(metadata) : null,
+    saml: metadata ? samlView(metadata, metadataUrl) : null,
     oidc:
       input.type === 'OIDC'
         ? {
@@ -72,10 +80,12 @@ export async function createIdentityProvider(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     version: 1,
-    metadataXml: input.type === 'SAML' ? input.metadataXml : null,
+    metadataXml,
   };
   const secrets =
-    input.type === 'SAML' ? { metadataXml: input.metadataXml } : { clientSecret: input.clientSecret };
+    input.type === 'SAML'
+      ? { metadataXml: metadataXml ?? undefined, metadataUrl: metadataUrl ?? undefined }
+      : { clientSecret: input.clientSecret };
   const sync = await deps.federation.save(provider, secrets, true);
   const saved = { ...provider, sync: { ...sync, at: now.toISOString() } };
   try {
@@ -107,7 +117,7 @@ export async function updateIdentityProvider(
       { path: 'body.clientSecret', message: 'SAML provider' },
     ]);
   const now = deps.runtime.now();
-  const metadata = input.metadataXml ? readMetadata(input.metadataXml, now) : undefined;
+  const metadata = input.metadataXml ? readMetadata(input.metadataXml, now, 'body.metadataXml') : undefined;
   for (const domain of input.domains ?? []) {
     const routed = await deps.providers.byDomain(domain);
     if (routed && routed.id !== id)
@@ -120,7 +130,8 @@ export async function updateIdentityProvider(
     domains: input.domains ?? before.domains,
     attributeMapping: input.attributeMapping ?? before.attributeMapping,
     groupRules: input.groupRules ? await checkedRules(deps, input.groupRules) : before.groupRules,
-    saml: metadata ? samlView(metadata) : before.saml,
+    // New metadata given as a document: Cognito keeps that file from now on, not the URL.
+    saml: metadata ? samlView(metadata, null) : before.saml,
     warnings: metadata ? metadata.warnings : before.warnings,
     metadataXml: input.metadataXml ?? before.metadataXml,
     updatedAt: now.toISOString(),
@@ -210,23 +221,34 @@ async function checkedRules(deps: IdentityProviderDeps, rules: GroupRule[]): Pro
   return rules;
 }
 
-function readMetadata(xml: string, now: Date): SamlMetadata {
+function readMetadata(xml: string, now: Date, path: string): SamlMetadata {
   try {
     return readSamlMetadata(xml, now);
   } catch (error) {
     if (error instanceof MetadataRejected)
       throw new InvalidInputError(`The SAML metadata cannot be used: ${error.message}`, [
-        { path: 'body.metadataXml', message: error.message },
+        { path, message: error.message },
       ]);
     throw error;
   }
 }
 
-function samlView(metadata: SamlMetadata): IdentityProvider['saml'] {
+async function fetchMetadata(deps: IdentityProviderDeps, url: string): Promise<string> {
+  try {
+    return await deps.metadata.fetch(url);
+  } catch (error) {
+    throw new InvalidInputError((error as Error).message, [
+      { path: 'body.metadataUrl', message: 'not readable' },
+    ]);
+  }
+}
+
+function samlView(metadata: SamlMetadata, metadataUrl: string | null): IdentityProvider['saml'] {
   return {
     entityId: metadata.entityId,
     singleSignOnUrls: metadata.singleSignOnUrls,
     signingCertificates: metadata.signingCertificates,
+    metadataUrl,
   };
 }
 

@@ -319,7 +319,11 @@ export interface SyncResult {
 export interface Federation {
   save(
     provider: IdentityProvider,
-    secrets: { metadataXml?: string | undefined; clientSecret?: string | undefined },
+    secrets: {
+      metadataXml?: string | undefined;
+      metadataUrl?: string | undefined;
+      clientSecret?: string | undefined;
+    },
     created: boolean,
   ): Promise<SyncResult>;
   remove(provider: IdentityProvider): Promise<SyncResult>;
@@ -330,4 +334,9 @@ export interface LoginLinker {
   /** The username of the native (email and password) login with this email, if there is one. */
   nativeLogin(userPoolId: string, email: string): Promise<string | undefined>;
   link(userPoolId: string, nativeUsername: string, provider: string, providerUserId: string): Promise<void>;
+}
+
+/** Reads an IdP's published metadata document (bounded: time, size, no redirects). */
+export interface MetadataFetcher {
+  fetch(url: string): Promise<string>;
 }

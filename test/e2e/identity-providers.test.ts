@@ -54,6 +54,13 @@ describe('identity providers over HTTP', () => {
       'body.metadataXml',
     ],
     ['a reserved name', { name: 'Cognito' }, 400, 'body.name'],
+    [
+      'a metadata URL that is not https',
+      { metadataXml: undefined, metadataUrl: 'http://idp.example/m' },
+      400,
+      'body.metadataUrl',
+    ],
+    ['both a document and a URL', { metadataUrl: 'https://idp.example/m' }, 400, 'body.metadataXml'],
     ['a domain that is not one', { domains: ['not a domain'] }, 400, 'body.domains.0'],
   ])('refuses %s, naming the field', async (_what, change, status, path) => {
     const admin = await tokenFor('admin@example.com');

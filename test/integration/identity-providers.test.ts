@@ -2,6 +2,8 @@
  * Identity providers against DynamoDB Local and cognito-local (which has no federation: the sync says so).
  * The clock is fixed inside the test certificate's validity, so the test does not age.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError, StaleVersionError } from '../../shared/domain/errors.ts';
 import { AWS_ONLY } from '../../shared/store/cognito-federation.ts';
@@ -198,5 +200,40 @@ describe('first sign-in through an identity provider, against the local stack', 
       });
     await expect(create(ruleCohort.id)).rejects.toThrow(/rule cohort/);
     await expect(create('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});
+
+describe('SAML metadata by URL, against the local stack', () => {
+  it('reads and validates the published metadata, and keeps its URL', async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/samlmetadata+xml' });
+      response.end(samlMetadata());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      // The HTTP body schema requires https; the use case is called directly to reach a local server.
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metadata`;
+      const provider = await createIdentityProvider(ports, admin, {
+        type: 'SAML',
+        name: `Published-${unique()}`,
+        domains: [`published-${unique()}.example`],
+        metadataUrl: url,
+        attributeMapping: mapping,
+        groupRules: [],
+      });
+      expect(provider.saml).toMatchObject({ entityId: 'http://www.okta.com/exk1abc', metadataUrl: url });
+      const unreachable = createIdentityProvider(ports, admin, {
+        type: 'SAML',
+        name: `Gone-${unique()}`,
+        domains: [`gone-${unique()}.example`],
+        metadataUrl: 'http://127.0.0.1:9/metadata',
+        attributeMapping: mapping,
+        groupRules: [],
+      });
+      await expect(unreachable).rejects.toBeInstanceOf(InvalidInputError);
+      await expect(unreachable).rejects.toThrow(/Cannot read the metadata/);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -36,7 +36,12 @@ const saml: IdentityProvider = {
     groups: 'groups',
   },
   groupRules: [],
-  saml: { entityId: 'http://www.okta.com/exk1abc', singleSignOnUrls: [], signingCertificates: [] },
+  saml: {
+    entityId: 'http://www.okta.com/exk1abc',
+    singleSignOnUrls: [],
+    signingCertificates: [],
+    metadataUrl: null,
+  },
   oidc: null,
   sync: { status: 'synced', at: '2026-11-28T00:00:00.000Z', message: '' },
   warnings: [],
@@ -117,6 +122,17 @@ describe('federation on Cognito', () => {
       ExplicitAuthFlows: webClient.ExplicitAuthFlows,
       TokenValidityUnits: webClient.TokenValidityUnits,
       PreventUserExistenceErrors: 'ENABLED',
+    });
+  });
+
+  it('gives Cognito the metadata URL, when the provider was set up from one, so Cognito keeps it current', async () => {
+    await federation().save(
+      saml,
+      { metadataUrl: 'https://corp.okta.com/app/exk1abc/sso/saml/metadata' },
+      true,
+    );
+    expect(cognito.commandCalls(CreateIdentityProviderCommand)[0]?.args[0].input.ProviderDetails).toEqual({
+      MetadataURL: 'https://corp.okta.com/app/exk1abc/sso/saml/metadata',
     });
   });
 
