@@ -416,11 +416,6 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     );
   }
 
-  /** One audit record on its own (a bulk run's, after its items are written). */
-  async putAudit(audit: AuditRecord): Promise<void> {
-    await transactWrite(this.client, [auditWrite(this.tableName, audit)]);
-  }
-
   /** What a run wrote (its enrollments) and which of them its audit records already cover. */
   async bulkLeftovers(
     courseId: string,

@@ -1,6 +1,7 @@
 /** Builds the enrollment ports once per cold start (table only). */
 import { dynamoDb } from '../clients.ts';
 import { requireSetting } from '../config.ts';
+import { DynamoAuditTrail } from './audit-store.ts';
 import { DynamoCatalogRepository } from './catalog-store.ts';
 import { DynamoDepartmentRepository } from './department-store.ts';
 import { DynamoEnrollmentRepository } from './enrollment-store.ts';
@@ -16,6 +17,7 @@ export function enrollmentPorts() {
     catalog: new DynamoCatalogRepository(client, tableName),
     users: new DynamoUserRepository(client, tableName),
     departments: new DynamoDepartmentRepository(client, tableName),
+    audit: new DynamoAuditTrail(client, tableName),
     runtime: systemRuntime,
   };
 }

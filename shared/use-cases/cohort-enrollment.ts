@@ -242,9 +242,7 @@ async function enrollMany(
         await deps.enrollments.writeBulk(part, run);
         // Audit records after the items they describe: no event is published for an enrollment not written.
         for (let from = 0; from < part.length; from += AUDITED_PER_RECORD)
-          await deps.enrollments.putAudit(
-            bulkAudit(deps, actor, part.slice(from, from + AUDITED_PER_RECORD), run),
-          );
+          await deps.audit.append(bulkAudit(deps, actor, part.slice(from, from + AUDITED_PER_RECORD), run));
         await deps.enrollments.extendBulk(course.id, run, holdUntil(deps));
       }
       result.enrolled += fresh.length;

@@ -8,10 +8,11 @@ import type { Enrollment } from '../domain/enrollment.ts';
 import { CourseBusyError } from '../domain/errors.ts';
 import { BATCH_SUFFIX } from '../events/envelope.ts';
 import { type Actor, auditChange } from './context.ts';
-import type { EnrollmentRepository, Runtime } from './ports.ts';
+import type { AuditTrail, EnrollmentRepository, Runtime } from './ports.ts';
 
 interface HoldDeps {
   enrollments: EnrollmentRepository;
+  audit: Pick<AuditTrail, 'append'>;
   runtime: Runtime;
 }
 
@@ -92,7 +93,7 @@ async function settleRun(deps: HoldDeps, actor: Actor, courseId: string, stopped
   const { written, audited } = await deps.enrollments.bulkLeftovers(courseId, stopped);
   const missing = written.filter((enrollment) => !audited.has(enrollment.userId));
   for (let start = 0; start < missing.length; start += AUDITED_PER_RECORD)
-    await deps.enrollments.putAudit(
+    await deps.audit.append(
       bulkAudit(deps, actor, missing.slice(start, start + AUDITED_PER_RECORD), stopped),
     );
   await deps.enrollments.recountSeats(courseId, holder);

@@ -27,6 +27,7 @@ import { accessScope, canSeeUser, type ScopeDeps } from './access-scope.ts';
 import { type Actor, auditChange } from './context.ts';
 import { whileHeld } from './course-hold.ts';
 import type {
+  AuditTrail,
   CatalogRepository,
   CohortRepository,
   EnrollmentRepository,
@@ -40,6 +41,8 @@ export interface EnrollmentDeps extends ScopeDeps {
   enrollments: EnrollmentRepository;
   catalog: Pick<CatalogRepository, 'getCourse' | 'getCourses'>;
   users: Pick<UserRepository, 'get' | 'idByEmail'>;
+  /** Audit records written on their own (a bulk run's, after the items they describe). */
+  audit: Pick<AuditTrail, 'append'>;
   runtime: Runtime;
   /** For explain: the cohorts behind cohort sources. @default none: cohort sources are not detailed */
   cohorts?: Pick<CohortRepository, 'get' | 'membershipsOf'>;
@@ -370,9 +373,7 @@ export async function completeEnrollment(
   userId: string,
   input: { reason: string; score?: number | undefined; completedAt?: string | undefined },
 ): Promise<Enrollment> {
-  const course = await deps.catalog.getCourse(courseId);
-  if (!course) throw new NotFoundError('course', courseId);
-  await assertOwnsOrAdmin(deps, actor, course.ownerIds);
+  const course = await ownedCourse(deps, actor, courseId);
   const before = await deps.enrollments.get(courseId, userId);
   if (!before) throw new NotFoundError('enrollment', `${courseId}/${userId}`);
   if (before.status === 'completed') return before;
@@ -586,9 +587,7 @@ export async function listCourseEnrollments(
   courseId: string,
   page: PageRequest,
 ): Promise<Page<Enrollment>> {
-  const course = await deps.catalog.getCourse(courseId);
-  if (!course) throw new NotFoundError('course', courseId);
-  await assertOwnsOrAdmin(deps, actor, course.ownerIds);
+  await ownedCourse(deps, actor, courseId);
   return deps.enrollments.listForCourse(courseId, page);
 }
 
@@ -598,9 +597,7 @@ export async function listWaitlist(
   courseId: string,
   page: PageRequest,
 ): Promise<Page<WaitlistEntry>> {
-  const course = await deps.catalog.getCourse(courseId);
-  if (!course) throw new NotFoundError('course', courseId);
-  await assertOwnsOrAdmin(deps, actor, course.ownerIds);
+  await ownedCourse(deps, actor, courseId);
   return deps.enrollments.waitlist(courseId, page);
 }
 
@@ -617,11 +614,15 @@ export async function listUserEnrollments(
   return deps.enrollments.listForUser(userId);
 }
 
-async function assertOwnsOrAdmin(deps: EnrollmentDeps, actor: Actor, ownerIds: readonly string[]) {
-  if (actor.principal.roles.includes('admin')) return;
+/** The course, when it exists and the caller is an administrator or one of its owners. */
+async function ownedCourse(deps: EnrollmentDeps, actor: Actor, courseId: string): Promise<Course> {
+  const course = await deps.catalog.getCourse(courseId);
+  if (!course) throw new NotFoundError('course', courseId);
+  if (actor.principal.roles.includes('admin')) return course;
   const self = actor.principal.email ? await deps.users.idByEmail(actor.principal.email) : undefined;
-  if (!self || !ownerIds.includes(self))
+  if (!self || !course.ownerIds.includes(self))
     throw new OutOfScopeError('Only administrators and the course owners see its enrollments.');
+  return course;
 }
 
 /** Admins; owners of the course; managers for people in their subtree. */

@@ -242,7 +242,6 @@ export interface EnrollmentRepository {
   releaseBulk(courseId: string, run: string, seatsTaken: number): Promise<void>;
   /** New enrollments without conditions: only under the run's hold, for people who had none. */
   writeBulk(enrollments: readonly Enrollment[], run: string): Promise<void>;
-  putAudit(audit: AuditRecord): Promise<void>;
   bulkLeftovers(courseId: string, run: string): Promise<{ written: Enrollment[]; audited: Set<string> }>;
   recountSeats(courseId: string, run: string): Promise<number>;
   /** Enrollments whose next compliance deadline (due, recertification, expiry) is `until` or earlier. */
