@@ -1,23 +1,47 @@
 import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/logger.ts';
-import { signInPorts } from '../../shared/store/sign-in-wiring.ts';
-import { lmsClaims } from '../../shared/use-cases/sign-in.ts';
+import { tokenPorts } from '../../shared/store/sign-in-wiring.ts';
+import { ADMIN_MFA_CLAIM, tokenClaims } from '../../shared/use-cases/sign-in.ts';
 
-const ports = signInPorts();
+const ports = tokenPorts();
 
-/** Cognito pre token generation (V1 event): LMS claims in the ID token; an error refuses the sign-in. */
+/**
+ * Cognito pre token generation (V1 event): LMS claims in the ID token; an error refuses the sign-in. With
+ * `ADMIN_MFA=required` (AWS), a native admin login without TOTP gets tokens without the `admin` group (ID and
+ * access tokens: a V1 group override replaces both) and `lms_admin_mfa: setup-required`, never a refusal.
+ * Unset (the local stack, whose cognito-local has no TOTP) means off.
+ */
 export const handler = async (event: PreTokenGenerationTriggerEvent) => {
-  const claims = await lmsClaims(
-    ports,
-    event.request.userAttributes.email,
-    event.request.groupConfiguration?.groupsToOverride,
-  );
-  logger.info('LMS claims added', { triggerSource: event.triggerSource, userId: claims.lms_user_id ?? null });
+  const groupConfiguration = event.request.groupConfiguration;
+  const { claims, groups } = await tokenClaims(ports, {
+    userPoolId: event.userPoolId,
+    userName: event.userName,
+    userAttributes: event.request.userAttributes,
+    groups: groupConfiguration?.groupsToOverride,
+  });
+  logger.info('LMS claims added', {
+    triggerSource: event.triggerSource,
+    userId: claims.lms_user_id ?? null,
+    adminMfa: claims[ADMIN_MFA_CLAIM] ?? null,
+  });
+  const details = event.response?.claimsOverrideDetails;
   event.response = {
     ...event.response,
     claimsOverrideDetails: {
-      ...event.response?.claimsOverrideDetails,
-      claimsToAddOrOverride: { ...event.response?.claimsOverrideDetails?.claimsToAddOrOverride, ...claims },
+      ...details,
+      claimsToAddOrOverride: { ...details?.claimsToAddOrOverride, ...claims },
+      // Only when the groups change: an empty or absent override would suppress every group.
+      ...(groups
+        ? {
+            groupOverrideDetails: {
+              groupsToOverride: groups,
+              iamRolesToOverride: groupConfiguration?.iamRolesToOverride ?? [],
+              ...(groupConfiguration?.preferredRole
+                ? { preferredRole: groupConfiguration.preferredRole }
+                : {}),
+            },
+          }
+        : {}),
     },
   };
   return event;

@@ -26,6 +26,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { ENV } from '../../shared/config.ts';
 import { ROLES, type Role } from '../../shared/http/route.ts';
 import { type CognitoTriggerJob, type JobDefinition, jobs as manifest } from '../../shared/jobs/manifest.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';
@@ -111,7 +112,7 @@ export class AuthStack extends Stack {
     Validations.of(pool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
-        'MFA is OPTIONAL (TOTP only) by product decision: most users are learners, many without an authenticator app; requiring MFA would lock them out. Threat protection (PLUS plan, ENFORCED) challenges or blocks risky sign-ins for every user.',
+        'MFA is OPTIONAL (TOTP only) at pool level by product decision: most users are learners, many without an authenticator app, and must not be forced into MFA. The admin role requires it: the pre-token-generation trigger (ADMIN_MFA=required) issues tokens without the admin group, and with lms_admin_mfa=setup-required, to any native login in the admin group that has not turned TOTP on; once it is on, Cognito asks for a TOTP code at every sign-in. Federated admins get MFA from their identity provider. Threat protection (PLUS plan, ENFORCED) challenges or blocks risky sign-ins for every user.',
     });
 
     for (const role of ROLES) {
@@ -176,6 +177,9 @@ export class AuthStack extends Stack {
         { table: props.table, userPool: pool },
         { triggerOfUserPool: true },
       );
+      // Admin tokens require TOTP on native logins (see the AwsSolutions-COG2 reason above). The local stack
+      // leaves ADMIN_MFA unset (off): cognito-local has no TOTP.
+      if (job.trigger.operation === 'PreTokenGeneration') fn.addEnvironment(ENV.adminMfa, 'required');
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason: `Cognito invokes this ${job.trigger.operation} trigger synchronously and waits for its answer (failing the sign-in or token request if it errs or times out): a DeadLetterConfig or on-failure destination applies to asynchronous invocations only and would never receive anything.`,

@@ -172,9 +172,10 @@ export const preTokenGeneration: CognitoTriggerJob = {
   name: 'pre-token-generation',
   handler: 'functions/identity/pre-token-generation.ts',
   summary:
-    'Adds the LMS claims (user id, roles, department) to ID tokens, and refuses tokens to people whose LMS profile is suspended',
+    'Adds the LMS claims (user id, roles, department) to ID tokens, refuses tokens to people whose LMS profile is suspended, and holds the admin group back from native admin logins without TOTP',
   trigger: { kind: 'cognito-trigger', operation: 'PreTokenGeneration' },
-  needs: { table: 'read' },
+  // userPool 'users' for AdminGetUser only (an admin login's MFA methods); no narrower kind exists yet.
+  needs: { table: 'read', userPool: 'users' },
   // Cognito waits at most 5 s for a trigger.
   timeoutSeconds: 5,
 };

@@ -62,6 +62,15 @@ export class CognitoIdentityDirectory implements IdentityDirectory {
     }
   }
 
+  /**
+   * The MFA methods the login has turned on (`UserMFASettingList`, e.g. `SOFTWARE_TOKEN_MFA`); none when
+   * Cognito lists none. Cognito asks every login with a method turned on for a code at sign-in.
+   */
+  async mfaMethods(username: string): Promise<string[]> {
+    const { UserMFASettingList } = await this.getUser(username);
+    return UserMFASettingList ?? [];
+  }
+
   private getUser(email: string) {
     return this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: email }));
   }
@@ -97,12 +106,6 @@ export class CognitoIdentityDirectory implements IdentityDirectory {
       }));
     } catch (error) {
       const name = (error as Error).name;
-      console.log(
-        'DEBUG-ERR',
-        name,
-        (error as Error).message,
-        JSON.stringify((error as { $metadata?: unknown }).$metadata),
-      );
       if (
         name === 'UserPoolAddOnNotEnabledException' ||
         name === 'NotImplemented' ||

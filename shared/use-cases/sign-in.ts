@@ -1,8 +1,9 @@
 /**
  * What happens in the LMS when someone signs up or in (Cognito triggers): a suspended LMS profile gets no
- * login and no token, a federated first sign-in is linked or provisioned, the ID token gets the LMS claims,
- * and each sign-in is recorded for troubleshooting.
+ * login and no token, a federated first sign-in is linked or provisioned, the tokens get the LMS claims (and
+ * lose the admin group while a native admin has no TOTP), and each sign-in is recorded for troubleshooting.
  */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { OutOfScopeError } from '../domain/errors.ts';
 import { ROLES, type Role } from '../http/route.ts';
 import { addStaticMembers } from './cohorts.ts';
@@ -41,6 +42,111 @@ export async function lmsClaims(
     ...(user.departmentId ? { lms_department_id: user.departmentId } : {}),
     ...(groups ? { lms_roles: ROLES.filter((role) => groups.includes(role)).join(',') } : {}),
   };
+}
+
+/**
+ * Whether an `admin` group in a token needs TOTP on the login (`ADMIN_MFA`). `required` in AWS (CDK sets it
+ * on the pre-token-generation trigger); unset means `off`, which is what the local stack runs with, because
+ * cognito-local has no TOTP and its seeded admin must keep working.
+ */
+export type AdminMfaSetting = 'required' | 'off';
+
+/** The claim telling the web client why a member of `admin` got a token without the admin role. */
+export const ADMIN_MFA_CLAIM = 'lms_admin_mfa';
+
+/** Cognito's name of TOTP in a login's `UserMFASettingList`. */
+const TOTP = 'SOFTWARE_TOKEN_MFA';
+
+/** The MFA methods a Cognito login has turned on (`UserMFASettingList` of AdminGetUser, e.g. `SOFTWARE_TOKEN_MFA`). */
+export interface LoginMfa {
+  enabledMethods(userPoolId: string, username: string): Promise<readonly string[]>;
+}
+
+export interface TokenDeps extends SignInDeps {
+  adminMfa: AdminMfaSetting;
+  loginMfa: LoginMfa;
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/** What the pre-token-generation trigger knows of the login a token is for (V1 event). */
+export interface TokenRequest {
+  userPoolId: string;
+  userName: string;
+  userAttributes: Readonly<Record<string, string | undefined>>;
+  /** The login's Cognito groups, when Cognito sends them. */
+  groups: readonly string[] | undefined;
+}
+
+export interface TokenShape {
+  claims: Record<string, string>;
+  /** The groups the tokens carry instead of the login's own; absent when they carry the login's own. */
+  groups?: string[];
+}
+
+/**
+ * The LMS claims of a token, and its groups when the admin role must be held back. Steps:
+ * 1. `ADMIN_MFA=required`, the login is in `admin` and is a native Cognito login (a federated one's IdP owns
+ *    its MFA): read its MFA methods.
+ * 2. No TOTP among them: the token carries the groups without `admin`, and `lms_admin_mfa: setup-required`,
+ *    so the person still signs in (never locked out) and the web client can walk them through TOTP setup.
+ *    Once TOTP is on, Cognito asks for a code at every sign-in and the admin group comes back. When the
+ *    methods cannot be read, the admin group is held back too (`lms_admin_mfa: unverified`), never granted.
+ * 3. The LMS claims ({@link lmsClaims}) from the groups the token carries.
+ */
+export async function tokenClaims(deps: TokenDeps, request: TokenRequest): Promise<TokenShape> {
+  const withoutAdmin = request.groups?.filter((group) => group !== 'admin');
+  const gate = await adminMfaGate(deps, request);
+  if (!gate || !withoutAdmin)
+    return { claims: await lmsClaims(deps, request.userAttributes.email, request.groups) };
+  const claims = await lmsClaims(deps, request.userAttributes.email, withoutAdmin);
+  return { claims: { ...claims, [ADMIN_MFA_CLAIM]: gate }, groups: withoutAdmin };
+}
+
+/** Why the admin group is held back from this token, or undefined when it is not. */
+async function adminMfaGate(
+  deps: TokenDeps,
+  request: TokenRequest,
+): Promise<'setup-required' | 'unverified' | undefined> {
+  if (deps.adminMfa !== 'required' || !request.groups?.includes('admin')) return undefined;
+  if (isFederatedLogin(request.userName, request.userAttributes)) return undefined;
+  try {
+    const methods = await deps.loginMfa.enabledMethods(request.userPoolId, request.userName);
+    return methods.includes(TOTP) ? undefined : 'setup-required';
+  } catch (error) {
+    deps.logger?.warn('Could not read the MFA methods of an admin login: admin group held back', {
+      userName: request.userName,
+      error: (error as Error).name,
+    });
+    return 'unverified';
+  }
+}
+
+/**
+ * A login Cognito holds for an identity provider: status `EXTERNAL_PROVIDER`, or a user name
+ * `<ProviderName>_<id>` of one of its `identities`. A native login that a provider was linked to keeps its
+ * own user name (and its Cognito MFA), so it is not one.
+ */
+function isFederatedLogin(userName: string, attributes: TokenRequest['userAttributes']): boolean {
+  if (attributes['cognito:user_status'] === 'EXTERNAL_PROVIDER') return true;
+  const name = userName.toLowerCase();
+  return identityProviderNames(attributes.identities).some((provider) =>
+    name.startsWith(`${provider.toLowerCase()}_`),
+  );
+}
+
+/** Provider names of Cognito's `identities` attribute (a JSON list of `{ providerName, userId, ... }`). */
+function identityProviderNames(raw: string | undefined): string[] {
+  if (!raw) return [];
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return Array.isArray(parsed)
+      ? parsed
+          .map((identity) => (identity as { providerName?: unknown }).providerName)
+          .filter((name): name is string => typeof name === 'string' && name !== '')
+      : [];
+  } catch {
+    return [];
+  }
 }
 
 export async function recordSignIn(deps: SignInDeps, email: string | undefined, clientId: string | null) {

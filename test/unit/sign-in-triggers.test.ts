@@ -4,6 +4,7 @@
  */
 import {
   AdminAddUserToGroupCommand,
+  AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
@@ -17,7 +18,7 @@ import type {
   PreTokenGenerationTriggerEvent,
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetSettingsCache } from '../../shared/config.ts';
 import { keys } from '../../shared/store/keys.ts';
 
@@ -96,6 +97,43 @@ function preTokenEvent(triggerSource: (typeof TOKEN_SOURCES)[number], groups?: s
   } as unknown as PreTokenGenerationTriggerEvent;
 }
 
+/** The V1 event of a federated login (Cognito user `Okta_<id>`, status EXTERNAL_PROVIDER) in these groups. */
+function federatedPreTokenEvent(groups: string[]) {
+  const event = preTokenEvent('TokenGeneration_HostedAuth', groups);
+  return {
+    ...event,
+    userName: 'Okta_00u1abcd',
+    request: {
+      ...event.request,
+      userAttributes: {
+        sub: 'c3d2e1f0-0000-4000-8000-00000000bbbb',
+        email: 'dana@corp.example',
+        email_verified: 'false',
+        'cognito:user_status': 'EXTERNAL_PROVIDER',
+        identities:
+          '[{"userId":"00u1abcd","providerName":"Okta","providerType":"SAML","issuer":null,"primary":"true","dateCreated":"1764288000000"}]',
+      },
+    },
+  } as PreTokenGenerationTriggerEvent;
+}
+
+/** AdminGetUser's answer for the native login of the events above, with these MFA methods turned on. */
+function answerLoginWithMfa(methods: string[]) {
+  cognito.on(AdminGetUserCommand).resolves({
+    Username: 'b2c1d0e9-0000-4000-8000-00000000aaaa',
+    UserAttributes: [
+      { Name: 'sub', Value: 'b2c1d0e9-0000-4000-8000-00000000aaaa' },
+      { Name: 'email', Value: 'dana@corp.example' },
+      { Name: 'email_verified', Value: 'true' },
+    ],
+    UserCreateDate: new Date('2026-01-01T00:00:00.000Z'),
+    UserLastModifiedDate: new Date('2026-11-28T00:00:00.000Z'),
+    Enabled: true,
+    UserStatus: 'CONFIRMED',
+    ...(methods.length > 0 ? { UserMFASettingList: methods, PreferredMfaSetting: methods[0] } : {}),
+  });
+}
+
 let preToken: (event: PreTokenGenerationTriggerEvent) => Promise<PreTokenGenerationTriggerEvent>;
 let postAuthentication: (event: PostAuthenticationTriggerEvent) => Promise<PostAuthenticationTriggerEvent>;
 let preSignUp: (event: PreSignUpTriggerEvent) => Promise<PreSignUpTriggerEvent>;
@@ -103,6 +141,8 @@ let postConfirmation: (event: PostConfirmationTriggerEvent) => Promise<PostConfi
 
 beforeAll(async () => {
   process.env.TABLE_NAME = 'lms-test';
+  // As CDK deploys the pre-token trigger; the "off" case imports a handler of its own (see below).
+  process.env.ADMIN_MFA = 'required';
   resetSettingsCache();
   preToken = (await import('../../functions/identity/pre-token-generation.ts')).handler;
   postAuthentication = (await import('../../functions/identity/post-authentication.ts')).handler;
@@ -117,6 +157,7 @@ afterAll(() => {
   table.restore();
   cognito.restore();
   delete process.env.TABLE_NAME;
+  delete process.env.ADMIN_MFA;
   resetSettingsCache();
 });
 
@@ -140,6 +181,180 @@ describe('pre token generation', () => {
     answerAs('unknown');
     const event = await preToken(preTokenEvent('TokenGeneration_HostedAuth'));
     expect(event.response.claimsOverrideDetails?.claimsToAddOrOverride).toEqual({});
+  });
+});
+
+describe('pre token generation: the admin role requires TOTP (ADMIN_MFA=required)', () => {
+  it.each(TOKEN_SOURCES)(
+    'holds the admin group back from a native admin login without TOTP on %s, and says why',
+    async (source) => {
+      // Prepare
+      answerAs('active');
+      answerLoginWithMfa([]);
+
+      // Act
+      const event = await preToken(preTokenEvent(source, ['admin', 'learner']));
+
+      // Assess: a token (never a refusal), without admin in its groups or LMS roles
+      expect(cognito.commandCalls(AdminGetUserCommand).map((call) => call.args[0].input)).toEqual([
+        { UserPoolId: 'eu-west-1_AbCdEf123', Username: 'b2c1d0e9-0000-4000-8000-00000000aaaa' },
+      ]);
+      expect(event.response.claimsOverrideDetails).toEqual({
+        claimsToAddOrOverride: {
+          lms_user_id: USER_ID,
+          lms_department_id: DEPARTMENT_ID,
+          lms_roles: 'learner',
+          lms_admin_mfa: 'setup-required',
+        },
+        groupOverrideDetails: { groupsToOverride: ['learner'], iamRolesToOverride: [] },
+      });
+    },
+  );
+
+  it('keeps the IAM roles and preferred role Cognito sent when it holds the admin group back', async () => {
+    // Prepare
+    answerAs('active');
+    answerLoginWithMfa([]);
+    const event = preTokenEvent('TokenGeneration_Authentication', ['admin']);
+    event.request.groupConfiguration = {
+      groupsToOverride: ['admin'],
+      iamRolesToOverride: ['arn:aws:iam::123456789012:role/lms-admin'],
+      preferredRole: 'arn:aws:iam::123456789012:role/lms-admin',
+    };
+
+    // Act
+    const result = await preToken(event);
+
+    // Assess
+    expect(result.response.claimsOverrideDetails?.groupOverrideDetails).toEqual({
+      groupsToOverride: [],
+      iamRolesToOverride: ['arn:aws:iam::123456789012:role/lms-admin'],
+      preferredRole: 'arn:aws:iam::123456789012:role/lms-admin',
+    });
+    expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toMatchObject({
+      lms_roles: '',
+      lms_admin_mfa: 'setup-required',
+    });
+  });
+
+  it('leaves the token of a native admin login with TOTP as it is', async () => {
+    // Prepare
+    answerAs('active');
+    answerLoginWithMfa(['SOFTWARE_TOKEN_MFA']);
+
+    // Act
+    const event = await preToken(preTokenEvent('TokenGeneration_Authentication', ['admin', 'learner']));
+
+    // Assess
+    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(1);
+    expect(event.response.claimsOverrideDetails).toEqual({
+      claimsToAddOrOverride: {
+        lms_user_id: USER_ID,
+        lms_department_id: DEPARTMENT_ID,
+        lms_roles: 'admin,learner',
+      },
+    });
+  });
+
+  it('checks a native login that an identity provider was linked to (its own user name, its own MFA)', async () => {
+    // Prepare: the native login, with Okta linked to it (the identities attribute), and no TOTP
+    answerAs('active');
+    answerLoginWithMfa([]);
+    const event = preTokenEvent('TokenGeneration_HostedAuth', ['admin']);
+    event.request.userAttributes.identities =
+      '[{"userId":"00u1abcd","providerName":"Okta","providerType":"SAML","issuer":null,"primary":"false","dateCreated":"1764288000000"}]';
+
+    // Act
+    const result = await preToken(event);
+
+    // Assess
+    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(1);
+    expect(result.response.claimsOverrideDetails?.groupOverrideDetails?.groupsToOverride).toEqual([]);
+  });
+
+  it("leaves a federated admin's token as it is without asking Cognito: the identity provider owns MFA", async () => {
+    // Prepare
+    answerAs('active');
+
+    // Act
+    const event = await preToken(federatedPreTokenEvent(['admin']));
+
+    // Assess
+    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(0);
+    expect(event.response.claimsOverrideDetails).toEqual({
+      claimsToAddOrOverride: { lms_user_id: USER_ID, lms_department_id: DEPARTMENT_ID, lms_roles: 'admin' },
+    });
+  });
+
+  it('does not ask Cognito about a login outside the admin group', async () => {
+    // Prepare
+    answerAs('active');
+
+    // Act
+    const event = await preToken(preTokenEvent('TokenGeneration_RefreshTokens', ['manager', 'learner']));
+
+    // Assess
+    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(0);
+    expect(event.response.claimsOverrideDetails).toEqual({
+      claimsToAddOrOverride: {
+        lms_user_id: USER_ID,
+        lms_department_id: DEPARTMENT_ID,
+        lms_roles: 'manager,learner',
+      },
+    });
+  });
+
+  it("holds the admin group back, still issuing a token, when the login's MFA methods cannot be read", async () => {
+    // Prepare
+    answerAs('active');
+    cognito
+      .on(AdminGetUserCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+
+    // Act
+    const event = await preToken(preTokenEvent('TokenGeneration_Authentication', ['admin', 'learner']));
+
+    // Assess
+    expect(event.response.claimsOverrideDetails?.groupOverrideDetails?.groupsToOverride).toEqual(['learner']);
+    expect(event.response.claimsOverrideDetails?.claimsToAddOrOverride).toMatchObject({
+      lms_roles: 'learner',
+      lms_admin_mfa: 'unverified',
+    });
+  });
+
+  it('leaves admin tokens as they are when ADMIN_MFA is unset (the local stack: cognito-local has no TOTP)', async () => {
+    // Prepare: a cold start of the trigger without the setting
+    delete process.env.ADMIN_MFA;
+    vi.resetModules();
+    const { handler: localPreToken } = await import('../../functions/identity/pre-token-generation.ts');
+    process.env.ADMIN_MFA = 'required';
+    answerAs('active');
+    answerLoginWithMfa([]);
+
+    // Act
+    const event = await localPreToken(preTokenEvent('TokenGeneration_Authentication', ['admin', 'learner']));
+
+    // Assess
+    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(0);
+    expect(event.response.claimsOverrideDetails).toEqual({
+      claimsToAddOrOverride: {
+        lms_user_id: USER_ID,
+        lms_department_id: DEPARTMENT_ID,
+        lms_roles: 'admin,learner',
+      },
+    });
+  });
+
+  it('refuses to start with an ADMIN_MFA it does not know, naming the value', async () => {
+    // Prepare
+    process.env.ADMIN_MFA = 'yes';
+    vi.resetModules();
+
+    // Act + Assess
+    await expect(import('../../functions/identity/pre-token-generation.ts')).rejects.toThrow(
+      /Invalid ADMIN_MFA "yes"/,
+    );
+    process.env.ADMIN_MFA = 'required';
   });
 });
 
