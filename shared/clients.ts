@@ -8,12 +8,14 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 let cognito: CognitoIdentityProviderClient | undefined;
 let eventBridge: EventBridgeClient | undefined;
+let secretsManager: SecretsManagerClient | undefined;
 
 /** DynamoDB document client; `undefined` attributes are dropped rather than rejected. */
 export function dynamoDb(): DynamoDBDocumentClient {
@@ -39,10 +41,17 @@ export function eventBridgeClient(): EventBridgeClient {
   return eventBridge;
 }
 
+/** Secrets Manager client (AWS only: there is no local emulator, and nothing local writes secrets). */
+export function secretsManagerClient(): SecretsManagerClient {
+  secretsManager ??= new SecretsManagerClient({});
+  return secretsManager;
+}
+
 /** Drop cached clients (the local stack and tests call this after changing endpoints). */
 export function resetClients(): void {
   documentClient = undefined;
   s3 = undefined;
   cognito = undefined;
   eventBridge = undefined;
+  secretsManager = undefined;
 }

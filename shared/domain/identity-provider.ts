@@ -100,7 +100,9 @@ export const CreateIdentityProviderBody = z
       domains,
       issuer: HttpsUrl,
       clientId: text(256),
-      clientSecret: text(1024).describe('Write-only: passed to Cognito, never stored or returned by the LMS'),
+      clientSecret: text(1024).describe(
+        'Write-only: kept in Secrets Manager (lms/identity-providers/<name>) and passed to Cognito; never returned',
+      ),
       scopes: z
         .array(z.string().regex(/^[\w:./-]{1,256}$/))
         .min(1)

@@ -3,21 +3,56 @@
  * DeleteIdentityProvider, and the web app client's SupportedIdentityProviders. cognito-local has none of
  * these calls: there the provider is kept in the LMS and the answer says plainly that the sync to Cognito
  * happens only in AWS.
+ *
+ * An OIDC provider's client secret is kept in Secrets Manager (`lms/identity-providers/<name>`), written
+ * before Cognito gets it, so Secrets Manager never holds an older secret than Cognito uses. Cognito is asked
+ * for the provider first (DescribeIdentityProvider): cognito-local answers Unsupported, so locally nothing
+ * reaches Secrets Manager. The secret value is never logged, returned, or kept anywhere else by the LMS.
  */
 import {
   type CognitoIdentityProviderClient,
   CreateIdentityProviderCommand,
   DeleteIdentityProviderCommand,
+  DescribeIdentityProviderCommand,
   DescribeUserPoolClientCommand,
   UpdateIdentityProviderCommand,
   UpdateUserPoolClientCommand,
   type UpdateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  PutSecretValueCommand,
+  RestoreSecretCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { ConflictError } from '../domain/errors.ts';
 import { COGNITO_ATTRIBUTE, type IdentityProvider } from '../domain/identity-provider.ts';
 import type { Federation, SyncResult } from '../use-cases/ports.ts';
 
 export const AWS_ONLY =
   'Saved in the LMS. Identity providers sync to Cognito only in AWS: the local Cognito emulator has no federation.';
+
+/** Where OIDC client secrets live in Secrets Manager; the federation functions may touch nothing else there. */
+export const IDENTITY_PROVIDER_SECRET_PREFIX = 'lms/identity-providers/';
+
+/** The tag every client secret is created with, so it can be found and told apart in the account. */
+export const IDENTITY_PROVIDER_SECRET_TAG = {
+  Key: 'lms:purpose',
+  Value: 'identity-provider-client-secret',
+} as const;
+
+/** Days a removed provider's secret can still be restored (RestoreSecret) before it is gone. */
+const RECOVERY_WINDOW_DAYS = 7;
+
+/**
+ * The Secrets Manager name of a provider's client secret.
+ * @example identityProviderSecretName('Entra'); // 'lms/identity-providers/Entra'
+ */
+export function identityProviderSecretName(providerName: string): string {
+  return `${IDENTITY_PROVIDER_SECRET_PREFIX}${providerName}`;
+}
 
 export class CognitoFederation implements Federation {
   constructor(
@@ -25,6 +60,8 @@ export class CognitoFederation implements Federation {
     private readonly userPoolId: string,
     /** The web app client whose sign-in page lists the providers; absent: the client is left alone. */
     private readonly webClientId: string | undefined,
+    /** Where OIDC client secrets are kept (AWS only: nothing is written where Cognito has no federation). */
+    private readonly secrets: SecretsManagerClient,
   ) {}
 
   async save(
@@ -48,26 +85,49 @@ export class CognitoFederation implements Federation {
       IdpIdentifiers: provider.domains,
     };
     const details = providerDetails(provider, secrets);
-    return this.inAws(async () => {
+    const clientSecret = provider.type === 'OIDC' ? secrets.clientSecret : undefined;
+    const result = await this.inAws(async () => {
       if (created) {
-        await this.client.send(
-          new CreateIdentityProviderCommand({
-            ...common,
-            ProviderType: provider.type,
-            ProviderDetails: details,
-          }),
-        );
+        if (clientSecret !== undefined) {
+          if (await this.inCognito(provider.name)) throw nameTakenInCognito(provider.name);
+          await this.keepSecret(provider.name, clientSecret);
+        }
+        try {
+          await this.client.send(
+            new CreateIdentityProviderCommand({
+              ...common,
+              ProviderType: provider.type,
+              ProviderDetails: details,
+            }),
+          );
+        } catch (error) {
+          // Cognito refused the provider: the secret just written has nothing to serve.
+          if (clientSecret !== undefined) await this.dropSecret(provider.name).catch(() => undefined);
+          if ((error as Error).name === 'DuplicateProviderException') throw nameTakenInCognito(provider.name);
+          throw error;
+        }
         await this.listOnWebClient(provider.name, true);
       } else {
+        // A rotated secret is kept first; a provider Cognito lacks gets no secret (the update below fails).
+        if (clientSecret !== undefined && (await this.inCognito(provider.name)))
+          await this.keepSecret(provider.name, clientSecret);
         await this.client.send(
           new UpdateIdentityProviderCommand({
             ...common,
-            // Details only with new metadata or a rotated secret: the rest stays as Cognito has it.
+            // Details only with new metadata or a rotated secret: the rest stays as Cognito has it, the
+            // client secret included, so an update without a new secret needs no read from Secrets Manager.
             ...(secrets.metadataXml || secrets.clientSecret ? { ProviderDetails: details } : {}),
           }),
         );
       }
     });
+    // The secret's name only: its value is in no record and no answer of the LMS.
+    return result.status === 'synced' && clientSecret !== undefined
+      ? {
+          ...result,
+          message: `${result.message} The client secret is kept in AWS Secrets Manager as ${identityProviderSecretName(provider.name)}.`,
+        }
+      : result;
   }
 
   remove(provider: IdentityProvider): Promise<SyncResult> {
@@ -80,6 +140,8 @@ export class CognitoFederation implements Federation {
       } catch (error) {
         if ((error as Error).name !== 'ResourceNotFoundException') throw error;
       }
+      // After Cognito: locally the call above answers Unsupported, so Secrets Manager is never reached.
+      if (provider.type === 'OIDC') await this.dropSecret(provider.name);
     });
   }
 
@@ -90,6 +152,68 @@ export class CognitoFederation implements Federation {
     } catch (error) {
       if ((error as Error).name === 'Unsupported') return { status: 'aws-only', message: AWS_ONLY };
       throw error;
+    }
+  }
+
+  /**
+   * Whether the pool has a provider by this name. Asked before any secret is written: cognito-local answers
+   * Unsupported here, which ends the sync as AWS-only before Secrets Manager is reached.
+   */
+  private async inCognito(name: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DescribeIdentityProviderCommand({ UserPoolId: this.userPoolId, ProviderName: name }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ResourceNotFoundException') return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Keeps the client secret: CreateSecret (tagged), or PutSecretValue when the secret exists. A secret
+   * still in its recovery window (the provider was removed and is added again) is restored first: Secrets
+   * Manager refuses both calls on it otherwise.
+   */
+  private async keepSecret(providerName: string, value: string): Promise<void> {
+    const name = identityProviderSecretName(providerName);
+    try {
+      await this.secrets.send(
+        new CreateSecretCommand({
+          Name: name,
+          Description: `Client secret of the LMS's OIDC identity provider ${providerName}`,
+          SecretString: value,
+          Tags: [IDENTITY_PROVIDER_SECRET_TAG],
+        }),
+      );
+      return;
+    } catch (error) {
+      const kind = (error as Error).name;
+      if (kind === 'InvalidRequestException' && (await this.deletionScheduled(name)))
+        await this.secrets.send(new RestoreSecretCommand({ SecretId: name }));
+      else if (kind !== 'ResourceExistsException') throw error;
+    }
+    await this.secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+  }
+
+  private async deletionScheduled(name: string): Promise<boolean> {
+    const { DeletedDate } = await this.secrets.send(new DescribeSecretCommand({ SecretId: name }));
+    return DeletedDate !== undefined;
+  }
+
+  /** Schedules the secret's deletion (recoverable for {@link RECOVERY_WINDOW_DAYS} days); none kept: done. */
+  private async dropSecret(providerName: string): Promise<void> {
+    try {
+      await this.secrets.send(
+        new DeleteSecretCommand({
+          SecretId: identityProviderSecretName(providerName),
+          RecoveryWindowInDays: RECOVERY_WINDOW_DAYS,
+        }),
+      );
+    } catch (error) {
+      // Providers added before secrets were kept have none.
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
     }
   }
 
@@ -133,6 +257,13 @@ export class CognitoFederation implements Federation {
     };
     await this.client.send(new UpdateUserPoolClientCommand(input));
   }
+}
+
+function nameTakenInCognito(name: string): ConflictError {
+  return new ConflictError(
+    `The Cognito user pool already has an identity provider named ${name} that the LMS does not manage: remove it from the pool, or choose another name.`,
+    [{ path: 'body.name', message: 'taken in the Cognito user pool' }],
+  );
 }
 
 function providerDetails(

@@ -1,5 +1,8 @@
-/** Builds the identity-provider ports once per cold start: the table, the user pool, the hosted sign-in. */
-import { cognitoClient, dynamoDb } from '../clients.ts';
+/**
+ * Builds the identity-provider ports once per cold start: the table, the user pool (with Secrets Manager for
+ * OIDC client secrets, reached only in AWS), the hosted sign-in.
+ */
+import { cognitoClient, dynamoDb, secretsManagerClient } from '../clients.ts';
 import { optionalSetting, requireSetting } from '../config.ts';
 import type { IdentityProviderDeps } from '../use-cases/identity-providers.ts';
 import { CognitoFederation } from './cognito-federation.ts';
@@ -16,7 +19,12 @@ export function identityProviderPorts(): IdentityProviderDeps {
     providers: new DynamoIdentityProviderRepository(dynamoDb(), requireSetting('tableName')),
     cohorts: new DynamoCohortRepository(dynamoDb(), requireSetting('tableName')),
     metadata: new HttpMetadataFetcher(),
-    federation: new CognitoFederation(cognitoClient(), requireSetting('userPoolId'), webClientId),
+    federation: new CognitoFederation(
+      cognitoClient(),
+      requireSetting('userPoolId'),
+      webClientId,
+      secretsManagerClient(),
+    ),
     runtime: systemRuntime,
     hostedUi:
       domain && webClientId && callbackUrl ? { domain, clientId: webClientId, callbackUrl } : undefined,

@@ -1,27 +1,54 @@
 /**
  * The federation calls cognito-local does not have, against the exact SDK request shapes (aws-sdk-client-mock):
- * what reaches Cognito when a provider is created, changed and removed.
+ * what reaches Cognito when a provider is created, changed and removed, and what reaches Secrets Manager,
+ * where OIDC client secrets are kept.
  */
 import {
   CognitoIdentityProviderClient,
   CreateIdentityProviderCommand,
   DeleteIdentityProviderCommand,
+  DescribeIdentityProviderCommand,
   DescribeUserPoolClientCommand,
+  DuplicateProviderException,
+  ResourceNotFoundException as ProviderNotFound,
   UpdateIdentityProviderCommand,
   UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  InvalidRequestException,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  RestoreSecretCommand,
+  ResourceNotFoundException as SecretNotFound,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError } from '../../shared/domain/errors.ts';
 import type { IdentityProvider } from '../../shared/domain/identity-provider.ts';
-import { CognitoFederation } from '../../shared/store/cognito-federation.ts';
+import { AWS_ONLY, CognitoFederation } from '../../shared/store/cognito-federation.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
+const secretsManager = mockClient(SecretsManagerClient);
 const federation = () =>
   new CognitoFederation(
     new CognitoIdentityProviderClient({ region: 'eu-west-1' }),
     'eu-west-1_pool',
     'web-client',
+    new SecretsManagerClient({ region: 'eu-west-1' }),
   );
+
+const SECRET = 's3cr3t-value-9f2c';
+const SECRET_NAME = 'lms/identity-providers/Entra';
+const SECRET_ARN = `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${SECRET_NAME}-AbCdEf`;
+const metadata = { $metadata: {} };
+/** What cognito-local answers to any federation call (its `CognitoLocal#Unsupported`). */
+const unsupported = () =>
+  Object.assign(new Error('Unsupported x-amz-target header'), { name: 'Unsupported' });
 
 const saml: IdentityProvider = {
   id: '0b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d',
@@ -89,9 +116,16 @@ const webClient = {
 describe('federation on Cognito', () => {
   beforeEach(() => {
     cognito.reset();
+    secretsManager.reset();
     cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: webClient });
+    cognito
+      .on(DescribeIdentityProviderCommand)
+      .rejects(new ProviderNotFound({ message: 'Identity provider Entra does not exist.', ...metadata }));
   });
-  afterAll(() => cognito.restore());
+  afterAll(() => {
+    cognito.restore();
+    secretsManager.restore();
+  });
 
   it('creates a SAML provider from its metadata, maps attributes, routes domains, and lists it on the web client', async () => {
     const result = await federation().save(saml, { metadataXml: '<md:EntityDescriptor/>' }, true);
@@ -159,6 +193,12 @@ describe('federation on Cognito', () => {
     expect(cognito.commandCalls(UpdateUserPoolClientCommand)).toHaveLength(0);
   });
 
+  it('keeps no secret for a SAML provider', async () => {
+    await federation().save(saml, { metadataXml: '<md:EntityDescriptor/>' }, true);
+    await federation().remove(saml);
+    expect(secretsManager.calls()).toHaveLength(0);
+  });
+
   it('removes a provider from the web client, then from the pool', async () => {
     cognito
       .on(DescribeUserPoolClientCommand)
@@ -171,5 +211,278 @@ describe('federation on Cognito', () => {
       UserPoolId: 'eu-west-1_pool',
       ProviderName: 'Okta',
     });
+  });
+});
+
+describe('OIDC client secrets in Secrets Manager', () => {
+  /** Calls to Cognito and Secrets Manager, in the order they were made. */
+  let order: string[];
+
+  beforeEach(() => {
+    cognito.reset();
+    secretsManager.reset();
+    order = [];
+    const track = (name: string) => () => {
+      order.push(name);
+      return {};
+    };
+    cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: webClient });
+    cognito.on(DescribeIdentityProviderCommand).callsFake(() => {
+      order.push('DescribeIdentityProvider');
+      throw new ProviderNotFound({ message: 'Identity provider Entra does not exist.', ...metadata });
+    });
+    cognito.on(CreateIdentityProviderCommand).callsFake(track('CreateIdentityProvider'));
+    cognito.on(UpdateIdentityProviderCommand).callsFake(track('UpdateIdentityProvider'));
+    cognito.on(DeleteIdentityProviderCommand).callsFake(track('DeleteIdentityProvider'));
+    secretsManager.on(CreateSecretCommand).callsFake(() => {
+      order.push('CreateSecret');
+      return { ARN: SECRET_ARN, Name: SECRET_NAME };
+    });
+    secretsManager.on(PutSecretValueCommand).callsFake(() => {
+      order.push('PutSecretValue');
+      return { ARN: SECRET_ARN, Name: SECRET_NAME, VersionId: 'v2' };
+    });
+    secretsManager.on(DeleteSecretCommand).callsFake(() => {
+      order.push('DeleteSecret');
+      return { ARN: SECRET_ARN, Name: SECRET_NAME, DeletionDate: new Date('2026-12-05T00:00:00Z') };
+    });
+  });
+  afterAll(() => {
+    cognito.restore();
+    secretsManager.restore();
+  });
+
+  it('stores the secret, tagged, under the provider name, then creates the provider with it', async () => {
+    // Act
+    const result = await federation().save(oidc, { clientSecret: SECRET }, true);
+
+    // Assess
+    expect(order).toEqual(['DescribeIdentityProvider', 'CreateSecret', 'CreateIdentityProvider']);
+    expect(secretsManager.commandCalls(CreateSecretCommand)[0]?.args[0].input).toEqual({
+      Name: SECRET_NAME,
+      Description: "Client secret of the LMS's OIDC identity provider Entra",
+      SecretString: SECRET,
+      Tags: [{ Key: 'lms:purpose', Value: 'identity-provider-client-secret' }],
+    });
+    expect(
+      cognito.commandCalls(CreateIdentityProviderCommand)[0]?.args[0].input.ProviderDetails?.client_secret,
+    ).toBe(SECRET);
+    expect(result).toEqual({
+      status: 'synced',
+      message: `Synced to the Cognito user pool. The client secret is kept in AWS Secrets Manager as ${SECRET_NAME}.`,
+    });
+  });
+
+  it('puts the new value when a secret of that name exists already', async () => {
+    // Prepare
+    secretsManager.on(CreateSecretCommand).rejects(
+      new ResourceExistsException({
+        message: 'The operation failed because the secret already exists.',
+        ...metadata,
+      }),
+    );
+
+    // Act
+    await federation().save(oidc, { clientSecret: SECRET }, true);
+
+    // Assess
+    expect(secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: SECRET_NAME,
+      SecretString: SECRET,
+    });
+    expect(cognito.commandCalls(CreateIdentityProviderCommand)).toHaveLength(1);
+  });
+
+  it('restores a secret still in its recovery window (the provider is added again), then puts the value', async () => {
+    // Prepare
+    secretsManager.on(CreateSecretCommand).rejects(
+      new InvalidRequestException({
+        message:
+          "You can't create this secret because a secret with this name is already scheduled for deletion.",
+        ...metadata,
+      }),
+    );
+    secretsManager
+      .on(DescribeSecretCommand)
+      .resolves({ ARN: SECRET_ARN, Name: SECRET_NAME, DeletedDate: new Date('2026-11-27T00:00:00Z') });
+    secretsManager.on(RestoreSecretCommand).resolves({ ARN: SECRET_ARN, Name: SECRET_NAME });
+
+    // Act
+    await federation().save(oidc, { clientSecret: SECRET }, true);
+
+    // Assess
+    expect(secretsManager.commandCalls(DescribeSecretCommand)[0]?.args[0].input).toEqual({
+      SecretId: SECRET_NAME,
+    });
+    expect(secretsManager.commandCalls(RestoreSecretCommand)[0]?.args[0].input).toEqual({
+      SecretId: SECRET_NAME,
+    });
+    expect(secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: SECRET_NAME,
+      SecretString: SECRET,
+    });
+  });
+
+  it('refuses any other Secrets Manager refusal, before Cognito is called', async () => {
+    // Prepare
+    secretsManager
+      .on(CreateSecretCommand)
+      .rejects(new InvalidRequestException({ message: 'The parameter Name is not valid.', ...metadata }));
+    secretsManager.on(DescribeSecretCommand).resolves({ ARN: SECRET_ARN, Name: SECRET_NAME });
+
+    // Act + Assess
+    await expect(federation().save(oidc, { clientSecret: SECRET }, true)).rejects.toThrow(
+      'The parameter Name is not valid.',
+    );
+    expect(secretsManager.commandCalls(RestoreSecretCommand)).toHaveLength(0);
+    expect(cognito.commandCalls(CreateIdentityProviderCommand)).toHaveLength(0);
+  });
+
+  it('deletes the just-written secret again when Cognito refuses the new provider, and rethrows', async () => {
+    // Prepare
+    const refusal = Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
+    cognito.on(CreateIdentityProviderCommand).rejects(refusal);
+
+    // Act + Assess
+    await expect(federation().save(oidc, { clientSecret: SECRET }, true)).rejects.toBe(refusal);
+    expect(order).toEqual(['DescribeIdentityProvider', 'CreateSecret', 'DeleteSecret']);
+    expect(secretsManager.commandCalls(DeleteSecretCommand)[0]?.args[0].input).toEqual({
+      SecretId: SECRET_NAME,
+      RecoveryWindowInDays: 7,
+    });
+    expect(cognito.commandCalls(UpdateUserPoolClientCommand)).toHaveLength(0);
+  });
+
+  it('refuses a name the pool already has, writing no secret over that provider', async () => {
+    // Prepare
+    cognito.on(DescribeIdentityProviderCommand).resolves({
+      IdentityProvider: { UserPoolId: 'eu-west-1_pool', ProviderName: 'Entra', ProviderType: 'OIDC' },
+    });
+
+    // Act + Assess
+    await expect(federation().save(oidc, { clientSecret: SECRET }, true)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    expect(secretsManager.calls()).toHaveLength(0);
+    expect(cognito.commandCalls(CreateIdentityProviderCommand)).toHaveLength(0);
+  });
+
+  it('answers a name Cognito calls taken as a conflict, after taking its secret back', async () => {
+    // Prepare
+    cognito.on(CreateIdentityProviderCommand).rejects(
+      new DuplicateProviderException({
+        message: 'A provider with the name Entra already exists.',
+        ...metadata,
+      }),
+    );
+
+    // Act + Assess
+    await expect(federation().save(oidc, { clientSecret: SECRET }, true)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    expect(secretsManager.commandCalls(DeleteSecretCommand)).toHaveLength(1);
+  });
+
+  it('keeps a rotated secret first, then resends the whole provider details with it', async () => {
+    // Prepare: the provider is in the pool, and its secret in Secrets Manager
+    cognito.on(DescribeIdentityProviderCommand).callsFake(() => {
+      order.push('DescribeIdentityProvider');
+      return { IdentityProvider: { ProviderName: 'Entra', ProviderType: 'OIDC' } };
+    });
+    secretsManager.on(CreateSecretCommand).callsFake(() => {
+      order.push('CreateSecret');
+      throw new ResourceExistsException({ message: 'The secret already exists.', ...metadata });
+    });
+
+    // Act
+    const result = await federation().save(oidc, { clientSecret: 'rotated-7d1e' }, false);
+
+    // Assess
+    expect(order).toEqual([
+      'DescribeIdentityProvider',
+      'CreateSecret',
+      'PutSecretValue',
+      'UpdateIdentityProvider',
+    ]);
+    expect(secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: SECRET_NAME,
+      SecretString: 'rotated-7d1e',
+    });
+    expect(cognito.commandCalls(UpdateIdentityProviderCommand)[0]?.args[0].input.ProviderDetails).toEqual({
+      client_id: 'lms-app',
+      client_secret: 'rotated-7d1e',
+      authorize_scopes: 'openid email profile',
+      attributes_request_method: 'GET',
+      oidc_issuer: 'https://login.microsoftonline.com/tenant/v2.0',
+    });
+    expect(JSON.stringify(result)).not.toContain('rotated-7d1e');
+  });
+
+  it('updates without a new secret by leaving the details, secret included, as Cognito has them: nothing is read back', async () => {
+    // Act
+    await federation().save(oidc, {}, false);
+
+    // Assess: UpdateIdentityProvider without ProviderDetails keeps Cognito's, so there is nothing to resend
+    expect(order).toEqual(['UpdateIdentityProvider']);
+    expect(cognito.commandCalls(UpdateIdentityProviderCommand)[0]?.args[0].input).not.toHaveProperty(
+      'ProviderDetails',
+    );
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+    expect(secretsManager.calls()).toHaveLength(0);
+  });
+
+  it('schedules the secret for deletion with a 7-day recovery window after the provider leaves the pool', async () => {
+    // Act
+    await federation().remove(oidc);
+
+    // Assess
+    expect(order).toEqual(['DeleteIdentityProvider', 'DeleteSecret']);
+    expect(secretsManager.commandCalls(DeleteSecretCommand)[0]?.args[0].input).toEqual({
+      SecretId: SECRET_NAME,
+      RecoveryWindowInDays: 7,
+    });
+  });
+
+  it('removes a provider that has no kept secret (added before secrets were kept)', async () => {
+    // Prepare
+    secretsManager
+      .on(DeleteSecretCommand)
+      .rejects(
+        new SecretNotFound({ message: "Secrets Manager can't find the specified secret.", ...metadata }),
+      );
+
+    // Act + Assess
+    await expect(federation().remove(oidc)).resolves.toMatchObject({ status: 'synced' });
+  });
+
+  it('never puts the secret value in what it returns', async () => {
+    // Act
+    const results = [
+      await federation().save(oidc, { clientSecret: SECRET }, true),
+      await federation().save(oidc, { clientSecret: SECRET }, false),
+      await federation().remove(oidc),
+    ];
+
+    // Assess
+    for (const result of results) expect(JSON.stringify(result)).not.toContain(SECRET);
+  });
+
+  it('writes nothing to Secrets Manager where Cognito has no federation (cognito-local), and says so', async () => {
+    // Prepare
+    cognito.on(DescribeIdentityProviderCommand).rejects(unsupported());
+    cognito.on(UpdateIdentityProviderCommand).rejects(unsupported());
+    cognito.on(DeleteIdentityProviderCommand).rejects(unsupported());
+
+    // Act
+    const results = [
+      await federation().save(oidc, { clientSecret: SECRET }, true),
+      await federation().save(oidc, { clientSecret: SECRET }, false),
+      await federation().remove(oidc),
+    ];
+
+    // Assess
+    for (const result of results) expect(result).toEqual({ status: 'aws-only', message: AWS_ONLY });
+    expect(secretsManager.calls()).toHaveLength(0);
+    expect(cognito.commandCalls(CreateIdentityProviderCommand)).toHaveLength(0);
   });
 });
