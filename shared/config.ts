@@ -18,6 +18,15 @@ export const ENV = {
   /** Cognito hosted sign-in domain, e.g. `lms.auth.eu-west-1.amazoncognito.com` (AWS, when configured). */
   hostedUiDomain: 'HOSTED_UI_DOMAIN',
   webCallbackUrl: 'WEB_CALLBACK_URL',
+  /** Where machine clients get client-credentials tokens: `https://<hosted domain>/oauth2/token` in AWS. */
+  oauthTokenUrl: 'OAUTH_TOKEN_URL',
+  /** Local stack only: the local OAuth server's client table (machine clients live there, not in Cognito). */
+  localOAuthClientsTable: 'LMS_LOCAL_OAUTH_CLIENTS_TABLE',
+  /**
+   * `required`: an `admin` group in a token needs TOTP on the native login (pre-token-generation trigger);
+   * `off` or unset: no check (the local stack: cognito-local has no TOTP). CDK sets `required`.
+   */
+  adminMfa: 'ADMIN_MFA',
   stage: 'STAGE',
 } as const;
 

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, type Size, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, type Size, Stack, Validations } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -19,6 +19,7 @@ import type { Construct, IConstruct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
 import { ENV, type EnvKey } from '../../shared/config.ts';
 import { BUCKETS, type BucketName, type RouteNeeds } from '../../shared/http/route.ts';
+import { IDENTITY_PROVIDER_SECRET_PREFIX } from '../../shared/store/cognito-federation.ts';
 
 /** The project root: handler paths in the route manifest are relative to it. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -136,10 +137,25 @@ export const USER_POOL_USER_ACTIONS = [
 /** What `userPool: 'federation'` may do, on that pool only. */
 export const USER_POOL_FEDERATION_ACTIONS = [
   'cognito-idp:CreateIdentityProvider',
+  'cognito-idp:DescribeIdentityProvider',
   'cognito-idp:UpdateIdentityProvider',
   'cognito-idp:DeleteIdentityProvider',
   'cognito-idp:DescribeUserPoolClient',
   'cognito-idp:UpdateUserPoolClient',
+] as const;
+
+/**
+ * What `userPool: 'federation'` may do with OIDC client secrets, on `lms/identity-providers/*` only: keep one
+ * (create, tagged; put; restore one still in its recovery window, after describing it), and schedule its
+ * deletion. No GetSecretValue: Cognito keeps the secret it was given, so the LMS never reads one back.
+ */
+export const IDENTITY_PROVIDER_SECRET_ACTIONS = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:TagResource',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:RestoreSecret',
+  'secretsmanager:DeleteSecret',
 ] as const;
 
 /** What `userPool: 'link'` may do, on that pool only: find a login by email, link a federated login to it. */
@@ -149,11 +165,21 @@ export const USER_POOL_LINK_ACTIONS = [
 ] as const;
 
 /** The cognito-idp actions of each kind of user-pool access, all granted on the pool's ARN only. */
+/** What `userPool: 'clients'` may do, on that pool only: machine clients' app clients and their secrets. */
+export const USER_POOL_CLIENT_ACTIONS = [
+  'cognito-idp:CreateUserPoolClient',
+  'cognito-idp:DeleteUserPoolClient',
+  'cognito-idp:ListUserPoolClientSecrets',
+  'cognito-idp:AddUserPoolClientSecret',
+  'cognito-idp:DeleteUserPoolClientSecret',
+] as const;
+
 const USER_POOL_ACTIONS: Readonly<Record<UserPoolAccess, readonly string[]>> = {
   describe: ['cognito-idp:DescribeUserPool'],
   users: USER_POOL_USER_ACTIONS,
   federation: USER_POOL_FEDERATION_ACTIONS,
   link: USER_POOL_LINK_ACTIONS,
+  clients: USER_POOL_CLIENT_ACTIONS,
 };
 
 /** How {@link LmsFunction.bindNeeds} and {@link LmsFunction.bindUserPool} bind the user pool. */
@@ -309,6 +335,10 @@ export class LmsFunction extends NodejsFunction {
     }
     if (needs.userPool === 'federation' && resources.webClientId)
       this.addEnvironment(ENV.webClientId, resources.webClientId);
+    if (needs.userPool === 'federation') this.grantIdentityProviderSecrets();
+    // The pool's token endpoint, where machine clients get tokens (none without a hosted domain).
+    if (needs.userPool === 'clients' && resources.hostedUi)
+      this.addEnvironment(ENV.oauthTokenUrl, `https://${resources.hostedUi.domain}/oauth2/token`);
     if (needs.hostedUi && resources.hostedUi && resources.webClientId) {
       this.addEnvironment(ENV.hostedUiDomain, resources.hostedUi.domain);
       this.addEnvironment(ENV.webCallbackUrl, resources.hostedUi.callbackUrl);
@@ -378,6 +408,24 @@ export class LmsFunction extends NodejsFunction {
     this.addEnvironment(ENV.userPoolId, pool.userPoolId);
     pool.grant(this, ...actions);
     return this;
+  }
+
+  /** Grants {@link IDENTITY_PROVIDER_SECRET_ACTIONS} on the OIDC client secrets' name prefix only. */
+  private grantIdentityProviderSecrets(): void {
+    const secrets = Stack.of(this).formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${IDENTITY_PROVIDER_SECRET_PREFIX}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...IDENTITY_PROVIDER_SECRET_ACTIONS], resources: [secrets] }),
+    );
+    Validations.of(this.serviceRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(secrets))}]`,
+      reason:
+        'Each OIDC identity provider gets its own secret, named after the provider when an admin adds it at runtime (and Secrets Manager appends a random suffix to every secret ARN), so no fixed ARN exists at deploy time; the "lms/identity-providers/" prefix scopes the grant to those secrets, with explicit actions and no GetSecretValue.',
+    });
   }
 
   /** Publishes the bus name as `EVENT_BUS_NAME` and grants `events:PutEvents` on that bus only. */

@@ -245,7 +245,7 @@ export function createIdTokenVerifier(
   return async (token) => (await verifier.verify(token)) as IdTokenClaims;
 }
 
-const httpFetcher: Fetcher = {
+export const httpFetcher: Fetcher = {
   fetch: async (uri) => {
     const response = await fetch(uri, { signal: AbortSignal.timeout(5_000) });
     if (!response.ok) throw new Error(`GET ${uri} answered ${response.status}`);

@@ -1,22 +1,24 @@
 /**
  * The local API gateway: serves every route of the manifest over HTTP, building the same
- * `APIGatewayProxyEvent` API Gateway's Lambda proxy integration builds, verifying bearer tokens the way the
- * Cognito authorizer does (claims land in `requestContext.authorizer.claims`, as strings), and invoking the
- * route's handler module in-process. Routes not in the manifest do not exist here either.
+ * `APIGatewayProxyEvent` API Gateway's Lambda proxy integration builds, authenticating bearer tokens with the
+ * same authorizer code as AWS (shared/http/authorizer.ts: its context lands in `requestContext.authorizer`),
+ * and invoking the route's handler module in-process. Routes not in the manifest do not exist here either.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { type AuthorizerContext, allowWithContext, bearerToken } from '../../shared/http/authorizer.ts';
 import { HttpProblem, problemResponse } from '../../shared/http/problem.ts';
 import type { HttpMethod, RouteDefinition } from '../../shared/http/route.ts';
 import { handlerLoader } from './paths.ts';
 
-export type IdTokenVerifier = (token: string) => Promise<Record<string, unknown>>;
+/** Verifies a bearer token and returns the authorizer context; rejects when the token is not accepted. */
+export type Authenticator = (token: string) => Promise<AuthorizerContext>;
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export interface GatewayOptions {
   routes: readonly RouteDefinition[];
-  verifyIdToken: IdTokenVerifier;
+  authenticate: Authenticator;
   /** Project root the manifest's handler paths are relative to. */
   root: string;
   /** Serves `/content/...` (CloudFront's job in AWS); absent: those paths are 404. */
@@ -96,7 +98,7 @@ async function serve(
       url.pathname,
     );
 
-  let claims: Record<string, string> | undefined;
+  let authorizer: AuthorizerContext | undefined;
   if (!('public' in route.access)) {
     const token = bearerToken(request.headers.authorization);
     if (!token)
@@ -106,7 +108,7 @@ async function serve(
         url.pathname,
       );
     try {
-      claims = asGatewayClaims(await options.verifyIdToken(token));
+      authorizer = await options.authenticate(token);
     } catch {
       return problemResponse(
         new HttpProblem(401, 'The token is invalid or expired; get a new one.'),
@@ -119,7 +121,7 @@ async function serve(
   const pathParameters = Object.fromEntries(
     names.map((name, index) => [name, safeDecode(found.match?.[index + 1] ?? '')]),
   );
-  const event = toEvent(request, url, route, body, pathParameters, requestId, claims);
+  const event = toEvent(request, url, route, body, pathParameters, requestId, authorizer);
   const handler = await load(route);
   return handler(event, lambdaContext(route, requestId));
 }
@@ -138,22 +140,6 @@ function compile(route: RouteDefinition): CompiledRoute {
   return { route, names, pattern: new RegExp(`^${source}$`) };
 }
 
-/** API Gateway passes claims as strings; Cognito groups arrive comma-separated. */
-function asGatewayClaims(claims: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(claims).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? value.join(',') : String(value),
-    ]),
-  );
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const token = header.replace(/^Bearer\s+/i, '').trim();
-  return token === '' ? undefined : token;
-}
-
 function toEvent(
   request: IncomingMessage,
   url: URL,
@@ -161,7 +147,7 @@ function toEvent(
   body: string,
   pathParameters: Record<string, string>,
   requestId: string,
-  claims: Record<string, string> | undefined,
+  authorizer: AuthorizerContext | undefined,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -193,7 +179,7 @@ function toEvent(
     requestContext: {
       accountId: 'local',
       apiId: 'local',
-      authorizer: claims ? { claims } : null,
+      authorizer: authorizer ? { principalId: principalIdOf(authorizer), ...authorizer } : null,
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: route.method,
       path: `/local${url.pathname}`,
@@ -208,6 +194,11 @@ function toEvent(
       },
     } as APIGatewayProxyEvent['requestContext'],
   };
+}
+
+/** The principalId API Gateway adds beside the context: the same one the Lambda authorizer returns. */
+function principalIdOf(context: AuthorizerContext): string {
+  return allowWithContext('arn:aws:execute-api:local:000000000000:local/local/GET/', context).principalId;
 }
 
 function lambdaContext(route: RouteDefinition, requestId: string): Context {

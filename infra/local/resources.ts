@@ -48,6 +48,8 @@ export const LOCAL_NAMES = {
   table: 'lms-local',
   userPool: 'lms-local',
   userPoolClient: 'lms-local-web',
+  /** The local OAuth server's machine clients (local only: in AWS they are Cognito app clients). */
+  oauthClientsTable: 'lms-local-oauth-clients',
   stage: 'local',
 } as const;
 
@@ -119,8 +121,9 @@ export function createLocalClients(endpoints: EmulatorEndpoints): LocalClients {
 export async function ensureResources(endpoints: EmulatorEndpoints): Promise<LocalResources> {
   const clients = createLocalClients(endpoints);
   try {
-    const [tableName, buckets, pool] = await Promise.all([
+    const [tableName, , buckets, pool] = await Promise.all([
       ensureTable(clients.dynamodb, LOCAL_NAMES.table),
+      ensureOAuthClientsTable(clients.dynamodb),
       ensureBuckets(clients.s3),
       ensureUserPool(clients.cognito),
     ]);
@@ -253,6 +256,25 @@ async function describeTable(
     if ((error as Error).name === 'ResourceNotFoundException') return undefined;
     throw error;
   }
+}
+
+/** The local OAuth server's client table: one item per machine client, keyed by its id. */
+async function ensureOAuthClientsTable(client: DynamoDBClient): Promise<void> {
+  const TableName = LOCAL_NAMES.oauthClientsTable;
+  if (await describeTable(client, TableName)) return;
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName,
+        KeySchema: [{ AttributeName: 'clientId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'clientId', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
+  await waitForTable(client, TableName);
 }
 
 async function ensureTable(client: DynamoDBClient, tableName: string): Promise<string> {

@@ -5,18 +5,26 @@
  */
 import type { AddressInfo } from 'node:net';
 import { resetClients } from '../../shared/clients.ts';
-import { resetSettingsCache } from '../../shared/config.ts';
+import { ENV, resetSettingsCache } from '../../shared/config.ts';
+import { authorizerContext } from '../../shared/http/authorizer.ts';
 import { routes } from '../../shared/routes/index.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createIdTokenVerifier } from './cognito.ts';
 import { contentServer } from './content.ts';
 import { type EmulatorEndpoints, LOCAL_REGION, type RunningEmulators, startEmulators } from './emulators.ts';
 import { type LocalEventBus, startLocalEventBus } from './events.ts';
-import { createGateway } from './gateway.ts';
+import { type Authenticator, createGateway } from './gateway.ts';
 import { type LocalJobRunner, runJobsLocally } from './jobs.ts';
 import { startLambdaInvoke } from './lambda-invoke.ts';
+import { type LocalOAuthServer, startLocalOAuthServer } from './oauth.ts';
 import { PROJECT_ROOT } from './paths.ts';
-import { createLocalClients, ensureResources, type LocalResources, localEnvironment } from './resources.ts';
+import {
+  createLocalClients,
+  ensureResources,
+  LOCAL_NAMES,
+  type LocalResources,
+  localEnvironment,
+} from './resources.ts';
 import { seedDemoOrganisation } from './seed.ts';
 
 export interface LocalStackOptions {
@@ -72,9 +80,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await invoke.stop();
     throw error;
   }
+  let oauth: LocalOAuthServer | undefined;
   try {
     const resources = await ensureResources(emulators.endpoints);
-    const env = localEnvironment(emulators.endpoints, resources);
+    oauth = await startLocalOAuthServer({
+      dynamoDbEndpoint: emulators.endpoints.dynamodb,
+      clientsTable: LOCAL_NAMES.oauthClientsTable,
+      log,
+    });
+    const env = {
+      ...localEnvironment(emulators.endpoints, resources),
+      [ENV.oauthTokenUrl]: oauth.tokenUrl,
+      [ENV.localOAuthClientsTable]: LOCAL_NAMES.oauthClientsTable,
+    };
     // Handlers run in this process and read configuration at import, exactly as a Lambda does at cold start.
     Object.assign(process.env, env);
     resetSettingsCache();
@@ -106,7 +124,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           });
     const gateway = createGateway({
       routes,
-      verifyIdToken: createIdTokenVerifier(emulators.endpoints, resources),
+      authenticate: localAuthenticator(
+        createIdTokenVerifier(emulators.endpoints, resources),
+        oauth,
+        resources.userPoolClientId,
+      ),
       root: PROJECT_ROOT,
       content: contentServer(resources.buckets.content),
       log,
@@ -130,14 +152,42 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await jobs.idle();
         await events?.stop();
         await invoke.stop();
+        await oauth?.stop();
         gateway.closeAllConnections();
         await new Promise<void>((resolve) => gateway.close(() => resolve()));
         await emulators.stop();
       },
     };
   } catch (error) {
+    await oauth?.stop();
     await emulators.stop();
     await invoke.stop();
     throw error;
+  }
+}
+
+/**
+ * The local gateway's token check, the Lambda authorizer's in AWS: an ID token from cognito-local (people),
+ * or an access token from the local OAuth server (machine clients), told apart by their issuer.
+ */
+function localAuthenticator(
+  verifyIdToken: (token: string) => Promise<Record<string, unknown>>,
+  oauth: LocalOAuthServer,
+  webClientId: string,
+): Authenticator {
+  return async (token) => {
+    const issuer = unverifiedIssuer(token);
+    const claims =
+      issuer === oauth.issuer ? await oauth.verifyAccessToken(token) : await verifyIdToken(token);
+    return authorizerContext(claims, webClientId);
+  };
+}
+
+/** Only picks which verifier to use; the chosen verifier checks the signature and the issuer itself. */
+function unverifiedIssuer(token: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).iss;
+  } catch {
+    return undefined;
   }
 }

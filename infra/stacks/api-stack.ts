@@ -1,6 +1,6 @@
 /**
  * LmsApi: the REST API derived from the route manifest. One LmsFunction per route (construct id = route id),
- * bound to exactly what the route's `needs` declares; Cognito authorizer on every non-public route; WAF,
+ * bound to exactly what the route's `needs` declares; the request authorizer on every non-public route; WAF,
  * throttling, access logs, tracing; API Gateway's own errors rendered as RFC 9457 problem+json.
  *
  * The functions live in nested stacks, one per route `tag` (`LmsApi/Functions<Tag>`): each function brings a
@@ -22,12 +22,13 @@ import {
   AccessLogField,
   AccessLogFormat,
   AuthorizationType,
-  CognitoUserPoolsAuthorizer,
   Cors,
   EndpointType,
+  IdentitySource,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  RequestAuthorizer,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -38,6 +39,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
+import { AUTHORIZER_HANDLER } from '../../shared/http/authorizer.ts';
 import type { BucketName, RouteDefinition } from '../../shared/http/route.ts';
 import { routes as manifest } from '../../shared/routes/index.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';
@@ -46,8 +48,8 @@ export interface ApiStackProps extends StackProps {
   readonly table: ITable;
   readonly buckets: Readonly<Record<BucketName, IBucket>>;
   readonly userPool: IUserPool;
-  /** The web app client (federation lists the identity providers on it). @default - none */
-  readonly webClient?: IUserPoolClient;
+  /** The web app client: people's ID tokens are its; federation lists the identity providers on it. */
+  readonly webClient: IUserPoolClient;
   /** The hosted sign-in page, when the pool has a domain (sign-in links). @default - none */
   readonly hostedUi?: { readonly domain: string; readonly callbackUrl: string };
   /** The routes to serve. @default the route manifest (`shared/routes`) */
@@ -181,9 +183,26 @@ export class ApiStack extends Stack {
       });
     }
 
-    const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
-      cognitoUserPools: [props.userPool],
-      identitySource: 'method.request.header.Authorization',
+    // One authorizer for people (the web client's ID tokens) and machine clients (client-credentials access
+    // tokens): a Cognito authorizer takes only one kind per method (shared/http/authorizer.ts says why).
+    const authorizerFunction = new LmsFunction(this, 'RequestAuthorizer', {
+      entry: AUTHORIZER_HANDLER,
+      description:
+        'Verifies bearer tokens of the user pool (ID tokens of the web client, machine access tokens)',
+      timeout: Duration.seconds(5),
+    });
+    authorizerFunction.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
+    authorizerFunction.addEnvironment(ENV.webClientId, props.webClient.userPoolClientId);
+    Validations.of(authorizerFunction).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'API Gateway invokes the authorizer synchronously and answers 401/500 itself when it fails; a dead-letter queue only ever receives asynchronous invocations.',
+    });
+    const authorizer = new RequestAuthorizer(this, 'Authorizer', {
+      handler: authorizerFunction,
+      identitySources: [IdentitySource.header('Authorization')],
+      // Cached per token: the answer allows the whole stage, and the route gate decides per route.
+      resultsCacheTtl: Duration.minutes(5),
     });
 
     const functions = new Map<string, LmsFunction>();
@@ -225,9 +244,16 @@ export class ApiStack extends Stack {
             })
           : resource.addMethod(route.method, integration, {
               operationName: route.id,
-              authorizationType: AuthorizationType.COGNITO,
+              authorizationType: AuthorizationType.CUSTOM,
               authorizer,
             });
+      if (!('public' in route.access)) {
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason:
+            "The request authorizer verifies this user pool's tokens (aws-jwt-verify: signature, issuer, expiry, token use, the web client's audience). A Cognito authorizer cannot be used: on one method it takes either ID tokens (people) or scoped access tokens (machine clients), and this route serves both kinds or may come to.",
+        });
+      }
       if ('public' in route.access) {
         const reason = `${route.method} ${route.path} is public by design in the route manifest (access: public); it is still behind the WAF and stage throttling.`;
         Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
@@ -295,7 +321,7 @@ function accessLogFormat(): AccessLogFormat {
       error: AccessLogField.contextErrorMessage(),
       authorizerError: AccessLogField.contextAuthorizerError(),
       wafStatus: AccessLogField.contextWafResponseCode(),
-      sub: AccessLogField.contextAuthorizerClaims('sub'),
+      principal: AccessLogField.contextAuthorizerPrincipalId(),
       xrayTraceId: AccessLogField.contextXrayTraceId(),
     }),
   );

@@ -18,15 +18,18 @@ import {
   type IUserPoolClient,
   Mfa,
   OAuthScope,
+  ResourceServerScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   UserPoolClientIdentityProvider,
   UserPoolOperation,
+  UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
+import { API_SCOPES, RESOURCE_SERVER, SCOPE_NAMES } from '../../shared/domain/api-client.ts';
 import { ROLES, type Role } from '../../shared/http/route.ts';
 import { type CognitoTriggerJob, type JobDefinition, jobs as manifest } from '../../shared/jobs/manifest.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';
@@ -139,6 +142,20 @@ export class AuthStack extends Stack {
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
+    });
+
+    // The scopes machine clients hold (POST /api-clients creates their app clients at run time).
+    new UserPoolResourceServer(this, 'ApiScopes', {
+      userPool: pool,
+      identifier: RESOURCE_SERVER,
+      userPoolResourceServerName: 'LMS administration API',
+      scopes: SCOPE_NAMES.map(
+        (name) =>
+          new ResourceServerScope({
+            scopeName: name.slice(RESOURCE_SERVER.length + 1),
+            scopeDescription: API_SCOPES[name],
+          }),
+      ),
     });
 
     if (props.domainPrefix) {

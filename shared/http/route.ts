@@ -4,6 +4,7 @@
  * OpenAPI document (summary, schemas) and the authorization-matrix test (access).
  */
 import type * as z from 'zod';
+import type { ApiScope } from '../domain/api-client.ts';
 
 /** LMS roles; each is a Cognito group of the same name. */
 export const ROLES = ['admin', 'manager', 'instructor', 'learner'] as const;
@@ -11,8 +12,13 @@ export type Role = (typeof ROLES)[number];
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Who may call a route. Deny by default: a route names its roles, or says plainly that it is public. */
-export type RouteAccess = { readonly public: true } | { readonly roles: readonly Role[] };
+/**
+ * Who may call a route. Deny by default: a route names its roles (people) and the scopes (machine clients)
+ * it accepts, or says plainly that it is public. A route without scopes is for people only.
+ */
+export type RouteAccess =
+  | { readonly public: true }
+  | { readonly roles: readonly Role[]; readonly scopes?: readonly ApiScope[] };
 
 /** Bucket logical names, shared by CDK (which creates them) and the local stack. */
 export const BUCKETS = ['uploads', 'content', 'backups'] as const;
@@ -29,10 +35,14 @@ export interface RouteNeeds {
   /**
    * `describe`: DescribeUserPool only (health). `users`: read a login (AdminGetUser, its groups, its recent
    * sign-in events) and move it between role groups (AdminAddUserToGroup / AdminRemoveUserFromGroup).
-   * `federation`: Create/Update/DeleteIdentityProvider and Describe/UpdateUserPoolClient (the web client's
-   * providers). `link`: ListUsers and AdminLinkProviderForUser (the pre sign-up trigger).
+   * `federation`: Create/Describe/Update/DeleteIdentityProvider and Describe/UpdateUserPoolClient (the web
+   * client's providers), plus the OIDC client secrets in Secrets Manager, `lms/identity-providers/*` only
+   * (create, tag, put, describe, restore, schedule deletion; never read back). `link`: ListUsers and
+   * AdminLinkProviderForUser (the pre sign-up trigger).
+   * `clients`: machine clients' app clients and secrets (Create/DeleteUserPoolClient, List/Add/
+   * DeleteUserPoolClientSecret), and the pool's token URL.
    */
-  readonly userPool?: 'describe' | 'users' | 'federation' | 'link';
+  readonly userPool?: 'describe' | 'users' | 'federation' | 'link' | 'clients';
   /**
    * The hosted sign-in page (AWS with a Cognito domain): the function gets its domain, the web client and
    * the callback URL, to build sign-in links. Nothing where there is no hosted page (locally).

@@ -4,6 +4,7 @@
  * not exist anywhere.
  */
 import type { RouteDefinition } from '../http/route.ts';
+import * as apiClients from './api-clients.ts';
 import * as catalog from './catalog.ts';
 import * as cohorts from './cohorts.ts';
 import * as content from './content.ts';
@@ -88,4 +89,10 @@ export const routes: readonly RouteDefinition[] = [
   identityProviders.updateIdentityProvider,
   identityProviders.deleteIdentityProvider,
   identityProviders.discoverIdentityProvider,
+  apiClients.createApiClient,
+  apiClients.listApiClients,
+  apiClients.getApiClient,
+  apiClients.issueApiClientSecret,
+  apiClients.retireApiClientSecret,
+  apiClients.revokeApiClient,
 ];

@@ -97,9 +97,21 @@ export const keys = {
   /** gsi1: every identity provider by name. */
   identityProvidersByName: (nameLower: string) => ({ gsi1pk: 'IDPS', gsi1sk: nameLower }),
 
+  apiClient: (clientId: string) => ({ pk: `APICLIENT#${clientId}`, sk: 'APICLIENT' }),
+  /** gsi1: every machine client by name. */
+  apiClientsByName: (nameLower: string) => ({ gsi1pk: 'APICLIENTS', gsi1sk: nameLower }),
+
   /** A uniqueness claim: the item exists while `ownerId` holds the value. */
   unique: (
-    kind: 'email' | 'externalId' | 'departmentName' | 'categoryName' | 'cohortName' | 'idpName' | 'idpDomain',
+    kind:
+      | 'email'
+      | 'externalId'
+      | 'departmentName'
+      | 'categoryName'
+      | 'cohortName'
+      | 'idpName'
+      | 'idpDomain'
+      | 'apiClientName',
     value: string,
   ) => ({
     pk: `UNIQUE#${kind}#${value}`,

@@ -1,14 +1,14 @@
 /**
  * Resource-level access, in one place. The manifest already let the caller's role in; this decides which
  * people and departments that caller may see or touch:
- * - admin: everything
+ * - admin, and machine clients: everything
  * - manager: the department subtrees of the departments they manage
  * - learner: themselves
  * Roles combine: a manager who is also an admin sees everything.
  */
 import { OutOfScopeError } from '../domain/errors.ts';
 import type { User } from '../domain/user.ts';
-import type { Principal } from '../http/principal.ts';
+import { actsOrganisationWide, type Principal } from '../http/principal.ts';
 import type { DepartmentRepository, UserRepository } from './ports.ts';
 
 export type AccessScope =
@@ -21,7 +21,7 @@ export interface ScopeDeps {
 }
 
 export async function accessScope(principal: Principal, deps: ScopeDeps): Promise<AccessScope> {
-  if (principal.roles.includes('admin')) return { kind: 'everything' };
+  if (actsOrganisationWide(principal)) return { kind: 'everything' };
   const selfId = principal.email ? await deps.users.idByEmail(principal.email) : undefined;
   const departmentIds = new Set<string>();
   if (principal.roles.includes('manager') && selfId) {

@@ -5,6 +5,7 @@
  * - instructors: create courses (they own them) and edit the courses they own, but not their owners;
  * - everyone signed in: read the published catalog (instructors also their own drafts).
  */
+
 import type {
   Category,
   Course,
@@ -13,6 +14,7 @@ import type {
   UpdateCourseInput,
 } from '../domain/course.ts';
 import { BusinessRuleError, NotFoundError, OutOfScopeError, StaleVersionError } from '../domain/errors.ts';
+import { actsOrganisationWide } from '../http/principal.ts';
 import { type Actor, auditChange } from './context.ts';
 import type { CatalogRepository, CourseFilter, Page, PageRequest, Runtime, UserRepository } from './ports.ts';
 
@@ -25,7 +27,7 @@ export interface CatalogDeps {
 /** How many courses a prerequisite check may walk (and guard in one transaction). */
 const MAX_PREREQUISITE_WALK = 90;
 
-const isAdmin = (actor: Actor) => actor.principal.roles.includes('admin');
+const isAdmin = (actor: Actor) => actsOrganisationWide(actor.principal);
 const isInstructor = (actor: Actor) => actor.principal.roles.includes('instructor');
 
 /** The caller's LMS user id (instructors own courses by it). */

@@ -3,6 +3,7 @@
  * shared/store implement them; unit tests pass in-memory fakes.
  */
 import type { Login, SignIn } from '../domain/access.ts';
+import type { ApiClient, ApiScope, IssuedSecret } from '../domain/api-client.ts';
 import type { AuditRecord } from '../domain/audit.ts';
 import type { Cohort, CohortCourseLink, CohortMember } from '../domain/cohort.ts';
 import type { ContentVersion } from '../domain/content.ts';
@@ -338,4 +339,30 @@ export interface LoginLinker {
 /** Reads an IdP's published metadata document (bounded: time, size, no redirects). */
 export interface MetadataFetcher {
   fetch(url: string): Promise<string>;
+}
+
+/** The LMS's record of machine clients (never their secrets): name claim, scopes, secret ids, audit. */
+export interface ApiClientRepository {
+  get(clientId: string): Promise<ApiClient | undefined>;
+  list(): Promise<ApiClient[]>;
+  idByName(name: string): Promise<string | undefined>;
+  create(client: ApiClient, audit: AuditRecord): Promise<void>;
+  /** Conditional on `before.version`. */
+  update(before: ApiClient, after: ApiClient, audit: AuditRecord): Promise<void>;
+  delete(client: ApiClient, audit: AuditRecord): Promise<void>;
+}
+
+/**
+ * Where machine clients authenticate: Cognito app clients with the client-credentials grant in AWS, the
+ * local OAuth server's clients here. Secrets are generated there and returned once.
+ */
+export interface MachineClientRegistry {
+  /** The token endpoint clients POST `grant_type=client_credentials` to. */
+  readonly tokenUrl: string;
+  create(name: string, scopes: readonly ApiScope[]): Promise<{ clientId: string; secret: IssuedSecret }>;
+  addSecret(clientId: string): Promise<IssuedSecret>;
+  /** Idempotent: a secret already gone is not an error. */
+  removeSecret(clientId: string, secretId: string): Promise<void>;
+  /** Idempotent: a client already gone is not an error. */
+  remove(clientId: string): Promise<void>;
 }

@@ -41,7 +41,7 @@ export async function benchGetUser(): Promise<Figure[]> {
     isBase64Encoded: false,
     requestContext: {
       requestId: 'bench',
-      authorizer: { claims: { sub: 'bench', 'cognito:groups': 'admin' } },
+      authorizer: { principalId: 'bench', principal: 'person', sub: 'bench', 'cognito:groups': 'admin' },
     },
   } as unknown as APIGatewayProxyEvent;
   const context = {

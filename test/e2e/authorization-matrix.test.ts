@@ -1,18 +1,22 @@
 /**
  * Every route of the manifest x every kind of caller, over HTTP. A caller the manifest does not name must be
  * refused (401 anonymous, 403 otherwise, as problem+json); a caller it names must get past authorization.
+ * Machine clients are callers too: one holding a scope the route accepts, and one holding every other scope
+ * (for a people-only route: every scope).
  * Allowed calls to mutating routes carry an invalid body or an unknown id, so they prove authorization
  * passed (400/404 come after it) without changing anything.
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type ApiScope, SCOPE_NAMES } from '../../shared/domain/api-client.ts';
 import { allows } from '../../shared/http/middleware/authorize.ts';
+import type { Principal } from '../../shared/http/principal.ts';
 import { ROLES, type Role, type RouteDefinition } from '../../shared/http/route.ts';
 import { routes } from '../../shared/routes/index.ts';
-import { api, departmentIdByName, tokenFor, userIdByEmail } from '../support/http.ts';
+import { api, departmentIdByName, machineToken, tokenFor, userIdByEmail } from '../support/http.ts';
 
-type Caller = 'anonymous' | Role;
-const CALLERS: Caller[] = ['anonymous', ...ROLES];
+type Caller = 'anonymous' | Role | 'client with scope' | 'client without scope';
+const CALLERS: Caller[] = ['anonymous', ...ROLES, 'client with scope', 'client without scope'];
 const EMAIL: Record<Role, string> = {
   admin: 'admin@example.com',
   manager: 'manager@example.com',
@@ -120,12 +124,44 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   }),
   deleteIdentityProvider: () => ({ path: `/identity-providers/${unknownId}` }),
   discoverIdentityProvider: () => ({ path: '/auth/discover?email=someone@nowhere.example' }),
+  createApiClient: () => ({ path: '/api-clients', body: {} }),
+  listApiClients: () => ({ path: '/api-clients' }),
+  getApiClient: () => ({ path: '/api-clients/unknownclient' }),
+  issueApiClientSecret: () => ({ path: '/api-clients/unknownclient/secrets' }),
+  retireApiClientSecret: () => ({ path: `/api-clients/unknownclient/secrets/${unknownId}` }),
+  revokeApiClient: () => ({ path: '/api-clients/unknownclient' }),
   getUserAccess: (caller) => ({
     path: `/users/${caller === 'manager' ? seeded.salesPersonId : seeded.learnerId}/access`,
   }),
 };
 
-const tokens: Partial<Record<Caller, string>> = {};
+const tokens: Partial<Record<Role, string>> = {};
+
+/** One machine client per set of scopes, created through the API the first time a case needs it. */
+const clientTokens = new Map<string, Promise<string>>();
+function clientToken(scopes: readonly ApiScope[]): Promise<string> {
+  const key = [...scopes].sort().join(' ');
+  let token = clientTokens.get(key);
+  if (!token) {
+    token = machineToken(`matrix ${clientTokens.size} ${randomUUID().slice(0, 8)}`, scopes);
+    clientTokens.set(key, token);
+  }
+  return token;
+}
+
+/** The scopes the case's client holds: one the route accepts, or all it does not accept. */
+function clientScopes(route: RouteDefinition, caller: Caller): ApiScope[] | undefined {
+  const accepted = 'public' in route.access ? [] : (route.access.scopes ?? []);
+  if (caller === 'client with scope') return accepted.length > 0 ? [accepted[0] as ApiScope] : undefined;
+  if (caller === 'client without scope') return SCOPE_NAMES.filter((scope) => !accepted.includes(scope));
+  return undefined;
+}
+
+function principalOf(caller: Caller, scopes: ApiScope[] | undefined): Principal | undefined {
+  if (caller === 'anonymous') return undefined;
+  if (scopes) return { sub: 'client:c', email: null, roles: [], client: { id: 'c', scopes } };
+  return { sub: caller, email: null, roles: [caller as Role] };
+}
 
 beforeAll(async () => {
   for (const role of ROLES) tokens[role] = await tokenFor(EMAIL[role]);
@@ -139,16 +175,23 @@ describe('authorization matrix', () => {
     expect(Object.keys(SAMPLES).sort()).toEqual(routes.map((route) => route.id).sort());
   });
 
-  const cases = routes.flatMap((route) => CALLERS.map((caller) => [route.id, caller, route] as const));
+  // A route no client scope opens has no "client with scope" case.
+  const cases = routes.flatMap((route) =>
+    CALLERS.filter((caller) => caller !== 'client with scope' || clientScopes(route, caller)).map(
+      (caller) => [route.id, caller, route] as const,
+    ),
+  );
 
   it.each(cases)('%s as %s', async (_id, caller, route: RouteDefinition) => {
     // Prepare
     const sample = SAMPLES[route.id]?.(caller);
     if (!sample) throw new Error(`no sample for ${route.id}`);
-    const principal = caller === 'anonymous' ? undefined : { sub: caller, email: null, roles: [caller] };
+    const scopes = clientScopes(route, caller);
+    const principal = principalOf(caller, scopes);
+    const token = scopes ? await clientToken(scopes) : tokens[caller as Role];
     // Act
     const response = await api(route.method, sample.path, {
-      token: tokens[caller],
+      token,
       body: sample.body,
       headers: sample.headers,
     });

@@ -17,11 +17,13 @@ import { buildApp, type LmsStacks } from '../../infra/app.ts';
 import { SERVED_PREFIX } from '../../infra/constructs/content-delivery.ts';
 import {
   BUCKET_ACTIONS,
+  IDENTITY_PROVIDER_SECRET_ACTIONS,
   LMS_BUNDLING,
   LMS_RUNTIME,
   LmsFunction,
   lmsEsbuildOptions,
   PROJECT_ROOT,
+  USER_POOL_CLIENT_ACTIONS,
   USER_POOL_FEDERATION_ACTIONS,
   USER_POOL_LINK_ACTIONS,
   USER_POOL_USER_ACTIONS,
@@ -37,6 +39,7 @@ import {
   UPLOAD_JOB_RETRY_ATTEMPTS,
 } from '../../infra/stacks/jobs-stack.ts';
 import { ENV } from '../../shared/config.ts';
+import { SCOPE_NAMES } from '../../shared/domain/api-client.ts';
 import { EVENT_SOURCE } from '../../shared/events/envelope.ts';
 import { BUCKETS, ROLES, type RouteDefinition, type RouteNeeds } from '../../shared/http/route.ts';
 import {
@@ -77,6 +80,7 @@ const USER_POOL_ACTIONS: Record<NonNullable<RouteNeeds['userPool']>, readonly st
   users: USER_POOL_USER_ACTIONS,
   federation: USER_POOL_FEDERATION_ACTIONS,
   link: USER_POOL_LINK_ACTIONS,
+  clients: USER_POOL_CLIENT_ACTIONS,
 };
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -444,6 +448,18 @@ describe('LmsAuth Cognito triggers', () => {
     }
   });
 
+  it('requires TOTP for admin tokens: ADMIN_MFA=required on the pre-token-generation trigger, and on no other', () => {
+    for (const job of cognitoTriggerJobs) {
+      // Prepare
+      const variables = functionProperties(templates.auth, triggerFunction(job)).Environment.Variables;
+
+      // Assess
+      expect(variables[ENV.adminMfa], job.id).toBe(
+        job.trigger.operation === 'PreTokenGeneration' ? 'required' : undefined,
+      );
+    }
+  });
+
   it('lets the pre sign-up trigger list and link users on this pool only, through a policy the function does not wait for', () => {
     // Prepare
     const job = cognitoTriggerJobs.find((j) => j.trigger.operation === 'PreSignUp');
@@ -483,7 +499,7 @@ describe('LmsAuth Cognito triggers', () => {
     const others = cognitoTriggerJobs.filter((job) => !job.needs.userPool);
 
     // Assess
-    expect(others.map((job) => job.id).sort()).toEqual(['postAuthentication', 'preTokenGeneration']);
+    expect(others.map((job) => job.id).sort()).toEqual(['postAuthentication']);
     for (const job of others) {
       const fn = triggerFunction(job);
       const dataActions = statementsOf(templates.auth, fn)
@@ -591,8 +607,9 @@ describe('LmsAuth Cognito triggers', () => {
 
 describe('LmsApi functions', () => {
   it('has exactly one function per manifest route, built from the route handler, in the nested stack of its tag', () => {
-    // Assess: no function in LmsApi itself; each nested stack holds exactly the functions of its tag's routes
-    templates.api.resourceCountIs('AWS::Lambda::Function', 0);
+    // Assess: LmsApi itself holds only the request authorizer; each nested stack holds exactly the functions
+    // of its tag's routes
+    templates.api.resourceCountIs('AWS::Lambda::Function', 1);
     expect([...stacks.api.functions.keys()].sort()).toEqual(routes.map((route) => route.id).sort());
     expect([...stacks.api.functionStacks.keys()].sort()).toEqual(
       [...new Set(routes.map((r) => r.tag))].sort(),
@@ -769,26 +786,63 @@ describe('LmsApi REST API', () => {
     }
   });
 
-  it('puts the Cognito authorizer on every non-public route and on no public one', () => {
+  it('puts the request authorizer on every non-public route and on no public one', () => {
     // Prepare
-    const [authorizerId] = Object.keys(
-      templates.api.findResources('AWS::ApiGateway::Authorizer', {
-        Properties: { Type: 'COGNITO_USER_POOLS' },
-      }),
-    );
+    const authorizers = templates.api.findResources('AWS::ApiGateway::Authorizer');
+    const [authorizerId] = Object.keys(authorizers);
+    const authorizer = authorizers[authorizerId as string]?.Properties;
 
-    // Assess
-    expect(authorizerId).toBeDefined();
+    // Assess: one REQUEST authorizer on the Authorization header, cached per token
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    expect(authorizer).toMatchObject({
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+    });
     for (const route of routes) {
       const method = methodResource(route);
       if ('public' in route.access) {
         expect(method.AuthorizationType, route.id).toBe('NONE');
         expect(method.AuthorizerId, route.id).toBeUndefined();
       } else {
-        expect(method.AuthorizationType, route.id).toBe('COGNITO_USER_POOLS');
+        expect(method.AuthorizationType, route.id).toBe('CUSTOM');
         expect(method.AuthorizerId, route.id).toEqual({ Ref: authorizerId });
       }
     }
+  });
+
+  it('gives the authorizer the pool and the web client to verify tokens against, and nothing to call', () => {
+    // Prepare
+    const functions = templates.api.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { WEB_CLIENT_ID: Match.anyValue() } } },
+    });
+    const [, authorizerFunction] = Object.entries(functions)[0] ?? [];
+
+    // Assess
+    expect(Object.keys(functions)).toHaveLength(1);
+    expect(authorizerFunction?.Properties.Environment.Variables).toMatchObject({
+      USER_POOL_ID: { 'Fn::ImportValue': expect.stringContaining('UserPool') },
+      WEB_CLIENT_ID: { 'Fn::ImportValue': expect.stringContaining('WebClient') },
+    });
+    const policies = JSON.stringify(templates.api.findResources('AWS::IAM::Policy'));
+    expect(policies).not.toContain('cognito-idp:');
+  });
+
+  it('declares the lms resource server with every scope routes name', () => {
+    // Prepare
+    const servers = Object.values(templates.auth.findResources('AWS::Cognito::UserPoolResourceServer'));
+    const named = new Set(
+      routes.flatMap((route) => ('public' in route.access ? [] : (route.access.scopes ?? []))),
+    );
+
+    // Assess
+    expect(servers).toHaveLength(1);
+    expect(servers[0]?.Properties.Identifier).toBe('lms');
+    const declared = ((servers[0]?.Properties.Scopes ?? []) as { ScopeName: string }[]).map(
+      (scope) => `lms/${scope.ScopeName}`,
+    );
+    expect(declared.sort()).toEqual([...SCOPE_NAMES].sort());
+    for (const scope of named) expect(declared).toContain(scope);
   });
 
   it('answers CORS preflight on every route path', () => {
@@ -1592,6 +1646,35 @@ function expectGrantsMatchNeeds(
       new Set(wanted),
     );
   }
+
+  // Assess: OIDC client secrets, for 'federation' only, on the lms/identity-providers/ name prefix only
+  expect(
+    statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('secretsmanager:'))),
+    `${label} secrets`,
+  ).toEqual(
+    needs.userPool === 'federation'
+      ? [
+          {
+            Effect: 'Allow',
+            Action: [...IDENTITY_PROVIDER_SECRET_ACTIONS].sort(), // CDK sorts a statement's actions
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':secretsmanager:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':secret:lms/identity-providers/*',
+                ],
+              ],
+            },
+          },
+        ]
+      : [],
+  );
 
   // Assess: event bus
   const eventActions = actions.filter((a) => a.startsWith('events:'));

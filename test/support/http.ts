@@ -88,3 +88,48 @@ export async function departmentIdByName(name: string): Promise<string> {
   } while (cursor);
   throw new Error(`no department named ${name}`);
 }
+
+export interface MachineClient {
+  clientId: string;
+  secret: string;
+  tokenUrl: string;
+}
+
+/** A machine client created through the API by the seeded admin (the one way clients come to exist). */
+export async function createMachineClient(name: string, scopes: readonly string[]): Promise<MachineClient> {
+  const created = await api('POST', '/api-clients', {
+    token: await tokenFor('admin@example.com'),
+    body: { name, scopes },
+  });
+  if (created.status !== 201) throw new Error(`cannot create API client ${name}: ${created.text}`);
+  return {
+    clientId: created.json.client.clientId,
+    secret: created.json.secret.value,
+    tokenUrl: created.json.tokenUrl,
+  };
+}
+
+/** POSTs the client-credentials grant to the client's token URL, as an integration would. */
+export async function clientCredentials(
+  client: Pick<MachineClient, 'clientId' | 'tokenUrl'>,
+  secret: string,
+  scope?: string,
+): Promise<{ status: number; json: Record<string, string> }> {
+  const response = await fetch(client.tokenUrl, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }).toString(),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, string> };
+}
+
+/** An access token of a new machine client holding exactly `scopes`. */
+export async function machineToken(name: string, scopes: readonly string[]): Promise<string> {
+  const client = await createMachineClient(name, scopes);
+  const token = await clientCredentials(client, client.secret);
+  if (token.status !== 200) throw new Error(`no token for ${name}: ${JSON.stringify(token.json)}`);
+  return token.json.access_token as string;
+}

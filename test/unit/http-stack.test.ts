@@ -51,7 +51,15 @@ function event(
     requestContext: {
       requestId: 'req-1',
       authorizer:
-        groups === null ? null : { claims: { sub: 'u1', email: 'a@example.com', 'cognito:groups': groups } },
+        groups === null
+          ? null
+          : {
+              principalId: 'u1',
+              principal: 'person',
+              sub: 'u1',
+              email: 'a@example.com',
+              'cognito:groups': groups,
+            },
     } as unknown as APIGatewayProxyEvent['requestContext'],
     ...rest,
   };

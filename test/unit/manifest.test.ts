@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AUTHORIZER_HANDLER } from '../../shared/http/authorizer.ts';
 import { jobs } from '../../shared/jobs/manifest.ts';
 import { routes } from '../../shared/routes/index.ts';
 
@@ -19,7 +20,11 @@ describe('the route manifest', () => {
   });
 
   it('routes or schedules every function file, and every route and job has one (no orphans either way)', () => {
-    const declared = [...routes.map((route) => route.handler), ...jobs.map((job) => job.handler)];
+    const declared = [
+      ...routes.map((route) => route.handler),
+      ...jobs.map((job) => job.handler),
+      AUTHORIZER_HANDLER,
+    ];
     expect(functionFiles(join(root, 'functions')).sort()).toEqual(declared.sort());
   });
 

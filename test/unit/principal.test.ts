@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { principalFromClaims } from '../../shared/http/principal.ts';
+import { allowWithContext, authorizerContext, TokenRefused } from '../../shared/http/authorizer.ts';
+import { allows } from '../../shared/http/middleware/authorize.ts';
+import { principalFromAuthorizer } from '../../shared/http/principal.ts';
 
-describe('principalFromClaims', () => {
+describe('principalFromAuthorizer', () => {
   it.each([
     ['admin', ['admin']],
     ['admin,manager', ['admin', 'manager']],
@@ -9,11 +11,95 @@ describe('principalFromClaims', () => {
     [['instructor'], ['instructor']],
     ['superuser', []],
   ])('reads cognito:groups %j as %j', (groups, roles) => {
-    expect(principalFromClaims({ sub: 's', 'cognito:groups': groups })?.roles).toEqual(roles);
+    expect(
+      principalFromAuthorizer({ principal: 'person', sub: 's', 'cognito:groups': groups })?.roles,
+    ).toEqual(roles);
   });
 
   it('has no principal without a subject', () => {
-    expect(principalFromClaims({ email: 'a@b.c' })).toBeUndefined();
-    expect(principalFromClaims(undefined)).toBeUndefined();
+    expect(principalFromAuthorizer({ email: 'a@b.c' })).toBeUndefined();
+    expect(principalFromAuthorizer({ principal: 'client', scope: 'lms/users.read' })).toBeUndefined();
+    expect(principalFromAuthorizer(undefined)).toBeUndefined();
+  });
+
+  it('reads a machine client with its known scopes only, and no roles', () => {
+    const principal = principalFromAuthorizer({
+      principal: 'client',
+      client_id: 'abc123',
+      scope: 'lms/users.read lms/everything aws.cognito.signin.user.admin',
+      // A client's context never makes it a person, whatever else it carries.
+      'cognito:groups': 'admin',
+    });
+    expect(principal).toEqual({
+      sub: 'client:abc123',
+      email: null,
+      roles: [],
+      client: { id: 'abc123', scopes: ['lms/users.read'] },
+    });
+  });
+});
+
+describe('allows', () => {
+  const access = { roles: ['admin'] as const, scopes: ['lms/users.read'] as const };
+  const client = (scopes: string) =>
+    principalFromAuthorizer({ principal: 'client', client_id: 'c', scope: scopes });
+
+  it('lets a client in with one of the route scopes, and never into a people-only route', () => {
+    expect(allows(access, client('lms/users.read'))).toBe(true);
+    expect(allows(access, client('lms/users.write'))).toBe(false);
+    expect(allows({ roles: ['admin'] }, client('lms/users.read lms/users.write'))).toBe(false);
+  });
+
+  it('lets people in by role, not by scope', () => {
+    const person = principalFromAuthorizer({ principal: 'person', sub: 's', 'cognito:groups': 'learner' });
+    expect(allows(access, person)).toBe(false);
+    expect(allows({ roles: ['learner'] }, person)).toBe(true);
+  });
+});
+
+describe('authorizerContext', () => {
+  it("reads the web client's ID token as a person", () => {
+    const context = authorizerContext(
+      { token_use: 'id', aud: 'web', sub: 's', email: 'a@b.c', 'cognito:groups': ['admin', 'manager'] },
+      'web',
+    );
+    expect(context).toEqual({
+      principal: 'person',
+      sub: 's',
+      email: 'a@b.c',
+      'cognito:groups': 'admin,manager',
+    });
+  });
+
+  it('reads a client-credentials access token (Cognito shape: sub = client_id, no username) as a client', () => {
+    const context = authorizerContext(
+      { token_use: 'access', sub: 'c1', client_id: 'c1', scope: 'lms/users.read', iss: 'x', exp: 1 },
+      'web',
+    );
+    expect(context).toEqual({ principal: 'client', client_id: 'c1', scope: 'lms/users.read' });
+  });
+
+  it.each([
+    ['an ID token of another app client', { token_use: 'id', aud: 'other', sub: 's' }],
+    ["a person's access token", { token_use: 'access', client_id: 'web', username: 'u', scope: 'openid' }],
+    ['a token of unknown use', { sub: 's', aud: 'web' }],
+  ])('refuses %s', (_name, claims) => {
+    expect(() => authorizerContext(claims, 'web')).toThrow(TokenRefused);
+  });
+
+  it('allows the whole stage, so a cached answer serves every route (the route gate decides)', () => {
+    const result = allowWithContext('arn:aws:execute-api:eu-west-1:123456789012:abc/prod/GET/users/1', {
+      principal: 'client',
+      client_id: 'c1',
+      scope: '',
+    });
+    expect(result.principalId).toBe('client:c1');
+    expect(result.policyDocument.Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Allow',
+        Resource: 'arn:aws:execute-api:eu-west-1:123456789012:abc/prod/*',
+      },
+    ]);
   });
 });

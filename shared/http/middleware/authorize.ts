@@ -1,11 +1,12 @@
 /**
- * Deny by default: the route's `access` names the roles that may call it. No principal on a non-public
- * route is a 401; a principal with none of the roles is a 403. Resource-level scope (department subtree,
- * owned courses) is the use case's job, in one place (shared/use-cases/access-scope.ts).
+ * Deny by default: the route's `access` names the roles (people) and scopes (machine clients) that may call
+ * it. No principal on a non-public route is a 401; a person with none of the roles, or a machine client
+ * with none of the scopes, is a 403. Resource-level scope (department subtree, owned courses) is the use
+ * case's job, in one place (shared/use-cases/access-scope.ts).
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { type Principal, principalFromClaims } from '../principal.ts';
+import { type Principal, principalFromAuthorizer } from '../principal.ts';
 import { HttpProblem } from '../problem.ts';
 import type { RouteAccess } from '../route.ts';
 import type { LmsContext } from './lms-context.ts';
@@ -15,27 +16,32 @@ export function authorize(
 ): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     before: async (request) => {
-      const claims = request.event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
-      const principal = principalFromClaims(claims);
+      const context = request.event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
+      const principal = principalFromAuthorizer(context);
       (request.context as LmsContext).principal = principal;
       if ('public' in access) return;
       if (!principal)
         throw new HttpProblem(401, 'Sign in first: send a bearer token in the Authorization header.');
-      if (!allows(access, principal)) {
-        throw new HttpProblem(
-          403,
-          `This needs one of the roles ${access.roles.join(', ')}; you have ${describe(principal)}.`,
-        );
-      }
+      if (!allows(access, principal)) throw new HttpProblem(403, refusal(access, principal));
     },
   };
 }
 
 export function allows(access: RouteAccess, principal: Principal | undefined): boolean {
   if ('public' in access) return true;
-  return principal?.roles.some((role) => access.roles.includes(role)) === true;
+  if (!principal) return false;
+  if (principal.client)
+    return principal.client.scopes.some((scope) => access.scopes?.includes(scope) === true);
+  return principal.roles.some((role) => access.roles.includes(role));
 }
 
-function describe(principal: Principal): string {
-  return principal.roles.length > 0 ? principal.roles.join(', ') : 'no LMS role';
+function refusal(access: Exclude<RouteAccess, { public: true }>, principal: Principal): string {
+  if (principal.client) {
+    const granted = principal.client.scopes.length > 0 ? principal.client.scopes.join(', ') : 'no LMS scope';
+    return access.scopes && access.scopes.length > 0
+      ? `This needs one of the scopes ${access.scopes.join(', ')}; the token has ${granted}.`
+      : 'This route is for people only: machine clients cannot call it.';
+  }
+  const roles = principal.roles.length > 0 ? principal.roles.join(', ') : 'no LMS role';
+  return `This needs one of the roles ${access.roles.join(', ')}; you have ${roles}.`;
 }

@@ -1,0 +1,74 @@
+/**
+ * The API's request authorizer: turns a verified bearer token into the context handlers read
+ * (principal.ts). People send ID tokens of the web client; machine clients send client-credentials access
+ * tokens. The Lambda authorizer runs this in AWS (functions/auth/authorize-request.ts), and the local
+ * gateway runs it too, with the local issuers' verifiers.
+ *
+ * Why not API Gateway's Cognito authorizer: a method with OAuth scopes accepts only access tokens, and one
+ * without accepts only ID tokens, while most routes serve people and machine clients alike. So one
+ * authorizer authenticates both kinds, and the route gate (middleware/authorize.ts) decides roles and scopes
+ * from the manifest, in one place, in AWS and locally.
+ */
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+
+/** The Lambda authorizer's handler module (the API stack deploys it; it is neither a route nor a job). */
+export const AUTHORIZER_HANDLER = 'functions/auth/authorize-request.ts';
+
+/** What API Gateway passes to the handler as `requestContext.authorizer` (flat strings). */
+export type AuthorizerContext = Record<string, string>;
+
+export class TokenRefused extends Error {}
+
+/**
+ * The context of a verified token's claims. Refuses an ID token of another app client, and an access token
+ * that belongs to a person (it carries `username`): people call the API with their ID token.
+ * @example authorizerContext({ token_use: 'id', aud: 'web', sub: 's', email: 'a@b.c', 'cognito:groups': ['admin'] }, 'web')
+ */
+export function authorizerContext(claims: Record<string, unknown>, webClientId: string): AuthorizerContext {
+  if (claims.token_use === 'id') {
+    if (claims.aud !== webClientId) throw new TokenRefused('an ID token of another app client');
+    if (typeof claims.sub !== 'string') throw new TokenRefused('an ID token without sub');
+    const groups = claims['cognito:groups'];
+    return {
+      principal: 'person',
+      sub: claims.sub,
+      ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
+      'cognito:groups': Array.isArray(groups) ? groups.join(',') : typeof groups === 'string' ? groups : '',
+    };
+  }
+  if (claims.token_use === 'access') {
+    if (claims.username !== undefined) throw new TokenRefused("a person's access token: send the ID token");
+    if (typeof claims.client_id !== 'string') throw new TokenRefused('an access token without client_id');
+    return {
+      principal: 'client',
+      client_id: claims.client_id,
+      scope: typeof claims.scope === 'string' ? claims.scope : '',
+    };
+  }
+  throw new TokenRefused(`token_use ${String(claims.token_use)}`);
+}
+
+/**
+ * The authorizer's answer: the token is authentic, so it may reach the stage's methods; which route it may
+ * call is the route gate's decision. The policy is the same for every method, so API Gateway may cache it
+ * per token across routes.
+ */
+export function allowWithContext(methodArn: string, context: AuthorizerContext): APIGatewayAuthorizerResult {
+  // arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path...>
+  const [apiAndStage = '', stage = ''] = methodArn.split('/');
+  return {
+    principalId: context.principal === 'client' ? `client:${context.client_id}` : (context.sub ?? ''),
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${apiAndStage}/${stage}/*` }],
+    },
+    context,
+  };
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const token = header.replace(/^Bearer\s+/i, '').trim();
+  return token === '' ? undefined : token;
+}

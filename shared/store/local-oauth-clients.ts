@@ -1,0 +1,104 @@
+/**
+ * Machine clients on the local stack, where cognito-local has no client-credentials grant: the clients of the
+ * local OAuth 2.0 server (infra/local/oauth.ts, npm `oidc-provider`), kept in a local-only DynamoDB table
+ * both sides read. Like Cognito, it generates the secrets and holds up to two per client. Secret values are
+ * stored as is: this table exists only on a developer's machine, never in AWS.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type ApiScope, type IssuedSecret, MAX_ACTIVE_SECRETS } from '../domain/api-client.ts';
+import { ConflictError } from '../domain/errors.ts';
+import type { MachineClientRegistry } from '../use-cases/ports.ts';
+
+export interface LocalOAuthClient {
+  clientId: string;
+  name: string;
+  scopes: ApiScope[];
+  secrets: { id: string; value: string; createdAt: string }[];
+}
+
+export class LocalMachineClients implements MachineClientRegistry {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    readonly tokenUrl: string,
+  ) {}
+
+  async create(name: string, scopes: readonly ApiScope[]) {
+    // Cognito's shapes: a 26-character lowercase id, a long random secret.
+    const clientId = randomBytes(20).toString('hex').slice(0, 26);
+    const secret = newSecret();
+    const item: LocalOAuthClient = { clientId, name, scopes: [...scopes], secrets: [secret] };
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(clientId)',
+      }),
+    );
+    return { clientId, secret };
+  }
+
+  async addSecret(clientId: string): Promise<IssuedSecret> {
+    const secret = newSecret();
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { clientId },
+          UpdateExpression: 'SET secrets = list_append(secrets, :secret)',
+          ConditionExpression: 'attribute_exists(clientId) AND size(secrets) < :max',
+          ExpressionAttributeValues: { ':secret': [secret], ':max': MAX_ACTIVE_SECRETS },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      throw new ConflictError(`The client ${clientId} is gone or has ${MAX_ACTIVE_SECRETS} secrets already.`);
+    }
+    return secret;
+  }
+
+  async removeSecret(clientId: string, secretId: string): Promise<void> {
+    const stored = await readLocalOAuthClient(this.client, this.tableName, clientId);
+    const index = stored?.secrets.findIndex((secret) => secret.id === secretId) ?? -1;
+    if (index < 0) return;
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { clientId },
+        UpdateExpression: `REMOVE secrets[${index}]`,
+        ConditionExpression: `secrets[${index}].id = :id`,
+        ExpressionAttributeValues: { ':id': secretId },
+      }),
+    );
+  }
+
+  async remove(clientId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { clientId } }));
+  }
+}
+
+export async function readLocalOAuthClient(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  clientId: string,
+): Promise<LocalOAuthClient | undefined> {
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: { clientId }, ConsistentRead: true }),
+  );
+  return Item as LocalOAuthClient | undefined;
+}
+
+function newSecret(): IssuedSecret {
+  return {
+    id: randomUUID(),
+    value: randomBytes(38).toString('base64url'),
+    createdAt: new Date().toISOString(),
+  };
+}
