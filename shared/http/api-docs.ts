@@ -18,11 +18,15 @@ export function renderApiDocs(routes: readonly RouteDefinition[]): string {
     lines.push(
       `## ${tag}`,
       '',
-      '| Method | Path | Who may call | What it does |',
+      '| Method | Path | Who may call (roles; machine-client scopes) | What it does |',
       '| --- | --- | --- | --- |',
     );
     for (const route of routes.filter((candidate) => candidate.tag === tag)) {
-      const who = 'public' in route.access ? 'anyone' : route.access.roles.join(', ');
+      const scopes = 'public' in route.access ? [] : (route.access.scopes ?? []);
+      const who =
+        'public' in route.access
+          ? 'anyone'
+          : [route.access.roles.join(', '), ...scopes.map((scope) => `\`${scope}\``)].join('; ');
       const ifMatch = route.request.ifMatch === 'required' ? ' (If-Match required)' : '';
       const idempotent = route.request.idempotent ? ' (accepts Idempotency-Key)' : '';
       lines.push(

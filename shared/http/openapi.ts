@@ -3,7 +3,9 @@
  * output: OpenAPI 3.1 uses JSON Schema 2020-12). Never written by hand; `npm run docs` writes it to
  * docs/openapi.json and docs/api.md, and a test fails when those are stale.
  */
+
 import * as z from 'zod';
+import { API_SCOPES } from '../domain/api-client.ts';
 import { Problem } from '../domain/common.ts';
 import type { RouteDefinition } from './route.ts';
 
@@ -31,8 +33,11 @@ export function buildOpenApi(routes: readonly RouteDefinition[], version = '0.1.
       operationId: route.id,
       summary: route.summary,
       tags: [route.tag],
-      security: 'public' in route.access ? [] : [{ cognito: [] }],
-      'x-lms-access': 'public' in route.access ? 'public' : { roles: route.access.roles },
+      security: 'public' in route.access ? [] : security(route.access.scopes ?? []),
+      'x-lms-access':
+        'public' in route.access
+          ? 'public'
+          : { roles: route.access.roles, scopes: route.access.scopes ?? [] },
       parameters: [
         ...parameters(route.request.params, 'path', components),
         ...parameters(route.request.query, 'query', components),
@@ -78,11 +83,22 @@ export function buildOpenApi(routes: readonly RouteDefinition[], version = '0.1.
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: 'Cognito ID token (in AWS, the API Gateway Cognito authorizer verifies it).',
+          description: 'People: the Cognito ID token of the web client (the roles are its groups).',
+        },
+        machineClient: {
+          type: 'oauth2',
+          description:
+            'Machine clients (POST /api-clients): a client-credentials access token from the user pool token endpoint (`tokenUrl` in the create response).',
+          flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: { ...API_SCOPES } } },
         },
       },
     },
   };
+}
+
+/** People with an ID token; machine clients with an access token holding one of the route's scopes. */
+function security(scopes: readonly string[]) {
+  return scopes.length > 0 ? [{ cognito: [] }, { machineClient: [...scopes] }] : [{ cognito: [] }];
 }
 
 function responses(route: RouteDefinition, components: Record<string, JsonSchema>) {

@@ -17,7 +17,7 @@ describe('generated API docs', () => {
     expect(readFileSync(join(docs, 'api.md'), 'utf8')).toBe(renderApiDocs(routes));
   });
 
-  it('describes every route once, with an operation id, and security exactly on non-public routes', () => {
+  it('describes every route once, with an operation id, and security exactly on non-public routes (machine clients by scope)', () => {
     const document = buildOpenApi(routes) as {
       paths: Record<string, Record<string, { operationId: string; security: unknown[] }>>;
     };
@@ -26,7 +26,13 @@ describe('generated API docs', () => {
     for (const route of routes) {
       const operation = document.paths[route.path]?.[route.method.toLowerCase()];
       expect(operation?.operationId).toBe(route.id);
-      expect(operation?.security.length).toBe('public' in route.access ? 0 : 1);
+      // People (bearer ID token) on every non-public route; machine clients only with the route's scopes.
+      const scopes = 'public' in route.access ? [] : (route.access.scopes ?? []);
+      const expected =
+        'public' in route.access
+          ? []
+          : [{ cognito: [] }, ...(scopes.length > 0 ? [{ machineClient: [...scopes] }] : [])];
+      expect(operation?.security, route.id).toEqual(expected);
     }
   });
 });
