@@ -132,7 +132,9 @@ export class AuthStack extends Stack {
       authFlows: { userSrp: true },
       oAuth: {
         flows: { authorizationCodeGrant: true },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        // aws.cognito.signin.user.admin: the access token from the hosted sign-in can then set up TOTP
+        // (AssociateSoftwareToken), which an admin needs before their token carries the admin role.
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE, OAuthScope.COGNITO_ADMIN],
         callbackUrls: [...(props.callbackUrls ?? ['http://localhost:5173/auth/callback'])],
         logoutUrls: [...(props.logoutUrls ?? ['http://localhost:5173/'])],
       },

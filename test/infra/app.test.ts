@@ -388,6 +388,8 @@ describe('LmsAuth', () => {
       ExplicitAuthFlows: Match.arrayEquals(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
+      // The hosted sign-in's access token may set up TOTP (admins need it for their role).
+      AllowedOAuthScopes: Match.arrayWith(['openid', 'aws.cognito.signin.user.admin']),
       PreventUserExistenceErrors: 'ENABLED',
     });
   });
