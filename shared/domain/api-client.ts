@@ -81,6 +81,12 @@ export const CreateApiClientInput = z
   .meta({ id: 'CreateApiClientInput' });
 export type CreateApiClientInput = z.infer<typeof CreateApiClientInput>;
 
+export const UpdateApiClientInput = z
+  .strictObject({ description: text(1024).nullable().optional(), scopes: scopes.optional() })
+  .refine((input) => input.description !== undefined || input.scopes !== undefined, 'change something')
+  .meta({ id: 'UpdateApiClientInput' });
+export type UpdateApiClientInput = z.infer<typeof UpdateApiClientInput>;
+
 export const ApiClientCreated = z
   .strictObject({
     client: ApiClient,

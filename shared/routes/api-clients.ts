@@ -7,6 +7,7 @@ import {
   ApiClientSecretParams,
   CreateApiClientInput,
   SecretIssued,
+  UpdateApiClientInput,
 } from '../domain/api-client.ts';
 import { defineRoute } from '../http/route.ts';
 
@@ -51,6 +52,19 @@ export const getApiClient = defineRoute({
   request: { params: ApiClientParams },
   response: { status: 200, description: 'The client; ETag carries the version', body: ApiClient },
   needs: { table: 'read' },
+});
+
+export const updateApiClient = defineRoute({
+  id: 'updateApiClient',
+  method: 'PATCH',
+  path: '/api-clients/{clientId}',
+  handler: 'functions/integrations/update-api-client.ts',
+  summary: "Change a machine client's scopes or description (its next token carries the new scopes)",
+  tag: 'Integrations',
+  access: { roles: ['admin'] },
+  request: { params: ApiClientParams, body: UpdateApiClientInput, ifMatch: 'required' },
+  response: { status: 200, description: 'The client', body: ApiClient },
+  needs: { table: 'write', userPool: 'clients' },
 });
 
 export const issueApiClientSecret = defineRoute({

@@ -92,6 +92,7 @@ export const routes: readonly RouteDefinition[] = [
   apiClients.createApiClient,
   apiClients.listApiClients,
   apiClients.getApiClient,
+  apiClients.updateApiClient,
   apiClients.issueApiClientSecret,
   apiClients.retireApiClientSecret,
   apiClients.revokeApiClient,

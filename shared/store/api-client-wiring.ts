@@ -31,5 +31,12 @@ function registry(): MachineClientRegistry {
       'Machine clients need the user pool to have a domain (its token endpoint): deploy LmsAuth with a domainPrefix.',
     );
   };
-  return { tokenUrl: '', create: refuse, addSecret: refuse, removeSecret: refuse, remove: refuse };
+  return {
+    tokenUrl: '',
+    create: refuse,
+    setScopes: refuse,
+    addSecret: refuse,
+    removeSecret: refuse,
+    remove: refuse,
+  };
 }

@@ -11,6 +11,7 @@ import {
   DeleteUserPoolClientCommand,
   DeleteUserPoolClientSecretCommand,
   ListUserPoolClientSecretsCommand,
+  UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type ApiScope, type IssuedSecret, MACHINE_TOKEN_MINUTES } from '../domain/api-client.ts';
 import type { MachineClientRegistry } from '../use-cases/ports.ts';
@@ -26,15 +27,8 @@ export class CognitoMachineClients implements MachineClientRegistry {
     const { UserPoolClient } = await this.cognito.send(
       new CreateUserPoolClientCommand({
         UserPoolId: this.userPoolId,
-        ClientName: name,
         GenerateSecret: true,
-        AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthFlows: ['client_credentials'],
-        AllowedOAuthScopes: [...scopes],
-        AccessTokenValidity: MACHINE_TOKEN_MINUTES,
-        TokenValidityUnits: { AccessToken: 'minutes' },
-        EnableTokenRevocation: true,
-        PreventUserExistenceErrors: 'ENABLED',
+        ...settings(name, scopes),
       }),
     );
     const clientId = UserPoolClient?.ClientId;
@@ -48,6 +42,17 @@ export class CognitoMachineClients implements MachineClientRegistry {
     if (!descriptor?.ClientSecretId)
       throw new Error(`Cognito lists no secret for the new client ${clientId}.`);
     return { clientId, secret: issued({ ...descriptor, ClientSecretValue: value }) };
+  }
+
+  async setScopes(clientId: string, name: string, scopes: readonly ApiScope[]): Promise<void> {
+    // UpdateUserPoolClient resets what it is not given: every setting goes again, as at creation.
+    await this.cognito.send(
+      new UpdateUserPoolClientCommand({
+        UserPoolId: this.userPoolId,
+        ClientId: clientId,
+        ...settings(name, scopes),
+      }),
+    );
   }
 
   async addSecret(clientId: string): Promise<IssuedSecret> {
@@ -75,6 +80,20 @@ export class CognitoMachineClients implements MachineClientRegistry {
       this.cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: this.userPoolId, ClientId: clientId })),
     );
   }
+}
+
+/** Every setting of a machine client's app client (the same at creation and on each update). */
+function settings(name: string, scopes: readonly ApiScope[]) {
+  return {
+    ClientName: name,
+    AllowedOAuthFlowsUserPoolClient: true,
+    AllowedOAuthFlows: ['client_credentials' as const],
+    AllowedOAuthScopes: [...scopes],
+    AccessTokenValidity: MACHINE_TOKEN_MINUTES,
+    TokenValidityUnits: { AccessToken: 'minutes' as const },
+    EnableTokenRevocation: true,
+    PreventUserExistenceErrors: 'ENABLED' as const,
+  };
 }
 
 function issued(descriptor: ClientSecretDescriptorType): IssuedSecret {

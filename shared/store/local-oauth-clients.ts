@@ -45,6 +45,18 @@ export class LocalMachineClients implements MachineClientRegistry {
     return { clientId, secret };
   }
 
+  async setScopes(clientId: string, _name: string, scopes: readonly ApiScope[]): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { clientId },
+        UpdateExpression: 'SET scopes = :scopes',
+        ConditionExpression: 'attribute_exists(clientId)',
+        ExpressionAttributeValues: { ':scopes': [...scopes] },
+      }),
+    );
+  }
+
   async addSecret(clientId: string): Promise<IssuedSecret> {
     const secret = newSecret();
     try {

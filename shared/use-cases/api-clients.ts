@@ -4,6 +4,7 @@
  *
  * Order of writes, so a failure half way leaves nothing that grants more than the record says:
  * - create: registry, then record; a record that cannot be written removes the client again;
+ * - new scopes: registry, then record; a record that cannot be written puts the old scopes back;
  * - new secret: registry, then record; a stale record removes the new secret again;
  * - retire a secret, revoke a client: registry first (access ends now), then the record. A record write
  *   that fails leaves a record naming something already gone: retrying the call finishes it.
@@ -13,6 +14,7 @@ import {
   type CreateApiClientInput,
   type IssuedSecret,
   MAX_ACTIVE_SECRETS,
+  type UpdateApiClientInput,
 } from '../domain/api-client.ts';
 import { BusinessRuleError, ConflictError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
 import { type Actor, auditChange } from './context.ts';
@@ -63,6 +65,44 @@ export async function getApiClient(deps: ApiClientDeps, clientId: string): Promi
 
 export function listApiClients(deps: ApiClientDeps): Promise<ApiClient[]> {
   return deps.clients.list();
+}
+
+/**
+ * New scopes take effect on the client's next token (tokens already issued keep theirs until they expire,
+ * 15 minutes at most). If the record cannot be written, the registry gets the old scopes back.
+ */
+export async function updateApiClient(
+  deps: ApiClientDeps,
+  actor: Actor,
+  clientId: string,
+  expectedVersion: number,
+  input: UpdateApiClientInput,
+): Promise<ApiClient> {
+  const before = await current(deps, clientId, expectedVersion);
+  const after = changed(deps, before, {
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    ...(input.scopes ? { scopes: [...input.scopes] } : {}),
+  });
+  const scopesChanged = after.scopes.join(' ') !== before.scopes.join(' ');
+  if (scopesChanged) await deps.registry.setScopes(clientId, before.name, after.scopes);
+  try {
+    await deps.clients.update(
+      before,
+      after,
+      auditChange(
+        deps.runtime,
+        actor,
+        'api-client.updated',
+        `api-client:${clientId}`,
+        { scopes: before.scopes, description: before.description },
+        { scopes: after.scopes, description: after.description },
+      ),
+    );
+  } catch (error) {
+    if (scopesChanged) await deps.registry.setScopes(clientId, before.name, before.scopes);
+    throw error;
+  }
+  return after;
 }
 
 /**

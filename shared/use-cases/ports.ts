@@ -360,6 +360,8 @@ export interface MachineClientRegistry {
   /** The token endpoint clients POST `grant_type=client_credentials` to. */
   readonly tokenUrl: string;
   create(name: string, scopes: readonly ApiScope[]): Promise<{ clientId: string; secret: IssuedSecret }>;
+  /** Replaces the scopes the client may ask for; tokens issued before keep theirs until they expire. */
+  setScopes(clientId: string, name: string, scopes: readonly ApiScope[]): Promise<void>;
   addSecret(clientId: string): Promise<IssuedSecret>;
   /** Idempotent: a secret already gone is not an error. */
   removeSecret(clientId: string, secretId: string): Promise<void>;

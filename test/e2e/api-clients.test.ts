@@ -119,6 +119,50 @@ describe('a machine client created through the API', () => {
   });
 });
 
+describe('changing what a machine client may do', () => {
+  it('gives its next token the new scopes, and refuses a change on a stale version', async () => {
+    // Prepare
+    const client = await createMachineClient(`LMS reports ${unique()}`, ['lms/users.read']);
+    const before = await clientCredentials(client, client.secret);
+
+    // Act
+    const stale = await api('PATCH', `/api-clients/${client.clientId}`, {
+      token: admin,
+      body: { scopes: ['lms/reports.read'] },
+      headers: { 'if-match': '"7"' },
+    });
+    const changed = await api('PATCH', `/api-clients/${client.clientId}`, {
+      token: admin,
+      body: { scopes: ['lms/reports.read', 'lms/courses.read'], description: 'Nightly BI extract' },
+      headers: { 'if-match': '"1"' },
+    });
+    const after = await clientCredentials(client, client.secret);
+    const people = await api('GET', '/users?limit=1', { token: after.json.access_token });
+    const catalog = await api('GET', '/courses?limit=1', { token: after.json.access_token });
+    const oldToken = await api('GET', '/users?limit=1', { token: before.json.access_token });
+    const empty = await api('PATCH', `/api-clients/${client.clientId}`, {
+      token: admin,
+      body: {},
+      headers: { 'if-match': '"2"' },
+    });
+
+    // Assess
+    expect(stale.status).toBe(412);
+    expect(changed.status).toBe(200);
+    expect(changed.json).toMatchObject({
+      scopes: ['lms/reports.read', 'lms/courses.read'],
+      description: 'Nightly BI extract',
+      version: 2,
+    });
+    expect(after.json.scope?.split(' ').sort()).toEqual(['lms/courses.read', 'lms/reports.read']);
+    expect(people.status).toBe(403);
+    expect(catalog.status).toBe(200);
+    // A token issued before the change keeps its scopes until it expires (15 minutes), as in Cognito.
+    expect(oldToken.status).toBe(200);
+    expect(empty.status).toBe(400);
+  });
+});
+
 describe('rotating a secret without downtime, and revoking', () => {
   it('runs two secrets side by side, retires the old one, and ends with revocation', async () => {
     // Prepare

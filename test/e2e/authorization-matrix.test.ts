@@ -127,6 +127,11 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   createApiClient: () => ({ path: '/api-clients', body: {} }),
   listApiClients: () => ({ path: '/api-clients' }),
   getApiClient: () => ({ path: '/api-clients/unknownclient' }),
+  updateApiClient: () => ({
+    path: '/api-clients/unknownclient',
+    body: {},
+    headers: { 'if-match': '"1"' },
+  }),
   issueApiClientSecret: () => ({ path: '/api-clients/unknownclient/secrets' }),
   retireApiClientSecret: () => ({ path: `/api-clients/unknownclient/secrets/${unknownId}` }),
   revokeApiClient: () => ({ path: '/api-clients/unknownclient' }),

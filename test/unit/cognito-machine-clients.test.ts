@@ -10,6 +10,7 @@ import {
   DeleteUserPoolClientSecretCommand,
   ListUserPoolClientSecretsCommand,
   ResourceNotFoundException,
+  UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +63,28 @@ describe('Cognito machine clients', () => {
     expect(created).toEqual({
       clientId: '4example0client0id0000000a',
       secret: { id: 'secret-1', value: 'first-secret-value', createdAt: '2026-11-28T10:00:00.000Z' },
+    });
+  });
+
+  it('changes scopes with every setting sent again (UpdateUserPoolClient resets what it is not given)', async () => {
+    // Prepare
+    cognito.on(UpdateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'client1' } });
+
+    // Act
+    await registry().setScopes('client1', 'Workday sync', ['lms/reports.read']);
+
+    // Assess
+    expect(cognito.commandCalls(UpdateUserPoolClientCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: POOL,
+      ClientId: 'client1',
+      ClientName: 'Workday sync',
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthScopes: ['lms/reports.read'],
+      AccessTokenValidity: 15,
+      TokenValidityUnits: { AccessToken: 'minutes' },
+      EnableTokenRevocation: true,
+      PreventUserExistenceErrors: 'ENABLED',
     });
   });
 
