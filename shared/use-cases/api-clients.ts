@@ -127,18 +127,7 @@ export async function issueApiClientSecret(
     secrets: [...before.secrets, { id: secret.id, createdAt: secret.createdAt }],
   });
   try {
-    await deps.clients.update(
-      before,
-      after,
-      auditChange(
-        deps.runtime,
-        actor,
-        'api-client.secret-issued',
-        `api-client:${clientId}`,
-        { secrets: before.secrets },
-        { secrets: after.secrets },
-      ),
-    );
+    await saveSecrets(deps, actor, before, after, 'api-client.secret-issued');
   } catch (error) {
     await deps.registry.removeSecret(clientId, secret.id);
     throw error;
@@ -167,18 +156,7 @@ export async function retireApiClientSecret(
   const after = changed(deps, before, {
     secrets: before.secrets.filter((secret) => secret.id !== secretId),
   });
-  await deps.clients.update(
-    before,
-    after,
-    auditChange(
-      deps.runtime,
-      actor,
-      'api-client.secret-retired',
-      `api-client:${clientId}`,
-      { secrets: before.secrets },
-      { secrets: after.secrets },
-    ),
-  );
+  await saveSecrets(deps, actor, before, after, 'api-client.secret-retired');
   return after;
 }
 
@@ -195,6 +173,25 @@ export async function revokeApiClient(
     before,
     auditChange(deps.runtime, actor, 'api-client.revoked', `api-client:${clientId}`, before, null),
   );
+}
+
+/** The record with its new list of secrets (ids and dates only), audited. */
+function saveSecrets(
+  deps: ApiClientDeps,
+  actor: Actor,
+  before: ApiClient,
+  after: ApiClient,
+  action: 'api-client.secret-issued' | 'api-client.secret-retired',
+): Promise<void> {
+  const audit = auditChange(
+    deps.runtime,
+    actor,
+    action,
+    `api-client:${before.clientId}`,
+    { secrets: before.secrets },
+    { secrets: after.secrets },
+  );
+  return deps.clients.update(before, after, audit);
 }
 
 async function current(deps: ApiClientDeps, clientId: string, expected: number | undefined) {
