@@ -4,16 +4,28 @@ import { postConfirmation as job } from '../../shared/jobs/manifest.ts';
 import { provisionPorts } from '../../shared/store/sign-in-wiring.ts';
 import { provisionFederatedUser } from '../../shared/use-cases/sign-in.ts';
 
-/** Cognito post confirmation: a federated person's first sign-in gets their LMS profile, roles and cohorts. */
+/**
+ * Cognito post confirmation: a federated person's first sign-in gets their LMS profile, department, roles
+ * and cohorts. A department the IdP names but the LMS cannot match is logged with the reason, never fatal.
+ */
 export const handler = async (event: PostConfirmationTriggerEvent) => {
   const actor = {
     principal: { sub: `job:${job.name}`, email: null, roles: [] },
     requestId: `${job.name}:${event.userName}`,
   };
-  const { userId, roles } = await provisionFederatedUser(provisionPorts(event.userPoolId), actor, {
-    userName: event.userName,
-    attributes: event.request.userAttributes,
+  const { userId, roles, department } = await provisionFederatedUser(
+    provisionPorts(event.userPoolId),
+    actor,
+    {
+      userName: event.userName,
+      attributes: event.request.userAttributes,
+    },
+  );
+  logger.info('confirmed', {
+    triggerSource: event.triggerSource,
+    provisioned: userId !== undefined,
+    roles,
+    department,
   });
-  logger.info('confirmed', { triggerSource: event.triggerSource, provisioned: userId !== undefined, roles });
   return event;
 };

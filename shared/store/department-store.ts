@@ -80,6 +80,23 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
     return items.map(toDepartment);
   }
 
+  /**
+   * Reads every department (thousands at most; a first SSO sign-in is the caller) and compares names here:
+   * DynamoDB filters cannot ignore case, and the name claim's key needs the parent.
+   */
+  async named(name: string): Promise<Department[]> {
+    const wanted = name.trim().toLowerCase();
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': ALL_DEPARTMENTS },
+    });
+    return items
+      .filter((item) => typeof item.name === 'string' && item.name.trim().toLowerCase() === wanted)
+      .map(toDepartment);
+  }
+
   async managedBy(userId: string): Promise<Department[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,

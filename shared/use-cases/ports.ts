@@ -53,6 +53,8 @@ export interface DepartmentRepository {
   ): Promise<Page<Department>>;
   /** The department and all its descendants, in tree order. */
   subtree(department: Department): Promise<Department[]>;
+  /** Departments anywhere in the tree named `name`, ignoring case and surrounding whitespace. */
+  named(name: string): Promise<Department[]>;
   managedBy(userId: string): Promise<Department[]>;
   create(department: Department, parent: Department | undefined, audit: AuditRecord): Promise<void>;
   /**

@@ -4,12 +4,16 @@
  * lose the admin group while a native admin has no TOTP), and each sign-in is recorded for troubleshooting.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { OutOfScopeError } from '../domain/errors.ts';
+import { Id } from '../domain/common.ts';
+import { BusinessRuleError, OutOfScopeError } from '../domain/errors.ts';
+import { COGNITO_ATTRIBUTE } from '../domain/identity-provider.ts';
+import type { User } from '../domain/user.ts';
 import { ROLES, type Role } from '../http/route.ts';
 import { addStaticMembers } from './cohorts.ts';
 import type { Actor } from './context.ts';
 import type {
   CohortRepository,
+  DepartmentRepository,
   IdentityDirectory,
   IdentityProviderRepository,
   LoginLinker,
@@ -195,16 +199,23 @@ export type ProvisionDeps = UserDeps & {
   directory: Pick<IdentityDirectory, 'setRoleGroups'>;
 };
 
+/** How the IdP's department value (`custom:department`) was matched to an LMS department, or why it was not. */
+export type DepartmentMatch =
+  | { matched: true; departmentId: string; by: 'id' | 'name' }
+  | { matched: false; reason: string };
+
 /**
  * A person's first sign-in through an identity provider (Cognito user name `<provider>_<id>`): their LMS
- * profile is created from the IdP's attributes, and the provider's group rules give their roles (learner
- * when none matches) and static cohorts. Someone who already has a profile keeps it as it is.
+ * profile is created from the IdP's attributes, in the department the IdP names when exactly one matches
+ * ({@link matchDepartment}; otherwise in none, and the outcome says why), and the provider's group rules
+ * give their roles (learner when none matches) and static cohorts. Someone who already has a profile keeps
+ * it as it is.
  */
 export async function provisionFederatedUser(
   deps: ProvisionDeps,
   actor: Actor,
   signUp: { userName: string; attributes: Record<string, string | undefined> },
-): Promise<{ userId?: string; roles?: Role[] }> {
+): Promise<{ userId?: string; roles?: Role[]; department?: DepartmentMatch }> {
   const email = signUp.attributes.email;
   const separator = signUp.userName.indexOf('_');
   if (!email || separator <= 0) return {};
@@ -214,17 +225,60 @@ export async function provisionFederatedUser(
   const groups = parseGroups(signUp.attributes['custom:idp_groups']);
   const rules = provider.groupRules.filter((rule) => groups.includes(rule.group));
   const roles = ROLES.filter((role) => rules.some((rule) => rule.roles.includes(role)));
-  const user = await createUser(deps, actor, {
+  const profile = {
     email,
     givenName: signUp.attributes.given_name || email.slice(0, email.indexOf('@')),
     familyName: signUp.attributes.family_name || '-',
     externalId: signUp.attributes['custom:employee_id'] || undefined,
-  });
+  };
+  let department = await matchDepartment(deps.departments, signUp.attributes[COGNITO_ATTRIBUTE.department]);
+  let user: User;
+  try {
+    user = await createUser(deps, actor, {
+      ...profile,
+      departmentId: department.matched ? department.departmentId : null,
+    });
+  } catch (error) {
+    // The only business rule of this write is the department's existence: it was deleted since the match.
+    // The person still gets in, without it.
+    if (!department.matched || !(error instanceof BusinessRuleError)) throw error;
+    department = { matched: false, reason: `department ${department.departmentId} was deleted meanwhile` };
+    user = await createUser(deps, actor, profile);
+  }
   const granted: Role[] = roles.length > 0 ? roles : ['learner'];
   await deps.directory.setRoleGroups(signUp.userName, granted);
   for (const cohortId of new Set(rules.flatMap((rule) => rule.cohortIds)))
     await addStaticMembers(deps, actor, cohortId, [user.id]);
-  return { userId: user.id, roles: granted };
+  return { userId: user.id, roles: granted, department };
+}
+
+/**
+ * The LMS department an IdP's department value stands for: the department with that id, else the one
+ * department anywhere in the tree with that name (ignoring case and surrounding whitespace). Names are
+ * unique only among siblings, so a name two departments share matches neither. Departments have no
+ * external code to match on.
+ * @example matchDepartment(departments, ' sales emea ') // { matched: true, departmentId: '…', by: 'name' }
+ */
+async function matchDepartment(
+  departments: Pick<DepartmentRepository, 'get' | 'named'>,
+  raw: string | undefined,
+): Promise<DepartmentMatch> {
+  const value = raw?.trim();
+  if (!value) return { matched: false, reason: 'the identity provider sent no department' };
+  if (Id.safeParse(value).success) {
+    const byId = await departments.get(value.toLowerCase());
+    if (byId) return { matched: true, departmentId: byId.id, by: 'id' };
+  }
+  const named = await departments.named(value);
+  const [only] = named;
+  if (only && named.length === 1) return { matched: true, departmentId: only.id, by: 'name' };
+  return {
+    matched: false,
+    reason:
+      named.length === 0
+        ? `no department named "${value}"`
+        : `${named.length} departments are named "${value}"`,
+  };
 }
 
 /** The mapped groups attribute: a JSON list, or names separated by commas or spaces (IdPs differ). */

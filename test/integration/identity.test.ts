@@ -1,14 +1,21 @@
 /** Roles and login troubleshooting against cognito-local and DynamoDB Local. */
+import { randomUUID } from 'node:crypto';
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
 import { ensureCognitoUser } from '../../infra/local/cognito.ts';
 import { cognitoClient } from '../../shared/clients.ts';
 import { BusinessRuleError, ConflictError } from '../../shared/domain/errors.ts';
+import { identityProviderPorts } from '../../shared/store/identity-provider-wiring.ts';
 import { identityPorts } from '../../shared/store/identity-wiring.ts';
+import { provisionPorts } from '../../shared/store/sign-in-wiring.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
+import { createDepartment } from '../../shared/use-cases/departments.ts';
 import { accessReport, setUserRoles } from '../../shared/use-cases/identity.ts';
+import { createIdentityProvider } from '../../shared/use-cases/identity-providers.ts';
+import { provisionFederatedUser } from '../../shared/use-cases/sign-in.ts';
 import { createUser, suspendUser } from '../../shared/use-cases/users.ts';
 import { actor, uniqueEmail } from '../support/actors.ts';
+import { CERTIFICATE_EXPIRES, samlMetadata } from '../support/saml.ts';
 
 const ports = identityPorts();
 const people = organisationPorts();
@@ -104,5 +111,72 @@ describe('roles and access, against cognito-local', () => {
     const blocked = await accessReport(ports, admin, suspended.id, undefined);
     expect(blocked.canSignIn).toBe(false);
     expect(blocked.reasons[0]).toMatch(/suspended since .*: Left the company/);
+  });
+});
+
+describe('a federated first sign-in’s department (custom:department), against the local stack', () => {
+  it('matches by id, else by the one department of that name (any case); a shared or unknown name, or none, leaves the person without one, saying why', async () => {
+    // Prepare: "Sales <u>" once in the tree, "Shared <u>" twice (at the top and under Sales), and an IdP
+    const u = randomUUID().slice(0, 8);
+    const sales = await createDepartment(people, admin, { name: `Sales ${u}` });
+    await createDepartment(people, admin, { name: `Shared ${u}` });
+    await createDepartment(people, admin, { name: `shared ${u}`, parentId: sales.id });
+    // The provider's test certificate must be valid on the day it is saved.
+    const idps = identityProviderPorts();
+    const name = `Dept${u}`;
+    await createIdentityProvider(
+      {
+        ...idps,
+        runtime: { ...idps.runtime, now: () => new Date(CERTIFICATE_EXPIRES.getTime() - 86_400_000) },
+      },
+      admin,
+      {
+        type: 'SAML',
+        name,
+        domains: [`${name.toLowerCase()}.example`],
+        metadataXml: samlMetadata(),
+        attributeMapping: { email: 'email', department: 'department' },
+        groupRules: [],
+      },
+    );
+    // cognito-local cannot hold a federated login: the role groups go to a directory that records nothing.
+    const deps = { ...provisionPorts(pool().userPoolId), directory: { setRoleGroups: async () => {} } };
+    const signIn = async (department: string | undefined) => {
+      const email = `fed.${randomUUID().slice(0, 8)}@${name.toLowerCase()}.example`;
+      const outcome = await provisionFederatedUser(deps, admin, {
+        userName: `${name}_${randomUUID().slice(0, 8)}`,
+        attributes: { email, ...(department !== undefined ? { 'custom:department': department } : {}) },
+      });
+      const user = await people.users.get(outcome.userId ?? '');
+      return { department: outcome.department, departmentId: user?.departmentId };
+    };
+    // Act
+    const byId = await signIn(sales.id);
+    const byName = await signIn(`  SALES ${u.toUpperCase()} `);
+    const shared = await signIn(`Shared ${u}`);
+    const unknown = await signIn(`Nowhere ${u}`);
+    const none = await signIn(undefined);
+    // Assess
+    expect(byId).toEqual({
+      department: { matched: true, departmentId: sales.id, by: 'id' },
+      departmentId: sales.id,
+    });
+    expect(byName).toEqual({
+      department: { matched: true, departmentId: sales.id, by: 'name' },
+      departmentId: sales.id,
+    });
+    expect(shared).toEqual({
+      department: { matched: false, reason: `2 departments are named "Shared ${u}"` },
+      departmentId: null,
+    });
+    expect(unknown).toEqual({
+      department: { matched: false, reason: `no department named "Nowhere ${u}"` },
+      departmentId: null,
+    });
+    expect(none).toEqual({
+      department: { matched: false, reason: 'the identity provider sent no department' },
+      departmentId: null,
+    });
+    expect((await people.departments.get(sales.id))?.memberCount).toBe(2);
   });
 });

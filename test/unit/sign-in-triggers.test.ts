@@ -10,7 +10,14 @@ import {
   CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type {
   PostAuthenticationTriggerEvent,
   PostConfirmationTriggerEvent,
@@ -20,7 +27,8 @@ import type {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetSettingsCache } from '../../shared/config.ts';
-import { keys } from '../../shared/store/keys.ts';
+import { logger } from '../../shared/http/logger.ts';
+import { departmentPath, keys } from '../../shared/store/keys.ts';
 
 const table = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
@@ -466,7 +474,7 @@ describe('pre sign-up', () => {
 });
 
 describe('post confirmation', () => {
-  function confirmEvent(userName: string, groups?: string) {
+  function confirmEvent(userName: string, groups?: string, department?: string) {
     return {
       version: '1',
       triggerSource: 'PostConfirmation_ConfirmSignUp',
@@ -482,6 +490,7 @@ describe('post confirmation', () => {
           family_name: 'Diaz',
           'custom:employee_id': 'E-7',
           ...(groups ? { 'custom:idp_groups': groups } : {}),
+          ...(department !== undefined ? { 'custom:department': department } : {}),
           identities: '[{"userId":"00u1abcd","providerName":"Okta","providerType":"SAML","primary":"true"}]',
         },
       },
@@ -519,5 +528,185 @@ describe('post confirmation', () => {
     await postConfirmation(confirmEvent('Okta_00u1abcd', 'trainers'));
     expect(table.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(cognito.commandCalls(AdminAddUserToGroupCommand)).toHaveLength(0);
+  });
+
+  describe('puts the person in the department the IdP names (custom:department)', () => {
+    const EMEA_ID = '0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a';
+    const APAC_ID = '1e2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b';
+    const EUROPE_ID = '2f3a4b5c-6d7e-4f8a-9b0c-1d2e3f4a5b6c';
+    const PARTNERS_ID = '3a4b5c6d-7e8f-4a9b-8c1d-2e3f4a5b6c7d';
+
+    /** A department item as the table holds it (gsi1 DEPARTMENTS, in tree order). */
+    function departmentItem(id: string, name: string, parentId: string | null = null) {
+      const ancestorIds = parentId ? [parentId] : [];
+      return {
+        ...keys.department(id),
+        ...keys.departmentsByPath(departmentPath(ancestorIds, id)),
+        entity: 'department',
+        id,
+        name,
+        parentId,
+        managerId: null,
+        ancestorIds,
+        memberCount: 0,
+        childCount: 0,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+        version: 1,
+      };
+    }
+
+    /** A first sign-in Okta may provision; any other read finds nothing. */
+    function answerFirstSignIn() {
+      table.on(GetCommand).resolves({});
+      answerAs('unknown');
+      table.on(GetCommand, { Key: keys.unique('idpName', 'okta') }).resolves({ Item: { ownerId: IDP_ID } });
+      routeDomainToOkta();
+      table.on(TransactWriteCommand).resolves({});
+      cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [] });
+      cognito.on(AdminAddUserToGroupCommand).resolves({});
+    }
+
+    /** Runs the trigger; answers the department outcome it logged. */
+    async function confirm(department?: string) {
+      const info = vi.spyOn(logger, 'info');
+      try {
+        await postConfirmation(confirmEvent('Okta_00u1abcd', undefined, department));
+        return (info.mock.calls.at(-1)?.[1] as { department?: unknown } | undefined)?.department;
+      } finally {
+        info.mockRestore();
+      }
+    }
+
+    const writes = (call = 0) =>
+      table.commandCalls(TransactWriteCommand)[call]?.args[0].input.TransactItems ?? [];
+    const memberCounts = (call = 0) =>
+      writes(call).filter((write) => write.Update?.UpdateExpression === 'ADD memberCount :delta');
+
+    it('by id: the value is the id of a department', async () => {
+      // Prepare
+      answerFirstSignIn();
+      table
+        .on(GetCommand, { Key: keys.department(EMEA_ID) })
+        .resolves({ Item: departmentItem(EMEA_ID, 'Sales EMEA') });
+      // Act
+      const outcome = await confirm(EMEA_ID);
+      // Assess
+      expect(outcome).toEqual({ matched: true, departmentId: EMEA_ID, by: 'id' });
+      expect(writes()[0]?.Put?.Item).toMatchObject({ email: 'dana@corp.example', departmentId: EMEA_ID });
+      expect(memberCounts().map((write) => write.Update?.Key)).toEqual([keys.department(EMEA_ID)]);
+      expect(table.commandCalls(QueryCommand)).toHaveLength(0);
+    });
+
+    it('by name, ignoring case and surrounding whitespace, anywhere in the tree', async () => {
+      // Prepare
+      answerFirstSignIn();
+      table.on(QueryCommand, { IndexName: 'gsi1' }).resolves({
+        Items: [
+          departmentItem(EUROPE_ID, 'Europe'),
+          departmentItem(EMEA_ID, 'Sales EMEA', EUROPE_ID),
+          departmentItem(APAC_ID, 'Sales APAC'),
+        ],
+      });
+      // Act
+      const outcome = await confirm('  sales emea ');
+      // Assess
+      expect(outcome).toEqual({ matched: true, departmentId: EMEA_ID, by: 'name' });
+      expect(writes()[0]?.Put?.Item).toMatchObject({ departmentId: EMEA_ID });
+      expect(memberCounts().map((write) => write.Update?.Key)).toEqual([keys.department(EMEA_ID)]);
+      expect(table.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+        IndexName: 'gsi1',
+        ExpressionAttributeValues: { ':pk': 'DEPARTMENTS' },
+      });
+    });
+
+    it('a name two departments share (under different parents) matches neither: no department, and why', async () => {
+      // Prepare: the two are on different pages of the index
+      answerFirstSignIn();
+      table
+        .on(QueryCommand, { IndexName: 'gsi1' })
+        .resolvesOnce({
+          Items: [departmentItem(EUROPE_ID, 'Europe'), departmentItem(EMEA_ID, 'Sales EMEA', EUROPE_ID)],
+          LastEvaluatedKey: { pk: `DEPT#${EMEA_ID}`, sk: 'DEPARTMENT', gsi1pk: 'DEPARTMENTS', gsi1sk: 'x' },
+        })
+        .resolvesOnce({
+          Items: [
+            departmentItem(PARTNERS_ID, 'Partners'),
+            departmentItem(APAC_ID, 'sales emea', PARTNERS_ID),
+          ],
+        });
+      // Act
+      const outcome = await confirm('Sales EMEA');
+      // Assess
+      expect(outcome).toEqual({ matched: false, reason: '2 departments are named "Sales EMEA"' });
+      expect(writes()[0]?.Put?.Item).toMatchObject({ email: 'dana@corp.example', departmentId: null });
+      expect(memberCounts()).toEqual([]);
+      expect(cognito.commandCalls(AdminAddUserToGroupCommand)).toHaveLength(1);
+    });
+
+    it.each([
+      ['a name no department has', 'Marketing', 'no department named "Marketing"'],
+      ['an id no department has', PARTNERS_ID, `no department named "${PARTNERS_ID}"`],
+    ])('%s: no department, and why; the sign-in goes on', async (_case, value, reason) => {
+      // Prepare
+      answerFirstSignIn();
+      table
+        .on(QueryCommand, { IndexName: 'gsi1' })
+        .resolves({ Items: [departmentItem(EMEA_ID, 'Sales EMEA')] });
+      // Act
+      const outcome = await confirm(value);
+      // Assess
+      expect(outcome).toEqual({ matched: false, reason });
+      expect(writes()[0]?.Put?.Item).toMatchObject({ email: 'dana@corp.example', departmentId: null });
+      expect(memberCounts()).toEqual([]);
+    });
+
+    it.each([
+      ['no department attribute', undefined],
+      ['a blank one', '   '],
+    ])('%s: no department, and no lookup', async (_case, value) => {
+      // Prepare
+      answerFirstSignIn();
+      // Act
+      const outcome = await confirm(value);
+      // Assess
+      expect(outcome).toEqual({ matched: false, reason: 'the identity provider sent no department' });
+      expect(writes()[0]?.Put?.Item).toMatchObject({ departmentId: null });
+      expect(table.commandCalls(QueryCommand)).toHaveLength(0);
+    });
+
+    it('a department deleted between the match and the write: created without it, and why', async () => {
+      // Prepare: the member count's condition (the 4th write: user, email, external id, department) fails
+      answerFirstSignIn();
+      table
+        .on(GetCommand, { Key: keys.department(EMEA_ID) })
+        .resolves({ Item: departmentItem(EMEA_ID, 'Sales EMEA') });
+      table
+        .on(TransactWriteCommand)
+        .rejectsOnce(
+          new TransactionCanceledException({
+            message: 'Transaction cancelled',
+            $metadata: {},
+            CancellationReasons: [
+              { Code: 'None' },
+              { Code: 'None' },
+              { Code: 'None' },
+              { Code: 'ConditionalCheckFailed' },
+              { Code: 'None' },
+            ],
+          }),
+        )
+        .resolves({});
+      // Act
+      const outcome = await confirm(EMEA_ID);
+      // Assess
+      expect(outcome).toEqual({
+        matched: false,
+        reason: `department ${EMEA_ID} was deleted meanwhile`,
+      });
+      expect(table.commandCalls(TransactWriteCommand)).toHaveLength(2);
+      expect(writes(1)[0]?.Put?.Item).toMatchObject({ email: 'dana@corp.example', departmentId: null });
+      expect(memberCounts(1)).toEqual([]);
+    });
   });
 });
