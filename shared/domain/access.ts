@@ -27,6 +27,8 @@ export const Login = z
     status: z.string(),
     emailVerified: z.boolean(),
     groups: z.array(z.string()),
+    /** MFA methods turned on (Cognito's UserMFASettingList, e.g. SOFTWARE_TOKEN_MFA). */
+    mfa: z.array(z.string()),
     /** Identities linked from SSO providers (SAML/OIDC), from the `identities` attribute. */
     identities: z.array(z.object({ provider: z.string(), userId: z.string() })),
     createdAt: IsoDateTime.nullable(),

@@ -39,6 +39,7 @@ export class CognitoIdentityDirectory implements IdentityDirectory {
       enabled: user.Enabled !== false,
       status: user.UserStatus ?? 'UNKNOWN',
       emailVerified: attributes.get('email_verified') === 'true',
+      mfa: user.UserMFASettingList ?? [],
       groups,
       identities: parseIdentities(attributes.get('identities')),
       createdAt: user.UserCreateDate ? new Date(user.UserCreateDate).toISOString() : null,

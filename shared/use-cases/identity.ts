@@ -106,6 +106,14 @@ export async function accessReport(
       reasons.push(`Signs in through ${identity.provider} (as ${identity.userId}).`);
     if (roles.length === 0)
       reasons.push('The account has no LMS role: sign-in works, but every request answers 403.');
+    if (
+      roles.includes('admin') &&
+      login.status !== 'EXTERNAL_PROVIDER' &&
+      !login.mfa.includes('SOFTWARE_TOKEN_MFA')
+    )
+      reasons.push(
+        'Holds the admin role but has no authenticator app (TOTP): where admin MFA is required (in AWS), their tokens leave the admin role out until they set one up.',
+      );
     const last = lastSignIns[0];
     reasons.push(
       last

@@ -117,6 +117,22 @@ describe('roles and access over HTTP', () => {
     ).rejects.toThrow(/suspended/);
   });
 
+  it('says when an admin has no authenticator app (TOTP), which admin MFA needs in AWS', async () => {
+    // Prepare
+    const admin = await tokenFor('admin@example.com');
+    const adminId = await userIdByEmail('admin@example.com');
+    const learnerId = await userIdByEmail('learner@example.com');
+
+    // Act
+    const adminReport = await api('GET', `/users/${adminId}/access`, { token: admin });
+    const learnerReport = await api('GET', `/users/${learnerId}/access`, { token: admin });
+
+    // Assess: cognito-local has no TOTP, so the seeded admin has none; a learner is never asked for it
+    expect(adminReport.json.login.mfa).toEqual([]);
+    expect(adminReport.json.reasons.join(' ')).toContain('no authenticator app (TOTP)');
+    expect(learnerReport.json.reasons.join(' ')).not.toContain('authenticator');
+  });
+
   it('lets a manager troubleshoot their own people only', async () => {
     const manager = await tokenFor('manager@example.com');
     const seller = await userIdByEmail('sam.seller@example.com');
