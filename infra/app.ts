@@ -2,7 +2,8 @@
  * The CDK app: one stack per concern. `LmsData` holds the stateful resources (table, buckets, and the
  * content bucket's CloudFront distribution) and `LmsAuth` the user pool with its Lambda triggers (the
  * cognito-trigger jobs of the job manifest); `LmsApi` (the route manifest) and `LmsJobs` (the other jobs of
- * the job manifest and the domain-event bus) are stateless and receive them as interfaces. `buildApp` is what
+ * the job manifest and the domain-event bus) are stateless and receive them as interfaces. LmsJobs depends on
+ * LmsAuth (the pool, the web client, and the rule that follows its deploys); LmsAuth depends on neither. `buildApp` is what
  * both `cdk synth` (via `npx tsx infra/app.ts`) and the infra tests build, so the tests check the real app.
  *
  * Stacks are environment-agnostic: nothing here looks up an account or a region, so synth runs offline.
@@ -75,6 +76,10 @@ export function buildApp(app: App): LmsStacks {
       'LMS admin: jobs of the job manifest (schedules, upload processing, domain-event subscribers and publisher), the domain-event bus, dead-letter queues.',
     table: data.table,
     buckets: data.buckets,
+    // The web client's provider list repair: LmsJobs imports these from LmsAuth and follows its deploys.
+    userPool: auth.userPool,
+    webClient: auth.webClient,
+    watchedStacks: { auth },
   });
 
   Tags.of(app).add('app', 'lms-admin');

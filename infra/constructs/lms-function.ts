@@ -165,6 +165,13 @@ export const USER_POOL_LINK_ACTIONS = [
 ] as const;
 
 /** The cognito-idp actions of each kind of user-pool access, all granted on the pool's ARN only. */
+/** What `userPool: 'web-client'` may do, on that pool only: check providers exist, relist them on the web client. */
+export const USER_POOL_WEB_CLIENT_ACTIONS = [
+  'cognito-idp:DescribeIdentityProvider',
+  'cognito-idp:DescribeUserPoolClient',
+  'cognito-idp:UpdateUserPoolClient',
+] as const;
+
 /** What `userPool: 'clients'` may do, on that pool only: machine clients' app clients and their secrets. */
 export const USER_POOL_CLIENT_ACTIONS = [
   'cognito-idp:CreateUserPoolClient',
@@ -180,6 +187,7 @@ const USER_POOL_ACTIONS: Readonly<Record<UserPoolAccess, readonly string[]>> = {
   federation: USER_POOL_FEDERATION_ACTIONS,
   link: USER_POOL_LINK_ACTIONS,
   clients: USER_POOL_CLIENT_ACTIONS,
+  'web-client': USER_POOL_WEB_CLIENT_ACTIONS,
 };
 
 /** How {@link LmsFunction.bindNeeds} and {@link LmsFunction.bindUserPool} bind the user pool. */
@@ -333,7 +341,7 @@ export class LmsFunction extends NodejsFunction {
       }
       this.bindUserPool(resources.userPool, needs.userPool, options);
     }
-    if (needs.userPool === 'federation' && resources.webClientId)
+    if ((needs.userPool === 'federation' || needs.userPool === 'web-client') && resources.webClientId)
       this.addEnvironment(ENV.webClientId, resources.webClientId);
     if (needs.userPool === 'federation') this.grantIdentityProviderSecrets();
     // The pool's token endpoint, where machine clients get tokens (none without a hosted domain).

@@ -1,7 +1,8 @@
 /**
  * LmsJobs: the job manifest (`shared/jobs/manifest.ts`) on AWS, and the LMS domain-event bus. One LmsFunction
  * per job (construct id = job id), bound to exactly what the job declares in `needs`, sized as the job says;
- * an EventBridge rule per scheduled job; an S3 event notification per upload-triggered job; an event source
+ * an EventBridge rule per scheduled job (and one on the default bus for CloudFormation's status events of a
+ * stack whose deploys it follows); an S3 event notification per upload-triggered job; an event source
  * mapping from the table's stream to the audit-stream job (the outbox publisher); an EventBridge rule on the
  * bus per domain-event job. Every job's failed events end in its own encrypted, TLS-only dead-letter queue,
  * with an alarm as soon as one arrives.
@@ -13,16 +14,21 @@
  * Domain events are delivered at least once (stream retries, Lambda and EventBridge retries): subscribers
  * must be idempotent, and they key on the event's `id`.
  *
+ * A job that follows the deploys of LmsAuth (`alsoAfterDeployOf: 'auth'`) matches that stack by name in the
+ * stack ARN, and jobs that need the user pool import it and the web client from LmsAuth: LmsJobs depends on
+ * LmsAuth, never the reverse.
+ *
  * Upload-triggered jobs receive S3's own `S3Event` (keys URL-encoded), as they do locally. The uploads bucket
  * belongs to LmsData, and a notification defined there would reference this stack's function while this stack
  * references the bucket: a cycle. So this stack imports the bucket by name and adds its notification here;
  * CDK's notification custom resource then edits only the configurations it added (`Managed: false`),
  * leaving any other notification on the bucket alone.
  */
-import { Duration, Size, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Size, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus, type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventBus, type IEventBus, Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -40,6 +46,7 @@ import {
   jobs as manifest,
   type ScheduledJob,
   type UploadTriggeredJob,
+  type WatchedStack,
 } from '../../shared/jobs/manifest.ts';
 import { keys } from '../../shared/store/keys.ts';
 import { LmsFunction, type LmsFunctionProps } from '../constructs/lms-function.ts';
@@ -48,6 +55,15 @@ export interface JobsStackProps extends StackProps {
   /** The single table; its stream (new images) feeds the audit-stream job, so it must have one. */
   readonly table: ITable;
   readonly buckets: Readonly<Record<BucketName, IBucket>>;
+  /** The user pool, for jobs whose `needs` name it. @default - none: such a job is refused */
+  readonly userPool?: IUserPool;
+  /** The web app client, on which `federation` jobs list identity providers (`WEB_CLIENT_ID`). @default - none */
+  readonly webClient?: IUserPoolClient;
+  /**
+   * The stacks whose deploys jobs follow (`alsoAfterDeployOf` in the job manifest), by manifest name.
+   * @default - none: such a job is refused
+   */
+  readonly watchedStacks?: Readonly<Partial<Record<WatchedStack, Stack>>>;
   /** The jobs to run. @default the job manifest (`shared/jobs/manifest.ts`) */
   readonly jobs?: readonly JobDefinition[];
   /** How long a failed event stays in a job's dead-letter queue. @default Duration.days(14) */
@@ -68,6 +84,11 @@ export const UPLOAD_JOB_MAX_EVENT_AGE = Duration.hours(6);
 export const SCHEDULED_JOB_RETRY_ATTEMPTS = 0;
 /** EventBridge's own retries when it cannot deliver a scheduled event to the function (throttling, outage). */
 export const SCHEDULE_DELIVERY_RETRY_ATTEMPTS = 2;
+/**
+ * The stack statuses after which a job following a stack's deploys runs: an update that completed, or one that
+ * rolled back (the rollback re-applies the previous template, which resets what it manages just the same).
+ */
+export const AFTER_DEPLOY_STATUSES = ['UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'] as const;
 
 /** Name of the LMS domain-event bus: events have `source` {@link EVENT_SOURCE} and the event type as `detail-type`. */
 export const LMS_EVENT_BUS_NAME = 'lms-domain-events';
@@ -152,6 +173,7 @@ export class JobsStack extends Stack {
       if (isOfKind(job, 'cognito-trigger')) continue;
       const fn = new LmsFunction(this, job.id, jobFunctionProps(job)).bindNeeds(job.needs, {
         ...props,
+        webClientId: props.webClient?.userPoolClientId,
         eventBus,
       });
 
@@ -177,7 +199,7 @@ export class JobsStack extends Stack {
       });
 
       if (isOfKind(job, 'schedule')) {
-        this.schedule(job, fn, failures);
+        this.schedule(job, fn, failures, props.watchedStacks);
       } else if (isOfKind(job, 's3-object-created')) {
         this.onUpload(job, fn, failures, notifiable(job.trigger.bucket));
       } else if (isOfKind(job, 'domain-event')) {
@@ -209,7 +231,12 @@ export class JobsStack extends Stack {
     this.acknowledgeNotificationHandler();
   }
 
-  private schedule(job: ScheduledJob, fn: LmsFunction, failures: Queue): void {
+  private schedule(
+    job: ScheduledJob,
+    fn: LmsFunction,
+    failures: Queue,
+    watchedStacks: JobsStackProps['watchedStacks'],
+  ): void {
     const every = Duration.minutes(job.trigger.everyMinutes);
     // A scheduled event older than the next tick is worth nothing; EventBridge and Lambda accept 60 s to 6 h.
     const maxEventAge = Duration.seconds(Math.min(Math.max(every.toSeconds(), 60), 6 * 3600));
@@ -218,16 +245,46 @@ export class JobsStack extends Stack {
       maxEventAge,
       onFailure: new SqsDestination(failures),
     });
+    const target = () =>
+      new LambdaFunction(fn, {
+        deadLetterQueue: failures,
+        retryAttempts: SCHEDULE_DELIVERY_RETRY_ATTEMPTS,
+        maxEventAge,
+      });
     new Rule(this, `${job.id}Schedule`, {
       description: `Runs job ${job.name} every ${job.trigger.everyMinutes} minute(s)`,
       schedule: Schedule.rate(every),
-      targets: [
-        new LambdaFunction(fn, {
-          deadLetterQueue: failures,
-          retryAttempts: SCHEDULE_DELIVERY_RETRY_ATTEMPTS,
-          maxEventAge,
-        }),
-      ],
+      targets: [target()],
+    });
+
+    const watched = job.trigger.alsoAfterDeployOf;
+    if (watched === undefined) return;
+    const stack = watchedStacks?.[watched];
+    if (!stack) {
+      throw new Error(
+        `Job ${job.name} runs after each deploy of the "${watched}" stack, but LmsJobs was given no such stack: pass it in watchedStacks.`,
+      );
+    }
+    // CloudFormation's own events on the default bus (delivery: durable, possibly out of order). The stack id
+    // is the stack ARN, `arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>`: matching its
+    // prefix up to the name follows the stack even if it is ever deleted and created again (new uuid).
+    const stackArnPrefix = Stack.of(this).formatArn({
+      service: 'cloudformation',
+      resource: 'stack',
+      resourceName: `${stack.stackName}/`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    new Rule(this, `${job.id}AfterDeploy`, {
+      description: `Runs job ${job.name} as soon as a deploy of stack ${stack.stackName} completes`,
+      eventPattern: {
+        source: ['aws.cloudformation'],
+        detailType: ['CloudFormation Stack Status Change'],
+        detail: {
+          'stack-id': Match.prefix(stackArnPrefix),
+          'status-details': { status: [...AFTER_DEPLOY_STATUSES] },
+        },
+      },
+      targets: [target()],
     });
   }
 

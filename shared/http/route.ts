@@ -41,8 +41,10 @@ export interface RouteNeeds {
    * AdminLinkProviderForUser (the pre sign-up trigger).
    * `clients`: machine clients' app clients and secrets (Create/DeleteUserPoolClient, List/Add/
    * DeleteUserPoolClientSecret), and the pool's token URL.
+   * `web-client`: DescribeIdentityProvider and Describe/UpdateUserPoolClient (relisting the providers on the
+   * web client after a deploy reset its list).
    */
-  readonly userPool?: 'describe' | 'users' | 'federation' | 'link' | 'clients';
+  readonly userPool?: 'describe' | 'users' | 'federation' | 'link' | 'clients' | 'web-client';
   /**
    * The hosted sign-in page (AWS with a Cognito domain): the function gets its domain, the web client and
    * the callback URL, to build sign-in links. Nothing where there is no hosted page (locally).

@@ -24,8 +24,20 @@ interface JobBase {
   readonly nodeModules?: readonly string[];
 }
 
+/** A stack of the CDK app whose deploys a job can follow: `auth` is LmsAuth (the user pool, the web client). */
+export type WatchedStack = 'auth';
+
 export interface ScheduledJob extends JobBase {
-  readonly trigger: { readonly kind: 'schedule'; readonly everyMinutes: number };
+  readonly trigger: {
+    readonly kind: 'schedule';
+    readonly everyMinutes: number;
+    /**
+     * Also run as soon as a deploy of this stack completes (AWS only: CloudFormation's stack status events on
+     * the default bus). Locally there are no deploys: the schedule and `npm run job` run it.
+     * @default - on the schedule only
+     */
+    readonly alsoAfterDeployOf?: WatchedStack;
+  };
 }
 
 export interface UploadTriggeredJob extends JobBase {
@@ -190,6 +202,19 @@ export const postAuthentication: CognitoTriggerJob = {
   timeoutSeconds: 5,
 };
 
+export const resyncWebClientProviders: ScheduledJob = {
+  id: 'resyncWebClientProviders',
+  name: 'resync-web-client-providers',
+  handler: 'functions/identity/resync-web-client-providers.ts',
+  summary:
+    "Lists the identity providers synced to the user pool on the web client again, after a deploy of LmsAuth reset the client's list to Cognito alone",
+  // CloudFormation manages the web client: a deploy that updates it resets its list, so run right after one,
+  // and on a schedule in case that event is missed.
+  trigger: { kind: 'schedule', everyMinutes: 15, alsoAfterDeployOf: 'auth' },
+  needs: { table: 'read', userPool: 'web-client' },
+  timeoutSeconds: 30,
+};
+
 export const jobs: readonly JobDefinition[] = [
   courseSchedule,
   processPackage,
@@ -201,4 +226,5 @@ export const jobs: readonly JobDefinition[] = [
   postConfirmation,
   preTokenGeneration,
   postAuthentication,
+  resyncWebClientProviders,
 ];

@@ -4,6 +4,9 @@
  * these calls: there the provider is kept in the LMS and the answer says plainly that the sync to Cognito
  * happens only in AWS.
  *
+ * CloudFormation manages the web client and sets its list to COGNITO alone on every deploy that updates it;
+ * `listOnWebClient` puts the synced providers back (the resync-web-client-providers job).
+ *
  * An OIDC provider's client secret is kept in Secrets Manager (`lms/identity-providers/<name>`), written
  * before Cognito gets it, so Secrets Manager never holds an older secret than Cognito uses. Cognito is asked
  * for the provider first (DescribeIdentityProvider): cognito-local answers Unsupported, so locally nothing
@@ -33,6 +36,15 @@ import type { Federation, SyncResult } from '../use-cases/ports.ts';
 
 export const AWS_ONLY =
   'Saved in the LMS. Identity providers sync to Cognito only in AWS: the local Cognito emulator has no federation.';
+
+/** What listing providers on the web client says where the pool has no federation. */
+export const WEB_CLIENT_AWS_ONLY =
+  'Identity providers are listed on the web client only in AWS: the local Cognito emulator has no federation.';
+
+/** Cognito's own sign-in (email and password): always on the web client's list. */
+export const COGNITO_SIGN_IN = 'COGNITO';
+
+type WebClientListing = Awaited<ReturnType<Federation['listOnWebClient']>>;
 
 /** Where OIDC client secrets live in Secrets Manager; the federation functions may touch nothing else there. */
 export const IDENTITY_PROVIDER_SECRET_PREFIX = 'lms/identity-providers/';
@@ -106,7 +118,7 @@ export class CognitoFederation implements Federation {
           if ((error as Error).name === 'DuplicateProviderException') throw nameTakenInCognito(provider.name);
           throw error;
         }
-        await this.listOnWebClient(provider.name, true);
+        await this.editWebClient((listed) => new Set([...listed, provider.name]));
       } else {
         // A rotated secret is kept first; a provider Cognito lacks gets no secret (the update below fails).
         if (clientSecret !== undefined && (await this.inCognito(provider.name)))
@@ -132,7 +144,7 @@ export class CognitoFederation implements Federation {
 
   remove(provider: IdentityProvider): Promise<SyncResult> {
     return this.inAws(async () => {
-      await this.listOnWebClient(provider.name, false);
+      await this.editWebClient((listed) => new Set([...listed].filter((name) => name !== provider.name)));
       try {
         await this.client.send(
           new DeleteIdentityProviderCommand({ UserPoolId: this.userPoolId, ProviderName: provider.name }),
@@ -145,12 +157,72 @@ export class CognitoFederation implements Federation {
     });
   }
 
+  /**
+   * Makes the web client's list exactly COGNITO plus the providers named that the pool has. Each is asked for
+   * first (DescribeIdentityProvider): Cognito refuses the whole update when one listed provider does not
+   * exist, and cognito-local answers Unsupported, which ends here as AWS-only before the client is touched.
+   */
+  async listOnWebClient(names: readonly string[]): Promise<WebClientListing> {
+    const none = { added: [], removed: [], missing: [] };
+    if (!this.webClientId)
+      return {
+        status: 'no-web-client',
+        ...none,
+        message: 'No web app client is configured (WEB_CLIENT_ID): there is no provider list to repair.',
+      };
+    const done = await this.federated(async () => {
+      const present: string[] = [];
+      const missing: string[] = [];
+      for (const name of new Set(names)) {
+        if (await this.inCognito(name)) present.push(name);
+        else missing.push(name);
+      }
+      const change = await this.editWebClient(() => new Set([COGNITO_SIGN_IN, ...present]));
+      return { present, missing, change };
+    });
+    if (!done) return { status: 'aws-only', ...none, message: WEB_CLIENT_AWS_ONLY };
+    const { present, missing, change } = done.value;
+    if (!change)
+      return {
+        status: 'no-web-client',
+        ...none,
+        missing,
+        message: `The user pool has no app client ${this.webClientId} (WEB_CLIENT_ID): there is no provider list to repair.`,
+      };
+    const offered = [COGNITO_SIGN_IN, ...present].join(', ');
+    const unknown = missing.length
+      ? ` Not in the user pool, so not listed: ${missing.join(', ')} (save each again to create it in the pool).`
+      : '';
+    const changed = change.added.length + change.removed.length > 0;
+    const what = [
+      change.added.length ? `listed ${change.added.join(', ')}` : '',
+      change.removed.length ? `unlisted ${change.removed.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    return {
+      status: changed ? 'updated' : 'unchanged',
+      added: change.added,
+      removed: change.removed,
+      missing,
+      message: changed
+        ? `The web client ${what}: it offers ${offered}.${unknown}`
+        : `The web client already offers ${offered}.${unknown}`,
+    };
+  }
+
   private async inAws(sync: () => Promise<void>): Promise<SyncResult> {
+    return (await this.federated(sync))
+      ? { status: 'synced', message: 'Synced to the Cognito user pool.' }
+      : { status: 'aws-only', message: AWS_ONLY };
+  }
+
+  /** Runs `work`; undefined where the pool has no federation (cognito-local answers Unsupported). */
+  private async federated<T>(work: () => Promise<T>): Promise<{ value: T } | undefined> {
     try {
-      await sync();
-      return { status: 'synced', message: 'Synced to the Cognito user pool.' };
+      return { value: await work() };
     } catch (error) {
-      if ((error as Error).name === 'Unsupported') return { status: 'aws-only', message: AWS_ONLY };
+      if ((error as Error).name === 'Unsupported') return undefined;
       throw error;
     }
   }
@@ -218,18 +290,23 @@ export class CognitoFederation implements Federation {
   }
 
   /**
-   * UpdateUserPoolClient resets every setting it is not given, so the client's current settings are read
-   * and sent back whole, with the provider added to (or removed from) its list.
+   * Gives the web client the provider list `edit` makes of its current one. UpdateUserPoolClient resets every
+   * setting it is not given, so the client's current settings are read and sent back whole; nothing is written
+   * when the list stays the same (order aside). Undefined when there is no web client to edit.
    */
-  private async listOnWebClient(name: string, listed: boolean): Promise<void> {
-    if (!this.webClientId) return;
+  private async editWebClient(
+    edit: (listed: ReadonlySet<string>) => Set<string>,
+  ): Promise<{ added: string[]; removed: string[] } | undefined> {
+    if (!this.webClientId) return undefined;
     const { UserPoolClient: current } = await this.client.send(
       new DescribeUserPoolClientCommand({ UserPoolId: this.userPoolId, ClientId: this.webClientId }),
     );
-    if (!current) return;
-    const providers = new Set(current.SupportedIdentityProviders ?? []);
-    if (listed) providers.add(name);
-    else providers.delete(name);
+    if (!current) return undefined;
+    const listed = new Set(current.SupportedIdentityProviders ?? []);
+    const providers = edit(listed);
+    const added = [...providers].filter((name) => !listed.has(name));
+    const removed = [...listed].filter((name) => !providers.has(name));
+    if (added.length === 0 && removed.length === 0) return { added, removed };
     const input: UpdateUserPoolClientCommandInput = {
       UserPoolId: this.userPoolId,
       ClientId: this.webClientId,
@@ -256,6 +333,7 @@ export class CognitoFederation implements Federation {
       RefreshTokenRotation: current.RefreshTokenRotation,
     };
     await this.client.send(new UpdateUserPoolClientCommand(input));
+    return { added, removed };
   }
 }
 

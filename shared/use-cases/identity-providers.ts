@@ -2,7 +2,8 @@
  * SSO identity providers: validated before anything is saved (SAML metadata read safely, signing
  * certificate present and current, OIDC issuer https), synced to the user pool, and routed by email
  * domain. Creation syncs first and then claims the name and domains; a clash undoes the sync, so nothing
- * is half-written.
+ * is half-written. The web client's provider list, which CloudFormation resets on deploy, is repaired from
+ * the synced providers (`resyncWebClientProviders`).
  */
 
 import { ConflictError, InvalidInputError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
@@ -163,6 +164,41 @@ export async function getIdentityProvider(deps: IdentityProviderDeps, id: string
 
 export function listIdentityProviders(deps: IdentityProviderDeps): Promise<IdentityProvider[]> {
   return deps.providers.list();
+}
+
+/** What repairing the web client's provider list found and did. */
+export type WebClientResync = Awaited<ReturnType<Federation['listOnWebClient']>>;
+
+/**
+ * Makes the web client list exactly Cognito's own sign-in and the providers synced to the pool, since every
+ * deploy of LmsAuth that updates the client sets its list back to COGNITO alone. Idempotent: nothing is written
+ * when the list is right.
+ *
+ * 1. List the LMS's providers; keep those whose `sync.status` is `synced`.
+ * 2. None synced (always so locally, where they are all `aws-only`): leave the client alone.
+ * 3. Otherwise the federation lists exactly those on the web client, and says what it added and removed.
+ *
+ * @example
+ * const { status, added } = await resyncWebClientProviders(ports); // 'updated', ['Okta'] after a deploy
+ */
+export async function resyncWebClientProviders(
+  deps: Pick<IdentityProviderDeps, 'providers' | 'federation'>,
+): Promise<WebClientResync> {
+  const providers = await deps.providers.list();
+  const synced = providers.filter((provider) => provider.sync.status === 'synced').map(({ name }) => name);
+  if (synced.length > 0) return deps.federation.listOnWebClient(synced);
+  const unchanged = { added: [], removed: [], missing: [] };
+  return providers.length > 0
+    ? {
+        status: 'aws-only',
+        ...unchanged,
+        message: `None of the ${providers.length} identity provider(s) is synced to Cognito (they sync only in AWS: the local Cognito emulator has no federation), so the web client is left as it is.`,
+      }
+    : {
+        status: 'unchanged',
+        ...unchanged,
+        message: 'There is no identity provider: the web client is left as it is (Cognito sign-in).',
+      };
 }
 
 /** Which provider an email signs in through, and the hosted sign-in URL that goes straight to it. */

@@ -329,6 +329,20 @@ export interface Federation {
     created: boolean,
   ): Promise<SyncResult>;
   remove(provider: IdentityProvider): Promise<SyncResult>;
+  /**
+   * Makes the web app client's SupportedIdentityProviders exactly COGNITO plus those of `names` the pool has
+   * (the others are returned as `missing`), writing only when the list differs. `aws-only` where the pool has
+   * no federation (cognito-local); `no-web-client` when no web client is configured.
+   */
+  listOnWebClient(names: readonly string[]): Promise<{
+    status: 'updated' | 'unchanged' | 'aws-only' | 'no-web-client';
+    /** Providers put on the list, and taken off it (not COGNITO and not among `names`). */
+    added: string[];
+    removed: string[];
+    /** Among `names` but not in the user pool, so not listed (Cognito refuses to list an unknown provider). */
+    missing: string[];
+    message: string;
+  }>;
 }
 
 /** Linking a federated sign-in to the login a person already has (the pre sign-up trigger). */

@@ -27,14 +27,18 @@ import {
   USER_POOL_FEDERATION_ACTIONS,
   USER_POOL_LINK_ACTIONS,
   USER_POOL_USER_ACTIONS,
+  USER_POOL_WEB_CLIENT_ACTIONS,
 } from '../../infra/constructs/lms-function.ts';
 import { functionStackId } from '../../infra/stacks/api-stack.ts';
 import { AuthStack } from '../../infra/stacks/auth-stack.ts';
 import {
+  AFTER_DEPLOY_STATUSES,
   AUDIT_STREAM_BATCH_SIZE,
   AUDIT_STREAM_RETRY_ATTEMPTS,
   DOMAIN_EVENT_JOB_RETRY_ATTEMPTS,
+  JobsStack,
   LMS_EVENT_BUS_NAME,
+  SCHEDULE_DELIVERY_RETRY_ATTEMPTS,
   SCHEDULED_JOB_RETRY_ATTEMPTS,
   UPLOAD_JOB_RETRY_ATTEMPTS,
 } from '../../infra/stacks/jobs-stack.ts';
@@ -48,6 +52,7 @@ import {
   type DomainEventJob,
   type JobDefinition,
   jobs,
+  resyncWebClientProviders,
   type ScheduledJob,
   type UploadTriggeredJob,
 } from '../../shared/jobs/manifest.ts';
@@ -81,6 +86,7 @@ const USER_POOL_ACTIONS: Record<NonNullable<RouteNeeds['userPool']>, readonly st
   federation: USER_POOL_FEDERATION_ACTIONS,
   link: USER_POOL_LINK_ACTIONS,
   clients: USER_POOL_CLIENT_ACTIONS,
+  'web-client': USER_POOL_WEB_CLIENT_ACTIONS,
 };
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -1151,8 +1157,10 @@ describe('LmsJobs', () => {
       // Prepare
       const fnId = logicalIdOf(jobFunction(job));
       const queueId = logicalIdOf(failureQueue(job));
-      const rules = Object.values(templates.jobs.findResources('AWS::Events::Rule')).filter((rule) =>
-        JSON.stringify(rule.Properties.Targets).includes(fnId),
+      const rules = Object.values(templates.jobs.findResources('AWS::Events::Rule')).filter(
+        (rule) =>
+          rule.Properties.ScheduleExpression !== undefined &&
+          JSON.stringify(rule.Properties.Targets).includes(fnId),
       );
 
       // Assess: CDK writes whole hours and days as such (60 minutes is `rate(1 hour)`)
@@ -1170,6 +1178,141 @@ describe('LmsJobs', () => {
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
       });
     }
+  });
+
+  it("runs a job that follows LmsAuth's deploys from a rule on the default bus for LmsAuth's completed updates, delivered as its schedule is", () => {
+    const following = jobs.filter(
+      (job): job is ScheduledJob =>
+        job.trigger.kind === 'schedule' && job.trigger.alsoAfterDeployOf !== undefined,
+    );
+    expect(following.map((job) => job.id)).toEqual([resyncWebClientProviders.id]);
+    for (const job of following) {
+      // Prepare
+      const fnId = logicalIdOf(jobFunction(job));
+      const queueId = logicalIdOf(failureQueue(job));
+      const rules = Object.values(templates.jobs.findResources('AWS::Events::Rule')).filter(
+        (rule) =>
+          rule.Properties.EventPattern !== undefined &&
+          JSON.stringify(rule.Properties.Targets).includes(fnId),
+      );
+
+      // Assess: CloudFormation's own stack status events, which it sends to the default bus (no EventBusName)
+      expect(rules, job.id).toHaveLength(1);
+      const rule = rules[0]?.Properties;
+      expect(rule.EventBusName, job.id).toBeUndefined();
+      expect(rule.ScheduleExpression, job.id).toBeUndefined();
+      expect(stacks.auth.stackName).toBe('LmsAuth');
+      expect(rule.EventPattern, job.id).toEqual({
+        source: ['aws.cloudformation'],
+        'detail-type': ['CloudFormation Stack Status Change'],
+        detail: {
+          // The stack id is the stack ARN; its prefix up to the name survives the stack being created again.
+          'stack-id': [
+            {
+              prefix: {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':cloudformation:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    ':stack/LmsAuth/',
+                  ],
+                ],
+              },
+            },
+          ],
+          'status-details': { status: ['UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'] },
+        },
+      });
+      expect(AFTER_DEPLOY_STATUSES).toEqual(['UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE']);
+      expect(rule.Targets, job.id).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: SCHEDULE_DELIVERY_RETRY_ATTEMPTS }),
+        }),
+      ]);
+    }
+    // No other rule listens to CloudFormation.
+    const cloudFormationRules = Object.values(templates.jobs.findResources('AWS::Events::Rule')).filter(
+      (rule) => JSON.stringify(rule.Properties.EventPattern ?? {}).includes('aws.cloudformation'),
+    );
+    expect(cloudFormationRules).toHaveLength(following.length);
+  });
+
+  it("repairs the web client's provider list every 15 minutes with web-client grants on LmsAuth's pool only, reading the table and writing nothing else", () => {
+    // Prepare
+    const job = resyncWebClientProviders;
+    const fn = jobFunction(job);
+    const variables = functionProperties(templates.jobs, fn).Environment.Variables;
+    const statements = statementsOf(templates.jobs, fn);
+    const actions = statements.flatMap((s) => asArray(s.Action));
+
+    // Assess: the schedule and the needs
+    expect(job.trigger).toEqual({ kind: 'schedule', everyMinutes: 15, alsoAfterDeployOf: 'auth' });
+    expect(job.needs).toEqual({ table: 'read', userPool: 'web-client' });
+    // The pool and the web client come from LmsAuth
+    expect(variables).toMatchObject({
+      USER_POOL_ID: { 'Fn::ImportValue': expect.stringMatching(/^LmsAuth:.*UserPool/) },
+      WEB_CLIENT_ID: { 'Fn::ImportValue': expect.stringMatching(/^LmsAuth:.*WebClient/) },
+    });
+    // Every cognito-idp action in one statement, on that pool's ARN alone
+    expect(statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('cognito-idp:')))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [...USER_POOL_WEB_CLIENT_ACTIONS].sort(),
+        Resource: { 'Fn::ImportValue': expect.stringMatching(/^LmsAuth:.*UserPool.*Arn/) },
+      },
+    ]);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'cognito-idp:DescribeIdentityProvider',
+        'cognito-idp:DescribeUserPoolClient',
+        'cognito-idp:UpdateUserPoolClient',
+      ]),
+    );
+    // No identity-provider changes and no secrets: only relisting
+    expect(
+      actions.filter(
+        (a) =>
+          a.startsWith('secretsmanager:') ||
+          (a.endsWith('IdentityProvider') && !a.endsWith('DescribeIdentityProvider')),
+      ),
+    ).toEqual([]);
+    // Reads the table; no table write, no bucket, no bus
+    expect(actions).toEqual(expect.arrayContaining(TABLE_READ_ACTIONS));
+    for (const write of TABLE_WRITE_ACTIONS) expect(actions, write).not.toContain(write);
+    expect(actions.filter((a) => a.startsWith('s3:') || a.startsWith('events:'))).toEqual([]);
+  });
+
+  it('depends on LmsAuth for the pool, while LmsAuth references nothing of LmsJobs (no cycle)', () => {
+    // Assess
+    expect(stacks.jobs.dependencies).toContain(stacks.auth);
+    expect(stacks.auth.dependencies).not.toContain(stacks.jobs);
+    expect(JSON.stringify(templates.auth.toJSON())).not.toContain('LmsJobs:');
+  });
+
+  it('refuses a job that follows the deploys of a stack it was not given', () => {
+    // Prepare
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const data = new Stack(app, 'Data');
+    const table = Table.fromTableName(data, 'Table', 'table');
+    const bucket = Bucket.fromBucketName(data, 'Bucket', 'bucket');
+    const job: ScheduledJob = { ...resyncWebClientProviders, needs: { table: 'read' } };
+
+    // Act + Assess
+    expect(
+      () =>
+        new JobsStack(app, 'Jobs', {
+          table,
+          buckets: { uploads: bucket, content: bucket, backups: bucket },
+          jobs: [job],
+        }),
+    ).toThrow(/runs after each deploy of the "auth" stack.*pass it in watchedStacks/);
   });
 
   it('delivers S3 object-created events of the uploads bucket (prefix, suffix) to each upload job', () => {
@@ -1588,7 +1731,9 @@ function expectVariablesMatchNeeds(
   expect(variables.includes(ENV.contentBucket), label).toBe(needs.buckets?.content !== undefined);
   expect(variables.includes(ENV.backupsBucket), label).toBe(needs.buckets?.backups !== undefined);
   expect(variables.includes(ENV.eventBusName), label).toBe(needs.events !== undefined);
-  expect(variables.includes(ENV.webClientId), label).toBe(needs.userPool === 'federation');
+  expect(variables.includes(ENV.webClientId), label).toBe(
+    needs.userPool === 'federation' || needs.userPool === 'web-client',
+  );
   // No pool domain in the test app: no hosted sign-in page, so no sign-in link settings.
   expect(variables.includes(ENV.hostedUiDomain), label).toBe(false);
 }

@@ -1,7 +1,7 @@
 /**
  * The federation calls cognito-local does not have, against the exact SDK request shapes (aws-sdk-client-mock):
  * what reaches Cognito when a provider is created, changed and removed, and what reaches Secrets Manager,
- * where OIDC client secrets are kept.
+ * where OIDC client secrets are kept; and the repair of the web client's provider list after a deploy reset it.
  */
 import {
   CognitoIdentityProviderClient,
@@ -30,7 +30,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../shared/domain/errors.ts';
 import type { IdentityProvider } from '../../shared/domain/identity-provider.ts';
-import { AWS_ONLY, CognitoFederation } from '../../shared/store/cognito-federation.ts';
+import { AWS_ONLY, CognitoFederation, WEB_CLIENT_AWS_ONLY } from '../../shared/store/cognito-federation.ts';
+import { resyncWebClientProviders } from '../../shared/use-cases/identity-providers.ts';
+import type { IdentityProviderRepository } from '../../shared/use-cases/ports.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const secretsManager = mockClient(SecretsManagerClient);
@@ -484,5 +486,200 @@ describe('OIDC client secrets in Secrets Manager', () => {
     for (const result of results) expect(result).toEqual({ status: 'aws-only', message: AWS_ONLY });
     expect(secretsManager.calls()).toHaveLength(0);
     expect(cognito.commandCalls(CreateIdentityProviderCommand)).toHaveLength(0);
+  });
+});
+
+describe("the web client's provider list, repaired after a deploy reset it", () => {
+  /** The web client as DescribeUserPoolClient returns it, with settings UpdateUserPoolClient must get back. */
+  const described = {
+    ...webClient,
+    ReadAttributes: ['email', 'given_name', 'family_name', 'custom:department'],
+    WriteAttributes: ['given_name', 'family_name'],
+    DefaultRedirectURI: 'https://lms.corp.example/auth/callback',
+    AuthSessionValidity: 3,
+    EnablePropagateAdditionalUserContextData: false,
+    RefreshTokenRotation: { Feature: 'DISABLED' as const },
+    AnalyticsConfiguration: { ApplicationId: 'pinpoint-app', ExternalId: 'lms', UserDataShared: false },
+    // Read-only: Describe returns them, Update takes none of them.
+    CreationDate: new Date('2026-11-01T00:00:00Z'),
+    LastModifiedDate: new Date('2026-11-28T00:00:00Z'),
+  };
+  const { CreationDate: _created, LastModifiedDate: _modified, ...settings } = described;
+  const entra = { ...oidc, id: '5b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e' };
+  const localOnly: IdentityProvider = {
+    ...saml,
+    id: '9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b',
+    name: 'Ping',
+    sync: { status: 'aws-only', at: '2026-11-28T00:00:00.000Z', message: AWS_ONLY },
+  };
+  /** The LMS's providers (only `list` is read). */
+  const stored = (providers: IdentityProvider[]): IdentityProviderRepository => {
+    const unused = () => Promise.reject(new Error('not used by the resync'));
+    return {
+      list: async () => providers,
+      get: unused,
+      byDomain: unused,
+      idByName: unused,
+      create: unused,
+      update: unused,
+      delete: unused,
+    };
+  };
+  const resync = (providers: IdentityProvider[]) =>
+    resyncWebClientProviders({ providers: stored(providers), federation: federation() });
+  const inPool = (...names: string[]) =>
+    cognito.on(DescribeIdentityProviderCommand).callsFake((input: { ProviderName: string }) => {
+      if (!names.includes(input.ProviderName))
+        throw new ProviderNotFound({
+          message: `Identity provider ${input.ProviderName} does not exist.`,
+          ...metadata,
+        });
+      return {
+        IdentityProvider: {
+          UserPoolId: 'eu-west-1_pool',
+          ProviderName: input.ProviderName,
+          ProviderType: input.ProviderName === 'Entra' ? 'OIDC' : 'SAML',
+        },
+      };
+    });
+
+  beforeEach(() => {
+    cognito.reset();
+    secretsManager.reset();
+    // What a deploy of LmsAuth leaves: the list CloudFormation manages, Cognito alone.
+    cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: described });
+    cognito.on(UpdateUserPoolClientCommand).resolves({});
+    inPool('Okta', 'Entra', 'Ping');
+  });
+  afterAll(() => {
+    cognito.restore();
+    secretsManager.restore();
+  });
+
+  it('lists every synced provider again after a deploy reset the list, sending every other setting back', async () => {
+    // Act
+    const result = await resync([saml, entra]);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'updated', added: ['Okta', 'Entra'], removed: [], missing: [] });
+    expect(result.message).toContain('COGNITO, Okta, Entra');
+    expect(cognito.commandCalls(DescribeUserPoolClientCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'eu-west-1_pool',
+      ClientId: 'web-client',
+    });
+    const updates = cognito.commandCalls(UpdateUserPoolClientCommand);
+    expect(updates).toHaveLength(1);
+    // Exactly the settings read, list aside: UpdateUserPoolClient resets whatever it is not given.
+    expect(updates[0]?.args[0].input).toEqual({
+      ...settings,
+      SupportedIdentityProviders: ['COGNITO', 'Okta', 'Entra'],
+    });
+    expect(updates[0]?.args[0].input).not.toHaveProperty('CreationDate');
+    expect(secretsManager.calls()).toHaveLength(0);
+  });
+
+  it('writes nothing when the list is already right, whatever its order', async () => {
+    // Prepare
+    cognito.on(DescribeUserPoolClientCommand).resolves({
+      UserPoolClient: { ...described, SupportedIdentityProviders: ['Entra', 'COGNITO', 'Okta'] },
+    });
+
+    // Act
+    const first = await resync([saml, entra]);
+    const again = await resync([saml, entra]);
+
+    // Assess
+    for (const result of [first, again])
+      expect(result).toMatchObject({ status: 'unchanged', added: [], removed: [], missing: [] });
+    expect(cognito.commandCalls(UpdateUserPoolClientCommand)).toHaveLength(0);
+  });
+
+  it('lists no provider that is not synced to the pool (aws-only)', async () => {
+    // Act
+    const result = await resync([saml, localOnly]);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'updated', added: ['Okta'], removed: [] });
+    expect(
+      cognito.commandCalls(UpdateUserPoolClientCommand)[0]?.args[0].input.SupportedIdentityProviders,
+    ).toEqual(['COGNITO', 'Okta']);
+    expect(
+      cognito.commandCalls(DescribeIdentityProviderCommand).map((call) => call.args[0].input.ProviderName),
+    ).toEqual(['Okta']);
+  });
+
+  it('takes off the list what no synced provider of the LMS names', async () => {
+    // Prepare
+    cognito.on(DescribeUserPoolClientCommand).resolves({
+      UserPoolClient: { ...described, SupportedIdentityProviders: ['COGNITO', 'Okta', 'Retired'] },
+    });
+
+    // Act
+    const result = await resync([saml]);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'updated', added: [], removed: ['Retired'] });
+    expect(
+      cognito.commandCalls(UpdateUserPoolClientCommand)[0]?.args[0].input.SupportedIdentityProviders,
+    ).toEqual(['COGNITO', 'Okta']);
+  });
+
+  it('leaves out, and names, a synced provider the pool no longer has (Cognito would refuse the whole list)', async () => {
+    // Prepare
+    inPool('Okta');
+
+    // Act
+    const result = await resync([saml, entra]);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'updated', added: ['Okta'], missing: ['Entra'] });
+    expect(result.message).toContain('Not in the user pool, so not listed: Entra');
+    expect(
+      cognito.commandCalls(UpdateUserPoolClientCommand)[0]?.args[0].input.SupportedIdentityProviders,
+    ).toEqual(['COGNITO', 'Okta']);
+  });
+
+  it('touches neither Cognito nor the web client when no provider is synced (always so locally)', async () => {
+    // Act
+    const local = await resync([localOnly]);
+    const none = await resync([]);
+
+    // Assess
+    expect(local).toMatchObject({ status: 'aws-only', added: [], removed: [], missing: [] });
+    expect(none).toMatchObject({ status: 'unchanged', added: [], removed: [], missing: [] });
+    expect(cognito.calls()).toHaveLength(0);
+  });
+
+  it('says aws-only, before reading the web client, where the pool has no federation (cognito-local)', async () => {
+    // Prepare
+    cognito.on(DescribeIdentityProviderCommand).rejects(unsupported());
+
+    // Act
+    const result = await federation().listOnWebClient(['Okta']);
+
+    // Assess
+    expect(result).toEqual({
+      status: 'aws-only',
+      added: [],
+      removed: [],
+      missing: [],
+      message: WEB_CLIENT_AWS_ONLY,
+    });
+    expect(cognito.commandCalls(DescribeUserPoolClientCommand)).toHaveLength(0);
+    expect(cognito.commandCalls(UpdateUserPoolClientCommand)).toHaveLength(0);
+  });
+
+  it('has nothing to repair without a web client', async () => {
+    // Act
+    const result = await new CognitoFederation(
+      new CognitoIdentityProviderClient({ region: 'eu-west-1' }),
+      'eu-west-1_pool',
+      undefined,
+      new SecretsManagerClient({ region: 'eu-west-1' }),
+    ).listOnWebClient(['Okta']);
+
+    // Assess
+    expect(result.status).toBe('no-web-client');
+    expect(cognito.calls()).toHaveLength(0);
   });
 });
