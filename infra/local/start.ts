@@ -2,7 +2,9 @@
  * `npm start`: the product on one machine. Starts the local stack with data in `.local/`, writes
  * `.local/stack.json` (what `npm run token` needs), prints how to use it, and runs until Ctrl+C.
  */
+
 import { rmSync, writeFileSync } from 'node:fs';
+import { ENV } from '../../shared/config.ts';
 import { LOCAL_DATA_DIR, STACK_FILE } from './paths.ts';
 import { DEMO_PASSWORD, DEMO_SIGN_INS } from './seed.ts';
 import { startLocalStack } from './stack.ts';
@@ -52,6 +54,8 @@ LMS admin API on ${stack.url}   (ready in ${((performance.now() - started) / 100
   curl ${stack.url}/openapi.json
   TOKEN=$(npm run --silent token -- admin@example.com | tail -1)
   curl -H "Authorization: Bearer $TOKEN" ${stack.url}/users
+
+Machine clients (POST /api-clients) get client-credentials tokens at ${stack.env[ENV.oauthTokenUrl]}
 
 Demo sign-ins (password ${DEMO_PASSWORD}):
 ${DEMO_SIGN_INS.map((signIn) => `  ${signIn.email.padEnd(24)} ${signIn.note}`).join('\n')}
