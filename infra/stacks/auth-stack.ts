@@ -29,7 +29,7 @@ import {
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
-import { API_SCOPES, RESOURCE_SERVER, SCOPE_NAMES } from '../../shared/domain/api-client.ts';
+import { API_SCOPES, RESOURCE_SERVER, SCOPE_NAMES } from '../../shared/domain/api-scopes.ts';
 import { ROLES, type Role } from '../../shared/http/route.ts';
 import { type CognitoTriggerJob, type JobDefinition, jobs as manifest } from '../../shared/jobs/manifest.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';

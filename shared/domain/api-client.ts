@@ -4,21 +4,8 @@
  * scopes they accept in the manifest.
  */
 import * as z from 'zod';
+import { type ApiScope, SCOPE_NAMES } from './api-scopes.ts';
 import { IsoDateTime, text } from './common.ts';
-
-/** The resource server identifier: scopes are `lms/<name>`. */
-export const RESOURCE_SERVER = 'lms';
-
-/** Every scope a machine client can hold, and what it lets the client do (also the resource server's list). */
-export const API_SCOPES = {
-  'lms/users.read': 'Read people, departments and cohorts',
-  'lms/users.write': 'Create, update, suspend and reactivate people; manage departments and static cohorts',
-  'lms/courses.read': 'Read the catalog: courses, categories and learning paths',
-  'lms/enrollments.write': 'Enroll, withdraw and complete enrollments, and change due dates',
-  'lms/reports.read': 'Read enrollments, completion and compliance',
-} as const;
-export type ApiScope = keyof typeof API_SCOPES;
-export const SCOPE_NAMES = Object.keys(API_SCOPES) as ApiScope[];
 
 export const ApiScopeName = z.enum(SCOPE_NAMES as [ApiScope, ...ApiScope[]]);
 

@@ -5,7 +5,7 @@
  */
 
 import * as z from 'zod';
-import { API_SCOPES } from '../domain/api-client.ts';
+import { API_SCOPES } from '../domain/api-scopes.ts';
 import { Problem } from '../domain/common.ts';
 import type { RouteDefinition } from './route.ts';
 

@@ -3,7 +3,7 @@
  * `requestContext.authorizer`. The Lambda authorizer does it in AWS and the local gateway runs the same code,
  * so handlers see one shape everywhere: flat string fields, as API Gateway passes an authorizer's context.
  */
-import { type ApiScope, SCOPE_NAMES } from '../domain/api-client.ts';
+import { type ApiScope, SCOPE_NAMES } from '../domain/api-scopes.ts';
 import { ROLES, type Role } from './route.ts';
 
 export interface Principal {

@@ -4,7 +4,7 @@
  * OpenAPI document (summary, schemas) and the authorization-matrix test (access).
  */
 import type * as z from 'zod';
-import type { ApiScope } from '../domain/api-client.ts';
+import type { ApiScope } from '../domain/api-scopes.ts';
 
 /** LMS roles; each is a Cognito group of the same name. */
 export const ROLES = ['admin', 'manager', 'instructor', 'learner'] as const;

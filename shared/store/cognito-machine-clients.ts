@@ -13,7 +13,8 @@ import {
   ListUserPoolClientSecretsCommand,
   UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type ApiScope, type IssuedSecret, MACHINE_TOKEN_MINUTES } from '../domain/api-client.ts';
+import { type IssuedSecret, MACHINE_TOKEN_MINUTES } from '../domain/api-client.ts';
+import type { ApiScope } from '../domain/api-scopes.ts';
 import type { MachineClientRegistry } from '../use-cases/ports.ts';
 
 export class CognitoMachineClients implements MachineClientRegistry {

@@ -12,7 +12,8 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ApiScope, type IssuedSecret, MAX_ACTIVE_SECRETS } from '../domain/api-client.ts';
+import { type IssuedSecret, MAX_ACTIVE_SECRETS } from '../domain/api-client.ts';
+import type { ApiScope } from '../domain/api-scopes.ts';
 import { ConflictError } from '../domain/errors.ts';
 import type { MachineClientRegistry } from '../use-cases/ports.ts';
 

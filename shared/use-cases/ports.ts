@@ -3,7 +3,8 @@
  * shared/store implement them; unit tests pass in-memory fakes.
  */
 import type { Login, SignIn } from '../domain/access.ts';
-import type { ApiClient, ApiScope, IssuedSecret } from '../domain/api-client.ts';
+import type { ApiClient, IssuedSecret } from '../domain/api-client.ts';
+import type { ApiScope } from '../domain/api-scopes.ts';
 import type { AuditRecord } from '../domain/audit.ts';
 import type { Cohort, CohortCourseLink, CohortMember } from '../domain/cohort.ts';
 import type { ContentVersion } from '../domain/content.ts';

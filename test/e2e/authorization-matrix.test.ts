@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiScope, SCOPE_NAMES } from '../../shared/domain/api-client.ts';
+import { type ApiScope, SCOPE_NAMES } from '../../shared/domain/api-scopes.ts';
 import { allows } from '../../shared/http/middleware/authorize.ts';
 import type { Principal } from '../../shared/http/principal.ts';
 import { ROLES, type Role, type RouteDefinition } from '../../shared/http/route.ts';

@@ -43,7 +43,7 @@ import {
   UPLOAD_JOB_RETRY_ATTEMPTS,
 } from '../../infra/stacks/jobs-stack.ts';
 import { ENV } from '../../shared/config.ts';
-import { SCOPE_NAMES } from '../../shared/domain/api-client.ts';
+import { SCOPE_NAMES } from '../../shared/domain/api-scopes.ts';
 import { EVENT_SOURCE } from '../../shared/events/envelope.ts';
 import { BUCKETS, ROLES, type RouteDefinition, type RouteNeeds } from '../../shared/http/route.ts';
 import {
