@@ -38,6 +38,8 @@ export interface LocalOAuthServer {
 export async function startLocalOAuthServer(options: {
   dynamoDbEndpoint: string;
   clientsTable: string;
+  /** @default 0 (a free port) */
+  port?: number;
   host?: string;
   log?: (line: string) => void;
 }): Promise<LocalOAuthServer> {
@@ -67,7 +69,7 @@ export async function startLocalOAuthServer(options: {
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const issuer = `http://${host}:${(server.address() as AddressInfo).port}`;
 

@@ -86,6 +86,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     oauth = await startLocalOAuthServer({
       dynamoDbEndpoint: emulators.endpoints.dynamodb,
       clientsTable: LOCAL_NAMES.oauthClientsTable,
+      // Beside the gateway's port, so `npm start` keeps one token URL across restarts.
+      port: options.port === 0 ? 0 : options.port + 1,
       log,
     });
     const env = {
