@@ -7,5 +7,6 @@ const ports = apiClientPorts();
 
 export const handler = httpHandler(route, async ({ body, principal, requestId }) => {
   const created = await createApiClient(ports, { principal, requestId }, body);
-  return { body: created, version: created.client.version };
+  // The secret is in this response only: no cache on the way may keep it.
+  return { body: created, version: created.client.version, headers: { 'cache-control': 'no-store' } };
 });

@@ -7,5 +7,6 @@ const ports = apiClientPorts();
 
 export const handler = httpHandler(route, async ({ params, ifMatch, principal, requestId }) => {
   const issued = await issueApiClientSecret(ports, { principal, requestId }, params.clientId, ifMatch);
-  return { body: issued, version: issued.client.version };
+  // The secret is in this response only: no cache on the way may keep it.
+  return { body: issued, version: issued.client.version, headers: { 'cache-control': 'no-store' } };
 });

@@ -141,7 +141,6 @@ export const USER_POOL_FEDERATION_ACTIONS = [
   'cognito-idp:UpdateIdentityProvider',
   'cognito-idp:DeleteIdentityProvider',
   'cognito-idp:DescribeUserPoolClient',
-  'cognito-idp:UpdateUserPoolClient',
 ] as const;
 
 /**
@@ -172,9 +171,13 @@ export const USER_POOL_WEB_CLIENT_ACTIONS = [
   'cognito-idp:UpdateUserPoolClient',
 ] as const;
 
-/** What `userPool: 'clients'` may do, on that pool only: machine clients' app clients and their secrets. */
+/**
+ * What `userPool: 'clients'` may do, on that pool only: machine clients' app clients and their secrets
+ * (exactly the calls of shared/store/cognito-machine-clients.ts; its unit test checks the two agree).
+ */
 export const USER_POOL_CLIENT_ACTIONS = [
   'cognito-idp:CreateUserPoolClient',
+  'cognito-idp:UpdateUserPoolClient',
   'cognito-idp:DeleteUserPoolClient',
   'cognito-idp:ListUserPoolClientSecrets',
   'cognito-idp:AddUserPoolClientSecret',

@@ -4,10 +4,11 @@
  * free ports with throwaway data.
  */
 import type { AddressInfo } from 'node:net';
-import { resetClients } from '../../shared/clients.ts';
-import { ENV, resetSettingsCache } from '../../shared/config.ts';
-import { authorizerContext } from '../../shared/http/authorizer.ts';
+import { dynamoDb, resetClients } from '../../shared/clients.ts';
+import { ENV, requireSetting, resetSettingsCache } from '../../shared/config.ts';
+import { authenticate } from '../../shared/http/authorizer.ts';
 import { routes } from '../../shared/routes/index.ts';
+import { DynamoApiClientRepository } from '../../shared/store/api-client-store.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createIdTokenVerifier } from './cognito.ts';
 import { contentServer } from './content.ts';
@@ -170,19 +171,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 /**
  * The local gateway's token check, the Lambda authorizer's in AWS: an ID token from cognito-local (people),
- * or an access token from the local OAuth server (machine clients), told apart by their issuer.
+ * or an access token from the local OAuth server (machine clients), told apart by their issuer. Built after
+ * the handler environment is applied: it reads machine clients' records from the local table.
  */
 function localAuthenticator(
   verifyIdToken: (token: string) => Promise<Record<string, unknown>>,
   oauth: LocalOAuthServer,
   webClientId: string,
 ): Authenticator {
-  return async (token) => {
-    const issuer = unverifiedIssuer(token);
-    const claims =
-      issuer === oauth.issuer ? await oauth.verifyAccessToken(token) : await verifyIdToken(token);
-    return authorizerContext(claims, webClientId);
-  };
+  const apiClients = new DynamoApiClientRepository(dynamoDb(), requireSetting('tableName'));
+  const verify = (token: string) =>
+    unverifiedIssuer(token) === oauth.issuer ? oauth.verifyAccessToken(token) : verifyIdToken(token);
+  return (token) =>
+    authenticate(
+      token,
+      verify,
+      webClientId,
+      async (clientId) => (await apiClients.get(clientId)) !== undefined,
+    );
 }
 
 /** Only picks which verifier to use; the chosen verifier checks the signature and the issuer itself. */

@@ -191,6 +191,8 @@ export class ApiStack extends Stack {
         'Verifies bearer tokens of the user pool (ID tokens of the web client, machine access tokens)',
       timeout: Duration.seconds(5),
     });
+    // Reads machine clients' records: a client the LMS did not create, or has revoked, is refused.
+    authorizerFunction.bindTable(props.table, 'read');
     authorizerFunction.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
     authorizerFunction.addEnvironment(ENV.webClientId, props.webClient.userPoolClientId);
     Validations.of(authorizerFunction).acknowledge({

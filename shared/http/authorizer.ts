@@ -14,7 +14,10 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 /** The Lambda authorizer's handler module (the API stack deploys it; it is neither a route nor a job). */
 export const AUTHORIZER_HANDLER = 'functions/auth/authorize-request.ts';
 
-/** What API Gateway passes to the handler as `requestContext.authorizer` (flat strings). */
+/**
+ * What API Gateway passes to the handler as `requestContext.authorizer` (flat strings). `exp` rides along
+ * because API Gateway caches the answer for minutes: the route gate refuses a token past it.
+ */
 export type AuthorizerContext = Record<string, string>;
 
 export class TokenRefused extends Error {}
@@ -31,6 +34,7 @@ export function authorizerContext(claims: Record<string, unknown>, webClientId: 
     const groups = claims['cognito:groups'];
     return {
       principal: 'person',
+      exp: String(claims.exp),
       sub: claims.sub,
       ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
       'cognito:groups': Array.isArray(groups) ? groups.join(',') : typeof groups === 'string' ? groups : '',
@@ -41,11 +45,29 @@ export function authorizerContext(claims: Record<string, unknown>, webClientId: 
     if (typeof claims.client_id !== 'string') throw new TokenRefused('an access token without client_id');
     return {
       principal: 'client',
+      exp: String(claims.exp),
       client_id: claims.client_id,
       scope: typeof claims.scope === 'string' ? claims.scope : '',
     };
   }
   throw new TokenRefused(`token_use ${String(claims.token_use)}`);
+}
+
+/**
+ * Verifies a bearer token and builds its context. A machine client must also be one the LMS created (a
+ * record of `POST /api-clients`): another app client of the pool, or a revoked one, is refused here, even
+ * while its token has not expired.
+ */
+export async function authenticate(
+  token: string,
+  verify: (token: string) => Promise<Record<string, unknown>>,
+  webClientId: string,
+  isKnownClient: (clientId: string) => Promise<boolean>,
+): Promise<AuthorizerContext> {
+  const context = authorizerContext(await verify(token), webClientId);
+  if (context.principal === 'client' && !(await isKnownClient(context.client_id ?? '')))
+    throw new TokenRefused('a client the LMS does not know (revoked, or not created through /api-clients)');
+  return context;
 }
 
 /**

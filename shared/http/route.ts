@@ -39,7 +39,7 @@ export interface RouteNeeds {
    * client's providers), plus the OIDC client secrets in Secrets Manager, `lms/identity-providers/*` only
    * (create, tag, put, describe, restore, schedule deletion; never read back). `link`: ListUsers and
    * AdminLinkProviderForUser (the pre sign-up trigger).
-   * `clients`: machine clients' app clients and secrets (Create/DeleteUserPoolClient, List/Add/
+   * `clients`: machine clients' app clients and secrets (Create/Update/DeleteUserPoolClient, List/Add/
    * DeleteUserPoolClientSecret), and the pool's token URL.
    * `web-client`: DescribeIdentityProvider and Describe/UpdateUserPoolClient (relisting the providers on the
    * web client after a deploy reset its list).

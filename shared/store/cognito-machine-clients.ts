@@ -34,15 +34,22 @@ export class CognitoMachineClients implements MachineClientRegistry {
     );
     const clientId = UserPoolClient?.ClientId;
     const value = UserPoolClient?.ClientSecret;
-    if (!clientId || !value) throw new Error('Cognito created the app client without an id or secret.');
-    // The create response has the value but not the secret's id, which retiring it later needs.
-    const { ClientSecrets } = await this.cognito.send(
-      new ListUserPoolClientSecretsCommand({ UserPoolId: this.userPoolId, ClientId: clientId }),
-    );
-    const [descriptor] = ClientSecrets ?? [];
-    if (!descriptor?.ClientSecretId)
-      throw new Error(`Cognito lists no secret for the new client ${clientId}.`);
-    return { clientId, secret: issued({ ...descriptor, ClientSecretValue: value }) };
+    if (!clientId) throw new Error('Cognito created the app client without an id.');
+    try {
+      if (!value) throw new Error(`Cognito created the app client ${clientId} without a secret.`);
+      // The create response has the value but not the secret's id, which retiring it later needs.
+      const { ClientSecrets } = await this.cognito.send(
+        new ListUserPoolClientSecretsCommand({ UserPoolId: this.userPoolId, ClientId: clientId }),
+      );
+      const [descriptor] = ClientSecrets ?? [];
+      if (!descriptor?.ClientSecretId)
+        throw new Error(`Cognito lists no secret for the new client ${clientId}.`);
+      return { clientId, secret: issued({ ...descriptor, ClientSecretValue: value }) };
+    } catch (error) {
+      // No app client the LMS has no record of: it could get tokens, and nobody could list or revoke it.
+      await this.remove(clientId);
+      throw error;
+    }
   }
 
   async setScopes(clientId: string, name: string, scopes: readonly ApiScope[]): Promise<void> {
@@ -90,6 +97,8 @@ function settings(name: string, scopes: readonly ApiScope[]) {
     AllowedOAuthFlowsUserPoolClient: true,
     AllowedOAuthFlows: ['client_credentials' as const],
     AllowedOAuthScopes: [...scopes],
+    // No user sign-in flows (Cognito's default would allow SRP and custom auth): refresh is the minimum it takes.
+    ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH' as const],
     AccessTokenValidity: MACHINE_TOKEN_MINUTES,
     TokenValidityUnits: { AccessToken: 'minutes' as const },
     EnableTokenRevocation: true,

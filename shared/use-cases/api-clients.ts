@@ -51,8 +51,7 @@ export async function createApiClient(
       auditChange(deps.runtime, actor, 'api-client.created', `api-client:${clientId}`, null, client),
     );
   } catch (error) {
-    await deps.registry.remove(clientId);
-    throw error;
+    await undo(() => deps.registry.remove(clientId), error);
   }
   return { client, secret, tokenUrl: deps.registry.tokenUrl };
 }
@@ -99,8 +98,12 @@ export async function updateApiClient(
       ),
     );
   } catch (error) {
-    if (scopesChanged) await deps.registry.setScopes(clientId, before.name, before.scopes);
-    throw error;
+    if (!scopesChanged) throw error;
+    // The record is the truth: give the registry its scopes (another change may have won meanwhile).
+    await undo(async () => {
+      const latest = await deps.clients.get(clientId);
+      if (latest) await deps.registry.setScopes(clientId, latest.name, latest.scopes);
+    }, error);
   }
   return after;
 }
@@ -129,8 +132,7 @@ export async function issueApiClientSecret(
   try {
     await saveSecrets(deps, actor, before, after, 'api-client.secret-issued');
   } catch (error) {
-    await deps.registry.removeSecret(clientId, secret.id);
-    throw error;
+    await undo(() => deps.registry.removeSecret(clientId, secret.id), error);
   }
   return { client: after, secret };
 }
@@ -192,6 +194,22 @@ function saveSecrets(
     { secrets: after.secrets },
   );
   return deps.clients.update(before, after, audit);
+}
+
+/**
+ * Undoes a registry change after the record could not be written, then fails with the record's error: that
+ * one says what went wrong (a stale version, a taken name), even when the undo fails too.
+ */
+async function undo(step: () => Promise<void>, cause: unknown): Promise<never> {
+  try {
+    await step();
+  } catch (undoError) {
+    throw new AggregateError(
+      [cause, undoError],
+      `${(cause as Error).message} (and undoing the registry change failed)`,
+    );
+  }
+  throw cause;
 }
 
 async function current(deps: ApiClientDeps, clientId: string, expected: number | undefined) {

@@ -42,6 +42,7 @@ describe('a machine client created through the API', () => {
 
     // Assess
     expect(created.status).toBe(201);
+    expect(created.headers.get('cache-control')).toBe('no-store');
     expect(client.secret.length).toBeGreaterThanOrEqual(40);
     expect(created.json.client).toMatchObject({
       scopes: ['lms/users.read', 'lms/enrollments.write'],
@@ -178,6 +179,7 @@ describe('rotating a secret without downtime, and revoking', () => {
 
     // Assess
     expect(issued.status).toBe(201);
+    expect(issued.headers.get('cache-control')).toBe('no-store');
     expect(issued.json.client.secrets).toHaveLength(2);
     expect(third.status).toBe(422);
     expect(withOld.status).toBe(200);
@@ -206,14 +208,21 @@ describe('rotating a secret without downtime, and revoking', () => {
     expect(newAfter.status).toBe(200);
     expect(last.status).toBe(422);
 
-    // Act: revocation
+    // Act: revocation (with a token issued before it)
+    const before = await clientCredentials(client, issued.json.secret.value);
+    const usable = await api('GET', '/users/me-or-anything/enrollments', { token: before.json.access_token });
     const revoked = await api('DELETE', `/api-clients/${client.clientId}`, { token: admin });
+    const afterRevokeCall = await api('GET', '/compliance', { token: before.json.access_token });
     const afterRevoke = await clientCredentials(client, issued.json.secret.value);
     const gone = await api('GET', `/api-clients/${client.clientId}`, { token: admin });
     const trail = await api('GET', `/audit?target=api-client:${client.clientId}`, { token: admin });
 
     // Assess: each change audited, and no secret value in the audit trail
+    expect(usable.status).not.toBe(401);
     expect(revoked.status).toBe(204);
+    // The authorizer knows the client is gone: its unexpired token is refused (in AWS once the 5-minute
+    // authorizer cache has let go of it).
+    expect(afterRevokeCall.status).toBe(401);
     expect(afterRevoke.status).toBe(401);
     expect(gone.status).toBe(404);
     expect(trail.json.items.map((record: { action: string }) => record.action).sort()).toEqual([

@@ -819,7 +819,7 @@ describe('LmsApi REST API', () => {
     }
   });
 
-  it('gives the authorizer the pool and the web client to verify tokens against, and nothing to call', () => {
+  it('gives the authorizer the pool and the web client to verify tokens against, and only table reads', () => {
     // Prepare
     const functions = templates.api.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { WEB_CLIENT_ID: Match.anyValue() } } },
@@ -834,6 +834,9 @@ describe('LmsApi REST API', () => {
     });
     const policies = JSON.stringify(templates.api.findResources('AWS::IAM::Policy'));
     expect(policies).not.toContain('cognito-idp:');
+    // It reads the table (machine clients' records), and writes nothing
+    expect(authorizerFunction?.Properties.Environment.Variables).toHaveProperty('TABLE_NAME');
+    for (const write of TABLE_WRITE_ACTIONS) expect(policies, write).not.toContain(`"${write}"`);
   });
 
   it('declares the lms resource server with every scope routes name', () => {

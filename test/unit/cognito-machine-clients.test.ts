@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { USER_POOL_CLIENT_ACTIONS } from '../../infra/constructs/lms-function.ts';
 import { CognitoMachineClients } from '../../shared/store/cognito-machine-clients.ts';
 
 const POOL = 'eu-west-1_pool';
@@ -55,6 +56,7 @@ describe('Cognito machine clients', () => {
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthFlows: ['client_credentials'],
       AllowedOAuthScopes: ['lms/users.read', 'lms/reports.read'],
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
       AccessTokenValidity: 15,
       TokenValidityUnits: { AccessToken: 'minutes' },
       EnableTokenRevocation: true,
@@ -81,6 +83,7 @@ describe('Cognito machine clients', () => {
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthFlows: ['client_credentials'],
       AllowedOAuthScopes: ['lms/reports.read'],
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
       AccessTokenValidity: 15,
       TokenValidityUnits: { AccessToken: 'minutes' },
       EnableTokenRevocation: true,
@@ -132,6 +135,49 @@ describe('Cognito machine clients', () => {
       UserPoolId: POOL,
       ClientId: 'client1',
     });
+  });
+
+  it('removes the app client again when its secret cannot be read back (no client without an LMS record)', async () => {
+    // Prepare
+    cognito.on(CreateUserPoolClientCommand).resolves({
+      UserPoolClient: { ClientId: 'halfmade', ClientSecret: 'value' },
+    });
+    cognito.on(ListUserPoolClientSecretsCommand).rejects(new Error('throttled'));
+    cognito.on(DeleteUserPoolClientCommand).resolves({});
+
+    // Act
+    const result = registry().create('Half made', ['lms/users.read']);
+
+    // Assess
+    await expect(result).rejects.toThrow('throttled');
+    expect(cognito.commandCalls(DeleteUserPoolClientCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: POOL,
+      ClientId: 'halfmade',
+    });
+  });
+
+  it("makes only calls its functions' role is granted (userPool: 'clients')", async () => {
+    // Prepare: every method once
+    cognito
+      .on(CreateUserPoolClientCommand)
+      .resolves({ UserPoolClient: { ClientId: 'c', ClientSecret: 'v' } });
+    cognito.on(ListUserPoolClientSecretsCommand).resolves({ ClientSecrets: [{ ClientSecretId: 's' }] });
+    cognito.on(AddUserPoolClientSecretCommand).resolves({
+      ClientSecretDescriptor: { ClientSecretId: 's2', ClientSecretValue: 'v2' },
+    });
+
+    // Act
+    await registry().create('All calls', ['lms/users.read']);
+    await registry().setScopes('c', 'All calls', ['lms/reports.read']);
+    await registry().addSecret('c');
+    await registry().removeSecret('c', 's');
+    await registry().remove('c');
+
+    // Assess: IAM action names are the command names without "Command"
+    const actions = cognito
+      .calls()
+      .map((call) => `cognito-idp:${call.args[0].constructor.name.replace(/Command$/, '')}`);
+    expect([...new Set(actions)].sort()).toEqual([...USER_POOL_CLIENT_ACTIONS].sort());
   });
 
   it('lets any other failure through (nothing is taken as done that is not)', async () => {

@@ -98,6 +98,25 @@ describe('the HTTP middleware stack', () => {
     expect(response.json).toMatchObject({ status: 401, title: 'Unauthorized', requestId: 'req-1' });
   });
 
+  it('answers 401 to a token past its expiry that an API Gateway cache still let through', async () => {
+    // Prepare: the authorizer's cached context of an admin token that expired a minute ago
+    const expired = event();
+    const context = expired.requestContext.authorizer as Record<string, string>;
+    context.exp = String(Math.floor(Date.now() / 1000) - 60);
+
+    // Act
+    const response = await call(expired);
+    const fresh = event();
+    (fresh.requestContext.authorizer as Record<string, string>).exp = String(
+      Math.floor(Date.now() / 1000) + 60,
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(response.json.detail).toContain('expired');
+    expect((await call(fresh)).statusCode).toBe(200);
+  });
+
   it('answers 403 to a role the manifest does not name', async () => {
     const response = await call(event({ groups: 'learner' }));
     expect(response.statusCode).toBe(403);

@@ -60,11 +60,19 @@ describe('allows', () => {
 describe('authorizerContext', () => {
   it("reads the web client's ID token as a person", () => {
     const context = authorizerContext(
-      { token_use: 'id', aud: 'web', sub: 's', email: 'a@b.c', 'cognito:groups': ['admin', 'manager'] },
+      {
+        token_use: 'id',
+        aud: 'web',
+        sub: 's',
+        email: 'a@b.c',
+        'cognito:groups': ['admin', 'manager'],
+        exp: 1_900_000_000,
+      },
       'web',
     );
     expect(context).toEqual({
       principal: 'person',
+      exp: '1900000000',
       sub: 's',
       email: 'a@b.c',
       'cognito:groups': 'admin,manager',
@@ -76,7 +84,7 @@ describe('authorizerContext', () => {
       { token_use: 'access', sub: 'c1', client_id: 'c1', scope: 'lms/users.read', iss: 'x', exp: 1 },
       'web',
     );
-    expect(context).toEqual({ principal: 'client', client_id: 'c1', scope: 'lms/users.read' });
+    expect(context).toEqual({ principal: 'client', exp: '1', client_id: 'c1', scope: 'lms/users.read' });
   });
 
   it.each([

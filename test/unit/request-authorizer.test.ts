@@ -34,12 +34,15 @@ let authorize: (event: APIGatewayRequestAuthorizerEvent) => Promise<unknown>;
 beforeAll(async () => {
   vi.stubEnv('USER_POOL_ID', POOL);
   vi.stubEnv('WEB_CLIENT_ID', WEB_CLIENT);
+  vi.stubEnv('TABLE_NAME', 'lms-test');
   const { requestAuthorizer } = await import('../../functions/auth/authorize-request.ts');
   const verifier = CognitoJwtVerifier.create({ userPoolId: POOL, tokenUse: null, clientId: null });
   verifier.cacheJwks({ keys: [jwk] });
   authorize = requestAuthorizer(
     async (token) => (await verifier.verify(token)) as Record<string, unknown>,
     WEB_CLIENT,
+    // The LMS's record of machine clients: only m1 was created through /api-clients.
+    async (clientId) => clientId === 'm1',
   );
 });
 
@@ -65,7 +68,13 @@ describe('request authorizer', () => {
           },
         ],
       },
-      context: { principal: 'person', sub: 'p1', email: 'ada@example.com', 'cognito:groups': 'manager' },
+      context: {
+        principal: 'person',
+        exp: expect.stringMatching(/^\d+$/),
+        sub: 'p1',
+        email: 'ada@example.com',
+        'cognito:groups': 'manager',
+      },
     });
   });
 
@@ -99,6 +108,10 @@ describe('request authorizer', () => {
       `Bearer ${sign({ token_use: 'access', client_id: WEB_CLIENT, username: 'p1', scope: 'openid' })}`,
     ],
     ['garbage', 'Bearer not.a.token'],
+    [
+      'a valid client-credentials token of a client the LMS does not know (revoked, or made outside the API)',
+      `Bearer ${sign({ token_use: 'access', sub: 'm2', client_id: 'm2', scope: 'lms/users.read' })}`,
+    ],
   ])('answers Unauthorized (401) to %s', async (_name, header) => {
     await expect(authorize(event(header))).rejects.toThrow('Unauthorized');
   });

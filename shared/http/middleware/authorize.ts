@@ -22,6 +22,9 @@ export function authorize(
       if ('public' in access) return;
       if (!principal)
         throw new HttpProblem(401, 'Sign in first: send a bearer token in the Authorization header.');
+      // API Gateway keeps an authorizer's answer for minutes; the token itself may have expired since.
+      if (Number(context?.exp) * 1000 < Date.now())
+        throw new HttpProblem(401, 'The token is invalid or expired; get a new one.');
       if (!allows(access, principal)) throw new HttpProblem(403, refusal(access, principal));
     },
   };
