@@ -7,13 +7,16 @@ const ports = tokenPorts();
 
 /**
  * Cognito pre token generation (V1 event): LMS claims in the ID token; an error refuses the sign-in. With
- * `ADMIN_MFA=required` (AWS), a native admin login without TOTP gets tokens without the `admin` group (ID and
- * access tokens: a V1 group override replaces both) and `lms_admin_mfa: setup-required`, never a refusal.
- * Unset (the local stack, whose cognito-local has no TOTP) means off.
+ * `ADMIN_MFA=required` (AWS), a native admin login gets the `admin` group only in tokens issued right after
+ * a sign-in Cognito challenged with TOTP; otherwise its tokens leave `admin` out (ID and access tokens: a V1
+ * group override replaces both) and say why in `lms_admin_mfa` (`setup-required` without TOTP,
+ * `reauthenticate` on a refresh), never a refusal. Unset (the local stack, whose cognito-local has no TOTP)
+ * means off.
  */
 export const handler = async (event: PreTokenGenerationTriggerEvent) => {
   const groupConfiguration = event.request.groupConfiguration;
   const { claims, groups } = await tokenClaims(ports, {
+    source: event.triggerSource,
     userPoolId: event.userPoolId,
     userName: event.userName,
     userAttributes: event.request.userAttributes,

@@ -13,6 +13,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations
 import {
   AccountRecovery,
   CfnUserPoolGroup,
+  ClientAttributes,
   FeaturePlan,
   type IUserPool,
   type IUserPoolClient,
@@ -30,6 +31,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
 import { API_SCOPES, RESOURCE_SERVER, SCOPE_NAMES } from '../../shared/domain/api-scopes.ts';
+import { COGNITO_ATTRIBUTE } from '../../shared/domain/identity-provider.ts';
 import { ROLES, type Role } from '../../shared/http/route.ts';
 import { type CognitoTriggerJob, type JobDefinition, jobs as manifest } from '../../shared/jobs/manifest.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';
@@ -73,6 +75,26 @@ const GROUP_DESCRIPTION: Readonly<Record<Role, string>> = {
   learner: 'Learners: their own profile, enrollments and progress',
 };
 
+/**
+ * What people may write to their own login through the web client (UpdateUserAttributes with its access
+ * token): exactly the attributes an identity provider may map into (COGNITO_ATTRIBUTE). Cognito rewrites the
+ * mapped attributes at every federated sign-in through the app client and fails the sign-in when that client
+ * may not write one, and the web client is the one people sign in through with SSO (the providers are added
+ * to it at run time, keeping these settings). So `email` and the custom attributes cannot be withheld here.
+ * What keeps them safe:
+ * - `email`, by which the LMS identifies a person: the pool keeps the original address until the new one is
+ *   verified with a code sent to it (`keepOriginal`), and `email_verified` is not writable, so a person can
+ *   only move their login to an address they receive mail at.
+ * - The custom attributes are read only when a federated first sign-in is provisioned, from the values the
+ *   IdP has just written; a value a person sets later is never read.
+ * Everything else (phone, address, `email_verified`, ...) is not writable.
+ */
+const PERSON_WRITABLE_ATTRIBUTES = new ClientAttributes()
+  .withStandardAttributes({ email: true, givenName: true, familyName: true })
+  .withCustomAttributes(
+    ...Object.values(COGNITO_ATTRIBUTE).filter((attribute) => attribute.startsWith('custom:')),
+  );
+
 export class AuthStack extends Stack {
   readonly userPool: IUserPool;
   readonly webClient: IUserPoolClient;
@@ -89,6 +111,8 @@ export class AuthStack extends Stack {
       signInAliases: { email: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },
+      // An email change takes effect only once the new address is verified (see PERSON_WRITABLE_ATTRIBUTES).
+      keepOriginal: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
       // What identity providers map into (see COGNITO_ATTRIBUTE): the LMS reads them when provisioning.
       customAttributes: {
@@ -115,7 +139,7 @@ export class AuthStack extends Stack {
     Validations.of(pool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
-        'MFA is OPTIONAL (TOTP only) at pool level by product decision: most users are learners, many without an authenticator app, and must not be forced into MFA. The admin role requires it: the pre-token-generation trigger (ADMIN_MFA=required) issues tokens without the admin group, and with lms_admin_mfa=setup-required, to any native login in the admin group that has not turned TOTP on; once it is on, Cognito asks for a TOTP code at every sign-in. Federated admins get MFA from their identity provider. Threat protection (PLUS plan, ENFORCED) challenges or blocks risky sign-ins for every user.',
+        'MFA is OPTIONAL (TOTP only) at pool level by product decision: most users are learners, many without an authenticator app, and must not be forced into MFA. The admin role requires it: the pre-token-generation trigger (ADMIN_MFA=required) issues tokens without the admin group, and with lms_admin_mfa=setup-required, to any native login in the admin group that has not turned TOTP on; once it is on, Cognito asks for a TOTP code at every sign-in, and only a token issued right after such a sign-in carries the admin group: a refreshed one does not (lms_admin_mfa=reauthenticate), so admin lasts one ID-token lifetime. Federated admins get MFA from their identity provider. Threat protection (PLUS plan, ENFORCED) challenges or blocks risky sign-ins for every user.',
     });
 
     for (const role of ROLES) {
@@ -139,6 +163,8 @@ export class AuthStack extends Stack {
         logoutUrls: [...(props.logoutUrls ?? ['http://localhost:5173/'])],
       },
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      // Readable: Cognito's default (every attribute), which the ID token and userInfo carry.
+      writeAttributes: PERSON_WRITABLE_ATTRIBUTES,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),

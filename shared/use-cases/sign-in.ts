@@ -1,7 +1,8 @@
 /**
  * What happens in the LMS when someone signs up or in (Cognito triggers): a suspended LMS profile gets no
  * login and no token, a federated first sign-in is linked or provisioned, the tokens get the LMS claims (and
- * lose the admin group while a native admin has no TOTP), and each sign-in is recorded for troubleshooting.
+ * carry a native admin's admin group only right after a sign-in Cognito challenged with TOTP), and each
+ * sign-in is recorded for troubleshooting.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Id } from '../domain/common.ts';
@@ -58,8 +59,32 @@ export type AdminMfaSetting = 'required' | 'off';
 /** The claim telling the web client why a member of `admin` got a token without the admin role. */
 export const ADMIN_MFA_CLAIM = 'lms_admin_mfa';
 
+/**
+ * Why a member of `admin` got a token without the admin role ({@link ADMIN_MFA_CLAIM}):
+ * - `setup-required`: the login has no TOTP; the web client leads them through TOTP setup.
+ * - `reauthenticate`: TOTP is on, but the token comes from a refresh (or a remembered device), which Cognito
+ *   does not challenge with TOTP; the web client asks for a fresh sign-in (with TOTP).
+ * - `unverified`: the login's MFA methods could not be read.
+ */
+export type AdminMfaGate = 'setup-required' | 'reauthenticate' | 'unverified';
+
 /** Cognito's name of TOTP in a login's `UserMFASettingList`. */
 const TOTP = 'SOFTWARE_TOKEN_MFA';
+
+/**
+ * The trigger sources of a token issued right after an interactive sign-in, which Cognito challenges with
+ * TOTP when the login has it on: SRP sign-in, the hosted sign-in page, and the answer to a new-password
+ * challenge. Not `TokenGeneration_RefreshTokens` (a refresh token skips MFA) nor
+ * `TokenGeneration_AuthenticateDevice` (a remembered device skips MFA; the pool tracks no devices today),
+ * nor any source Cognito adds later. This holds while the pool's first factor is a password: passwordless
+ * first factors (passkeys, email or SMS codes) are not followed by a TOTP challenge, so enabling them means
+ * revisiting this list.
+ */
+const TOTP_CHALLENGED_SOURCES: ReadonlySet<string> = new Set([
+  'TokenGeneration_Authentication',
+  'TokenGeneration_HostedAuth',
+  'TokenGeneration_NewPasswordChallenge',
+]);
 
 /** The MFA methods a Cognito login has turned on (`UserMFASettingList` of AdminGetUser, e.g. `SOFTWARE_TOKEN_MFA`). */
 export interface LoginMfa {
@@ -74,6 +99,8 @@ export interface TokenDeps extends SignInDeps {
 
 /** What the pre-token-generation trigger knows of the login a token is for (V1 event). */
 export interface TokenRequest {
+  /** The event's `triggerSource` (`TokenGeneration_Authentication`, `TokenGeneration_RefreshTokens`, ...). */
+  source: string;
   userPoolId: string;
   userName: string;
   userAttributes: Readonly<Record<string, string | undefined>>;
@@ -89,13 +116,25 @@ export interface TokenShape {
 
 /**
  * The LMS claims of a token, and its groups when the admin role must be held back. Steps:
- * 1. `ADMIN_MFA=required`, the login is in `admin` and is a native Cognito login (a federated one's IdP owns
- *    its MFA): read its MFA methods.
+ * 1. `ADMIN_MFA=required`, the login is in `admin` and is a native Cognito login: read its MFA methods.
+ *    Logins outside `admin` (learners, on every hourly refresh) are never read.
  * 2. No TOTP among them: the token carries the groups without `admin`, and `lms_admin_mfa: setup-required`,
  *    so the person still signs in (never locked out) and the web client can walk them through TOTP setup.
- *    Once TOTP is on, Cognito asks for a code at every sign-in and the admin group comes back. When the
- *    methods cannot be read, the admin group is held back too (`lms_admin_mfa: unverified`), never granted.
- * 3. The LMS claims ({@link lmsClaims}) from the groups the token carries.
+ *    When the methods cannot be read, the admin group is held back too (`lms_admin_mfa: unverified`).
+ * 3. TOTP is on: the admin group stays only in a token issued right after a sign-in Cognito challenged with
+ *    TOTP ({@link TOTP_CHALLENGED_SOURCES}). A refresh gets the groups without `admin` and
+ *    `lms_admin_mfa: reauthenticate`, so admin lasts one ID-token lifetime (1 hour), like sudo. Otherwise a
+ *    refresh token taken with the password alone before TOTP was turned on would become admin once it is.
+ *    Other groups are refreshed as they are.
+ * 4. The LMS claims ({@link lmsClaims}) from the groups the token carries.
+ *
+ * Federated logins are not checked: their IdP owns MFA. So a native admin whose login an IdP was linked to
+ * ({@link admitSignUp}, only for the IdP the email's domain is routed to) keeps admin when signing in
+ * through that IdP, under the IdP's MFA; through the password they get this check.
+ *
+ * Not solved here, as with Cognito's own MFA_SETUP: whoever holds an admin's password before the admin has
+ * enrolled TOTP can enrol their own authenticator with that sign-in's access token. The first enrolment
+ * must come from the real admin (e.g. right after their invitation).
  */
 export async function tokenClaims(deps: TokenDeps, request: TokenRequest): Promise<TokenShape> {
   const withoutAdmin = request.groups?.filter((group) => group !== 'admin');
@@ -107,15 +146,12 @@ export async function tokenClaims(deps: TokenDeps, request: TokenRequest): Promi
 }
 
 /** Why the admin group is held back from this token, or undefined when it is not. */
-async function adminMfaGate(
-  deps: TokenDeps,
-  request: TokenRequest,
-): Promise<'setup-required' | 'unverified' | undefined> {
+async function adminMfaGate(deps: TokenDeps, request: TokenRequest): Promise<AdminMfaGate | undefined> {
   if (deps.adminMfa !== 'required' || !request.groups?.includes('admin')) return undefined;
   if (isFederatedLogin(request.userName, request.userAttributes)) return undefined;
+  let methods: readonly string[];
   try {
-    const methods = await deps.loginMfa.enabledMethods(request.userPoolId, request.userName);
-    return methods.includes(TOTP) ? undefined : 'setup-required';
+    methods = await deps.loginMfa.enabledMethods(request.userPoolId, request.userName);
   } catch (error) {
     deps.logger?.warn('Could not read the MFA methods of an admin login: admin group held back', {
       userName: request.userName,
@@ -123,6 +159,8 @@ async function adminMfaGate(
     });
     return 'unverified';
   }
+  if (!methods.includes(TOTP)) return 'setup-required';
+  return TOTP_CHALLENGED_SOURCES.has(request.source) ? undefined : 'reauthenticate';
 }
 
 /**

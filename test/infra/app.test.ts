@@ -353,7 +353,7 @@ describe('LmsData', () => {
 });
 
 describe('LmsAuth', () => {
-  it('has an admin-only, email, case-insensitive user pool with a strong password policy, optional TOTP MFA and threat protection', () => {
+  it('has an admin-only, email, case-insensitive user pool with a strong password policy, optional TOTP MFA, threat protection, and email changes that wait for verification', () => {
     // Assess
     templates.auth.hasResource('AWS::Cognito::UserPool', {
       DeletionPolicy: 'Retain',
@@ -366,6 +366,9 @@ describe('LmsAuth', () => {
         UserPoolTier: 'PLUS',
         UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
         DeletionProtection: 'ACTIVE',
+        // The LMS identifies people by email: a new address replaces the old one only once verified.
+        AutoVerifiedAttributes: ['email'],
+        UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
         Policies: {
           PasswordPolicy: Match.objectLike({
             MinimumLength: 12,
@@ -387,7 +390,7 @@ describe('LmsAuth', () => {
     expect(groups.map((group) => group.Properties.GroupName).sort()).toEqual([...ROLES].sort());
   });
 
-  it('has a public web client: no secret, SRP + refresh, authorization code flow', () => {
+  it('has a public web client: no secret, SRP + refresh, authorization code flow, people writing only the attributes identity providers map', () => {
     // Assess
     templates.auth.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
@@ -397,6 +400,17 @@ describe('LmsAuth', () => {
       // The hosted sign-in's access token may set up TOTP (admins need it for their role).
       AllowedOAuthScopes: Match.arrayWith(['openid', 'aws.cognito.signin.user.admin']),
       PreventUserExistenceErrors: 'ENABLED',
+      // Exactly the targets of COGNITO_ATTRIBUTE (federated sign-in fails on a mapped attribute the client
+      // may not write): never email_verified, phone or the rest.
+      WriteAttributes: [
+        'custom:department',
+        'custom:employee_id',
+        'custom:idp_groups',
+        'email',
+        'family_name',
+        'given_name',
+      ],
+      ReadAttributes: Match.absent(),
     });
   });
 });

@@ -106,8 +106,11 @@ function preTokenEvent(triggerSource: (typeof TOKEN_SOURCES)[number], groups?: s
 }
 
 /** The V1 event of a federated login (Cognito user `Okta_<id>`, status EXTERNAL_PROVIDER) in these groups. */
-function federatedPreTokenEvent(groups: string[]) {
-  const event = preTokenEvent('TokenGeneration_HostedAuth', groups);
+function federatedPreTokenEvent(
+  groups: string[],
+  source: (typeof TOKEN_SOURCES)[number] = 'TokenGeneration_HostedAuth',
+) {
+  const event = preTokenEvent(source, groups);
   return {
     ...event,
     userName: 'Okta_00u1abcd',
@@ -245,22 +248,85 @@ describe('pre token generation: the admin role requires TOTP (ADMIN_MFA=required
     });
   });
 
-  it('leaves the token of a native admin login with TOTP as it is', async () => {
+  it.each([
+    'TokenGeneration_Authentication',
+    'TokenGeneration_HostedAuth',
+    'TokenGeneration_NewPasswordChallenge',
+  ] as const)(
+    'leaves the token of a native admin login with TOTP as it is on %s (Cognito just asked for a TOTP code)',
+    async (source) => {
+      // Prepare
+      answerAs('active');
+      answerLoginWithMfa(['SOFTWARE_TOKEN_MFA']);
+
+      // Act
+      const event = await preToken(preTokenEvent(source, ['admin', 'learner']));
+
+      // Assess
+      expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(1);
+      expect(event.response.claimsOverrideDetails).toEqual({
+        claimsToAddOrOverride: {
+          lms_user_id: USER_ID,
+          lms_department_id: DEPARTMENT_ID,
+          lms_roles: 'admin,learner',
+        },
+      });
+    },
+  );
+
+  it.each(['TokenGeneration_RefreshTokens', 'TokenGeneration_AuthenticateDevice'] as const)(
+    'holds the admin group back from a native admin login with TOTP on %s (no TOTP challenge), asking for a fresh sign-in',
+    async (source) => {
+      // Prepare: e.g. a refresh token taken with the password alone before TOTP was turned on
+      answerAs('active');
+      answerLoginWithMfa(['SOFTWARE_TOKEN_MFA']);
+
+      // Act
+      const event = await preToken(preTokenEvent(source, ['admin', 'learner']));
+
+      // Assess: a token with the other groups, without admin, saying why
+      expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(1);
+      expect(event.response.claimsOverrideDetails).toEqual({
+        claimsToAddOrOverride: {
+          lms_user_id: USER_ID,
+          lms_department_id: DEPARTMENT_ID,
+          lms_roles: 'learner',
+          lms_admin_mfa: 'reauthenticate',
+        },
+        groupOverrideDetails: { groupsToOverride: ['learner'], iamRolesToOverride: [] },
+      });
+    },
+  );
+
+  it('holds the admin group back on a trigger source it does not know, even with TOTP', async () => {
     // Prepare
     answerAs('active');
     answerLoginWithMfa(['SOFTWARE_TOKEN_MFA']);
+    const event = preTokenEvent('TokenGeneration_Authentication', ['admin']);
+    (event as { triggerSource: string }).triggerSource = 'TokenGeneration_SomethingNew';
 
     // Act
-    const event = await preToken(preTokenEvent('TokenGeneration_Authentication', ['admin', 'learner']));
+    const result = await preToken(event);
 
     // Assess
-    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(1);
+    expect(result.response.claimsOverrideDetails?.groupOverrideDetails?.groupsToOverride).toEqual([]);
+    expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toMatchObject({
+      lms_roles: '',
+      lms_admin_mfa: 'reauthenticate',
+    });
+  });
+
+  it("refreshes a learner's token without asking Cognito, with its groups as they are", async () => {
+    // Prepare
+    answerAs('active');
+
+    // Act
+    const event = await preToken(preTokenEvent('TokenGeneration_RefreshTokens', ['learner']));
+
+    // Assess
+    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(0);
     expect(event.response.claimsOverrideDetails).toEqual({
-      claimsToAddOrOverride: {
-        lms_user_id: USER_ID,
-        lms_department_id: DEPARTMENT_ID,
-        lms_roles: 'admin,learner',
-      },
+      claimsToAddOrOverride: { lms_user_id: USER_ID, lms_department_id: DEPARTMENT_ID, lms_roles: 'learner' },
     });
   });
 
@@ -280,19 +346,22 @@ describe('pre token generation: the admin role requires TOTP (ADMIN_MFA=required
     expect(result.response.claimsOverrideDetails?.groupOverrideDetails?.groupsToOverride).toEqual([]);
   });
 
-  it("leaves a federated admin's token as it is without asking Cognito: the identity provider owns MFA", async () => {
-    // Prepare
-    answerAs('active');
+  it.each(['TokenGeneration_HostedAuth', 'TokenGeneration_RefreshTokens'] as const)(
+    "leaves a federated admin's token as it is on %s without asking Cognito: the identity provider owns MFA",
+    async (source) => {
+      // Prepare
+      answerAs('active');
 
-    // Act
-    const event = await preToken(federatedPreTokenEvent(['admin']));
+      // Act
+      const event = await preToken(federatedPreTokenEvent(['admin'], source));
 
-    // Assess
-    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(0);
-    expect(event.response.claimsOverrideDetails).toEqual({
-      claimsToAddOrOverride: { lms_user_id: USER_ID, lms_department_id: DEPARTMENT_ID, lms_roles: 'admin' },
-    });
-  });
+      // Assess
+      expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(0);
+      expect(event.response.claimsOverrideDetails).toEqual({
+        claimsToAddOrOverride: { lms_user_id: USER_ID, lms_department_id: DEPARTMENT_ID, lms_roles: 'admin' },
+      });
+    },
+  );
 
   it('does not ask Cognito about a login outside the admin group', async () => {
     // Prepare
