@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type AuthorizerContext, allowWithContext, bearerToken } from '../../shared/http/authorizer.ts';
+import { type AuthorizerContext, bearerToken, principalIdOf } from '../../shared/http/authorizer.ts';
 import { HttpProblem, problemResponse } from '../../shared/http/problem.ts';
 import type { HttpMethod, RouteDefinition } from '../../shared/http/route.ts';
 import { handlerLoader } from './paths.ts';
@@ -194,11 +194,6 @@ function toEvent(
       },
     } as APIGatewayProxyEvent['requestContext'],
   };
-}
-
-/** The principalId API Gateway adds beside the context: the same one the Lambda authorizer returns. */
-function principalIdOf(context: AuthorizerContext): string {
-  return allowWithContext('arn:aws:execute-api:local:000000000000:local/local/GET/', context).principalId;
 }
 
 function lambdaContext(route: RouteDefinition, requestId: string): Context {

@@ -74,3 +74,23 @@ export const AccessReport = z
   })
   .meta({ id: 'AccessReport' });
 export type AccessReport = z.infer<typeof AccessReport>;
+
+/**
+ * Cognito's `identities` attribute: a JSON list of `{ providerName, userId, ... }`, one per identity
+ * provider linked to the login. Entries without a provider name, and anything that is not such a list, count
+ * as none.
+ */
+export function linkedIdentities(raw: string | undefined): Login['identities'] {
+  if (!raw) return [];
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (!Array.isArray(parsed)) return [];
+    return parsed.flatMap((identity: { providerName?: unknown; userId?: unknown }) =>
+      typeof identity?.providerName === 'string' && identity.providerName !== ''
+        ? [{ provider: identity.providerName, userId: String(identity.userId) }]
+        : [],
+    );
+  } catch {
+    return [];
+  }
+}

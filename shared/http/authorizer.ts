@@ -79,13 +79,18 @@ export function allowWithContext(methodArn: string, context: AuthorizerContext):
   // arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path...>
   const [apiAndStage = '', stage = ''] = methodArn.split('/');
   return {
-    principalId: context.principal === 'client' ? `client:${context.client_id}` : (context.sub ?? ''),
+    principalId: principalIdOf(context),
     policyDocument: {
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${apiAndStage}/${stage}/*` }],
     },
     context,
   };
+}
+
+/** Who the answer is for, as API Gateway logs it: a person's `sub`, or `client:<clientId>`. */
+export function principalIdOf(context: AuthorizerContext): string {
+  return context.principal === 'client' ? `client:${context.client_id}` : (context.sub ?? '');
 }
 
 /** The token of an `Authorization: Bearer <token>` header. */

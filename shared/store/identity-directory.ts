@@ -10,7 +10,7 @@ import {
   AdminRemoveUserFromGroupCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { Login } from '../domain/access.ts';
+import { type Login, linkedIdentities } from '../domain/access.ts';
 import { ROLES, type Role } from '../http/route.ts';
 import type { IdentityDirectory } from '../use-cases/ports.ts';
 
@@ -41,7 +41,7 @@ export class CognitoIdentityDirectory implements IdentityDirectory {
       emailVerified: attributes.get('email_verified') === 'true',
       mfa: user.UserMFASettingList ?? [],
       groups,
-      identities: parseIdentities(attributes.get('identities')),
+      identities: linkedIdentities(attributes.get('identities')),
       createdAt: user.UserCreateDate ? new Date(user.UserCreateDate).toISOString() : null,
       recentSignIns,
     };
@@ -118,21 +118,5 @@ export class CognitoIdentityDirectory implements IdentityDirectory {
         return null;
       throw error;
     }
-  }
-}
-
-/** Cognito's `identities` attribute: a JSON list of `{ providerName, userId, ... }`. */
-function parseIdentities(raw: string | undefined): Login['identities'] {
-  if (!raw) return [];
-  try {
-    const parsed = JSON.parse(raw) as { providerName?: unknown; userId?: unknown }[];
-    return Array.isArray(parsed)
-      ? parsed.map((identity) => ({
-          provider: String(identity.providerName),
-          userId: String(identity.userId),
-        }))
-      : [];
-  } catch {
-    return [];
   }
 }

@@ -5,6 +5,7 @@
  * sign-in is recorded for troubleshooting.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { linkedIdentities } from '../domain/access.ts';
 import { Id } from '../domain/common.ts';
 import { BusinessRuleError, OutOfScopeError } from '../domain/errors.ts';
 import { COGNITO_ATTRIBUTE } from '../domain/identity-provider.ts';
@@ -171,24 +172,9 @@ async function adminMfaGate(deps: TokenDeps, request: TokenRequest): Promise<Adm
 function isFederatedLogin(userName: string, attributes: TokenRequest['userAttributes']): boolean {
   if (attributes['cognito:user_status'] === 'EXTERNAL_PROVIDER') return true;
   const name = userName.toLowerCase();
-  return identityProviderNames(attributes.identities).some((provider) =>
+  return linkedIdentities(attributes.identities).some(({ provider }) =>
     name.startsWith(`${provider.toLowerCase()}_`),
   );
-}
-
-/** Provider names of Cognito's `identities` attribute (a JSON list of `{ providerName, userId, ... }`). */
-function identityProviderNames(raw: string | undefined): string[] {
-  if (!raw) return [];
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    return Array.isArray(parsed)
-      ? parsed
-          .map((identity) => (identity as { providerName?: unknown }).providerName)
-          .filter((name): name is string => typeof name === 'string' && name !== '')
-      : [];
-  } catch {
-    return [];
-  }
 }
 
 export async function recordSignIn(deps: SignInDeps, email: string | undefined, clientId: string | null) {
