@@ -57,7 +57,7 @@ export interface JobsStackProps extends StackProps {
   readonly buckets: Readonly<Record<BucketName, IBucket>>;
   /** The user pool, for jobs whose `needs` name it. @default - none: such a job is refused */
   readonly userPool?: IUserPool;
-  /** The web app client, on which `federation` jobs list identity providers (`WEB_CLIENT_ID`). @default - none */
+  /** The web app client, on which `web-client` jobs relist identity providers (`WEB_CLIENT_ID`). @default - none */
   readonly webClient?: IUserPoolClient;
   /**
    * The stacks whose deploys jobs follow (`alsoAfterDeployOf` in the job manifest), by manifest name.
