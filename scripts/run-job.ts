@@ -22,6 +22,6 @@ if (!existsSync(STACK_FILE)) {
   process.exit(1);
 }
 const { env } = JSON.parse(readFileSync(STACK_FILE, 'utf8')) as { env: Record<string, string> };
-Object.assign(process.env, env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+Object.assign(process.env, env);
 const module = await import(pathToFileURL(join(PROJECT_ROOT, job.handler)).href);
 console.log(JSON.stringify(await module.handler({ time: new Date().toISOString() }), null, 2));

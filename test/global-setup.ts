@@ -21,7 +21,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const verbose = process.env.LMS_LOCAL_VERBOSE === '1';
   // The gateway runs the handlers in this process: keep their logs as quiet as the workers' (vitest.config.ts).
   process.env.POWERTOOLS_LOG_LEVEL = process.env.LOG_LEVEL ?? (verbose ? 'INFO' : 'SILENT');
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const stack = await startLocalStack({
     port: 0,
     seed: true,

@@ -8,9 +8,6 @@ import { signIn } from './cognito.ts';
 import { STACK_FILE } from './paths.ts';
 import { DEMO_PASSWORD } from './seed.ts';
 
-// A tool people pipe: keep its output to the token (the SDK's Node 20 notice is shown by npm start).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const email = process.argv[2];
 if (!email?.includes('@')) {
   console.error('Usage: npm run token -- <email>   (for example admin@example.com)');

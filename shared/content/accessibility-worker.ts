@@ -7,8 +7,8 @@
  * fire), so a timeout in the same thread could only notice afterwards. In a worker, a timeout terminates the
  * thread, and `resourceLimits` caps the memory a hostile page can make jsdom allocate.
  *
- * Why the worker's code is a string of plain CommonJS rather than a module file: Node 20 cannot start a
- * worker from a `.ts` file, and in the esbuild bundles (minified, `keepNames`) a function's `toString()`
+ * Why the worker's code is a string of plain CommonJS rather than a module file: a worker cannot start
+ * from a `.ts` file of the project once it is bundled, and in the esbuild bundles (minified, `keepNames`) a function's `toString()`
  * refers to bundler helpers that do not exist elsewhere, the same trap that breaks `axe.source` in a bundle.
  * For the same reason the worker reads axe-core's own `axe.min.js` from disk instead of using `axe.source`.
  * jsdom and axe-core are therefore resolved at run time from `node_modules` (jsdom cannot be bundled as ESM

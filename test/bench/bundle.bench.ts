@@ -81,7 +81,6 @@ function initMs(file: string): number {
       AWS_REGION: 'us-east-1',
       TABLE_NAME: 'bench',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     encoding: 'utf8',
   });

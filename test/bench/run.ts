@@ -18,7 +18,6 @@ import { benchGetUser } from './get-user.bench.ts';
 import { benchPackage } from './package.bench.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const only = process.argv[2];
 const figures: Figure[] = [];

@@ -429,7 +429,7 @@ describe('LmsAuth Cognito triggers', () => {
       expect(fn.node.id, job.id).toBe(job.id);
       expect(properties.MemorySize, job.id).toBe(job.memoryMb ?? 512);
       expect(properties.Timeout, job.id).toBe(job.timeoutSeconds ?? 60);
-      expect(properties.Runtime, job.id).toBe('nodejs22.x');
+      expect(properties.Runtime, job.id).toBe('nodejs24.x');
       expect(properties.Architectures, job.id).toEqual(['arm64']);
       expect(properties.TracingConfig, job.id).toEqual({ Mode: 'Active' });
       // Cognito waits at most 5 s for a trigger: a longer timeout would only hide a hung sign-in.
@@ -573,10 +573,8 @@ describe('LmsAuth Cognito triggers', () => {
         .filter((ack) => ack.path === fn.node.path)
         .map((ack) => ack.id);
 
-      // Assess: the runtime pin every LmsFunction carries, plus the DLQ rule that cannot apply
-      expect(ids.sort(), job.id).toEqual(
-        ['AwsSolutions-L1', 'Serverless-LambdaDLQ', 'Serverless-LambdaLatestVersion'].sort(),
-      );
+      // Assess: only the DLQ rule, which cannot apply; nodejs24.x is the latest runtime, so nothing pins it
+      expect(ids, job.id).toEqual(['Serverless-LambdaDLQ']);
     }
   });
 
@@ -653,12 +651,12 @@ describe('LmsApi functions', () => {
     }
   });
 
-  it('runs every function on nodejs22.x, arm64, with tracing, source maps, 512 MB, its timeout (10 s unless the route says) and its own log group', () => {
+  it('runs every function on nodejs24.x, arm64, with tracing, source maps, 512 MB, its timeout (10 s unless the route says) and its own log group', () => {
     // Assess
-    expect(LMS_RUNTIME.name).toBe('nodejs22.x');
+    expect(LMS_RUNTIME.name).toBe('nodejs24.x');
     for (const route of routes) {
       const fn = routeFunction(route);
-      expect(fn.Runtime, route.id).toBe('nodejs22.x');
+      expect(fn.Runtime, route.id).toBe('nodejs24.x');
       expect(fn.Architectures, route.id).toEqual(['arm64']);
       expect(fn.TracingConfig, route.id).toEqual({ Mode: 'Active' });
       expect(fn.MemorySize, route.id).toBe(512);
@@ -1126,7 +1124,7 @@ describe('LmsJobs', () => {
     ).toEqual([]);
   });
 
-  it('sizes each function as its job says: memory, timeout, /tmp; nodejs22.x on arm64 with tracing', () => {
+  it('sizes each function as its job says: memory, timeout, /tmp; nodejs24.x on arm64 with tracing', () => {
     for (const job of lmsJobsJobs) {
       // Prepare
       const fn = functionProperties(templates.jobs, jobFunction(job));
@@ -1135,7 +1133,7 @@ describe('LmsJobs', () => {
       expect(fn.MemorySize, job.id).toBe(job.memoryMb ?? 512);
       expect(fn.Timeout, job.id).toBe(job.timeoutSeconds ?? 60);
       expect(fn.EphemeralStorage, job.id).toEqual({ Size: job.ephemeralStorageMb ?? 512 });
-      expect(fn.Runtime, job.id).toBe('nodejs22.x');
+      expect(fn.Runtime, job.id).toBe('nodejs24.x');
       expect(fn.Architectures, job.id).toEqual(['arm64']);
       expect(fn.TracingConfig, job.id).toEqual({ Mode: 'Active' });
     }
@@ -1582,7 +1580,7 @@ describe('LmsJobs', () => {
 });
 
 describe('bundling', () => {
-  it('bundles the same way with CDK and with plain esbuild (ESM, node22, minified, source maps, SDK included)', () => {
+  it('bundles the same way with CDK and with plain esbuild (ESM, node24, minified, source maps, SDK included)', () => {
     // Act
     const esbuild = lmsEsbuildOptions('functions/system/get-health.ts', '/tmp/out.mjs');
 
