@@ -27,7 +27,7 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import { CognitoJwtInvalidTokenUseError, JwtExpiredError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { ROLES, type Role } from '../../shared/http/route.ts';
+import { ROLES, type Role } from '../../shared/domain/principal.ts';
 import { type EmulatorEndpoints, LOCAL_CREDENTIALS } from './emulators.ts';
 import type { LocalResources } from './resources.ts';
 

@@ -30,7 +30,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { ENV } from '../../shared/config.ts';
-import { BUCKETS, type BucketName, ROLES, type Role } from '../../shared/http/route.ts';
+import { ROLES, type Role } from '../../shared/domain/principal.ts';
+import { BUCKETS, type BucketName } from '../../shared/http/route.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
 import { cognitoIssuer, cognitoJwksUri } from './cognito.ts';
 import { type EmulatorEndpoints, LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';

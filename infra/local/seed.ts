@@ -5,9 +5,8 @@
  * and leaves the data alone; Cognito users are converged every time.
  */
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import type { Role } from '../../shared/http/route.ts';
+import type { Actor, Role } from '../../shared/domain/principal.ts';
 import type { OrganisationPorts } from '../../shared/store/wiring.ts';
-import type { Actor } from '../../shared/use-cases/context.ts';
 import { createDepartment } from '../../shared/use-cases/departments.ts';
 import { createUser, updateUser } from '../../shared/use-cases/users.ts';
 import { ensureCognitoUser } from './cognito.ts';

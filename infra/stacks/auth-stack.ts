@@ -32,7 +32,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
 import { API_SCOPES, RESOURCE_SERVER, SCOPE_NAMES } from '../../shared/domain/api-scopes.ts';
 import { COGNITO_ATTRIBUTE } from '../../shared/domain/identity-provider.ts';
-import { ROLES, type Role } from '../../shared/http/route.ts';
+import { ROLES, type Role } from '../../shared/domain/principal.ts';
 import { type CognitoTriggerJob, type JobDefinition, jobs as manifest } from '../../shared/jobs/manifest.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';
 import { assertUniqueJobs, isOfKind, jobFunctionProps } from './jobs-stack.ts';

@@ -1,8 +1,8 @@
 /** Sign-in and access: a person's login, their roles, and "why can't this person get in". */
 import * as z from 'zod';
-import { ROLES } from '../http/route.ts';
 import { Id, IsoDateTime, text } from './common.ts';
 import { EnrollmentExplanation } from './enrollment.ts';
+import { ROLES } from './principal.ts';
 import { UserStatus } from './user.ts';
 
 export const Role = z.enum(ROLES);

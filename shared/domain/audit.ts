@@ -8,6 +8,12 @@ export const AuditTarget = z
   .max(200)
   .regex(/^[a-z][a-z-]*:[A-Za-z0-9._:@-]+$/, 'a target is <kind>:<id>, for example user:<id>');
 
+/**
+ * A batch change (a whole cohort enrolled at once) is audited as one record whose action ends in `.batch`,
+ * `after.items` holding each entity.
+ */
+export const BATCH_SUFFIX = '.batch';
+
 export const AuditActor = z.object({
   sub: z.string(),
   email: z.string().nullable(),

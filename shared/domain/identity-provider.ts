@@ -1,7 +1,7 @@
 /** SSO identity providers (SAML 2.0, OIDC) the organisation's people sign in through, routed by email domain. */
 import * as z from 'zod';
-import { ROLES } from '../http/route.ts';
 import { Id, IsoDateTime, text } from './common.ts';
+import { ROLES } from './principal.ts';
 
 /** Cognito's provider name: letters, digits, `-` and `_`, 3 to 32 characters, not Cognito's own names. */
 export const ProviderName = z

@@ -5,7 +5,7 @@
  * `detail` = the envelope), locally on the in-process bus, with the same shape.
  */
 import * as z from 'zod';
-import { AuditActor, AuditRecord } from '../domain/audit.ts';
+import { AuditActor, AuditRecord, BATCH_SUFFIX } from '../domain/audit.ts';
 
 export const EVENT_SOURCE = 'lms';
 
@@ -63,12 +63,7 @@ export const DomainEvent = z
   .meta({ id: 'DomainEvent' });
 export type DomainEvent = z.infer<typeof DomainEvent>;
 
-/**
- * A batch change (a whole cohort enrolled at once) is audited as one record whose action ends in `.batch`,
- * `after.items` holding each entity: it becomes one event per item, so subscribers see one change at a time.
- */
-export const BATCH_SUFFIX = '.batch';
-
+/** A batch's audit record ({@link BATCH_SUFFIX}) becomes one event per item: subscribers see one change at a time. */
 export function eventsFromAudit(record: AuditRecord): DomainEvent[] {
   const base = {
     source: EVENT_SOURCE,

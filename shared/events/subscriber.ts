@@ -2,7 +2,7 @@
  * What a domain-event job needs from a delivery: the event, checked, and the actor its changes are audited
  * as (the job, in the causing request's correlation id, so a chain of changes can be followed back).
  */
-import type { Actor } from '../use-cases/context.ts';
+import type { Actor } from '../domain/principal.ts';
 import { DomainEvent, type DomainEventDelivery } from './envelope.ts';
 
 export function receivedEvent(

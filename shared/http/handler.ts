@@ -12,12 +12,12 @@ import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import type { Principal } from '../domain/principal.ts';
 import { logger } from './logger.ts';
 import { authorize } from './middleware/authorize.ts';
 import type { LmsContext } from './middleware/lms-context.ts';
 import { parseRequest } from './middleware/parse-request.ts';
 import { problemErrors } from './middleware/problem-errors.ts';
-import type { Principal } from './principal.ts';
 import type { RouteDefinition } from './route.ts';
 
 type Output<T> = T extends z.ZodType ? z.output<T> : undefined;

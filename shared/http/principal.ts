@@ -3,18 +3,8 @@
  * `requestContext.authorizer`. The Lambda authorizer does it in AWS and the local gateway runs the same code,
  * so handlers see one shape everywhere: flat string fields, as API Gateway passes an authorizer's context.
  */
-import { type ApiScope, SCOPE_NAMES } from '../domain/api-scopes.ts';
-import { ROLES, type Role } from './route.ts';
-
-export interface Principal {
-  /** A person's Cognito `sub`; a machine client's `client:<clientId>`. Stable identity for the audit. */
-  readonly sub: string;
-  readonly email: string | null;
-  /** A person's LMS roles; none for a machine client (scopes decide what it may call). */
-  readonly roles: readonly Role[];
-  /** Set for a machine client (client-credentials access token): its OAuth client and granted scopes. */
-  readonly client?: { readonly id: string; readonly scopes: readonly ApiScope[] };
-}
+import { SCOPE_NAMES } from '../domain/api-scopes.ts';
+import { type Principal, ROLES, type Role } from '../domain/principal.ts';
 
 /**
  * Reads the caller from the authorizer context, or `undefined` when there is none (anonymous).
@@ -46,16 +36,4 @@ function parseGroups(raw: unknown): Role[] {
       ? raw.replace(/^\[|\]$/g, '').split(/[,\s]+/)
       : [];
   return ROLES.filter((role) => names.includes(role));
-}
-
-export function hasRole(principal: Principal, role: Role): boolean {
-  return principal.roles.includes(role);
-}
-
-/**
- * Whether the caller acts on the whole organisation rather than a department subtree or their own
- * records: administrators, and machine clients (their scopes, checked at the route, bound what they do).
- */
-export function actsOrganisationWide(principal: Principal): boolean {
-  return principal.client !== undefined || principal.roles.includes('admin');
 }

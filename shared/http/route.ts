@@ -5,10 +5,7 @@
  */
 import type * as z from 'zod';
 import type { ApiScope } from '../domain/api-scopes.ts';
-
-/** LMS roles; each is a Cognito group of the same name. */
-export const ROLES = ['admin', 'manager', 'instructor', 'learner'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../domain/principal.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -11,7 +11,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type Login, linkedIdentities } from '../domain/access.ts';
-import { ROLES, type Role } from '../http/route.ts';
+import { ROLES, type Role } from '../domain/principal.ts';
 import type { IdentityDirectory } from '../use-cases/ports.ts';
 
 /** Sign-in events shown when troubleshooting: enough to see a pattern of failures. */

@@ -7,8 +7,8 @@
  * Roles combine: a manager who is also an admin sees everything.
  */
 import { OutOfScopeError } from '../domain/errors.ts';
+import { actsOrganisationWide, type Principal } from '../domain/principal.ts';
 import type { User } from '../domain/user.ts';
-import { actsOrganisationWide, type Principal } from '../http/principal.ts';
 import type { DepartmentRepository, UserRepository } from './ports.ts';
 
 export type AccessScope =

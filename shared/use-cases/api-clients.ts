@@ -17,7 +17,8 @@ import {
   type UpdateApiClientInput,
 } from '../domain/api-client.ts';
 import { BusinessRuleError, ConflictError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
-import { type Actor, auditChange } from './context.ts';
+import type { Actor } from '../domain/principal.ts';
+import { auditChange } from './context.ts';
 import type { ApiClientRepository, MachineClientRegistry, Runtime } from './ports.ts';
 
 export interface ApiClientDeps {

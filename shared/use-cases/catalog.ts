@@ -14,8 +14,8 @@ import type {
   UpdateCourseInput,
 } from '../domain/course.ts';
 import { BusinessRuleError, NotFoundError, OutOfScopeError, StaleVersionError } from '../domain/errors.ts';
-import { actsOrganisationWide } from '../http/principal.ts';
-import { type Actor, auditChange } from './context.ts';
+import { type Actor, actsOrganisationWide } from '../domain/principal.ts';
+import { auditChange } from './context.ts';
 import type { CatalogRepository, CourseFilter, Page, PageRequest, Runtime, UserRepository } from './ports.ts';
 
 export interface CatalogDeps {

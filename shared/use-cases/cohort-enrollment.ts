@@ -17,9 +17,10 @@ import {
   NotFoundError,
   StaleVersionError,
 } from '../domain/errors.ts';
+import type { Actor } from '../domain/principal.ts';
 import type { User } from '../domain/user.ts';
 import type { CohortDeps } from './cohorts.ts';
-import { type Actor, auditChange } from './context.ts';
+import { auditChange } from './context.ts';
 import { AUDITED_PER_RECORD, bulkAudit, holdUntil, underHold, whileHeld } from './course-hold.ts';
 import {
   assertDueNotPast,

@@ -4,6 +4,8 @@
  * `user.*` and `cohort.member_*` events, through the reevaluate-cohorts job). Rules that reference other
  * cohorts are evaluated after those cohorts, and a reference that would close a cycle is refused.
  */
+
+import { BATCH_SUFFIX } from '../domain/audit.ts';
 import {
   type Cohort,
   type CohortMember,
@@ -23,10 +25,10 @@ import {
   OutOfScopeError,
   StaleVersionError,
 } from '../domain/errors.ts';
+import type { Actor } from '../domain/principal.ts';
 import type { User } from '../domain/user.ts';
-import { BATCH_SUFFIX } from '../events/envelope.ts';
 import { accessScope, canSeeUser, type ScopeDeps } from './access-scope.ts';
-import { type Actor, auditChange } from './context.ts';
+import { auditChange } from './context.ts';
 import type {
   CohortRepository,
   DepartmentRepository,

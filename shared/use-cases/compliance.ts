@@ -13,8 +13,9 @@ import {
   OutOfScopeError,
   StaleVersionError,
 } from '../domain/errors.ts';
+import type { Actor } from '../domain/principal.ts';
 import { accessScope, canSeeDepartment, canSeeUser } from './access-scope.ts';
-import { type Actor, auditChange } from './context.ts';
+import { auditChange } from './context.ts';
 import type { EnrollmentDeps } from './enrollment.ts';
 import { peopleOfDepartments } from './people-of-departments.ts';
 import type { DepartmentRepository, Page, UserRepository } from './ports.ts';

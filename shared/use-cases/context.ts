@@ -1,12 +1,7 @@
-/** What every use case receives about the request it serves: who acts, and the request id for the audit. */
+/** The audit record of a use case's change, from the actor that made it. */
 import { type AuditActor, type AuditRecord, auditRecord } from '../domain/audit.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Actor } from '../domain/principal.ts';
 import type { Runtime } from './ports.ts';
-
-export interface Actor {
-  principal: Principal;
-  requestId: string;
-}
 
 function auditActor(actor: Actor): AuditActor {
   return { sub: actor.principal.sub, email: actor.principal.email, roles: [...actor.principal.roles] };

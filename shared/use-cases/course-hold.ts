@@ -4,10 +4,12 @@
  * writers wait for it (briefly) and retry. A run that stops half way leaves its hold to expire; whoever
  * comes next settles what it left: the audit records of what it wrote, and the seat count.
  */
+
+import { BATCH_SUFFIX } from '../domain/audit.ts';
 import type { Enrollment } from '../domain/enrollment.ts';
 import { CourseBusyError } from '../domain/errors.ts';
-import { BATCH_SUFFIX } from '../events/envelope.ts';
-import { type Actor, auditChange } from './context.ts';
+import type { Actor } from '../domain/principal.ts';
+import { auditChange } from './context.ts';
 import type { AuditTrail, EnrollmentRepository, Runtime } from './ports.ts';
 
 interface HoldDeps {

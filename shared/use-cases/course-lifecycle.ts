@@ -6,8 +6,8 @@
  */
 import type { Course } from '../domain/course.ts';
 import { BusinessRuleError, ConflictError } from '../domain/errors.ts';
+import type { Actor } from '../domain/principal.ts';
 import { audit, type CatalogDeps, editableCourse } from './catalog.ts';
-import type { Actor } from './context.ts';
 import type { ContentVersionLookup } from './ports.ts';
 
 export interface LifecycleDeps extends CatalogDeps {

@@ -9,8 +9,9 @@ import {
   type UpdateDepartmentInput,
 } from '../domain/department.ts';
 import { BusinessRuleError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
+import type { Actor } from '../domain/principal.ts';
 import { accessScope, canSeeDepartment, outOfScope } from './access-scope.ts';
-import { type Actor, auditChange } from './context.ts';
+import { auditChange } from './context.ts';
 import type { DepartmentRepository, Page, PageRequest, Runtime, UserRepository } from './ports.ts';
 
 export interface DepartmentDeps {

@@ -24,9 +24,9 @@ import {
   OutOfScopeError,
   StaleVersionError,
 } from '../domain/errors.ts';
-import { actsOrganisationWide } from '../http/principal.ts';
+import { type Actor, actsOrganisationWide } from '../domain/principal.ts';
 import { accessScope, canSeeUser, type ScopeDeps } from './access-scope.ts';
-import { type Actor, auditChange } from './context.ts';
+import { auditChange } from './context.ts';
 import { whileHeld } from './course-hold.ts';
 import type {
   AuditTrail,

@@ -14,8 +14,9 @@ import type {
   IdentityProvider,
   UpdateIdentityProviderInput,
 } from '../domain/identity-provider.ts';
+import type { Actor } from '../domain/principal.ts';
 import { MetadataRejected, readSamlMetadata, type SamlMetadata } from '../identity/saml-metadata.ts';
-import { type Actor, auditChange } from './context.ts';
+import { auditChange } from './context.ts';
 import type {
   CohortRepository,
   Federation,

@@ -5,9 +5,9 @@
  */
 import { type AccessReport, LOGIN_HISTORY_DAYS, type Login } from '../domain/access.ts';
 import { BusinessRuleError, ConflictError, NotFoundError, OutOfScopeError } from '../domain/errors.ts';
-import { ROLES, type Role } from '../http/route.ts';
+import { type Actor, ROLES, type Role } from '../domain/principal.ts';
 import { accessScope, canSeeUser } from './access-scope.ts';
-import { type Actor, auditChange } from './context.ts';
+import { auditChange } from './context.ts';
 import { type EnrollmentDeps, explainEnrollment } from './enrollment.ts';
 import type { AuditTrail, IdentityDirectory, SignInHistory } from './ports.ts';
 

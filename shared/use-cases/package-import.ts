@@ -25,8 +25,8 @@ import {
 } from '../domain/content.ts';
 import { ConflictError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
 import type { Job } from '../domain/job.ts';
+import type { Actor } from '../domain/principal.ts';
 import { audit, editableCourse } from './catalog.ts';
-import type { Actor } from './context.ts';
 import type { LifecycleDeps } from './course-lifecycle.ts';
 import type { ContentRepository, JobRepository, PackageStorage } from './ports.ts';
 

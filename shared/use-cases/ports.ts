@@ -13,8 +13,8 @@ import type { Department } from '../domain/department.ts';
 import type { Enrollment, EnrollmentSource, WaitlistEntry } from '../domain/enrollment.ts';
 import type { IdentityProvider } from '../domain/identity-provider.ts';
 import type { Job } from '../domain/job.ts';
+import type { Role } from '../domain/principal.ts';
 import type { User, UserStatus } from '../domain/user.ts';
-import type { Role } from '../http/route.ts';
 
 export interface Page<T> {
   items: T[];

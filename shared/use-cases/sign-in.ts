@@ -9,10 +9,10 @@ import { linkedIdentities } from '../domain/access.ts';
 import { Id } from '../domain/common.ts';
 import { BusinessRuleError, OutOfScopeError } from '../domain/errors.ts';
 import { COGNITO_ATTRIBUTE } from '../domain/identity-provider.ts';
+import type { Actor } from '../domain/principal.ts';
+import { ROLES, type Role } from '../domain/principal.ts';
 import type { User } from '../domain/user.ts';
-import { ROLES, type Role } from '../http/route.ts';
 import { addStaticMembers } from './cohorts.ts';
-import type { Actor } from './context.ts';
 import type {
   CohortRepository,
   DepartmentRepository,

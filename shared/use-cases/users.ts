@@ -4,9 +4,10 @@
  * conditional writes, atomically with the audit record, never by a read-then-write here.
  */
 import { NotFoundError, StaleVersionError } from '../domain/errors.ts';
+import type { Actor } from '../domain/principal.ts';
 import { type CreateUserInput, normaliseEmail, type UpdateUserInput, type User } from '../domain/user.ts';
 import { accessScope, canSeeUser, outOfScope, type ScopeDeps } from './access-scope.ts';
-import { type Actor, auditChange } from './context.ts';
+import { auditChange } from './context.ts';
 import { peopleOfDepartments } from './people-of-departments.ts';
 import type { DepartmentRepository, Page, PageRequest, Runtime, UserRepository } from './ports.ts';
 

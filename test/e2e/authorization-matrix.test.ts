@@ -9,9 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiScope, SCOPE_NAMES } from '../../shared/domain/api-scopes.ts';
+import type { Principal } from '../../shared/domain/principal.ts';
+import { ROLES, type Role } from '../../shared/domain/principal.ts';
 import { allows } from '../../shared/http/middleware/authorize.ts';
-import type { Principal } from '../../shared/http/principal.ts';
-import { ROLES, type Role, type RouteDefinition } from '../../shared/http/route.ts';
+import type { RouteDefinition } from '../../shared/http/route.ts';
 import { routes } from '../../shared/routes/index.ts';
 import { api, departmentIdByName, machineToken, tokenFor, userIdByEmail } from '../support/http.ts';
 

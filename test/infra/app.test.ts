@@ -44,8 +44,9 @@ import {
 } from '../../infra/stacks/jobs-stack.ts';
 import { ENV } from '../../shared/config.ts';
 import { SCOPE_NAMES } from '../../shared/domain/api-scopes.ts';
+import { ROLES } from '../../shared/domain/principal.ts';
 import { EVENT_SOURCE } from '../../shared/events/envelope.ts';
-import { BUCKETS, ROLES, type RouteDefinition, type RouteNeeds } from '../../shared/http/route.ts';
+import { BUCKETS, type RouteDefinition, type RouteNeeds } from '../../shared/http/route.ts';
 import {
   type AuditStreamJob,
   type CognitoTriggerJob,

@@ -45,7 +45,8 @@ import {
   readLocalEnvironment,
 } from '../../infra/local/resources.ts';
 import { dynamoDb, s3Client } from '../../shared/clients.ts';
-import { BUCKETS, ROLES } from '../../shared/http/route.ts';
+import { ROLES } from '../../shared/domain/principal.ts';
+import { BUCKETS } from '../../shared/http/route.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
 
 const { endpoints, resources } = readLocalEnvironment();

@@ -1,7 +1,6 @@
 /** Actors and unique values for tests that share one local stack. */
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../shared/http/route.ts';
-import type { Actor } from '../../shared/use-cases/context.ts';
+import type { Actor, Role } from '../../shared/domain/principal.ts';
 
 export function actor(roles: Role[] = ['admin'], email: string | null = 'tester@example.com'): Actor {
   return { principal: { sub: `test-${randomUUID()}`, email, roles }, requestId: `req-${randomUUID()}` };

@@ -6,7 +6,8 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { type Principal, principalFromAuthorizer } from '../principal.ts';
+import type { Principal } from '../../domain/principal.ts';
+import { principalFromAuthorizer } from '../principal.ts';
 import { HttpProblem } from '../problem.ts';
 import type { RouteAccess } from '../route.ts';
 import type { LmsContext } from './lms-context.ts';

@@ -1,6 +1,6 @@
 /** What the middleware stack hands the route's action, kept on the invocation's own context object. */
 import type { Context } from 'aws-lambda';
-import type { Principal } from '../principal.ts';
+import type { Principal } from '../../domain/principal.ts';
 
 export interface ParsedInput {
   params: unknown;
