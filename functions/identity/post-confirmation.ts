@@ -1,4 +1,5 @@
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
+import { systemActor } from '../../shared/domain/principal.ts';
 import { logger } from '../../shared/http/logger.ts';
 import { postConfirmation as job } from '../../shared/jobs/manifest.ts';
 import { provisionPorts } from '../../shared/store/sign-in-wiring.ts';
@@ -9,11 +10,8 @@ import { provisionFederatedUser } from '../../shared/use-cases/sign-in.ts';
  * and cohorts. A department the IdP names but the LMS cannot match is logged with the reason, never fatal.
  */
 export const handler = async (event: PostConfirmationTriggerEvent) => {
-  const actor = {
-    principal: { sub: `job:${job.name}`, email: null, roles: [] },
-    requestId: `${job.name}:${event.userName}`,
-  };
-  const { userId, roles, department } = await provisionFederatedUser(
+  const actor = systemActor(`job:${job.name}`, `${job.name}:${event.userName}`);
+  const { userId, roles, department, refused } = await provisionFederatedUser(
     provisionPorts(event.userPoolId),
     actor,
     {
@@ -26,6 +24,7 @@ export const handler = async (event: PostConfirmationTriggerEvent) => {
     provisioned: userId !== undefined,
     roles,
     department,
+    refused,
   });
   return event;
 };

@@ -10,12 +10,17 @@ const ports = signUpPorts();
  * federated sign-in to the person's existing login. The pool is the event's (the trigger cannot name it).
  */
 export const handler = async (event: PreSignUpTriggerEvent) => {
-  const { linkedTo } = await admitSignUp(ports, {
+  const { linkedTo, refusedAdminLink } = await admitSignUp(ports, {
     source: event.triggerSource,
     userPoolId: event.userPoolId,
     userName: event.userName,
     email: event.request.userAttributes.email,
   });
-  logger.info('sign-up admitted', { triggerSource: event.triggerSource, linked: linkedTo !== undefined });
+  logger.info('sign-up admitted', {
+    triggerSource: event.triggerSource,
+    linked: linkedTo !== undefined,
+    // An IdP login naming an admin's email gets a login of its own: the provider is not trusted for admins.
+    ...(refusedAdminLink ? { notLinkedToAdmin: refusedAdminLink } : {}),
+  });
   return event;
 };

@@ -1,5 +1,7 @@
 import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
+import { systemActor } from '../../shared/domain/principal.ts';
 import { logger } from '../../shared/http/logger.ts';
+import { preTokenGeneration as job } from '../../shared/jobs/manifest.ts';
 import { tokenPorts } from '../../shared/store/sign-in-wiring.ts';
 import { ADMIN_MFA_CLAIM, tokenClaims } from '../../shared/use-cases/sign-in.ts';
 
@@ -15,7 +17,8 @@ const ports = tokenPorts();
  */
 export const handler = async (event: PreTokenGenerationTriggerEvent) => {
   const groupConfiguration = event.request.groupConfiguration;
-  const { claims, groups } = await tokenClaims(ports, {
+  const actor = systemActor(`job:${job.name}`, `${job.name}:${event.userName}`);
+  const { claims, groups } = await tokenClaims(ports, actor, {
     source: event.triggerSource,
     userPoolId: event.userPoolId,
     userName: event.userName,

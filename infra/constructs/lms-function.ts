@@ -132,6 +132,7 @@ export const USER_POOL_USER_ACTIONS = [
   'cognito-idp:AdminAddUserToGroup',
   'cognito-idp:AdminRemoveUserFromGroup',
   'cognito-idp:AdminListUserAuthEvents',
+  'cognito-idp:AdminUserGlobalSignOut',
 ] as const;
 
 /** What `userPool: 'federation'` may do, on that pool only. */
@@ -161,6 +162,7 @@ export const IDENTITY_PROVIDER_SECRET_ACTIONS = [
 export const USER_POOL_LINK_ACTIONS = [
   'cognito-idp:ListUsers',
   'cognito-idp:AdminLinkProviderForUser',
+  'cognito-idp:AdminListGroupsForUser',
 ] as const;
 
 /** The cognito-idp actions of each kind of user-pool access, all granted on the pool's ARN only. */
@@ -186,6 +188,9 @@ export const USER_POOL_CLIENT_ACTIONS = [
 
 const USER_POOL_ACTIONS: Readonly<Record<UserPoolAccess, readonly string[]>> = {
   describe: ['cognito-idp:DescribeUserPool'],
+  lookup: ['cognito-idp:AdminGetUser'],
+  'sign-out': ['cognito-idp:AdminUserGlobalSignOut'],
+  logins: ['cognito-idp:ListUsers', 'cognito-idp:ListUsersInGroup'],
   users: USER_POOL_USER_ACTIONS,
   federation: USER_POOL_FEDERATION_ACTIONS,
   link: USER_POOL_LINK_ACTIONS,

@@ -2,12 +2,16 @@
  * The demo organisation `npm start` seeds: two departments (Sales, with a Sales EMEA branch, and
  * Engineering), a few people in each, and four people who can sign in, one per role. Created through the
  * same use cases the API uses (so it is audited, as `system:seed`), once: a second start finds the admin
- * and leaves the data alone; Cognito users are converged every time.
+ * and leaves the data alone; Cognito users, their links to profiles and the admin seats are converged every
+ * time.
  */
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import type { Actor, Role } from '../../shared/domain/principal.ts';
+import type { Role } from '../../shared/domain/principal.ts';
+import { systemActor } from '../../shared/domain/principal.ts';
+import { linkLoginsPorts } from '../../shared/store/identity-wiring.ts';
 import type { OrganisationPorts } from '../../shared/store/wiring.ts';
 import { createDepartment } from '../../shared/use-cases/departments.ts';
+import { linkLogins } from '../../shared/use-cases/login-links.ts';
 import { createUser, updateUser } from '../../shared/use-cases/users.ts';
 import { ensureCognitoUser } from './cognito.ts';
 import type { LocalResources } from './resources.ts';
@@ -26,10 +30,7 @@ export const DEMO_SIGN_INS: readonly { email: string; role: Role; note: string }
   { email: 'learner@example.com', role: 'learner', note: 'learner in Engineering: sees only themselves' },
 ];
 
-const seedActor: Actor = {
-  principal: { sub: 'system:seed', email: null, roles: ['admin'] },
-  requestId: 'seed',
-};
+const seedActor = systemActor('system:seed', 'seed', ['admin']);
 
 export async function seedDemoOrganisation(
   ports: OrganisationPorts,
@@ -43,8 +44,15 @@ export async function seedDemoOrganisation(
       groups: [signIn.role],
     });
   }
-  if (await ports.users.idByEmail('admin@example.com')) return { created: false };
+  const created = !(await ports.users.idByEmail('admin@example.com'));
+  if (created) await createDemoPeople(ports);
+  // Every start, as the link-logins job does after a deploy: the demo logins linked to their profiles (also
+  // data seeded before links existed), and the admin seats matching the admin group.
+  await linkLogins(linkLoginsPorts(), seedActor);
+  return { created };
+}
 
+async function createDemoPeople(ports: OrganisationPorts): Promise<void> {
   const person = (
     email: string,
     givenName: string,
@@ -75,5 +83,4 @@ export async function seedDemoOrganisation(
   await person('learner@example.com', 'Lee', 'Learner', engineering.id, 'Software engineer');
   await person('dev.one@example.com', 'Dana', 'Developer', engineering.id, 'Backend engineer');
   await person('instructor@example.com', 'Ira', 'Instructor', engineering.id, 'Engineering trainer');
-  return { created: true };
 }

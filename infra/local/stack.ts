@@ -8,7 +8,7 @@ import { dynamoDb, resetClients } from '../../shared/clients.ts';
 import { ENV, requireSetting, resetSettingsCache } from '../../shared/config.ts';
 import { authenticate } from '../../shared/http/authorizer.ts';
 import { routes } from '../../shared/routes/index.ts';
-import { DynamoApiClientRepository } from '../../shared/store/api-client-store.ts';
+import { callerLookup } from '../../shared/store/caller-lookup.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createIdTokenVerifier } from './cognito.ts';
 import { contentServer } from './content.ts';
@@ -179,16 +179,10 @@ function localAuthenticator(
   oauth: LocalOAuthServer,
   webClientId: string,
 ): Authenticator {
-  const apiClients = new DynamoApiClientRepository(dynamoDb(), requireSetting('tableName'));
+  const lookup = callerLookup(dynamoDb(), requireSetting('tableName'));
   const verify = (token: string) =>
     unverifiedIssuer(token) === oauth.issuer ? oauth.verifyAccessToken(token) : verifyIdToken(token);
-  return (token) =>
-    authenticate(
-      token,
-      verify,
-      webClientId,
-      async (clientId) => (await apiClients.get(clientId)) !== undefined,
-    );
+  return (token) => authenticate(token, verify, webClientId, lookup);
 }
 
 /** Only picks which verifier to use; the chosen verifier checks the signature and the issuer itself. */

@@ -39,7 +39,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
-import { AUTHORIZER_HANDLER } from '../../shared/http/authorizer.ts';
+import { AUTHORIZER_CACHE_SECONDS, AUTHORIZER_HANDLER } from '../../shared/http/authorizer.ts';
 import type { BucketName, RouteDefinition } from '../../shared/http/route.ts';
 import { routes as manifest } from '../../shared/routes/index.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';
@@ -191,7 +191,8 @@ export class ApiStack extends Stack {
         'Verifies bearer tokens of the user pool (ID tokens of the web client, machine access tokens)',
       timeout: Duration.seconds(5),
     });
-    // Reads machine clients' records: a client the LMS did not create, or has revoked, is refused.
+    // Reads machine clients' records (a client the LMS did not create, or has revoked, is refused) and the
+    // profile a person's login is linked to.
     authorizerFunction.bindTable(props.table, 'read');
     authorizerFunction.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
     authorizerFunction.addEnvironment(ENV.webClientId, props.webClient.userPoolClientId);
@@ -203,8 +204,9 @@ export class ApiStack extends Stack {
     const authorizer = new RequestAuthorizer(this, 'Authorizer', {
       handler: authorizerFunction,
       identitySources: [IdentitySource.header('Authorization')],
-      // Cached per token: the answer allows the whole stage, and the route gate decides per route.
-      resultsCacheTtl: Duration.minutes(5),
+      // Cached per token: the answer allows the whole stage, and the route gate decides per route. Short, so a
+      // suspension or a machine client's narrowed scopes take effect within a minute.
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
 
     const functions = new Map<string, LmsFunction>();

@@ -158,6 +158,10 @@ export class DataStack extends Stack {
       value: this.contentDelivery.distribution.distributionDomainName,
       description: 'Where learners fetch course content: https://<this>/<courseId>/v<n>/<path>',
     });
+    new CfnOutput(this, 'TableName', {
+      value: this.table.tableName,
+      description: 'The LMS table (for the break-glass script: scripts/break-glass.ts --table)',
+    });
   }
 }
 

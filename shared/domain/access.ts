@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { Id, IsoDateTime, text } from './common.ts';
 import { EnrollmentExplanation } from './enrollment.ts';
 import { ROLES } from './principal.ts';
-import { UserStatus } from './user.ts';
+import { LinkedLogin, UserStatus } from './user.ts';
 
 export const Role = z.enum(ROLES);
 
@@ -22,6 +22,9 @@ export const SetRolesBody = z
 export const Login = z
   .object({
     username: z.string(),
+    /** The login's immutable id: the LMS profile linked to it is who this login is. */
+    sub: z.string(),
+    email: z.string().nullable(),
     enabled: z.boolean(),
     /** Cognito's UserStatus: CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, UNCONFIRMED, EXTERNAL_PROVIDER… */
     status: z.string(),
@@ -65,6 +68,9 @@ export const AccessReport = z
     email: z.string(),
     lmsStatus: UserStatus,
     roles: z.array(Role),
+    /** The login linked to the profile (who the person is when they sign in); null until one is. */
+    linkedLogin: LinkedLogin.nullable(),
+    /** The linked login; or, when none is linked, the login with the profile's email, to show why it is not. */
     login: Login.nullable(),
     /** The LMS's own record of sign-ins (last 90 days), newest first. */
     lastSignIns: z.array(SignIn),
@@ -93,4 +99,46 @@ export function linkedIdentities(raw: string | undefined): Login['identities'] {
   } catch {
     return [];
   }
+}
+
+/**
+ * A login as the LMS sees it when deciding which profile it is: the Cognito user behind a token, a trigger
+ * event or a directory read.
+ */
+export interface LoginAccount {
+  sub: string;
+  username: string;
+  email: string | null;
+  emailVerified: boolean;
+  /** The identity provider a federated login is held for; null for a native (email and password) login. */
+  provider: string | null;
+}
+
+/**
+ * The account of a Cognito user from its user name and attributes (trigger events, AdminGetUser, ListUsers).
+ * A login Cognito holds for an identity provider has status `EXTERNAL_PROVIDER`, or a user name
+ * `<ProviderName>_<id>` of one of its `identities`; a native login that a provider was linked to keeps its
+ * own user name and stays native.
+ * @example loginAccount('Okta_00u1', { sub: 's', email: 'a@b.c', identities: '[{"providerName":"Okta","userId":"00u1"}]' })
+ */
+export function loginAccount(
+  username: string,
+  attributes: Readonly<Record<string, string | undefined>>,
+  status?: string,
+): LoginAccount {
+  const name = username.toLowerCase();
+  const identities = linkedIdentities(attributes.identities);
+  const held =
+    identities.find(({ provider }) => name.startsWith(`${provider.toLowerCase()}_`)) ??
+    (status === 'EXTERNAL_PROVIDER' || attributes['cognito:user_status'] === 'EXTERNAL_PROVIDER'
+      ? identities[0]
+      : undefined);
+  if (!attributes.sub) throw new Error(`The Cognito user ${username} came without its sub attribute.`);
+  return {
+    sub: attributes.sub,
+    username,
+    email: attributes.email ? attributes.email.trim().toLowerCase() : null,
+    emailVerified: attributes.email_verified === 'true',
+    provider: held?.provider ?? null,
+  };
 }

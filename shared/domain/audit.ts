@@ -16,6 +16,8 @@ export const BATCH_SUFFIX = '.batch';
 
 export const AuditActor = z.object({
   sub: z.string(),
+  /** The LMS profile the acting login is linked to (null for jobs, machine clients, records before links). */
+  userId: z.string().nullable().default(null),
   email: z.string().nullable(),
   roles: z.array(z.string()),
 });

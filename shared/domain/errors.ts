@@ -49,6 +49,18 @@ export class OutOfScopeError extends DomainError {}
 /** Input that passed the schema but is still unusable (a cursor from another listing). */
 export class InvalidInputError extends DomainError {}
 
+/**
+ * The change would leave the organisation without an active administrator (no one could undo it): the last
+ * active admin is not suspended, erased or demoted, through any door.
+ */
+export class LastAdminError extends ConflictError {
+  constructor(userId: string) {
+    super(
+      `The user ${userId} is the last active administrator: give another person the admin role first, so someone can still run the LMS.`,
+    );
+  }
+}
+
 /** The course has no free seat (the enrollment goes to the waitlist instead). */
 export class CourseFullError extends ConflictError {}
 

@@ -93,6 +93,12 @@ export const CreateIdentityProviderBody = z
       ),
       attributeMapping: AttributeMapping,
       groupRules: groupRules.default([]),
+      trustedForAdmins: z
+        .boolean()
+        .optional()
+        .describe(
+          'Whether a sign-in through this provider may be linked to an existing native login in the admin group (default false: it gets a login of its own)',
+        ),
     }),
     z.strictObject({
       type: z.literal('OIDC'),
@@ -112,6 +118,12 @@ export const CreateIdentityProviderBody = z
       attributesRequestMethod: z.enum(['GET', 'POST']).default('GET'),
       attributeMapping: AttributeMapping,
       groupRules: groupRules.default([]),
+      trustedForAdmins: z
+        .boolean()
+        .optional()
+        .describe(
+          'Whether a sign-in through this provider may be linked to an existing native login in the admin group (default false: it gets a login of its own)',
+        ),
     }),
   ])
   .superRefine((body, context) => {
@@ -130,6 +142,7 @@ export const UpdateIdentityProviderBody = z
     domains: domains.optional(),
     attributeMapping: AttributeMapping.optional(),
     groupRules: groupRules.optional(),
+    trustedForAdmins: z.boolean().optional(),
     metadataXml: z
       .string()
       .min(1)
@@ -157,6 +170,8 @@ export const IdentityProvider = z
     domains: z.array(z.string()),
     attributeMapping: AttributeMapping,
     groupRules: z.array(GroupRule).default([]),
+    /** Sign-ins through it may be linked to a native login in the admin group (off unless an admin says so). */
+    trustedForAdmins: z.boolean().default(false),
     saml: z
       .object({
         entityId: z.string(),

@@ -61,6 +61,22 @@ export type UpdateUserInput = z.infer<typeof UpdateUserBody>;
 
 export const SuspendUserBody = z.strictObject({ reason: text(500) }).meta({ id: 'SuspendUser' });
 
+/**
+ * The login (Cognito user) a profile is linked to: its immutable `sub` says who a caller is. Linked once, and
+ * never moved by an email change.
+ */
+export const LinkedLogin = z
+  .object({
+    sub: z.string().min(1).max(128),
+    /** Cognito's user name (the `sub` for native logins, `<Provider>_<id>` for federated ones). */
+    username: z.string().min(1).max(256),
+    linkedAt: IsoDateTime,
+    /** What made the link: the profile's creation, provisioning at first SSO sign-in, a sign-in matching a verified email, or the migration. */
+    by: z.enum(['profile-created', 'provisioned', 'verified-email', 'migration']),
+  })
+  .meta({ id: 'LinkedLogin' });
+export type LinkedLogin = z.infer<typeof LinkedLogin>;
+
 export const User = z
   .object({
     id: Id,
@@ -77,6 +93,8 @@ export const User = z
     status: UserStatus,
     suspendedAt: IsoDateTime.nullable(),
     suspensionReason: z.string().nullable(),
+    /** The login linked to this profile; null until one is (profiles stored before links existed read as null). */
+    linkedLogin: LinkedLogin.nullable().default(null),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
     version: z.number().int().min(1),

@@ -3,6 +3,7 @@
  * as (the job, in the causing request's correlation id, so a chain of changes can be followed back).
  */
 import type { Actor } from '../domain/principal.ts';
+import { systemActor } from '../domain/principal.ts';
 import { DomainEvent, type DomainEventDelivery } from './envelope.ts';
 
 export function receivedEvent(
@@ -12,7 +13,7 @@ export function receivedEvent(
   const event = DomainEvent.parse(delivery.detail);
   return {
     event,
-    actor: { principal: { sub: `job:${jobName}`, email: null, roles: [] }, requestId: event.correlationId },
+    actor: systemActor(`job:${jobName}`, event.correlationId),
   };
 }
 

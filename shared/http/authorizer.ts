@@ -16,9 +16,28 @@ export const AUTHORIZER_HANDLER = 'functions/auth/authorize-request.ts';
 
 /**
  * What API Gateway passes to the handler as `requestContext.authorizer` (flat strings). `exp` rides along
- * because API Gateway caches the answer for minutes: the route gate refuses a token past it.
+ * because API Gateway caches the answer (up to {@link AUTHORIZER_CACHE_SECONDS}): the route gate refuses a
+ * token past it. A person's context names the LMS profile their login is linked to (`lms_user_id`) and its
+ * state (`lms_access`), read from the table, never from the token's email.
  */
 export type AuthorizerContext = Record<string, string>;
+
+/**
+ * How long API Gateway may keep an answer: a suspended profile, a revoked machine client or a client's
+ * narrowed scopes take effect within this time.
+ */
+export const AUTHORIZER_CACHE_SECONDS = 60;
+
+/** A person's standing in the LMS, as the authorizer found it: the route gate refuses all but `active`. */
+export type LmsAccess = 'active' | 'suspended' | 'unlinked';
+
+/** What the authorizer reads of the LMS for a verified token (one or two table reads). */
+export interface CallerLookup {
+  /** The scopes a machine client's record holds now; undefined when the LMS does not know it (revoked, never created). */
+  clientScopes(clientId: string): Promise<readonly string[] | undefined>;
+  /** The LMS profile a login is linked to (by `sub`) and whether it is active. */
+  personOfLogin(sub: string): Promise<{ userId: string; active: boolean } | undefined>;
+}
 
 export class TokenRefused extends Error {}
 
@@ -28,6 +47,9 @@ export class TokenRefused extends Error {}
  * @example authorizerContext({ token_use: 'id', aud: 'web', sub: 's', email: 'a@b.c', 'cognito:groups': ['admin'] }, 'web')
  */
 export function authorizerContext(claims: Record<string, unknown>, webClientId: string): AuthorizerContext {
+  // A token that never expires would outlive every revocation: refuse it whatever signed it.
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
+    throw new TokenRefused('a token without a finite exp');
   if (claims.token_use === 'id') {
     if (claims.aud !== webClientId) throw new TokenRefused('an ID token of another app client');
     if (typeof claims.sub !== 'string') throw new TokenRefused('an ID token without sub');
@@ -54,20 +76,34 @@ export function authorizerContext(claims: Record<string, unknown>, webClientId: 
 }
 
 /**
- * Verifies a bearer token and builds its context. A machine client must also be one the LMS created (a
- * record of `POST /api-clients`): another app client of the pool, or a revoked one, is refused here, even
- * while its token has not expired.
+ * Verifies a bearer token and builds its context:
+ * - a machine client must be one the LMS created (a record of `POST /api-clients`): another app client of the
+ *   pool, or a revoked one, is refused even while its token has not expired; its token keeps only the scopes
+ *   the record still holds (an admin may have narrowed them since the token was issued);
+ * - a person is whoever their login is linked to, by `sub`: a login with no linked profile gets
+ *   `lms_access: unlinked`, a suspended profile `suspended`, and the route gate refuses both with a reason.
  */
 export async function authenticate(
   token: string,
   verify: (token: string) => Promise<Record<string, unknown>>,
   webClientId: string,
-  isKnownClient: (clientId: string) => Promise<boolean>,
+  lookup: CallerLookup,
 ): Promise<AuthorizerContext> {
   const context = authorizerContext(await verify(token), webClientId);
-  if (context.principal === 'client' && !(await isKnownClient(context.client_id ?? '')))
-    throw new TokenRefused('a client the LMS does not know (revoked, or not created through /api-clients)');
-  return context;
+  if (context.principal === 'client') {
+    const held = await lookup.clientScopes(context.client_id ?? '');
+    if (!held)
+      throw new TokenRefused('a client the LMS does not know (revoked, or not created through /api-clients)');
+    const scope = (context.scope ?? '').split(/\s+/).filter((name) => name !== '' && held.includes(name));
+    return { ...context, scope: scope.join(' ') };
+  }
+  const person = await lookup.personOfLogin(context.sub ?? '');
+  if (!person) return { ...context, lms_access: 'unlinked' satisfies LmsAccess };
+  return {
+    ...context,
+    lms_user_id: person.userId,
+    lms_access: (person.active ? 'active' : 'suspended') satisfies LmsAccess,
+  };
 }
 
 /**

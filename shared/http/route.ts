@@ -30,18 +30,30 @@ export interface RouteNeeds {
   readonly table?: 'read' | 'write';
   readonly buckets?: Partial<Record<BucketName, 'read' | 'write'>>;
   /**
-   * `describe`: DescribeUserPool only (health). `users`: read a login (AdminGetUser, its groups, its recent
-   * sign-in events) and move it between role groups (AdminAddUserToGroup / AdminRemoveUserFromGroup).
+   * `describe`: DescribeUserPool only (health). `lookup`: AdminGetUser only (the login with a new profile's
+   * email). `sign-out`: AdminUserGlobalSignOut only (suspension). `users`: read a login (AdminGetUser, its
+   * groups, its recent sign-in events), move it between role groups (AdminAddUserToGroup /
+   * AdminRemoveUserFromGroup) and sign it out (AdminUserGlobalSignOut).
+   * `logins`: ListUsers and ListUsersInGroup (the link-logins job reads every login and the admin group).
    * `federation`: Create/Describe/Update/DeleteIdentityProvider and Describe/UpdateUserPoolClient (the web
    * client's providers), plus the OIDC client secrets in Secrets Manager, `lms/identity-providers/*` only
    * (create, tag, put, describe, restore, schedule deletion; never read back). `link`: ListUsers and
-   * AdminLinkProviderForUser (the pre sign-up trigger).
+   * AdminLinkProviderForUser, and AdminListGroupsForUser (is the login an admin?) (the pre sign-up trigger).
    * `clients`: machine clients' app clients and secrets (Create/Update/DeleteUserPoolClient, List/Add/
    * DeleteUserPoolClientSecret), and the pool's token URL.
    * `web-client`: DescribeIdentityProvider and Describe/UpdateUserPoolClient (relisting the providers on the
    * web client after a deploy reset its list).
    */
-  readonly userPool?: 'describe' | 'users' | 'federation' | 'link' | 'clients' | 'web-client';
+  readonly userPool?:
+    | 'describe'
+    | 'lookup'
+    | 'sign-out'
+    | 'users'
+    | 'federation'
+    | 'link'
+    | 'logins'
+    | 'clients'
+    | 'web-client';
   /**
    * The hosted sign-in page (AWS with a Cognito domain): the function gets its domain, the web client and
    * the callback URL, to build sign-in links. Nothing where there is no hosted page (locally).

@@ -173,7 +173,7 @@ export const postConfirmation: CognitoTriggerJob = {
   name: 'post-confirmation',
   handler: 'functions/identity/post-confirmation.ts',
   summary:
-    "Provisions the LMS profile of a person's first sign-in through an identity provider, with the roles and cohorts its group rules give",
+    "Provisions the LMS profile of a person's first sign-in through an identity provider, linked to that login, with the roles and cohorts its group rules give",
   trigger: { kind: 'cognito-trigger', operation: 'PostConfirmation' },
   needs: { table: 'write', userPool: 'users' },
   timeoutSeconds: 5,
@@ -184,10 +184,10 @@ export const preTokenGeneration: CognitoTriggerJob = {
   name: 'pre-token-generation',
   handler: 'functions/identity/pre-token-generation.ts',
   summary:
-    'Adds the LMS claims (user id, roles, department) to ID tokens, refuses tokens to people whose LMS profile is suspended, and holds the admin group back from native admin logins without TOTP',
+    'Links a first sign-in to the profile its verified email names, adds the LMS claims (user id, roles, department) to ID tokens, refuses tokens to people whose LMS profile is suspended, and holds the admin group back from native admin logins without TOTP',
   trigger: { kind: 'cognito-trigger', operation: 'PreTokenGeneration' },
-  // userPool 'users' for AdminGetUser only (an admin login's MFA methods); no narrower kind exists yet.
-  needs: { table: 'read', userPool: 'users' },
+  // Writes the link of a first sign-in; userPool 'users' for AdminGetUser only (an admin login's MFA methods).
+  needs: { table: 'write', userPool: 'users' },
   // Cognito waits at most 5 s for a trigger.
   timeoutSeconds: 5,
 };
@@ -196,10 +196,23 @@ export const postAuthentication: CognitoTriggerJob = {
   id: 'postAuthentication',
   name: 'post-authentication',
   handler: 'functions/identity/post-authentication.ts',
-  summary: "Records each sign-in in the person's login history (kept 90 days)",
+  summary:
+    'Records each sign-in in the login history (kept 90 days) of the profile the login is linked to; the profile follows a changed email, audited',
   trigger: { kind: 'cognito-trigger', operation: 'PostAuthentication' },
   needs: { table: 'write' },
   timeoutSeconds: 5,
+};
+
+export const linkLogins: ScheduledJob = {
+  id: 'linkLogins',
+  name: 'link-logins',
+  handler: 'functions/identity/link-logins.ts',
+  summary:
+    "Links each login to the LMS profile its verified email names, once (identity by the login's sub), and makes the admin seats match the user pool's admin group",
+  // After a deploy (the first one brings links to existing logins), and daily for changes made in the console.
+  trigger: { kind: 'schedule', everyMinutes: 24 * 60, alsoAfterDeployOf: 'auth' },
+  needs: { table: 'write', userPool: 'logins' },
+  timeoutSeconds: 900,
 };
 
 export const resyncWebClientProviders: ScheduledJob = {
@@ -227,4 +240,5 @@ export const jobs: readonly JobDefinition[] = [
   preTokenGeneration,
   postAuthentication,
   resyncWebClientProviders,
+  linkLogins,
 ];

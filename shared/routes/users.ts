@@ -15,12 +15,13 @@ export const createUser = defineRoute({
   method: 'POST',
   path: '/users',
   handler: 'functions/users/create-user.ts',
-  summary: 'Create a person (email and external id must be unique)',
+  summary:
+    'Create a person (email and external id must be unique), linked to the login that already has their email when it may speak for them',
   tag: 'People',
   access: { roles: ['admin'], scopes: ['lms/users.write'] },
   request: { body: CreateUserBody, idempotent: true },
   response: { status: 201, description: 'Created; ETag carries the version', body: User },
-  needs: { table: 'write' },
+  needs: { table: 'write', userPool: 'lookup' },
 });
 
 export const getUser = defineRoute({
@@ -68,12 +69,13 @@ export const suspendUser = defineRoute({
   method: 'POST',
   path: '/users/{id}/suspend',
   handler: 'functions/users/suspend-user.ts',
-  summary: 'Suspend a person, with a reason (they keep their records)',
+  summary:
+    'Suspend a person, with a reason (they keep their records): their login is signed out everywhere; refused for yourself and for the last active administrator (409)',
   tag: 'People',
   access: { roles: ['admin'], scopes: ['lms/users.write'] },
   request: { params: UserIdParams, body: SuspendUserBody, ifMatch: 'optional' },
   response: { status: 200, description: 'The suspended person', body: User },
-  needs: { table: 'write' },
+  needs: { table: 'write', userPool: 'sign-out' },
 });
 
 export const reactivateUser = defineRoute({

@@ -1,6 +1,7 @@
 /** Linking a federated identity to an existing native login, in Cognito (AWS only: cognito-local has no federation). */
 import {
   AdminLinkProviderForUserCommand,
+  AdminListGroupsForUserCommand,
   type CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -18,6 +19,19 @@ export class CognitoLoginLinker implements LoginLinker {
       }),
     );
     return (Users ?? []).find((user) => user.UserStatus !== 'EXTERNAL_PROVIDER')?.Username;
+  }
+
+  async groupsOf(userPoolId: string, username: string): Promise<string[]> {
+    const names: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: username, NextToken }),
+      );
+      for (const group of page.Groups ?? []) if (group.GroupName) names.push(group.GroupName);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return names;
   }
 
   async link(

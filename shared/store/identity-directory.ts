@@ -1,6 +1,7 @@
 /**
- * The sign-in directory on Cognito: a person's login by email (the pool signs in with email, so the admin
- * API takes the email as the username), its role groups, linked SSO identities and recent sign-in events.
+ * The sign-in directory on Cognito: a login by user name (or its email alias: the pool signs in with email,
+ * so the admin API takes the email as the username too), its role groups, linked SSO identities and recent
+ * sign-in events; signing a login out everywhere.
  */
 import {
   AdminAddUserToGroupCommand,
@@ -8,9 +9,12 @@ import {
   AdminListGroupsForUserCommand,
   AdminListUserAuthEventsCommand,
   AdminRemoveUserFromGroupCommand,
+  AdminUserGlobalSignOutCommand,
   type CognitoIdentityProviderClient,
+  ListUsersCommand,
+  ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type Login, linkedIdentities } from '../domain/access.ts';
+import { type Login, type LoginAccount, linkedIdentities, loginAccount } from '../domain/access.ts';
 import { ROLES, type Role } from '../domain/principal.ts';
 import type { IdentityDirectory } from '../use-cases/ports.ts';
 
@@ -23,19 +27,16 @@ export class CognitoIdentityDirectory implements IdentityDirectory {
     private readonly userPoolId: string,
   ) {}
 
-  async login(email: string): Promise<Login | undefined> {
-    let user: Awaited<ReturnType<typeof this.getUser>>;
-    try {
-      user = await this.getUser(email);
-    } catch (error) {
-      if ((error as Error).name === 'UserNotFoundException') return undefined;
-      throw error;
-    }
-    const username = user.Username ?? email;
+  async login(name: string): Promise<Login | undefined> {
+    const user = await this.findUser(name);
+    if (!user) return undefined;
+    const username = user.Username ?? name;
     const attributes = new Map((user.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
     const [groups, recentSignIns] = await Promise.all([this.groups(username), this.recentSignIns(username)]);
     return {
       username,
+      sub: attributes.get('sub') ?? username,
+      email: attributes.get('email') ?? null,
       enabled: user.Enabled !== false,
       status: user.UserStatus ?? 'UNKNOWN',
       emailVerified: attributes.get('email_verified') === 'true',
@@ -45,6 +46,57 @@ export class CognitoIdentityDirectory implements IdentityDirectory {
       createdAt: user.UserCreateDate ? new Date(user.UserCreateDate).toISOString() : null,
       recentSignIns,
     };
+  }
+
+  async account(name: string): Promise<LoginAccount | undefined> {
+    const user = await this.findUser(name);
+    if (!user?.Username) return undefined;
+    const attributes = Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value]));
+    return loginAccount(user.Username, attributes, user.UserStatus);
+  }
+
+  async *logins(): AsyncIterable<LoginAccount> {
+    let PaginationToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListUsersCommand({ UserPoolId: this.userPoolId, Limit: 60, PaginationToken }),
+      );
+      for (const user of page.Users ?? []) {
+        const attributes = Object.fromEntries((user.Attributes ?? []).map((a) => [a.Name ?? '', a.Value]));
+        if (user.Username && attributes.sub) yield loginAccount(user.Username, attributes, user.UserStatus);
+      }
+      PaginationToken = page.PaginationToken;
+    } while (PaginationToken);
+  }
+
+  async groupMembers(group: Role): Promise<LoginAccount[]> {
+    const members: LoginAccount[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListUsersInGroupCommand({ UserPoolId: this.userPoolId, GroupName: group, Limit: 60, NextToken }),
+      );
+      for (const user of page.Users ?? []) {
+        const attributes = Object.fromEntries((user.Attributes ?? []).map((a) => [a.Name ?? '', a.Value]));
+        if (user.Username && attributes.sub)
+          members.push(loginAccount(user.Username, attributes, user.UserStatus));
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return members;
+  }
+
+  async signOut(username: string): Promise<'signed-out' | 'aws-only'> {
+    try {
+      await this.client.send(
+        new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: username }),
+      );
+      return 'signed-out';
+    } catch (error) {
+      // cognito-local has no AdminUserGlobalSignOut: it answers `CognitoLocal#Unsupported`.
+      if ((error as Error).name === 'Unsupported') return 'aws-only';
+      throw error;
+    }
   }
 
   async setRoleGroups(username: string, roles: readonly Role[]): Promise<void> {
@@ -72,8 +124,17 @@ export class CognitoIdentityDirectory implements IdentityDirectory {
     return UserMFASettingList ?? [];
   }
 
-  private getUser(email: string) {
-    return this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+  private getUser(name: string) {
+    return this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: name }));
+  }
+
+  private async findUser(name: string) {
+    try {
+      return await this.getUser(name);
+    } catch (error) {
+      if ((error as Error).name === 'UserNotFoundException') return undefined;
+      throw error;
+    }
   }
 
   private async groups(username: string): Promise<string[]> {

@@ -101,11 +101,20 @@ export const keys = {
   /** gsi1: every machine client by name. */
   apiClientsByName: (nameLower: string) => ({ gsi1pk: 'APICLIENTS', gsi1sk: nameLower }),
 
+  /**
+   * The LMS's record of who holds the admin role (one seat per person), and the count of seats whose person
+   * is active: suspending or demoting the last active admin fails a conditional write on that count.
+   */
+  adminSeat: (userId: string) => ({ pk: 'ADMINS', sk: `USER#${userId}` }),
+  adminSeatCount: () => ({ pk: 'ADMINS', sk: 'COUNT' }),
+
   /** A uniqueness claim: the item exists while `ownerId` holds the value. */
   unique: (
     kind:
       | 'email'
       | 'externalId'
+      /** A login's `sub`, held by the profile it is linked to. */
+      | 'login'
       | 'departmentName'
       | 'categoryName'
       | 'cohortName'

@@ -1,4 +1,4 @@
-/** Builds the ports of the sign-in triggers once per cold start (table only: they run inside Cognito's 5 s). */
+/** Builds the ports of the sign-in triggers once per cold start (they run inside Cognito's 5 s). */
 import { cognitoClient, dynamoDb } from '../clients.ts';
 import { ENV, optionalSetting, requireSetting } from '../config.ts';
 import { logger } from '../http/logger.ts';
@@ -9,6 +9,7 @@ import type {
   SignUpDeps,
   TokenDeps,
 } from '../use-cases/sign-in.ts';
+import { DynamoAdminSeats } from './admin-seats.ts';
 import { CognitoLoginLinker } from './cognito-login-linker.ts';
 import { DynamoCohortRepository } from './cohort-store.ts';
 import { DynamoDepartmentRepository } from './department-store.ts';
@@ -22,6 +23,8 @@ export function signInPorts(): SignInDeps {
   const tableName = requireSetting('tableName');
   return {
     users: new DynamoUserRepository(dynamoDb(), tableName),
+    departments: new DynamoDepartmentRepository(dynamoDb(), tableName),
+    providers: new DynamoIdentityProviderRepository(dynamoDb(), tableName),
     signIns: new DynamoSignInHistory(dynamoDb(), tableName),
     runtime: systemRuntime,
   };
@@ -75,6 +78,7 @@ export function provisionPorts(userPoolId: string): ProvisionDeps {
     providers: new DynamoIdentityProviderRepository(dynamoDb(), tableName),
     cohorts: new DynamoCohortRepository(dynamoDb(), tableName),
     directory: new CognitoIdentityDirectory(cognitoClient(), userPoolId),
+    seats: new DynamoAdminSeats(dynamoDb(), tableName),
     runtime: systemRuntime,
   };
 }

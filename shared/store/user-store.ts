@@ -8,6 +8,7 @@ import type { AuditRecord } from '../domain/audit.ts';
 import { BusinessRuleError, ConflictError, StaleVersionError } from '../domain/errors.ts';
 import { normaliseEmail, User } from '../domain/user.ts';
 import type { Page, PageRequest, UserFilter, UserRepository } from '../use-cases/ports.ts';
+import { activeAdminCountChange, adminSeatCheck } from './admin-seats.ts';
 import { auditWrite } from './audit-store.ts';
 import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
@@ -50,6 +51,13 @@ export class DynamoUserRepository implements UserRepository {
   async idByEmail(email: string): Promise<string | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.unique('email', normaliseEmail(email)) }),
+    );
+    return typeof Item?.ownerId === 'string' ? Item.ownerId : undefined;
+  }
+
+  async idByLogin(sub: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.unique('login', sub) }),
     );
     return typeof Item?.ownerId === 'string' ? Item.ownerId : undefined;
   }
@@ -129,6 +137,7 @@ export class DynamoUserRepository implements UserRepository {
       },
       this.claim('email', user.email, user.id),
       ...(user.externalId ? [this.claim('externalId', user.externalId, user.id)] : []),
+      ...(user.linkedLogin ? [this.claim('login', user.linkedLogin.sub, user.id)] : []),
       ...(user.departmentId ? [this.countMember(user.departmentId, 1)] : []),
       ...(user.managerId ? [userExists(this.tableName, user.managerId, 'to be the manager')] : []),
       auditWrite(this.tableName, audit),
@@ -161,17 +170,39 @@ export class DynamoUserRepository implements UserRepository {
       if (before.externalId) writes.push(this.release('externalId', before.externalId, before.id));
       if (after.externalId) writes.push(this.claim('externalId', after.externalId, after.id));
     }
+    if (after.linkedLogin?.sub !== before.linkedLogin?.sub) {
+      if (before.linkedLogin) writes.push(this.release('login', before.linkedLogin.sub, before.id));
+      if (after.linkedLogin) writes.push(this.claim('login', after.linkedLogin.sub, after.id));
+    }
     if (after.departmentId !== before.departmentId) {
       if (before.departmentId) writes.push(this.countMember(before.departmentId, -1));
       if (after.departmentId) writes.push(this.countMember(after.departmentId, 1));
     }
     if (after.managerId && after.managerId !== before.managerId)
       writes.push(userExists(this.tableName, after.managerId, 'to be the manager'));
+    if (after.status !== before.status) writes.push(...(await this.adminSeatAccounting(before, after)));
     writes.push(auditWrite(this.tableName, audit));
     await transactWrite(this.client, writes);
   }
 
-  private claim(kind: 'email' | 'externalId', value: string, ownerId: string): GuardedWrite {
+  /**
+   * A status change of an admin seat holder moves the count of active admins with it (suspending the last
+   * one fails on the count's condition); for anyone else, a check that they still hold no seat, so a seat
+   * granted meanwhile is not left uncounted.
+   */
+  private async adminSeatAccounting(before: User, after: User): Promise<GuardedWrite[]> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.adminSeat(before.id), ConsistentRead: true }),
+    );
+    const held = Item !== undefined;
+    const changed = () => new StaleVersionError('user', before.id, before.version, undefined);
+    const check = adminSeatCheck(this.tableName, before.id, held, changed);
+    if (!held) return [check];
+    const delta = after.status === 'active' ? 1 : before.status === 'active' ? -1 : 0;
+    return delta === 0 ? [check] : [check, activeAdminCountChange(this.tableName, before.id, delta)];
+  }
+
+  private claim(kind: 'email' | 'externalId' | 'login', value: string, ownerId: string): GuardedWrite {
     return {
       item: {
         Put: {
@@ -181,14 +212,18 @@ export class DynamoUserRepository implements UserRepository {
         },
       },
       onConditionFailed: () =>
-        new ConflictError(
-          `Another user already has the ${kind === 'email' ? 'email' : 'external id'} ${value}.`,
-          [{ path: `body.${kind}`, message: 'already in use' }],
-        ),
+        kind === 'login'
+          ? new ConflictError('This login is already linked to another LMS profile.', [
+              { path: 'linkedLogin', message: 'already linked to another profile' },
+            ])
+          : new ConflictError(
+              `Another user already has the ${kind === 'email' ? 'email' : 'external id'} ${value}.`,
+              [{ path: `body.${kind}`, message: 'already in use' }],
+            ),
     };
   }
 
-  private release(kind: 'email' | 'externalId', value: string, ownerId: string): GuardedWrite {
+  private release(kind: 'email' | 'externalId' | 'login', value: string, ownerId: string): GuardedWrite {
     return {
       item: {
         Delete: {

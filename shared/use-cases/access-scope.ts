@@ -9,20 +9,20 @@
 import { OutOfScopeError } from '../domain/errors.ts';
 import { actsOrganisationWide, type Principal } from '../domain/principal.ts';
 import type { User } from '../domain/user.ts';
-import type { DepartmentRepository, UserRepository } from './ports.ts';
+import type { DepartmentRepository } from './ports.ts';
 
 export type AccessScope =
   | { kind: 'everything' }
   | { kind: 'limited'; departmentIds: ReadonlySet<string>; selfId: string | undefined };
 
 export interface ScopeDeps {
-  users: Pick<UserRepository, 'idByEmail'>;
   departments: Pick<DepartmentRepository, 'managedBy' | 'subtree'>;
 }
 
+/** The caller is the profile their login is linked to (`principal.userId`), never whoever has their email. */
 export async function accessScope(principal: Principal, deps: ScopeDeps): Promise<AccessScope> {
   if (actsOrganisationWide(principal)) return { kind: 'everything' };
-  const selfId = principal.email ? await deps.users.idByEmail(principal.email) : undefined;
+  const selfId = principal.userId ?? undefined;
   const departmentIds = new Set<string>();
   if (principal.roles.includes('manager') && selfId) {
     for (const managed of await deps.departments.managedBy(selfId)) {

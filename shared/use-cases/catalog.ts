@@ -20,7 +20,7 @@ import type { CatalogRepository, CourseFilter, Page, PageRequest, Runtime, UserR
 
 export interface CatalogDeps {
   catalog: CatalogRepository;
-  users: Pick<UserRepository, 'get' | 'idByEmail'>;
+  users: Pick<UserRepository, 'get'>;
   runtime: Runtime;
 }
 
@@ -30,9 +30,9 @@ const MAX_PREREQUISITE_WALK = 90;
 const isAdmin = (actor: Actor) => actsOrganisationWide(actor.principal);
 const isInstructor = (actor: Actor) => actor.principal.roles.includes('instructor');
 
-/** The caller's LMS user id (instructors own courses by it). */
-async function selfId(deps: CatalogDeps, actor: Actor): Promise<string | undefined> {
-  return actor.principal.email ? deps.users.idByEmail(actor.principal.email) : undefined;
+/** The caller's LMS user id, from their login's link (instructors own courses by it). */
+function selfId(actor: Actor): string | undefined {
+  return actor.principal.userId ?? undefined;
 }
 
 /** Steps: work out the owners -> check owners, category and prerequisites exist -> write with audit. */
@@ -43,7 +43,7 @@ export async function createCourse(
 ): Promise<Course> {
   let ownerIds = input.ownerIds ?? [];
   if (!isAdmin(actor)) {
-    const self = await selfId(deps, actor);
+    const self = selfId(actor);
     if (!self) throw new OutOfScopeError('Your sign-in has no LMS profile, so you cannot own a course.');
     if (ownerIds.some((id) => id !== self))
       throw new OutOfScopeError('Only administrators assign other owners.');
@@ -129,7 +129,7 @@ export async function listCourses(
   const categoryIds = categoryId ? await categoryAndDescendants(deps, categoryId) : undefined;
   if (!isAdmin(actor)) {
     // Instructors listing their own courses see every status; otherwise the published catalog only.
-    const self = isInstructor(actor) ? await selfId(deps, actor) : undefined;
+    const self = isInstructor(actor) ? selfId(actor) : undefined;
     const ownList = self !== undefined && filter.ownerId === self;
     if (!ownList) {
       if (filter.status && filter.status !== 'published') {
@@ -161,7 +161,7 @@ export async function editableCourse(
   const course = await deps.catalog.getCourse(id);
   if (!course) throw new NotFoundError('course', id);
   if (!isAdmin(actor)) {
-    const self = await selfId(deps, actor);
+    const self = selfId(actor);
     if (!self || !course.ownerIds.includes(self)) {
       if (!(await canSeeCourse(deps, actor, course))) throw new NotFoundError('course', id);
       throw new OutOfScopeError(`You do not own the course ${course.title}.`);
@@ -173,9 +173,9 @@ export async function editableCourse(
   return course;
 }
 
-async function canSeeCourse(deps: CatalogDeps, actor: Actor, course: Course): Promise<boolean> {
+async function canSeeCourse(_deps: CatalogDeps, actor: Actor, course: Course): Promise<boolean> {
   if (isAdmin(actor) || course.status === 'published') return true;
-  const self = isInstructor(actor) ? await selfId(deps, actor) : undefined;
+  const self = isInstructor(actor) ? selfId(actor) : undefined;
   return self !== undefined && course.ownerIds.includes(self);
 }
 

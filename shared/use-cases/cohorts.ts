@@ -40,7 +40,7 @@ import type {
 
 export interface CohortDeps extends ScopeDeps {
   cohorts: CohortRepository;
-  users: Pick<UserRepository, 'get' | 'getMany' | 'all' | 'idByEmail'>;
+  users: Pick<UserRepository, 'get' | 'getMany' | 'all'>;
   departments: Pick<DepartmentRepository, 'get' | 'managedBy' | 'subtree'>;
   runtime: Runtime;
 }

@@ -16,7 +16,7 @@ import {
 import type { Actor } from '../domain/principal.ts';
 import { accessScope, canSeeDepartment, canSeeUser } from './access-scope.ts';
 import { auditChange } from './context.ts';
-import type { EnrollmentDeps } from './enrollment.ts';
+import { assertNotOwnRecord, type EnrollmentDeps } from './enrollment.ts';
 import { peopleOfDepartments } from './people-of-departments.ts';
 import type { DepartmentRepository, Page, UserRepository } from './ports.ts';
 
@@ -141,7 +141,10 @@ export function sweepStep(
   return undefined;
 }
 
-/** Steps: the caller may manage the course -> the new due date is not past -> version-checked save. */
+/**
+ * Steps: not the caller's own enrollment unless an admin -> the caller may see it -> the new due date is not
+ * past -> version-checked save.
+ */
 export async function updateEnrollmentDue(
   deps: EnrollmentDeps,
   actor: Actor,
@@ -150,6 +153,7 @@ export async function updateEnrollmentDue(
   expectedVersion: number,
   input: { dueAt: string | null; reason: string },
 ): Promise<Enrollment> {
+  assertNotOwnRecord(actor, userId, 'change the due date of your own enrollment');
   const before = await getEnrollment(deps, actor, courseId, userId);
   if (before.version !== expectedVersion)
     throw new StaleVersionError('enrollment', `${courseId}/${userId}`, expectedVersion, before.version);

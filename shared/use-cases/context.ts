@@ -4,7 +4,12 @@ import type { Actor } from '../domain/principal.ts';
 import type { Runtime } from './ports.ts';
 
 function auditActor(actor: Actor): AuditActor {
-  return { sub: actor.principal.sub, email: actor.principal.email, roles: [...actor.principal.roles] };
+  return {
+    sub: actor.principal.sub,
+    userId: actor.principal.userId,
+    email: actor.principal.email,
+    roles: [...actor.principal.roles],
+  };
 }
 
 /**

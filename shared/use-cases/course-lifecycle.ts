@@ -7,6 +7,7 @@
 import type { Course } from '../domain/course.ts';
 import { BusinessRuleError, ConflictError } from '../domain/errors.ts';
 import type { Actor } from '../domain/principal.ts';
+import { systemActor } from '../domain/principal.ts';
 import { audit, type CatalogDeps, editableCourse } from './catalog.ts';
 import type { ContentVersionLookup } from './ports.ts';
 
@@ -96,10 +97,7 @@ export async function waiveAccessibility(
  * they stay drafts and are reported) and archives courses whose archiveAt has come. Safe to re-run.
  */
 export async function runCourseSchedule(deps: LifecycleDeps, now: Date) {
-  const system: Actor = {
-    principal: { sub: 'system:course-schedule', email: null, roles: ['admin'] },
-    requestId: `schedule-${now.toISOString()}`,
-  };
+  const system = systemActor('system:course-schedule', `schedule-${now.toISOString()}`, ['admin']);
   const at = now.toISOString();
   const result = {
     published: [] as string[],

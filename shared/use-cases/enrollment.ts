@@ -24,7 +24,7 @@ import {
   OutOfScopeError,
   StaleVersionError,
 } from '../domain/errors.ts';
-import { type Actor, actsOrganisationWide } from '../domain/principal.ts';
+import { type Actor, actsOrganisationWide, isSelf } from '../domain/principal.ts';
 import { accessScope, canSeeUser, type ScopeDeps } from './access-scope.ts';
 import { auditChange } from './context.ts';
 import { whileHeld } from './course-hold.ts';
@@ -42,7 +42,7 @@ import type {
 export interface EnrollmentDeps extends ScopeDeps {
   enrollments: EnrollmentRepository;
   catalog: Pick<CatalogRepository, 'getCourse' | 'getCourses'>;
-  users: Pick<UserRepository, 'get' | 'idByEmail'>;
+  users: Pick<UserRepository, 'get'>;
   /** Audit records written on their own (a bulk run's, after the items they describe). */
   audit: Pick<AuditTrail, 'append'>;
   runtime: Runtime;
@@ -367,7 +367,10 @@ export async function promoteFromWaitlist(
   }
 }
 
-/** Steps: admin or course owner -> a seated or failed enrollment -> completed by hand, with the reason, audited. */
+/**
+ * Steps: admin or course owner, and not for themselves unless an admin -> a seated or failed enrollment ->
+ * completed by hand, with the reason, audited.
+ */
 export async function completeEnrollment(
   deps: EnrollmentDeps,
   actor: Actor,
@@ -375,6 +378,7 @@ export async function completeEnrollment(
   userId: string,
   input: { reason: string; score?: number | undefined; completedAt?: string | undefined },
 ): Promise<Enrollment> {
+  assertNotOwnRecord(actor, userId, 'record your own completion');
   const course = await ownedCourse(deps, actor, courseId);
   const before = await deps.enrollments.get(courseId, userId);
   if (!before) throw new NotFoundError('enrollment', `${courseId}/${userId}`);
@@ -435,7 +439,7 @@ export async function selfEnroll(
   actor: Actor,
   courseId: string,
 ): Promise<EnrollmentOutcome> {
-  const self = actor.principal.email ? await deps.users.idByEmail(actor.principal.email) : undefined;
+  const self = actor.principal.userId;
   const user = self ? await deps.users.get(self) : undefined;
   if (!user) throw new OutOfScopeError('Your sign-in has no LMS profile yet; ask an administrator.');
   if (user.status !== 'active') throw new OutOfScopeError('Your account is suspended.');
@@ -477,14 +481,21 @@ export async function explainEnrollment(
   const scope = await accessScope(actor.principal, deps);
   if (!canSeeUser(scope, user)) throw new OutOfScopeError(`The user ${userId} is outside what you may see.`);
   const course = await deps.catalog.getCourse(courseId);
-  if (!course) throw new NotFoundError('course', courseId);
+  // A draft is not in the catalog: only administrators and its owners know it exists.
+  const mayKnow =
+    actsOrganisationWide(actor.principal) ||
+    (actor.principal.userId !== null && course?.ownerIds.includes(actor.principal.userId));
+  if (!course || (course.status === 'draft' && !mayKnow)) throw new NotFoundError('course', courseId);
   const [enrollment, waiting, seatsTaken, prerequisites] = await Promise.all([
     deps.enrollments.get(courseId, userId),
     deps.enrollments.getWaitlistEntry(courseId, userId),
     deps.enrollments.seatsTaken(courseId),
     prerequisiteStatus(deps, course, userId),
   ]);
-  const cohorts = await cohortsBehind(deps, enrollment?.sources ?? [], userId);
+  // A cohort's rule is the organisation's configuration (who counts as what): administrators only.
+  const cohorts = (await cohortsBehind(deps, enrollment?.sources ?? [], userId)).map((cohort) =>
+    actor.principal.roles.includes('admin') ? cohort : { ...cohort, rule: null },
+  );
   const reasons: string[] = [];
   if (enrollment) {
     const by = enrollment.sources.map(
@@ -621,10 +632,19 @@ async function ownedCourse(deps: EnrollmentDeps, actor: Actor, courseId: string)
   const course = await deps.catalog.getCourse(courseId);
   if (!course) throw new NotFoundError('course', courseId);
   if (actsOrganisationWide(actor.principal)) return course;
-  const self = actor.principal.email ? await deps.users.idByEmail(actor.principal.email) : undefined;
+  const self = actor.principal.userId;
   if (!self || !course.ownerIds.includes(self))
     throw new OutOfScopeError('Only administrators and the course owners see its enrollments.');
   return course;
+}
+
+/**
+ * Separation of duties: a completion or a due date decides compliance (and certifications), so nobody but an
+ * administrator changes their own; a manager or course owner asks someone else.
+ */
+export function assertNotOwnRecord(actor: Actor, userId: string, what: string): void {
+  if (isSelf(actor.principal, userId) && !actor.principal.roles.includes('admin'))
+    throw new OutOfScopeError(`Only an administrator may ${what}; ask another manager or an administrator.`);
 }
 
 /** Admins; owners of the course; managers for people in their subtree. */

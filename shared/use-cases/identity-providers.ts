@@ -67,6 +67,7 @@ export async function createIdentityProvider(
     domains: input.domains,
     attributeMapping: input.attributeMapping,
     groupRules: await checkedRules(deps, input.groupRules),
+    trustedForAdmins: input.trustedForAdmins ?? false,
     saml: metadata ? samlView(metadata, metadataUrl) : null,
     oidc:
       input.type === 'OIDC'
@@ -132,6 +133,7 @@ export async function updateIdentityProvider(
     domains: input.domains ?? before.domains,
     attributeMapping: input.attributeMapping ?? before.attributeMapping,
     groupRules: input.groupRules ? await checkedRules(deps, input.groupRules) : before.groupRules,
+    trustedForAdmins: input.trustedForAdmins ?? before.trustedForAdmins,
     // New metadata given as a document: Cognito keeps that file from now on, not the URL.
     saml: metadata ? samlView(metadata, null) : before.saml,
     warnings: metadata ? metadata.warnings : before.warnings,

@@ -25,7 +25,7 @@ import {
 } from '../domain/content.ts';
 import { ConflictError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
 import type { Job } from '../domain/job.ts';
-import type { Actor } from '../domain/principal.ts';
+import { type Actor, actorId, systemActor } from '../domain/principal.ts';
 import { audit, editableCourse } from './catalog.ts';
 import type { LifecycleDeps } from './course-lifecycle.ts';
 import type { ContentRepository, JobRepository, PackageStorage } from './ports.ts';
@@ -76,7 +76,7 @@ export async function requestPackageUpload(
     type: 'package-import',
     status: 'queued',
     target: `course:${courseId}`,
-    createdBy: actor.principal.email ?? actor.principal.sub,
+    createdBy: actorId(actor.principal),
     createdAt: now.toISOString(),
     startedAt: null,
     finishedAt: null,
@@ -327,10 +327,7 @@ async function commit(deps: ImportDeps, job: Job, content: ContentVersion): Prom
       },
       version: latestJob.version + 1,
     };
-    const system = {
-      principal: { sub: 'system:package-import', email: null, roles: ['admin' as const] },
-      requestId: job.id,
-    };
+    const system = systemActor('system:package-import', job.id, ['admin']);
     try {
       await deps.contents.commitImport({
         content,

@@ -2,7 +2,7 @@
  * Ports: what the use cases need from the outside world, as small interfaces. DynamoDB adapters in
  * shared/store implement them; unit tests pass in-memory fakes.
  */
-import type { Login, SignIn } from '../domain/access.ts';
+import type { Login, LoginAccount, SignIn } from '../domain/access.ts';
 import type { ApiClient, IssuedSecret } from '../domain/api-client.ts';
 import type { ApiScope } from '../domain/api-scopes.ts';
 import type { AuditRecord } from '../domain/audit.ts';
@@ -39,6 +39,8 @@ export interface UserRepository {
   /** Everyone (rule cohorts are evaluated over the whole organisation). */
   all(): Promise<User[]>;
   idByEmail(email: string): Promise<string | undefined>;
+  /** The profile a login (by its `sub`) is linked to. */
+  idByLogin(sub: string): Promise<string | undefined>;
   list(filter: UserFilter, page: PageRequest): Promise<Page<User>>;
   /** Creates the user with its email/external-id claims and the audit record, atomically. */
   create(user: User, audit: AuditRecord): Promise<void>;
@@ -284,10 +286,40 @@ export interface CohortRepository {
 
 /** The sign-in directory (Cognito): logins and their role groups. */
 export interface IdentityDirectory {
-  /** The login of this email, or undefined when the person has none. */
-  login(email: string): Promise<Login | undefined>;
+  /** A login by user name (or its email alias), as troubleshooting shows it; undefined when there is none. */
+  login(username: string): Promise<Login | undefined>;
+  /** Just enough of a login (by user name or email alias) to decide which profile it is (one read). */
+  account(username: string): Promise<LoginAccount | undefined>;
   /** Puts the login in exactly these role groups (other groups are left alone). */
   setRoleGroups(username: string, roles: readonly Role[]): Promise<void>;
+  /** Every login of the pool, page by page. */
+  logins(): AsyncIterable<LoginAccount>;
+  /** The logins in a role group. */
+  groupMembers(group: Role): Promise<LoginAccount[]>;
+  /**
+   * Signs the login out everywhere: its refresh tokens stop working (AdminUserGlobalSignOut). `aws-only`
+   * where the directory cannot (cognito-local); the authorizer's profile check still refuses the person.
+   */
+  signOut(username: string): Promise<'signed-out' | 'aws-only'>;
+}
+
+/**
+ * Who holds the admin role, as the LMS records it, and how many of them are active: the guard against an
+ * organisation locked out of its own LMS.
+ */
+export interface AdminSeats {
+  holds(userId: string): Promise<boolean>;
+  /** Idempotent. */
+  grant(userId: string): Promise<void>;
+  /** Idempotent; LastAdminError when the person is the last active administrator. */
+  revoke(userId: string): Promise<void>;
+  /**
+   * Drops a seat whose person no longer holds the admin role in the directory (changed outside the LMS):
+   * unguarded, because a count that includes someone who is not an admin would let the real last admin go.
+   */
+  forget(userId: string): Promise<void>;
+  activeCount(): Promise<number>;
+  holders(): Promise<string[]>;
 }
 
 /** Sign-ins the LMS recorded (post-authentication trigger), per person. */
@@ -350,6 +382,8 @@ export interface Federation {
 export interface LoginLinker {
   /** The username of the native (email and password) login with this email, if there is one. */
   nativeLogin(userPoolId: string, email: string): Promise<string | undefined>;
+  /** The groups of a login (is it an administrator?). */
+  groupsOf(userPoolId: string, username: string): Promise<string[]>;
   link(userPoolId: string, nativeUsername: string, provider: string, providerUserId: string): Promise<void>;
 }
 

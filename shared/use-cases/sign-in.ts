@@ -5,41 +5,44 @@
  * sign-in is recorded for troubleshooting.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { linkedIdentities } from '../domain/access.ts';
+import { type LoginAccount, loginAccount } from '../domain/access.ts';
 import { Id } from '../domain/common.ts';
-import { BusinessRuleError, OutOfScopeError } from '../domain/errors.ts';
+import { BusinessRuleError, ConflictError, OutOfScopeError, StaleVersionError } from '../domain/errors.ts';
 import { COGNITO_ATTRIBUTE } from '../domain/identity-provider.ts';
 import type { Actor } from '../domain/principal.ts';
 import { ROLES, type Role } from '../domain/principal.ts';
-import type { User } from '../domain/user.ts';
+import type { LinkedLogin, User } from '../domain/user.ts';
 import { addStaticMembers } from './cohorts.ts';
+import { type LoginLinkDeps, linkByEmail, linkRefusal, profileOfLogin } from './login-links.ts';
 import type {
+  AdminSeats,
   CohortRepository,
   DepartmentRepository,
   IdentityDirectory,
   IdentityProviderRepository,
   LoginLinker,
-  Runtime,
   SignInHistory,
   UserRepository,
 } from './ports.ts';
-import { createUser, type UserDeps } from './users.ts';
+import { createUser, type UserDeps, updateUser } from './users.ts';
 
-export interface SignInDeps {
-  users: Pick<UserRepository, 'get' | 'idByEmail'>;
-  signIns: SignInHistory;
-  runtime: Runtime;
-}
+export type SignInDeps = UserDeps &
+  LoginLinkDeps & {
+    signIns: SignInHistory;
+  };
 
-/** Claims the pre-token-generation trigger adds; groups are the login's Cognito groups when Cognito sends them. */
+/**
+ * Claims the pre-token-generation trigger adds, from the profile the login is ({@link profileOfLogin}: by
+ * `sub`, linked by verified email at a first sign-in); groups are the login's Cognito groups when Cognito
+ * sends them. A login that is no one's gets a token without LMS claims, and no LMS access.
+ */
 export async function lmsClaims(
   deps: SignInDeps,
-  email: string | undefined,
+  actor: Actor,
+  account: LoginAccount,
   groups: readonly string[] | undefined,
 ): Promise<Record<string, string>> {
-  const userId = email ? await deps.users.idByEmail(email) : undefined;
-  const user = userId ? await deps.users.get(userId) : undefined;
-  // No LMS profile yet (a first SSO sign-in before provisioning): a token without LMS claims.
+  const { user } = await profileOfLogin(deps, actor, account, 'verified-email');
   if (!user) return {};
   if (user.status === 'suspended')
     throw new OutOfScopeError('Your LMS account is suspended. Contact your LMS administrator.');
@@ -137,19 +140,23 @@ export interface TokenShape {
  * enrolled TOTP can enrol their own authenticator with that sign-in's access token. The first enrolment
  * must come from the real admin (e.g. right after their invitation).
  */
-export async function tokenClaims(deps: TokenDeps, request: TokenRequest): Promise<TokenShape> {
+export async function tokenClaims(deps: TokenDeps, actor: Actor, request: TokenRequest): Promise<TokenShape> {
+  const account = loginAccount(request.userName, request.userAttributes);
   const withoutAdmin = request.groups?.filter((group) => group !== 'admin');
-  const gate = await adminMfaGate(deps, request);
-  if (!gate || !withoutAdmin)
-    return { claims: await lmsClaims(deps, request.userAttributes.email, request.groups) };
-  const claims = await lmsClaims(deps, request.userAttributes.email, withoutAdmin);
+  const gate = await adminMfaGate(deps, request, account);
+  if (!gate || !withoutAdmin) return { claims: await lmsClaims(deps, actor, account, request.groups) };
+  const claims = await lmsClaims(deps, actor, account, withoutAdmin);
   return { claims: { ...claims, [ADMIN_MFA_CLAIM]: gate }, groups: withoutAdmin };
 }
 
 /** Why the admin group is held back from this token, or undefined when it is not. */
-async function adminMfaGate(deps: TokenDeps, request: TokenRequest): Promise<AdminMfaGate | undefined> {
+async function adminMfaGate(
+  deps: TokenDeps,
+  request: TokenRequest,
+  account: LoginAccount,
+): Promise<AdminMfaGate | undefined> {
   if (deps.adminMfa !== 'required' || !request.groups?.includes('admin')) return undefined;
-  if (isFederatedLogin(request.userName, request.userAttributes)) return undefined;
+  if (account.provider) return undefined;
   let methods: readonly string[];
   try {
     methods = await deps.loginMfa.enabledMethods(request.userPoolId, request.userName);
@@ -165,39 +172,58 @@ async function adminMfaGate(deps: TokenDeps, request: TokenRequest): Promise<Adm
 }
 
 /**
- * A login Cognito holds for an identity provider: status `EXTERNAL_PROVIDER`, or a user name
- * `<ProviderName>_<id>` of one of its `identities`. A native login that a provider was linked to keeps its
- * own user name (and its Cognito MFA), so it is not one.
+ * After a sign-in: the profile the login is ({@link profileOfLogin}) records it in its history. When the
+ * login's email changed at the IdP (or was changed and verified in Cognito), the profile follows it as an
+ * audited change, if the new address may speak for the profile (verified, or in the provider's domains) and
+ * no other profile holds it; the link itself never moves.
  */
-function isFederatedLogin(userName: string, attributes: TokenRequest['userAttributes']): boolean {
-  if (attributes['cognito:user_status'] === 'EXTERNAL_PROVIDER') return true;
-  const name = userName.toLowerCase();
-  return linkedIdentities(attributes.identities).some(({ provider }) =>
-    name.startsWith(`${provider.toLowerCase()}_`),
-  );
+export async function recordSignIn(
+  deps: SignInDeps,
+  actor: Actor,
+  account: LoginAccount,
+  clientId: string | null,
+  logger?: Pick<Logger, 'warn'>,
+): Promise<{ userId?: string; emailFollowed?: boolean }> {
+  const { user } = await profileOfLogin(deps, actor, account, 'verified-email');
+  if (!user) return {};
+  await deps.signIns.record({ userId: user.id, at: deps.runtime.now().toISOString(), clientId });
+  if (!account.email || account.email === user.email) return { userId: user.id };
+  const refusal = await linkRefusal(deps, account, { ...user, email: account.email });
+  if (refusal) {
+    logger?.warn('The login’s new email was not copied to the profile', { userId: user.id, reason: refusal });
+    return { userId: user.id, emailFollowed: false };
+  }
+  try {
+    await updateUser(deps, actor, user.id, user.version, { email: account.email });
+    return { userId: user.id, emailFollowed: true };
+  } catch (error) {
+    if (!(error instanceof ConflictError || error instanceof StaleVersionError)) throw error;
+    logger?.warn('The login’s new email was not copied to the profile', {
+      userId: user.id,
+      reason: error.message,
+    });
+    return { userId: user.id, emailFollowed: false };
+  }
 }
 
-export async function recordSignIn(deps: SignInDeps, email: string | undefined, clientId: string | null) {
-  const userId = email ? await deps.users.idByEmail(email) : undefined;
-  if (!userId) return false;
-  await deps.signIns.record({ userId, at: deps.runtime.now().toISOString(), clientId });
-  return true;
-}
-
-export interface SignUpDeps extends Pick<SignInDeps, 'users'> {
+export interface SignUpDeps {
+  users: Pick<UserRepository, 'get' | 'idByEmail'>;
   providers: Pick<IdentityProviderRepository, 'byDomain'>;
   linker: LoginLinker;
 }
 
 /**
- * Before Cognito creates a login: a suspended LMS profile gets none. A federated sign-in (Cognito's user name
- * is `<provider>_<id>`) whose email domain is routed to that provider, by a person who already has a native
- * login, is linked to it instead of becoming a second account.
+ * Before Cognito creates a login: a suspended LMS profile gets none (by the email signing up: there is no
+ * login yet to know it by). A federated sign-in (Cognito's user name is `<provider>_<id>`) whose email domain
+ * is routed to that provider, by a person who already has a native login, is linked to it instead of becoming
+ * a second account; but never to a native login in the `admin` group unless the provider is trusted for
+ * administrators (`trustedForAdmins`), so an IdP account cannot become an LMS admin by naming an admin's
+ * email. Such a sign-in gets a login of its own, with no LMS profile.
  */
 export async function admitSignUp(
   deps: SignUpDeps,
   signUp: { source: string; userPoolId: string; userName: string; email: string | undefined },
-): Promise<{ linkedTo?: string }> {
+): Promise<{ linkedTo?: string; refusedAdminLink?: string }> {
   const userId = signUp.email ? await deps.users.idByEmail(signUp.email) : undefined;
   const user = userId ? await deps.users.get(userId) : undefined;
   if (user?.status === 'suspended')
@@ -213,6 +239,8 @@ export async function admitSignUp(
   if (separator <= 0 || routed?.name.toLowerCase() !== provider.toLowerCase()) return {};
   const native = await deps.linker.nativeLogin(signUp.userPoolId, signUp.email);
   if (!native) return {};
+  if (!routed.trustedForAdmins && (await deps.linker.groupsOf(signUp.userPoolId, native)).includes('admin'))
+    return { refusedAdminLink: native };
   await deps.linker.link(signUp.userPoolId, native, routed.name, providerUserId);
   return { linkedTo: native };
 }
@@ -221,6 +249,7 @@ export type ProvisionDeps = UserDeps & {
   providers: Pick<IdentityProviderRepository, 'idByName' | 'get'>;
   cohorts: CohortRepository;
   directory: Pick<IdentityDirectory, 'setRoleGroups'>;
+  seats: Pick<AdminSeats, 'grant'>;
 };
 
 /** How the IdP's department value (`custom:department`) was matched to an LMS department, or why it was not. */
@@ -230,22 +259,36 @@ export type DepartmentMatch =
 
 /**
  * A person's first sign-in through an identity provider (Cognito user name `<provider>_<id>`): their LMS
- * profile is created from the IdP's attributes, in the department the IdP names when exactly one matches
- * ({@link matchDepartment}; otherwise in none, and the outcome says why), and the provider's group rules
- * give their roles (learner when none matches) and static cohorts. Someone who already has a profile keeps
- * it as it is.
+ * profile is created from the IdP's attributes, linked to the login, in the department the IdP names when
+ * exactly one matches ({@link matchDepartment}; otherwise in none, and the outcome says why), and the
+ * provider's group rules give their roles (learner when none matches) and static cohorts. Someone who
+ * already has a profile keeps it as it is, linked to this login when the link rules allow
+ * ({@link linkByEmail}). A provider speaks only for its own domains: an email outside them gets no profile.
  */
 export async function provisionFederatedUser(
   deps: ProvisionDeps,
   actor: Actor,
   signUp: { userName: string; attributes: Record<string, string | undefined> },
-): Promise<{ userId?: string; roles?: Role[]; department?: DepartmentMatch }> {
-  const email = signUp.attributes.email;
-  const separator = signUp.userName.indexOf('_');
-  if (!email || separator <= 0) return {};
-  const providerId = await deps.providers.idByName(signUp.userName.slice(0, separator));
+): Promise<{ userId?: string; roles?: Role[]; department?: DepartmentMatch; refused?: string }> {
+  const account = loginAccount(signUp.userName, signUp.attributes);
+  const email = account.email;
+  if (!email || !account.provider) return {};
+  const providerId = await deps.providers.idByName(account.provider);
   const provider = providerId ? await deps.providers.get(providerId) : undefined;
-  if (!provider || (await deps.users.idByEmail(email))) return {};
+  if (!provider) return {};
+  if (await deps.users.idByEmail(email)) {
+    const outcome = await linkByEmail(deps, actor, account, 'verified-email');
+    return outcome.user ? { userId: outcome.user.id } : { refused: outcome.reason };
+  }
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  if (!provider.domains.includes(domain))
+    return { refused: `the email’s domain ${domain} is not one of ${provider.name}’s domains` };
+  const login: LinkedLogin = {
+    sub: account.sub,
+    username: account.username,
+    linkedAt: deps.runtime.now().toISOString(),
+    by: 'provisioned',
+  };
   const groups = parseGroups(signUp.attributes['custom:idp_groups']);
   const rules = provider.groupRules.filter((rule) => groups.includes(rule.group));
   const roles = ROLES.filter((role) => rules.some((rule) => rule.roles.includes(role)));
@@ -258,18 +301,21 @@ export async function provisionFederatedUser(
   let department = await matchDepartment(deps.departments, signUp.attributes[COGNITO_ATTRIBUTE.department]);
   let user: User;
   try {
-    user = await createUser(deps, actor, {
-      ...profile,
-      departmentId: department.matched ? department.departmentId : null,
-    });
+    user = await createUser(
+      deps,
+      actor,
+      { ...profile, departmentId: department.matched ? department.departmentId : null },
+      login,
+    );
   } catch (error) {
     // The only business rule of this write is the department's existence: it was deleted since the match.
     // The person still gets in, without it.
     if (!department.matched || !(error instanceof BusinessRuleError)) throw error;
     department = { matched: false, reason: `department ${department.departmentId} was deleted meanwhile` };
-    user = await createUser(deps, actor, profile);
+    user = await createUser(deps, actor, profile, login);
   }
   const granted: Role[] = roles.length > 0 ? roles : ['learner'];
+  if (granted.includes('admin')) await deps.seats.grant(user.id);
   await deps.directory.setRoleGroups(signUp.userName, granted);
   for (const cohortId of new Set(rules.flatMap((rule) => rule.cohortIds)))
     await addStaticMembers(deps, actor, cohortId, [user.id]);

@@ -3,13 +3,27 @@
  * Uniqueness (email, external id), department existence and versions are enforced by the repository's
  * conditional writes, atomically with the audit record, never by a read-then-write here.
  */
-import { NotFoundError, StaleVersionError } from '../domain/errors.ts';
-import type { Actor } from '../domain/principal.ts';
-import { type CreateUserInput, normaliseEmail, type UpdateUserInput, type User } from '../domain/user.ts';
+import { ConflictError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
+import { type Actor, isSelf } from '../domain/principal.ts';
+import {
+  type CreateUserInput,
+  type LinkedLogin,
+  normaliseEmail,
+  type UpdateUserInput,
+  type User,
+} from '../domain/user.ts';
 import { accessScope, canSeeUser, outOfScope, type ScopeDeps } from './access-scope.ts';
 import { auditChange } from './context.ts';
+import { type LoginLinkDeps, loginForNewProfile } from './login-links.ts';
 import { peopleOfDepartments } from './people-of-departments.ts';
-import type { DepartmentRepository, Page, PageRequest, Runtime, UserRepository } from './ports.ts';
+import type {
+  DepartmentRepository,
+  IdentityDirectory,
+  Page,
+  PageRequest,
+  Runtime,
+  UserRepository,
+} from './ports.ts';
 
 export interface UserDeps {
   users: UserRepository;
@@ -19,8 +33,16 @@ export interface UserDeps {
 
 const target = (id: string) => `user:${id}`;
 
-/** Steps: build the profile (active, version 1) -> write it with its claims and audit record in one transaction. */
-export async function createUser(deps: UserDeps, actor: Actor, input: CreateUserInput): Promise<User> {
+/**
+ * Steps: build the profile (active, version 1, linked to `login` when the caller knows the person's login) ->
+ * write it with its claims (the login's `sub` among them) and audit record in one transaction.
+ */
+export async function createUser(
+  deps: UserDeps,
+  actor: Actor,
+  input: CreateUserInput,
+  login: LinkedLogin | null = null,
+): Promise<User> {
   const now = deps.runtime.now().toISOString();
   const user: User = {
     id: deps.runtime.newId(),
@@ -37,12 +59,25 @@ export async function createUser(deps: UserDeps, actor: Actor, input: CreateUser
     status: 'active',
     suspendedAt: null,
     suspensionReason: null,
+    linkedLogin: login,
     createdAt: now,
     updatedAt: now,
     version: 1,
   };
   await deps.users.create(user, audit(deps, actor, 'user.created', null, user));
   return user;
+}
+
+/**
+ * A person created through the API: linked at once to the login that already has their email, when the link
+ * rules allow it (see login-links.ts); otherwise the link is made at their first sign-in.
+ */
+export async function createPerson(
+  deps: UserDeps & Pick<LoginLinkDeps, 'providers'> & { directory: Pick<IdentityDirectory, 'account'> },
+  actor: Actor,
+  input: CreateUserInput,
+): Promise<User> {
+  return createUser(deps, actor, input, await loginForNewProfile(deps, input.email));
 }
 
 /** Steps: load -> check the caller may see this person. */
@@ -89,19 +124,35 @@ export function updateUser(
   }));
 }
 
-/** Steps: load -> (already suspended: nothing to do) -> mark suspended with the reason -> write with audit. */
-export function suspendUser(
-  deps: UserDeps,
+/**
+ * Steps: nobody suspends themselves -> load -> (already suspended: nothing to do) -> mark suspended with the
+ * reason -> write with audit (the store refuses the last active administrator) -> sign the linked login out
+ * everywhere, so no refresh token outlives the suspension. The authorizer refuses the person's current
+ * tokens within its cache time whatever `signedOut` says.
+ */
+export async function suspendUser(
+  deps: UserDeps & { directory: Pick<IdentityDirectory, 'signOut'> },
   actor: Actor,
   id: string,
   expectedVersion: number | undefined,
   reason: string,
-): Promise<User> {
-  return changeUser(deps, actor, id, expectedVersion, 'user.suspended', (before, now) =>
-    before.status === 'suspended'
+): Promise<{ user: User; signedOut: 'signed-out' | 'aws-only' | 'no-login' | 'unchanged' | 'failed' }> {
+  if (isSelf(actor.principal, id))
+    throw new ConflictError('You cannot suspend yourself; ask another administrator.');
+  const before = await deps.users.get(id);
+  const user = await changeUser(deps, actor, id, expectedVersion, 'user.suspended', (current, now) =>
+    current.status === 'suspended'
       ? null
       : { status: 'suspended', suspendedAt: now, suspensionReason: reason },
   );
+  if (before?.status === 'suspended') return { user, signedOut: 'unchanged' };
+  if (!user.linkedLogin) return { user, signedOut: 'no-login' };
+  try {
+    return { user, signedOut: await deps.directory.signOut(user.linkedLogin.username) };
+  } catch {
+    // The suspension stands (and the authorizer enforces it); the handler logs that the sign-out failed.
+    return { user, signedOut: 'failed' };
+  }
 }
 
 /** Steps: load -> (already active: nothing to do) -> mark active -> write with audit. */
@@ -147,5 +198,5 @@ function audit(deps: UserDeps, actor: Actor, action: string, before: User | null
 }
 
 function scopeDeps(deps: UserDeps): ScopeDeps {
-  return { users: deps.users, departments: deps.departments };
+  return { departments: deps.departments };
 }

@@ -12,6 +12,7 @@ import { dynamoDb } from '../../shared/clients.ts';
 import { requireSetting } from '../../shared/config.ts';
 import type { Cohort } from '../../shared/domain/cohort.ts';
 import type { EnrollmentSource } from '../../shared/domain/enrollment.ts';
+import { systemActor } from '../../shared/domain/principal.ts';
 import type { User } from '../../shared/domain/user.ts';
 import { cohortPorts } from '../../shared/store/cohort-wiring.ts';
 import { enrollmentItem } from '../../shared/store/enrollment-store.ts';
@@ -27,10 +28,7 @@ const BATCH_WRITE_LIMIT = 25;
 
 export async function benchCohortEnroll(): Promise<Figure[]> {
   const ports = cohortPorts();
-  const admin = {
-    principal: { sub: 'bench', email: 'bench@example.com', roles: ['admin' as const] },
-    requestId: 'bench',
-  };
+  const admin = systemActor('bench', 'bench', ['admin']);
   const cohort = await cohortOf(ports, await people(MEMBERS));
 
   const ratios: number[] = [];
@@ -101,6 +99,7 @@ async function people(count: number): Promise<User[]> {
       status: 'active',
       suspendedAt: null,
       suspensionReason: null,
+      linkedLogin: null,
       createdAt: now,
       updatedAt: now,
       version: 1,
@@ -135,7 +134,7 @@ async function cohortOf(ports: ReturnType<typeof cohortPorts>, members: readonly
     at: now,
     action: 'bench',
     target: `cohort:${cohort.id}`,
-    actor: { sub: 'bench', email: null, roles: [] },
+    actor: { sub: 'bench', userId: null, email: null, roles: [] },
     requestId: 'bench',
     before: null,
     after: after as Record<string, unknown>,

@@ -8,6 +8,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { dynamoDb } from '../../shared/clients.ts';
 import { requireSetting } from '../../shared/config.ts';
+import { systemActor } from '../../shared/domain/principal.ts';
 import { keys } from '../../shared/store/keys.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createUser } from '../../shared/use-cases/users.ts';
@@ -18,7 +19,7 @@ const PER_ROUND = 200;
 const WARMUP = 100;
 
 export async function benchGetUser(): Promise<Figure[]> {
-  const admin = { principal: { sub: 'bench', email: null, roles: ['admin' as const] }, requestId: 'bench' };
+  const admin = systemActor('bench', 'bench', ['admin']);
   const user = await createUser(organisationPorts(), admin, {
     email: `bench.${randomUUID().slice(0, 8)}@example.com`,
     givenName: 'Bench',

@@ -31,6 +31,7 @@ import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import type { LocalStack } from '../../infra/local/stack.ts';
 import { s3Client } from '../../shared/clients.ts';
 import { requireSetting } from '../../shared/config.ts';
+import { systemActor } from '../../shared/domain/principal.ts';
 import { processPackage } from '../../shared/jobs/manifest.ts';
 import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { createCourse } from '../../shared/use-cases/catalog.ts';
@@ -45,7 +46,7 @@ import { type Figure, median } from './figures.ts';
 const MiB = 1024 * 1024;
 const UPLOAD_CONCURRENCY = 8;
 const PAGES = 5;
-const admin = { principal: { sub: 'bench', email: null, roles: ['admin' as const] }, requestId: 'bench' };
+const admin = systemActor('bench', 'bench', ['admin']);
 const out = join(PROJECT_ROOT, '.local', 'bench');
 const run = promisify(execFile);
 

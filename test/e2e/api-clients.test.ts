@@ -158,8 +158,10 @@ describe('changing what a machine client may do', () => {
     expect(after.json.scope?.split(' ').sort()).toEqual(['lms/courses.read', 'lms/reports.read']);
     expect(people.status).toBe(403);
     expect(catalog.status).toBe(200);
-    // A token issued before the change keeps its scopes until it expires (15 minutes), as in Cognito.
-    expect(oldToken.status).toBe(200);
+    // A token issued before the change carries only the scopes the client still holds: the authorizer
+    // checks its record (within its minute of cache in AWS), so users.read is gone at once.
+    expect(oldToken.status).toBe(403);
+    expect(oldToken.json.detail).toContain('the token has no LMS scope');
     expect(empty.status).toBe(400);
   });
 });

@@ -165,8 +165,8 @@ function clientScopes(route: RouteDefinition, caller: Caller): ApiScope[] | unde
 
 function principalOf(caller: Caller, scopes: ApiScope[] | undefined): Principal | undefined {
   if (caller === 'anonymous') return undefined;
-  if (scopes) return { sub: 'client:c', email: null, roles: [], client: { id: 'c', scopes } };
-  return { sub: caller, email: null, roles: [caller as Role] };
+  if (scopes) return { sub: 'client:c', userId: null, email: null, roles: [], client: { id: 'c', scopes } };
+  return { sub: caller, userId: null, email: null, roles: [caller as Role] };
 }
 
 beforeAll(async () => {

@@ -83,6 +83,9 @@ const DATA_ACTIONS = /^(dynamodb|s3|cognito-idp|events):/;
 /** What each kind of user-pool access grants (the function's cognito-idp actions, all on the pool). */
 const USER_POOL_ACTIONS: Record<NonNullable<RouteNeeds['userPool']>, readonly string[]> = {
   describe: ['cognito-idp:DescribeUserPool'],
+  lookup: ['cognito-idp:AdminGetUser'],
+  'sign-out': ['cognito-idp:AdminUserGlobalSignOut'],
+  logins: ['cognito-idp:ListUsers', 'cognito-idp:ListUsersInGroup'],
   users: USER_POOL_USER_ACTIONS,
   federation: USER_POOL_FEDERATION_ACTIONS,
   link: USER_POOL_LINK_ACTIONS,
@@ -503,7 +506,11 @@ describe('LmsAuth Cognito triggers', () => {
     expect(statements).toHaveLength(1);
     expect(statements[0]?.Effect).toBe('Allow');
     expect(new Set(asArray(statements[0]?.Action))).toEqual(
-      new Set(['cognito-idp:ListUsers', 'cognito-idp:AdminLinkProviderForUser']),
+      new Set([
+        'cognito-idp:ListUsers',
+        'cognito-idp:AdminLinkProviderForUser',
+        'cognito-idp:AdminListGroupsForUser',
+      ]),
     );
     expect(statements[0]?.Resource).toEqual({ 'Fn::GetAtt': [logicalIdOf(stacks.auth.userPool), 'Arn'] });
     // The function does not wait for it (the pool waits for the function, the policy for the pool).
@@ -813,12 +820,13 @@ describe('LmsApi REST API', () => {
     const [authorizerId] = Object.keys(authorizers);
     const authorizer = authorizers[authorizerId as string]?.Properties;
 
-    // Assess: one REQUEST authorizer on the Authorization header, cached per token
+    // Assess: one REQUEST authorizer on the Authorization header, cached per token for a minute at most (a
+    // suspended profile or a revoked client is refused within it)
     expect(Object.keys(authorizers)).toHaveLength(1);
     expect(authorizer).toMatchObject({
       Type: 'REQUEST',
       IdentitySource: 'method.request.header.Authorization',
-      AuthorizerResultTtlInSeconds: 300,
+      AuthorizerResultTtlInSeconds: 60,
     });
     for (const route of routes) {
       const method = methodResource(route);
@@ -1201,7 +1209,7 @@ describe('LmsJobs', () => {
       (job): job is ScheduledJob =>
         job.trigger.kind === 'schedule' && job.trigger.alsoAfterDeployOf !== undefined,
     );
-    expect(following.map((job) => job.id)).toEqual([resyncWebClientProviders.id]);
+    expect(following.map((job) => job.id)).toEqual(['resyncWebClientProviders', 'linkLogins']);
     for (const job of following) {
       // Prepare
       const fnId = logicalIdOf(jobFunction(job));

@@ -39,7 +39,7 @@ async function instructor() {
     givenName: 'In',
     familyName: 'Structor',
   });
-  return { user, as: actor(['instructor'], email) };
+  return { user, as: actor(['instructor'], user.id) };
 }
 
 describe('the catalog, against DynamoDB Local', () => {
@@ -67,7 +67,7 @@ describe('the catalog, against DynamoDB Local', () => {
 
   it('shows learners the published catalog only', async () => {
     const course = await createCourse(ports, admin, { title: uniqueName('Onboarding') });
-    const learner = actor(['learner'], uniqueEmail());
+    const learner = actor(['learner']);
     await expect(getCourse(ports, learner, course.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(listCourses(ports, learner, { status: 'draft' }, { limit: 5 })).rejects.toBeInstanceOf(
       OutOfScopeError,
@@ -233,7 +233,7 @@ async function importFakeContent(
     at: now,
     action: 'test',
     target: `job:${job.id}`,
-    actor: { sub: 't', email: null, roles: [] },
+    actor: { sub: 't', userId: null, email: null, roles: [] },
     requestId: 't',
     before: null,
     after: null,
@@ -279,7 +279,7 @@ async function importFakeContent(
       at: now,
       action: 'course.content-imported',
       target: `course:${courseId}`,
-      actor: { sub: 't', email: null, roles: [] },
+      actor: { sub: 't', userId: null, email: null, roles: [] },
       requestId: 't',
       before: null,
       after: null,

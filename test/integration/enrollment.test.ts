@@ -6,7 +6,7 @@ import { BusinessRuleError } from '../../shared/domain/errors.ts';
 import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { enrollmentPorts } from '../../shared/store/enrollment-wiring.ts';
 import { keys } from '../../shared/store/keys.ts';
-import { organisationPorts } from '../../shared/store/wiring.ts';
+import { peopleWithLoginsPorts } from '../../shared/store/wiring.ts';
 import { createCourse } from '../../shared/use-cases/catalog.ts';
 import { archiveCourse } from '../../shared/use-cases/course-lifecycle.ts';
 import { enrollUsers, withdrawEnrollment } from '../../shared/use-cases/enrollment.ts';
@@ -15,7 +15,7 @@ import { actor, uniqueEmail, uniqueName } from '../support/actors.ts';
 
 const ports = enrollmentPorts();
 const catalog = catalogPorts();
-const people = organisationPorts();
+const people = peopleWithLoginsPorts();
 const admin = actor(['admin']);
 
 const newPeople = (count: number) =>
@@ -71,7 +71,7 @@ describe('enrollment, against DynamoDB Local', () => {
     const [user] = await newPeople(1);
     if (!user) throw new Error('no user');
     await enrollUsers(ports, admin, course.id, { userIds: [user.id], source: 'manual' });
-    const second = await enrollUsers(ports, actor(['admin'], 'hris@example.com'), course.id, {
+    const second = await enrollUsers(ports, actor(['admin'], null, 'hris@example.com'), course.id, {
       userIds: [user.id],
       source: 'api',
     });
@@ -156,7 +156,7 @@ describe('enrollment, against DynamoDB Local', () => {
     const [outsider] = await newPeople(1);
     if (!outsider) throw new Error('no user');
     const course = await createCourse(catalog, admin, { title: uniqueName('Team course') });
-    const outcomes = await enrollUsers(ports, actor(['manager'], managerEmail), course.id, {
+    const outcomes = await enrollUsers(ports, actor(['manager'], manager.id), course.id, {
       userIds: [member.id, outsider.id],
     });
     expect(outcomes.map((o) => o.outcome)).toEqual(['enrolled', 'refused']);

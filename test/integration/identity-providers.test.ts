@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Identity providers against DynamoDB Local and cognito-local (which has no federation: the sync says so).
  * The clock is fixed inside the test certificate's validity, so the test does not age.
@@ -145,7 +146,9 @@ describe('first sign-in through an identity provider, against the local stack', 
       groupRules: [{ group: 'lms-trainers', roles: ['instructor', 'learner'], cohortIds: [cohort.id] }],
     });
     const email = `fed.${unique()}@${name.toLowerCase()}.example`;
-    const userName = `${name}_00u${unique()}`;
+    const providerUserId = `00u${unique()}`;
+    const userName = `${name}_${providerUserId}`;
+    const sub = randomUUID();
     // cognito-local cannot hold a federated login (its user names must be emails): the role groups are
     // recorded at the directory port instead, whose Cognito calls are tested against cognito-local elsewhere.
     const groupsSet: { username: string; roles: readonly string[] }[] = [];
@@ -159,7 +162,9 @@ describe('first sign-in through an identity provider, against the local stack', 
     const signUp = {
       userName,
       attributes: {
+        sub,
         email,
+        identities: JSON.stringify([{ providerName: name, userId: providerUserId, providerType: 'SAML' }]),
         given_name: 'Fede',
         family_name: 'Rated',
         'custom:employee_id': 'E-1001',
@@ -171,13 +176,16 @@ describe('first sign-in through an identity provider, against the local stack', 
     const again = await provisionFederatedUser(deps, admin, signUp);
     // Assess
     expect(first.roles).toEqual(['instructor', 'learner']);
-    expect(again).toEqual({});
+    // The second time, the profile exists and is this login's already: nothing is created or granted
+    expect(again).toEqual({ userId: first.userId });
     const userId = await people.users.idByEmail(email);
+    expect(await people.users.idByLogin(sub)).toBe(userId);
     expect(await people.users.get(userId ?? '')).toMatchObject({
       givenName: 'Fede',
       familyName: 'Rated',
       externalId: 'E-1001',
       status: 'active',
+      linkedLogin: { sub, username: userName, by: 'provisioned' },
     });
     expect(groupsSet).toEqual([{ username: userName, roles: ['instructor', 'learner'] }]);
     expect(await cohorts.cohorts.allMemberIds(cohort.id)).toEqual([userId]);

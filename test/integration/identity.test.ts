@@ -4,11 +4,11 @@ import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provide
 import { describe, expect, it } from 'vitest';
 import { ensureCognitoUser } from '../../infra/local/cognito.ts';
 import { cognitoClient } from '../../shared/clients.ts';
-import { BusinessRuleError, ConflictError } from '../../shared/domain/errors.ts';
+import { ConflictError } from '../../shared/domain/errors.ts';
 import { identityProviderPorts } from '../../shared/store/identity-provider-wiring.ts';
 import { identityPorts } from '../../shared/store/identity-wiring.ts';
 import { provisionPorts } from '../../shared/store/sign-in-wiring.ts';
-import { organisationPorts } from '../../shared/store/wiring.ts';
+import { peopleWithLoginsPorts } from '../../shared/store/wiring.ts';
 import { createDepartment } from '../../shared/use-cases/departments.ts';
 import { accessReport, setUserRoles } from '../../shared/use-cases/identity.ts';
 import { createIdentityProvider } from '../../shared/use-cases/identity-providers.ts';
@@ -18,8 +18,8 @@ import { actor, uniqueEmail } from '../support/actors.ts';
 import { CERTIFICATE_EXPIRES, samlMetadata } from '../support/saml.ts';
 
 const ports = identityPorts();
-const people = organisationPorts();
-const admin = actor(['admin'], 'admin@example.com');
+const people = peopleWithLoginsPorts();
+const admin = actor(['admin'], null, 'admin@example.com');
 const pool = () => ({ userPoolId: process.env.USER_POOL_ID ?? '' });
 
 /** An LMS profile, and (unless `login: false`) its sign-in account with these role groups. */
@@ -66,12 +66,12 @@ describe('roles and access, against cognito-local', () => {
     expect(report.login?.recentSignIns).toBeNull();
   });
 
-  it('refuses an admin taking their own admin role away, and a person without a login', async () => {
+  it('refuses an admin taking their own admin role away (409), and a person without a login', async () => {
     const self = await person({ groups: ['admin'] });
-    const asSelf = actor(['admin'], self.email);
+    const asSelf = actor(['admin'], self.id, self.email);
     await expect(
       setUserRoles(ports, asSelf, self.id, { roles: ['learner'], reason: 'Oops' }),
-    ).rejects.toBeInstanceOf(BusinessRuleError);
+    ).rejects.toThrow('You cannot take a role of your own away; ask another administrator.');
     expect((await ports.directory.login(self.email))?.groups).toEqual(['admin']);
     const noLogin = await person({ login: false });
     await expect(
@@ -143,9 +143,15 @@ describe('a federated first sign-in’s department (custom:department), against 
     const deps = { ...provisionPorts(pool().userPoolId), directory: { setRoleGroups: async () => {} } };
     const signIn = async (department: string | undefined) => {
       const email = `fed.${randomUUID().slice(0, 8)}@${name.toLowerCase()}.example`;
+      const providerUserId = randomUUID().slice(0, 8);
       const outcome = await provisionFederatedUser(deps, admin, {
-        userName: `${name}_${randomUUID().slice(0, 8)}`,
-        attributes: { email, ...(department !== undefined ? { 'custom:department': department } : {}) },
+        userName: `${name}_${providerUserId}`,
+        attributes: {
+          sub: randomUUID(),
+          email,
+          identities: JSON.stringify([{ providerName: name, userId: providerUserId }]),
+          ...(department !== undefined ? { 'custom:department': department } : {}),
+        },
       });
       const user = await people.users.get(outcome.userId ?? '');
       return { department: outcome.department, departmentId: user?.departmentId };

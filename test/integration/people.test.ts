@@ -7,7 +7,7 @@ import {
   OutOfScopeError,
   StaleVersionError,
 } from '../../shared/domain/errors.ts';
-import { organisationPorts } from '../../shared/store/wiring.ts';
+import { peopleWithLoginsPorts } from '../../shared/store/wiring.ts';
 import { createDepartment } from '../../shared/use-cases/departments.ts';
 import {
   createUser,
@@ -19,7 +19,7 @@ import {
 } from '../../shared/use-cases/users.ts';
 import { actor, uniqueEmail, uniqueName } from '../support/actors.ts';
 
-const ports = organisationPorts();
+const ports = peopleWithLoginsPorts();
 const admin = actor(['admin']);
 const person = (overrides: Partial<Parameters<typeof createUser>[2]> = {}) =>
   createUser(ports, admin, { email: uniqueEmail(), givenName: 'Test', familyName: 'Person', ...overrides });
@@ -114,9 +114,9 @@ describe('people, against DynamoDB Local', () => {
     const user = await person();
     const suspended = await suspendUser(ports, admin, user.id, undefined, 'Left the company');
     expect(suspended).toMatchObject({
-      status: 'suspended',
-      suspensionReason: 'Left the company',
-      version: 2,
+      user: { status: 'suspended', suspensionReason: 'Left the company', version: 2 },
+      // No login is linked to this profile: nothing to sign out
+      signedOut: 'no-login',
     });
     const active = await reactivateUser(ports, admin, user.id, 2);
     expect(active).toMatchObject({ status: 'active', suspensionReason: null, version: 3 });
@@ -184,7 +184,7 @@ describe('people, against DynamoDB Local', () => {
     const other = await createDepartment(ports, admin, { name: uniqueName('Other') });
     const inBranch = await person({ departmentId: branch.id });
     const outside = await person({ departmentId: other.id });
-    const asManager = actor(['manager'], managerEmail);
+    const asManager = actor(['manager'], manager.id);
     // Act
     const visible = await listUsers(ports, asManager, {}, { limit: 100 });
     // Assess
@@ -201,7 +201,7 @@ describe('people, against DynamoDB Local', () => {
     const email = uniqueEmail('learner');
     const self = await person({ email });
     const someone = await person();
-    const asLearner = actor(['learner'], email);
+    const asLearner = actor(['learner'], self.id);
     await expect(getUser(ports, asLearner, self.id)).resolves.toMatchObject({ id: self.id });
     await expect(getUser(ports, asLearner, someone.id)).rejects.toBeInstanceOf(OutOfScopeError);
     await expect(getUser(ports, admin, '0f8fad5b-d9cb-469f-a165-70867728950e')).rejects.toBeInstanceOf(

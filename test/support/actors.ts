@@ -2,8 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, Role } from '../../shared/domain/principal.ts';
 
-export function actor(roles: Role[] = ['admin'], email: string | null = 'tester@example.com'): Actor {
-  return { principal: { sub: `test-${randomUUID()}`, email, roles }, requestId: `req-${randomUUID()}` };
+/** A person acting with `roles`; `userId` is the LMS profile their login is linked to (none by default). */
+export function actor(
+  roles: Role[] = ['admin'],
+  userId: string | null = null,
+  email: string | null = 'tester@example.com',
+): Actor {
+  return {
+    principal: { sub: `test-${randomUUID()}`, userId, email, roles },
+    requestId: `req-${randomUUID()}`,
+  };
 }
 
 /** An email no other test uses. */

@@ -65,6 +65,7 @@ const saml: IdentityProvider = {
     groups: 'groups',
   },
   groupRules: [],
+  trustedForAdmins: false,
   saml: {
     entityId: 'http://www.okta.com/exk1abc',
     singleSignOnUrls: [],

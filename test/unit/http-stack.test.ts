@@ -59,6 +59,8 @@ function event(
               sub: 'u1',
               email: 'a@example.com',
               'cognito:groups': groups,
+              lms_user_id: 'p1',
+              lms_access: 'active',
             },
     } as unknown as APIGatewayProxyEvent['requestContext'],
     ...rest,
@@ -115,6 +117,25 @@ describe('the HTTP middleware stack', () => {
     expect(response.statusCode).toBe(401);
     expect(response.json.detail).toContain('expired');
     expect((await call(fresh)).statusCode).toBe(200);
+  });
+
+  it.each([
+    ['unlinked', 'is not linked to an LMS profile'],
+    ['suspended', 'suspended'],
+    [undefined, 'is not linked to an LMS profile'],
+  ])('answers 403 to an admin whose login is %s, whatever the token says', async (access, reason) => {
+    // Prepare: the authorizer found no active profile behind this admin login
+    const request = event();
+    const context = request.requestContext.authorizer as Record<string, string | undefined>;
+    context.lms_access = access;
+    if (access !== 'suspended') delete context.lms_user_id;
+
+    // Act
+    const response = await call(request);
+
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(response.json.detail).toContain(reason);
   });
 
   it('answers 403 to a role the manifest does not name', async () => {

@@ -6,7 +6,9 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminListUserAuthEventsCommand,
+  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
+  TooManyRequestsException,
   UserPoolAddOnNotEnabledException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -90,5 +92,59 @@ describe('the Cognito directory', () => {
         new UserPoolAddOnNotEnabledException({ message: 'Advanced security is not enabled', $metadata: {} }),
       );
     expect((await directory().login('jane@corp.example'))?.recentSignIns).toBeNull();
+  });
+
+  it('reads the account a login is: its sub, email, and the provider a federated login is held for', async () => {
+    // Prepare: AWS's answer for a federated login also carries its sub
+    cognito.on(AdminGetUserCommand).resolves({
+      Username: 'Okta_jane@corp.example',
+      UserStatus: 'EXTERNAL_PROVIDER',
+      UserAttributes: [
+        { Name: 'sub', Value: '7a1b2c3d-0000-4000-8000-000000000001' },
+        { Name: 'email', Value: 'Jane@Corp.example' },
+        { Name: 'identities', Value: '[{"userId":"jane@corp.example","providerName":"Okta"}]' },
+      ],
+    });
+
+    // Act
+    const account = await directory().account('jane@corp.example');
+
+    // Assess
+    expect(account).toEqual({
+      sub: '7a1b2c3d-0000-4000-8000-000000000001',
+      username: 'Okta_jane@corp.example',
+      email: 'jane@corp.example',
+      emailVerified: false,
+      provider: 'Okta',
+    });
+  });
+
+  it('signs a login out everywhere with AdminUserGlobalSignOut on its pool', async () => {
+    // Prepare
+    cognito.on(AdminUserGlobalSignOutCommand).resolves({ $metadata: { httpStatusCode: 200 } });
+
+    // Act
+    const outcome = await directory().signOut('Okta_jane@corp.example');
+
+    // Assess
+    expect(outcome).toBe('signed-out');
+    expect(cognito.commandCalls(AdminUserGlobalSignOutCommand).map((call) => call.args[0].input)).toEqual([
+      { UserPoolId: 'eu-west-1_pool', Username: 'Okta_jane@corp.example' },
+    ]);
+  });
+
+  it("says 'aws-only' where the emulator has no global sign-out, and passes AWS's own errors on", async () => {
+    // Prepare: cognito-local's answer to a target it lacks, then AWS throttling
+    const unsupported = Object.assign(new Error('Cognito Local unsupported feature'), {
+      name: 'Unsupported',
+    });
+    cognito
+      .on(AdminUserGlobalSignOutCommand)
+      .rejectsOnce(unsupported)
+      .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
+
+    // Act + Assess
+    await expect(directory().signOut('x')).resolves.toBe('aws-only');
+    await expect(directory().signOut('x')).rejects.toBeInstanceOf(TooManyRequestsException);
   });
 });

@@ -16,6 +16,19 @@ describe('principalFromAuthorizer', () => {
     ).toEqual(roles);
   });
 
+  it('is the profile the authorizer found linked to the login, never one named by an email', () => {
+    expect(
+      principalFromAuthorizer({
+        principal: 'person',
+        sub: 's',
+        email: 'someone.else@example.com',
+        lms_user_id: 'u1',
+        'cognito:groups': 'manager',
+      }),
+    ).toEqual({ sub: 's', userId: 'u1', email: 'someone.else@example.com', roles: ['manager'] });
+    expect(principalFromAuthorizer({ principal: 'person', sub: 's', email: 'a@b.c' })?.userId).toBeNull();
+  });
+
   it('has no principal without a subject', () => {
     expect(principalFromAuthorizer({ email: 'a@b.c' })).toBeUndefined();
     expect(principalFromAuthorizer({ principal: 'client', scope: 'lms/users.read' })).toBeUndefined();
@@ -32,6 +45,7 @@ describe('principalFromAuthorizer', () => {
     });
     expect(principal).toEqual({
       sub: 'client:abc123',
+      userId: null,
       email: null,
       roles: [],
       client: { id: 'abc123', scopes: ['lms/users.read'] },

@@ -41,8 +41,14 @@ beforeAll(async () => {
   authorize = requestAuthorizer(
     async (token) => (await verifier.verify(token)) as Record<string, unknown>,
     WEB_CLIENT,
-    // The LMS's record of machine clients: only m1 was created through /api-clients.
-    async (clientId) => clientId === 'm1',
+    {
+      // The LMS's record of machine clients: only m1 was created through /api-clients, and an admin has
+      // since narrowed it to lms/users.read.
+      clientScopes: async (clientId) => (clientId === 'm1' ? ['lms/users.read'] : undefined),
+      // Logins linked to profiles: p1 to an active one, p2 to a suspended one; p3 to none.
+      personOfLogin: async (sub) =>
+        ({ p1: { userId: 'u1', active: true }, p2: { userId: 'u2', active: false } })[sub],
+    },
   );
 });
 
@@ -74,11 +80,34 @@ describe('request authorizer', () => {
         sub: 'p1',
         email: 'ada@example.com',
         'cognito:groups': 'manager',
+        lms_user_id: 'u1',
+        lms_access: 'active',
       },
     });
   });
 
-  it("lets a machine client's access token through with its scopes (Cognito's client-credentials claims)", async () => {
+  it('names the profile linked to the login, never one found by the email the token carries', async () => {
+    // Act: p3's token carries the email of p1's profile, but p3's login is linked to no profile
+    const unlinked = await authorize(
+      event(`Bearer ${sign({ token_use: 'id', aud: WEB_CLIENT, sub: 'p3', email: 'ada@example.com' })}`),
+    );
+    const suspended = await authorize(
+      event(`Bearer ${sign({ token_use: 'id', aud: WEB_CLIENT, sub: 'p2', email: 'bo@example.com' })}`),
+    );
+
+    // Assess
+    expect((unlinked as { context: Record<string, string> }).context).toEqual({
+      principal: 'person',
+      exp: expect.stringMatching(/^\d+$/),
+      sub: 'p3',
+      email: 'ada@example.com',
+      'cognito:groups': '',
+      lms_access: 'unlinked',
+    });
+    expect(suspended).toMatchObject({ context: { sub: 'p2', lms_user_id: 'u2', lms_access: 'suspended' } });
+  });
+
+  it("lets a machine client's access token through with the scopes its record still holds (Cognito's client-credentials claims)", async () => {
     // Act
     const result = await authorize(
       event(
@@ -89,7 +118,8 @@ describe('request authorizer', () => {
     // Assess
     expect(result).toMatchObject({
       principalId: 'client:m1',
-      context: { principal: 'client', client_id: 'm1', scope: 'lms/users.read lms/reports.read' },
+      // lms/reports.read was taken from the client after the token was issued
+      context: { principal: 'client', client_id: 'm1', scope: 'lms/users.read' },
     });
   });
 
@@ -102,6 +132,14 @@ describe('request authorizer', () => {
     ],
     ['another pool', `Bearer ${sign({ token_use: 'id', aud: WEB_CLIENT, sub: 'p1', iss: `${ISSUER}x` })}`],
     ['an expired token', `Bearer ${sign({ token_use: 'id', aud: WEB_CLIENT, sub: 'p1', exp: 1 })}`],
+    [
+      'a token without exp',
+      `Bearer ${sign({ token_use: 'id', aud: WEB_CLIENT, sub: 'p1', exp: undefined })}`,
+    ],
+    [
+      'a token whose exp is not a number',
+      `Bearer ${sign({ token_use: 'id', aud: WEB_CLIENT, sub: 'p1', exp: '9999999999' })}`,
+    ],
     ['an ID token of another client', `Bearer ${sign({ token_use: 'id', aud: 'other', sub: 'p1' })}`],
     [
       "a person's access token",

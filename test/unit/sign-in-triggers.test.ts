@@ -35,8 +35,11 @@ const cognito = mockClient(CognitoIdentityProviderClient);
 const IDP_ID = '7c6b5a49-3827-4615-a4b3-c2d1e0f9a8b7';
 const USER_ID = '3f1c2b9e-5a4d-4c1e-9f7a-2b8d6e0c1a55';
 const DEPARTMENT_ID = '9a7b6c5d-4e3f-4a1b-8c2d-1e0f9a8b7c6d';
+/** The native login of the events below, and a federated (Okta) one. */
+const NATIVE_SUB = 'b2c1d0e9-0000-4000-8000-00000000aaaa';
+const FEDERATED_SUB = 'c3d2e1f0-0000-4000-8000-00000000bbbb';
 
-function user(status: 'active' | 'suspended') {
+function user(status: 'active' | 'suspended', linkedTo: string | null = NATIVE_SUB) {
   return {
     ...keys.user(USER_ID),
     entity: 'user',
@@ -54,13 +57,21 @@ function user(status: 'active' | 'suspended') {
     status,
     suspendedAt: status === 'suspended' ? '2026-11-01T00:00:00.000Z' : null,
     suspensionReason: status === 'suspended' ? 'Left' : null,
+    linkedLogin: linkedTo
+      ? { sub: linkedTo, username: linkedTo, linkedAt: '2026-01-01T00:00:00.000Z', by: 'migration' }
+      : null,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     version: 1,
   };
 }
 
-function answerAs(status: 'active' | 'suspended' | 'unknown') {
+/**
+ * The table holding Dana's profile (by email), linked to the login `linkedTo` (the native one unless said),
+ * or no profile at all (`unknown`).
+ */
+function answerAs(status: 'active' | 'suspended' | 'unknown', linkedTo: string | null = NATIVE_SUB) {
+  table.on(GetCommand).resolves({});
   table
     .on(GetCommand, { Key: keys.unique('email', 'dana@corp.example') })
     .resolves(
@@ -68,8 +79,12 @@ function answerAs(status: 'active' | 'suspended' | 'unknown') {
         ? {}
         : { Item: { ...keys.unique('email', 'dana@corp.example'), ownerId: USER_ID } },
     );
-  if (status !== 'unknown')
-    table.on(GetCommand, { Key: keys.user(USER_ID) }).resolves({ Item: user(status) });
+  if (status === 'unknown') return;
+  table.on(GetCommand, { Key: keys.user(USER_ID) }).resolves({ Item: user(status, linkedTo) });
+  if (linkedTo)
+    table
+      .on(GetCommand, { Key: keys.unique('login', linkedTo) })
+      .resolves({ Item: { ...keys.unique('login', linkedTo), ownerId: USER_ID } });
 }
 
 const TOKEN_SOURCES = [
@@ -117,7 +132,7 @@ function federatedPreTokenEvent(
     request: {
       ...event.request,
       userAttributes: {
-        sub: 'c3d2e1f0-0000-4000-8000-00000000bbbb',
+        sub: FEDERATED_SUB,
         email: 'dana@corp.example',
         email_verified: 'false',
         'cognito:user_status': 'EXTERNAL_PROVIDER',
@@ -192,6 +207,91 @@ describe('pre token generation', () => {
     answerAs('unknown');
     const event = await preToken(preTokenEvent('TokenGeneration_HostedAuth'));
     expect(event.response.claimsOverrideDetails?.claimsToAddOrOverride).toEqual({});
+  });
+});
+
+describe('pre token generation: who the login is, by its sub', () => {
+  const linkWrites = () =>
+    table.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems ?? []);
+
+  it('links a first sign-in to the profile its verified email names, once, with the login claimed uniquely', async () => {
+    // Prepare: Dana's profile is linked to no login yet
+    answerAs('active', null);
+    table.on(TransactWriteCommand).resolves({});
+
+    // Act
+    const event = await preToken(preTokenEvent('TokenGeneration_Authentication', ['learner']));
+
+    // Assess: the claim, the profile with its link, and the audit record, in one transaction
+    expect(event.response.claimsOverrideDetails?.claimsToAddOrOverride).toMatchObject({
+      lms_user_id: USER_ID,
+    });
+    const [writes] = linkWrites();
+    expect(writes?.map((write) => Object.keys(write)[0])).toEqual(['Put', 'Put', 'Put']);
+    expect(writes?.[0]?.Put).toMatchObject({
+      Item: { id: USER_ID, linkedLogin: { sub: NATIVE_SUB, username: NATIVE_SUB, by: 'verified-email' } },
+      ConditionExpression: 'version = :expected',
+    });
+    expect(writes?.[1]?.Put).toMatchObject({
+      Item: { ...keys.unique('login', NATIVE_SUB), ownerId: USER_ID },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(writes?.[2]?.Put?.Item).toMatchObject({ entity: 'audit', action: 'user.login-linked' });
+  });
+
+  it('never links by an email the login has not verified: no LMS identity', async () => {
+    // Prepare
+    answerAs('active', null);
+    const event = preTokenEvent('TokenGeneration_Authentication', ['manager']);
+    event.request.userAttributes.email_verified = 'false';
+
+    // Act
+    const result = await preToken(event);
+
+    // Assess
+    expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toEqual({});
+    expect(linkWrites()).toEqual([]);
+  });
+
+  it("never links a federated login by an email outside its provider's domains", async () => {
+    // Prepare: Okta speaks for corp.example only; this login says it is dana@corp.example but comes from Rogue
+    const ROGUE_ID = '6d6d6d6d-0000-4000-8000-000000000000';
+    answerAs('active', null);
+    routeDomainToOkta();
+    table.on(GetCommand, { Key: keys.unique('idpName', 'rogue') }).resolves({ Item: { ownerId: ROGUE_ID } });
+    table
+      .on(GetCommand, { Key: keys.identityProvider(ROGUE_ID) })
+      .resolves({ Item: providerItem(ROGUE_ID, 'Rogue', ['rogue.example'], [], false) });
+    const event = federatedPreTokenEvent(['learner']);
+    event.userName = 'Rogue_42';
+    event.request.userAttributes.identities =
+      '[{"userId":"42","providerName":"Rogue","providerType":"OIDC"}]';
+
+    // Act
+    const result = await preToken(event);
+
+    // Assess
+    expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toEqual({});
+    expect(linkWrites()).toEqual([]);
+  });
+
+  it('is the linked profile whatever email the token carries: an email changed at the IdP moves nothing', async () => {
+    // Prepare: the login is linked to Dana's profile; the IdP now says it is someone else's address
+    answerAs('active');
+    table
+      .on(GetCommand, { Key: keys.unique('email', 'sam@corp.example') })
+      .resolves({ Item: { ownerId: '5e5e5e5e-0000-4000-8000-000000000000' } });
+    const event = preTokenEvent('TokenGeneration_Authentication', ['manager']);
+    event.request.userAttributes.email = 'sam@corp.example';
+
+    // Act
+    const result = await preToken(event);
+
+    // Assess
+    expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toMatchObject({
+      lms_user_id: USER_ID,
+    });
+    expect(linkWrites()).toEqual([]);
   });
 });
 
@@ -350,7 +450,7 @@ describe('pre token generation: the admin role requires TOTP (ADMIN_MFA=required
     "leaves a federated admin's token as it is on %s without asking Cognito: the identity provider owns MFA",
     async (source) => {
       // Prepare
-      answerAs('active');
+      answerAs('active', FEDERATED_SUB);
 
       // Act
       const event = await preToken(federatedPreTokenEvent(['admin'], source));
@@ -435,7 +535,53 @@ describe('pre token generation: the admin role requires TOTP (ADMIN_MFA=required
   });
 });
 
+function postAuthenticationEvent(email: string) {
+  return {
+    version: '1',
+    triggerSource: 'PostAuthentication_Authentication',
+    region: 'eu-west-1',
+    userPoolId: 'eu-west-1_AbCdEf123',
+    userName: NATIVE_SUB,
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '5t6u7v8w9x' },
+    request: { userAttributes: { email, email_verified: 'true', sub: NATIVE_SUB }, newDeviceUsed: false },
+    response: {},
+  } as PostAuthenticationTriggerEvent;
+}
+
 describe('post authentication', () => {
+  it("follows a login's new verified email with an audited change of the profile, when no one else holds it", async () => {
+    // Prepare
+    answerAs('active');
+    table.on(PutCommand).resolves({});
+    table.on(TransactWriteCommand).resolves({});
+
+    // Act
+    await postAuthentication(postAuthenticationEvent('dana.diaz@corp.example'));
+
+    // Assess: the old email released, the new one claimed, with the audit record
+    const writes = table.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(writes[0]?.Put?.Item).toMatchObject({ id: USER_ID, email: 'dana.diaz@corp.example' });
+    expect(writes.map((write) => write.Delete?.Key ?? write.Put?.Item?.pk)).toContainEqual(
+      keys.unique('email', 'dana@corp.example'),
+    );
+    expect(writes.at(-1)?.Put?.Item).toMatchObject({ entity: 'audit', action: 'user.updated' });
+  });
+
+  it('keeps the profile as it is when the new email is not verified', async () => {
+    // Prepare
+    answerAs('active');
+    table.on(PutCommand).resolves({});
+    const event = postAuthenticationEvent('dana.diaz@corp.example');
+    event.request.userAttributes.email_verified = 'false';
+
+    // Act
+    await postAuthentication(event);
+
+    // Assess: the sign-in is recorded, nothing else
+    expect(table.commandCalls(PutCommand)).toHaveLength(1);
+    expect(table.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
   it('records the sign-in with the app client, kept 90 days', async () => {
     answerAs('active');
     table.on(PutCommand).resolves({});
@@ -446,7 +592,7 @@ describe('post authentication', () => {
       userPoolId: 'eu-west-1_AbCdEf123',
       userName: 'b2c1d0e9-0000-4000-8000-00000000aaaa',
       callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '5t6u7v8w9x' },
-      request: { userAttributes: { email: 'dana@corp.example', sub: 'b2c1d0e9' }, newDeviceUsed: false },
+      request: { userAttributes: { email: 'dana@corp.example', sub: NATIVE_SUB }, newDeviceUsed: false },
       response: {},
     } as PostAuthenticationTriggerEvent);
     const item = table.commandCalls(PutCommand)[0]?.args[0].input.Item;
@@ -470,29 +616,41 @@ function signUpEvent(triggerSource: PreSignUpTriggerEvent['triggerSource'], user
   } as unknown as PreSignUpTriggerEvent;
 }
 
+/** An identity provider as the table holds it. */
+function providerItem(
+  id: string,
+  name: string,
+  domains: string[],
+  groupRules: unknown[],
+  trustedForAdmins: boolean,
+) {
+  return {
+    ...keys.identityProvider(id),
+    id,
+    name,
+    type: 'SAML',
+    domains,
+    attributeMapping: { email: 'email' },
+    groupRules,
+    trustedForAdmins,
+    saml: { entityId: 'x', singleSignOnUrls: [], signingCertificates: [] },
+    oidc: null,
+    sync: { status: 'synced', at: '2026-11-28T00:00:00.000Z', message: '' },
+    warnings: [],
+    createdAt: '2026-11-28T00:00:00.000Z',
+    updatedAt: '2026-11-28T00:00:00.000Z',
+    version: 1,
+  };
+}
+
 /** corp.example routed to the identity provider "Okta" (with these group rules). */
-function routeDomainToOkta(groupRules: unknown[] = []) {
+function routeDomainToOkta(groupRules: unknown[] = [], trustedForAdmins = false) {
   table
     .on(GetCommand, { Key: keys.unique('idpDomain', 'corp.example') })
     .resolves({ Item: { ownerId: IDP_ID } });
-  table.on(GetCommand, { Key: keys.identityProvider(IDP_ID) }).resolves({
-    Item: {
-      ...keys.identityProvider(IDP_ID),
-      id: IDP_ID,
-      name: 'Okta',
-      type: 'SAML',
-      domains: ['corp.example'],
-      attributeMapping: { email: 'email' },
-      groupRules,
-      saml: { entityId: 'x', singleSignOnUrls: [], signingCertificates: [] },
-      oidc: null,
-      sync: { status: 'synced', at: '2026-11-28T00:00:00.000Z', message: '' },
-      warnings: [],
-      createdAt: '2026-11-28T00:00:00.000Z',
-      updatedAt: '2026-11-28T00:00:00.000Z',
-      version: 1,
-    },
-  });
+  table
+    .on(GetCommand, { Key: keys.identityProvider(IDP_ID) })
+    .resolves({ Item: providerItem(IDP_ID, 'Okta', ['corp.example'], groupRules, trustedForAdmins) });
 }
 
 describe('pre sign-up', () => {
@@ -514,6 +672,7 @@ describe('pre sign-up', () => {
         { Username: 'a1b2c3d4-native', UserStatus: 'CONFIRMED' },
       ],
     });
+    cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'learner' }] });
     cognito.on(AdminLinkProviderForUserCommand).resolves({});
     await preSignUp(signUpEvent('PreSignUp_ExternalProvider', 'Okta_00u1abcd'));
     expect(cognito.commandCalls(ListUsersCommand)[0]?.args[0].input).toEqual({
@@ -531,6 +690,29 @@ describe('pre sign-up', () => {
       },
     });
   });
+
+  it.each([
+    [false, 0],
+    [true, 1],
+  ])(
+    'links a federated sign-in to a native admin login only when the provider is trusted for admins (trusted: %s)',
+    async (trusted, links) => {
+      // Prepare: the native login with the same email is an administrator
+      answerAs('active');
+      routeDomainToOkta([], trusted);
+      cognito
+        .on(ListUsersCommand)
+        .resolves({ Users: [{ Username: 'a1b2c3d4-native', UserStatus: 'CONFIRMED' }] });
+      cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'admin' }] });
+      cognito.on(AdminLinkProviderForUserCommand).resolves({});
+
+      // Act
+      await preSignUp(signUpEvent('PreSignUp_ExternalProvider', 'Okta_00u1abcd'));
+
+      // Assess: untrusted, the IdP login gets a login of its own, which is no one's profile
+      expect(cognito.commandCalls(AdminLinkProviderForUserCommand)).toHaveLength(links);
+    },
+  );
 
   it('does not link for a provider the email domain is not routed to, nor for native sign-ups', async () => {
     answerAs('active');
@@ -553,7 +735,7 @@ describe('post confirmation', () => {
       callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '5t6u7v8w9x' },
       request: {
         userAttributes: {
-          sub: 'b2c1d0e9-0000-4000-8000-00000000aaaa',
+          sub: FEDERATED_SUB,
           email: 'dana@corp.example',
           given_name: 'Dana',
           family_name: 'Diaz',
@@ -745,7 +927,7 @@ describe('post confirmation', () => {
     });
 
     it('a department deleted between the match and the write: created without it, and why', async () => {
-      // Prepare: the member count's condition (the 4th write: user, email, external id, department) fails
+      // Prepare: the member count's condition (the 5th write: user, email, external id, login, department) fails
       answerFirstSignIn();
       table
         .on(GetCommand, { Key: keys.department(EMEA_ID) })
@@ -757,6 +939,7 @@ describe('post confirmation', () => {
             message: 'Transaction cancelled',
             $metadata: {},
             CancellationReasons: [
+              { Code: 'None' },
               { Code: 'None' },
               { Code: 'None' },
               { Code: 'None' },

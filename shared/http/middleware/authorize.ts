@@ -26,9 +26,25 @@ export function authorize(
       // API Gateway keeps an authorizer's answer for minutes; the token itself may have expired since.
       if (Number(context?.exp) * 1000 < Date.now())
         throw new HttpProblem(401, 'The token is invalid or expired; get a new one.');
+      if (!principal.client) refuseWithoutActiveProfile(context?.lms_access);
       if (!allows(access, principal)) throw new HttpProblem(403, refusal(access, principal));
     },
   };
+}
+
+/**
+ * A person acts only through the LMS profile their login is linked to, and only while it is active: a login
+ * with no linked profile has no LMS identity (no scope at all), and a suspended profile is refused here
+ * within the authorizer's cache time, even with a token issued before the suspension.
+ */
+function refuseWithoutActiveProfile(access: unknown): void {
+  if (access === 'active') return;
+  if (access === 'suspended')
+    throw new HttpProblem(403, 'Your LMS account is suspended. Contact your LMS administrator.');
+  throw new HttpProblem(
+    403,
+    'Your sign-in is not linked to an LMS profile, so it has no access. Ask your LMS administrator to create your profile with the email you sign in with.',
+  );
 }
 
 export function allows(access: RouteAccess, principal: Principal | undefined): boolean {

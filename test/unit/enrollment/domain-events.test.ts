@@ -7,7 +7,7 @@ import { eventsFromAudit } from '../../../shared/events/envelope.ts';
 import { EventBridgeBus, eventsOfStreamRecord } from '../../../shared/events/publish.ts';
 import { keys } from '../../../shared/store/keys.ts';
 
-const actor = { sub: 'admin-sub', email: 'admin@example.com', roles: ['admin'] };
+const actor = { sub: 'admin-sub', userId: 'u0', email: 'admin@example.com', roles: ['admin'] };
 
 function record(action: string, after: object | null, before: object | null = null) {
   return auditRecord({
