@@ -114,6 +114,8 @@ export class ApiStack extends Stack {
   readonly api: RestApi;
   /** The function of each route, by route id. */
   readonly functions: ReadonlyMap<string, LmsFunction>;
+  /** The request authorizer's function (handler {@link AUTHORIZER_HANDLER}). */
+  readonly authorizerFunction: LmsFunction;
   /** The nested stack holding the functions of each route tag (created for the tags in use), by tag. */
   readonly functionStacks: ReadonlyMap<string, NestedStack>;
 
@@ -192,6 +194,7 @@ export class ApiStack extends Stack {
       timeout: Duration.seconds(5),
     });
     // Reads machine clients' records: a client the LMS did not create, or has revoked, is refused.
+    this.authorizerFunction = authorizerFunction;
     authorizerFunction.bindTable(props.table, 'read');
     authorizerFunction.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
     authorizerFunction.addEnvironment(ENV.webClientId, props.webClient.userPoolClientId);

@@ -15,13 +15,26 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { USER_POOL_CLIENT_ACTIONS } from '../../infra/constructs/lms-function.ts';
+import * as routes from '../../shared/routes/api-clients.ts';
 import { CognitoMachineClients } from '../../shared/store/cognito-machine-clients.ts';
+import { attributed } from '../support/aws-calls.ts';
 
 const POOL = 'eu-west-1_pool';
 const TOKEN_URL = 'https://lms.auth.eu-west-1.amazoncognito.com/oauth2/token';
 const cognito = mockClient(CognitoIdentityProviderClient);
+/** Each method's calls are recorded as the calls of the function whose use case makes them. */
 const registry = () =>
-  new CognitoMachineClients(new CognitoIdentityProviderClient({ region: 'eu-west-1' }), POOL, TOKEN_URL);
+  attributed(
+    new CognitoMachineClients(new CognitoIdentityProviderClient({ region: 'eu-west-1' }), POOL, TOKEN_URL),
+    {
+      create: () => routes.createApiClient.handler,
+      setScopes: () => routes.updateApiClient.handler,
+      addSecret: () => routes.issueApiClientSecret.handler,
+      removeSecret: () => routes.retireApiClientSecret.handler,
+      remove: () => routes.revokeApiClient.handler,
+    },
+    cognito,
+  );
 const notFound = () => new ResourceNotFoundException({ message: 'gone', $metadata: {} });
 
 describe('Cognito machine clients', () => {
