@@ -16,18 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type LmsStacks } from '../../infra/app.ts';
 import { SERVED_PREFIX } from '../../infra/constructs/content-delivery.ts';
 import {
-  BUCKET_ACTIONS,
-  IDENTITY_PROVIDER_SECRET_ACTIONS,
   LMS_BUNDLING,
   LMS_RUNTIME,
   LmsFunction,
   lmsEsbuildOptions,
   PROJECT_ROOT,
-  USER_POOL_CLIENT_ACTIONS,
-  USER_POOL_FEDERATION_ACTIONS,
-  USER_POOL_LINK_ACTIONS,
-  USER_POOL_USER_ACTIONS,
-  USER_POOL_WEB_CLIENT_ACTIONS,
 } from '../../infra/constructs/lms-function.ts';
 import { functionStackId } from '../../infra/stacks/api-stack.ts';
 import { AuthStack } from '../../infra/stacks/auth-stack.ts';
@@ -46,7 +39,7 @@ import { ENV } from '../../shared/config.ts';
 import { SCOPE_NAMES } from '../../shared/domain/api-scopes.ts';
 import { ROLES } from '../../shared/domain/principal.ts';
 import { EVENT_SOURCE } from '../../shared/events/envelope.ts';
-import { BUCKETS, type RouteDefinition, type RouteNeeds } from '../../shared/http/route.ts';
+import { BUCKETS, type BucketNeed, type RouteDefinition, type RouteNeeds } from '../../shared/http/route.ts';
 import {
   type AuditStreamJob,
   type CognitoTriggerJob,
@@ -57,7 +50,11 @@ import {
   type ScheduledJob,
   type UploadTriggeredJob,
 } from '../../shared/jobs/manifest.ts';
-import { getAccessibilityReport, requestPackageUpload } from '../../shared/routes/content.ts';
+import {
+  completePackageUpload,
+  getAccessibilityReport,
+  requestPackageUpload,
+} from '../../shared/routes/content.ts';
 import { routes } from '../../shared/routes/index.ts';
 import { TABLE_INDEXES, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
 
@@ -80,22 +77,71 @@ interface PluginReport {
 
 const DATA_ACTIONS = /^(dynamodb|s3|cognito-idp|events):/;
 
-/** What each kind of user-pool access grants (the function's cognito-idp actions, all on the pool). */
+/**
+ * What each kind of user-pool access grants (the function's cognito-idp actions, all on the pool), written out
+ * here rather than read from lms-function.ts, so the template is not checked against itself.
+ */
 const USER_POOL_ACTIONS: Record<NonNullable<RouteNeeds['userPool']>, readonly string[]> = {
   describe: ['cognito-idp:DescribeUserPool'],
-  users: USER_POOL_USER_ACTIONS,
-  federation: USER_POOL_FEDERATION_ACTIONS,
-  link: USER_POOL_LINK_ACTIONS,
-  clients: USER_POOL_CLIENT_ACTIONS,
-  'web-client': USER_POOL_WEB_CLIENT_ACTIONS,
+  users: [
+    'cognito-idp:AdminGetUser',
+    'cognito-idp:AdminListGroupsForUser',
+    'cognito-idp:AdminAddUserToGroup',
+    'cognito-idp:AdminRemoveUserFromGroup',
+    'cognito-idp:AdminListUserAuthEvents',
+  ],
+  federation: [
+    'cognito-idp:CreateIdentityProvider',
+    'cognito-idp:DescribeIdentityProvider',
+    'cognito-idp:UpdateIdentityProvider',
+    'cognito-idp:DeleteIdentityProvider',
+    'cognito-idp:DescribeUserPoolClient',
+    'cognito-idp:UpdateUserPoolClient',
+  ],
+  link: ['cognito-idp:ListUsers', 'cognito-idp:AdminLinkProviderForUser'],
+  clients: [
+    'cognito-idp:CreateUserPoolClient',
+    'cognito-idp:UpdateUserPoolClient',
+    'cognito-idp:DeleteUserPoolClient',
+    'cognito-idp:ListUserPoolClientSecrets',
+    'cognito-idp:AddUserPoolClientSecret',
+    'cognito-idp:DeleteUserPoolClientSecret',
+  ],
+  'web-client': [
+    'cognito-idp:DescribeIdentityProvider',
+    'cognito-idp:DescribeUserPoolClient',
+    'cognito-idp:UpdateUserPoolClient',
+  ],
 };
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
 ];
-const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** What each table access grants, on the table (and for read and write its indexes). */
+const TABLE_ACTIONS: Record<NonNullable<RouteNeeds['table']>, readonly string[]> = {
+  describe: ['dynamodb:DescribeTable'],
+  read: TABLE_READ_ACTIONS,
+  write: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+};
+/** Object actions of each bucket access (every access lists the bucket too, on the bucket ARN). */
+const BUCKET_OBJECT_ACTIONS: Record<'list' | 'read' | 'write' | 'read-write', readonly string[]> = {
+  list: [],
+  read: ['s3:GetObject'],
+  write: ['s3:PutObject', 's3:DeleteObject'],
+  'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+};
+/** What `federation` may do with OIDC client secrets besides scheduling their deletion. */
+const SECRET_ACTIONS = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:TagResource',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:RestoreSecret',
+];
 /** What reading the table's stream takes (the audit-stream job's event source mapping), on the stream only. */
 const STREAM_READ_ACTIONS = [
   'dynamodb:DescribeStream',
@@ -702,6 +748,21 @@ describe('LmsApi functions', () => {
       expectGrantsMatchNeeds(templateOf(apiFunction(route)), apiFunction(route), route.needs, route.id);
     }
   });
+
+  it('scopes object access to the one prefix a content route touches: uploads under packages/, reports under reports/', () => {
+    // Prepare
+    const objectResources = (route: RouteDefinition, bucket: (typeof BUCKETS)[number]) =>
+      statementsOf(templateOf(apiFunction(route)), apiFunction(route))
+        .filter((s) => asArray(s.Action).some((a) => a !== 's3:ListBucket' && a.startsWith('s3:')))
+        .flatMap((s) => asArray(s.Resource))
+        .filter((r) => JSON.stringify(r).includes(logicalIdOf(stacks.data.buckets[bucket])))
+        .map((r) => ((r as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] as unknown[]).at(-1));
+
+    // Assess
+    expect(objectResources(requestPackageUpload, 'uploads')).toEqual(['/packages/*']);
+    expect(objectResources(completePackageUpload, 'uploads')).toEqual(['/packages/*']);
+    expect(objectResources(getAccessibilityReport, 'content')).toEqual(['/reports/*']);
+  });
 });
 
 describe('IAM', () => {
@@ -1152,18 +1213,29 @@ describe('LmsJobs', () => {
     }
   });
 
-  it('lets the package processor write content and read/delete uploads, and nothing on backups', () => {
+  it('lets the package processor write content and read/delete uploads under packages/ only, and nothing on backups', () => {
     // Prepare
     const statements = statementsOf(templates.jobs, jobFunction(uploadJobs()[0] as JobDefinition));
-    const actionsOn = (name: (typeof BUCKETS)[number]) =>
+    const actionsOn = (name: (typeof BUCKETS)[number], tail: string) =>
       statements
-        .filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stacks.data.buckets[name])))
+        .filter((s) =>
+          asArray(s.Resource).some(
+            (r) =>
+              JSON.stringify(r).includes(logicalIdOf(stacks.data.buckets[name])) &&
+              JSON.stringify(r).endsWith(tail),
+          ),
+        )
         .flatMap((s) => asArray(s.Action));
 
     // Assess
-    expect(actionsOn('content')).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject']));
-    expect(actionsOn('uploads')).toEqual(expect.arrayContaining(['s3:GetObject', 's3:DeleteObject']));
-    expect(actionsOn('backups')).toEqual([]);
+    expect(actionsOn('content', '"/*"]]}')).toEqual(
+      expect.arrayContaining(['s3:PutObject', 's3:DeleteObject']),
+    );
+    expect(actionsOn('uploads', '"/packages/*"]]}')).toEqual(
+      expect.arrayContaining(['s3:GetObject', 's3:DeleteObject']),
+    );
+    expect(actionsOn('uploads', '"/*"]]}')).toEqual([]);
+    expect(actionsOn('backups', '')).toEqual([]);
   });
 
   it('runs each scheduled job from an EventBridge rule at its rate, with retries and a dead-letter queue', () => {
@@ -1280,7 +1352,7 @@ describe('LmsJobs', () => {
     expect(statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('cognito-idp:')))).toEqual([
       {
         Effect: 'Allow',
-        Action: [...USER_POOL_WEB_CLIENT_ACTIONS].sort(),
+        Action: [...USER_POOL_ACTIONS['web-client']].sort(),
         Resource: { 'Fn::ImportValue': expect.stringMatching(/^LmsAuth:.*UserPool.*Arn/) },
       },
     ]);
@@ -1781,17 +1853,26 @@ function expectGrantsMatchNeeds(
 
   // Assess: table
   const tableActions = actions.filter((a) => a.startsWith('dynamodb:'));
-  if (needs.table === undefined) expect(tableActions, label).toEqual([]);
-  else expect(tableActions, label).toEqual(expect.arrayContaining(TABLE_READ_ACTIONS));
-  for (const write of TABLE_WRITE_ACTIONS) {
-    expect(tableActions.includes(write), `${label} ${write}`).toBe(needs.table === 'write');
-  }
+  expect(new Set(tableActions), label).toEqual(new Set(needs.table ? TABLE_ACTIONS[needs.table] : []));
 
-  // Assess: buckets, one by one
+  // Assess: buckets, one by one: ListBucket on the bucket, the object actions on its objects (or a prefix's)
   for (const name of BUCKETS) {
-    const access = needs.buckets?.[name];
-    const bucketActions = touching(stacks.data.buckets[name]).flatMap((s) => asArray(s.Action));
-    expect(new Set(bucketActions), `${label} ${name}`).toEqual(new Set(access ? BUCKET_ACTIONS[access] : []));
+    const need = needs.buckets?.[name];
+    const bucketArn = resolvedArnOf(stacks.data.buckets[name]);
+    const granted = (resource: unknown) =>
+      statements
+        .filter((s) => asArray(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(resource)))
+        .flatMap((s) => asArray(s.Action));
+    const objects = { 'Fn::Join': ['', [bucketArn, `/${objectPattern(need)}`]] };
+    expect(granted(bucketArn), `${label} ${name}`).toEqual(need ? ['s3:ListBucket'] : []);
+    const objectActions = need ? BUCKET_OBJECT_ACTIONS[typeof need === 'string' ? need : need.access] : [];
+    expect(new Set(granted(objects)), `${label} ${name}`).toEqual(new Set(objectActions));
+    // Nothing else on that bucket: no other key pattern
+    const resources = touching(stacks.data.buckets[name])
+      .flatMap((s) => asArray(s.Resource))
+      .filter((r) => JSON.stringify(r).includes(logicalIdOf(stacks.data.buckets[name])));
+    for (const resource of resources)
+      expect([bucketArn, objects], `${label} ${name}`).toContainEqual(resource);
   }
   if (!needs.buckets)
     expect(
@@ -1810,29 +1891,36 @@ function expectGrantsMatchNeeds(
     );
   }
 
-  // Assess: OIDC client secrets, for 'federation' only, on the lms/identity-providers/ name prefix only
+  // Assess: OIDC client secrets, for 'federation' only, on the lms/identity-providers/ name prefix only;
+  // deletion only with a recovery window (never ForceDeleteWithoutRecovery)
+  const secrets = {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':secretsmanager:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        ':secret:lms/identity-providers/*',
+      ],
+    ],
+  };
   expect(
     statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('secretsmanager:'))),
     `${label} secrets`,
   ).toEqual(
     needs.userPool === 'federation'
       ? [
+          { Effect: 'Allow', Action: [...SECRET_ACTIONS].sort(), Resource: secrets }, // CDK sorts actions
           {
             Effect: 'Allow',
-            Action: [...IDENTITY_PROVIDER_SECRET_ACTIONS].sort(), // CDK sorts a statement's actions
-            Resource: {
-              'Fn::Join': [
-                '',
-                [
-                  'arn:',
-                  { Ref: 'AWS::Partition' },
-                  ':secretsmanager:',
-                  { Ref: 'AWS::Region' },
-                  ':',
-                  { Ref: 'AWS::AccountId' },
-                  ':secret:lms/identity-providers/*',
-                ],
-              ],
+            Action: 'secretsmanager:DeleteSecret',
+            Resource: secrets,
+            Condition: {
+              BoolIfExists: { 'secretsmanager:ForceDeleteWithoutRecovery': 'false' },
+              NumericGreaterThanEquals: { 'secretsmanager:RecoveryWindowInDays': 7 },
             },
           },
         ]
@@ -1842,6 +1930,17 @@ function expectGrantsMatchNeeds(
   // Assess: event bus
   const eventActions = actions.filter((a) => a.startsWith('events:'));
   expect(eventActions, label).toEqual(needs.events === 'publish' ? ['events:PutEvents'] : []);
+}
+
+/** A bucket's ARN as the templates of the other stacks see it (LmsData's export, imported). */
+function resolvedArnOf(bucket: IConstruct): unknown {
+  const arn = (bucket as Bucket).bucketArn;
+  return stacks.api.resolve(stacks.data.exportValue(arn));
+}
+
+/** The object key pattern a bucket need grants: every object, or those under its prefix. */
+function objectPattern(need: BucketNeed | undefined): string {
+  return need === undefined || typeof need === 'string' ? '*' : `${need.prefix}*`;
 }
 
 /** Every Allow statement of every IAM policy, inline role policy and managed policy of a template. */

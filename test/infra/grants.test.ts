@@ -30,7 +30,12 @@ const DATA_SERVICES = /^(dynamodb|s3|cognito-idp|secretsmanager|events):/;
  * Granted actions no test can drive, with why. Keep this short: an entry here is a grant nothing proves.
  * Keys: `<action> <target>` as {@link grantKey} writes them.
  */
-const UNREACHABLE_IN_TESTS: Readonly<Record<string, string>> = {};
+const UNREACHABLE_IN_TESTS: Readonly<Record<string, string>> = {
+  // process-package deletes a half-stored content version when storing or committing fails after files were
+  // written (S3 or DynamoDB failing mid-import); the emulators cannot be made to fail there, and rejected
+  // packages are refused before anything is stored (test/e2e/packages.test.ts).
+  's3:DeleteObject content/*': 'cleanup after a failure mid-import, which no emulator can produce',
+};
 
 /**
  * DynamoDB tables a function reaches only locally: the local OAuth server's machine clients stand in for
