@@ -229,7 +229,8 @@ export class ApiStack extends Stack {
       const fn = new LmsFunction(functionStackOf(route.tag), route.id, {
         entry: route.handler,
         description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
-        environment: { [ENV.stage]: stageName },
+        // The origins API Gateway's preflight allows are the ones the function answers (its CORS headers).
+        environment: { [ENV.stage]: stageName, [ENV.corsAllowedOrigins]: allowOrigins.join(',') },
         ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
       });
       fn.bindNeeds(route.needs, { ...props, webClientId: props.webClient?.userPoolClientId });

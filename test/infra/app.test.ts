@@ -1652,6 +1652,163 @@ describe('LmsJobs', () => {
   });
 });
 
+describe('alarms reach a person', () => {
+  it('has one SNS topic for alarms: encrypted with a rotated customer key, TLS only, published to by CloudWatch alarms of this account alone', () => {
+    // Prepare
+    const topics = templates.jobs.findResources('AWS::SNS::Topic');
+    const [topicId = ''] = Object.keys(topics);
+    const keys = templates.jobs.findResources('AWS::KMS::Key');
+    const keyId = Object.keys(keys).find(
+      (id) =>
+        JSON.stringify(topics[topicId]?.Properties.KmsMasterKeyId) ===
+        JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }),
+    );
+    const topicStatements = Object.values(templates.jobs.findResources('AWS::SNS::TopicPolicy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as (Statement & Json)[],
+    );
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':alarm:*',
+            ],
+          ],
+        },
+      },
+    };
+
+    // Assess: one topic, its own key (CloudWatch cannot use the AWS managed SNS key), rotated
+    expect(Object.keys(topics)).toHaveLength(1);
+    expect(keyId).toBeDefined();
+    expect(keys[keyId as string]?.Properties.EnableKeyRotation).toBe(true);
+    expect(keys[keyId as string]?.Properties.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: fromOwnAlarms,
+      }),
+    );
+    expect(topicStatements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 'sns:Publish',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+    expect(topicStatements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId },
+        Condition: fromOwnAlarms,
+      }),
+    );
+  });
+
+  it("alarms on every job's errors and its dead-letter queue, and every alarm publishes to that topic", () => {
+    // Prepare
+    const [topicId] = Object.keys(templates.jobs.findResources('AWS::SNS::Topic'));
+    const alarms = Object.values(templates.jobs.findResources('AWS::CloudWatch::Alarm'));
+
+    // Assess: two per job (Lambda errors, dead-letter queue depth), each with the topic as its only action
+    expect(alarms).toHaveLength(lmsJobsJobs.length * 2);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    for (const job of lmsJobsJobs) {
+      const errors = alarms.filter(
+        (alarm) =>
+          alarm.Properties.Namespace === 'AWS/Lambda' &&
+          JSON.stringify(alarm.Properties.Dimensions) ===
+            JSON.stringify([{ Name: 'FunctionName', Value: { Ref: logicalIdOf(jobFunction(job)) } }]),
+      );
+      expect(errors, job.id).toHaveLength(1);
+      expect(errors[0]?.Properties, job.id).toMatchObject({
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+    // No email without lms:alarmEmail (cdk.json has none)
+    templates.jobs.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
+describe('CDK context: alarm email and CORS origins', () => {
+  let configured: LmsStacks;
+  const withContext = (context: Json) => {
+    const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Json };
+    return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
+  };
+  beforeAll(() => {
+    const app = withContext({
+      'lms:alarmEmail': 'lms-ops@example.com',
+      'lms:corsAllowOrigins': 'https://admin.example.com,https://lms.example.com',
+    });
+    configured = buildApp(app);
+  });
+
+  it('subscribes lms:alarmEmail to the alarm topic by email', () => {
+    // Prepare
+    const jobs = Template.fromStack(configured.jobs);
+    const [topicId] = Object.keys(jobs.findResources('AWS::SNS::Topic'));
+
+    // Assess
+    expect(Object.values(jobs.findResources('AWS::SNS::Subscription')).map((s) => s.Properties)).toEqual([
+      { Protocol: 'email', TopicArn: { Ref: topicId }, Endpoint: 'lms-ops@example.com' },
+    ]);
+  });
+
+  it('refuses an lms:alarmEmail that is not an email address, naming it', () => {
+    const app = withContext({ 'lms:alarmEmail': 'ops-team' });
+    expect(() => buildApp(app)).toThrow(/lms:alarmEmail must be an email address; received "ops-team"/);
+  });
+
+  it("gives every route function lms:corsAllowOrigins as CORS_ALLOWED_ORIGINS, the origins API Gateway's preflight allows", () => {
+    // Prepare
+    const origins = 'https://admin.example.com,https://lms.example.com';
+    const preflights = configured.api.api.methods.filter((m) => m.httpMethod === 'OPTIONS');
+    const api = Template.fromStack(configured.api);
+
+    // Assess: the functions
+    for (const route of routes) {
+      const fn = configured.api.functions.get(route.id) as LmsFunction;
+      const properties = Template.fromStack(Stack.of(fn)).findResources('AWS::Lambda::Function')[
+        logicalIdOf(fn)
+      ]?.Properties;
+      expect(properties?.Environment.Variables[ENV.corsAllowedOrigins], route.id).toBe(origins);
+    }
+    // Assess: the preflight answers exactly those origins (a second origin is echoed when it is listed)
+    expect(preflights.length).toBeGreaterThan(0);
+    for (const method of preflights) {
+      const resource = api.findResources('AWS::ApiGateway::Method')[logicalIdOf(method)];
+      const response = resource?.Properties.Integration.IntegrationResponses[0];
+      expect(response.ResponseParameters['method.response.header.Access-Control-Allow-Origin']).toBe(
+        "'https://admin.example.com'",
+      );
+      expect(response.ResponseTemplates['application/json']).toContain('https://lms.example.com');
+    }
+  });
+
+  it("sends '*' to the functions, as cdk.json's default allows any origin (the API takes bearer tokens, never cookies)", () => {
+    for (const route of routes) {
+      expect(routeFunction(route).Environment.Variables[ENV.corsAllowedOrigins], route.id).toBe('*');
+    }
+  });
+});
+
 describe('bundling', () => {
   it('bundles the same way with CDK and with plain esbuild (ESM, node24, minified, source maps, SDK included)', () => {
     // Act
