@@ -19,6 +19,8 @@ export default defineConfig({
     // Handlers log structured JSON; tests keep quiet unless LOG_LEVEL asks (e.g. LOG_LEVEL=INFO npm test).
     env: {
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
+      // As locally: no CloudWatch to read business metrics (test/unit/business-metrics turns them on).
+      POWERTOOLS_METRICS_DISABLED: 'true',
     },
     projects: [
       {

@@ -1,5 +1,7 @@
 import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/logger.ts';
+import { preTokenGeneration as job } from '../../shared/jobs/manifest.ts';
+import { countingRefusals } from '../../shared/metrics.ts';
 import { tokenPorts } from '../../shared/store/sign-in-wiring.ts';
 import { ADMIN_MFA_CLAIM, tokenClaims } from '../../shared/use-cases/sign-in.ts';
 
@@ -13,7 +15,7 @@ const ports = tokenPorts();
  * `reauthenticate` on a refresh), never a refusal. Unset (the local stack, whose cognito-local has no TOTP)
  * means off.
  */
-export const handler = async (event: PreTokenGenerationTriggerEvent) => {
+const addLmsClaims = async (event: PreTokenGenerationTriggerEvent) => {
   const groupConfiguration = event.request.groupConfiguration;
   const { claims, groups } = await tokenClaims(ports, {
     source: event.triggerSource,
@@ -49,3 +51,6 @@ export const handler = async (event: PreTokenGenerationTriggerEvent) => {
   };
   return event;
 };
+
+/** A refusal (suspended profile) counts as SignInsRefused. */
+export const handler = countingRefusals(job.trigger.operation, addLmsClaims);
