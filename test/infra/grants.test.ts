@@ -180,6 +180,23 @@ describe('least privilege', () => {
     ).toEqual([]);
   });
 
+  it('has calls of every function that holds data grants: no function is granted what no test drives', () => {
+    // Prepare
+    const calls = callRecord().calls;
+
+    // Act
+    const undriven = functions
+      .filter((under) => under.grants.some((g) => DATA_SERVICES.test(g.action) && g.target !== 'stream'))
+      .filter((under) => !calls.some((call) => call.fn === under.handler))
+      .map((under) => `${under.handler} (${under.fn.node.path})`);
+
+    // Assess
+    expect(
+      undriven,
+      'No test made these functions call AWS, so nothing proves their grants: drive each through the local gateway, a job, or the unit test of its AWS-only calls',
+    ).toEqual([]);
+  });
+
   it('lists no unreachable action that a test does reach, nor one that is no longer granted', () => {
     // Prepare
     const granted = new Set(functions.flatMap((under) => under.grants.map(grantKey)));
