@@ -29,6 +29,8 @@ export const CONTEXT = {
   contentCertificateArn: 'lms:contentCertificateArn',
   /** Origins allowed to frame course content (CSP frame-ancestors), e.g. the LMS player's origin. */
   contentFrameAncestors: 'lms:contentFrameAncestors',
+  /** Who is emailed when an alarm goes off (dead-letter queues, job failures). */
+  alarmEmail: 'lms:alarmEmail',
 } as const;
 
 export interface LmsStacks {
@@ -46,6 +48,7 @@ export interface LmsStacks {
  * const { api } = buildApp(app);
  */
 export function buildApp(app: App): LmsStacks {
+  const alarmEmail = optionalEmail(app, CONTEXT.alarmEmail);
   const data = new DataStack(app, 'LmsData', {
     description:
       'LMS admin: stateful data (single DynamoDB table, S3 buckets, content CDN). Retained; termination-protected.',
@@ -80,6 +83,7 @@ export function buildApp(app: App): LmsStacks {
     userPool: auth.userPool,
     webClient: auth.webClient,
     watchedStacks: { auth },
+    alarmEmail,
   });
 
   Tags.of(app).add('app', 'lms-admin');
@@ -103,6 +107,15 @@ function contentDomain(app: App): { domainName: string; certificateArn: string }
     );
   }
   return { domainName, certificateArn };
+}
+
+/** An email address from context, or undefined. */
+function optionalEmail(app: App, key: string): string | undefined {
+  const value = optionalString(app, key);
+  if (value !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) {
+    throw new Error(`Context ${key} must be an email address; received ${JSON.stringify(value)}.`);
+  }
+  return value;
 }
 
 function optionalString(app: App, key: string): string | undefined {

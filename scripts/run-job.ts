@@ -3,9 +3,7 @@
  * (`npm start` in another terminal), and prints its result.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { PROJECT_ROOT, STACK_FILE } from '../infra/local/paths.ts';
+import { handlerLoader, PROJECT_ROOT, STACK_FILE } from '../infra/local/paths.ts';
 import { jobs } from '../shared/jobs/manifest.ts';
 
 const name = process.argv[2];
@@ -23,5 +21,5 @@ if (!existsSync(STACK_FILE)) {
 }
 const { env } = JSON.parse(readFileSync(STACK_FILE, 'utf8')) as { env: Record<string, string> };
 Object.assign(process.env, env);
-const module = await import(pathToFileURL(join(PROJECT_ROOT, job.handler)).href);
-console.log(JSON.stringify(await module.handler({ time: new Date().toISOString() }), null, 2));
+const handler = await handlerLoader<(event: { time: string }) => Promise<unknown>>(PROJECT_ROOT)(job.handler);
+console.log(JSON.stringify(await handler({ time: new Date().toISOString() }), null, 2));

@@ -2,7 +2,8 @@
  * The one place AWS SDK clients are built. Endpoints come from the SDK's own variables
  * (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER), so the same
  * handler talks to AWS in Lambda and to the local emulators on one machine without knowing which.
- * Clients are created once per module load (cold start) and reused across invocations.
+ * Clients are created once per module load (cold start) and reused across invocations. In the tests, every
+ * client records what IAM authorises for each call it sends (shared/aws-calls.ts).
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,16 +11,26 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MiddlewareStack } from '@smithy/types';
+import { addCallRecording } from './aws-calls.ts';
 
+let dynamoDbBase: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
+let s3Presigner: S3Client | undefined;
 let cognito: CognitoIdentityProviderClient | undefined;
 let eventBridge: EventBridgeClient | undefined;
 let secretsManager: SecretsManagerClient | undefined;
 
+/** The DynamoDB client under {@link dynamoDb}, for libraries that send DynamoDB's own commands (idempotency). */
+export function dynamoDbClient(): DynamoDBClient {
+  dynamoDbBase ??= recorded(new DynamoDBClient({}));
+  return dynamoDbBase;
+}
+
 /** DynamoDB document client; `undefined` attributes are dropped rather than rejected. */
 export function dynamoDb(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  documentClient ??= DynamoDBDocumentClient.from(dynamoDbClient(), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
@@ -27,30 +38,54 @@ export function dynamoDb(): DynamoDBDocumentClient {
 
 /** S3 client; path-style addressing when pointed at an emulator (no virtual-host DNS there). */
 export function s3Client(): S3Client {
-  s3 ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
+  s3 ??= recorded(new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }));
   return s3;
 }
 
+/**
+ * S3 client for presigned URLs: no checksums, since the body is the uploader's and not yet seen. S3
+ * authorises a presigned request as its signer's action (PutObject for an upload or an upload part).
+ */
+export function s3PresignerClient(): S3Client {
+  s3Presigner ??= recorded(
+    new S3Client({
+      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    }),
+  );
+  return s3Presigner;
+}
+
 export function cognitoClient(): CognitoIdentityProviderClient {
-  cognito ??= new CognitoIdentityProviderClient({});
+  cognito ??= recorded(new CognitoIdentityProviderClient({}));
   return cognito;
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  eventBridge ??= new EventBridgeClient({});
+  eventBridge ??= recorded(new EventBridgeClient({}));
   return eventBridge;
 }
 
 /** Secrets Manager client (AWS only: there is no local emulator, and nothing local writes secrets). */
 export function secretsManagerClient(): SecretsManagerClient {
-  secretsManager ??= new SecretsManagerClient({});
+  secretsManager ??= recorded(new SecretsManagerClient({}));
   return secretsManager;
+}
+
+/** The client, with the tests' call recording on its stack (a no-op outside the tests). */
+function recorded<C, I extends object, O extends object>(
+  client: C & { middlewareStack: MiddlewareStack<I, O> },
+): C {
+  addCallRecording(client.middlewareStack);
+  return client;
 }
 
 /** Drop cached clients (the local stack and tests call this after changing endpoints). */
 export function resetClients(): void {
+  dynamoDbBase = undefined;
   documentClient = undefined;
   s3 = undefined;
+  s3Presigner = undefined;
   cognito = undefined;
   eventBridge = undefined;
   secretsManager = undefined;

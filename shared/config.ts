@@ -28,6 +28,8 @@ export const ENV = {
    */
   adminMfa: 'ADMIN_MFA',
   stage: 'STAGE',
+  /** Origins the API answers cross-origin requests from, comma-separated (`*`: any); CDK sets the context's. */
+  corsAllowedOrigins: 'CORS_ALLOWED_ORIGINS',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

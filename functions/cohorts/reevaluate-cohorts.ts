@@ -2,6 +2,7 @@ import type { DomainEventDelivery } from '../../shared/events/envelope.ts';
 import { receivedEvent, subjectIds } from '../../shared/events/subscriber.ts';
 import { logger } from '../../shared/http/logger.ts';
 import { reevaluateCohorts as job } from '../../shared/jobs/manifest.ts';
+import { countingFailures } from '../../shared/metrics.ts';
 import { cohortPorts } from '../../shared/store/cohort-wiring.ts';
 import {
   reevaluateAfterMembership,
@@ -12,7 +13,7 @@ import {
 const ports = cohortPorts();
 
 /** EventBridge rule target: a person, a department or a cohort membership changed. */
-export const handler = async (delivery: DomainEventDelivery) => {
+export const handler = countingFailures(job.name, async (delivery: DomainEventDelivery) => {
   const { event, actor } = receivedEvent(delivery, job.name);
   const [first = '', second = ''] = subjectIds(event.subject);
   if (event.type.startsWith('user.')) {
@@ -25,4 +26,4 @@ export const handler = async (delivery: DomainEventDelivery) => {
   } else {
     await reevaluateAfterMembership(ports, actor, first, second);
   }
-};
+});

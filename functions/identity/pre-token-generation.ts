@@ -2,6 +2,7 @@ import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
 import { systemActor } from '../../shared/domain/principal.ts';
 import { logger } from '../../shared/http/logger.ts';
 import { preTokenGeneration as job } from '../../shared/jobs/manifest.ts';
+import { countingRefusals } from '../../shared/metrics.ts';
 import { tokenPorts } from '../../shared/store/sign-in-wiring.ts';
 import { ADMIN_MFA_CLAIM, tokenClaims } from '../../shared/use-cases/sign-in.ts';
 
@@ -15,7 +16,7 @@ const ports = tokenPorts();
  * `reauthenticate` on a refresh), never a refusal. Unset (the local stack, whose cognito-local has no TOTP)
  * means off.
  */
-export const handler = async (event: PreTokenGenerationTriggerEvent) => {
+const addLmsClaims = async (event: PreTokenGenerationTriggerEvent) => {
   const groupConfiguration = event.request.groupConfiguration;
   const actor = systemActor(`job:${job.name}`, `${job.name}:${event.userName}`);
   const { claims, groups } = await tokenClaims(ports, actor, {
@@ -52,3 +53,6 @@ export const handler = async (event: PreTokenGenerationTriggerEvent) => {
   };
   return event;
 };
+
+/** A refusal (suspended profile) counts as SignInsRefused. */
+export const handler = countingRefusals(job.trigger.operation, addLmsClaims);

@@ -1,5 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/logger.ts';
+import { resyncWebClientProviders as job } from '../../shared/jobs/manifest.ts';
+import { countingFailures } from '../../shared/metrics.ts';
 import { identityProviderPorts } from '../../shared/store/identity-provider-wiring.ts';
 import { resyncWebClientProviders } from '../../shared/use-cases/identity-providers.ts';
 
@@ -9,7 +11,7 @@ const ports = identityProviderPorts();
  * EventBridge: the schedule, and in AWS a completed deploy of LmsAuth (CloudFormation's "CloudFormation Stack
  * Status Change"), after which the web client lists Cognito alone. Lists the synced providers on it again.
  */
-export const handler = async (event: Partial<EventBridgeEvent<string, unknown>> = {}) => {
+const resync = async (event: Partial<EventBridgeEvent<string, unknown>> = {}) => {
   const result = await resyncWebClientProviders(ports);
   // `message` is a key the logger reserves: it is the log line itself here.
   const { message, ...outcome } = result;
@@ -18,3 +20,5 @@ export const handler = async (event: Partial<EventBridgeEvent<string, unknown>> 
   else logger.info(message, details);
   return result;
 };
+
+export const handler = countingFailures(job.name, resync);

@@ -1,12 +1,14 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/logger.ts';
+import { courseSchedule as job } from '../../shared/jobs/manifest.ts';
+import { countingFailures } from '../../shared/metrics.ts';
 import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { runCourseSchedule } from '../../shared/use-cases/course-lifecycle.ts';
 
 const ports = catalogPorts();
 
 /** EventBridge schedule: publish and archive the courses that are due. */
-export const handler = async (event: Partial<ScheduledEvent> = {}) => {
+export const handler = countingFailures(job.name, async (event: Partial<ScheduledEvent> = {}) => {
   const result = await runCourseSchedule(ports, event.time ? new Date(event.time) : new Date());
   logger.info('course schedule ran', {
     published: result.published.length,
@@ -14,4 +16,4 @@ export const handler = async (event: Partial<ScheduledEvent> = {}) => {
     held: result.held,
   });
   return result;
-};
+});

@@ -10,7 +10,7 @@ import { ArnFormat, Duration, RemovalPolicy, type Size, Stack, Validations } fro
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Grant, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -18,7 +18,13 @@ import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct, IConstruct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
 import { ENV, type EnvKey } from '../../shared/config.ts';
-import { BUCKETS, type BucketName, type RouteNeeds } from '../../shared/http/route.ts';
+import {
+  BUCKETS,
+  type BucketAccess,
+  type BucketName,
+  type BucketNeed,
+  type RouteNeeds,
+} from '../../shared/http/route.ts';
 import { IDENTITY_PROVIDER_SECRET_PREFIX } from '../../shared/store/cognito-federation.ts';
 
 /** The project root: handler paths in the route manifest are relative to it. */
@@ -77,8 +83,7 @@ export function lmsEsbuildOptions(entry: string, outfile: string): BuildOptions 
   };
 }
 
-export type TableAccess = 'read' | 'write';
-export type BucketAccess = 'read' | 'write';
+export type TableAccess = NonNullable<RouteNeeds['table']>;
 export type UserPoolAccess = NonNullable<RouteNeeds['userPool']>;
 export type EventBusAccess = 'publish';
 
@@ -90,13 +95,46 @@ const BUCKET_ENV: Readonly<Record<BucketName, EnvKey>> = {
 };
 
 /**
- * S3 actions per access level. Explicit actions, no `s3:Get*`-style wildcards: `read` lists the bucket and
- * gets objects; `write` adds put, delete and aborting a multipart upload.
+ * DynamoDB actions per access level, on the table and its indexes. Explicit, and only what the functions use
+ * (test/infra/grants.test.ts proves it): CDK's grantReadData would add Scan and the stream's GetRecords and
+ * GetShardIterator, which no function calls. A transaction's items are authorised as PutItem, UpdateItem,
+ * DeleteItem and ConditionCheckItem, so those cover TransactWriteItems.
  */
-export const BUCKET_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> = {
-  read: ['s3:GetObject', 's3:ListBucket'],
-  write: ['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
+  describe: ['dynamodb:DescribeTable'],
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  write: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
 };
+
+/**
+ * S3 object actions per access level (on the bucket's objects, or those under the need's prefix). Explicit,
+ * no `s3:Get*`-style wildcards. Every access also gets {@link BUCKET_LEVEL_ACTIONS} on the bucket itself.
+ */
+export const BUCKET_OBJECT_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> = {
+  list: [],
+  read: ['s3:GetObject'],
+  write: ['s3:PutObject', 's3:DeleteObject'],
+  'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+};
+
+/** On the bucket ARN: listing (HeadBucket, ListObjectsV2, and a 404 rather than 403 for a missing key). */
+export const BUCKET_LEVEL_ACTIONS = ['s3:ListBucket'] as const;
+
+/** The access level and the object key pattern a bucket need grants. */
+export function bucketGrantOf(need: BucketNeed): { access: BucketAccess; keyPattern: string } {
+  return typeof need === 'string'
+    ? { access: need, keyPattern: '*' }
+    : { access: need.access, keyPattern: `${need.prefix}*` };
+}
 
 export interface LmsFunctionProps {
   /** Handler module, relative to the project root (as in the route manifest), exporting `handler`. */
@@ -135,19 +173,24 @@ export const USER_POOL_USER_ACTIONS = [
   'cognito-idp:AdminUserGlobalSignOut',
 ] as const;
 
-/** What `userPool: 'federation'` may do, on that pool only. */
+/**
+ * What `userPool: 'federation'` may do, on that pool only: the pool's identity providers, and the web
+ * client's list of them (creating or deleting a provider lists or unlists it there).
+ */
 export const USER_POOL_FEDERATION_ACTIONS = [
   'cognito-idp:CreateIdentityProvider',
   'cognito-idp:DescribeIdentityProvider',
   'cognito-idp:UpdateIdentityProvider',
   'cognito-idp:DeleteIdentityProvider',
   'cognito-idp:DescribeUserPoolClient',
+  'cognito-idp:UpdateUserPoolClient',
 ] as const;
 
 /**
  * What `userPool: 'federation'` may do with OIDC client secrets, on `lms/identity-providers/*` only: keep one
- * (create, tagged; put; restore one still in its recovery window, after describing it), and schedule its
- * deletion. No GetSecretValue: Cognito keeps the secret it was given, so the LMS never reads one back.
+ * (create, tagged; put; restore one still in its recovery window, after describing it). No GetSecretValue:
+ * Cognito keeps the secret it was given, so the LMS never reads one back. Deleting is a statement of its
+ * own: {@link IDENTITY_PROVIDER_SECRET_DELETION}.
  */
 export const IDENTITY_PROVIDER_SECRET_ACTIONS = [
   'secretsmanager:CreateSecret',
@@ -155,8 +198,21 @@ export const IDENTITY_PROVIDER_SECRET_ACTIONS = [
   'secretsmanager:PutSecretValue',
   'secretsmanager:DescribeSecret',
   'secretsmanager:RestoreSecret',
-  'secretsmanager:DeleteSecret',
 ] as const;
+
+/**
+ * Scheduling a secret's deletion, with a recovery window only: a request that forces deletion without one
+ * (ForceDeleteWithoutRecovery) is refused, and so is one that names no window (Secrets Manager's 30-day
+ * default; the LMS always names 7, the shortest); a forced delete cannot name a window, so this refuses it
+ * twice over. A deleted provider's secret can then be restored (RestoreSecret) until the window ends.
+ */
+export const IDENTITY_PROVIDER_SECRET_DELETION = {
+  action: 'secretsmanager:DeleteSecret',
+  conditions: {
+    BoolIfExists: { 'secretsmanager:ForceDeleteWithoutRecovery': 'false' },
+    NumericGreaterThanEquals: { 'secretsmanager:RecoveryWindowInDays': 7 },
+  },
+} as const;
 
 /** What `userPool: 'link'` may do, on that pool only: find a login by email, link a federated login to it. */
 export const USER_POOL_LINK_ACTIONS = [
@@ -326,15 +382,15 @@ export class LmsFunction extends NodejsFunction {
       this.bindTable(resources.table, needs.table);
     }
     for (const name of BUCKETS) {
-      const access = needs.buckets?.[name];
-      if (!access) continue;
+      const need = needs.buckets?.[name];
+      if (!need) continue;
       const bucket = resources.buckets?.[name];
       if (!bucket) {
         throw new Error(
-          `${this.node.path} needs the ${name} bucket (${access}), but its stack was given none: pass the buckets to the stack.`,
+          `${this.node.path} needs the ${name} bucket (${bucketGrantOf(need).access}), but its stack was given none: pass the buckets to the stack.`,
         );
       }
-      this.bindBucket(name, bucket, access);
+      this.bindBucket(name, bucket, need);
     }
     if (needs.userPool) {
       if (!resources.userPool) {
@@ -367,12 +423,16 @@ export class LmsFunction extends NodejsFunction {
   }
 
   /**
-   * Publishes the table name as `TABLE_NAME` and grants `read` (GetItem, BatchGetItem, Query, Scan,
-   * ConditionCheckItem, DescribeTable) or `write` (read plus PutItem, UpdateItem, DeleteItem, BatchWriteItem).
+   * Publishes the table name as `TABLE_NAME` and grants the {@link TABLE_ACTIONS} of `access`: on the table
+   * alone for `describe`, on the table and its indexes for `read` and `write`.
    */
   bindTable(table: ITable, access: TableAccess): this {
     this.addEnvironment(ENV.tableName, table.tableName);
-    const grant = access === 'write' ? table.grantReadWriteData(this) : table.grantReadData(this);
+    const actions = [...TABLE_ACTIONS[access]];
+    const grant =
+      access === 'describe'
+        ? Grant.addToPrincipal({ grantee: this, actions, resourceArns: [table.tableArn] })
+        : table.grant(this, ...actions);
     const statements = JSON.stringify(
       Stack.of(this).resolve(grant.principalStatements.map((statement) => statement.toStatementJson())),
     );
@@ -386,13 +446,29 @@ export class LmsFunction extends NodejsFunction {
     return this;
   }
 
-  /** Publishes the bucket's name under its `*_BUCKET_NAME` variable and grants {@link BUCKET_ACTIONS}. */
-  bindBucket(name: BucketName, bucket: IBucket, access: BucketAccess): this {
+  /**
+   * Publishes the bucket's name under its `*_BUCKET_NAME` variable and grants {@link BUCKET_LEVEL_ACTIONS} on
+   * the bucket and the {@link BUCKET_OBJECT_ACTIONS} of the need on its objects: all of them, or those under
+   * the need's prefix.
+   */
+  bindBucket(name: BucketName, bucket: IBucket, need: BucketNeed): this {
     this.addEnvironment(ENV[BUCKET_ENV[name]], bucket.bucketName);
-    BucketGrants.fromBucket(bucket).actionsOnBucketAndObjectKeys(this, '*', ...BUCKET_ACTIONS[access]);
+    const { access, keyPattern } = bucketGrantOf(need);
+    Grant.addToPrincipal({
+      grantee: this,
+      actions: [...BUCKET_LEVEL_ACTIONS],
+      resourceArns: [bucket.bucketArn],
+    });
+    const objectActions = BUCKET_OBJECT_ACTIONS[access];
+    if (objectActions.length === 0) return this;
+    BucketGrants.fromBucket(bucket).actionsOnObjectKeys(this, keyPattern, ...objectActions);
+    const keys =
+      keyPattern === '*'
+        ? `the objects of the ${name} bucket`
+        : `the ${name} bucket's keys under ${keyPattern.slice(0, -1)}`;
     Validations.of(this.serviceRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${this.nagArnLabel(bucket, bucket.bucketArn)}/*]`,
-      reason: `Object actions (${BUCKET_ACTIONS[access].join(', ')}) need object ARNs; "/*" covers the objects of the ${name} bucket only, and the actions are explicit, without wildcards.`,
+      id: `AwsSolutions-IAM5[Resource::${this.nagArnLabel(bucket, bucket.bucketArn)}/${keyPattern}]`,
+      reason: `Object actions (${objectActions.join(', ')}) need object ARNs; "/${keyPattern}" covers ${keys} only, and the actions are explicit, without wildcards.`,
     });
     return this;
   }
@@ -421,7 +497,10 @@ export class LmsFunction extends NodejsFunction {
     return this;
   }
 
-  /** Grants {@link IDENTITY_PROVIDER_SECRET_ACTIONS} on the OIDC client secrets' name prefix only. */
+  /**
+   * Grants {@link IDENTITY_PROVIDER_SECRET_ACTIONS}, and {@link IDENTITY_PROVIDER_SECRET_DELETION} with its
+   * conditions, on the OIDC client secrets' name prefix only.
+   */
   private grantIdentityProviderSecrets(): void {
     const secrets = Stack.of(this).formatArn({
       service: 'secretsmanager',
@@ -431,6 +510,13 @@ export class LmsFunction extends NodejsFunction {
     });
     this.addToRolePolicy(
       new PolicyStatement({ actions: [...IDENTITY_PROVIDER_SECRET_ACTIONS], resources: [secrets] }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: [IDENTITY_PROVIDER_SECRET_DELETION.action],
+        resources: [secrets],
+        conditions: IDENTITY_PROVIDER_SECRET_DELETION.conditions,
+      }),
     );
     Validations.of(this.serviceRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(secrets))}]`,

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type AuthorizerContext, bearerToken, principalIdOf } from '../../shared/http/authorizer.ts';
+import { corsAllowedOrigins } from '../../shared/http/handler.ts';
 import { HttpProblem, problemResponse } from '../../shared/http/problem.ts';
 import type { HttpMethod, RouteDefinition } from '../../shared/http/route.ts';
 import { handlerLoader } from './paths.ts';
@@ -78,7 +79,11 @@ async function serve(
   const matches = candidates.filter((candidate) => candidate.entry.names.length === fewestParameters);
   if (matches.length === 0)
     return problemResponse(new HttpProblem(404, `No route ${url.pathname}.`), requestId, url.pathname);
-  if (method === 'OPTIONS') return preflight(matches.map((candidate) => candidate.entry.route.method));
+  if (method === 'OPTIONS')
+    return preflight(
+      matches.map((candidate) => candidate.entry.route.method),
+      request.headers.origin,
+    );
   const found = matches.find((candidate) => candidate.entry.route.method === (method as HttpMethod));
   if (!found?.match) {
     const allowed = matches.map((candidate) => candidate.entry.route.method).join(', ');
@@ -214,11 +219,14 @@ function lambdaContext(route: RouteDefinition, requestId: string): Context {
   };
 }
 
-function preflight(methods: HttpMethod[]): APIGatewayProxyResult {
+/** API Gateway's preflight, with the origins the handlers allow (CORS_ALLOWED_ORIGINS). */
+function preflight(methods: HttpMethod[], origin: string | undefined): APIGatewayProxyResult {
+  const allowed = corsAllowedOrigins();
+  const allowOrigin = allowed.includes('*') ? '*' : allowed.find((candidate) => candidate === origin);
   return {
     statusCode: 204,
     headers: {
-      'access-control-allow-origin': process.env.CORS_ALLOWED_ORIGIN ?? '*',
+      ...(allowOrigin ? { 'access-control-allow-origin': allowOrigin, vary: 'Origin' } : {}),
       'access-control-allow-methods': [...methods, 'OPTIONS'].join(', '),
       'access-control-allow-headers': 'Authorization, Content-Type, If-Match, Idempotency-Key',
       'access-control-max-age': '600',

@@ -3,6 +3,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runAsFunction } from '../../shared/aws-calls.ts';
 
 /** The project root (the folder holding package.json). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,15 +25,21 @@ export const STACK_FILE = path.join(PROJECT_ROOT, '.local', 'stack.json');
 
 /**
  * Loads a handler module's `handler` once (as Lambda does at cold start) and keeps it: the local gateway,
- * job runner, event bus and Lambda-invoke endpoint all run the project's handlers this way.
+ * job runner, event bus and Lambda-invoke endpoint all run the project's handlers this way. Each invocation
+ * runs as that function, so the AWS calls it makes are recorded under it in the tests (shared/aws-calls.ts).
  * @example const load = handlerLoader<Handler>(PROJECT_ROOT); const handler = await load('functions/users/get-user.ts');
  */
-export function handlerLoader<H>(root: string): (module: string) => Promise<H> {
+export function handlerLoader<H extends (...args: never[]) => unknown>(
+  root: string,
+): (module: string) => Promise<H> {
   const loaded = new Map<string, Promise<H>>();
   return (module) => {
     let handler = loaded.get(module);
     if (!handler) {
-      handler = import(pathToFileURL(path.resolve(root, module)).href).then((m) => m.handler as H);
+      handler = import(pathToFileURL(path.resolve(root, module)).href).then((m) => {
+        const run = m.handler as H;
+        return ((...args: Parameters<H>) => runAsFunction(module, () => run(...args))) as H;
+      });
       loaded.set(module, handler);
     }
     return handler;

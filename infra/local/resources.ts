@@ -163,7 +163,6 @@ export function localEnvironment(
     POWERTOOLS_SERVICE_NAME: 'lms-local',
     POWERTOOLS_METRICS_NAMESPACE: 'lms-local',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
     [LOCAL_AUTH_ENV.issuer]: cognitoIssuer(endpoints, resources),
     [LOCAL_AUTH_ENV.jwksUri]: cognitoJwksUri(endpoints, resources),
     [LOCAL_AUTH_ENV.clientId]: resources.userPoolClientId,

@@ -114,6 +114,8 @@ export class ApiStack extends Stack {
   readonly api: RestApi;
   /** The function of each route, by route id. */
   readonly functions: ReadonlyMap<string, LmsFunction>;
+  /** The request authorizer's function (handler {@link AUTHORIZER_HANDLER}). */
+  readonly authorizerFunction: LmsFunction;
   /** The nested stack holding the functions of each route tag (created for the tags in use), by tag. */
   readonly functionStacks: ReadonlyMap<string, NestedStack>;
 
@@ -193,6 +195,7 @@ export class ApiStack extends Stack {
     });
     // Reads machine clients' records (a client the LMS did not create, or has revoked, is refused) and the
     // profile a person's login is linked to.
+    this.authorizerFunction = authorizerFunction;
     authorizerFunction.bindTable(props.table, 'read');
     authorizerFunction.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
     authorizerFunction.addEnvironment(ENV.webClientId, props.webClient.userPoolClientId);
@@ -228,7 +231,8 @@ export class ApiStack extends Stack {
       const fn = new LmsFunction(functionStackOf(route.tag), route.id, {
         entry: route.handler,
         description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
-        environment: { [ENV.stage]: stageName },
+        // The origins API Gateway's preflight allows are the ones the function answers (its CORS headers).
+        environment: { [ENV.stage]: stageName, [ENV.corsAllowedOrigins]: allowOrigins.join(',') },
         ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
       });
       fn.bindNeeds(route.needs, { ...props, webClientId: props.webClient?.userPoolClientId });

@@ -5,7 +5,8 @@
  * stack whose deploys it follows); an S3 event notification per upload-triggered job; an event source
  * mapping from the table's stream to the audit-stream job (the outbox publisher); an EventBridge rule on the
  * bus per domain-event job. Every job's failed events end in its own encrypted, TLS-only dead-letter queue,
- * with an alarm as soon as one arrives.
+ * with an alarm as soon as one arrives, and every job function has an alarm on its errors; all alarms publish
+ * to one SNS topic (AlarmTopic), which an email address can subscribe to.
  *
  * Cognito-trigger jobs are not here: they live in LmsAuth, beside the user pool that invokes them (see
  * AuthStack). The pool's LambdaConfig names the function and the function's invoke permission names the
@@ -49,6 +50,7 @@ import {
   type WatchedStack,
 } from '../../shared/jobs/manifest.ts';
 import { keys } from '../../shared/store/keys.ts';
+import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { LmsFunction, type LmsFunctionProps } from '../constructs/lms-function.ts';
 
 export interface JobsStackProps extends StackProps {
@@ -68,6 +70,8 @@ export interface JobsStackProps extends StackProps {
   readonly jobs?: readonly JobDefinition[];
   /** How long a failed event stays in a job's dead-letter queue. @default Duration.days(14) */
   readonly failureRetention?: Duration;
+  /** Who is emailed when an alarm goes off (context `lms:alarmEmail`). @default - nobody: subscribe later */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -135,8 +139,12 @@ export class JobsStack extends Stack {
   readonly functions: ReadonlyMap<string, LmsFunction>;
   /** The dead-letter queue of each job, by job id. */
   readonly failureQueues: ReadonlyMap<string, Queue>;
-  /** The alarm on each dead-letter queue, by job id: a monitoring stack can add actions to them. */
+  /** The alarm on each dead-letter queue, by job id. */
   readonly failureAlarms: ReadonlyMap<string, Alarm>;
+  /** The alarm on each job function's errors (an invocation that threw), by job id. */
+  readonly errorAlarms: ReadonlyMap<string, Alarm>;
+  /** Where every alarm of this stack publishes: the topic people subscribe to. */
+  readonly alarmTopic: AlarmTopic;
   /** The LMS domain-event bus: the audit-stream job publishes on it, domain-event jobs subscribe to it. */
   readonly eventBus: IEventBus;
 
@@ -150,9 +158,12 @@ export class JobsStack extends Stack {
       description: `LMS domain events (source "${EVENT_SOURCE}", detail-type = event type), published from the audit records on the table's stream`,
     });
     this.eventBus = eventBus;
+    const alarmTopic = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail });
+    this.alarmTopic = alarmTopic;
     const functions = new Map<string, LmsFunction>();
     const failureQueues = new Map<string, Queue>();
     const failureAlarms = new Map<string, Alarm>();
+    const errorAlarms = new Map<string, Alarm>();
     const importedBuckets = new Map<BucketName, IBucket>();
     const notifiable = (name: BucketName): IBucket => {
       let bucket = importedBuckets.get(name);
@@ -220,14 +231,29 @@ export class JobsStack extends Stack {
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           treatMissingData: TreatMissingData.NOT_BREACHING,
         });
+      alarm.addAlarmAction(alarmTopic.action);
+      // A run that threw: Lambda retries it (and the dead-letter alarm follows if every attempt fails), but a
+      // person hears of the first failure.
+      const errors = fn
+        .metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
+        .createAlarm(this, `${job.id}ErrorsAlarm`, {
+          alarmDescription: `Job ${job.name} failed: an invocation threw an error (Lambda retries it). Its log group names the error.`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        });
+      errors.addAlarmAction(alarmTopic.action);
 
       functions.set(job.id, fn);
       failureQueues.set(job.id, failures);
       failureAlarms.set(job.id, alarm);
+      errorAlarms.set(job.id, errors);
     }
     this.functions = functions;
     this.failureQueues = failureQueues;
     this.failureAlarms = failureAlarms;
+    this.errorAlarms = errorAlarms;
     this.acknowledgeNotificationHandler();
   }
 

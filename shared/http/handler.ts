@@ -12,6 +12,7 @@ import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { optionalSetting } from '../config.ts';
 import type { Principal } from '../domain/principal.ts';
 import { logger } from './logger.ts';
 import { authorize } from './middleware/authorize.ts';
@@ -70,11 +71,21 @@ export function httpHandler<R extends RouteDefinition>(
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlateLogs())
-    .use(httpCors({ origin: process.env.CORS_ALLOWED_ORIGIN ?? '*', exposeHeaders: 'ETag', maxAge: 600 }))
+    .use(httpCors({ origins: corsAllowedOrigins(), exposeHeaders: 'ETag', maxAge: 600 }))
     .use(problemErrors())
     .use(authorize(route.access))
     .use(parseRequest(route))
     .handler(core) as unknown as LmsHandler;
+}
+
+/**
+ * The origins the API answers cross-origin requests from (`CORS_ALLOWED_ORIGINS`, comma-separated; CDK sets
+ * the ones API Gateway's preflight allows): a listed request origin is echoed, `*` allows any.
+ * @default ['*']
+ */
+export function corsAllowedOrigins(): string[] {
+  const listed = (optionalSetting('corsAllowedOrigins') ?? '*').split(',').map((origin) => origin.trim());
+  return listed.filter(Boolean);
 }
 
 /** Every log line of the request carries API Gateway's request id, which clients also see in problems. */

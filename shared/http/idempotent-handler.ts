@@ -8,6 +8,7 @@
  */
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { dynamoDbClient } from '../clients.ts';
 import { requireSetting } from '../config.ts';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../store/table-schema.ts';
 import { type HttpRequest, type HttpResult, httpHandler, type LmsHandler } from './handler.ts';
@@ -41,6 +42,8 @@ export function idempotentHttpHandler<R extends RouteDefinition>(
     sortKeyAttr: TABLE_KEYS.sortKey,
     staticPkValue: `IDEMPOTENCY#${route.id}`,
     expiryAttr: TTL_ATTRIBUTE,
+    // The shared client: the same endpoint, and in the tests the same record of calls, as every store.
+    awsSdkV3Client: dynamoDbClient(),
   });
   const once = makeIdempotent(
     (_identity: IdempotencyIdentity, request: HttpRequest<R>): Promise<HttpResult> => action(request),

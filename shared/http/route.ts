@@ -22,13 +22,32 @@ export const BUCKETS = ['uploads', 'content', 'backups'] as const;
 export type BucketName = (typeof BUCKETS)[number];
 
 /**
+ * How a function reaches a bucket's objects: `read` gets them, `write` puts and deletes them, `read-write`
+ * does both. Every access also lists the bucket (HeadBucket, ListObjectsV2, and a 404 rather than a 403 for
+ * a missing object), and `list` does only that (a health probe).
+ */
+export type BucketAccess = 'list' | 'read' | 'write' | 'read-write';
+
+/**
+ * A bucket need: an access to every object, or only to the keys under `prefix` when the function touches
+ * one prefix (`{ access: 'write', prefix: 'packages/' }`).
+ */
+export type BucketNeed =
+  | BucketAccess
+  | { readonly access: Exclude<BucketAccess, 'list'>; readonly prefix: `${string}/` };
+
+/**
  * What the route's function touches. CDK grants exactly this (and sets the matching environment variables);
  * nothing else is reachable from the function.
  */
 export interface RouteNeeds {
-  /** `read`: GetItem/Query/DescribeTable; `write`: read plus Put/Update/Delete/TransactWrite. */
-  readonly table?: 'read' | 'write';
-  readonly buckets?: Partial<Record<BucketName, 'read' | 'write'>>;
+  /**
+   * `describe`: DescribeTable only (health). `read`: GetItem, BatchGetItem, Query (the table and its
+   * indexes). `write`: read plus PutItem, UpdateItem, DeleteItem, BatchWriteItem and ConditionCheckItem (the
+   * items of a TransactWriteItems are authorised as these).
+   */
+  readonly table?: 'describe' | 'read' | 'write';
+  readonly buckets?: Partial<Record<BucketName, BucketNeed>>;
   /**
    * `describe`: DescribeUserPool only (health). `lookup`: AdminGetUser only (the login with a new profile's
    * email). `sign-out`: AdminUserGlobalSignOut only (suspension). `users`: read a login (AdminGetUser, its
@@ -37,8 +56,9 @@ export interface RouteNeeds {
    * `logins`: ListUsers and ListUsersInGroup (the link-logins job reads every login and the admin group).
    * `federation`: Create/Describe/Update/DeleteIdentityProvider and Describe/UpdateUserPoolClient (the web
    * client's providers), plus the OIDC client secrets in Secrets Manager, `lms/identity-providers/*` only
-   * (create, tag, put, describe, restore, schedule deletion; never read back). `link`: ListUsers and
-   * AdminLinkProviderForUser, and AdminListGroupsForUser (is the login an admin?) (the pre sign-up trigger).
+   * (create, tag, put, describe, restore, schedule deletion with a recovery window; never read back). `link`:
+   * ListUsers, AdminLinkProviderForUser, and AdminListGroupsForUser (is the login an admin?) (the pre sign-up
+   * trigger).
    * `clients`: machine clients' app clients and secrets (Create/Update/DeleteUserPoolClient, List/Add/
    * DeleteUserPoolClientSecret), and the pool's token URL.
    * `web-client`: DescribeIdentityProvider and Describe/UpdateUserPoolClient (relisting the providers on the

@@ -96,7 +96,11 @@ export const processPackage: UploadTriggeredJob = {
   handler: 'functions/content/process-package.ts',
   summary: 'Validates, extracts, scans and stores an uploaded content package',
   trigger: { kind: 's3-object-created', bucket: 'uploads', prefix: 'packages/', suffix: '.zip' },
-  needs: { table: 'write', buckets: { uploads: 'write', content: 'write' } },
+  // Reads and deletes the upload; writes courses/ (the content) and reports/ (its accessibility report).
+  needs: {
+    table: 'write',
+    buckets: { uploads: { access: 'read-write', prefix: 'packages/' }, content: 'write' },
+  },
   // Sized for 2 GiB packages: the zip and its extracted files both sit on /tmp.
   timeoutSeconds: 900,
   memoryMb: 3008,

@@ -29,7 +29,8 @@ export const requestPackageUpload = defineRoute({
     description: 'Upload the zip as told; the job then processes it',
     body: PackageUpload,
   },
-  needs: { table: 'write', buckets: { uploads: 'write' } },
+  // Presigns the upload (PutObject, multipart parts) of packages/<course>/<job>.zip.
+  needs: { table: 'write', buckets: { uploads: { access: 'write', prefix: 'packages/' } } },
 });
 
 export const completePackageUpload = defineRoute({
@@ -46,7 +47,8 @@ export const completePackageUpload = defineRoute({
     description: 'Assembled; processing starts',
     body: z.object({ job: z.object({ id: z.string(), status: z.string() }) }),
   },
-  needs: { table: 'read', buckets: { uploads: 'write' } },
+  // Completes the multipart upload (PutObject) and checks its size (HeadObject: GetObject).
+  needs: { table: 'read', buckets: { uploads: { access: 'read-write', prefix: 'packages/' } } },
 });
 
 export const getJob = defineRoute({
@@ -101,5 +103,5 @@ export const getAccessibilityReport = defineRoute({
     status: 200,
     description: 'The report (axe-core in jsdom; see notChecked for what needs a browser)',
   },
-  needs: { table: 'read', buckets: { content: 'read' } },
+  needs: { table: 'read', buckets: { content: { access: 'read', prefix: 'reports/' } } },
 });

@@ -19,9 +19,10 @@ export const getHealth = defineRoute({
     description: 'Every dependency is up (503 with the same body when not)',
     body: HealthReport,
   },
+  // Probes only: DescribeTable, HeadBucket (ListBucket), DescribeUserPool.
   needs: {
-    table: 'read',
-    buckets: { uploads: 'read', content: 'read', backups: 'read' },
+    table: 'describe',
+    buckets: { uploads: 'list', content: 'list', backups: 'list' },
     userPool: 'describe',
   },
 });

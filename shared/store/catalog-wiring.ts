@@ -2,7 +2,7 @@
  * Builds the catalog's ports once per cold start: its own module, so that the people and department handlers
  * do not bundle (or initialise) the catalog, content and S3 adapters.
  */
-import { dynamoDb, s3Client } from '../clients.ts';
+import { dynamoDb, s3Client, s3PresignerClient } from '../clients.ts';
 import { optionalSetting, requireSetting } from '../config.ts';
 import type { ImportDeps } from '../use-cases/package-import.ts';
 import { DynamoCatalogRepository } from './catalog-store.ts';
@@ -23,7 +23,7 @@ export function catalogPorts(): ImportDeps {
     content: contents,
     contents,
     jobs: new DynamoJobRepository(client, tableName),
-    storage: new S3PackageStorage(s3Client(), {
+    storage: new S3PackageStorage(s3Client(), s3PresignerClient(), {
       uploads: optionalSetting('uploadsBucket'),
       content: optionalSetting('contentBucket'),
     }),

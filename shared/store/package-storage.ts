@@ -17,7 +17,7 @@ import {
   NoSuchKey,
   NotFound,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -36,21 +36,18 @@ export class S3PackageStorage implements PackageStorage {
     return this.buckets.content;
   }
 
-  /** Presigned URLs must not carry checksums of a body the server has not seen (the client sends it). */
-  private readonly presigner: S3Client;
-
   private readonly buckets: { uploads?: string | undefined; content?: string | undefined };
 
-  /** A function bound to only one of the buckets gets only that one; using the other fails with its name. */
+  /**
+   * A function bound to only one of the buckets gets only that one; using the other fails with its name.
+   * `presigner` signs upload URLs: it must not add checksums of a body the server has not seen.
+   */
   constructor(
     private readonly s3: S3Client,
+    private readonly presigner: S3Client,
     buckets: { uploads?: string | undefined; content?: string | undefined },
   ) {
     this.buckets = buckets;
-    this.presigner = new S3Client({
-      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    });
   }
 
   async presignUpload(key: string, sizeBytes: number, expiresInSeconds: number) {

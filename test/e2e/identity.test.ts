@@ -65,6 +65,20 @@ describe('roles and access over HTTP', () => {
     expect(access.json.course).toMatchObject({ courseId: course.json.id, enrolled: false });
     const audit = await api('GET', `/audit?target=user:${created.json.id}`, { token: admin });
     expect(audit.json.items[0]).toMatchObject({ action: 'user.roles-changed' });
+
+    // Act: the role taken away again
+    const reverted = await api('PUT', `/users/${created.json.id}/roles`, {
+      token: admin,
+      body: { roles: ['learner'], reason: 'Sessions handed over' },
+    });
+
+    // Assess: their next token no longer lets them create a course
+    expect(reverted.status).toBe(200);
+    expect(reverted.json).toMatchObject({ roles: ['learner'], added: [], removed: ['instructor'] });
+    const asLearnerAgain = await freshTokenFor(email);
+    expect(
+      (await api('POST', '/courses', { token: asLearnerAgain, body: { title: uniqueName('Mine') } })).status,
+    ).toBe(403);
   });
 
   it('puts the LMS claims in a seeded user’s token, records their sign-ins, and refuses a suspended profile', async () => {

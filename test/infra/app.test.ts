@@ -16,18 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type LmsStacks } from '../../infra/app.ts';
 import { SERVED_PREFIX } from '../../infra/constructs/content-delivery.ts';
 import {
-  BUCKET_ACTIONS,
-  IDENTITY_PROVIDER_SECRET_ACTIONS,
   LMS_BUNDLING,
   LMS_RUNTIME,
   LmsFunction,
   lmsEsbuildOptions,
   PROJECT_ROOT,
-  USER_POOL_CLIENT_ACTIONS,
-  USER_POOL_FEDERATION_ACTIONS,
-  USER_POOL_LINK_ACTIONS,
-  USER_POOL_USER_ACTIONS,
-  USER_POOL_WEB_CLIENT_ACTIONS,
 } from '../../infra/constructs/lms-function.ts';
 import { functionStackId } from '../../infra/stacks/api-stack.ts';
 import { AuthStack } from '../../infra/stacks/auth-stack.ts';
@@ -46,7 +39,7 @@ import { ENV } from '../../shared/config.ts';
 import { SCOPE_NAMES } from '../../shared/domain/api-scopes.ts';
 import { ROLES } from '../../shared/domain/principal.ts';
 import { EVENT_SOURCE } from '../../shared/events/envelope.ts';
-import { BUCKETS, type RouteDefinition, type RouteNeeds } from '../../shared/http/route.ts';
+import { BUCKETS, type BucketNeed, type RouteDefinition, type RouteNeeds } from '../../shared/http/route.ts';
 import {
   type AuditStreamJob,
   type CognitoTriggerJob,
@@ -57,7 +50,11 @@ import {
   type ScheduledJob,
   type UploadTriggeredJob,
 } from '../../shared/jobs/manifest.ts';
-import { getAccessibilityReport, requestPackageUpload } from '../../shared/routes/content.ts';
+import {
+  completePackageUpload,
+  getAccessibilityReport,
+  requestPackageUpload,
+} from '../../shared/routes/content.ts';
 import { routes } from '../../shared/routes/index.ts';
 import { TABLE_INDEXES, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
 
@@ -80,25 +77,79 @@ interface PluginReport {
 
 const DATA_ACTIONS = /^(dynamodb|s3|cognito-idp|events):/;
 
-/** What each kind of user-pool access grants (the function's cognito-idp actions, all on the pool). */
+/**
+ * What each kind of user-pool access grants (the function's cognito-idp actions, all on the pool), written out
+ * here rather than read from lms-function.ts, so the template is not checked against itself.
+ */
 const USER_POOL_ACTIONS: Record<NonNullable<RouteNeeds['userPool']>, readonly string[]> = {
   describe: ['cognito-idp:DescribeUserPool'],
   lookup: ['cognito-idp:AdminGetUser'],
   'sign-out': ['cognito-idp:AdminUserGlobalSignOut'],
   logins: ['cognito-idp:ListUsers', 'cognito-idp:ListUsersInGroup'],
-  users: USER_POOL_USER_ACTIONS,
-  federation: USER_POOL_FEDERATION_ACTIONS,
-  link: USER_POOL_LINK_ACTIONS,
-  clients: USER_POOL_CLIENT_ACTIONS,
-  'web-client': USER_POOL_WEB_CLIENT_ACTIONS,
+  users: [
+    'cognito-idp:AdminGetUser',
+    'cognito-idp:AdminListGroupsForUser',
+    'cognito-idp:AdminAddUserToGroup',
+    'cognito-idp:AdminRemoveUserFromGroup',
+    'cognito-idp:AdminListUserAuthEvents',
+    'cognito-idp:AdminUserGlobalSignOut',
+  ],
+  federation: [
+    'cognito-idp:CreateIdentityProvider',
+    'cognito-idp:DescribeIdentityProvider',
+    'cognito-idp:UpdateIdentityProvider',
+    'cognito-idp:DeleteIdentityProvider',
+    'cognito-idp:DescribeUserPoolClient',
+    'cognito-idp:UpdateUserPoolClient',
+  ],
+  link: [
+    'cognito-idp:ListUsers',
+    'cognito-idp:AdminLinkProviderForUser',
+    'cognito-idp:AdminListGroupsForUser',
+  ],
+  clients: [
+    'cognito-idp:CreateUserPoolClient',
+    'cognito-idp:UpdateUserPoolClient',
+    'cognito-idp:DeleteUserPoolClient',
+    'cognito-idp:ListUserPoolClientSecrets',
+    'cognito-idp:AddUserPoolClientSecret',
+    'cognito-idp:DeleteUserPoolClientSecret',
+  ],
+  'web-client': [
+    'cognito-idp:DescribeIdentityProvider',
+    'cognito-idp:DescribeUserPoolClient',
+    'cognito-idp:UpdateUserPoolClient',
+  ],
 };
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
 ];
-const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** What each table access grants, on the table (and for read and write its indexes). */
+const TABLE_ACTIONS: Record<NonNullable<RouteNeeds['table']>, readonly string[]> = {
+  describe: ['dynamodb:DescribeTable'],
+  read: TABLE_READ_ACTIONS,
+  write: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+};
+/** Object actions of each bucket access (every access lists the bucket too, on the bucket ARN). */
+const BUCKET_OBJECT_ACTIONS: Record<'list' | 'read' | 'write' | 'read-write', readonly string[]> = {
+  list: [],
+  read: ['s3:GetObject'],
+  write: ['s3:PutObject', 's3:DeleteObject'],
+  'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+};
+/** What `federation` may do with OIDC client secrets besides scheduling their deletion. */
+const SECRET_ACTIONS = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:TagResource',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:RestoreSecret',
+];
 /** What reading the table's stream takes (the audit-stream job's event source mapping), on the stream only. */
 const STREAM_READ_ACTIONS = [
   'dynamodb:DescribeStream',
@@ -709,6 +760,21 @@ describe('LmsApi functions', () => {
       expectGrantsMatchNeeds(templateOf(apiFunction(route)), apiFunction(route), route.needs, route.id);
     }
   });
+
+  it('scopes object access to the one prefix a content route touches: uploads under packages/, reports under reports/', () => {
+    // Prepare
+    const objectResources = (route: RouteDefinition, bucket: (typeof BUCKETS)[number]) =>
+      statementsOf(templateOf(apiFunction(route)), apiFunction(route))
+        .filter((s) => asArray(s.Action).some((a) => a !== 's3:ListBucket' && a.startsWith('s3:')))
+        .flatMap((s) => asArray(s.Resource))
+        .filter((r) => JSON.stringify(r).includes(logicalIdOf(stacks.data.buckets[bucket])))
+        .map((r) => ((r as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] as unknown[]).at(-1));
+
+    // Assess
+    expect(objectResources(requestPackageUpload, 'uploads')).toEqual(['/packages/*']);
+    expect(objectResources(completePackageUpload, 'uploads')).toEqual(['/packages/*']);
+    expect(objectResources(getAccessibilityReport, 'content')).toEqual(['/reports/*']);
+  });
 });
 
 describe('IAM', () => {
@@ -1160,18 +1226,29 @@ describe('LmsJobs', () => {
     }
   });
 
-  it('lets the package processor write content and read/delete uploads, and nothing on backups', () => {
+  it('lets the package processor write content and read/delete uploads under packages/ only, and nothing on backups', () => {
     // Prepare
     const statements = statementsOf(templates.jobs, jobFunction(uploadJobs()[0] as JobDefinition));
-    const actionsOn = (name: (typeof BUCKETS)[number]) =>
+    const actionsOn = (name: (typeof BUCKETS)[number], tail: string) =>
       statements
-        .filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stacks.data.buckets[name])))
+        .filter((s) =>
+          asArray(s.Resource).some(
+            (r) =>
+              JSON.stringify(r).includes(logicalIdOf(stacks.data.buckets[name])) &&
+              JSON.stringify(r).endsWith(tail),
+          ),
+        )
         .flatMap((s) => asArray(s.Action));
 
     // Assess
-    expect(actionsOn('content')).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject']));
-    expect(actionsOn('uploads')).toEqual(expect.arrayContaining(['s3:GetObject', 's3:DeleteObject']));
-    expect(actionsOn('backups')).toEqual([]);
+    expect(actionsOn('content', '"/*"]]}')).toEqual(
+      expect.arrayContaining(['s3:PutObject', 's3:DeleteObject']),
+    );
+    expect(actionsOn('uploads', '"/packages/*"]]}')).toEqual(
+      expect.arrayContaining(['s3:GetObject', 's3:DeleteObject']),
+    );
+    expect(actionsOn('uploads', '"/*"]]}')).toEqual([]);
+    expect(actionsOn('backups', '')).toEqual([]);
   });
 
   it('runs each scheduled job from an EventBridge rule at its rate, with retries and a dead-letter queue', () => {
@@ -1288,7 +1365,7 @@ describe('LmsJobs', () => {
     expect(statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('cognito-idp:')))).toEqual([
       {
         Effect: 'Allow',
-        Action: [...USER_POOL_WEB_CLIENT_ACTIONS].sort(),
+        Action: [...USER_POOL_ACTIONS['web-client']].sort(),
         Resource: { 'Fn::ImportValue': expect.stringMatching(/^LmsAuth:.*UserPool.*Arn/) },
       },
     ]);
@@ -1588,6 +1665,163 @@ describe('LmsJobs', () => {
   });
 });
 
+describe('alarms reach a person', () => {
+  it('has one SNS topic for alarms: encrypted with a rotated customer key, TLS only, published to by CloudWatch alarms of this account alone', () => {
+    // Prepare
+    const topics = templates.jobs.findResources('AWS::SNS::Topic');
+    const [topicId = ''] = Object.keys(topics);
+    const keys = templates.jobs.findResources('AWS::KMS::Key');
+    const keyId = Object.keys(keys).find(
+      (id) =>
+        JSON.stringify(topics[topicId]?.Properties.KmsMasterKeyId) ===
+        JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }),
+    );
+    const topicStatements = Object.values(templates.jobs.findResources('AWS::SNS::TopicPolicy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as (Statement & Json)[],
+    );
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':alarm:*',
+            ],
+          ],
+        },
+      },
+    };
+
+    // Assess: one topic, its own key (CloudWatch cannot use the AWS managed SNS key), rotated
+    expect(Object.keys(topics)).toHaveLength(1);
+    expect(keyId).toBeDefined();
+    expect(keys[keyId as string]?.Properties.EnableKeyRotation).toBe(true);
+    expect(keys[keyId as string]?.Properties.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: fromOwnAlarms,
+      }),
+    );
+    expect(topicStatements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 'sns:Publish',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+    expect(topicStatements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId },
+        Condition: fromOwnAlarms,
+      }),
+    );
+  });
+
+  it("alarms on every job's errors and its dead-letter queue, and every alarm publishes to that topic", () => {
+    // Prepare
+    const [topicId] = Object.keys(templates.jobs.findResources('AWS::SNS::Topic'));
+    const alarms = Object.values(templates.jobs.findResources('AWS::CloudWatch::Alarm'));
+
+    // Assess: two per job (Lambda errors, dead-letter queue depth), each with the topic as its only action
+    expect(alarms).toHaveLength(lmsJobsJobs.length * 2);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    for (const job of lmsJobsJobs) {
+      const errors = alarms.filter(
+        (alarm) =>
+          alarm.Properties.Namespace === 'AWS/Lambda' &&
+          JSON.stringify(alarm.Properties.Dimensions) ===
+            JSON.stringify([{ Name: 'FunctionName', Value: { Ref: logicalIdOf(jobFunction(job)) } }]),
+      );
+      expect(errors, job.id).toHaveLength(1);
+      expect(errors[0]?.Properties, job.id).toMatchObject({
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+    // No email without lms:alarmEmail (cdk.json has none)
+    templates.jobs.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
+describe('CDK context: alarm email and CORS origins', () => {
+  let configured: LmsStacks;
+  const withContext = (context: Json) => {
+    const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Json };
+    return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
+  };
+  beforeAll(() => {
+    const app = withContext({
+      'lms:alarmEmail': 'lms-ops@example.com',
+      'lms:corsAllowOrigins': 'https://admin.example.com,https://lms.example.com',
+    });
+    configured = buildApp(app);
+  });
+
+  it('subscribes lms:alarmEmail to the alarm topic by email', () => {
+    // Prepare
+    const jobs = Template.fromStack(configured.jobs);
+    const [topicId] = Object.keys(jobs.findResources('AWS::SNS::Topic'));
+
+    // Assess
+    expect(Object.values(jobs.findResources('AWS::SNS::Subscription')).map((s) => s.Properties)).toEqual([
+      { Protocol: 'email', TopicArn: { Ref: topicId }, Endpoint: 'lms-ops@example.com' },
+    ]);
+  });
+
+  it('refuses an lms:alarmEmail that is not an email address, naming it', () => {
+    const app = withContext({ 'lms:alarmEmail': 'ops-team' });
+    expect(() => buildApp(app)).toThrow(/lms:alarmEmail must be an email address; received "ops-team"/);
+  });
+
+  it("gives every route function lms:corsAllowOrigins as CORS_ALLOWED_ORIGINS, the origins API Gateway's preflight allows", () => {
+    // Prepare
+    const origins = 'https://admin.example.com,https://lms.example.com';
+    const preflights = configured.api.api.methods.filter((m) => m.httpMethod === 'OPTIONS');
+    const api = Template.fromStack(configured.api);
+
+    // Assess: the functions
+    for (const route of routes) {
+      const fn = configured.api.functions.get(route.id) as LmsFunction;
+      const properties = Template.fromStack(Stack.of(fn)).findResources('AWS::Lambda::Function')[
+        logicalIdOf(fn)
+      ]?.Properties;
+      expect(properties?.Environment.Variables[ENV.corsAllowedOrigins], route.id).toBe(origins);
+    }
+    // Assess: the preflight answers exactly those origins (a second origin is echoed when it is listed)
+    expect(preflights.length).toBeGreaterThan(0);
+    for (const method of preflights) {
+      const resource = api.findResources('AWS::ApiGateway::Method')[logicalIdOf(method)];
+      const response = resource?.Properties.Integration.IntegrationResponses[0];
+      expect(response.ResponseParameters['method.response.header.Access-Control-Allow-Origin']).toBe(
+        "'https://admin.example.com'",
+      );
+      expect(response.ResponseTemplates['application/json']).toContain('https://lms.example.com');
+    }
+  });
+
+  it("sends '*' to the functions, as cdk.json's default allows any origin (the API takes bearer tokens, never cookies)", () => {
+    for (const route of routes) {
+      expect(routeFunction(route).Environment.Variables[ENV.corsAllowedOrigins], route.id).toBe('*');
+    }
+  });
+});
+
 describe('bundling', () => {
   it('bundles the same way with CDK and with plain esbuild (ESM, node24, minified, source maps, SDK included)', () => {
     // Act
@@ -1789,17 +2023,26 @@ function expectGrantsMatchNeeds(
 
   // Assess: table
   const tableActions = actions.filter((a) => a.startsWith('dynamodb:'));
-  if (needs.table === undefined) expect(tableActions, label).toEqual([]);
-  else expect(tableActions, label).toEqual(expect.arrayContaining(TABLE_READ_ACTIONS));
-  for (const write of TABLE_WRITE_ACTIONS) {
-    expect(tableActions.includes(write), `${label} ${write}`).toBe(needs.table === 'write');
-  }
+  expect(new Set(tableActions), label).toEqual(new Set(needs.table ? TABLE_ACTIONS[needs.table] : []));
 
-  // Assess: buckets, one by one
+  // Assess: buckets, one by one: ListBucket on the bucket, the object actions on its objects (or a prefix's)
   for (const name of BUCKETS) {
-    const access = needs.buckets?.[name];
-    const bucketActions = touching(stacks.data.buckets[name]).flatMap((s) => asArray(s.Action));
-    expect(new Set(bucketActions), `${label} ${name}`).toEqual(new Set(access ? BUCKET_ACTIONS[access] : []));
+    const need = needs.buckets?.[name];
+    const bucketArn = resolvedArnOf(stacks.data.buckets[name]);
+    const granted = (resource: unknown) =>
+      statements
+        .filter((s) => asArray(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(resource)))
+        .flatMap((s) => asArray(s.Action));
+    const objects = { 'Fn::Join': ['', [bucketArn, `/${objectPattern(need)}`]] };
+    expect(granted(bucketArn), `${label} ${name}`).toEqual(need ? ['s3:ListBucket'] : []);
+    const objectActions = need ? BUCKET_OBJECT_ACTIONS[typeof need === 'string' ? need : need.access] : [];
+    expect(new Set(granted(objects)), `${label} ${name}`).toEqual(new Set(objectActions));
+    // Nothing else on that bucket: no other key pattern
+    const resources = touching(stacks.data.buckets[name])
+      .flatMap((s) => asArray(s.Resource))
+      .filter((r) => JSON.stringify(r).includes(logicalIdOf(stacks.data.buckets[name])));
+    for (const resource of resources)
+      expect([bucketArn, objects], `${label} ${name}`).toContainEqual(resource);
   }
   if (!needs.buckets)
     expect(
@@ -1818,29 +2061,36 @@ function expectGrantsMatchNeeds(
     );
   }
 
-  // Assess: OIDC client secrets, for 'federation' only, on the lms/identity-providers/ name prefix only
+  // Assess: OIDC client secrets, for 'federation' only, on the lms/identity-providers/ name prefix only;
+  // deletion only with a recovery window (never ForceDeleteWithoutRecovery)
+  const secrets = {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':secretsmanager:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        ':secret:lms/identity-providers/*',
+      ],
+    ],
+  };
   expect(
     statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('secretsmanager:'))),
     `${label} secrets`,
   ).toEqual(
     needs.userPool === 'federation'
       ? [
+          { Effect: 'Allow', Action: [...SECRET_ACTIONS].sort(), Resource: secrets }, // CDK sorts actions
           {
             Effect: 'Allow',
-            Action: [...IDENTITY_PROVIDER_SECRET_ACTIONS].sort(), // CDK sorts a statement's actions
-            Resource: {
-              'Fn::Join': [
-                '',
-                [
-                  'arn:',
-                  { Ref: 'AWS::Partition' },
-                  ':secretsmanager:',
-                  { Ref: 'AWS::Region' },
-                  ':',
-                  { Ref: 'AWS::AccountId' },
-                  ':secret:lms/identity-providers/*',
-                ],
-              ],
+            Action: 'secretsmanager:DeleteSecret',
+            Resource: secrets,
+            Condition: {
+              BoolIfExists: { 'secretsmanager:ForceDeleteWithoutRecovery': 'false' },
+              NumericGreaterThanEquals: { 'secretsmanager:RecoveryWindowInDays': 7 },
             },
           },
         ]
@@ -1850,6 +2100,17 @@ function expectGrantsMatchNeeds(
   // Assess: event bus
   const eventActions = actions.filter((a) => a.startsWith('events:'));
   expect(eventActions, label).toEqual(needs.events === 'publish' ? ['events:PutEvents'] : []);
+}
+
+/** A bucket's ARN as the templates of the other stacks see it (LmsData's export, imported). */
+function resolvedArnOf(bucket: IConstruct): unknown {
+  const arn = (bucket as Bucket).bucketArn;
+  return stacks.api.resolve(stacks.data.exportValue(arn));
+}
+
+/** The object key pattern a bucket need grants: every object, or those under its prefix. */
+function objectPattern(need: BucketNeed | undefined): string {
+  return need === undefined || typeof need === 'string' ? '*' : `${need.prefix}*`;
 }
 
 /** Every Allow statement of every IAM policy, inline role policy and managed policy of a template. */

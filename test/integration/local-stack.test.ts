@@ -89,7 +89,8 @@ describe('the handler environment', () => {
     // Assess
     expect(applied).toEqual(readLocalEnvironment(env));
     expect(env.STAGE).toBe('local');
-    expect(env.POWERTOOLS_TRACE_ENABLED).toBe('false');
+    // No CloudWatch here: business metrics are not printed (shared/metrics.ts)
+    expect(env.POWERTOOLS_METRICS_DISABLED).toBe('true');
     expect(env[LOCAL_AUTH_ENV.issuer]).toBe(`${endpoints.cognito}/${resources.userPoolId}`);
     expect(env[LOCAL_AUTH_ENV.jwksUri]).toBe(
       `${endpoints.cognito}/${resources.userPoolId}/.well-known/jwks.json`,

@@ -14,23 +14,26 @@ import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCognitoUser } from '../../infra/local/cognito.ts';
+import { handlerLoader, PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { localTableDefinition } from '../../infra/local/resources.ts';
 import { cognitoClient, dynamoDb } from '../../shared/clients.ts';
 import { LastAdminError } from '../../shared/domain/errors.ts';
+import { linkLogins as linkLoginsJob } from '../../shared/jobs/manifest.ts';
 import { DynamoAdminSeats } from '../../shared/store/admin-seats.ts';
 import { CognitoIdentityDirectory } from '../../shared/store/identity-directory.ts';
-import { linkLoginsPorts } from '../../shared/store/identity-wiring.ts';
 import { keys } from '../../shared/store/keys.ts';
 import { DynamoUserRepository } from '../../shared/store/user-store.ts';
 import { peopleWithLoginsPorts } from '../../shared/store/wiring.ts';
-import { linkLogins } from '../../shared/use-cases/login-links.ts';
+import type { LinkLoginsResult } from '../../shared/use-cases/login-links.ts';
 import { createUser, reactivateUser, suspendUser } from '../../shared/use-cases/users.ts';
 import { actor, uniqueEmail } from '../support/actors.ts';
 
 const people = peopleWithLoginsPorts();
 const admin = actor(['admin']);
 const pool = () => ({ userPoolId: process.env.USER_POOL_ID ?? '' });
-const job = actor([]);
+/** The link-logins job, run as `npm run job -- link-logins` runs it: its handler, as its function. */
+const load = handlerLoader<() => Promise<LinkLoginsResult>>(PROJECT_ROOT);
+const runLinkLogins = async () => (await load(linkLoginsJob.handler))();
 const identityDirectory = () => new CognitoIdentityDirectory(cognitoClient(), pool().userPoolId);
 
 /** A profile as stored before logins were linked to profiles: no `linkedLogin` attribute at all. */
@@ -72,9 +75,9 @@ describe('the link-logins job, on data created before it', () => {
     );
 
     // Act: the job, twice
-    const first = await linkLogins(linkLoginsPorts(), job);
+    const first = await runLinkLogins();
     const [afterFirst] = await Promise.all([people.users.getMany(profiles.map((p) => p.id))]);
-    const second = await linkLogins(linkLoginsPorts(), job);
+    const second = await runLinkLogins();
     const afterSecond = await people.users.getMany(profiles.map((p) => p.id));
 
     // Assess: linked by sub, audited; the unverified one is no one's; the second run changes nothing
@@ -103,17 +106,17 @@ describe('the link-logins job, on data created before it', () => {
     const email = uniqueEmail('console');
     const user = await profileFromBeforeLinks(email);
     const account = await login(email);
-    await linkLogins(linkLoginsPorts(), job);
+    await runLinkLogins();
     const seats = new DynamoAdminSeats(dynamoDb(), process.env.TABLE_NAME ?? '');
     const group = { UserPoolId: pool().userPoolId, Username: account.username, GroupName: 'admin' };
 
     // Act + Assess
     await cognitoClient().send(new AdminAddUserToGroupCommand(group));
-    const granted = await linkLogins(linkLoginsPorts(), job);
+    const granted = await runLinkLogins();
     expect(await seats.holds(user.id)).toBe(true);
     expect(granted.adminSeats.granted).toBe(1);
     await cognitoClient().send(new AdminRemoveUserFromGroupCommand(group));
-    const forgotten = await linkLogins(linkLoginsPorts(), job);
+    const forgotten = await runLinkLogins();
     expect(await seats.holds(user.id)).toBe(false);
     expect(forgotten.adminSeats.forgotten).toBe(1);
   });
@@ -213,7 +216,7 @@ describe('break glass (scripts/break-glass.ts), run as an operator would', () =>
     const email = uniqueEmail('ops');
     const user = await createUser(people, admin, { email, givenName: 'Op', familyName: 'S' });
     const account = await login(email);
-    await linkLogins(linkLoginsPorts(), job);
+    await runLinkLogins();
     await suspendUser(people, admin, user.id, undefined, 'Locked out');
 
     // Act

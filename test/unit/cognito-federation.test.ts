@@ -30,18 +30,32 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../shared/domain/errors.ts';
 import type { IdentityProvider } from '../../shared/domain/identity-provider.ts';
+import * as jobs from '../../shared/jobs/manifest.ts';
+import * as routes from '../../shared/routes/identity-providers.ts';
 import { AWS_ONLY, CognitoFederation, WEB_CLIENT_AWS_ONLY } from '../../shared/store/cognito-federation.ts';
 import { resyncWebClientProviders } from '../../shared/use-cases/identity-providers.ts';
 import type { IdentityProviderRepository } from '../../shared/use-cases/ports.ts';
+import { attributed } from '../support/aws-calls.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const secretsManager = mockClient(SecretsManagerClient);
+/** Each method's calls are recorded as the calls of the function whose use case makes them. */
 const federation = () =>
-  new CognitoFederation(
-    new CognitoIdentityProviderClient({ region: 'eu-west-1' }),
-    'eu-west-1_pool',
-    'web-client',
-    new SecretsManagerClient({ region: 'eu-west-1' }),
+  attributed(
+    new CognitoFederation(
+      new CognitoIdentityProviderClient({ region: 'eu-west-1' }),
+      'eu-west-1_pool',
+      'web-client',
+      new SecretsManagerClient({ region: 'eu-west-1' }),
+    ),
+    {
+      save: (_provider, _secrets, created) =>
+        created ? routes.createIdentityProvider.handler : routes.updateIdentityProvider.handler,
+      remove: () => routes.deleteIdentityProvider.handler,
+      listOnWebClient: () => jobs.resyncWebClientProviders.handler,
+    },
+    cognito,
+    secretsManager,
   );
 
 const SECRET = 's3cr3t-value-9f2c';

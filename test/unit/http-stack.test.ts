@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { ConflictError, StaleVersionError } from '../../shared/domain/errors.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
@@ -91,6 +91,39 @@ describe('the HTTP middleware stack', () => {
     expect(
       response.headers?.['Access-Control-Allow-Origin'] ?? response.headers?.['access-control-allow-origin'],
     ).toBe('*');
+  });
+
+  describe('CORS, from the origins CDK sets (CORS_ALLOWED_ORIGINS)', () => {
+    afterEach(() => vi.unstubAllEnvs());
+    const allowOrigin = (response: { headers?: Record<string, unknown> }) =>
+      response.headers?.['Access-Control-Allow-Origin'] ?? response.headers?.['access-control-allow-origin'];
+
+    it('echoes a listed origin, and allows no other', async () => {
+      // Prepare: a function deployed with two origins
+      vi.stubEnv('CORS_ALLOWED_ORIGINS', 'https://admin.example.com, https://lms.example.com');
+      const deployed = httpHandler(route, async ({ params }) => ({ body: { id: params.id, name: 'Ada' } }));
+      const from = (origin: string) => deployed(event({ headers: { ...event().headers, origin } }), context);
+
+      // Act
+      const listed = await from('https://lms.example.com');
+      const other = await from('https://evil.example.com');
+
+      // Assess
+      expect(listed.statusCode).toBe(200);
+      expect(allowOrigin(listed)).toBe('https://lms.example.com');
+      expect(allowOrigin(other)).toBeUndefined();
+    });
+
+    it('allows any origin when none is set (bearer tokens, no cookies)', async () => {
+      // Act
+      const response = await handler(
+        event({ headers: { ...event().headers, origin: 'https://x.example' } }),
+        context,
+      );
+
+      // Assess
+      expect(allowOrigin(response)).toBe('*');
+    });
   });
 
   it('answers 401 problem+json to an anonymous caller, before looking at the input', async () => {

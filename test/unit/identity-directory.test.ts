@@ -12,8 +12,10 @@ import {
   UserPoolAddOnNotEnabledException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getUserAccess } from '../../shared/routes/identity.ts';
 import { CognitoIdentityDirectory } from '../../shared/store/identity-directory.ts';
+import { recordMockedCalls } from '../support/aws-calls.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const directory = () =>
@@ -47,6 +49,8 @@ describe('the Cognito directory', () => {
       .on(AdminListGroupsForUserCommand)
       .resolves({ Groups: [{ GroupName: 'learner' }, { GroupName: 'Okta-imported' }] });
   });
+  // The access report reads the login this way.
+  afterEach(() => recordMockedCalls(getUserAccess.handler, cognito));
 
   it('reads linked SSO identities and recent sign-in events', async () => {
     cognito.on(AdminListUserAuthEventsCommand).resolves({

@@ -25,10 +25,12 @@ import type {
   PreTokenGenerationTriggerEvent,
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetSettingsCache } from '../../shared/config.ts';
 import { logger } from '../../shared/http/logger.ts';
+import * as jobs from '../../shared/jobs/manifest.ts';
 import { departmentPath, keys } from '../../shared/store/keys.ts';
+import { recordMockedCalls } from '../support/aws-calls.ts';
 
 const table = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
@@ -188,6 +190,7 @@ afterAll(() => {
 });
 
 describe('pre token generation', () => {
+  afterEach(() => recordMockedCalls(jobs.preTokenGeneration.handler, table, cognito));
   it.each(TOKEN_SOURCES)('adds the LMS claims on %s', async (source) => {
     answerAs('active');
     const event = await preToken(preTokenEvent(source, ['learner', 'instructor', 'Okta-imported']));
@@ -211,6 +214,7 @@ describe('pre token generation', () => {
 });
 
 describe('pre token generation: who the login is, by its sub', () => {
+  afterEach(() => recordMockedCalls(jobs.preTokenGeneration.handler, table, cognito));
   const linkWrites = () =>
     table.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems ?? []);
 
@@ -296,6 +300,7 @@ describe('pre token generation: who the login is, by its sub', () => {
 });
 
 describe('pre token generation: the admin role requires TOTP (ADMIN_MFA=required)', () => {
+  afterEach(() => recordMockedCalls(jobs.preTokenGeneration.handler, table, cognito));
   it.each(TOKEN_SOURCES)(
     'holds the admin group back from a native admin login without TOTP on %s, and says why',
     async (source) => {
@@ -582,6 +587,7 @@ describe('post authentication', () => {
     expect(table.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
+  afterEach(() => recordMockedCalls(jobs.postAuthentication.handler, table, cognito));
   it('records the sign-in with the app client, kept 90 days', async () => {
     answerAs('active');
     table.on(PutCommand).resolves({});
@@ -654,6 +660,7 @@ function routeDomainToOkta(groupRules: unknown[] = [], trustedForAdmins = false)
 }
 
 describe('pre sign-up', () => {
+  afterEach(() => recordMockedCalls(jobs.preSignUp.handler, table, cognito));
   it.each(['PreSignUp_SignUp', 'PreSignUp_AdminCreateUser', 'PreSignUp_ExternalProvider'] as const)(
     'refuses %s to a suspended LMS profile',
     async (source) => {
@@ -725,6 +732,7 @@ describe('pre sign-up', () => {
 });
 
 describe('post confirmation', () => {
+  afterEach(() => recordMockedCalls(jobs.postConfirmation.handler, table, cognito));
   function confirmEvent(userName: string, groups?: string, department?: string) {
     return {
       version: '1',

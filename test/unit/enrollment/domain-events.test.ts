@@ -1,11 +1,13 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditRecord } from '../../../shared/domain/audit.ts';
 import { eventsFromAudit } from '../../../shared/events/envelope.ts';
 import { EventBridgeBus, eventsOfStreamRecord } from '../../../shared/events/publish.ts';
+import { publishDomainEvents } from '../../../shared/jobs/manifest.ts';
 import { keys } from '../../../shared/store/keys.ts';
+import { recordMockedCalls } from '../../support/aws-calls.ts';
 
 const actor = { sub: 'admin-sub', userId: 'u0', email: 'admin@example.com', roles: ['admin'] };
 
@@ -70,6 +72,8 @@ describe('domain events', () => {
   describe('on EventBridge', () => {
     const eventBridge = mockClient(EventBridgeClient);
     beforeEach(() => eventBridge.reset());
+    // The outbox publisher puts the events on the bus this way.
+    afterEach(() => recordMockedCalls(publishDomainEvents.handler, eventBridge));
 
     it('puts events ten at a time on the bus, source lms, detail-type the event type', async () => {
       eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });

@@ -1,0 +1,79 @@
+/**
+ * Business metrics: what the LMS did, as CloudWatch embedded metric format (Powertools Metrics) in the `LMS`
+ * namespace, beside Lambda's own metrics of how its functions ran. A handler emits one where it learns the
+ * outcome, flushed at once (a few per invocation at most). Only handlers import this module: use cases stay
+ * free of it. Locally there is no CloudWatch, and the local stack turns them off (POWERTOOLS_METRICS_DISABLED).
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { OutOfScopeError } from './domain/errors.ts';
+
+export const METRICS_NAMESPACE = 'LMS';
+
+export type BusinessMetric =
+  /** New enrollments, from every source (as their domain events are published). */
+  | 'EnrollmentsCreated'
+  /** Package imports that produced a content version. */
+  | 'PackageImportsSucceeded'
+  /** Package imports that ended failed: a rejected package, or processing that failed every attempt. */
+  | 'PackageImportsFailed'
+  /** Job invocations that threw (Lambda retries them), by `job`. */
+  | 'JobFailures'
+  /** Sign-ins and sign-ups the Cognito triggers refused (a suspended LMS profile), by `trigger`. */
+  | 'SignInsRefused';
+
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
+
+/**
+ * Emits `count` of `metric` now, with `dimensions` beside the service's; nothing for a count of 0.
+ * @example countMetric('SignInsRefused', 1, { trigger: 'PreTokenGeneration' });
+ */
+export function countMetric(
+  metric: BusinessMetric,
+  count: number,
+  dimensions: Readonly<Record<string, string>> = {},
+): void {
+  if (count <= 0) return;
+  const single = metrics.singleMetric();
+  for (const [name, value] of Object.entries(dimensions)) single.addDimension(name, value);
+  single.addMetric(metric, MetricUnit.Count, count);
+}
+
+/**
+ * A job's handler that counts each invocation that throws as a `JobFailures` of the job (named as in the job
+ * manifest), then rethrows for Lambda's retries.
+ *
+ * @example export const handler = countingFailures(courseSchedule.name, async (event) => ...);
+ */
+export function countingFailures<A extends unknown[], R>(
+  job: string,
+  handler: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      countMetric('JobFailures', 1, { job });
+      throw error;
+    }
+  };
+}
+
+/**
+ * A Cognito trigger's handler that counts each refusal (the use case's OutOfScopeError, which Cognito shows
+ * the person) as a `SignInsRefused` of the trigger, then rethrows it so Cognito refuses.
+ *
+ * @example export const handler = countingRefusals('PreTokenGeneration', async (event) => ...);
+ */
+export function countingRefusals<A extends unknown[], R>(
+  trigger: string,
+  handler: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (error instanceof OutOfScopeError) countMetric('SignInsRefused', 1, { trigger });
+      throw error;
+    }
+  };
+}
