@@ -5,14 +5,16 @@
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
-import { BusinessRuleError, ConflictError, StaleVersionError } from '../domain/errors.ts';
+import { BusinessRuleError } from '../domain/errors.ts';
 import { normaliseEmail, User } from '../domain/user.ts';
 import type { Page, PageRequest, UserFilter, UserRepository } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
+import { type Claim, claimOwner, claimWrite, moveClaim } from './claims.ts';
 import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { batchGetAll, queryAll, queryPage } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
+import { putNew, putVersioned } from './versioned.ts';
 
 export class DynamoUserRepository implements UserRepository {
   constructor(
@@ -47,11 +49,8 @@ export class DynamoUserRepository implements UserRepository {
     return items.map(toUser);
   }
 
-  async idByEmail(email: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.unique('email', normaliseEmail(email)) }),
-    );
-    return typeof Item?.ownerId === 'string' ? Item.ownerId : undefined;
+  idByEmail(email: string): Promise<string | undefined> {
+    return claimOwner(this.client, this.tableName, 'email', normaliseEmail(email));
   }
 
   async list(filter: UserFilter, page: PageRequest): Promise<Page<User>> {
@@ -117,18 +116,10 @@ export class DynamoUserRepository implements UserRepository {
 
   async create(user: User, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: toItem(user),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        onConditionFailed: () => new ConflictError(`A user with id ${user.id} already exists.`),
-      },
-      this.claim('email', user.email, user.id),
-      ...(user.externalId ? [this.claim('externalId', user.externalId, user.id)] : []),
+      putNew(this.tableName, toItem(user), { kind: 'user', id: user.id }),
+      ...[emailClaim(user), externalIdClaim(user)].flatMap((claim) =>
+        claim ? [claimWrite(this.tableName, claim)] : [],
+      ),
       ...(user.departmentId ? [this.countMember(user.departmentId, 1)] : []),
       ...(user.managerId ? [userExists(this.tableName, user.managerId, 'to be the manager')] : []),
       auditWrite(this.tableName, audit),
@@ -142,25 +133,10 @@ export class DynamoUserRepository implements UserRepository {
       ]);
     }
     const writes: GuardedWrite[] = [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: toItem(after),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': before.version },
-          },
-        },
-        onConditionFailed: () => new StaleVersionError('user', before.id, before.version, undefined),
-      },
+      putVersioned(this.tableName, toItem(after), { kind: 'user', id: before.id, expected: before.version }),
+      ...moveClaim(this.tableName, emailClaim(before), emailClaim(after)),
+      ...moveClaim(this.tableName, externalIdClaim(before), externalIdClaim(after)),
     ];
-    if (after.email !== before.email) {
-      writes.push(this.release('email', before.email, before.id), this.claim('email', after.email, after.id));
-    }
-    if (after.externalId !== before.externalId) {
-      if (before.externalId) writes.push(this.release('externalId', before.externalId, before.id));
-      if (after.externalId) writes.push(this.claim('externalId', after.externalId, after.id));
-    }
     if (after.departmentId !== before.departmentId) {
       if (before.departmentId) writes.push(this.countMember(before.departmentId, -1));
       if (after.departmentId) writes.push(this.countMember(after.departmentId, 1));
@@ -169,38 +145,6 @@ export class DynamoUserRepository implements UserRepository {
       writes.push(userExists(this.tableName, after.managerId, 'to be the manager'));
     writes.push(auditWrite(this.tableName, audit));
     await transactWrite(this.client, writes);
-  }
-
-  private claim(kind: 'email' | 'externalId', value: string, ownerId: string): GuardedWrite {
-    return {
-      item: {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.unique(kind, value), entity: 'claim', ownerId },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      onConditionFailed: () =>
-        new ConflictError(
-          `Another user already has the ${kind === 'email' ? 'email' : 'external id'} ${value}.`,
-          [{ path: `body.${kind}`, message: 'already in use' }],
-        ),
-    };
-  }
-
-  private release(kind: 'email' | 'externalId', value: string, ownerId: string): GuardedWrite {
-    return {
-      item: {
-        Delete: {
-          TableName: this.tableName,
-          Key: keys.unique(kind, value),
-          ConditionExpression: 'ownerId = :owner',
-          ExpressionAttributeValues: { ':owner': ownerId },
-        },
-      },
-      onConditionFailed: () =>
-        new ConflictError(`The ${kind} ${value} is no longer held by user ${ownerId}; read it again.`),
-    };
   }
 
   private countMember(departmentId: string, delta: 1 | -1): GuardedWrite {
@@ -237,6 +181,16 @@ export function userExists(tableName: string, userId: string, role: string): Gua
         { path: 'body.managerId', message: 'no such user' },
       ]),
   };
+}
+
+function emailClaim(user: User): Claim {
+  return { kind: 'email', key: user.email, value: user.email, ownerId: user.id };
+}
+
+function externalIdClaim(user: User): Claim | undefined {
+  return user.externalId
+    ? { kind: 'externalId', key: user.externalId, value: user.externalId, ownerId: user.id }
+    : undefined;
 }
 
 function toItem(user: User): Record<string, unknown> {
