@@ -11,15 +11,22 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+let dynamo: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 let cognito: CognitoIdentityProviderClient | undefined;
 let eventBridge: EventBridgeClient | undefined;
 let secretsManager: SecretsManagerClient | undefined;
 
+/** The plain DynamoDB client, for libraries that marshal items themselves (Powertools idempotency). */
+export function dynamoDbClient(): DynamoDBClient {
+  dynamo ??= new DynamoDBClient({});
+  return dynamo;
+}
+
 /** DynamoDB document client; `undefined` attributes are dropped rather than rejected. */
 export function dynamoDb(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  documentClient ??= DynamoDBDocumentClient.from(dynamoDbClient(), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
@@ -49,6 +56,7 @@ export function secretsManagerClient(): SecretsManagerClient {
 
 /** Drop cached clients (the local stack and tests call this after changing endpoints). */
 export function resetClients(): void {
+  dynamo = undefined;
   documentClient = undefined;
   s3 = undefined;
   cognito = undefined;

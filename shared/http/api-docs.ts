@@ -11,7 +11,9 @@ export function renderApiDocs(routes: readonly RouteDefinition[]): string {
     'Every error is `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail`, `requestId`,',
     'and `errors: [{ path, message }]` for invalid input. Lists take `limit` (1-100) and `cursor`, and return',
     '`nextCursor`. Reads return an `ETag`; updates take `If-Match`. Creating routes accept `Idempotency-Key`:',
-    'a retry with the same key and body replays the first response (`Idempotent-Replayed: true`) for 24 hours.',
+    'a retry with the same key, route, resource and body replays the first response (`Idempotent-Replayed: true`)',
+    'for 24 hours; the same key with another route, resource or body is a 422 (`Idempotency-Key reused for a',
+    'different request`). A key is the caller’s own, and a replay still needs the route’s role or scope.',
     '',
   ];
   for (const tag of [...new Set(routes.map((route) => route.tag))]) {

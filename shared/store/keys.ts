@@ -104,6 +104,9 @@ export const keys = {
   /** A uniqueness claim: the item exists while `ownerId` holds the value (see claims.ts). */
   unique: (kind: UniqueKind, value: string) => ({ pk: `UNIQUE#${kind}#${value}`, sk: 'UNIQUE' }),
 
+  /** Powertools idempotency records: one partition per caller, so a key names one request of theirs. */
+  idempotencyRecords: (caller: string) => `IDEMPOTENCY#${caller}`,
+
   audit: (target: string, at: string, id: string) => ({ pk: `AUDIT#${target}`, sk: `${at}#${id}` }),
   auditTrail: (target: string) => `AUDIT#${target}`,
 } as const;
