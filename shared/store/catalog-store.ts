@@ -10,7 +10,7 @@ import { Category, Course, LearningPath, searchText } from '../domain/course.ts'
 import { BusinessRuleError, ConflictError } from '../domain/errors.ts';
 import type { CatalogRepository, CourseFilter, Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
-import { type Claim, moveClaim } from './claims.ts';
+import { type Claim, moveClaim, siblingNameKey } from './claims.ts';
 import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { batchGetAll, inFilter, pageOfPartition, queryAll, queryPage } from './query-pages.ts';
@@ -223,14 +223,9 @@ export class DynamoCatalogRepository implements CatalogRepository {
   }
 }
 
-/** Category names are unique among siblings, without regard to case. */
 function nameClaim(category: Category): Claim {
-  return {
-    kind: 'categoryName',
-    key: `${category.parentId ?? 'root'}#${category.name.toLowerCase()}`,
-    value: category.name,
-    ownerId: category.id,
-  };
+  const key = siblingNameKey(category.parentId, category.name);
+  return { kind: 'categoryName', key, value: category.name, ownerId: category.id };
 }
 
 function courseItem(course: Course): Record<string, unknown> {

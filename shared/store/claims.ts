@@ -93,6 +93,11 @@ export function moveClaim(
   ];
 }
 
+/** The key of a name unique among its siblings (departments, categories), without regard to case. */
+export function siblingNameKey(parentId: string | null, name: string): string {
+  return `${parentId ?? 'root'}#${name.toLowerCase()}`;
+}
+
 /** Who holds a value, if anyone. */
 export async function claimOwner(
   client: DynamoDBDocumentClient,

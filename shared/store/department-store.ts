@@ -9,7 +9,7 @@ import { Department } from '../domain/department.ts';
 import { ConflictError } from '../domain/errors.ts';
 import type { DepartmentChange, DepartmentRepository, Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
-import { type Claim, claimWrite, moveClaim, releaseWrite } from './claims.ts';
+import { type Claim, claimWrite, moveClaim, releaseWrite, siblingNameKey } from './claims.ts';
 import { decodeCursor } from './cursor.ts';
 import { departmentPath, keys, withoutStorageAttributes } from './keys.ts';
 import { inFilter, queryAll, queryPage } from './query-pages.ts';
@@ -235,14 +235,9 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
   }
 }
 
-/** Names are unique among siblings, without regard to case. */
 function nameClaim(department: Department): Claim {
-  return {
-    kind: 'departmentName',
-    key: `${department.parentId ?? 'root'}#${department.name.toLowerCase()}`,
-    value: department.name,
-    ownerId: department.id,
-  };
+  const key = siblingNameKey(department.parentId, department.name);
+  return { kind: 'departmentName', key, value: department.name, ownerId: department.id };
 }
 
 function notEmpty(department: Department): ConflictError {

@@ -357,32 +357,32 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
 
   /** Moves the hold's end; fails when the run lost its hold (it ran past `bulkUntil` and was taken over). */
   async extendBulk(courseId: string, run: string, until: string): Promise<void> {
-    await conditionalWrite(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.seats(courseId),
-            UpdateExpression: 'SET bulkUntil = :until',
-            ConditionExpression: 'bulkRun = :run',
-            ExpressionAttributeValues: { ':run': run, ':until': until },
-          }),
-        ),
-      lostHold,
-    );
+    await this.whileHeldBy(run, courseId, 'SET bulkUntil = :until', { ':until': until });
   }
 
   /** Ends the hold, counting the seats the run took. */
   async releaseBulk(courseId: string, run: string, seatsTaken: number): Promise<void> {
+    await this.whileHeldBy(run, courseId, 'ADD taken :taken REMOVE bulkRun, bulkUntil', {
+      ':taken': seatsTaken,
+    });
+  }
+
+  /** Updates the course's seats item only while `run` holds it; else the run lost its hold (a 409). */
+  private async whileHeldBy(
+    run: string,
+    courseId: string,
+    UpdateExpression: string,
+    values: Record<string, unknown>,
+  ): Promise<void> {
     await conditionalWrite(
       () =>
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: keys.seats(courseId),
-            UpdateExpression: 'ADD taken :taken REMOVE bulkRun, bulkUntil',
+            UpdateExpression,
             ConditionExpression: 'bulkRun = :run',
-            ExpressionAttributeValues: { ':run': run, ':taken': seatsTaken },
+            ExpressionAttributeValues: { ':run': run, ...values },
           }),
         ),
       lostHold,
@@ -463,19 +463,7 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
       },
       ProjectionExpression: 'sk',
     });
-    await conditionalWrite(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.seats(courseId),
-            UpdateExpression: 'SET taken = :taken',
-            ConditionExpression: 'bulkRun = :run',
-            ExpressionAttributeValues: { ':run': run, ':taken': items.length },
-          }),
-        ),
-      lostHold,
-    );
+    await this.whileHeldBy(run, courseId, 'SET taken = :taken', { ':taken': items.length });
     return items.length;
   }
 }
