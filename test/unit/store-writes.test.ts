@@ -8,7 +8,12 @@ import {
   DynamoDBClient,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditRecord } from '../../shared/domain/audit.ts';
@@ -17,6 +22,7 @@ import type { User } from '../../shared/domain/user.ts';
 import { toProblem } from '../../shared/http/problem.ts';
 import { claimWrite, moveClaim, releaseWrite } from '../../shared/store/claims.ts';
 import { DynamoEnrollmentRepository } from '../../shared/store/enrollment-store.ts';
+import { LocalMachineClients } from '../../shared/store/local-oauth-clients.ts';
 import { type GuardedWrite, transactWrite } from '../../shared/store/transact.ts';
 import { DynamoUserRepository } from '../../shared/store/user-store.ts';
 import { deleteVersioned, putNew, putVersioned, updateVersioned } from '../../shared/store/versioned.ts';
@@ -379,6 +385,23 @@ describe('single conditional writes', () => {
           'This bulk enrollment ran past its hold on the course and another run took it over; retry to enroll the rest.',
       });
     }
+  });
+
+  it('a secret removal that races another (positions shifted) gets a 409, locally too', async () => {
+    table.on(GetCommand).resolves({
+      Item: { clientId: 'c1', name: 'HR', scopes: [], secrets: [{ id: 's1' }, { id: 's2' }] },
+    });
+    table.on(UpdateCommand).rejects(conditionFailed());
+    const clients = new LocalMachineClients(
+      client,
+      'lms-local-oauth-clients',
+      'http://127.0.0.1:1/oauth2/token',
+    );
+    const error = await clients.removeSecret('c1', 's2').catch((caught) => caught);
+    expect(toProblem(error)).toMatchObject({
+      status: 409,
+      detail: 'The secrets of client c1 changed meanwhile; try again.',
+    });
   });
 
   it('lets other failures through', async () => {
