@@ -22,7 +22,7 @@ import type { EnrollmentRepository, Page, PageRequest } from '../use-cases/ports
 import { auditWrite } from './audit-store.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { pageOfPartition, queryAll } from './query-pages.ts';
-import { conditionalWrite, type GuardedWrite, transactWrite } from './transact.ts';
+import { conditionalUpdate, type GuardedWrite, transactWrite } from './transact.ts';
 import { putVersioned } from './versioned.ts';
 
 /** Statuses that hold a seat (a completion keeps its place in the session; leaving or lapsing frees it). */
@@ -334,18 +334,16 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     until: string,
     now: string,
   ): Promise<{ takenOver?: string }> {
-    const { Attributes } = await conditionalWrite(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.seats(courseId),
-            UpdateExpression: 'SET bulkRun = :run, bulkUntil = :until',
-            ConditionExpression: 'attribute_not_exists(bulkRun) OR bulkUntil < :now',
-            ExpressionAttributeValues: { ':run': run, ':until': until, ':now': now },
-            ReturnValues: 'ALL_OLD',
-          }),
-        ),
+    const { Attributes } = await conditionalUpdate(
+      this.client,
+      {
+        TableName: this.tableName,
+        Key: keys.seats(courseId),
+        UpdateExpression: 'SET bulkRun = :run, bulkUntil = :until',
+        ConditionExpression: 'attribute_not_exists(bulkRun) OR bulkUntil < :now',
+        ExpressionAttributeValues: { ':run': run, ':until': until, ':now': now },
+        ReturnValues: 'ALL_OLD',
+      },
       () =>
         new CourseBusyError(
           'Another bulk enrollment into this course is running; try again in a moment.',
@@ -374,17 +372,15 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     UpdateExpression: string,
     values: Record<string, unknown>,
   ): Promise<void> {
-    await conditionalWrite(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.seats(courseId),
-            UpdateExpression,
-            ConditionExpression: 'bulkRun = :run',
-            ExpressionAttributeValues: { ':run': run, ...values },
-          }),
-        ),
+    await conditionalUpdate(
+      this.client,
+      {
+        TableName: this.tableName,
+        Key: keys.seats(courseId),
+        UpdateExpression,
+        ConditionExpression: 'bulkRun = :run',
+        ExpressionAttributeValues: { ':run': run, ...values },
+      },
       lostHold,
     );
   }

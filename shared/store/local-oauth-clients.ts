@@ -5,18 +5,12 @@
  * stored as is: this table exists only on a developer's machine, never in AWS.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type IssuedSecret, MAX_ACTIVE_SECRETS } from '../domain/api-client.ts';
 import type { ApiScope } from '../domain/api-scopes.ts';
 import { ConflictError } from '../domain/errors.ts';
 import type { MachineClientRegistry } from '../use-cases/ports.ts';
-import { conditionalWrite } from './transact.ts';
+import { conditionalUpdate, conditionalWrite } from './transact.ts';
 
 export interface LocalOAuthClient {
   clientId: string;
@@ -52,34 +46,23 @@ export class LocalMachineClients implements MachineClientRegistry {
   }
 
   async setScopes(clientId: string, _name: string, scopes: readonly ApiScope[]): Promise<void> {
-    await conditionalWrite(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { clientId },
-            UpdateExpression: 'SET scopes = :scopes',
-            ConditionExpression: 'attribute_exists(clientId)',
-            ExpressionAttributeValues: { ':scopes': [...scopes] },
-          }),
-        ),
+    await this.update(
+      clientId,
+      { expression: 'SET scopes = :scopes', condition: 'attribute_exists(clientId)' },
+      { ':scopes': [...scopes] },
       () => new ConflictError(`The client ${clientId} is gone.`),
     );
   }
 
   async addSecret(clientId: string): Promise<IssuedSecret> {
     const secret = newSecret();
-    await conditionalWrite(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { clientId },
-            UpdateExpression: 'SET secrets = list_append(secrets, :secret)',
-            ConditionExpression: 'attribute_exists(clientId) AND size(secrets) < :max',
-            ExpressionAttributeValues: { ':secret': [secret], ':max': MAX_ACTIVE_SECRETS },
-          }),
-        ),
+    await this.update(
+      clientId,
+      {
+        expression: 'SET secrets = list_append(secrets, :secret)',
+        condition: 'attribute_exists(clientId) AND size(secrets) < :max',
+      },
+      { ':secret': [secret], ':max': MAX_ACTIVE_SECRETS },
       () => new ConflictError(`The client ${clientId} is gone or has ${MAX_ACTIVE_SECRETS} secrets already.`),
     );
     return secret;
@@ -90,18 +73,31 @@ export class LocalMachineClients implements MachineClientRegistry {
     const index = stored?.secrets.findIndex((secret) => secret.id === secretId) ?? -1;
     if (index < 0) return;
     // By position, so only while that position still holds the secret (another removal shifts the list).
-    await conditionalWrite(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { clientId },
-            UpdateExpression: `REMOVE secrets[${index}]`,
-            ConditionExpression: `secrets[${index}].id = :id`,
-            ExpressionAttributeValues: { ':id': secretId },
-          }),
-        ),
+    await this.update(
+      clientId,
+      { expression: `REMOVE secrets[${index}]`, condition: `secrets[${index}].id = :id` },
+      { ':id': secretId },
       () => new ConflictError(`The secrets of client ${clientId} changed meanwhile; try again.`),
+    );
+  }
+
+  /** A conditional update of one client's item; a failed condition is `refusal()`. */
+  private async update(
+    clientId: string,
+    change: { expression: string; condition: string },
+    values: Record<string, unknown>,
+    refusal: () => Error,
+  ): Promise<void> {
+    await conditionalUpdate(
+      this.client,
+      {
+        TableName: this.tableName,
+        Key: { clientId },
+        UpdateExpression: change.expression,
+        ConditionExpression: change.condition,
+        ExpressionAttributeValues: values,
+      },
+      refusal,
     );
   }
 

@@ -9,6 +9,9 @@ import {
   type DynamoDBDocumentClient,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+  type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../domain/errors.ts';
 
@@ -86,4 +89,13 @@ export async function conditionalWrite<T>(
     if ((error as Error | undefined)?.name === 'ConditionalCheckFailedException') throw onConditionFailed();
     throw error;
   }
+}
+
+/** {@link conditionalWrite} of one UpdateItem. */
+export function conditionalUpdate(
+  client: DynamoDBDocumentClient,
+  input: UpdateCommandInput,
+  onConditionFailed: () => Error,
+): Promise<UpdateCommandOutput> {
+  return conditionalWrite(() => client.send(new UpdateCommand(input)), onConditionFailed);
 }
