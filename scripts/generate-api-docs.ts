@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { renderApiDocs } from '../shared/http/api-docs.ts';
 import { buildOpenApi } from '../shared/http/openapi.ts';
 import { routes } from '../shared/routes/index.ts';
+import { routesCode } from './route-code.ts';
 
-const docs = join(import.meta.dirname, '..', 'docs');
+const root = join(import.meta.dirname, '..');
+const docs = join(root, 'docs');
 writeFileSync(join(docs, 'openapi.json'), `${JSON.stringify(buildOpenApi(routes), null, 2)}\n`);
-writeFileSync(join(docs, 'api.md'), renderApiDocs(routes));
+writeFileSync(join(docs, 'api.md'), renderApiDocs(routes, routesCode(routes, root)));
 console.log(`wrote docs/openapi.json and docs/api.md (${routes.length} routes)`);

@@ -29,19 +29,10 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { ROLES, type Role } from '../../shared/domain/principal.ts';
 import { type EmulatorEndpoints, LOCAL_CREDENTIALS } from './emulators.ts';
+import { cognitoIssuer, cognitoJwksUri } from './issuer.ts';
 import type { LocalResources } from './resources.ts';
 
 type PoolRef = Pick<LocalResources, 'userPoolId'>;
-
-/** The `iss` of tokens issued by cognito-local for the pool: `http://127.0.0.1:<port>/<poolId>`. */
-export function cognitoIssuer(endpoints: Pick<EmulatorEndpoints, 'cognito'>, resources: PoolRef): string {
-  return `${endpoints.cognito}/${resources.userPoolId}`;
-}
-
-/** Where cognito-local serves the pool's public keys (the same key for every pool). */
-export function cognitoJwksUri(endpoints: Pick<EmulatorEndpoints, 'cognito'>, resources: PoolRef): string {
-  return `${cognitoIssuer(endpoints, resources)}/.well-known/jwks.json`;
-}
 
 export interface CognitoUserSpec {
   email: string;

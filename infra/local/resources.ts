@@ -33,8 +33,8 @@ import { ENV } from '../../shared/config.ts';
 import { ROLES, type Role } from '../../shared/domain/principal.ts';
 import { BUCKETS, type BucketName } from '../../shared/http/route.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
-import { cognitoIssuer, cognitoJwksUri } from './cognito.ts';
 import { type EmulatorEndpoints, LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
+import { cognitoIssuer, cognitoJwksUri } from './issuer.ts';
 
 export interface LocalResources {
   region: string;

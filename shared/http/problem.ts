@@ -55,11 +55,12 @@ export function toProblem(error: unknown): HttpProblem {
   // Powertools idempotency errors, recognised by name so that routes without idempotency do not bundle it.
   const name = (error as Error | undefined)?.name;
   if (name === 'IdempotencyValidationError') {
-    return new HttpProblem(
-      422,
-      'This Idempotency-Key was already used with a different request; use a new key.',
-      [{ path: 'headers.idempotency-key', message: 'reused with a different body' }],
-    );
+    return new HttpProblem(422, 'Idempotency-Key reused for a different request', [
+      {
+        path: 'headers.idempotency-key',
+        message: 'already used for another route, resource or body; use a new key',
+      },
+    ]);
   }
   if (name === 'IdempotencyAlreadyInProgressError') {
     return new HttpProblem(409, 'A request with this Idempotency-Key is still in progress; retry shortly.', [

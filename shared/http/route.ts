@@ -90,8 +90,9 @@ export interface RouteRequest {
   /** `If-Match` is required (428 when missing) or accepted (checked when present). */
   readonly ifMatch?: 'required' | 'optional';
   /**
-   * The route accepts an `Idempotency-Key` header: a retry with the same key (same caller, same body) gets
-   * the first response again instead of a second write. Handlers of such routes use `idempotentHttpHandler`.
+   * The route accepts an `Idempotency-Key` header: a retry with the same key (same caller, route, path
+   * parameters and body) gets the first response again instead of a second write; the key with anything else
+   * is a 422. Handlers of such routes use `idempotentHttpHandler`.
    */
   readonly idempotent?: boolean;
 }

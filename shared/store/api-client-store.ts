@@ -2,12 +2,13 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiClient } from '../domain/api-client.ts';
 import type { AuditRecord } from '../domain/audit.ts';
-import { ConflictError, StaleVersionError } from '../domain/errors.ts';
 import type { ApiClientRepository } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
+import { type Claim, claimOwner, claimWrite, releaseWrite } from './claims.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { queryAll } from './query-pages.ts';
 import { transactWrite } from './transact.ts';
+import { deleteVersioned, putNew, putVersioned } from './versioned.ts';
 
 export class DynamoApiClientRepository implements ApiClientRepository {
   constructor(
@@ -32,90 +33,50 @@ export class DynamoApiClientRepository implements ApiClientRepository {
     return items.map(fromItem);
   }
 
-  async idByName(name: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.unique('apiClientName', name.toLowerCase()) }),
-    );
-    return typeof Item?.ownerId === 'string' ? Item.ownerId : undefined;
+  idByName(name: string): Promise<string | undefined> {
+    return claimOwner(this.client, this.tableName, 'apiClientName', name.toLowerCase());
   }
 
   async create(client: ApiClient, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: item(client),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...keys.unique('apiClientName', client.name.toLowerCase()),
-              entity: 'claim',
-              ownerId: client.clientId,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        onConditionFailed: () =>
-          new ConflictError(`An API client named ${client.name} exists.`, [
-            { path: 'body.name', message: 'taken' },
-          ]),
-      },
+      putNew(this.tableName, item(client), { kind: 'API client', id: client.clientId }),
+      claimWrite(this.tableName, nameClaim(client)),
       auditWrite(this.tableName, audit),
     ]);
   }
 
   async update(before: ApiClient, after: ApiClient, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: item(after),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': before.version },
-          },
-        },
-        onConditionFailed: () =>
-          new StaleVersionError('API client', before.clientId, before.version, undefined),
-      },
+      putVersioned(this.tableName, item(after), {
+        kind: 'API client',
+        id: before.clientId,
+        expected: before.version,
+      }),
       auditWrite(this.tableName, audit),
     ]);
   }
 
   async delete(client: ApiClient, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      {
-        item: {
-          Delete: {
-            TableName: this.tableName,
-            Key: keys.apiClient(client.clientId),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': client.version },
-          },
-        },
-        onConditionFailed: () =>
-          new StaleVersionError('API client', client.clientId, client.version, undefined),
-      },
-      {
-        item: {
-          Delete: {
-            TableName: this.tableName,
-            Key: keys.unique('apiClientName', client.name.toLowerCase()),
-            ConditionExpression: 'ownerId = :owner',
-            ExpressionAttributeValues: { ':owner': client.clientId },
-          },
-        },
-      },
+      deleteVersioned(this.tableName, keys.apiClient(client.clientId), {
+        kind: 'API client',
+        id: client.clientId,
+        expected: client.version,
+      }),
+      releaseWrite(this.tableName, nameClaim(client)),
       auditWrite(this.tableName, audit),
     ]);
   }
+}
+
+/** Client names are unique without regard to case. */
+function nameClaim(client: ApiClient): Claim {
+  return {
+    kind: 'apiClientName',
+    key: client.name.toLowerCase(),
+    value: client.name,
+    ownerId: client.clientId,
+  };
 }
 
 function item(client: ApiClient): Record<string, unknown> {

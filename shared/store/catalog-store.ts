@@ -7,13 +7,15 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
 import { Category, Course, LearningPath, searchText } from '../domain/course.ts';
-import { BusinessRuleError, ConflictError, StaleVersionError } from '../domain/errors.ts';
+import { BusinessRuleError, ConflictError } from '../domain/errors.ts';
 import type { CatalogRepository, CourseFilter, Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
+import { type Claim, moveClaim, siblingNameKey } from './claims.ts';
 import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { batchGetAll, inFilter, pageOfPartition, queryAll, queryPage } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
+import { putVersioned } from './versioned.ts';
 
 export class DynamoCatalogRepository implements CatalogRepository {
   constructor(
@@ -112,7 +114,11 @@ export class DynamoCatalogRepository implements CatalogRepository {
     guards: readonly Course[] = [],
   ): Promise<void> {
     await transactWrite(this.client, [
-      this.versioned(courseItem(course), expectedVersion, 'course', course.id),
+      putVersioned(this.tableName, courseItem(course), {
+        kind: 'course',
+        id: course.id,
+        expected: expectedVersion,
+      }),
       // The courses a prerequisite check walked must be as read, so two concurrent edits cannot close a cycle.
       ...guards.map((guard) => this.unchanged(keys.course(guard.id), guard.version, `course ${guard.title}`)),
       auditWrite(this.tableName, audit),
@@ -137,46 +143,20 @@ export class DynamoCatalogRepository implements CatalogRepository {
   }
 
   async putCategory(category: Category, before: Category | null, audit: AuditRecord): Promise<void> {
-    const writes: GuardedWrite[] = [
-      this.versioned(
+    await transactWrite(this.client, [
+      putVersioned(
+        this.tableName,
         {
           ...keys.category(category.id),
           ...keys.categoriesByName(category.name.toLowerCase(), category.id),
           entity: 'category',
           ...category,
         },
-        before?.version ?? null,
-        'category',
-        category.id,
+        { kind: 'category', id: category.id, expected: before?.version ?? null },
       ),
-    ];
-    const nameKey = (c: Category) => `${c.parentId ?? 'root'}#${c.name.toLowerCase()}`;
-    if (!before || nameKey(before) !== nameKey(category)) {
-      if (before) {
-        writes.push({
-          item: { Delete: { TableName: this.tableName, Key: keys.unique('categoryName', nameKey(before)) } },
-        });
-      }
-      writes.push({
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...keys.unique('categoryName', nameKey(category)),
-              entity: 'claim',
-              ownerId: category.id,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        onConditionFailed: () =>
-          new ConflictError(`There is already a category named ${category.name} there.`, [
-            { path: 'body.name', message: 'already used by a sibling' },
-          ]),
-      });
-    }
-    writes.push(auditWrite(this.tableName, audit));
-    await transactWrite(this.client, writes);
+      ...moveClaim(this.tableName, before ? nameClaim(before) : undefined, nameClaim(category)),
+      auditWrite(this.tableName, audit),
+    ]);
   }
 
   async getLearningPath(id: string): Promise<LearningPath | undefined> {
@@ -202,49 +182,21 @@ export class DynamoCatalogRepository implements CatalogRepository {
     audit: AuditRecord,
   ): Promise<void> {
     await transactWrite(this.client, [
-      this.versioned(
+      putVersioned(
+        this.tableName,
         {
           ...keys.learningPath(path.id),
           ...keys.learningPathsByTitle(path.title.toLowerCase(), path.id),
           entity: 'learning-path',
           ...path,
         },
-        expectedVersion,
-        'learning path',
-        path.id,
+        { kind: 'learning path', id: path.id, expected: expectedVersion },
       ),
       ...path.courseIds.map((id) =>
         this.exists(keys.course(id), `No course with id ${id}.`, 'body.courseIds'),
       ),
       auditWrite(this.tableName, audit),
     ]);
-  }
-
-  /** A put that creates (expectedVersion null) or replaces the version the caller read. */
-  private versioned(
-    item: Record<string, unknown>,
-    expectedVersion: number | null,
-    kind: string,
-    id: string,
-  ): GuardedWrite {
-    return {
-      item: {
-        Put: {
-          TableName: this.tableName,
-          Item: item,
-          ...(expectedVersion === null
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              }),
-        },
-      },
-      onConditionFailed: () =>
-        expectedVersion === null
-          ? new ConflictError(`A ${kind} with id ${id} already exists.`)
-          : new StaleVersionError(kind, id, expectedVersion, undefined),
-    };
   }
 
   private unchanged(key: Record<string, string>, version: number, what: string): GuardedWrite {
@@ -269,6 +221,11 @@ export class DynamoCatalogRepository implements CatalogRepository {
       onConditionFailed: () => new BusinessRuleError(message, [{ path, message: 'does not exist' }]),
     };
   }
+}
+
+function nameClaim(category: Category): Claim {
+  const key = siblingNameKey(category.parentId, category.name);
+  return { kind: 'categoryName', key, value: category.name, ownerId: category.id };
 }
 
 function courseItem(course: Course): Record<string, unknown> {

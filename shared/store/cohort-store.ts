@@ -8,12 +8,14 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
 import { Cohort, CohortCourseLink, CohortMember } from '../domain/cohort.ts';
-import { ConflictError, StaleVersionError } from '../domain/errors.ts';
+import { ConflictError } from '../domain/errors.ts';
 import type { CohortRepository, Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
+import { type Claim, claimWrite, moveClaim } from './claims.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { pageOfPartition, queryAll } from './query-pages.ts';
 import { type GuardedWrite, MAX_TRANSACTION_ITEMS, transactWrite } from './transact.ts';
+import { putNew, updateVersioned } from './versioned.ts';
 
 /** Members per transaction: the rest of the 100 actions are the count and the audit record. */
 export const MEMBERS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS - 2;
@@ -53,50 +55,36 @@ export class DynamoCohortRepository implements CohortRepository {
 
   async create(cohort: Cohort, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: cohortItem(cohort),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
-      this.claimName(cohort),
+      putNew(this.tableName, cohortItem(cohort), { kind: 'cohort', id: cohort.id }),
+      claimWrite(this.tableName, nameClaim(cohort)),
       auditWrite(this.tableName, audit),
     ]);
   }
 
   async update(before: Cohort, after: Cohort, audit: AuditRecord): Promise<void> {
-    const writes: GuardedWrite[] = [
-      {
-        item: {
-          // memberCount is left alone: member transactions move it concurrently.
-          Update: {
-            TableName: this.tableName,
-            Key: keys.cohort(before.id),
-            UpdateExpression:
-              'SET #name = :name, description = :description, #rule = :rule, updatedAt = :updatedAt, version = :version, gsi1sk = :gsi1sk',
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeNames: { '#name': 'name', '#rule': 'rule' },
-            ExpressionAttributeValues: {
-              ':name': after.name,
-              ':description': after.description,
-              ':rule': after.rule,
-              ':updatedAt': after.updatedAt,
-              ':version': after.version,
-              ':gsi1sk': keys.cohortsByName(after.name.toLowerCase(), after.id).gsi1sk,
-              ':expected': before.version,
-            },
+    await transactWrite(this.client, [
+      // memberCount is left alone: member transactions move it concurrently.
+      updateVersioned(
+        this.tableName,
+        keys.cohort(before.id),
+        {
+          UpdateExpression:
+            'SET #name = :name, description = :description, #rule = :rule, updatedAt = :updatedAt, version = :version, gsi1sk = :gsi1sk',
+          ExpressionAttributeNames: { '#name': 'name', '#rule': 'rule' },
+          ExpressionAttributeValues: {
+            ':name': after.name,
+            ':description': after.description,
+            ':rule': after.rule,
+            ':updatedAt': after.updatedAt,
+            ':version': after.version,
+            ':gsi1sk': keys.cohortsByName(after.name.toLowerCase(), after.id).gsi1sk,
           },
         },
-        onConditionFailed: () => new StaleVersionError('cohort', before.id, before.version, undefined),
-      },
+        { kind: 'cohort', id: before.id, expected: before.version },
+      ),
+      ...moveClaim(this.tableName, nameClaim(before), nameClaim(after)),
       auditWrite(this.tableName, audit),
-    ];
-    if (before.name.toLowerCase() !== after.name.toLowerCase())
-      writes.push(this.releaseName(before), this.claimName(after));
-    await transactWrite(this.client, writes);
+    ]);
   }
 
   members(cohortId: string, page: PageRequest): Promise<Page<CohortMember>> {
@@ -278,43 +266,15 @@ export class DynamoCohortRepository implements CohortRepository {
     };
     await transactWrite(this.client, [...memberWrites, count, auditWrite(this.tableName, audit)]);
   }
-
-  private claimName(cohort: Cohort): GuardedWrite {
-    return {
-      item: {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.unique('cohortName', cohort.name.toLowerCase()),
-            entity: 'claim',
-            ownerId: cohort.id,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      onConditionFailed: () =>
-        new ConflictError(`There is already a cohort named ${cohort.name}.`, [
-          { path: 'body.name', message: 'already used' },
-        ]),
-    };
-  }
-
-  private releaseName(cohort: Cohort): GuardedWrite {
-    return {
-      item: {
-        Delete: {
-          TableName: this.tableName,
-          Key: keys.unique('cohortName', cohort.name.toLowerCase()),
-          ConditionExpression: 'ownerId = :owner',
-          ExpressionAttributeValues: { ':owner': cohort.id },
-        },
-      },
-    };
-  }
 }
 
 /** A member write found the person already in (adding) or already gone (removing). */
 class MembershipChanged extends Error {}
+
+/** Cohort names are unique without regard to case. */
+function nameClaim(cohort: Cohort): Claim {
+  return { kind: 'cohortName', key: cohort.name.toLowerCase(), value: cohort.name, ownerId: cohort.id };
+}
 
 function cohortItem(cohort: Cohort): Record<string, unknown> {
   return {

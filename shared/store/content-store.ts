@@ -2,12 +2,13 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
 import { ContentVersion } from '../domain/content.ts';
-import { ConflictError, StaleVersionError } from '../domain/errors.ts';
+import { ConflictError } from '../domain/errors.ts';
 import { Job } from '../domain/job.ts';
 import type { ContentRepository, ImportCommit, JobRepository } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { transactWrite } from './transact.ts';
+import { putNew, putVersioned, updateVersioned } from './versioned.ts';
 
 export class DynamoJobRepository implements JobRepository {
   constructor(
@@ -17,16 +18,7 @@ export class DynamoJobRepository implements JobRepository {
 
   async create(job: Job, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: jobItem(job),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        onConditionFailed: () => new ConflictError(`A job with id ${job.id} already exists.`),
-      },
+      putNew(this.tableName, jobItem(job), { kind: 'job', id: job.id }),
       auditWrite(this.tableName, audit),
     ]);
   }
@@ -38,17 +30,7 @@ export class DynamoJobRepository implements JobRepository {
 
   async save(job: Job, expectedVersion: number): Promise<void> {
     await transactWrite(this.client, [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: jobItem(job),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          },
-        },
-        onConditionFailed: () => new StaleVersionError('job', job.id, expectedVersion, undefined),
-      },
+      putVersioned(this.tableName, jobItem(job), { kind: 'job', id: job.id, expected: expectedVersion }),
     ]);
   }
 }
@@ -110,35 +92,24 @@ export class DynamoContentRepository implements ContentRepository {
         onConditionFailed: () =>
           new ConflictError(`Version ${content.version} of course ${content.courseId} already exists.`),
       },
-      {
-        item: {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.course(course.id),
-            UpdateExpression: 'SET currentContentVersion = :content, updatedAt = :at, version = :version',
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: {
-              ':content': content.version,
-              ':at': course.updatedAt,
-              ':version': course.version,
-              ':expected': change.expectedCourseVersion,
-            },
+      updateVersioned(
+        this.tableName,
+        keys.course(course.id),
+        {
+          UpdateExpression: 'SET currentContentVersion = :content, updatedAt = :at, version = :version',
+          ExpressionAttributeValues: {
+            ':content': content.version,
+            ':at': course.updatedAt,
+            ':version': course.version,
           },
         },
-        onConditionFailed: () =>
-          new StaleVersionError('course', course.id, change.expectedCourseVersion, undefined),
-      },
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: jobItem(job),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': change.expectedJobVersion },
-          },
-        },
-        onConditionFailed: () => new StaleVersionError('job', job.id, change.expectedJobVersion, undefined),
-      },
+        { kind: 'course', id: course.id, expected: change.expectedCourseVersion },
+      ),
+      putVersioned(this.tableName, jobItem(job), {
+        kind: 'job',
+        id: job.id,
+        expected: change.expectedJobVersion,
+      }),
       auditWrite(this.tableName, change.audit),
     ]);
   }

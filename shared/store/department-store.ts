@@ -6,14 +6,16 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
 import { Department } from '../domain/department.ts';
-import { ConflictError, StaleVersionError } from '../domain/errors.ts';
+import { ConflictError } from '../domain/errors.ts';
 import type { DepartmentChange, DepartmentRepository, Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
+import { type Claim, claimWrite, moveClaim, releaseWrite, siblingNameKey } from './claims.ts';
 import { decodeCursor } from './cursor.ts';
 import { departmentPath, keys, withoutStorageAttributes } from './keys.ts';
 import { inFilter, queryAll, queryPage } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
 import { userExists } from './user-store.ts';
+import { deleteVersioned, putNew, updateVersioned } from './versioned.ts';
 
 const ALL_DEPARTMENTS = keys.departmentsByPath('').gsi1pk;
 
@@ -109,17 +111,8 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
 
   async create(department: Department, parent: Department | undefined, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: toItem(department),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        onConditionFailed: () => new ConflictError(`A department with id ${department.id} already exists.`),
-      },
-      this.claimName(department),
+      putNew(this.tableName, toItem(department), { kind: 'department', id: department.id }),
+      claimWrite(this.tableName, nameClaim(department)),
       ...(parent ? [this.countChild(parent, 1, true)] : []),
       ...(department.managerId
         ? [userExists(this.tableName, department.managerId, 'to manage this department')]
@@ -131,23 +124,17 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
   async update(move: DepartmentChange, audit: AuditRecord): Promise<void> {
     const { before, after, descendants, newParent } = move;
     const writes: GuardedWrite[] = [
-      {
-        item: { Update: this.rewrite(after, before.version) },
-        onConditionFailed: () => new StaleVersionError('department', before.id, before.version, undefined),
-      },
+      this.rewrite(after, before.version),
+      ...moveClaim(this.tableName, nameClaim(before), nameClaim(after)),
     ];
-    if (after.name.toLowerCase() !== before.name.toLowerCase() || after.parentId !== before.parentId) {
-      writes.push(this.releaseName(before), this.claimName(after));
-    }
     if (after.parentId !== before.parentId) {
       if (before.parentId) writes.push(this.countChildById(before.parentId, -1));
       if (newParent) writes.push(this.countChild(newParent, 1, true));
     }
     for (const descendant of descendants) {
       writes.push({
-        item: {
-          Update: this.rewrite({ ...descendant, version: descendant.version + 1 }, descendant.version),
-        },
+        ...this.rewrite({ ...descendant, version: descendant.version + 1 }, descendant.version),
+        // Not the caller's copy that is stale but a sub-department the move read: a conflict, not a 412.
         onConditionFailed: () =>
           new ConflictError(`The sub-department ${descendant.name} changed during the move; try again.`),
       });
@@ -161,21 +148,20 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
   async delete(department: Department, audit: AuditRecord): Promise<void> {
     if (department.memberCount > 0 || department.childCount > 0) throw notEmpty(department);
     await transactWrite(this.client, [
-      {
-        item: {
-          Delete: {
-            TableName: this.tableName,
-            Key: keys.department(department.id),
-            ConditionExpression: 'version = :expected AND memberCount = :zero AND childCount = :zero',
-            ExpressionAttributeValues: { ':expected': department.version, ':zero': 0 },
-          },
+      deleteVersioned(
+        this.tableName,
+        keys.department(department.id),
+        { kind: 'department', id: department.id, expected: department.version },
+        {
+          condition: 'memberCount = :zero AND childCount = :zero',
+          values: { ':zero': 0 },
+          refusal: () =>
+            new ConflictError(
+              `The department ${department.name} changed or gained people while deleting; read it again.`,
+            ),
         },
-        onConditionFailed: () =>
-          new ConflictError(
-            `The department ${department.name} changed or gained people while deleting; read it again.`,
-          ),
-      },
-      this.releaseName(department),
+      ),
+      releaseWrite(this.tableName, nameClaim(department)),
       ...(department.parentId ? [this.countChildById(department.parentId, -1)] : []),
       auditWrite(this.tableName, audit),
     ]);
@@ -185,64 +171,31 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
    * Rewrites a department's own fields and index keys if it is still at `expectedVersion`. An update, not a
    * put: the counters move without version bumps (people joining) and must not be overwritten.
    */
-  private rewrite(department: Department, expectedVersion: number) {
+  private rewrite(department: Department, expectedVersion: number): GuardedWrite {
     const manager = department.managerId
       ? keys.departmentsOfManager(department.managerId, department.id)
       : undefined;
-    return {
-      TableName: this.tableName,
-      Key: keys.department(department.id),
-      UpdateExpression: `SET #name = :name, parentId = :parentId, managerId = :managerId, ancestorIds = :ancestorIds, updatedAt = :updatedAt, version = :version, gsi1sk = :gsi1sk${
-        manager ? ', gsi2pk = :gsi2pk, gsi2sk = :gsi2sk' : ' REMOVE gsi2pk, gsi2sk'
-      }`,
-      ConditionExpression: 'version = :expected',
-      ExpressionAttributeNames: { '#name': 'name' },
-      ExpressionAttributeValues: {
-        ':name': department.name,
-        ':parentId': department.parentId,
-        ':managerId': department.managerId,
-        ':ancestorIds': department.ancestorIds,
-        ':updatedAt': department.updatedAt,
-        ':version': department.version,
-        ':gsi1sk': keys.departmentsByPath(departmentPath(department.ancestorIds, department.id)).gsi1sk,
-        ':expected': expectedVersion,
-        ...(manager ? { ':gsi2pk': manager.gsi2pk, ':gsi2sk': manager.gsi2sk } : {}),
-      },
-    };
-  }
-
-  private claimName(department: Department): GuardedWrite {
-    return {
-      item: {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.unique('departmentName', nameKey(department)),
-            entity: 'claim',
-            ownerId: department.id,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
+    return updateVersioned(
+      this.tableName,
+      keys.department(department.id),
+      {
+        UpdateExpression: `SET #name = :name, parentId = :parentId, managerId = :managerId, ancestorIds = :ancestorIds, updatedAt = :updatedAt, version = :version, gsi1sk = :gsi1sk${
+          manager ? ', gsi2pk = :gsi2pk, gsi2sk = :gsi2sk' : ' REMOVE gsi2pk, gsi2sk'
+        }`,
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: {
+          ':name': department.name,
+          ':parentId': department.parentId,
+          ':managerId': department.managerId,
+          ':ancestorIds': department.ancestorIds,
+          ':updatedAt': department.updatedAt,
+          ':version': department.version,
+          ':gsi1sk': keys.departmentsByPath(departmentPath(department.ancestorIds, department.id)).gsi1sk,
+          ...(manager ? { ':gsi2pk': manager.gsi2pk, ':gsi2sk': manager.gsi2sk } : {}),
         },
       },
-      onConditionFailed: () =>
-        new ConflictError(
-          `There is already a department named ${department.name} ${department.parentId ? 'under that parent' : 'at the top level'}.`,
-          [{ path: 'body.name', message: 'already used by a sibling' }],
-        ),
-    };
-  }
-
-  private releaseName(department: Department): GuardedWrite {
-    return {
-      item: {
-        Delete: {
-          TableName: this.tableName,
-          Key: keys.unique('departmentName', nameKey(department)),
-          ConditionExpression: 'ownerId = :owner',
-          ExpressionAttributeValues: { ':owner': department.id },
-        },
-      },
-    };
+      { kind: 'department', id: department.id, expected: expectedVersion },
+    );
   }
 
   /** A parent gaining a child must still be the version whose ancestors we checked (no cycle by race). */
@@ -282,8 +235,9 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
   }
 }
 
-function nameKey(department: Department): string {
-  return `${department.parentId ?? 'root'}#${department.name.toLowerCase()}`;
+function nameClaim(department: Department): Claim {
+  const key = siblingNameKey(department.parentId, department.name);
+  return { kind: 'departmentName', key, value: department.name, ownerId: department.id };
 }
 
 function notEmpty(department: Department): ConflictError {

@@ -17,13 +17,13 @@ import {
   ConflictError,
   CourseBusyError,
   CourseFullError,
-  StaleVersionError,
 } from '../domain/errors.ts';
 import type { EnrollmentRepository, Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { pageOfPartition, queryAll } from './query-pages.ts';
-import { type GuardedWrite, transactWrite } from './transact.ts';
+import { conditionalUpdate, type GuardedWrite, transactWrite } from './transact.ts';
+import { putVersioned } from './versioned.ts';
 
 /** Statuses that hold a seat (a completion keeps its place in the session; leaving or lapsing frees it). */
 const holdsSeat = (status: Enrollment['status']) => status !== 'withdrawn' && status !== 'expired';
@@ -262,18 +262,11 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
   }
 
   private replace(before: Enrollment, after: Enrollment): GuardedWrite {
-    return {
-      item: {
-        Put: {
-          TableName: this.tableName,
-          Item: enrollmentItem(after),
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': before.version },
-        },
-      },
-      onConditionFailed: () =>
-        new StaleVersionError('enrollment', `${before.courseId}/${before.userId}`, before.version, undefined),
-    };
+    return putVersioned(this.tableName, enrollmentItem(after), {
+      kind: 'enrollment',
+      id: `${before.courseId}/${before.userId}`,
+      expected: before.version,
+    });
   }
 
   /**
@@ -341,50 +334,54 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     until: string,
     now: string,
   ): Promise<{ takenOver?: string }> {
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.seats(courseId),
-          UpdateExpression: 'SET bulkRun = :run, bulkUntil = :until',
-          ConditionExpression: 'attribute_not_exists(bulkRun) OR bulkUntil < :now',
-          ExpressionAttributeValues: { ':run': run, ':until': until, ':now': now },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      return typeof Attributes?.bulkRun === 'string' ? { takenOver: Attributes.bulkRun } : {};
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      throw new CourseBusyError(
-        'Another bulk enrollment into this course is running; try again in a moment.',
-        false,
-      );
-    }
+    const { Attributes } = await conditionalUpdate(
+      this.client,
+      {
+        TableName: this.tableName,
+        Key: keys.seats(courseId),
+        UpdateExpression: 'SET bulkRun = :run, bulkUntil = :until',
+        ConditionExpression: 'attribute_not_exists(bulkRun) OR bulkUntil < :now',
+        ExpressionAttributeValues: { ':run': run, ':until': until, ':now': now },
+        ReturnValues: 'ALL_OLD',
+      },
+      () =>
+        new CourseBusyError(
+          'Another bulk enrollment into this course is running; try again in a moment.',
+          false,
+        ),
+    );
+    return typeof Attributes?.bulkRun === 'string' ? { takenOver: Attributes.bulkRun } : {};
   }
 
   /** Moves the hold's end; fails when the run lost its hold (it ran past `bulkUntil` and was taken over). */
   async extendBulk(courseId: string, run: string, until: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.seats(courseId),
-        UpdateExpression: 'SET bulkUntil = :until',
-        ConditionExpression: 'bulkRun = :run',
-        ExpressionAttributeValues: { ':run': run, ':until': until },
-      }),
-    );
+    await this.whileHeldBy(run, courseId, 'SET bulkUntil = :until', { ':until': until });
   }
 
   /** Ends the hold, counting the seats the run took. */
   async releaseBulk(courseId: string, run: string, seatsTaken: number): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
+    await this.whileHeldBy(run, courseId, 'ADD taken :taken REMOVE bulkRun, bulkUntil', {
+      ':taken': seatsTaken,
+    });
+  }
+
+  /** Updates the course's seats item only while `run` holds it; else the run lost its hold (a 409). */
+  private async whileHeldBy(
+    run: string,
+    courseId: string,
+    UpdateExpression: string,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    await conditionalUpdate(
+      this.client,
+      {
         TableName: this.tableName,
         Key: keys.seats(courseId),
-        UpdateExpression: 'ADD taken :taken REMOVE bulkRun, bulkUntil',
+        UpdateExpression,
         ConditionExpression: 'bulkRun = :run',
-        ExpressionAttributeValues: { ':run': run, ':taken': seatsTaken },
-      }),
+        ExpressionAttributeValues: { ':run': run, ...values },
+      },
+      lostHold,
     );
   }
 
@@ -462,15 +459,7 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
       },
       ProjectionExpression: 'sk',
     });
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.seats(courseId),
-        UpdateExpression: 'SET taken = :taken',
-        ConditionExpression: 'bulkRun = :run',
-        ExpressionAttributeValues: { ':run': run, ':taken': items.length },
-      }),
-    );
+    await this.whileHeldBy(run, courseId, 'SET taken = :taken', { ':taken': items.length });
     return items.length;
   }
 }
@@ -478,6 +467,14 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
 /** BatchWriteItem takes 25 items; four calls in flight keep DynamoDB busy without throttling a small table. */
 const BATCH_WRITE_ITEMS = 25;
 const BATCH_WRITES_IN_FLIGHT = 4;
+
+/** A bulk run that ran past its hold found it taken over: the run that took it settles what this one wrote. */
+function lostHold(): CourseBusyError {
+  return new CourseBusyError(
+    'This bulk enrollment ran past its hold on the course and another run took it over; retry to enroll the rest.',
+    false,
+  );
+}
 
 /** The seats write's condition failed; {@link DynamoEnrollmentRepository.withSeats} says why. */
 class SeatsRefused extends Error {}

@@ -4,13 +4,14 @@
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
-import { ConflictError, StaleVersionError } from '../domain/errors.ts';
 import { IdentityProvider } from '../domain/identity-provider.ts';
 import type { IdentityProviderRepository, StoredIdentityProvider } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
+import { type Claim, claimOwner, claimWrite, releaseWrite } from './claims.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { queryAll } from './query-pages.ts';
-import { type GuardedWrite, transactWrite } from './transact.ts';
+import { transactWrite } from './transact.ts';
+import { deleteVersioned, putNew, putVersioned } from './versioned.ts';
 
 export class DynamoIdentityProviderRepository implements IdentityProviderRepository {
   constructor(
@@ -36,40 +37,19 @@ export class DynamoIdentityProviderRepository implements IdentityProviderReposit
   }
 
   async byDomain(domain: string): Promise<IdentityProvider | undefined> {
-    const id = await this.owner('idpDomain', domain);
+    const id = await claimOwner(this.client, this.tableName, 'idpDomain', domain);
     const provider = id ? await this.get(id) : undefined;
     return provider ? IdentityProvider.parse(provider) : undefined;
   }
 
   idByName(name: string): Promise<string | undefined> {
-    return this.owner('idpName', name.toLowerCase());
+    return claimOwner(this.client, this.tableName, 'idpName', name.toLowerCase());
   }
 
   async create(provider: StoredIdentityProvider, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: item(provider),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
-      this.claim(
-        'idpName',
-        provider.name.toLowerCase(),
-        provider,
-        `An identity provider named ${provider.name} exists.`,
-      ),
-      ...provider.domains.map((domain) =>
-        this.claim(
-          'idpDomain',
-          domain,
-          provider,
-          `The domain ${domain} is already routed to another identity provider.`,
-        ),
-      ),
+      putNew(this.tableName, item(provider), { kind: 'identity provider', id: provider.id }),
+      ...claims(provider).map((claim) => claimWrite(this.tableName, claim)),
       auditWrite(this.tableName, audit),
     ]);
   }
@@ -82,95 +62,40 @@ export class DynamoIdentityProviderRepository implements IdentityProviderReposit
     const added = after.domains.filter((domain) => !before.domains.includes(domain));
     const removed = before.domains.filter((domain) => !after.domains.includes(domain));
     await transactWrite(this.client, [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: item(after),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': before.version },
-          },
-        },
-        onConditionFailed: () =>
-          new StaleVersionError('identity provider', before.id, before.version, undefined),
-      },
-      ...added.map((domain) =>
-        this.claim(
-          'idpDomain',
-          domain,
-          after,
-          `The domain ${domain} is already routed to another identity provider.`,
-        ),
-      ),
-      ...removed.map((domain) => this.release('idpDomain', domain, before)),
+      putVersioned(this.tableName, item(after), {
+        kind: 'identity provider',
+        id: before.id,
+        expected: before.version,
+      }),
+      ...added.map((domain) => claimWrite(this.tableName, domainClaim(after, domain))),
+      ...removed.map((domain) => releaseWrite(this.tableName, domainClaim(before, domain))),
       auditWrite(this.tableName, audit),
     ]);
   }
 
   async delete(provider: StoredIdentityProvider, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      {
-        item: {
-          Delete: {
-            TableName: this.tableName,
-            Key: keys.identityProvider(provider.id),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': provider.version },
-          },
-        },
-        onConditionFailed: () =>
-          new StaleVersionError('identity provider', provider.id, provider.version, undefined),
-      },
-      this.release('idpName', provider.name.toLowerCase(), provider),
-      ...provider.domains.map((domain) => this.release('idpDomain', domain, provider)),
+      deleteVersioned(this.tableName, keys.identityProvider(provider.id), {
+        kind: 'identity provider',
+        id: provider.id,
+        expected: provider.version,
+      }),
+      ...claims(provider).map((claim) => releaseWrite(this.tableName, claim)),
       auditWrite(this.tableName, audit),
     ]);
   }
+}
 
-  private async owner(kind: 'idpName' | 'idpDomain', value: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.unique(kind, value) }),
-    );
-    return typeof Item?.ownerId === 'string' ? Item.ownerId : undefined;
-  }
+/** The name (any case) and each routed email domain are the provider's alone. */
+function claims(provider: StoredIdentityProvider): Claim[] {
+  return [
+    { kind: 'idpName', key: provider.name.toLowerCase(), value: provider.name, ownerId: provider.id },
+    ...provider.domains.map((domain) => domainClaim(provider, domain)),
+  ];
+}
 
-  private claim(
-    kind: 'idpName' | 'idpDomain',
-    value: string,
-    provider: StoredIdentityProvider,
-    message: string,
-  ): GuardedWrite {
-    return {
-      item: {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.unique(kind, value), entity: 'claim', ownerId: provider.id },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      onConditionFailed: () =>
-        new ConflictError(message, [
-          { path: kind === 'idpName' ? 'body.name' : 'body.domains', message: `${value} is taken` },
-        ]),
-    };
-  }
-
-  private release(
-    kind: 'idpName' | 'idpDomain',
-    value: string,
-    provider: StoredIdentityProvider,
-  ): GuardedWrite {
-    return {
-      item: {
-        Delete: {
-          TableName: this.tableName,
-          Key: keys.unique(kind, value),
-          ConditionExpression: 'ownerId = :owner',
-          ExpressionAttributeValues: { ':owner': provider.id },
-        },
-      },
-    };
-  }
+function domainClaim(provider: StoredIdentityProvider, domain: string): Claim {
+  return { kind: 'idpDomain', key: domain, value: domain, ownerId: provider.id };
 }
 
 function item(provider: StoredIdentityProvider): Record<string, unknown> {

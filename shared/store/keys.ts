@@ -108,28 +108,31 @@ export const keys = {
   adminSeat: (userId: string) => ({ pk: 'ADMINS', sk: `USER#${userId}` }),
   adminSeatCount: () => ({ pk: 'ADMINS', sk: 'COUNT' }),
 
-  /** A uniqueness claim: the item exists while `ownerId` holds the value. */
-  unique: (
-    kind:
-      | 'email'
-      | 'externalId'
-      /** A login's `sub`, held by the profile it is linked to. */
-      | 'login'
-      | 'departmentName'
-      | 'categoryName'
-      | 'cohortName'
-      | 'idpName'
-      | 'idpDomain'
-      | 'apiClientName',
-    value: string,
-  ) => ({
-    pk: `UNIQUE#${kind}#${value}`,
-    sk: 'UNIQUE',
-  }),
+  /** A uniqueness claim: the item exists while `ownerId` holds the value (see claims.ts). */
+  unique: (kind: UniqueKind, value: string) => ({ pk: `UNIQUE#${kind}#${value}`, sk: 'UNIQUE' }),
+
+  /** Powertools idempotency records: one partition per caller, so a key names one request of theirs. */
+  idempotencyRecords: (caller: string) => `IDEMPOTENCY#${caller}`,
 
   audit: (target: string, at: string, id: string) => ({ pk: `AUDIT#${target}`, sk: `${at}#${id}` }),
   auditTrail: (target: string) => `AUDIT#${target}`,
 } as const;
+
+/**
+ * The kinds of value held unique by a claim item. A new kind also needs its row in claims.ts (the field and
+ * words a conflict names), which the compiler asks for.
+ */
+export type UniqueKind =
+  | 'email'
+  | 'externalId'
+  /** A login's `sub`, held by the profile it is linked to. */
+  | 'login'
+  | 'departmentName'
+  | 'categoryName'
+  | 'cohortName'
+  | 'idpName'
+  | 'idpDomain'
+  | 'apiClientName';
 
 /** Materialised path of a department: its ancestors then itself, `/a/b/c/`. */
 export function departmentPath(ancestorIds: readonly string[], id: string): string {

@@ -5,17 +5,12 @@
  * stored as is: this table exists only on a developer's machine, never in AWS.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type IssuedSecret, MAX_ACTIVE_SECRETS } from '../domain/api-client.ts';
 import type { ApiScope } from '../domain/api-scopes.ts';
 import { ConflictError } from '../domain/errors.ts';
 import type { MachineClientRegistry } from '../use-cases/ports.ts';
+import { conditionalUpdate, conditionalWrite } from './transact.ts';
 
 export interface LocalOAuthClient {
   clientId: string;
@@ -36,44 +31,40 @@ export class LocalMachineClients implements MachineClientRegistry {
     const clientId = randomBytes(20).toString('hex').slice(0, 26);
     const secret = newSecret();
     const item: LocalOAuthClient = { clientId, name, scopes: [...scopes], secrets: [secret] };
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(clientId)',
-      }),
+    await conditionalWrite(
+      () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(clientId)',
+          }),
+        ),
+      () => new ConflictError(`A client with id ${clientId} already exists; try again.`),
     );
     return { clientId, secret };
   }
 
   async setScopes(clientId: string, _name: string, scopes: readonly ApiScope[]): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { clientId },
-        UpdateExpression: 'SET scopes = :scopes',
-        ConditionExpression: 'attribute_exists(clientId)',
-        ExpressionAttributeValues: { ':scopes': [...scopes] },
-      }),
+    await this.update(
+      clientId,
+      { expression: 'SET scopes = :scopes', condition: 'attribute_exists(clientId)' },
+      { ':scopes': [...scopes] },
+      () => new ConflictError(`The client ${clientId} is gone.`),
     );
   }
 
   async addSecret(clientId: string): Promise<IssuedSecret> {
     const secret = newSecret();
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { clientId },
-          UpdateExpression: 'SET secrets = list_append(secrets, :secret)',
-          ConditionExpression: 'attribute_exists(clientId) AND size(secrets) < :max',
-          ExpressionAttributeValues: { ':secret': [secret], ':max': MAX_ACTIVE_SECRETS },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      throw new ConflictError(`The client ${clientId} is gone or has ${MAX_ACTIVE_SECRETS} secrets already.`);
-    }
+    await this.update(
+      clientId,
+      {
+        expression: 'SET secrets = list_append(secrets, :secret)',
+        condition: 'attribute_exists(clientId) AND size(secrets) < :max',
+      },
+      { ':secret': [secret], ':max': MAX_ACTIVE_SECRETS },
+      () => new ConflictError(`The client ${clientId} is gone or has ${MAX_ACTIVE_SECRETS} secrets already.`),
+    );
     return secret;
   }
 
@@ -81,14 +72,32 @@ export class LocalMachineClients implements MachineClientRegistry {
     const stored = await readLocalOAuthClient(this.client, this.tableName, clientId);
     const index = stored?.secrets.findIndex((secret) => secret.id === secretId) ?? -1;
     if (index < 0) return;
-    await this.client.send(
-      new UpdateCommand({
+    // By position, so only while that position still holds the secret (another removal shifts the list).
+    await this.update(
+      clientId,
+      { expression: `REMOVE secrets[${index}]`, condition: `secrets[${index}].id = :id` },
+      { ':id': secretId },
+      () => new ConflictError(`The secrets of client ${clientId} changed meanwhile; try again.`),
+    );
+  }
+
+  /** A conditional update of one client's item; a failed condition is `refusal()`. */
+  private async update(
+    clientId: string,
+    change: { expression: string; condition: string },
+    values: Record<string, unknown>,
+    refusal: () => Error,
+  ): Promise<void> {
+    await conditionalUpdate(
+      this.client,
+      {
         TableName: this.tableName,
         Key: { clientId },
-        UpdateExpression: `REMOVE secrets[${index}]`,
-        ConditionExpression: `secrets[${index}].id = :id`,
-        ExpressionAttributeValues: { ':id': secretId },
-      }),
+        UpdateExpression: change.expression,
+        ConditionExpression: change.condition,
+        ExpressionAttributeValues: values,
+      },
+      refusal,
     );
   }
 

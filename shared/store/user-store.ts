@@ -5,15 +5,17 @@
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
-import { BusinessRuleError, ConflictError, StaleVersionError } from '../domain/errors.ts';
+import { BusinessRuleError, StaleVersionError } from '../domain/errors.ts';
 import { normaliseEmail, User } from '../domain/user.ts';
 import type { Page, PageRequest, UserFilter, UserRepository } from '../use-cases/ports.ts';
 import { activeAdminCountChange, adminSeatCheck } from './admin-seats.ts';
 import { auditWrite } from './audit-store.ts';
+import { type Claim, claimOwner, claimWrite, moveClaim } from './claims.ts';
 import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { batchGetAll, queryAll, queryPage } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
+import { putNew, putVersioned } from './versioned.ts';
 
 export class DynamoUserRepository implements UserRepository {
   constructor(
@@ -48,11 +50,8 @@ export class DynamoUserRepository implements UserRepository {
     return items.map(toUser);
   }
 
-  async idByEmail(email: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.unique('email', normaliseEmail(email)) }),
-    );
-    return typeof Item?.ownerId === 'string' ? Item.ownerId : undefined;
+  idByEmail(email: string): Promise<string | undefined> {
+    return claimOwner(this.client, this.tableName, 'email', normaliseEmail(email));
   }
 
   async idByLogin(sub: string): Promise<string | undefined> {
@@ -125,19 +124,10 @@ export class DynamoUserRepository implements UserRepository {
 
   async create(user: User, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: toItem(user),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        onConditionFailed: () => new ConflictError(`A user with id ${user.id} already exists.`),
-      },
-      this.claim('email', user.email, user.id),
-      ...(user.externalId ? [this.claim('externalId', user.externalId, user.id)] : []),
-      ...(user.linkedLogin ? [this.claim('login', user.linkedLogin.sub, user.id)] : []),
+      putNew(this.tableName, toItem(user), { kind: 'user', id: user.id }),
+      ...[emailClaim(user), externalIdClaim(user), loginClaim(user)].flatMap((claim) =>
+        claim ? [claimWrite(this.tableName, claim)] : [],
+      ),
       ...(user.departmentId ? [this.countMember(user.departmentId, 1)] : []),
       ...(user.managerId ? [userExists(this.tableName, user.managerId, 'to be the manager')] : []),
       auditWrite(this.tableName, audit),
@@ -151,29 +141,11 @@ export class DynamoUserRepository implements UserRepository {
       ]);
     }
     const writes: GuardedWrite[] = [
-      {
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: toItem(after),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': before.version },
-          },
-        },
-        onConditionFailed: () => new StaleVersionError('user', before.id, before.version, undefined),
-      },
+      putVersioned(this.tableName, toItem(after), { kind: 'user', id: before.id, expected: before.version }),
+      ...moveClaim(this.tableName, emailClaim(before), emailClaim(after)),
+      ...moveClaim(this.tableName, externalIdClaim(before), externalIdClaim(after)),
+      ...moveClaim(this.tableName, loginClaim(before), loginClaim(after)),
     ];
-    if (after.email !== before.email) {
-      writes.push(this.release('email', before.email, before.id), this.claim('email', after.email, after.id));
-    }
-    if (after.externalId !== before.externalId) {
-      if (before.externalId) writes.push(this.release('externalId', before.externalId, before.id));
-      if (after.externalId) writes.push(this.claim('externalId', after.externalId, after.id));
-    }
-    if (after.linkedLogin?.sub !== before.linkedLogin?.sub) {
-      if (before.linkedLogin) writes.push(this.release('login', before.linkedLogin.sub, before.id));
-      if (after.linkedLogin) writes.push(this.claim('login', after.linkedLogin.sub, after.id));
-    }
     if (after.departmentId !== before.departmentId) {
       if (before.departmentId) writes.push(this.countMember(before.departmentId, -1));
       if (after.departmentId) writes.push(this.countMember(after.departmentId, 1));
@@ -200,42 +172,6 @@ export class DynamoUserRepository implements UserRepository {
     if (!held) return [check];
     const delta = after.status === 'active' ? 1 : before.status === 'active' ? -1 : 0;
     return delta === 0 ? [check] : [check, activeAdminCountChange(this.tableName, before.id, delta)];
-  }
-
-  private claim(kind: 'email' | 'externalId' | 'login', value: string, ownerId: string): GuardedWrite {
-    return {
-      item: {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.unique(kind, value), entity: 'claim', ownerId },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      onConditionFailed: () =>
-        kind === 'login'
-          ? new ConflictError('This login is already linked to another LMS profile.', [
-              { path: 'linkedLogin', message: 'already linked to another profile' },
-            ])
-          : new ConflictError(
-              `Another user already has the ${kind === 'email' ? 'email' : 'external id'} ${value}.`,
-              [{ path: `body.${kind}`, message: 'already in use' }],
-            ),
-    };
-  }
-
-  private release(kind: 'email' | 'externalId' | 'login', value: string, ownerId: string): GuardedWrite {
-    return {
-      item: {
-        Delete: {
-          TableName: this.tableName,
-          Key: keys.unique(kind, value),
-          ConditionExpression: 'ownerId = :owner',
-          ExpressionAttributeValues: { ':owner': ownerId },
-        },
-      },
-      onConditionFailed: () =>
-        new ConflictError(`The ${kind} ${value} is no longer held by user ${ownerId}; read it again.`),
-    };
   }
 
   private countMember(departmentId: string, delta: 1 | -1): GuardedWrite {
@@ -272,6 +208,23 @@ export function userExists(tableName: string, userId: string, role: string): Gua
         { path: 'body.managerId', message: 'no such user' },
       ]),
   };
+}
+
+function emailClaim(user: User): Claim {
+  return { kind: 'email', key: user.email, value: user.email, ownerId: user.id };
+}
+
+function externalIdClaim(user: User): Claim | undefined {
+  return user.externalId
+    ? { kind: 'externalId', key: user.externalId, value: user.externalId, ownerId: user.id }
+    : undefined;
+}
+
+/** The login linked to the profile: one login is one profile. */
+function loginClaim(user: User): Claim | undefined {
+  return user.linkedLogin
+    ? { kind: 'login', key: user.linkedLogin.sub, value: user.linkedLogin.sub, ownerId: user.id }
+    : undefined;
 }
 
 function toItem(user: User): Record<string, unknown> {

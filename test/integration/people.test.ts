@@ -61,7 +61,8 @@ describe('people, against DynamoDB Local', () => {
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const refused = results.filter((result) => result.status === 'rejected');
     expect(refused).toHaveLength(19);
-    // Transaction conflicts surface as ConflictError or as the SDK's TransactionCanceled; none half-wrote.
+    // Taken, or collided with the winner's transaction: a conflict either way, never the SDK's error.
+    for (const result of refused) expect(result.reason).toBeInstanceOf(ConflictError);
     const owner = await ports.users.idByEmail(email);
     expect(owner).toBeDefined();
   });
