@@ -23,7 +23,13 @@ import {
   MULTIPART_THRESHOLD_BYTES,
   PART_SIZE_BYTES,
 } from '../domain/content.ts';
-import { ConflictError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
+import {
+  BusinessRuleError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  StaleVersionError,
+} from '../domain/errors.ts';
 import type { Job } from '../domain/job.ts';
 import type { Actor } from '../domain/principal.ts';
 import { audit, editableCourse } from './catalog.ts';
@@ -97,8 +103,8 @@ export async function requestPackageUpload(
       upload: { method: 'PUT' as const, ...signed, expiresAt },
     };
   }
-  const partCount = Math.ceil(input.sizeBytes / PART_SIZE_BYTES);
-  const multipart = await deps.storage.startMultipartUpload(key, partCount, UPLOAD_URL_SECONDS);
+  const partSizes = multipartSizes(input.sizeBytes);
+  const multipart = await deps.storage.startMultipartUpload(key, partSizes, UPLOAD_URL_SECONDS);
   job.input.uploadId = multipart.uploadId;
   await deps.jobs.create(job, audit(deps, actor, 'package.upload-requested', null, job, 'job'));
   return {
@@ -107,14 +113,30 @@ export async function requestPackageUpload(
       method: 'MULTIPART' as const,
       uploadId: multipart.uploadId,
       partSize: PART_SIZE_BYTES,
-      parts: multipart.partUrls.map((url, index) => ({ partNumber: index + 1, url })),
+      parts: multipart.partUrls.map((url, index) => ({
+        partNumber: index + 1,
+        sizeBytes: partSizes[index] ?? 0,
+        url,
+      })),
       completeWith: `/courses/${courseId}/packages/${job.id}/complete`,
       expiresAt,
     },
   };
 }
 
-/** Steps: the job is this course's, queued and multipart -> S3 assembles the parts (its event starts processing). */
+/** Part sizes of a multipart upload: PART_SIZE_BYTES each, the last one what remains. */
+function multipartSizes(sizeBytes: number): number[] {
+  const count = Math.ceil(sizeBytes / PART_SIZE_BYTES);
+  return Array.from({ length: count }, (_, index) =>
+    Math.min(PART_SIZE_BYTES, sizeBytes - index * PART_SIZE_BYTES),
+  );
+}
+
+/**
+ * Steps: the job is this course's, queued and multipart -> the parts named are exactly 1..n -> S3 assembles
+ * them, refusing parts that do not add up to the announced size -> the object's size is checked again (the
+ * emulator enforces neither signed lengths nor that) -> S3's event starts processing.
+ */
 export async function completePackageUpload(
   deps: ImportDeps,
   actor: Actor,
@@ -128,7 +150,28 @@ export async function completePackageUpload(
   if (job.status !== 'queued' || typeof job.input.uploadId !== 'string') {
     throw new ConflictError(`The job ${jobId} is ${job.status} and is not waiting for a multipart upload.`);
   }
-  await deps.storage.completeMultipartUpload(uploadKey(courseId, jobId), job.input.uploadId, parts);
+  const sizeBytes = Number(job.input.sizeBytes);
+  const expected = multipartSizes(sizeBytes).length;
+  const numbers = new Set(parts.map((part) => part.partNumber));
+  if (
+    numbers.size !== parts.length ||
+    parts.length !== expected ||
+    parts.some((p) => p.partNumber > expected)
+  )
+    throw new InvalidInputError(`Name each of the ${expected} parts once, numbered 1 to ${expected}.`, [
+      { path: 'body.parts', message: `expected parts 1-${expected}, each once` },
+    ]);
+  const key = uploadKey(courseId, jobId);
+  const outcome = await deps.storage.completeMultipartUpload(key, job.input.uploadId, parts, sizeBytes);
+  if (outcome === 'size-mismatch')
+    throw new BusinessRuleError(
+      `The parts do not add up to the ${sizeBytes} bytes announced: upload each part at its sizeBytes, then complete again.`,
+    );
+  const assembled = await deps.storage.uploadSize(key);
+  if (assembled !== sizeBytes)
+    throw new BusinessRuleError(
+      `The parts add up to ${assembled ?? 0} bytes, but ${sizeBytes} were announced; the upload cannot be imported (its job fails): request a new upload.`,
+    );
   return job;
 }
 

@@ -270,6 +270,14 @@ describe('package import over HTTP', () => {
     expect(requested.status, requested.text).toBe(202);
     const { job, upload } = requested.json;
     expect(upload.method).toBe('MULTIPART');
+    // 64 MiB parts, the last one what remains; each URL signs its part's length
+    const lastPart = zip.length - 64 * 1024 * 1024;
+    expect(upload.parts.map((part: { sizeBytes: number }) => part.sizeBytes)).toEqual([
+      64 * 1024 * 1024,
+      lastPart,
+    ]);
+    for (const part of upload.parts)
+      expect(new URL(part.url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;host');
     const parts: { partNumber: number; etag: string }[] = [];
     for (const part of upload.parts as { partNumber: number; url: string }[]) {
       const chunk = zip.subarray((part.partNumber - 1) * upload.partSize, part.partNumber * upload.partSize);
@@ -284,6 +292,40 @@ describe('package import over HTTP', () => {
     expect(done.status, JSON.stringify(done.failure)).toBe('succeeded');
     expect(done.result).toMatchObject({ contentVersion: 1, fileCount: 3 });
   }, 120_000);
+
+  it('refuses to finish a multipart upload whose parts are not those announced', async () => {
+    // Prepare: 110 MB announced (two parts), but the parts sent are 10 bytes each. In AWS the signed
+    // length refuses such a PUT and S3 refuses to assemble them; the emulator enforces neither.
+    const courseId = await newCourse();
+    const announced = 110 * 1024 * 1024;
+    const requested = await api('POST', `/courses/${courseId}/packages`, {
+      token: admin,
+      body: { fileName: 'short.zip', sizeBytes: announced },
+    });
+    expect(requested.status, requested.text).toBe(202);
+    const { job, upload } = requested.json;
+    const parts: { partNumber: number; etag: string }[] = [];
+    for (const part of upload.parts as { partNumber: number; url: string }[]) {
+      const put = await fetch(part.url, { method: 'PUT', body: new Uint8Array(10) });
+      expect(put.status).toBe(200);
+      parts.push({ partNumber: part.partNumber, etag: put.headers.get('etag') ?? '' });
+    }
+    // Act: a part missing, then all of them
+    const missing = await api('POST', upload.completeWith, { token: admin, body: { parts: parts.slice(1) } });
+    const short = await api('POST', upload.completeWith, { token: admin, body: { parts } });
+    // Assess
+    expect(missing.status, missing.text).toBe(400);
+    expect(missing.json.errors).toEqual([{ path: 'body.parts', message: 'expected parts 1-2, each once' }]);
+    expect(short.status, short.text).toBe(422);
+    expect(short.headers.get('content-type')).toContain('application/problem+json');
+    expect(short.json.detail).toBe(
+      `The parts add up to 20 bytes, but ${announced} were announced; the upload cannot be imported (its job fails): request a new upload.`,
+    );
+    const done = await waitForJob(job.id);
+    expect(done.status).toBe('failed');
+    expect(done.failure.code).toBe('upload-size-mismatch');
+    expect(await storedUnder(`courses/${courseId}/`)).toBe(0);
+  });
 
   it('refuses an announced size over the cap before anything is uploaded', async () => {
     const courseId = await newCourse();
