@@ -344,7 +344,7 @@ function describeEntry(entry: Entry, limits: PackageLimits): DescribedEntry {
   const rawName = entryName(entry);
   const isDirectory = rawName.endsWith('/');
   const path = isDirectory ? rawName.slice(0, -1) : rawName;
-  const problem = checkEntryPath(path, limits.maxPathLength);
+  const problem = checkEntryPath(path, limits.maxPathBytes);
   if (problem) {
     throw reject(problem.code, `entry "${printable(rawName)}" ${problem.reason}`, printable(rawName));
   }

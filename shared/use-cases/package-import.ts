@@ -15,7 +15,7 @@ import mime from 'mime-types';
 import { type AccessibilityReport, reportForFiles, scanHtmlFiles } from '../content/accessibility.ts';
 import { extractArchive, inspectArchive, readArchiveText, readArchiveTexts } from '../content/archive.ts';
 import { type Finding, PackageRejectedError } from '../content/findings.ts';
-import { DEFAULT_PACKAGE_LIMITS, type PackageLimits } from '../content/limits.ts';
+import { DEFAULT_PACKAGE_LIMITS, MAX_CONTENT_PREFIX_BYTES, type PackageLimits } from '../content/limits.ts';
 import { detectPackageKind, hasErrors, type ParsedPackage, parseManifest } from '../content/manifest.ts';
 import {
   type ContentVersion,
@@ -259,6 +259,9 @@ async function importPackage(
       `The package is ${upload.size} bytes; the limit is ${Math.min(limits.maxPackageBytes, MAX_PACKAGE_BYTES)}.`,
     );
   }
+  // Package paths are limited to what S3's key limit leaves after the longest prefix (limits.ts).
+  if (Buffer.byteLength(contentPrefix(courseId, version)) > MAX_CONTENT_PREFIX_BYTES)
+    throw new Error(`Content version ${version} is beyond the 999,999 versions a course can have.`);
   const zipPath = join(work, 'package.zip');
   await deps.storage.downloadUpload(upload.key, zipPath);
 
