@@ -13,10 +13,11 @@ import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import mime from 'mime-types';
 import { type AccessibilityReport, reportForFiles, scanHtmlFiles } from '../content/accessibility.ts';
-import { extractArchive, inspectArchive, readArchiveText, readArchiveTexts } from '../content/archive.ts';
+import { extractArchive, openArchiveTexts } from '../content/archive.ts';
 import { type Finding, PackageRejectedError } from '../content/findings.ts';
 import { DEFAULT_PACKAGE_LIMITS, MAX_CONTENT_PREFIX_BYTES, type PackageLimits } from '../content/limits.ts';
-import { detectPackageKind, hasErrors, type ParsedPackage, parseManifest } from '../content/manifest.ts';
+import { type ParsedPackage, rejectionFor } from '../content/manifest.ts';
+import { analyzePackage } from '../content/package.ts';
 import {
   type ContentVersion,
   MAX_PACKAGE_BYTES,
@@ -47,8 +48,6 @@ export interface ImportDeps extends LifecycleDeps {
 const UPLOAD_URL_SECONDS = 3600;
 /** Lambda retries an async invocation twice; after the third failed attempt the job is marked failed. */
 const MAX_ATTEMPTS = 3;
-/** HTML files larger than this are listed in the report as not scanned. */
-const MAX_SCANNED_HTML_BYTES = 2 * 1024 * 1024;
 const UPLOAD_CONCURRENCY = 8;
 
 /** `packages/<courseId>/<jobId>.zip` in the uploads bucket. */
@@ -266,32 +265,27 @@ async function importPackage(
   await deps.storage.downloadUpload(upload.key, zipPath);
 
   job = await progress(deps, job, 'inspect', 0, 1);
-  const inventory = await inspectArchive(zipPath, limits);
-  const paths = inventory.files.map((file) => file.path);
-  const { kind, manifestPath } = detectPackageKind(paths);
-  const manifestText = await readArchiveText(zipPath, manifestPath, limits.maxManifestBytes);
-  const parsed = parseManifest(kind, manifestText, {
-    files: new Set(paths),
-    manifestPath,
-    maxBytes: limits.maxManifestBytes,
-    maxDepth: limits.maxXmlDepth,
-  });
-  if (hasErrors(parsed.findings)) {
-    const first = parsed.findings.find((finding) => finding.severity === 'error');
-    throw new PackageRejectedError(
-      first?.code ?? 'invalid-package',
-      first?.message ?? 'The package is not valid.',
-      parsed.findings,
-    );
-  }
-  if (!parsed.launch)
+  const { inventory, parsed, findings } = await analyzePackage(zipPath, limits);
+  const rejection = rejectionFor(findings);
+  if (rejection) throw rejection;
+  if (!parsed?.launch)
     throw new PackageRejectedError('no-launchable-resource', 'The package has nothing a learner can launch.');
 
   // The scan only informs publishing (it never rejects a package or writes anything), so it starts now, on
-  // the pages read straight from the zip, and runs while the files are extracted and stored.
-  const scan = scanHtmlFiles(await htmlPages(zipPath, inventory.files), {
-    maxFileBytes: MAX_SCANNED_HTML_BYTES,
-  });
+  // pages read straight from the zip one at a time as its workers ask, and runs while the files are
+  // extracted and stored.
+  const pages = inventory.files.filter((file) => /\.x?html?$/i.test(file.path) && !isOsDebris(file.path));
+  const reader = await openArchiveTexts(
+    zipPath,
+    pages.map((page) => page.path),
+  );
+  const scan = scanHtmlFiles(
+    pages.map((page) => ({
+      path: page.path,
+      size: page.size,
+      html: (maxBytes: number) => reader.read(page.path, maxBytes),
+    })),
+  ).finally(() => reader.close());
   scan.catch(() => undefined); // awaited below; a rejection before then must not count as unhandled
 
   job = await progress(deps, job, 'extract', 0, inventory.files.length);
@@ -425,14 +419,6 @@ async function advance(deps: ImportDeps, job: Job, change: Partial<Job>): Promis
 
 async function current(deps: ImportDeps, job: Job): Promise<Job> {
   return (await deps.jobs.get(job.id)) ?? job;
-}
-
-/** The package's HTML pages, read from the zip in one pass; an oversize one is passed by size only. */
-async function htmlPages(zipPath: string, files: readonly { path: string; size: number }[]) {
-  const pages = files.filter((file) => /\.x?html?$/i.test(file.path) && !isOsDebris(file.path));
-  const scannable = pages.filter((page) => page.size <= MAX_SCANNED_HTML_BYTES).map((page) => page.path);
-  const texts = await readArchiveTexts(zipPath, scannable, MAX_SCANNED_HTML_BYTES);
-  return pages.map((page) => ({ path: page.path, size: page.size, html: texts.get(page.path) ?? '' }));
 }
 
 function scoSummaries(parsed: ParsedPackage, report: AccessibilityReport): ContentVersion['scos'] {
