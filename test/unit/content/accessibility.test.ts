@@ -472,7 +472,9 @@ describe('scanHtmlFiles', { timeout: 120_000 }, () => {
 
     // Assess: the two lanes wait on their pages; nothing else was read meanwhile
     expect(started).toEqual(['a.html', 'b.html']);
-    const release = setInterval(() => pending.splice(0).forEach((resolve) => resolve()), 20);
+    const release = setInterval(() => {
+      for (const resolve of pending.splice(0)) resolve();
+    }, 20);
     const report = await scan.finally(() => clearInterval(release));
     expect(started).toEqual(['a.html', 'b.html', 'c.html', 'd.html', 'e.html']);
     expect(report.summary).toMatchObject({ filesScanned: 5, filesWithErrors: 0 });
