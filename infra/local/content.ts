@@ -32,7 +32,7 @@ export interface ContentServerOptions {
 }
 
 /** The content bucket key a request path names, or why it names none. */
-export type ContentKey = { key: string } | { status: 400 | 404; reason: string };
+type ContentKey = { key: string } | { status: 400 | 404; reason: string };
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const VERSION = /^v[1-9]\d{0,5}$/;
@@ -44,7 +44,7 @@ const VERSION = /^v[1-9]\d{0,5}$/;
  * @example contentKeyFor('/<id>/v1/shared/launch%20page.html') // { key: 'courses/<id>/v1/shared/launch page.html' }
  * @example contentKeyFor('/<id>/v1/%2e%2e/%2e%2e/reports/x') // { status: 400, reason: 'has a "." or ".." segment' }
  */
-export function contentKeyFor(rawPath: string): ContentKey {
+function contentKeyFor(rawPath: string): ContentKey {
   const path = rawPath.split(/[?#]/, 1)[0] ?? '';
   if (!path.startsWith('/')) return { status: 400, reason: 'is not an absolute path' };
   let decoded: string;
