@@ -2,7 +2,8 @@
  * vitest globalSetup for the integration and e2e tests: starts the whole local stack once (emulators on free
  * ports with throwaway data, resources, the demo organisation, and the API gateway on a free port), hands
  * every test worker the environment a handler would see (`inject('localEnv')`, applied by
- * test/setup-env.ts) and the gateway's URL (`inject('gatewayUrl')`), and tears it all down afterwards.
+ * test/setup-env.ts), the gateway's URL (`inject('gatewayUrl')`) and the content server's
+ * (`inject('contentUrl')`), and tears it all down afterwards.
  * Set LMS_LOCAL_VERBOSE=1 to see the emulators' and gateway's own output.
  */
 import type { TestProject } from 'vitest/node';
@@ -14,6 +15,8 @@ declare module 'vitest' {
     localEnv: Record<string, string>;
     /** Base URL of the local API gateway, e.g. http://localhost:41234 */
     gatewayUrl: string;
+    /** Base URL of the local content server (its own origin, as CloudFront's in AWS) */
+    contentUrl: string;
   }
 }
 
@@ -28,6 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   project.provide('localEnv', stack.env);
   project.provide('gatewayUrl', stack.url);
+  project.provide('contentUrl', stack.contentUrl);
   return async () => {
     await stack.stop();
   };

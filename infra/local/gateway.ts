@@ -22,8 +22,6 @@ export interface GatewayOptions {
   authenticate: Authenticator;
   /** Project root the manifest's handler paths are relative to. */
   root: string;
-  /** Serves `/content/...` (CloudFront's job in AWS); absent: those paths are 404. */
-  content?: (path: string) => Promise<APIGatewayProxyResult>;
   log?: (line: string) => void;
 }
 
@@ -67,9 +65,6 @@ async function serve(
 ): Promise<APIGatewayProxyResult> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = (request.method ?? 'GET').toUpperCase();
-  if (options.content && url.pathname.startsWith('/content/') && (method === 'GET' || method === 'HEAD')) {
-    return options.content(url.pathname);
-  }
   // As in API Gateway, the resource is the most specific path that matches (static segments beat {params});
   // then the method picks among that resource's routes.
   const candidates = compiled

@@ -12,7 +12,7 @@ import { routes } from '../../shared/routes/index.ts';
 import { callerLookup } from '../../shared/store/caller-lookup.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createIdTokenVerifier } from './cognito.ts';
-import { contentServer } from './content.ts';
+import { type LocalContentServer, startContentServer } from './content.ts';
 import { type EmulatorEndpoints, LOCAL_REGION, type RunningEmulators, startEmulators } from './emulators.ts';
 import { type LocalEventBus, startLocalEventBus } from './events.ts';
 import { type Authenticator, createGateway } from './gateway.ts';
@@ -49,6 +49,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   url: string;
+  /** Where content is served (CloudFront's job in AWS): its own origin, `<contentUrl>/<courseId>/v<n>/<path>`. */
+  contentUrl: string;
   endpoints: EmulatorEndpoints;
   resources: LocalResources;
   /** The environment the handlers run with (also applied to this process). */
@@ -83,6 +85,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw error;
   }
   let oauth: LocalOAuthServer | undefined;
+  let content: LocalContentServer | undefined;
   try {
     const resources = await ensureResources(emulators.endpoints);
     oauth = await startLocalOAuthServer({
@@ -134,10 +137,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         resources.userPoolClientId,
       ),
       root: PROJECT_ROOT,
-      content: contentServer(resources.buckets.content),
       log,
     });
     const host = options.host ?? '127.0.0.1';
+    // Package pages run their own scripts: they get their own origin, as CloudFront gives them their own
+    // domain, so they cannot act on the API's origin. Two after the gateway's port (the OAuth server is next).
+    content = await startContentServer({
+      bucket: resources.buckets.content,
+      port: options.port === 0 ? 0 : options.port + 2,
+      host,
+      log,
+    });
     await new Promise<void>((resolve, reject) => {
       gateway.once('error', reject);
       gateway.listen(options.port, host, () => resolve());
@@ -145,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { port } = gateway.address() as AddressInfo;
     return {
       url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}`,
+      contentUrl: content.url,
       endpoints: emulators.endpoints,
       resources,
       env,
@@ -157,12 +168,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await events?.stop();
         await invoke.stop();
         await oauth?.stop();
+        await content?.stop();
         gateway.closeAllConnections();
         await new Promise<void>((resolve) => gateway.close(() => resolve()));
         await emulators.stop();
       },
     };
   } catch (error) {
+    await content?.stop();
     await oauth?.stop();
     await emulators.stop();
     await invoke.stop();

@@ -38,6 +38,7 @@ writeFileSync(
     {
       pid: process.pid,
       url: stack.url,
+      contentUrl: stack.contentUrl,
       endpoints: stack.endpoints,
       resources: stack.resources,
       env: stack.env,
@@ -56,6 +57,7 @@ LMS admin API on ${stack.url}   (ready in ${((performance.now() - started) / 100
   curl -H "Authorization: Bearer $TOKEN" ${stack.url}/users
 
 Machine clients (POST /api-clients) get client-credentials tokens at ${stack.env[ENV.oauthTokenUrl]}
+Course content is served on its own origin, as the CDN serves it: ${stack.contentUrl}/<courseId>/v<n>/<path>
 
 Demo sign-ins (password ${DEMO_PASSWORD}):
 ${DEMO_SIGN_INS.map((signIn) => `  ${signIn.email.padEnd(24)} ${signIn.note}`).join('\n')}

@@ -4,7 +4,8 @@
  *
  * - {@link inspectArchive}: reads only the central directory and refuses anything unsafe or over the limits
  *   before a byte of content is inflated;
- * - {@link readArchiveText}: reads one small entry (the manifest) with a hard byte cap;
+ * - {@link readArchiveText} and {@link openArchiveTexts}: read entries (the manifest, HTML pages to scan) one
+ *   at a time, each with a hard byte cap;
  * - {@link extractArchive}: streams every file to disk one at a time, counting the bytes that really come out
  *   (declared sizes are attacker-controlled) and removing everything it wrote when anything fails.
  *
@@ -125,58 +126,81 @@ export async function inspectArchive(zipPath: string, limits: PackageLimits): Pr
  * encodings an XML declaration may name are honoured too (see {@link decodeText}).
  */
 export async function readArchiveText(zipPath: string, path: string, maxBytes: number): Promise<string> {
-  const texts = await readArchiveTexts(zipPath, [path], maxBytes);
-  const text = texts.get(path);
-  if (text === undefined) throw reject('entry-not-found', `the package has no entry "${path}"`, path);
-  return text;
+  const reader = await openArchiveTexts(zipPath, [path]);
+  try {
+    return await reader.read(path, maxBytes);
+  } finally {
+    reader.close();
+  }
+}
+
+/** Entries of one archive, read as text on demand; see {@link openArchiveTexts}. */
+export interface ArchiveTextReader {
+  /**
+   * One entry as text (decoded like {@link readArchiveText}), refusing anything over `maxBytes` whatever its
+   * declared size; `entry-not-found` for a path that was not asked for or is not in the archive.
+   */
+  read(path: string, maxBytes: number): Promise<string>;
+  close(): void;
 }
 
 /**
- * Reads several entries as text in one pass over the archive (a package's HTML pages for the accessibility
- * scan), each with the same hard byte cap. Entries not found are absent from the result.
+ * Opens the archive once and finds the given entries (one pass over the central directory), to read them
+ * later one at a time and in any order: the accessibility scan reads each page only when a worker is free
+ * for it, so a package's pages are never all in memory. Close it when done.
  */
-export async function readArchiveTexts(
+export async function openArchiveTexts(
   zipPath: string,
   paths: readonly string[],
-  maxBytes: number,
-): Promise<Map<string, string>> {
+): Promise<ArchiveTextReader> {
   const wanted = new Set(paths);
-  const texts = new Map<string, string>();
+  const entries = new Map<string, Entry>();
   const zip = await openZip(zipPath);
   try {
     for await (const entry of entriesOf(zip)) {
       const path = entryName(entry);
-      if (!wanted.has(path)) continue;
-      checkReadable(entry, path);
-      if (entry.uncompressedSize > maxBytes) {
-        throw reject(
-          'manifest-too-large',
-          `"${path}" is ${entry.uncompressedSize} bytes; the limit is ${maxBytes}`,
-          path,
-        );
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const stream = await openReadStream(zip, entry, path);
-      try {
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > maxBytes) {
-            throw reject('manifest-too-large', `"${path}" is larger than ${maxBytes} bytes`, path);
-          }
-          chunks.push(chunk);
-        }
-      } catch (error) {
-        stream.destroy();
-        throw toRejection(error, path);
-      }
-      texts.set(path, decodeText(Buffer.concat(chunks, size)));
-      if (texts.size === wanted.size) break;
+      if (wanted.has(path)) entries.set(path, entry);
+      if (entries.size === wanted.size) break;
     }
-    return texts;
-  } finally {
+  } catch (error) {
     zip.close();
+    throw error;
   }
+  return {
+    read: async (path, maxBytes) => {
+      const entry = entries.get(path);
+      if (!entry) throw reject('entry-not-found', `the package has no entry "${path}"`, path);
+      return readEntryText(zip, entry, path, maxBytes);
+    },
+    close: () => zip.close(),
+  };
+}
+
+async function readEntryText(zip: ZipFile, entry: Entry, path: string, maxBytes: number): Promise<string> {
+  checkReadable(entry, path);
+  if (entry.uncompressedSize > maxBytes) {
+    throw reject(
+      'manifest-too-large',
+      `"${path}" is ${entry.uncompressedSize} bytes; the limit is ${maxBytes}`,
+      path,
+    );
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const stream = await openReadStream(zip, entry, path);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        throw reject('manifest-too-large', `"${path}" is larger than ${maxBytes} bytes`, path);
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    stream.destroy();
+    throw toRejection(error, path);
+  }
+  return decodeText(Buffer.concat(chunks, size));
 }
 
 /**
@@ -344,7 +368,7 @@ function describeEntry(entry: Entry, limits: PackageLimits): DescribedEntry {
   const rawName = entryName(entry);
   const isDirectory = rawName.endsWith('/');
   const path = isDirectory ? rawName.slice(0, -1) : rawName;
-  const problem = checkEntryPath(path, limits.maxPathLength);
+  const problem = checkEntryPath(path, limits.maxPathBytes);
   if (problem) {
     throw reject(problem.code, `entry "${printable(rawName)}" ${problem.reason}`, printable(rawName));
   }

@@ -34,9 +34,22 @@ export interface PackageLimits {
   maxManifestBytes: number;
   /** XML element nesting. Real manifests nest a few dozen levels; deep nesting is a parser stack attack. */
   maxXmlDepth: number;
-  /** Characters in one entry's path. S3 keys are limited to 1024 bytes; we prefix them with our own folder. */
-  maxPathLength: number;
+  /**
+   * UTF-8 bytes of one entry's path. Each file becomes the S3 object `<content prefix><path>`, and S3 keys are
+   * at most 1024 bytes, so this is what the longest prefix leaves ({@link MAX_PACKAGE_PATH_BYTES}).
+   */
+  maxPathBytes: number;
 }
+
+/** S3's limit on an object key, in UTF-8 bytes. */
+export const S3_MAX_KEY_BYTES = 1024;
+/**
+ * The longest prefix package files are stored under: `courses/<id>/v<n>/` with a 36-character id and a
+ * version of at most 6 digits (the import refuses a version beyond that).
+ */
+export const MAX_CONTENT_PREFIX_BYTES = 'courses/'.length + 36 + '/v'.length + 6 + '/'.length;
+/** What S3's key limit leaves a package path once the prefix is counted. */
+export const MAX_PACKAGE_PATH_BYTES = S3_MAX_KEY_BYTES - MAX_CONTENT_PREFIX_BYTES;
 
 /** Entries smaller than this are not ratio-checked: see {@link PackageLimits.maxCompressionRatio}. */
 export const DEFAULT_COMPRESSION_RATIO_MIN_BYTES = 1 * MiB;
@@ -57,8 +70,8 @@ export const DEFAULT_PACKAGE_LIMITS: Readonly<PackageLimits> = Object.freeze({
   // The largest manifests (ADL conformance suites, 500-item courses) are a few hundred KiB.
   maxManifestBytes: 10 * MiB,
   maxXmlDepth: 64,
-  // S3's key limit is 1024 bytes; longer package paths could not be stored anyway.
-  maxPathLength: 1024,
+  // Longer paths could not be stored: with the prefix they would pass S3's 1024-byte key limit.
+  maxPathBytes: MAX_PACKAGE_PATH_BYTES,
 });
 
 /** {@link PackageLimits.compressionRatioMinBytes} with its default applied. */

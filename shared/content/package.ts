@@ -1,5 +1,6 @@
 /**
- * The read-only half of package processing in one call, for a zip already on local disk:
+ * The read-only half of package processing in one call, for a zip already on local disk (the package import
+ * runs it, shared/use-cases/package-import.ts):
  *
  * 1. inspect the central directory (limits, unsafe entries: throws PackageRejectedError);
  * 2. detect the kind from the manifest at the root (throws for no manifest, manifest in a folder, AICC);

@@ -20,7 +20,7 @@ const MAX_SEGMENT_BYTES = 255;
  *
  * @example checkEntryPath('../evil.txt', 1024) // { code: 'unsafe-path', reason: 'has a ".." segment ...' }
  */
-export function checkEntryPath(name: string, maxPathLength: number): PathProblem | null {
+export function checkEntryPath(name: string, maxPathBytes: number): PathProblem | null {
   if (name.length === 0) return { code: 'unsafe-path', reason: 'has an empty name' };
   if (name.includes('\0')) return { code: 'unsafe-path', reason: 'contains a NUL character' };
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
@@ -33,8 +33,10 @@ export function checkEntryPath(name: string, maxPathLength: number): PathProblem
     return { code: 'unsafe-path', reason: 'contains a backslash (use "/" in zip paths)' };
   if (name.startsWith('/')) return { code: 'unsafe-path', reason: 'is an absolute path' };
   if (/^[A-Za-z]:/.test(name)) return { code: 'unsafe-path', reason: 'starts with a drive letter' };
-  if (name.length > maxPathLength) {
-    return { code: 'path-too-long', reason: `is ${name.length} characters long (limit ${maxPathLength})` };
+  // Bytes, not characters: S3 counts the key's UTF-8 bytes, and "é" is two of them.
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > maxPathBytes) {
+    return { code: 'path-too-long', reason: `is ${bytes} bytes long in UTF-8 (limit ${maxPathBytes})` };
   }
   for (const segment of name.split('/')) {
     if (segment === '') return { code: 'unsafe-path', reason: 'has an empty path segment ("//")' };

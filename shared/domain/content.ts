@@ -93,7 +93,16 @@ export const PackageUpload = z
         method: z.literal('MULTIPART'),
         uploadId: z.string(),
         partSize: z.number().int(),
-        parts: z.array(z.object({ partNumber: z.number().int(), url: z.string() })),
+        parts: z.array(
+          z.object({
+            partNumber: z.number().int(),
+            sizeBytes: z
+              .number()
+              .int()
+              .describe('PUT exactly this many bytes: the URL signs the length, and S3 refuses any other'),
+            url: z.string(),
+          }),
+        ),
         completeWith: z
           .string()
           .describe('POST here with [{ partNumber, etag }] once every part is uploaded'),

@@ -4,6 +4,7 @@
  */
 import { cognitoClient, dynamoDb, secretsManagerClient } from '../clients.ts';
 import { optionalSetting, requireSetting } from '../config.ts';
+import { logger } from '../http/logger.ts';
 import type { IdentityProviderDeps } from '../use-cases/identity-providers.ts';
 import { CognitoFederation } from './cognito-federation.ts';
 import { DynamoCohortRepository } from './cohort-store.ts';
@@ -18,7 +19,10 @@ export function identityProviderPorts(): IdentityProviderDeps {
   return {
     providers: new DynamoIdentityProviderRepository(dynamoDb(), requireSetting('tableName')),
     cohorts: new DynamoCohortRepository(dynamoDb(), requireSetting('tableName')),
-    metadata: new HttpMetadataFetcher(),
+    // No allowed internal addresses, in AWS and locally: the caller gets one message, the log says why.
+    metadata: new HttpMetadataFetcher({
+      onRefused: (reason, details) => logger.warn('metadata URL not read', { reason, ...details }),
+    }),
     federation: new CognitoFederation(
       cognitoClient(),
       requireSetting('userPoolId'),

@@ -64,7 +64,7 @@ export class S3PackageStorage implements PackageStorage {
     return { url, headers: { 'content-type': 'application/zip', 'content-length': String(sizeBytes) } };
   }
 
-  async startMultipartUpload(key: string, partCount: number, expiresInSeconds: number) {
+  async startMultipartUpload(key: string, partSizes: readonly number[], expiresInSeconds: number) {
     const { UploadId } = await this.s3.send(
       new CreateMultipartUploadCommand({
         Bucket: this.uploadsBucket,
@@ -73,12 +73,19 @@ export class S3PackageStorage implements PackageStorage {
       }),
     );
     if (!UploadId) throw new Error('S3 returned no upload id');
+    // Each part's length is signed, as the single PUT's is: S3 refuses a part of any other size.
     const partUrls = await Promise.all(
-      Array.from({ length: partCount }, (_, index) =>
+      partSizes.map((size, index) =>
         getSignedUrl(
           this.presigner,
-          new UploadPartCommand({ Bucket: this.uploadsBucket, Key: key, UploadId, PartNumber: index + 1 }),
-          { expiresIn: expiresInSeconds },
+          new UploadPartCommand({
+            Bucket: this.uploadsBucket,
+            Key: key,
+            UploadId,
+            PartNumber: index + 1,
+            ContentLength: size,
+          }),
+          { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-length']) },
         ),
       ),
     );
@@ -89,15 +96,26 @@ export class S3PackageStorage implements PackageStorage {
     key: string,
     uploadId: string,
     parts: readonly { partNumber: number; etag: string }[],
-  ) {
-    await this.s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: this.uploadsBucket,
-        Key: key,
-        UploadId: uploadId,
-        MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
-      }),
-    );
+    expectedBytes: number,
+  ): Promise<'completed' | 'size-mismatch'> {
+    try {
+      await this.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.uploadsBucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: {
+            Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })),
+          },
+          // S3 refuses to assemble parts that do not add up to this (400 InvalidRequest).
+          MpuObjectSize: expectedBytes,
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: string }).name === 'InvalidRequest') return 'size-mismatch';
+      throw error;
+    }
+    return 'completed';
   }
 
   async uploadSize(key: string): Promise<number | undefined> {

@@ -13,17 +13,24 @@ import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import mime from 'mime-types';
 import { type AccessibilityReport, reportForFiles, scanHtmlFiles } from '../content/accessibility.ts';
-import { extractArchive, inspectArchive, readArchiveText, readArchiveTexts } from '../content/archive.ts';
+import { extractArchive, openArchiveTexts } from '../content/archive.ts';
 import { type Finding, PackageRejectedError } from '../content/findings.ts';
-import { DEFAULT_PACKAGE_LIMITS, type PackageLimits } from '../content/limits.ts';
-import { detectPackageKind, hasErrors, type ParsedPackage, parseManifest } from '../content/manifest.ts';
+import { DEFAULT_PACKAGE_LIMITS, MAX_CONTENT_PREFIX_BYTES, type PackageLimits } from '../content/limits.ts';
+import { type ParsedPackage, rejectionFor } from '../content/manifest.ts';
+import { analyzePackage } from '../content/package.ts';
 import {
   type ContentVersion,
   MAX_PACKAGE_BYTES,
   MULTIPART_THRESHOLD_BYTES,
   PART_SIZE_BYTES,
 } from '../domain/content.ts';
-import { ConflictError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
+import {
+  BusinessRuleError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  StaleVersionError,
+} from '../domain/errors.ts';
 import type { Job } from '../domain/job.ts';
 import { type Actor, actorId, systemActor } from '../domain/principal.ts';
 import { audit, editableCourse } from './catalog.ts';
@@ -41,8 +48,6 @@ export interface ImportDeps extends LifecycleDeps {
 const UPLOAD_URL_SECONDS = 3600;
 /** Lambda retries an async invocation twice; after the third failed attempt the job is marked failed. */
 const MAX_ATTEMPTS = 3;
-/** HTML files larger than this are listed in the report as not scanned. */
-const MAX_SCANNED_HTML_BYTES = 2 * 1024 * 1024;
 const UPLOAD_CONCURRENCY = 8;
 
 /** `packages/<courseId>/<jobId>.zip` in the uploads bucket. */
@@ -97,8 +102,8 @@ export async function requestPackageUpload(
       upload: { method: 'PUT' as const, ...signed, expiresAt },
     };
   }
-  const partCount = Math.ceil(input.sizeBytes / PART_SIZE_BYTES);
-  const multipart = await deps.storage.startMultipartUpload(key, partCount, UPLOAD_URL_SECONDS);
+  const partSizes = multipartSizes(input.sizeBytes);
+  const multipart = await deps.storage.startMultipartUpload(key, partSizes, UPLOAD_URL_SECONDS);
   job.input.uploadId = multipart.uploadId;
   await deps.jobs.create(job, audit(deps, actor, 'package.upload-requested', null, job, 'job'));
   return {
@@ -107,14 +112,30 @@ export async function requestPackageUpload(
       method: 'MULTIPART' as const,
       uploadId: multipart.uploadId,
       partSize: PART_SIZE_BYTES,
-      parts: multipart.partUrls.map((url, index) => ({ partNumber: index + 1, url })),
+      parts: multipart.partUrls.map((url, index) => ({
+        partNumber: index + 1,
+        sizeBytes: partSizes[index] ?? 0,
+        url,
+      })),
       completeWith: `/courses/${courseId}/packages/${job.id}/complete`,
       expiresAt,
     },
   };
 }
 
-/** Steps: the job is this course's, queued and multipart -> S3 assembles the parts (its event starts processing). */
+/** Part sizes of a multipart upload: PART_SIZE_BYTES each, the last one what remains. */
+function multipartSizes(sizeBytes: number): number[] {
+  const count = Math.ceil(sizeBytes / PART_SIZE_BYTES);
+  return Array.from({ length: count }, (_, index) =>
+    Math.min(PART_SIZE_BYTES, sizeBytes - index * PART_SIZE_BYTES),
+  );
+}
+
+/**
+ * Steps: the job is this course's, queued and multipart -> the parts named are exactly 1..n -> S3 assembles
+ * them, refusing parts that do not add up to the announced size -> the object's size is checked again (the
+ * emulator enforces neither signed lengths nor that) -> S3's event starts processing.
+ */
 export async function completePackageUpload(
   deps: ImportDeps,
   actor: Actor,
@@ -128,7 +149,28 @@ export async function completePackageUpload(
   if (job.status !== 'queued' || typeof job.input.uploadId !== 'string') {
     throw new ConflictError(`The job ${jobId} is ${job.status} and is not waiting for a multipart upload.`);
   }
-  await deps.storage.completeMultipartUpload(uploadKey(courseId, jobId), job.input.uploadId, parts);
+  const sizeBytes = Number(job.input.sizeBytes);
+  const expected = multipartSizes(sizeBytes).length;
+  const numbers = new Set(parts.map((part) => part.partNumber));
+  if (
+    numbers.size !== parts.length ||
+    parts.length !== expected ||
+    parts.some((p) => p.partNumber > expected)
+  )
+    throw new InvalidInputError(`Name each of the ${expected} parts once, numbered 1 to ${expected}.`, [
+      { path: 'body.parts', message: `expected parts 1-${expected}, each once` },
+    ]);
+  const key = uploadKey(courseId, jobId);
+  const outcome = await deps.storage.completeMultipartUpload(key, job.input.uploadId, parts, sizeBytes);
+  if (outcome === 'size-mismatch')
+    throw new BusinessRuleError(
+      `The parts do not add up to the ${sizeBytes} bytes announced: upload each part at its sizeBytes, then complete again.`,
+    );
+  const assembled = await deps.storage.uploadSize(key);
+  if (assembled !== sizeBytes)
+    throw new BusinessRuleError(
+      `The parts add up to ${assembled ?? 0} bytes, but ${sizeBytes} were announced; the upload cannot be imported (its job fails): request a new upload.`,
+    );
   return job;
 }
 
@@ -216,36 +258,34 @@ async function importPackage(
       `The package is ${upload.size} bytes; the limit is ${Math.min(limits.maxPackageBytes, MAX_PACKAGE_BYTES)}.`,
     );
   }
+  // Package paths are limited to what S3's key limit leaves after the longest prefix (limits.ts).
+  if (Buffer.byteLength(contentPrefix(courseId, version)) > MAX_CONTENT_PREFIX_BYTES)
+    throw new Error(`Content version ${version} is beyond the 999,999 versions a course can have.`);
   const zipPath = join(work, 'package.zip');
   await deps.storage.downloadUpload(upload.key, zipPath);
 
   job = await progress(deps, job, 'inspect', 0, 1);
-  const inventory = await inspectArchive(zipPath, limits);
-  const paths = inventory.files.map((file) => file.path);
-  const { kind, manifestPath } = detectPackageKind(paths);
-  const manifestText = await readArchiveText(zipPath, manifestPath, limits.maxManifestBytes);
-  const parsed = parseManifest(kind, manifestText, {
-    files: new Set(paths),
-    manifestPath,
-    maxBytes: limits.maxManifestBytes,
-    maxDepth: limits.maxXmlDepth,
-  });
-  if (hasErrors(parsed.findings)) {
-    const first = parsed.findings.find((finding) => finding.severity === 'error');
-    throw new PackageRejectedError(
-      first?.code ?? 'invalid-package',
-      first?.message ?? 'The package is not valid.',
-      parsed.findings,
-    );
-  }
-  if (!parsed.launch)
+  const { inventory, parsed, findings } = await analyzePackage(zipPath, limits);
+  const rejection = rejectionFor(findings);
+  if (rejection) throw rejection;
+  if (!parsed?.launch)
     throw new PackageRejectedError('no-launchable-resource', 'The package has nothing a learner can launch.');
 
   // The scan only informs publishing (it never rejects a package or writes anything), so it starts now, on
-  // the pages read straight from the zip, and runs while the files are extracted and stored.
-  const scan = scanHtmlFiles(await htmlPages(zipPath, inventory.files), {
-    maxFileBytes: MAX_SCANNED_HTML_BYTES,
-  });
+  // pages read straight from the zip one at a time as its workers ask, and runs while the files are
+  // extracted and stored.
+  const pages = inventory.files.filter((file) => /\.x?html?$/i.test(file.path) && !isOsDebris(file.path));
+  const reader = await openArchiveTexts(
+    zipPath,
+    pages.map((page) => page.path),
+  );
+  const scan = scanHtmlFiles(
+    pages.map((page) => ({
+      path: page.path,
+      size: page.size,
+      html: (maxBytes: number) => reader.read(page.path, maxBytes),
+    })),
+  ).finally(() => reader.close());
   scan.catch(() => undefined); // awaited below; a rejection before then must not count as unhandled
 
   job = await progress(deps, job, 'extract', 0, inventory.files.length);
@@ -376,14 +416,6 @@ async function advance(deps: ImportDeps, job: Job, change: Partial<Job>): Promis
 
 async function current(deps: ImportDeps, job: Job): Promise<Job> {
   return (await deps.jobs.get(job.id)) ?? job;
-}
-
-/** The package's HTML pages, read from the zip in one pass; an oversize one is passed by size only. */
-async function htmlPages(zipPath: string, files: readonly { path: string; size: number }[]) {
-  const pages = files.filter((file) => /\.x?html?$/i.test(file.path) && !isOsDebris(file.path));
-  const scannable = pages.filter((page) => page.size <= MAX_SCANNED_HTML_BYTES).map((page) => page.path);
-  const texts = await readArchiveTexts(zipPath, scannable, MAX_SCANNED_HTML_BYTES);
-  return pages.map((page) => ({ path: page.path, size: page.size, html: texts.get(page.path) ?? '' }));
 }
 
 function scoSummaries(parsed: ParsedPackage, report: AccessibilityReport): ContentVersion['scos'] {

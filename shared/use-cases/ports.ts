@@ -179,16 +179,19 @@ export interface PackageStorage {
     sizeBytes: number,
     expiresInSeconds: number,
   ): Promise<{ url: string; headers: Record<string, string> }>;
+  /** One presigned UploadPart URL per part, each bound to that part's size. */
   startMultipartUpload(
     key: string,
-    partCount: number,
+    partSizes: readonly number[],
     expiresInSeconds: number,
   ): Promise<{ uploadId: string; partUrls: string[] }>;
+  /** `size-mismatch` when the storage refuses parts that do not add up to `expectedBytes`. */
   completeMultipartUpload(
     key: string,
     uploadId: string,
     parts: readonly { partNumber: number; etag: string }[],
-  ): Promise<void>;
+    expectedBytes: number,
+  ): Promise<'completed' | 'size-mismatch'>;
   /** The uploaded object's size, or undefined when there is none. */
   uploadSize(key: string): Promise<number | undefined>;
   /** Streams the upload to a local file (bounded memory); returns the bytes written. */

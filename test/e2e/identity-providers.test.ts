@@ -1,5 +1,11 @@
-/** SSO identity providers over HTTP: bad metadata and settings refused by name; discovery by email domain. */
-import { describe, expect, it } from 'vitest';
+/**
+ * SSO identity providers over HTTP: bad metadata and settings refused by name; discovery by email domain;
+ * metadata URLs that point inside the network refused without a request being made there.
+ */
+
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/actors.ts';
 import { api, tokenFor } from '../support/http.ts';
 import { samlMetadata } from '../support/saml.ts';
@@ -111,5 +117,65 @@ describe('identity providers over HTTP', () => {
     });
     expect(second.status).toBe(409);
     expect(second.json.detail).toContain(`already routed to ${oidc.name}`);
+  });
+});
+
+describe('metadata URLs pointing inside the network', () => {
+  const GENERIC =
+    'The metadata URL cannot be read: it must be an https URL of a public address that answers 200 with the metadata (at most 256 KiB, within 10 s, without redirects).';
+  /** Listeners on both loopback addresses, one port: they count every connection that reaches them. */
+  const traps: Server[] = [];
+  let port = 0;
+  let connections = 0;
+
+  beforeAll(async () => {
+    for (const host of ['127.0.0.1', '::1']) {
+      const trap = createServer((socket) => {
+        connections++;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => trap.listen(port, host, resolve));
+      port = (trap.address() as AddressInfo).port;
+      traps.push(trap);
+    }
+  });
+  afterAll(async () => {
+    for (const trap of traps) await new Promise<void>((resolve) => trap.close(() => resolve()));
+  });
+
+  // Loopback first, where a listener would see a request; the others are refused by the same check.
+  it.each([
+    ['127.0.0.1', () => `https://127.0.0.1:${port}/metadata`],
+    ['[::1]', () => `https://[::1]:${port}/metadata`],
+    ['localhost, a name that resolves to loopback', () => `https://localhost:${port}/metadata`],
+    ['169.254.169.254 (cloud instance metadata)', () => 'https://169.254.169.254/latest/meta-data/'],
+    ['10.0.0.1', () => 'https://10.0.0.1/metadata'],
+  ])('refuses %s with problem+json, makes no request there, and changes nothing', async (_what, url) => {
+    // Prepare
+    const admin = await tokenFor('admin@example.com');
+    const before = await api('GET', '/identity-providers', { token: admin });
+    const domain = `inside-${slug()}.example`;
+    // Act
+    const response = await api('POST', '/identity-providers', {
+      token: admin,
+      body: {
+        type: 'SAML',
+        name: `Inside-${slug()}`,
+        domains: [domain],
+        metadataUrl: url(),
+        attributeMapping: { email: 'email' },
+      },
+    });
+    // Assess
+    expect(response.status, response.text).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.json.detail).toBe(GENERIC);
+    expect(response.json.errors).toEqual([{ path: 'body.metadataUrl', message: 'not readable' }]);
+    expect(response.text).not.toMatch(/127\.0\.0\.1|::1|169\.254|10\.0\.0\.1|ECONNREFUSED/);
+    expect(connections).toBe(0);
+    const after = await api('GET', '/identity-providers', { token: admin });
+    expect(after.json).toEqual(before.json);
+    const discovered = await api('GET', `/auth/discover?email=jo@${domain}`);
+    expect(discovered.json.provider).toBeNull();
   });
 });

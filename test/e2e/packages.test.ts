@@ -4,12 +4,13 @@
  * hostile ones generated here.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { s3Client } from '../../shared/clients.ts';
 import { uniqueName } from '../support/actors.ts';
-import { api, tokenFor } from '../support/http.ts';
+import { api, contentUrl, gatewayUrl, tokenFor } from '../support/http.ts';
 import { ACCESSIBLE_PAGE, INACCESSIBLE_PAGE, SCORM12_MANIFEST } from '../support/packages.ts';
 import { zipDirectory, zipEntries } from '../support/zip.ts';
 
@@ -74,6 +75,23 @@ function renameEntry(zip: Buffer, from: string, to: string): Buffer {
   return Buffer.from(zip.toString('latin1').split(from).join(to), 'latin1');
 }
 
+/** A request to the content server with the path exactly as written (fetch would normalise `..`). */
+function rawGet(path: string, method = 'GET'): Promise<{ status: number; body: string }> {
+  const origin = new URL(contentUrl());
+  return new Promise((resolve, reject) => {
+    const outgoing = request({ host: origin.hostname, port: origin.port, path, method }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    outgoing.once('error', reject);
+    outgoing.end();
+  });
+}
+
 async function storedUnder(prefix: string): Promise<number> {
   const page = await s3Client().send(
     new ListObjectsV2Command({ Bucket: process.env.CONTENT_BUCKET_NAME, Prefix: prefix }),
@@ -111,10 +129,14 @@ describe('package import over HTTP', () => {
     const quiz = report.json.files.find((file: { path: string }) => file.path === 'quiz.html');
     expect(quiz.violations.map((v: { ruleId: string }) => v.ruleId)).toContain('image-alt');
     expect(report.json.notChecked.map((rule: { ruleId: string }) => rule.ruleId)).toContain('color-contrast');
-    const page = await api('GET', `/content/${courseId}/v1/index.html`);
+    // Served on the content origin, as the CDN serves it; the API's origin serves no content
+    const page = await fetch(`${contentUrl()}/${courseId}/v1/index.html`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
-    expect(page.text).toContain('Lesson 1');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await page.text()).toContain('Lesson 1');
+    expect(new URL(contentUrl()).origin).not.toBe(new URL(gatewayUrl()).origin);
+    expect((await api('GET', `/content/${courseId}/v1/index.html`)).status).toBe(404);
     // The gate: serious violations hold publishing until a waiver.
     const publish = await api('POST', `/courses/${courseId}/publish`, { token: admin });
     expect(publish.status).toBe(422);
@@ -131,8 +153,45 @@ describe('package import over HTTP', () => {
     expect((await api('GET', `/courses/${courseId}`, { token: admin })).json.currentContentVersion).toBe(2);
     const versions = await api('GET', `/courses/${courseId}/content-versions`, { token: admin });
     expect(versions.json.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
-    expect((await api('GET', `/content/${courseId}/v1/index.html`)).status).toBe(200);
+    expect((await fetch(`${contentUrl()}/${courseId}/v1/index.html`)).status).toBe(200);
     expect((await api('POST', `/courses/${courseId}/publish`, { token: admin })).status).toBe(200);
+  });
+
+  it('the content server decodes a path once, then checks it: nothing outside the course versions is reached', async () => {
+    // Prepare: a package with a name that needs encoding; its accessibility report sits in the same bucket
+    const courseId = await newCourse();
+    const zip = await zipEntries([
+      { name: 'imsmanifest.xml', data: SCORM12_MANIFEST('shared/launch page.html') },
+      { name: 'shared/launch page.html', data: ACCESSIBLE_PAGE },
+    ]);
+    expect((await importPackage(courseId, zip)).status).toBe('succeeded');
+    const report = `reports/courses/${courseId}/v1/accessibility.json`;
+    expect(await storedUnder(report)).toBe(1);
+
+    // Act and assess: what decodes to a file of the version is served
+    expect((await rawGet(`/${courseId}/v1/shared/launch%20page.html`)).status).toBe(200);
+    expect((await rawGet(`/${courseId}/v1/shared%2Flaunch%20page%2Ehtml`)).status).toBe(200);
+    // and nothing else: each is refused before the bucket is asked
+    for (const [path, status] of [
+      [`/${courseId}/v1/../../../${report}`, 400],
+      [`/${courseId}/v1/%2e%2e/%2e%2e/%2e%2e/${report}`, 400],
+      [`/${courseId}/v1/..%2F..%2F..%2F${encodeURIComponent(report)}`, 400],
+      [`/..%2f${encodeURIComponent(report)}`, 400],
+      [`/${courseId}/v1/%252e%252e/%252e%252e/%252e%252e/${report}`, 400],
+      [`/${courseId}/v1/shared/launch%2520page.html`, 400],
+      [`/${courseId}/v1/shared/launch%20page.html%00.png`, 400],
+      [`/${courseId}/v1/shared%5c..%5c..%5cx`, 400],
+      [`/${courseId}/v1/%zz`, 400],
+      [`/${courseId}/v1//shared/launch%20page.html`, 400],
+      [`/${report}`, 404],
+      [`/${courseId}/v1`, 404],
+      [`/${courseId}/v1/missing.html`, 404],
+    ] as const) {
+      const response = await rawGet(path);
+      expect(response.status, path).toBe(status);
+      expect(response.body, path).not.toContain('notChecked');
+    }
+    expect((await rawGet(`/${courseId}/v1/shared/launch%20page.html`, 'POST')).status).toBe(405);
   });
 
   const hostile: [string, () => Promise<Buffer>, string][] = [
@@ -270,6 +329,14 @@ describe('package import over HTTP', () => {
     expect(requested.status, requested.text).toBe(202);
     const { job, upload } = requested.json;
     expect(upload.method).toBe('MULTIPART');
+    // 64 MiB parts, the last one what remains; each URL signs its part's length
+    const lastPart = zip.length - 64 * 1024 * 1024;
+    expect(upload.parts.map((part: { sizeBytes: number }) => part.sizeBytes)).toEqual([
+      64 * 1024 * 1024,
+      lastPart,
+    ]);
+    for (const part of upload.parts)
+      expect(new URL(part.url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;host');
     const parts: { partNumber: number; etag: string }[] = [];
     for (const part of upload.parts as { partNumber: number; url: string }[]) {
       const chunk = zip.subarray((part.partNumber - 1) * upload.partSize, part.partNumber * upload.partSize);
@@ -284,6 +351,40 @@ describe('package import over HTTP', () => {
     expect(done.status, JSON.stringify(done.failure)).toBe('succeeded');
     expect(done.result).toMatchObject({ contentVersion: 1, fileCount: 3 });
   }, 120_000);
+
+  it('refuses to finish a multipart upload whose parts are not those announced', async () => {
+    // Prepare: 110 MB announced (two parts), but the parts sent are 10 bytes each. In AWS the signed
+    // length refuses such a PUT and S3 refuses to assemble them; the emulator enforces neither.
+    const courseId = await newCourse();
+    const announced = 110 * 1024 * 1024;
+    const requested = await api('POST', `/courses/${courseId}/packages`, {
+      token: admin,
+      body: { fileName: 'short.zip', sizeBytes: announced },
+    });
+    expect(requested.status, requested.text).toBe(202);
+    const { job, upload } = requested.json;
+    const parts: { partNumber: number; etag: string }[] = [];
+    for (const part of upload.parts as { partNumber: number; url: string }[]) {
+      const put = await fetch(part.url, { method: 'PUT', body: new Uint8Array(10) });
+      expect(put.status).toBe(200);
+      parts.push({ partNumber: part.partNumber, etag: put.headers.get('etag') ?? '' });
+    }
+    // Act: a part missing, then all of them
+    const missing = await api('POST', upload.completeWith, { token: admin, body: { parts: parts.slice(1) } });
+    const short = await api('POST', upload.completeWith, { token: admin, body: { parts } });
+    // Assess
+    expect(missing.status, missing.text).toBe(400);
+    expect(missing.json.errors).toEqual([{ path: 'body.parts', message: 'expected parts 1-2, each once' }]);
+    expect(short.status, short.text).toBe(422);
+    expect(short.headers.get('content-type')).toContain('application/problem+json');
+    expect(short.json.detail).toBe(
+      `The parts add up to 20 bytes, but ${announced} were announced; the upload cannot be imported (its job fails): request a new upload.`,
+    );
+    const done = await waitForJob(job.id);
+    expect(done.status).toBe('failed');
+    expect(done.failure.code).toBe('upload-size-mismatch');
+    expect(await storedUnder(`courses/${courseId}/`)).toBe(0);
+  });
 
   it('refuses an announced size over the cap before anything is uploaded', async () => {
     const courseId = await newCourse();
@@ -342,7 +443,7 @@ describe.skipIf(!hasCorpus)('real packages from the corpus', () => {
     expect(report.status).toBe(200);
     const launch = String(job.result.launchUrl).split(/[?#]/)[0];
     if (!/^https?:/.test(launch ?? ''))
-      expect((await api('GET', `/content/${courseId}/v1/${launch}`)).status).toBe(200);
+      expect((await fetch(`${contentUrl()}/${courseId}/v1/${launch}`)).status).toBe(200);
   });
 
   it.each(invalid)('rejects %s naming its problem', async (path, codes) => {

@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
  * Identity providers against DynamoDB Local and cognito-local (which has no federation: the sync says so).
  * The clock is fixed inside the test certificate's validity, so the test does not age.
  */
-import { createServer } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError, StaleVersionError } from '../../shared/domain/errors.ts';
 import { AWS_ONLY } from '../../shared/store/cognito-federation.ts';
 import { cohortPorts } from '../../shared/store/cohort-wiring.ts';
 import { identityProviderPorts } from '../../shared/store/identity-provider-wiring.ts';
+import { HttpMetadataFetcher } from '../../shared/store/metadata-fetcher.ts';
 import { provisionPorts } from '../../shared/store/sign-in-wiring.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createCohort } from '../../shared/use-cases/cohorts.ts';
@@ -22,6 +23,7 @@ import {
 import { provisionFederatedUser } from '../../shared/use-cases/sign-in.ts';
 import { actor } from '../support/actors.ts';
 import { CERTIFICATE_EXPIRES, samlMetadata } from '../support/saml.ts';
+import { TEST_CA, TEST_SERVER_CERT, TEST_SERVER_KEY } from '../support/tls.ts';
 
 const DAY = 86_400_000;
 const base = identityProviderPorts();
@@ -212,16 +214,26 @@ describe('first sign-in through an identity provider, against the local stack', 
 });
 
 describe('SAML metadata by URL, against the local stack', () => {
+  const GENERIC = /^The metadata URL cannot be read: it must be an https URL of a public address/;
+
   it('reads and validates the published metadata, and keeps its URL', async () => {
-    const server = createServer((_request, response) => {
+    const server = createServer({ key: TEST_SERVER_KEY, cert: TEST_SERVER_CERT }, (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/samlmetadata+xml' });
       response.end(samlMetadata());
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
     try {
-      // The HTTP body schema requires https; the use case is called directly to reach a local server.
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metadata`;
-      const provider = await createIdentityProvider(ports, admin, {
+      // The product's fetcher refuses loopback; this one is told that the test IdP on 127.0.0.1 is fine.
+      const local = {
+        ...ports,
+        metadata: new HttpMetadataFetcher({
+          allowedAddresses: ['127.0.0.1'],
+          trustedCertificates: [TEST_CA],
+        }),
+      };
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/metadata`;
+      const provider = await createIdentityProvider(local, admin, {
         type: 'SAML',
         name: `Published-${unique()}`,
         domains: [`published-${unique()}.example`],
@@ -230,18 +242,24 @@ describe('SAML metadata by URL, against the local stack', () => {
         groupRules: [],
       });
       expect(provider.saml).toMatchObject({ entityId: 'http://www.okta.com/exk1abc', metadataUrl: url });
-      const unreachable = createIdentityProvider(ports, admin, {
-        type: 'SAML',
-        name: `Gone-${unique()}`,
-        domains: [`gone-${unique()}.example`],
-        metadataUrl: 'http://127.0.0.1:9/metadata',
-        attributeMapping: mapping,
-        groupRules: [],
-      });
-      await expect(unreachable).rejects.toBeInstanceOf(InvalidInputError);
-      await expect(unreachable).rejects.toThrow(/Cannot read the metadata/);
+      const create = (deps: typeof ports) =>
+        createIdentityProvider(deps, admin, {
+          type: 'SAML',
+          name: `Gone-${unique()}`,
+          domains: [`gone-${unique()}.example`],
+          metadataUrl: url,
+          attributeMapping: mapping,
+          groupRules: [],
+        });
+      // The product's own wiring: the same URL is refused (loopback), with the one message.
+      const refused = create(ports);
+      await expect(refused).rejects.toBeInstanceOf(InvalidInputError);
+      await expect(refused).rejects.toThrow(GENERIC);
+      // Nobody answers any more: the same message.
+      await close();
+      await expect(create(local)).rejects.toThrow(GENERIC);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server.listening) await close();
     }
   });
 });

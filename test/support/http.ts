@@ -24,6 +24,11 @@ export function gatewayUrl(): string {
   return inject('gatewayUrl');
 }
 
+/** The local content server's origin (not the API's): content is at `<it>/<courseId>/v<n>/<path>`. */
+export function contentUrl(): string {
+  return inject('contentUrl');
+}
+
 export async function api(method: string, path: string, request: ApiRequest = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...request.headers };
   if (request.token) headers.authorization = `Bearer ${request.token}`;

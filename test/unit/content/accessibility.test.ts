@@ -1,7 +1,10 @@
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type AccessibilityReport,
   EngineStartError,
@@ -12,6 +15,9 @@ import {
   scanHtmlFiles,
   wcagOf,
 } from '../../../shared/content/accessibility.ts';
+import { inspectArchive, openArchiveTexts } from '../../../shared/content/archive.ts';
+import { DEFAULT_PACKAGE_LIMITS } from '../../../shared/content/limits.ts';
+import { zipBytes } from './zip-fixtures.ts';
 
 /** A complete, accessible page around `body` (lang, title, main landmark, heading). */
 const page = (body: string, head = '') =>
@@ -397,6 +403,99 @@ describe('scanHtmlFiles', { timeout: 120_000 }, () => {
 
     // Assess
     await expect(scan).rejects.toBeInstanceOf(EngineStartError);
+  });
+
+  it('holds to its budget on a package with more HTML than it: reads in order up to it, and says what it left', async () => {
+    // Prepare: a zip with six 30,000-byte pages, scanned with a 100 KiB budget, read as the import reads them
+    const folder = await mkdtemp(join(tmpdir(), 'scan-budget-'));
+    try {
+      const names = ['p1.html', 'p2.html', 'p3.html', 'p4.html', 'p5.html', 'p6.html'];
+      const filler = (n: number) => 'x'.repeat(30_000 - page(`<p></p>`).length - String(n).length);
+      const zipPath = join(folder, 'package.zip');
+      await writeFile(
+        zipPath,
+        await zipBytes(names.map((name, i) => ({ name, data: page(`<p>${i}${filler(i)}</p>`) }))),
+      );
+      const { files } = await inspectArchive(zipPath, DEFAULT_PACKAGE_LIMITS);
+      const reader = await openArchiveTexts(zipPath, names);
+      const read = vi.spyOn(reader, 'read');
+
+      // Act
+      const report = await scanHtmlFiles(
+        files.map((file) => ({
+          path: file.path,
+          size: file.size,
+          html: (maxBytes: number) => reader.read(file.path, maxBytes),
+        })),
+        { maxTotalBytes: 100 * 1024, concurrency: 1 },
+      ).finally(() => reader.close());
+
+      // Assess: 3 x 30,000 bytes fit in 102,400; the fourth would not, and nothing after it is read
+      expect(files.map((file) => file.size)).toEqual([30_000, 30_000, 30_000, 30_000, 30_000, 30_000]);
+      expect(read.mock.calls).toEqual([
+        ['p1.html', 2 * 1024 * 1024],
+        ['p2.html', 2 * 1024 * 1024],
+        ['p3.html', 2 * 1024 * 1024],
+      ]);
+      expect(report.files.map((file) => [file.path, file.error ?? 'scanned'])).toEqual([
+        ['p1.html', 'scanned'],
+        ['p2.html', 'scanned'],
+        ['p3.html', 'scanned'],
+        ...['p4.html', 'p5.html', 'p6.html'].map((path) => [
+          path,
+          "Not scanned: over budget: the pages before it used the accessibility scan's 100.0 KiB of HTML per package.",
+        ]),
+      ]);
+      expect(report.summary).toMatchObject({ filesScanned: 3, filesWithErrors: 3 });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a page only when a worker is free for it, so at most `concurrency` pages are held', async () => {
+    // Prepare: each read waits until the test lets it finish
+    const started: string[] = [];
+    const pending: (() => void)[] = [];
+    const files: HtmlFile[] = ['a', 'b', 'c', 'd', 'e'].map((name) => ({
+      path: `${name}.html`,
+      size: 200,
+      html: () => {
+        started.push(`${name}.html`);
+        return new Promise<string>((resolve) => pending.push(() => resolve(page(`<p>${name}</p>`))));
+      },
+    }));
+
+    // Act
+    const scan = scanHtmlFiles(files, { concurrency: 2 });
+    await vi.waitFor(() => expect(started).toEqual(['a.html', 'b.html']));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // Assess: the two lanes wait on their pages; nothing else was read meanwhile
+    expect(started).toEqual(['a.html', 'b.html']);
+    const release = setInterval(() => {
+      for (const resolve of pending.splice(0)) resolve();
+    }, 20);
+    const report = await scan.finally(() => clearInterval(release));
+    expect(started).toEqual(['a.html', 'b.html', 'c.html', 'd.html', 'e.html']);
+    expect(report.summary).toMatchObject({ filesScanned: 5, filesWithErrors: 0 });
+  });
+
+  it('counts what is read, not what was declared: an understated page over the cap is not scanned', async () => {
+    const report = await scanHtmlFiles(
+      [
+        {
+          path: 'liar.html',
+          size: 10,
+          html: async (maxBytes) => (maxBytes === 1024 ? page(`<p>${'x'.repeat(2000)}</p>`) : ''),
+        },
+        { path: 'broken.html', size: 10, html: () => Promise.reject(new Error('CRC mismatch')) },
+      ],
+      { maxFileBytes: 1024 },
+    );
+    expect(report.files.map((file) => file.error)).toEqual([
+      'Not scanned: the file is 2.1 KiB, over the 1.0 KiB limit of the accessibility scan.',
+      'Not scanned: the file could not be read (CRC mismatch).',
+    ]);
   });
 
   it('returns an empty, non-blocking report for no files', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractArchive, inspectArchive, readArchiveText } from '../../../shared/content/archive.ts';
 import { PackageRejectedError } from '../../../shared/content/findings.ts';
 import { DEFAULT_PACKAGE_LIMITS, type PackageLimits } from '../../../shared/content/limits.ts';
+import { contentPrefix } from '../../../shared/use-cases/package-import.ts';
 import {
   patchCentral,
   patchLocalMethod,
@@ -165,8 +166,50 @@ describe('inspectArchive', () => {
       'unsafe-path',
     );
     const long = await zipFile(await zipBytes([{ name: `${'a'.repeat(40)}.txt`, data: 'p' }]));
-    const error = await rejection(() => inspectArchive(long, { ...limits, maxPathLength: 20 }));
+    const error = await rejection(() => inspectArchive(long, { ...limits, maxPathBytes: 20 }));
     expect(error.code).toBe('path-too-long');
+  });
+
+  describe('path length counts UTF-8 bytes against S3 key limit, content prefix included', () => {
+    // `courses/<36-character id>/v999999/` is 53 bytes, which leaves 971 of S3's 1024 for the path.
+    const id = '0f8b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
+
+    it('leaves 971 bytes to a package path', () => {
+      expect(Buffer.byteLength(contentPrefix(id, 999_999))).toBe(53);
+      expect(DEFAULT_PACKAGE_LIMITS.maxPathBytes).toBe(971);
+    });
+
+    it.each([
+      // Four 240-byte folders of "é" (2 bytes each) and a name: 963 + 1 + 7 = 971 bytes in 491 characters
+      ['971 bytes of two-byte characters', `${'é'.repeat(120)}/`.repeat(4) + 'a'.repeat(7), 971, null],
+      [
+        '972 bytes of two-byte characters',
+        `${'é'.repeat(120)}/`.repeat(4) + 'a'.repeat(8),
+        972,
+        'path-too-long',
+      ],
+      // "€" is 3 bytes: 4 x (80 x 3 + 1) = 964, + 7 = 971 in 331 characters
+      ['971 bytes of three-byte characters', `${'€'.repeat(80)}/`.repeat(4) + 'b'.repeat(7), 971, null],
+      // "😀" is 4 bytes (2 UTF-16 units): 4 x (60 x 4 + 1) = 964, + 8 = 972
+      [
+        '972 bytes of four-byte characters',
+        `${'😀'.repeat(60)}/`.repeat(4) + 'c'.repeat(8),
+        972,
+        'path-too-long',
+      ],
+    ])('%s', async (_what, name, bytes, code) => {
+      expect(Buffer.byteLength(name)).toBe(bytes);
+      const path = await zipFile(await zipBytes([{ name, data: 'p' }]));
+      if (code === null) {
+        await expect(inspectArchive(path, DEFAULT_PACKAGE_LIMITS)).resolves.toMatchObject({
+          files: [{ path: name }],
+        });
+      } else {
+        const error = await rejection(() => inspectArchive(path, DEFAULT_PACKAGE_LIMITS));
+        expect(error.code).toBe(code);
+        expect(error.message).toContain(`is ${bytes} bytes long in UTF-8 (limit 971)`);
+      }
+    });
   });
 
   it('rejects a symlink entry', async () => {
