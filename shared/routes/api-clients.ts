@@ -98,7 +98,7 @@ export const revokeApiClient = defineRoute({
   method: 'DELETE',
   path: '/api-clients/{clientId}',
   handler: 'functions/integrations/revoke-api-client.ts',
-  summary: 'Revoke a machine client: no new tokens; tokens already issued end within 15 minutes',
+  summary: 'Revoke a machine client: no new tokens, and tokens already issued are refused within a minute',
   tag: 'Integrations',
   access: { roles: ['admin'] },
   request: { params: ApiClientParams, ifMatch: 'optional' },
