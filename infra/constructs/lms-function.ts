@@ -15,6 +15,7 @@ import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
 import { ENV, type EnvKey } from '../../shared/config.ts';
@@ -23,6 +24,8 @@ import {
   type BucketAccess,
   type BucketName,
   type BucketNeed,
+  QUEUES,
+  type QueueName,
   type RouteNeeds,
 } from '../../shared/http/route.ts';
 import { IDENTITY_PROVIDER_SECRET_PREFIX } from '../../shared/store/cognito-federation.ts';
@@ -88,6 +91,9 @@ export type UserPoolAccess = NonNullable<RouteNeeds['userPool']>;
 export type EventBusAccess = 'publish';
 
 /** Environment variable each bucket's name is published under (the handlers read them through `ENV`). */
+/** Environment variable each work queue's URL is published under. */
+const QUEUE_ENV: Readonly<Record<QueueName, EnvKey>> = { imports: 'importsQueueUrl' };
+
 const BUCKET_ENV: Readonly<Record<BucketName, EnvKey>> = {
   uploads: 'uploadsBucket',
   content: 'contentBucket',
@@ -122,6 +128,7 @@ export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
 export const BUCKET_OBJECT_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> = {
   list: [],
   read: ['s3:GetObject'],
+  upload: ['s3:GetObject', 's3:PutObject'],
   write: ['s3:PutObject', 's3:DeleteObject'],
   'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
 };
@@ -282,6 +289,8 @@ export interface LmsResources {
   readonly hostedUi?: { readonly domain: string; readonly callbackUrl: string };
   /** The LMS domain-event bus; only functions whose `needs` name `events` require it. @default - none */
   readonly eventBus?: IEventBus;
+  /** The work queues; only functions whose `needs` name a queue require them. @default - none */
+  readonly queues?: Readonly<Record<QueueName, IQueue>>;
 }
 
 /**
@@ -419,6 +428,16 @@ export class LmsFunction extends NodejsFunction {
       }
       this.bindEventBus(resources.eventBus, needs.events);
     }
+    for (const name of QUEUES) {
+      if (!needs.queues?.[name]) continue;
+      const queue = resources.queues?.[name];
+      if (!queue) {
+        throw new Error(
+          `${this.node.path} needs the ${name} queue (send), but its stack was given none: pass the work queues to the stack.`,
+        );
+      }
+      this.bindQueue(name, queue);
+    }
     return this;
   }
 
@@ -523,6 +542,13 @@ export class LmsFunction extends NodejsFunction {
       reason:
         'Each OIDC identity provider gets its own secret, named after the provider when an admin adds it at runtime (and Secrets Manager appends a random suffix to every secret ARN), so no fixed ARN exists at deploy time; the "lms/identity-providers/" prefix scopes the grant to those secrets, with explicit actions and no GetSecretValue.',
     });
+  }
+
+  /** Publishes the queue's URL under its `*_QUEUE_URL` variable and grants `sqs:SendMessage` on it only. */
+  bindQueue(name: QueueName, queue: IQueue): this {
+    this.addEnvironment(ENV[QUEUE_ENV[name]], queue.queueUrl);
+    queue.grantSendMessages(this);
+    return this;
   }
 
   /** Publishes the bus name as `EVENT_BUS_NAME` and grants `events:PutEvents` on that bus only. */

@@ -17,6 +17,10 @@ export type RouteAccess =
   | { readonly public: true }
   | { readonly roles: readonly Role[]; readonly scopes?: readonly ApiScope[] };
 
+/** Work queues, shared by CDK (SQS) and the local stack (its SQS endpoint): `imports` runs apply and undo. */
+export const QUEUES = ['imports'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
 /** Bucket logical names, shared by CDK (which creates them) and the local stack. */
 export const BUCKETS = ['uploads', 'content', 'backups'] as const;
 export type BucketName = (typeof BUCKETS)[number];
@@ -26,7 +30,8 @@ export type BucketName = (typeof BUCKETS)[number];
  * does both. Every access also lists the bucket (HeadBucket, ListObjectsV2, and a 404 rather than a 403 for
  * a missing object), and `list` does only that (a health probe).
  */
-export type BucketAccess = 'list' | 'read' | 'write' | 'read-write';
+/** `upload`: sign uploads, complete them and read their size back, never delete. */
+export type BucketAccess = 'list' | 'read' | 'upload' | 'write' | 'read-write';
 
 /**
  * A bucket need: an access to every object, or only to the keys under `prefix` when the function touches
@@ -81,6 +86,8 @@ export interface RouteNeeds {
   readonly hostedUi?: true;
   /** `publish`: PutEvents on the LMS event bus (only the outbox publisher: use cases never publish directly). */
   readonly events?: 'publish';
+  /** `send`: SendMessage on the queue (whose URL the function gets), to start background work on it. */
+  readonly queues?: Partial<Record<QueueName, 'send'>>;
 }
 
 export interface RouteRequest {

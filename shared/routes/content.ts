@@ -30,7 +30,7 @@ export const requestPackageUpload = defineRoute({
     body: PackageUpload,
   },
   // Presigns the upload (PutObject, multipart parts) of packages/<course>/<job>.zip.
-  needs: { table: 'write', buckets: { uploads: { access: 'write', prefix: 'packages/' } } },
+  needs: { table: 'write', buckets: { uploads: { access: 'upload', prefix: 'packages/' } } },
 });
 
 export const completePackageUpload = defineRoute({
@@ -48,7 +48,7 @@ export const completePackageUpload = defineRoute({
     body: z.object({ job: z.object({ id: z.string(), status: z.string() }) }),
   },
   // Completes the multipart upload (PutObject) and checks its size (HeadObject: GetObject).
-  needs: { table: 'read', buckets: { uploads: { access: 'read-write', prefix: 'packages/' } } },
+  needs: { table: 'read', buckets: { uploads: { access: 'upload', prefix: 'packages/' } } },
 });
 
 export const getJob = defineRoute({

@@ -7,21 +7,17 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
   type S3Client,
-  UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { PackageStorage } from '../use-cases/ports.ts';
+import { completeMultipart, objectSize, presignPut, startMultipart } from './presigned-upload.ts';
 
 export class S3PackageStorage implements PackageStorage {
   private get uploadsBucket(): string {
@@ -50,82 +46,29 @@ export class S3PackageStorage implements PackageStorage {
     this.buckets = buckets;
   }
 
-  async presignUpload(key: string, sizeBytes: number, expiresInSeconds: number) {
-    const command = new PutObjectCommand({
-      Bucket: this.uploadsBucket,
-      Key: key,
-      ContentType: 'application/zip',
-      ContentLength: sizeBytes,
-    });
-    const url = await getSignedUrl(this.presigner, command, {
-      expiresIn: expiresInSeconds,
-      signableHeaders: new Set(['content-type', 'content-length']),
-    });
-    return { url, headers: { 'content-type': 'application/zip', 'content-length': String(sizeBytes) } };
+  private upload(key: string) {
+    return { s3: this.s3, presigner: this.presigner, bucket: this.uploadsBucket, key };
   }
 
-  async startMultipartUpload(key: string, partSizes: readonly number[], expiresInSeconds: number) {
-    const { UploadId } = await this.s3.send(
-      new CreateMultipartUploadCommand({
-        Bucket: this.uploadsBucket,
-        Key: key,
-        ContentType: 'application/zip',
-      }),
-    );
-    if (!UploadId) throw new Error('S3 returned no upload id');
-    // Each part's length is signed, as the single PUT's is: S3 refuses a part of any other size.
-    const partUrls = await Promise.all(
-      partSizes.map((size, index) =>
-        getSignedUrl(
-          this.presigner,
-          new UploadPartCommand({
-            Bucket: this.uploadsBucket,
-            Key: key,
-            UploadId,
-            PartNumber: index + 1,
-            ContentLength: size,
-          }),
-          { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-length']) },
-        ),
-      ),
-    );
-    return { uploadId: UploadId, partUrls };
+  presignUpload(key: string, sizeBytes: number, expiresInSeconds: number) {
+    return presignPut(this.upload(key), 'application/zip', sizeBytes, expiresInSeconds);
   }
 
-  async completeMultipartUpload(
+  startMultipartUpload(key: string, partSizes: readonly number[], expiresInSeconds: number) {
+    return startMultipart(this.upload(key), 'application/zip', partSizes, expiresInSeconds);
+  }
+
+  completeMultipartUpload(
     key: string,
     uploadId: string,
     parts: readonly { partNumber: number; etag: string }[],
     expectedBytes: number,
-  ): Promise<'completed' | 'size-mismatch'> {
-    try {
-      await this.s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: this.uploadsBucket,
-          Key: key,
-          UploadId: uploadId,
-          MultipartUpload: {
-            Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })),
-          },
-          // S3 refuses to assemble parts that do not add up to this (400 InvalidRequest).
-          MpuObjectSize: expectedBytes,
-        }),
-      );
-    } catch (error) {
-      if ((error as { name?: string }).name === 'InvalidRequest') return 'size-mismatch';
-      throw error;
-    }
-    return 'completed';
+  ) {
+    return completeMultipart(this.upload(key), uploadId, parts, expectedBytes);
   }
 
-  async uploadSize(key: string): Promise<number | undefined> {
-    try {
-      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.uploadsBucket, Key: key }));
-      return head.ContentLength ?? 0;
-    } catch (error) {
-      if (error instanceof NotFound || error instanceof NoSuchKey) return undefined;
-      throw error;
-    }
+  uploadSize(key: string): Promise<number | undefined> {
+    return objectSize(this.upload(key));
   }
 
   async downloadUpload(key: string, toFile: string): Promise<number> {
