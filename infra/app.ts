@@ -67,6 +67,7 @@ export function buildApp(app: App): LmsStacks {
     description: 'LMS admin: REST API, one Lambda function per route of the manifest, WAF.',
     table: data.table,
     buckets: data.buckets,
+    queues: data.queues,
     userPool: auth.userPool,
     webClient: auth.webClient,
     hostedUi: auth.hostedUi,
@@ -79,6 +80,8 @@ export function buildApp(app: App): LmsStacks {
       'LMS admin: jobs of the job manifest (schedules, upload processing, domain-event subscribers and publisher), the domain-event bus, dead-letter queues.',
     table: data.table,
     buckets: data.buckets,
+    queues: data.queues,
+    deadLetterQueues: data.deadLetterQueues,
     // The web client's provider list repair: LmsJobs imports these from LmsAuth and follows its deploys.
     userPool: auth.userPool,
     webClient: auth.webClient,

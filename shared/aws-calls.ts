@@ -41,6 +41,7 @@ const SERVICE_OF_CLIENT: Readonly<Record<string, string>> = {
   CognitoIdentityProviderClient: 'cognito-idp',
   SecretsManagerClient: 'secretsmanager',
   EventBridgeClient: 'events',
+  SQSClient: 'sqs',
 };
 
 /**

@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareStack } from '@smithy/types';
 import { addCallRecording } from './aws-calls.ts';
@@ -21,6 +22,7 @@ let s3Presigner: S3Client | undefined;
 let cognito: CognitoIdentityProviderClient | undefined;
 let eventBridge: EventBridgeClient | undefined;
 let secretsManager: SecretsManagerClient | undefined;
+let sqs: SQSClient | undefined;
 
 /** The DynamoDB client under {@link dynamoDb}, for libraries that send DynamoDB's own commands (idempotency). */
 export function dynamoDbClient(): DynamoDBClient {
@@ -72,6 +74,12 @@ export function secretsManagerClient(): SecretsManagerClient {
   return secretsManager;
 }
 
+/** SQS client (AWS_ENDPOINT_URL_SQS locally: the local stack's own SQS endpoint). */
+export function sqsClient(): SQSClient {
+  sqs ??= recorded(new SQSClient({}));
+  return sqs;
+}
+
 /** The client, with the tests' call recording on its stack (a no-op outside the tests). */
 function recorded<C, I extends object, O extends object>(
   client: C & { middlewareStack: MiddlewareStack<I, O> },
@@ -89,4 +97,5 @@ export function resetClients(): void {
   cognito = undefined;
   eventBridge = undefined;
   secretsManager = undefined;
+  sqs = undefined;
 }

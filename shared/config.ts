@@ -13,6 +13,8 @@ export const ENV = {
   backupsBucket: 'BACKUPS_BUCKET_NAME',
   userPoolId: 'USER_POOL_ID',
   eventBusName: 'EVENT_BUS_NAME',
+  /** The queue apply and undo of imports run from (SQS in AWS, the local stack's SQS endpoint locally). */
+  importsQueueUrl: 'IMPORTS_QUEUE_URL',
   /** The web app client (federation lists its providers on it; discovery sends people through it). */
   webClientId: 'WEB_CLIENT_ID',
   /** Cognito hosted sign-in domain, e.g. `lms.auth.eu-west-1.amazoncognito.com` (AWS, when configured). */

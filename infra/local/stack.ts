@@ -20,6 +20,7 @@ import { type LocalJobRunner, runJobsLocally } from './jobs.ts';
 import { startLambdaInvoke } from './lambda-invoke.ts';
 import { type LocalOAuthServer, startLocalOAuthServer } from './oauth.ts';
 import { PROJECT_ROOT } from './paths.ts';
+import { type LocalQueues, startLocalQueues } from './queues.ts';
 import {
   createLocalClients,
   ensureResources,
@@ -59,6 +60,8 @@ export interface LocalStack {
   jobs: LocalJobRunner;
   /** Absent when started with `events: false`. */
   events: LocalEventBus | undefined;
+  /** The work queues' SQS endpoint (imports' apply and undo run from it). */
+  queues: LocalQueues;
   stop(): Promise<void>;
 }
 
@@ -86,7 +89,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   let oauth: LocalOAuthServer | undefined;
   let content: LocalContentServer | undefined;
+  let queues: LocalQueues | undefined;
   try {
+    queues = await startLocalQueues({ root: PROJECT_ROOT, log });
     const resources = await ensureResources(emulators.endpoints);
     oauth = await startLocalOAuthServer({
       dynamoDbEndpoint: emulators.endpoints.dynamodb,
@@ -99,6 +104,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...localEnvironment(emulators.endpoints, resources),
       [ENV.oauthTokenUrl]: oauth.tokenUrl,
       [ENV.localOAuthClientsTable]: LOCAL_NAMES.oauthClientsTable,
+      AWS_ENDPOINT_URL_SQS: queues.endpoint,
+      [ENV.importsQueueUrl]: queues.urls.imports,
     };
     // Handlers run in this process and read configuration at import, exactly as a Lambda does at cold start.
     Object.assign(process.env, env);
@@ -162,9 +169,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       emulators,
       jobs,
       events,
+      queues,
       stop: async () => {
         jobs.stop();
         await jobs.idle();
+        await queues?.stop();
         await events?.stop();
         await invoke.stop();
         await oauth?.stop();
@@ -175,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     };
   } catch (error) {
+    await queues?.stop();
     await content?.stop();
     await oauth?.stop();
     await emulators.stop();

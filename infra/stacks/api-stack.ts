@@ -36,17 +36,20 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
 import { AUTHORIZER_CACHE_SECONDS, AUTHORIZER_HANDLER } from '../../shared/http/authorizer.ts';
-import type { BucketName, RouteDefinition } from '../../shared/http/route.ts';
+import type { BucketName, QueueName, RouteDefinition } from '../../shared/http/route.ts';
 import { routes as manifest } from '../../shared/routes/index.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';
 
 export interface ApiStackProps extends StackProps {
   readonly table: ITable;
   readonly buckets: Readonly<Record<BucketName, IBucket>>;
+  /** The work queues the routes start background work on. @default - none: a route needing one fails synth */
+  readonly queues?: Readonly<Record<QueueName, IQueue>>;
   readonly userPool: IUserPool;
   /** The web app client: people's ID tokens are its; federation lists the identity providers on it. */
   readonly webClient: IUserPoolClient;

@@ -12,7 +12,7 @@
  * The uploads bucket's event notifications belong to LmsJobs (which imports the bucket by name and manages
  * only its own notification configurations): add none to that bucket here.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AttributeType,
@@ -31,14 +31,17 @@ import {
   ObjectLockRetention,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { BUCKETS, type BucketName } from '../../shared/http/route.ts';
+import { BUCKETS, type BucketName, QUEUES, type QueueName } from '../../shared/http/route.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
 import { ContentDelivery } from '../constructs/content-delivery.ts';
 
 export interface DataStackProps extends StackProps {
-  /** Lifetime of files in the uploads bucket (imports and packages waiting to be processed). @default Duration.days(7) */
+  /** Lifetime of package uploads (`packages/` of the uploads bucket) waiting to be processed. @default Duration.days(7) */
   readonly uploadsExpiration?: Duration;
+  /** Lifetime of an import's files (`imports/`: upload, plan, errors.csv). @default Duration.days(90) */
+  readonly importsExpiration?: Duration;
   /** Object Lock default retention (governance mode) of the backups bucket. @default Duration.days(30) */
   readonly backupsRetention?: Duration;
   /** How long S3 server access logs are kept. @default Duration.days(365) */
@@ -64,6 +67,9 @@ export class DataStack extends Stack {
   readonly accessLogsBucket: IBucket;
   /** CloudFront in front of `courses/` of the content bucket. */
   readonly contentDelivery: ContentDelivery;
+  /** The work queues (imports' apply and undo), by name, and the dead-letter queue of each. */
+  readonly queues: Readonly<Record<QueueName, IQueue>>;
+  readonly deadLetterQueues: Readonly<Record<QueueName, IQueue>>;
 
   constructor(scope: Construct, id: string, props: DataStackProps = {}) {
     super(scope, id, props);
@@ -107,7 +113,16 @@ export class DataStack extends Stack {
       lifecycleRules: [
         {
           id: 'expire-uploads',
+          prefix: 'packages/',
           expiration: props.uploadsExpiration ?? Duration.days(7),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        {
+          // An import's upload, plan and errors.csv: apply reads the plan, so it lives as long as an import may
+          // wait for its approval (the change log undo works from is in the table).
+          id: 'expire-imports',
+          prefix: 'imports/',
+          expiration: props.importsExpiration ?? Duration.days(90),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],
@@ -140,6 +155,33 @@ export class DataStack extends Stack {
       bucket.policy?.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
     this.buckets = buckets;
+
+    // A run of apply or undo takes up to 15 minutes: a message stays invisible longer than that, and one that
+    // failed five runs goes to its dead-letter queue (LmsJobs alarms on it). Here, not in LmsJobs, because
+    // the API's functions send to it too.
+    const importsDeadLetters = new Queue(this, 'ImportsDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(importsDeadLetters).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        'The dead-letter queue of the imports queue is the end of the line: nothing consumes it, so it has no redrive policy of its own; an operator reads each message (an import id and step) and redrives or deletes it.',
+    });
+    const imports = new Queue(this, 'ImportsQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.minutes(16),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: importsDeadLetters, maxReceiveCount: 5 },
+    });
+    const queues: Record<QueueName, IQueue> = { imports };
+    for (const name of QUEUES) {
+      if (!queues[name]) throw new Error(`DataStack creates no queue for "${name}": add it to DataStack.`);
+    }
+    this.queues = queues;
+    this.deadLetterQueues = { imports: importsDeadLetters };
 
     this.contentDelivery = new ContentDelivery(this, 'ContentDelivery', {
       contentBucket: content,

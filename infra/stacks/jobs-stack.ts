@@ -31,20 +31,21 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type IEventBus, Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { EventSourceMapping, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../shared/events/envelope.ts';
-import type { BucketName } from '../../shared/http/route.ts';
+import type { BucketName, QueueName } from '../../shared/http/route.ts';
 import {
   type AuditStreamJob,
   type DomainEventJob,
   type JobDefinition,
   jobs as manifest,
+  type QueueJob,
   type ScheduledJob,
   type UploadTriggeredJob,
   type WatchedStack,
@@ -57,6 +58,12 @@ export interface JobsStackProps extends StackProps {
   /** The single table; its stream (new images) feeds the audit-stream job, so it must have one. */
   readonly table: ITable;
   readonly buckets: Readonly<Record<BucketName, IBucket>>;
+  /**
+   * The work queues (LmsData), which queue jobs consume and jobs may send to, and the dead-letter queue of
+   * each, which plays the part of a queue job's failures queue. @default - none: such a job is refused
+   */
+  readonly queues?: Readonly<Record<QueueName, IQueue>>;
+  readonly deadLetterQueues?: Readonly<Record<QueueName, IQueue>>;
   /** The user pool, for jobs whose `needs` name it. @default - none: such a job is refused */
   readonly userPool?: IUserPool;
   /** The web app client, on which `web-client` jobs relist identity providers (`WEB_CLIENT_ID`). @default - none */
@@ -138,7 +145,7 @@ export class JobsStack extends Stack {
   /** The function of each job, by job id. */
   readonly functions: ReadonlyMap<string, LmsFunction>;
   /** The dead-letter queue of each job, by job id. */
-  readonly failureQueues: ReadonlyMap<string, Queue>;
+  readonly failureQueues: ReadonlyMap<string, IQueue>;
   /** The alarm on each dead-letter queue, by job id. */
   readonly failureAlarms: ReadonlyMap<string, Alarm>;
   /** The alarm on each job function's errors (an invocation that threw), by job id. */
@@ -161,7 +168,7 @@ export class JobsStack extends Stack {
     const alarmTopic = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail });
     this.alarmTopic = alarmTopic;
     const functions = new Map<string, LmsFunction>();
-    const failureQueues = new Map<string, Queue>();
+    const failureQueues = new Map<string, IQueue>();
     const failureAlarms = new Map<string, Alarm>();
     const errorAlarms = new Map<string, Alarm>();
     const importedBuckets = new Map<BucketName, IBucket>();
@@ -188,38 +195,34 @@ export class JobsStack extends Stack {
         eventBus,
       });
 
-      const failures = new Queue(this, `${job.id}Failures`, {
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: props.failureRetention ?? Duration.days(14),
-      });
-      const deadLetterReason = `${job.name}: ${FAILURE_SOURCES[job.trigger.kind]}`;
-      Validations.of(failures).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: `${deadLetterReason} This queue is the dead-letter queue; cdk-nag only recognises queues named by a redrive policy or a function DeadLetterConfig, not by an on-failure destination.`,
-      });
-      Validations.of(failures).acknowledge({
-        id: 'Serverless-SQSRedrivePolicy',
-        reason: `${deadLetterReason} A dead-letter queue is the end of the line: nothing consumes it, so it has no redrive policy of its own; an operator reads each message and redrives or deletes it.`,
-      });
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason: isOfKind(job, 'audit-stream')
           ? `Only its DynamoDB stream event source mapping invokes this function, synchronously: a DeadLetterConfig (asynchronous invocations only) would never receive anything. A batch that fails every retry goes to the mapping's on-failure destination ${job.id}Failures instead.`
-          : `Failed asynchronous invocations go to the on-failure destination ${job.id}Failures (EventInvokeConfig), whose record carries the event, the error and the attempt count; a DeadLetterConfig is the older alternative for the same failures and records less (no response, no attempt count), so it is not configured as well.`,
+          : isOfKind(job, 'queue')
+            ? `Only its SQS event source mapping invokes this function, synchronously: a DeadLetterConfig would never receive anything. A message that fails its receives goes to the queue's own dead-letter queue (redrive policy, in LmsData).`
+            : `Failed asynchronous invocations go to the on-failure destination ${job.id}Failures (EventInvokeConfig), whose record carries the event, the error and the attempt count; a DeadLetterConfig is the older alternative for the same failures and records less (no response, no attempt count), so it is not configured as well.`,
       });
 
-      if (isOfKind(job, 'schedule')) {
-        this.schedule(job, fn, failures, props.watchedStacks);
-      } else if (isOfKind(job, 's3-object-created')) {
-        this.onUpload(job, fn, failures, notifiable(job.trigger.bucket));
-      } else if (isOfKind(job, 'domain-event')) {
-        this.onDomainEvents(job, fn, failures, eventBus);
-      } else if (isOfKind(job, 'audit-stream')) {
-        this.onAuditStream(job, fn, failures, props.table);
+      let failures: IQueue;
+      if (isOfKind(job, 'queue')) {
+        this.onQueue(job, fn, props);
+        failures = this.deadLettersOf(job, props);
       } else {
-        const unknown: never = job;
-        throw new Error(`Job ${JSON.stringify(unknown)} has a trigger LmsJobs does not know.`);
+        const own = this.failuresQueue(job, props);
+        failures = own;
+        if (isOfKind(job, 'schedule')) {
+          this.schedule(job, fn, own, props.watchedStacks);
+        } else if (isOfKind(job, 's3-object-created')) {
+          this.onUpload(job, fn, own, notifiable(job.trigger.bucket));
+        } else if (isOfKind(job, 'domain-event')) {
+          this.onDomainEvents(job, fn, own, eventBus);
+        } else if (isOfKind(job, 'audit-stream')) {
+          this.onAuditStream(job, fn, own, props.table);
+        } else {
+          const unknown: never = job;
+          throw new Error(`Job ${JSON.stringify(unknown)} has a trigger LmsJobs does not know.`);
+        }
       }
 
       const alarm = failures
@@ -255,6 +258,55 @@ export class JobsStack extends Stack {
     this.failureAlarms = failureAlarms;
     this.errorAlarms = errorAlarms;
     this.acknowledgeNotificationHandler();
+  }
+
+  /** A job's own dead-letter queue, for the events its trigger could not get through. */
+  private failuresQueue(job: JobDefinition, props: JobsStackProps): Queue {
+    const failures = new Queue(this, `${job.id}Failures`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: props.failureRetention ?? Duration.days(14),
+    });
+    const deadLetterReason = `${job.name}: ${FAILURE_SOURCES[job.trigger.kind as Exclude<TriggerKind, 'cognito-trigger' | 'queue'>]}`;
+    Validations.of(failures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `${deadLetterReason} This queue is the dead-letter queue; cdk-nag only recognises queues named by a redrive policy or a function DeadLetterConfig, not by an on-failure destination.`,
+    });
+    Validations.of(failures).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: `${deadLetterReason} A dead-letter queue is the end of the line: nothing consumes it, so it has no redrive policy of its own; an operator reads each message and redrives or deletes it.`,
+    });
+    return failures;
+  }
+
+  /** A queue job's failures land in its queue's dead-letter queue (LmsData). */
+  private deadLettersOf(job: QueueJob, props: JobsStackProps): IQueue {
+    const deadLetters = props.deadLetterQueues?.[job.trigger.queue];
+    if (!deadLetters)
+      throw new Error(
+        `Job ${job.name} consumes the ${job.trigger.queue} queue, but LmsJobs was given no dead-letter queue for it: pass deadLetterQueues.`,
+      );
+    return deadLetters;
+  }
+
+  /**
+   * One message at a time (a run of apply or undo takes the function's whole time); a run that throws leaves
+   * the message to come back after the visibility timeout, and the next run takes over from the checkpoint.
+   */
+  private onQueue(job: QueueJob, fn: LmsFunction, props: JobsStackProps): void {
+    const queue = props.queues?.[job.trigger.queue];
+    if (!queue)
+      throw new Error(
+        `Job ${job.name} consumes the ${job.trigger.queue} queue, but LmsJobs was given none: pass queues.`,
+      );
+    fn.addEventSource(new SqsEventSource(queue, { batchSize: 1 }));
+    const mapping = fn.node.children.find((child) => child instanceof EventSourceMapping);
+    if (mapping)
+      Validations.of(mapping).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          "An SQS event source mapping takes no on-failure destination (Lambda supports them for streams and Kafka only): a message that fails its receives goes to the queue's own dead-letter queue, by its redrive policy (LmsData), which LmsJobs alarms on.",
+      });
   }
 
   private schedule(
@@ -423,7 +475,7 @@ export function isOfKind<K extends TriggerKind>(
  * What lands in a job's dead-letter queue, by trigger: the reason its cdk-nag acknowledgements give. Cognito
  * triggers have none: the pool invokes them synchronously, and they run in LmsAuth.
  */
-const FAILURE_SOURCES: Readonly<Record<Exclude<TriggerKind, 'cognito-trigger'>, string>> = {
+const FAILURE_SOURCES: Readonly<Record<Exclude<TriggerKind, 'cognito-trigger' | 'queue'>, string>> = {
   schedule:
     'runs that failed every attempt land here (Lambda on-failure destination, and EventBridge when it cannot deliver the schedule).',
   's3-object-created': 'upload events that failed every attempt land here (Lambda on-failure destination).',

@@ -24,6 +24,24 @@ export const CustomAttributes = z
 
 export const Email = z.email().max(254);
 
+/**
+ * Fields an HR feed or import may not overwrite on a person (an administrator's correction stands): the
+ * plan shows the feed's value as `kept`.
+ */
+export const STICKY_FIELDS = [
+  'email',
+  'givenName',
+  'familyName',
+  'departmentId',
+  'managerId',
+  'jobTitle',
+  'location',
+  'hireDate',
+  'customAttributes',
+] as const;
+export const StickyField = z.enum(STICKY_FIELDS);
+export type StickyField = z.infer<typeof StickyField>;
+
 const userFields = {
   email: Email,
   givenName: text(100),
@@ -53,7 +71,14 @@ export type CreateUserInput = z.infer<typeof CreateUserBody>;
 
 /** A partial update; `null` clears an optional field. */
 export const UpdateUserBody = z
-  .strictObject(userFields)
+  .strictObject({
+    ...userFields,
+    stickyFields: z
+      .array(StickyField)
+      .max(STICKY_FIELDS.length)
+      .refine((fields) => new Set(fields).size === fields.length, 'each field once')
+      .describe('Fields imports and HR sync leave as they are on this person'),
+  })
   .partial()
   .refine((body) => Object.keys(body).length > 0, 'name at least one field to change')
   .meta({ id: 'UpdateUser' });
@@ -93,6 +118,8 @@ export const User = z
     status: UserStatus,
     suspendedAt: IsoDateTime.nullable(),
     suspensionReason: z.string().nullable(),
+    /** Fields imports and HR sync leave as they are (an administrator's correction stands). */
+    stickyFields: z.array(StickyField).default([]),
     /** The login linked to this profile; null until one is (profiles stored before links existed read as null). */
     linkedLogin: LinkedLogin.nullable().default(null),
     createdAt: IsoDateTime,

@@ -4,7 +4,7 @@
  * emulator's events to the same handlers, and `npm run job -- <name>` runs one job now.
  */
 import type { DomainEventType } from '../events/envelope.ts';
-import type { RouteNeeds } from '../http/route.ts';
+import type { QueueName, RouteNeeds } from '../http/route.ts';
 
 interface JobBase {
   /** Construct id of its function in CDK: a contract, do not rename. */
@@ -73,7 +73,16 @@ export interface CognitoTriggerJob extends JobBase {
   };
 }
 
+/**
+ * Runs for each message of a work queue (SQS in AWS, one message at a time; the local stack's SQS endpoint
+ * locally). A message that fails is delivered again, then goes to the queue's dead-letter queue.
+ */
+export interface QueueJob extends JobBase {
+  readonly trigger: { readonly kind: 'queue'; readonly queue: QueueName };
+}
+
 export type JobDefinition =
+  | QueueJob
   | ScheduledJob
   | UploadTriggeredJob
   | DomainEventJob
@@ -107,6 +116,38 @@ export const processPackage: UploadTriggeredJob = {
   ephemeralStorageMb: 10240,
   // jsdom reads files beside its own modules and axe-core's source is read from disk into each page.
   nodeModules: ['jsdom', 'axe-core'],
+};
+
+export const planImport: UploadTriggeredJob = {
+  id: 'planImport',
+  name: 'plan-import',
+  handler: 'functions/imports/plan-import.ts',
+  summary:
+    'Plans an uploaded import: reads the file row by row (twice, streaming), and stores one entry per row, errors.csv and the counts',
+  trigger: { kind: 's3-object-created', bucket: 'uploads', prefix: 'imports/', suffix: '/source' },
+  // Reads the upload, writes the plan's parts and errors.csv, all under imports/.
+  needs: { table: 'write', buckets: { uploads: { access: 'read-write', prefix: 'imports/' } } },
+  timeoutSeconds: 900,
+  memoryMb: 1024,
+};
+
+export const runImport: QueueJob = {
+  id: 'runImport',
+  name: 'run-import',
+  handler: 'functions/imports/run-import.ts',
+  summary:
+    'Applies or undoes an import from its checkpoint, in chunks, and hands over to the next run before its time is up',
+  trigger: { kind: 'queue', queue: 'imports' },
+  // Reads the plan; writes people, their claims, audit records and the change log; signs suspended people
+  // out; sends the next run's message.
+  needs: {
+    table: 'write',
+    buckets: { uploads: { access: 'read', prefix: 'imports/' } },
+    queues: { imports: 'send' },
+    userPool: 'sign-out',
+  },
+  timeoutSeconds: 900,
+  memoryMb: 1024,
 };
 
 export const publishDomainEvents: AuditStreamJob = {
@@ -235,6 +276,8 @@ export const resyncWebClientProviders: ScheduledJob = {
 export const jobs: readonly JobDefinition[] = [
   courseSchedule,
   processPackage,
+  planImport,
+  runImport,
   publishDomainEvents,
   reevaluateCohorts,
   syncCohortEnrollments,

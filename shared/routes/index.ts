@@ -18,6 +18,7 @@ import {
 import * as enrollment from './enrollment.ts';
 import * as identity from './identity.ts';
 import * as identityProviders from './identity-providers.ts';
+import { importRoutes } from './imports.ts';
 import { getHealth, getOpenApi, listAudit } from './system.ts';
 import { createUser, getUser, listUsers, reactivateUser, suspendUser, updateUser } from './users.ts';
 
@@ -96,4 +97,5 @@ export const routes: readonly RouteDefinition[] = [
   apiClients.issueApiClientSecret,
   apiClients.retireApiClientSecret,
   apiClients.revokeApiClient,
+  ...importRoutes,
 ];

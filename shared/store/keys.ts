@@ -111,6 +111,15 @@ export const keys = {
   /** A uniqueness claim: the item exists while `ownerId` holds the value (see claims.ts). */
   unique: (kind: UniqueKind, value: string) => ({ pk: `UNIQUE#${kind}#${value}`, sk: 'UNIQUE' }),
 
+  /** An import; gsi1 lists every import, newest last. */
+  importRecord: (id: string) => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' }),
+  importsByTime: (createdAt: string, id: string) => ({ gsi1pk: 'IMPORTS', gsi1sk: `${createdAt}#${id}` }),
+  /** An entry of an import's change log (what apply wrote, for undo), in plan order. */
+  importChange: (importId: string, seq: number) => ({
+    pk: `IMPORT#${importId}`,
+    sk: `CHANGE#${String(seq).padStart(9, '0')}`,
+  }),
+
   /** Powertools idempotency records: one partition per caller, so a key names one request of theirs. */
   idempotencyRecords: (caller: string) => `IDEMPOTENCY#${caller}`,
 

@@ -10,12 +10,12 @@ import { normaliseEmail, User } from '../domain/user.ts';
 import type { Page, PageRequest, UserFilter, UserRepository } from '../use-cases/ports.ts';
 import { activeAdminCountChange, adminSeatCheck } from './admin-seats.ts';
 import { auditWrite } from './audit-store.ts';
-import { type Claim, claimOwner, claimWrite, moveClaim } from './claims.ts';
+import { type Claim, claimOwner, moveClaim } from './claims.ts';
 import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { batchGetAll, queryAll, queryPage } from './query-pages.ts';
 import { type GuardedWrite, transactWrite } from './transact.ts';
-import { putNew, putVersioned } from './versioned.ts';
+import { deleteVersioned, putNew, putVersioned } from './versioned.ts';
 
 export class DynamoUserRepository implements UserRepository {
   constructor(
@@ -124,11 +124,8 @@ export class DynamoUserRepository implements UserRepository {
 
   async create(user: User, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      putNew(this.tableName, toItem(user), { kind: 'user', id: user.id }),
-      ...[emailClaim(user), externalIdClaim(user), loginClaim(user)].flatMap((claim) =>
-        claim ? [claimWrite(this.tableName, claim)] : [],
-      ),
-      ...(user.departmentId ? [this.countMember(user.departmentId, 1)] : []),
+      ...profileWrites(this.tableName, null, user),
+      ...(user.departmentId ? [memberCount(this.tableName, user.departmentId, 1)] : []),
       ...(user.managerId ? [userExists(this.tableName, user.managerId, 'to be the manager')] : []),
       auditWrite(this.tableName, audit),
     ]);
@@ -140,15 +137,10 @@ export class DynamoUserRepository implements UserRepository {
         { path: 'body.managerId', message: 'is this user' },
       ]);
     }
-    const writes: GuardedWrite[] = [
-      putVersioned(this.tableName, toItem(after), { kind: 'user', id: before.id, expected: before.version }),
-      ...moveClaim(this.tableName, emailClaim(before), emailClaim(after)),
-      ...moveClaim(this.tableName, externalIdClaim(before), externalIdClaim(after)),
-      ...moveClaim(this.tableName, loginClaim(before), loginClaim(after)),
-    ];
+    const writes: GuardedWrite[] = [...profileWrites(this.tableName, before, after)];
     if (after.departmentId !== before.departmentId) {
-      if (before.departmentId) writes.push(this.countMember(before.departmentId, -1));
-      if (after.departmentId) writes.push(this.countMember(after.departmentId, 1));
+      if (before.departmentId) writes.push(memberCount(this.tableName, before.departmentId, -1));
+      if (after.departmentId) writes.push(memberCount(this.tableName, after.departmentId, 1));
     }
     if (after.managerId && after.managerId !== before.managerId)
       writes.push(userExists(this.tableName, after.managerId, 'to be the manager'));
@@ -173,24 +165,49 @@ export class DynamoUserRepository implements UserRepository {
     const delta = after.status === 'active' ? 1 : before.status === 'active' ? -1 : 0;
     return delta === 0 ? [check] : [check, activeAdminCountChange(this.tableName, before.id, delta)];
   }
+}
 
-  private countMember(departmentId: string, delta: 1 | -1): GuardedWrite {
-    return {
-      item: {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.department(departmentId),
-          UpdateExpression: 'ADD memberCount :delta',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':delta': delta },
-        },
+/**
+ * A department's member count moved by `delta` (a bulk writer sums its people's moves into one), in the
+ * transaction that moves them; the update proves the department exists.
+ */
+export function memberCount(tableName: string, departmentId: string, delta: number): GuardedWrite {
+  return {
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.department(departmentId),
+        UpdateExpression: 'ADD memberCount :delta',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':delta': delta },
       },
-      onConditionFailed: () =>
-        new BusinessRuleError(`No department with id ${departmentId}.`, [
-          { path: 'body.departmentId', message: 'no such department' },
-        ]),
-    };
-  }
+    },
+    onConditionFailed: () =>
+      new BusinessRuleError(`No department with id ${departmentId}.`, [
+        { path: 'body.departmentId', message: 'no such department' },
+      ]),
+  };
+}
+
+/**
+ * The writes that take a profile from `before` to `after` with its claims (email, external id, login): a new
+ * profile (`before` null) where none is, a replacement at `before`'s version, or a removal (`after` null) at
+ * that version. Department counts, manager checks and the audit record are the caller's.
+ */
+export function profileWrites(tableName: string, before: User | null, after: User | null): GuardedWrite[] {
+  const entity = { kind: 'user', id: (after ?? before)?.id ?? '' };
+  const moves = [emailClaim, externalIdClaim, loginClaim].flatMap((claimOf) =>
+    moveClaim(tableName, before ? claimOf(before) : undefined, after ? claimOf(after) : undefined),
+  );
+  if (!before && after) return [putNew(tableName, toItem(after), entity), ...moves];
+  if (before && after)
+    return [putVersioned(tableName, toItem(after), { ...entity, expected: before.version }), ...moves];
+  if (before)
+    return [
+      deleteVersioned(tableName, keys.user(before.id), { ...entity, expected: before.version }),
+      ...moves,
+    ];
+  return [];
 }
 
 /** A condition that the user named in `body.managerId` exists, checked inside the writing transaction. */

@@ -59,6 +59,7 @@ export async function createUser(
     status: 'active',
     suspendedAt: null,
     suspensionReason: null,
+    stickyFields: [],
     linkedLogin: login,
     createdAt: now,
     updatedAt: now,

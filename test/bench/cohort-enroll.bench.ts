@@ -99,6 +99,7 @@ async function people(count: number): Promise<User[]> {
       status: 'active',
       suspendedAt: null,
       suspensionReason: null,
+      stickyFields: [],
       linkedLogin: null,
       createdAt: now,
       updatedAt: now,

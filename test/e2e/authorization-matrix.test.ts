@@ -113,6 +113,14 @@ const ALLOWED: Record<string, 'anyone' | readonly (Role | ApiScope)[]> = {
   issueApiClientSecret: ['admin'],
   retireApiClientSecret: ['admin'],
   revokeApiClient: ['admin'],
+  createImport: ['admin', 'lms/users.write'],
+  completeImportUpload: ['admin', 'lms/users.write'],
+  listImports: ['admin', 'lms/users.write'],
+  getImport: ['admin', 'lms/users.write'],
+  getImportPlan: ['admin', 'lms/users.write'],
+  getImportErrors: ['admin', 'lms/users.write'],
+  applyImport: ['admin', 'lms/users.write'],
+  undoImport: ['admin', 'lms/users.write'],
 };
 
 /** One request per route; a route added to the manifest without a sample fails this test. */
@@ -216,6 +224,14 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   issueApiClientSecret: () => ({ path: '/api-clients/unknownclient/secrets' }),
   retireApiClientSecret: () => ({ path: `/api-clients/unknownclient/secrets/${unknownId}` }),
   revokeApiClient: () => ({ path: '/api-clients/unknownclient' }),
+  createImport: () => ({ path: '/imports', body: {} }),
+  completeImportUpload: () => ({ path: `/imports/${unknownId}/upload/complete`, body: {} }),
+  listImports: () => ({ path: '/imports' }),
+  getImport: () => ({ path: `/imports/${unknownId}` }),
+  getImportPlan: () => ({ path: `/imports/${unknownId}/plan` }),
+  getImportErrors: () => ({ path: `/imports/${unknownId}/errors.csv` }),
+  applyImport: () => ({ path: `/imports/${unknownId}/apply` }),
+  undoImport: () => ({ path: `/imports/${unknownId}/undo` }),
   getUserAccess: (caller) => ({
     path: `/users/${caller === 'manager' ? seeded.salesPersonId : seeded.learnerId}/access`,
   }),

@@ -136,12 +136,14 @@ const TABLE_ACTIONS: Record<NonNullable<RouteNeeds['table']>, readonly string[]>
   write: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
 };
 /** Object actions of each bucket access (every access lists the bucket too, on the bucket ARN). */
-const BUCKET_OBJECT_ACTIONS: Record<'list' | 'read' | 'write' | 'read-write', readonly string[]> = {
-  list: [],
-  read: ['s3:GetObject'],
-  write: ['s3:PutObject', 's3:DeleteObject'],
-  'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-};
+const BUCKET_OBJECT_ACTIONS: Record<'list' | 'read' | 'upload' | 'write' | 'read-write', readonly string[]> =
+  {
+    list: [],
+    read: ['s3:GetObject'],
+    upload: ['s3:GetObject', 's3:PutObject'],
+    write: ['s3:PutObject', 's3:DeleteObject'],
+    'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+  };
 /** What `federation` may do with OIDC client secrets besides scheduling their deletion. */
 const SECRET_ACTIONS = [
   'secretsmanager:CreateSecret',
@@ -398,9 +400,16 @@ describe('LmsData', () => {
       ObjectLockEnabled: 'Enabled',
       Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } },
     });
+    // Package uploads wait a week for processing; an import's files 90 days (apply reads its plan)
     expect(props('uploads').LifecycleConfiguration.Rules).toEqual([
       expect.objectContaining({
+        Prefix: 'packages/',
         ExpirationInDays: 7,
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      }),
+      expect.objectContaining({
+        Prefix: 'imports/',
+        ExpirationInDays: 90,
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
       }),
     ]);
@@ -1475,7 +1484,8 @@ describe('LmsJobs', () => {
   });
 
   it('gives every job an encrypted, TLS-only dead-letter queue with an alarm on its depth', () => {
-    for (const job of lmsJobsJobs) {
+    // A queue job's dead-letter queue is its queue's (LmsData, below)
+    for (const job of lmsJobsJobs.filter((job) => job.trigger.kind !== 'queue')) {
       // Prepare
       const queueId = logicalIdOf(failureQueue(job));
       const queue = templates.jobs.findResources('AWS::SQS::Queue')[queueId];
@@ -1521,8 +1531,11 @@ describe('LmsJobs', () => {
     const mappings = Object.values(templates.jobs.findResources('AWS::Lambda::EventSourceMapping'));
     const tableStream = `${logicalIdOf(stacks.data.table)}StreamArn`;
 
-    // Assess: one mapping per audit-stream job, and none for any other job
-    expect(mappings).toHaveLength(streamJobs.length);
+    // Assess: one stream mapping per audit-stream job, and none for any other job (queue jobs map their queue)
+    const streamMappings = mappings.filter((m) =>
+      JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
+    );
+    expect(streamMappings).toHaveLength(streamJobs.length);
     for (const job of streamJobs) {
       const fnId = logicalIdOf(jobFunction(job));
       const mapping = mappings.find(

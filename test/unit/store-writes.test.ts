@@ -61,6 +61,7 @@ const ADA: User = {
   status: 'active',
   suspendedAt: null,
   suspensionReason: null,
+  stickyFields: [],
   linkedLogin: null,
   createdAt: '2026-01-05T10:00:00.000Z',
   updatedAt: '2026-01-05T10:00:00.000Z',

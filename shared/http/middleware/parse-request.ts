@@ -60,6 +60,8 @@ function readBody(
     }
     return undefined;
   }
+  // A body the route marks optional may be left out altogether (POST /imports/{id}/apply with no approval).
+  if (raw.trim() === '' && route.request.body.safeParse(undefined).success) return undefined;
   const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') {
     throw new HttpProblem(

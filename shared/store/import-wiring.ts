@@ -1,0 +1,31 @@
+/** Builds the import ports once per cold start; each function gets the buckets and queue it is bound to. */
+import { dynamoDb, s3Client, s3PresignerClient, sqsClient } from '../clients.ts';
+import { optionalSetting, requireSetting } from '../config.ts';
+import type { ImportWork } from '../use-cases/imports/requests.ts';
+import { DynamoDepartmentRepository } from './department-store.ts';
+import { S3ImportFiles } from './import-files.ts';
+import { DynamoImportRepository, DynamoPeopleBulk } from './import-store.ts';
+import { SqsImportWork } from './import-work.ts';
+import { DynamoUserRepository } from './user-store.ts';
+import { systemRuntime } from './wiring.ts';
+
+export function importPorts() {
+  const client = dynamoDb();
+  const tableName = requireSetting('tableName');
+  const bucket = optionalSetting('uploadsBucket');
+  const queueUrl = optionalSetting('importsQueueUrl');
+  const unbound = (what: string) => () => {
+    throw new Error(`This function is not bound to ${what}.`);
+  };
+  return {
+    imports: new DynamoImportRepository(client, tableName),
+    files: new S3ImportFiles(s3Client(), s3PresignerClient(), bucket ?? ''),
+    bulk: new DynamoPeopleBulk(client, tableName),
+    users: new DynamoUserRepository(client, tableName),
+    departments: new DynamoDepartmentRepository(client, tableName),
+    work: (queueUrl
+      ? new SqsImportWork(sqsClient(), queueUrl)
+      : { start: unbound('the imports queue (IMPORTS_QUEUE_URL)') }) satisfies ImportWork,
+    runtime: systemRuntime,
+  };
+}

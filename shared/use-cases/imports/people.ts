@@ -1,0 +1,499 @@
+/**
+ * Planning a people file (our format, Moodle's Upload users, Canvas users.csv). Two passes over the file:
+ *   1. read every row with its format's rules, and note each email and external id with its first line (a
+ *      compact key set, so a million rows fit), so that a duplicate, or a manager who is further down the
+ *      file, is known wherever it is;
+ *   2. a window of rows at a time: find who each row is (by external id, else email; a renamed person by
+ *      their previous email), resolve department and manager, and write one entry per row: create, update,
+ *      suspend, unchanged, or error with its column and reason. Fields the person has marked sticky are kept.
+ * A sync feed then suspends the people of its scope it does not list.
+ */
+import { createHash } from 'node:crypto';
+import type { Department } from '../../domain/department.ts';
+import type { PlanEntry } from '../../domain/import.ts';
+import { STICKY_FIELDS, type User } from '../../domain/user.ts';
+import { ImportFileError } from '../../imports/errors.ts';
+import { KeySet } from '../../imports/key-set.ts';
+import { lmsPeople } from '../../imports/people-formats.ts';
+import type { PeopleFormat, PersonRow, RowContext } from '../../imports/people-rows.ts';
+import type { ImportRecord, PlanContext, PlanDeps, PlanOutcome, StoredPlanEntry } from './ports.ts';
+
+/** Rows looked up together (one BatchGetItem of claims, one of profiles). */
+const WINDOW = 100;
+
+export function peopleFormatOf(record: ImportRecord): PeopleFormat {
+  if (record.format === 'lms') return lmsPeople;
+  throw new ImportFileError(
+    'unsupported',
+    `People files in the ${record.format} format are not supported yet.`,
+  );
+}
+
+/**
+ * The id a person created by this import gets: derived from the import and their email, so a report row
+ * above their row can name them as manager, and planning the same file twice names them the same.
+ */
+export function plannedUserId(importId: string, email: string): string {
+  const hex = createHash('sha256').update(`${importId}\n${email}`).digest('hex');
+  // A version-8 (custom) UUID with the RFC 9562 variant.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+interface ReadRow {
+  line: number;
+  raw: string[];
+  fields: Map<string, string>;
+}
+
+export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<PlanOutcome> {
+  const { record } = context;
+  const format = peopleFormatOf(record);
+  const rowContext: RowContext = { mode: record.mode, options: record.options };
+  const departments = await departmentIndex(deps);
+  const fileName = record.fileName;
+  const warnings: string[] = [];
+
+  // Pass 1: every valid row's email and external id, with the line each is first on.
+  const emails = new KeySet();
+  const externalIds = new KeySet();
+  let columns: string[] = [];
+  for await (const event of context.open()) {
+    if (event.kind === 'header') {
+      columns = event.columns.map((column) => column.trim().toLowerCase());
+      warnings.push(...headerWarnings(format, columns));
+      continue;
+    }
+    if (event.kind !== 'row') continue;
+    const outcome = format.row(fieldsOf(columns, event.values), rowContext);
+    if (!outcome.ok) continue;
+    emails.add(outcome.value.email, event.line);
+    if (outcome.value.externalId) externalIds.add(outcome.value.externalId, event.line);
+  }
+
+  // Pass 2: a window of rows at a time.
+  let window: ReadRow[] = [];
+  const flush = async () => {
+    await planWindow(deps, context, format, rowContext, window, {
+      emails,
+      externalIds,
+      departments,
+      fileName,
+    });
+    window = [];
+  };
+  for await (const event of context.open()) {
+    if (event.kind === 'header') continue;
+    context.rowRead();
+    if (event.kind === 'row-error') {
+      await context.add(errorEntry(fileName, event.line, null, event.reason, []));
+      continue;
+    }
+    window.push({ line: event.line, raw: event.values, fields: fieldsOf(columns, event.values) });
+    if (window.length >= WINDOW) await flush();
+  }
+  if (window.length > 0) await flush();
+
+  const now = deps.runtime.now().toISOString();
+  const scope = await walkScope(deps, record, departments, async (person) => {
+    if (record.mode !== 'sync') return;
+    if (emails.has(person.email) || (person.externalId && externalIds.has(person.externalId))) return;
+    await context.add(missingFromFeed(record, person, now));
+  });
+  return { scope, warnings };
+}
+
+interface Known {
+  emails: KeySet;
+  externalIds: KeySet;
+  departments: DepartmentIndex;
+  fileName: string;
+}
+
+async function planWindow(
+  deps: PlanDeps,
+  context: PlanContext,
+  format: PeopleFormat,
+  rowContext: RowContext,
+  rows: readonly ReadRow[],
+  known: Known,
+): Promise<void> {
+  const read = rows.map((row) => ({ row, outcome: format.row(row.fields, rowContext) }));
+  const people = read.flatMap(({ outcome }) => (outcome.ok ? [outcome.value] : []));
+  const [byEmail, byExternalId, managersByEmail, managersByExternalId] = await Promise.all([
+    deps.bulk.owners(
+      'email',
+      unique(people.flatMap((p) => [p.email, ...(p.previousEmail ? [p.previousEmail] : [])])),
+    ),
+    deps.bulk.owners('externalId', unique(people.flatMap((p) => (p.externalId ? [p.externalId] : [])))),
+    deps.bulk.owners(
+      'email',
+      unique(people.flatMap((p) => (p.manager && 'email' in p.manager ? [p.manager.email] : []))),
+    ),
+    deps.bulk.owners(
+      'externalId',
+      unique(people.flatMap((p) => (p.manager && 'externalId' in p.manager ? [p.manager.externalId] : []))),
+    ),
+  ]);
+  const current = await deps.bulk.current(unique([...byEmail.values(), ...byExternalId.values()]));
+  for (const { row, outcome } of read) {
+    if (!outcome.ok) {
+      await context.add(errorEntry(known.fileName, row.line, outcome.column, outcome.reason, row.raw));
+      continue;
+    }
+    const entry = personEntry(context.record, outcome.value, row, known, {
+      byEmail,
+      byExternalId,
+      managersByEmail,
+      managersByExternalId,
+      current,
+      now: deps.runtime.now().toISOString(),
+    });
+    await context.add({ ...entry, ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}) });
+  }
+}
+
+interface Found {
+  byEmail: Map<string, string>;
+  byExternalId: Map<string, string>;
+  managersByEmail: Map<string, string>;
+  managersByExternalId: Map<string, string>;
+  current: Map<string, User>;
+  now: string;
+}
+
+/** One row's entry: who the row is, what it changes, or why it cannot. */
+function personEntry(
+  record: ImportRecord,
+  person: PersonRow,
+  row: ReadRow,
+  known: Known,
+  found: Found,
+): Omit<StoredPlanEntry, 'seq'> {
+  const refuse = (column: string | null, reason: string) =>
+    errorEntry(known.fileName, row.line, column, reason, row.raw);
+  const firstEmailLine = known.emails.lineOf(person.email);
+  if (firstEmailLine !== undefined && firstEmailLine !== row.line)
+    return refuse('email', `${person.email} is also on line ${firstEmailLine}: one row per person`);
+  if (person.externalId) {
+    const first = known.externalIds.lineOf(person.externalId);
+    if (first !== undefined && first !== row.line)
+      return refuse('external_id', `the external id ${person.externalId} is also on line ${first}`);
+  }
+  const ownerByExternalId = person.externalId ? found.byExternalId.get(person.externalId) : undefined;
+  const ownerByEmail = found.byEmail.get(person.email);
+  const ownerByPrevious = person.previousEmail ? found.byEmail.get(person.previousEmail) : undefined;
+  const matchedId = ownerByExternalId ?? ownerByPrevious ?? ownerByEmail;
+  if (ownerByEmail && matchedId && ownerByEmail !== matchedId)
+    return refuse('email', `${person.email} belongs to another person than the row’s external id`);
+  const before = matchedId ? found.current.get(matchedId) : undefined;
+  if (matchedId && !before) return refuse(null, `the person ${matchedId} changed while planning: plan again`);
+
+  const departmentId = resolveDepartment(person, known.departments);
+  if (departmentId instanceof Error) return refuse('department', departmentId.message);
+  const managerId = resolveManager(record, person, known, found);
+  if (managerId instanceof Error) return refuse(managerColumn(person), managerId.message);
+
+  if (!before) {
+    if (!person.givenName || !person.familyName)
+      return refuse(
+        person.givenName ? 'family_name' : 'given_name',
+        'a new person needs a given name and a family name',
+      );
+    const id = plannedUserId(record.id, person.email);
+    if (managerId === id) return refuse(managerColumn(person), 'a person cannot be their own manager');
+    const after: User = {
+      id,
+      email: person.email,
+      givenName: person.givenName,
+      familyName: person.familyName,
+      departmentId: departmentId ?? null,
+      managerId: managerId ?? null,
+      jobTitle: person.jobTitle ?? null,
+      location: person.location ?? null,
+      externalId: person.externalId ?? null,
+      hireDate: person.hireDate ?? null,
+      customAttributes: withAttributes({}, person.customAttributes),
+      status: person.status ?? 'active',
+      suspendedAt: person.status === 'suspended' ? found.now : null,
+      suspensionReason: person.status === 'suspended' ? `Import ${record.fileName}` : null,
+      stickyFields: [],
+      linkedLogin: null,
+      createdAt: found.now,
+      updatedAt: found.now,
+      version: 1,
+    };
+    return {
+      file: known.fileName,
+      line: row.line,
+      action: 'create',
+      target: { kind: 'user', id, key: person.email },
+      diffs: diffsOf(null, after),
+      write: { op: 'person', before: null, after },
+    };
+  }
+
+  if (managerId === before.id) return refuse(managerColumn(person), 'a person cannot be their own manager');
+  const wanted: Partial<User> = {
+    email: person.email,
+    ...(person.givenName !== undefined ? { givenName: person.givenName } : {}),
+    ...(person.familyName !== undefined ? { familyName: person.familyName } : {}),
+    ...(person.externalId !== undefined ? { externalId: person.externalId } : {}),
+    ...(departmentId !== undefined ? { departmentId } : {}),
+    ...(managerId !== undefined ? { managerId } : {}),
+    ...(person.jobTitle !== undefined ? { jobTitle: person.jobTitle } : {}),
+    ...(person.location !== undefined ? { location: person.location } : {}),
+    ...(person.hireDate !== undefined ? { hireDate: person.hireDate } : {}),
+    ...(person.customAttributes !== undefined
+      ? { customAttributes: withAttributes(before.customAttributes, person.customAttributes) }
+      : {}),
+  };
+  const kept: PlanEntry['diffs'] = {};
+  for (const field of STICKY_FIELDS) {
+    if (!before.stickyFields.includes(field) || !(field in wanted)) continue;
+    if (!same(before[field], wanted[field])) kept[field] = { from: before[field], to: wanted[field] };
+    delete wanted[field];
+  }
+  const suspend = person.status === 'suspended' && before.status === 'active';
+  const reactivate = person.status === 'active' && before.status === 'suspended';
+  const after: User = {
+    ...before,
+    ...wanted,
+    ...(suspend
+      ? { status: 'suspended', suspendedAt: found.now, suspensionReason: `Import ${record.fileName}` }
+      : {}),
+    ...(reactivate ? { status: 'active', suspendedAt: null, suspensionReason: null } : {}),
+  };
+  const diffs = diffsOf(before, after);
+  const base = {
+    file: known.fileName,
+    line: row.line,
+    target: { kind: 'user', id: before.id, key: person.email },
+    ...(Object.keys(kept).length > 0 ? { kept } : {}),
+  };
+  if (Object.keys(diffs).length === 0) return { ...base, action: 'unchanged', diffs };
+  const changed: User = { ...after, updatedAt: found.now, version: before.version + 1 };
+  return {
+    ...base,
+    action: suspend ? 'suspend' : 'update',
+    diffs,
+    write: { op: 'person', before, after: changed },
+  };
+}
+
+/** The sync's other half: a person of its scope whom the feed does not list is suspended. */
+function missingFromFeed(record: ImportRecord, person: User, now: string): Omit<StoredPlanEntry, 'seq'> {
+  const after: User = {
+    ...person,
+    status: 'suspended',
+    suspendedAt: now,
+    suspensionReason: `Not in the HR feed ${record.fileName}`,
+    updatedAt: now,
+    version: person.version + 1,
+  };
+  return {
+    file: record.fileName,
+    line: 0,
+    action: 'suspend',
+    target: { kind: 'user', id: person.id, key: person.externalId ?? person.email },
+    diffs: diffsOf(person, after),
+    warnings: ['not in the feed'],
+    write: { op: 'person', before: person, after },
+  };
+}
+
+/**
+ * The active people the file speaks for, one page at a time, each given to `visit`; answers how many. A
+ * sync feed's scope is a department subtree, or everyone with an external id; an upsert's threshold is
+ * measured against everyone active.
+ */
+async function walkScope(
+  deps: PlanDeps,
+  record: ImportRecord,
+  departments: DepartmentIndex,
+  visit: (person: User) => Promise<void>,
+): Promise<number> {
+  const within = record.options.scopeDepartmentId
+    ? departments.subtree(record.options.scopeDepartmentId)
+    : undefined;
+  if (record.options.scopeDepartmentId && !within)
+    throw new ImportFileError('scope', `No department with id ${record.options.scopeDepartmentId} to sync.`);
+  let size = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.users.list({ status: 'active' }, { limit: 100, cursor });
+    for (const user of page.items) {
+      const inScope = within
+        ? user.departmentId !== null && within.has(user.departmentId)
+        : record.mode !== 'sync' || user.externalId !== null;
+      if (!inScope) continue;
+      size++;
+      await visit(user);
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return size;
+}
+
+interface DepartmentIndex {
+  byId: Map<string, Department>;
+  /** `sales/sales emea` (lower case) -> id; a path two departments share maps to null (ambiguous). */
+  byPath: Map<string, string | null>;
+  subtree(id: string): Set<string> | undefined;
+}
+
+async function departmentIndex(deps: PlanDeps): Promise<DepartmentIndex> {
+  const byId = new Map<string, Department>();
+  let cursor: string | undefined;
+  do {
+    const page = await deps.departments.list({}, { limit: 100, cursor });
+    for (const department of page.items) byId.set(department.id, department);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const byPath = new Map<string, string | null>();
+  for (const department of byId.values()) {
+    const names = [...department.ancestorIds, department.id].map(
+      (id) => byId.get(id)?.name.trim().toLowerCase() ?? '',
+    );
+    const path = names.join('/');
+    byPath.set(path, byPath.has(path) ? null : department.id);
+  }
+  return {
+    byId,
+    byPath,
+    subtree: (id) => {
+      if (!byId.has(id)) return undefined;
+      return new Set(
+        [...byId.values()].filter((d) => d.id === id || d.ancestorIds.includes(id)).map((d) => d.id),
+      );
+    },
+  };
+}
+
+function resolveDepartment(person: PersonRow, index: DepartmentIndex): string | null | undefined | Error {
+  if (person.department === undefined || person.department === null) return person.department;
+  if ('id' in person.department)
+    return index.byId.has(person.department.id)
+      ? person.department.id
+      : new Error(`no department with id ${person.department.id}`);
+  const path = person.department.path.map((name) => name.toLowerCase()).join('/');
+  const id = index.byPath.get(path);
+  if (id === undefined) return new Error(`no department ${person.department.path.join(' / ')}`);
+  if (id === null) return new Error(`two departments are ${person.department.path.join(' / ')}: give its id`);
+  return id;
+}
+
+function resolveManager(
+  record: ImportRecord,
+  person: PersonRow,
+  known: Known,
+  found: Found,
+): string | null | undefined | Error {
+  if (person.manager === undefined || person.manager === null) return person.manager;
+  if ('email' in person.manager) {
+    const existing = found.managersByEmail.get(person.manager.email);
+    if (existing) return existing;
+    if (known.emails.has(person.manager.email)) return plannedUserId(record.id, person.manager.email);
+    return new Error(`no person with the email ${person.manager.email}, in the LMS or in the file`);
+  }
+  const existing = found.managersByExternalId.get(person.manager.externalId);
+  if (existing) return existing;
+  return new Error(`no person with the external id ${person.manager.externalId} in the LMS`);
+}
+
+function managerColumn(person: PersonRow): string {
+  return person.manager && 'externalId' in person.manager ? 'manager_external_id' : 'manager_email';
+}
+
+const DIFF_FIELDS = [
+  'email',
+  'givenName',
+  'familyName',
+  'externalId',
+  'departmentId',
+  'managerId',
+  'jobTitle',
+  'location',
+  'hireDate',
+  'customAttributes',
+  'status',
+] as const;
+
+function diffsOf(before: User | null, after: User): PlanEntry['diffs'] {
+  const diffs: PlanEntry['diffs'] = {};
+  for (const field of DIFF_FIELDS) {
+    const from = before ? before[field] : null;
+    const to = after[field];
+    if (
+      before === null &&
+      (to === null || (field === 'customAttributes' && Object.keys(to as object).length === 0))
+    )
+      continue;
+    if (!same(from, to)) diffs[field] = { from, to };
+  }
+  return diffs;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function withAttributes(
+  current: Record<string, string>,
+  changes: Record<string, string | null> | undefined,
+): Record<string, string> {
+  const merged: Record<string, string> = { ...current };
+  for (const [name, value] of Object.entries(changes ?? {})) {
+    if (value === null) delete merged[name];
+    else merged[name] = value;
+  }
+  return merged;
+}
+
+function errorEntry(
+  file: string,
+  line: number,
+  column: string | null,
+  reason: string,
+  raw: string[],
+): Omit<StoredPlanEntry, 'seq'> {
+  return {
+    file,
+    line,
+    action: 'error',
+    target: { kind: 'user', id: null, key: '' },
+    diffs: {},
+    error: { column, reason },
+    raw,
+  };
+}
+
+function fieldsOf(columns: readonly string[], values: readonly string[]): Map<string, string> {
+  const fields = new Map<string, string>();
+  columns.forEach((column, index) => {
+    fields.set(column, values[index] ?? '');
+  });
+  return fields;
+}
+
+function headerWarnings(format: PeopleFormat, columns: readonly string[]): string[] {
+  const missing = format.required.filter((column) => !columns.includes(column));
+  if (missing.length > 0)
+    throw new ImportFileError(
+      'columns',
+      `The header lacks ${missing.join(', ')}: this format needs ${format.required.join(', ')}. It has: ${columns.join(', ')}.`,
+    );
+  const warnings: string[] = [];
+  const unknown = columns.filter(
+    (column) =>
+      !format.columns.includes(column) && !format.matches?.(column) && !(column in (format.ignored ?? {})),
+  );
+  if (unknown.length > 0)
+    warnings.push(`Columns not imported (unknown to this format): ${unknown.join(', ')}.`);
+  for (const [column, warning] of Object.entries(format.ignored ?? {}))
+    if (columns.includes(column)) warnings.push(warning);
+  return warnings;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,153 @@
+/** What the import use cases need from the outside world: the import's record, its files, the bulk writes. */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AuditRecord } from '../../domain/audit.ts';
+import type { Import, PlanAction, PlanEntry } from '../../domain/import.ts';
+import type { User } from '../../domain/user.ts';
+import type { CsvEvent } from '../../imports/csv.ts';
+import type { DepartmentRepository, Page, PageRequest, Runtime, UserRepository } from '../ports.ts';
+
+/** The plan's streams: every entry in row order (`all`), and each action's entries on their own. */
+export type PlanStream = 'all' | PlanAction;
+
+/**
+ * An import as stored: the API's view, plus what the steps keep for themselves: the plan's parts, how far
+ * apply or undo got (`checkpoint`, an entry index), and the lease of the run that works on it.
+ */
+export type ImportRecord = Import & {
+  plan: { entries: number; parts: Partial<Record<PlanStream, number>> } | null;
+  checkpoint: number;
+  /** The run working on the import now, until when (a run that dies lets its lease run out). */
+  lease: { run: string; until: string } | null;
+};
+
+export interface ImportRepository {
+  create(record: ImportRecord, audit: AuditRecord): Promise<void>;
+  get(id: string): Promise<ImportRecord | undefined>;
+  /** Newest first. */
+  list(page: PageRequest): Promise<Page<ImportRecord>>;
+  /** Replaces the import if it is still at `expectedVersion` (StaleVersionError otherwise). */
+  save(record: ImportRecord, expectedVersion: number, audit?: AuditRecord): Promise<void>;
+}
+
+/**
+ * A plan entry as stored: the API's view, the row as the file had it (for errors.csv), and the write the
+ * apply step makes (what the plan shows, as data).
+ */
+export type StoredPlanEntry = PlanEntry & {
+  raw?: string[];
+  write?: PlannedWrite;
+};
+
+/** A person created, changed or suspended: the profile before (null: new) and after. */
+export interface PersonWrite {
+  op: 'person';
+  before: User | null;
+  after: User;
+}
+
+export type PlannedWrite = PersonWrite;
+
+export interface PlanWriter {
+  add(entry: StoredPlanEntry): Promise<void>;
+  /** Flushes what is buffered; answers the number of parts of each stream. */
+  close(): Promise<Partial<Record<PlanStream, number>>>;
+}
+
+/** The import's files in the uploads bucket: the upload, the plan, errors.csv. */
+export interface ImportFiles {
+  presignUpload(
+    importId: string,
+    sizeBytes: number,
+    expiresInSeconds: number,
+  ): Promise<{ url: string; headers: Record<string, string> }>;
+  startMultipartUpload(
+    importId: string,
+    partSizes: readonly number[],
+    expiresInSeconds: number,
+  ): Promise<{ uploadId: string; partUrls: string[] }>;
+  completeMultipartUpload(
+    importId: string,
+    uploadId: string,
+    parts: readonly { partNumber: number; etag: string }[],
+    totalBytes: number,
+  ): Promise<'completed' | 'size-mismatch'>;
+  /** The uploaded file's size, or undefined when there is none yet. */
+  sourceSize(importId: string): Promise<number | undefined>;
+  /** Deletes an upload that will not be planned (not the size announced). */
+  discardSource(importId: string): Promise<void>;
+  /** The uploaded file, streamed. */
+  source(importId: string): Promise<AsyncIterable<Uint8Array>>;
+  planWriter(importId: string): PlanWriter;
+  /** One part of a plan stream (entries in order), or [] past the end. */
+  planPart(importId: string, stream: PlanStream, part: number): Promise<StoredPlanEntry[]>;
+  /** Stores errors.csv from the lines given (already CSV). */
+  putErrors(importId: string, lines: AsyncIterable<string>): Promise<void>;
+  /** A short-lived download link of errors.csv. */
+  errorsUrl(importId: string, expiresInSeconds: number): Promise<string>;
+}
+
+/** One change apply made to a person, as the change log keeps it for undo (with the row's line). */
+export interface PersonChange {
+  seq: number;
+  line: number;
+  before: User | null;
+  after: User;
+}
+
+/**
+ * Bulk writes of people. Every profile write is conditional (the version the plan read, or no profile and
+ * free claims for a new person), in transactions of many people at once; a person whose condition fails is a
+ * conflict, and the others go on. The change log goes first, in BatchWriteItem chunks (idempotent, retried).
+ */
+export interface PeopleBulk {
+  /** The current profiles of these ids (strongly consistent; missing ids are absent). */
+  current(ids: readonly string[]): Promise<Map<string, User>>;
+  /** Who holds each of these emails / external ids now. */
+  owners(kind: 'email' | 'externalId', values: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Writes the changes with their claims, department member counts and audit records, each only if the
+   * profile is still as the change expects. Answers the changes that were not written, with why.
+   */
+  write(changes: readonly PersonChange[], audits: readonly AuditRecord[]): Promise<Map<number, string>>;
+  /** Writes change-log entries (BatchWriteItem, retried; writing one twice is writing it once). */
+  log(importId: string, changes: readonly PersonChange[]): Promise<void>;
+  /** Removes the change-log entries of changes that were not made after all. */
+  unlog(importId: string, seqs: readonly number[]): Promise<void>;
+  /**
+   * Puts profiles back as undo decided (`after` null removes a profile the import created), each only if it
+   * is still as the import left it (`before`). Answers those that were not, with why.
+   */
+  restore(
+    changes: readonly { seq: number; before: User; after: User | null }[],
+    audits: readonly AuditRecord[],
+  ): Promise<Map<number, string>>;
+  /** The change log apply wrote, in order, from `after` (exclusive). */
+  changes(importId: string, after: number, limit: number): Promise<PersonChange[]>;
+}
+
+/** What the plan step and its planners use. */
+export interface PlanDeps {
+  imports: ImportRepository;
+  files: ImportFiles;
+  bulk: Pick<PeopleBulk, 'current' | 'owners'>;
+  departments: Pick<DepartmentRepository, 'list'>;
+  users: Pick<UserRepository, 'list'>;
+  runtime: Runtime;
+  logger?: Pick<Logger, 'info' | 'warn'>;
+}
+
+/** What a planner is given: the file (opened anew for each pass), where entries go, the import. */
+export interface PlanContext {
+  record: ImportRecord;
+  /** The file's events, from the start: a planner that needs two passes opens it twice. */
+  open(): AsyncIterable<CsvEvent>;
+  add(entry: Omit<StoredPlanEntry, 'seq'>): Promise<void>;
+  /** Rows read so far (pass 2), for progress. */
+  rowRead(): void;
+}
+
+export interface PlanOutcome {
+  /** How many people (or enrollments) the plan's suspensions or withdrawals are measured against. */
+  scope: number;
+  warnings: string[];
+}

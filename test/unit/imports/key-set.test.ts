@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { KeySet } from '../../../shared/imports/key-set.ts';
+import { plannedUserId } from '../../../shared/use-cases/imports/people.ts';
+
+describe('KeySet', () => {
+  it('answers the line a key was first seen on, and nothing for a key seen once', () => {
+    // Prepare
+    const seen = new KeySet(4);
+
+    // Act
+    const first = seen.add('ada@example.com', 2);
+    const again = seen.add('ada@example.com', 9);
+    seen.add('bo@example.com', 3);
+
+    // Assess
+    expect(first).toBeUndefined();
+    expect(again).toBe(2);
+    expect(seen.lineOf('bo@example.com')).toBe(3);
+    expect(seen.has('cy@example.com')).toBe(false);
+    expect(seen.size).toBe(2);
+  });
+
+  it('keeps every key through growth, in a fixed number of bytes per key', () => {
+    // Prepare
+    const seen = new KeySet(16);
+    const before = process.memoryUsage().arrayBuffers;
+
+    // Act: 200,000 keys, each once, then each again
+    for (let i = 1; i <= 200_000; i++) seen.add(`person${i}@example.com`, i + 1);
+    const duplicates = Array.from({ length: 200_000 }, (_, i) => seen.add(`person${i + 1}@example.com`, 0));
+
+    // Assess: every duplicate names its first line; 2^19 slots x 12 bytes (6 MiB), and the previous
+    // generation's 3 MiB until it is collected: nothing grows with the keys' lengths
+    expect(seen.size).toBe(200_000);
+    expect(duplicates.every((line, i) => line === i + 2)).toBe(true);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(12 * 1024 * 1024);
+  });
+});
+
+describe('plannedUserId', () => {
+  it('is a UUID fixed by the import and the email, different for another of either', () => {
+    const id = plannedUserId('0b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d', 'ada@example.com');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(plannedUserId('0b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d', 'ada@example.com')).toBe(id);
+    expect(plannedUserId('0b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d', 'bo@example.com')).not.toBe(id);
+    expect(plannedUserId('1b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d', 'ada@example.com')).not.toBe(id);
+  });
+});
