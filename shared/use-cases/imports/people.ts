@@ -15,6 +15,7 @@ import type { PlanEntry } from '../../domain/import.ts';
 import { MAX_CUSTOM_ATTRIBUTES, STICKY_FIELDS, type User } from '../../domain/user.ts';
 import { ImportFileError } from '../../imports/errors.ts';
 import { KeySet } from '../../imports/key-set.ts';
+import { moodlePeople } from '../../imports/moodle-people.ts';
 import { lmsPeople } from '../../imports/people-formats.ts';
 import type { PeopleFormat, PersonColumn, PersonRow, RowContext } from '../../imports/people-rows.ts';
 import type { ImportRecord, PlanContext, PlanDeps, PlanOutcome, StoredPlanEntry } from './ports.ts';
@@ -24,6 +25,7 @@ const WINDOW = 100;
 
 export function peopleFormatOf(record: ImportRecord): PeopleFormat {
   if (record.format === 'lms') return lmsPeople;
+  if (record.format === 'moodle') return moodlePeople;
   throw new ImportFileError(
     'unsupported',
     `People files in the ${record.format} format are not supported yet.`,
