@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Department } from '../../domain/department.ts';
 import type { PlanEntry } from '../../domain/import.ts';
 import { MAX_CUSTOM_ATTRIBUTES, STICKY_FIELDS, type User } from '../../domain/user.ts';
+import { canvasPeople } from '../../imports/canvas-people.ts';
 import { ImportFileError } from '../../imports/errors.ts';
 import { KeySet } from '../../imports/key-set.ts';
 import { moodlePeople } from '../../imports/moodle-people.ts';
@@ -23,13 +24,15 @@ import type { ImportRecord, PlanContext, PlanDeps, PlanOutcome, StoredPlanEntry 
 /** Rows looked up together (one BatchGetItem of claims, one of profiles). */
 const WINDOW = 100;
 
+/** Each import format's people adapter (docs/imports.md). */
+const FORMATS: Readonly<Record<ImportRecord['format'], PeopleFormat>> = {
+  lms: lmsPeople,
+  moodle: moodlePeople,
+  canvas: canvasPeople,
+};
+
 export function peopleFormatOf(record: ImportRecord): PeopleFormat {
-  if (record.format === 'lms') return lmsPeople;
-  if (record.format === 'moodle') return moodlePeople;
-  throw new ImportFileError(
-    'unsupported',
-    `People files in the ${record.format} format are not supported yet.`,
-  );
+  return FORMATS[record.format];
 }
 
 /** Our format's columns, which a format names otherwise in `columnOf`. */
