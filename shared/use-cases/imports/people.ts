@@ -103,7 +103,13 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
     }
   }
 
-  // Pass 2: a window of rows at a time.
+  // Pass 2: a window of rows at a time. The row as the file had it is kept for errors.csv, without the
+  // cells of columns the format ignores on purpose (passwords): they are never stored.
+  const hidden = columns.flatMap((column, index) =>
+    Object.hasOwn(format.ignored ?? {}, column) ? [index] : [],
+  );
+  const withheld = (values: string[]) =>
+    hidden.length === 0 ? values : values.map((value, index) => (hidden.includes(index) ? '' : value));
   let window: ReadRow[] = [];
   const flush = async () => {
     await planWindow(deps, context, format, rowContext, window, {
@@ -123,7 +129,7 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
       await context.add(errorEntry(fileName, event.line, null, event.reason, []));
       continue;
     }
-    window.push({ line: event.line, raw: event.values, fields: fieldsOf(columns, event.values) });
+    window.push({ line: event.line, raw: withheld(event.values), fields: fieldsOf(columns, event.values) });
     if (window.length >= WINDOW) await flush();
   }
   if (window.length > 0) await flush();
@@ -636,7 +642,9 @@ function headerWarnings(format: PeopleFormat, columns: readonly string[]): strin
   const warnings: string[] = [];
   const unknown = columns.filter(
     (column) =>
-      !format.columns.includes(column) && !format.matches?.(column) && !(column in (format.ignored ?? {})),
+      !format.columns.includes(column) &&
+      !format.matches?.(column) &&
+      !Object.hasOwn(format.ignored ?? {}, column),
   );
   if (unknown.length > 0)
     warnings.push(`Columns not imported (unknown to this format): ${unknown.join(', ')}.`);

@@ -111,6 +111,7 @@ async function plan(format: ImportFormat, people: User[], file: string) {
   });
   return {
     warnings: outcome.warnings,
+    stored: entries,
     entries: entries.map(({ line, action, error, diffs, target }) =>
       action === 'error' ? { line, action, ...error } : { line, action, key: target.key, diffs },
     ),
@@ -330,10 +331,10 @@ describe('planning a Moodle file: rows that repeat someone, and the file’s war
 
   it('warns once each about unknown columns, the password, enrollments, cohorts and fields it does not keep', async () => {
     // Act
-    const { warnings, entries } = await plan(
+    const { warnings, entries, stored } = await plan(
       'moodle',
       [],
-      'username,email,firstname,lastname,password,course1,role1,cohort1,emailstop,favourite_colour\nwin,win@example.com,Win,Wu,secret,math102,student,ASD,1,blue\n',
+      'username,email,firstname,lastname,password,course1,role1,cohort1,emailstop,favourite_colour\nwin,win@example.com,Win,Wu,secret,math102,student,ASD,1,blue\nwin,win2@example.com,Win,Two,secret2,,,,,\n',
     );
     // Assess
     expect(warnings).toEqual([
@@ -343,8 +344,10 @@ describe('planning a Moodle file: rows that repeat someone, and the file’s war
       'The cohort columns (cohort1) are not applied by a people import: add the people to their cohorts once they exist.',
       "Moodle columns with no place in this LMS's profiles, not imported: emailstop.",
     ]);
-    expect(entries.map((entry) => entry.action)).toEqual(['create']);
-    expect(JSON.stringify(entries)).not.toContain('secret');
+    expect(entries.map((entry) => entry.action)).toEqual(['create', 'error']);
+    // The rejected row is kept for errors.csv as the file had it, but for its password
+    expect(stored[1]?.raw).toEqual(['win', 'win2@example.com', 'Win', 'Two', '', '', '', '', '', '']);
+    expect(JSON.stringify(stored)).not.toContain('secret');
   });
 
   it('refuses a person who would have more than 50 custom attributes', async () => {
