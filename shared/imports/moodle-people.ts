@@ -15,7 +15,7 @@
  * feed and a Moodle file would keep overwriting each other's ids.
  */
 import * as z from 'zod';
-import { text } from '../domain/common.ts';
+import { Id, text } from '../domain/common.ts';
 import { Email, ExternalId, normaliseEmail } from '../domain/user.ts';
 import { AttributeName, CellError, cell, checked, departmentRef, reading } from './people-formats.ts';
 import type { PeopleFormat, PersonRow } from './people-rows.ts';
@@ -199,7 +199,7 @@ export const moodlePeople: PeopleFormat = {
             ? null
             : checked(AttributeText, 'institution', institution, 'at most 256 characters of text');
       const department = at('department');
-      if (department !== undefined) person.department = departmentRef(department, 'department');
+      if (department !== undefined) person.department = moodleDepartment(department);
       const city = at('city');
       if (city !== undefined)
         person.location =
@@ -274,6 +274,17 @@ function moodleUsername(column: string, value: string): string {
     username,
     'a Moodle username (at most 100 of lower-case letters, digits and _ - . @)',
   );
+}
+
+/**
+ * Moodle's department is free text, usually one name: a department of that name anywhere in the tree (when
+ * only one has it). A path (`Sales/Sales EMEA`) or an id is read as in our format.
+ */
+function moodleDepartment(value: string | null): PersonRow['department'] {
+  if (value === null || value.includes('/') || Id.safeParse(value.toLowerCase()).success)
+    return departmentRef(value, 'department');
+  const name = checked(Location, 'department', value, 'a department name of at most 120 characters');
+  return { name };
 }
 
 /** Moodle's 0/1 columns: undefined when empty (unchanged). */

@@ -18,8 +18,11 @@ export interface PersonRow {
   givenName?: string;
   familyName?: string;
   externalId?: string | null;
-  /** A department by id, or by its path of names from the top (`Sales/Sales EMEA`). */
-  department?: { id: string } | { path: string[] } | null;
+  /**
+   * A department by id, by its path of names from the top (`Sales/Sales EMEA`), or by its name anywhere in
+   * the tree when only one department has it (Moodle's free-text department).
+   */
+  department?: { id: string } | { path: string[] } | { name: string } | null;
   manager?: { email: string } | { externalId: string } | null;
   jobTitle?: string | null;
   location?: string | null;

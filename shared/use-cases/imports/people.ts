@@ -495,6 +495,8 @@ interface DepartmentIndex {
   byId: Map<string, Department>;
   /** `sales/sales emea` (lower case) -> id; a path two departments share maps to null (ambiguous). */
   byPath: Map<string, string | null>;
+  /** A name (lower case) -> id; a name two departments share maps to null (ambiguous). */
+  byName: Map<string, string | null>;
   subtree(id: string): Set<string> | undefined;
 }
 
@@ -507,16 +509,20 @@ async function departmentIndex(deps: PlanDeps): Promise<DepartmentIndex> {
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   const byPath = new Map<string, string | null>();
+  const byName = new Map<string, string | null>();
   for (const department of byId.values()) {
     const names = [...department.ancestorIds, department.id].map(
       (id) => byId.get(id)?.name.trim().toLowerCase() ?? '',
     );
     const path = names.join('/');
     byPath.set(path, byPath.has(path) ? null : department.id);
+    const name = department.name.trim().toLowerCase();
+    byName.set(name, byName.has(name) ? null : department.id);
   }
   return {
     byId,
     byPath,
+    byName,
     subtree: (id) => {
       if (!byId.has(id)) return undefined;
       return new Set(
@@ -532,6 +538,13 @@ function resolveDepartment(person: PersonRow, index: DepartmentIndex): string | 
     return index.byId.has(person.department.id)
       ? person.department.id
       : new Error(`no department with id ${person.department.id}`);
+  if ('name' in person.department) {
+    const { name } = person.department;
+    const id = index.byName.get(name.toLowerCase());
+    if (id === undefined) return new Error(`no department named ${name}`);
+    if (id === null) return new Error(`two departments are named ${name}: give its path (Sales/Sales EMEA)`);
+    return id;
+  }
   const path = person.department.path.map((name) => name.toLowerCase()).join('/');
   const id = index.byPath.get(path);
   if (id === undefined) return new Error(`no department ${person.department.path.join(' / ')}`);

@@ -120,6 +120,11 @@ describe('moodlePeople: a row', () => {
       `"${'I'.repeat(257)}" is not at most 256 characters of text`,
     ],
     [{ department: ' / ' }, 'department', '"/" is not a department id or path like Sales/Sales EMEA'],
+    [
+      { department: 'D'.repeat(121) },
+      'department',
+      `"${'D'.repeat(121)}" is not a department name of at most 120 characters`,
+    ],
     [{ city: 'C'.repeat(121) }, 'city', `"${'C'.repeat(121)}" is not at most 120 characters of text`],
     [{ country: 'UK' }, 'country', '"UK" is not a country code: two letters of ISO 3166-1, like PT or GB'],
     [
@@ -154,6 +159,21 @@ describe('moodlePeople: a row', () => {
     const row = { ...base, ...(column === 'profile_field_country' ? { country: 'PT' } : {}), ...cells };
     // Act / Assess
     expect(read(row)).toEqual({ ok: false, column, reason });
+  });
+
+  it('reads a department as a name anywhere in the tree, or as a path or an id as our format does', () => {
+    expect(read({ ...base, department: ' Sales EMEA ' })).toMatchObject({
+      ok: true,
+      value: { department: { name: 'Sales EMEA' } },
+    });
+    expect(read({ ...base, department: 'Sales/Sales EMEA' })).toMatchObject({
+      ok: true,
+      value: { department: { path: ['Sales', 'Sales EMEA'] } },
+    });
+    expect(read({ ...base, department: '6F1C3E2A-0B4D-4C8E-9A7F-2D5B8E1C4A90' })).toMatchObject({
+      ok: true,
+      value: { department: { id: '6f1c3e2a-0b4d-4c8e-9a7f-2d5b8e1c4a90' } },
+    });
   });
 
   it('suspends with suspended 1, makes active with 0, and leaves the status alone when empty', () => {

@@ -4,6 +4,7 @@
  * and the file's warnings. The planner is the one the plan step runs; only its ports are fakes.
  */
 import { describe, expect, it } from 'vitest';
+import type { Department } from '../../../shared/domain/department.ts';
 import { emptyCounts, type ImportFormat, ImportOptions } from '../../../shared/domain/import.ts';
 import type { User } from '../../../shared/domain/user.ts';
 import { readCsv } from '../../../shared/imports/csv.ts';
@@ -44,8 +45,24 @@ function person(n: number, fields: Partial<User>): User {
   };
 }
 
+/** A department of the LMS, under its ancestors. */
+function department(n: number, name: string, ancestorIds: string[] = []): Department {
+  return {
+    id: `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`,
+    name,
+    parentId: ancestorIds.at(-1) ?? null,
+    managerId: null,
+    ancestorIds,
+    memberCount: 0,
+    childCount: 0,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    version: 1,
+  };
+}
+
 /** Plans `file` against `people`; answers the entries (without the stored row and write) and warnings. */
-async function plan(format: ImportFormat, people: User[], file: string) {
+async function plan(format: ImportFormat, people: User[], file: string, departments: Department[] = []) {
   const deps: PlanDeps = {
     imports: {} as ImportRepository,
     files: {} as ImportFiles,
@@ -61,7 +78,7 @@ async function plan(format: ImportFormat, people: User[], file: string) {
         return owners;
       },
     },
-    departments: { list: async () => ({ items: [], nextCursor: null }) },
+    departments: { list: async () => ({ items: departments, nextCursor: null }) },
     users: {
       list: async (filter) => ({
         items: people.filter((p) => !filter.status || p.status === filter.status),
@@ -294,6 +311,37 @@ describe('planning a Moodle file: who each row is', () => {
         reason:
           'no person with this username or email to delete (a deleted Moodle user is suspended here, never removed)',
       },
+    ]);
+  });
+});
+
+describe('planning a Moodle file: departments', () => {
+  it('finds a department by its name anywhere in the tree, and refuses a name that is no one’s or two’s', async () => {
+    // Prepare: Sales > Sales EMEA, and two departments named Support
+    const sales = department(1, 'Sales');
+    const emea = department(2, 'Sales EMEA', [sales.id]);
+    const support = [department(3, 'Support'), department(4, 'Support', [sales.id])];
+    const file = [
+      'username,email,firstname,lastname,department',
+      'ann,ann@example.com,Ann,A,sales emea',
+      'ben,ben@example.com,Ben,B,Sales/Sales EMEA',
+      'cat,cat@example.com,Cat,C,Marketing',
+      'dan,dan@example.com,Dan,D,Support',
+    ].join('\n');
+    // Act
+    const { entries } = await plan('moodle', [], file, [sales, emea, ...support]);
+    // Assess
+    expect(entries.map((entry) => ('diffs' in entry ? entry.diffs?.departmentId?.to : entry.reason))).toEqual(
+      [
+        emea.id,
+        emea.id,
+        'no department named Marketing',
+        'two departments are named Support: give its path (Sales/Sales EMEA)',
+      ],
+    );
+    expect(entries.slice(2).map((entry) => ('column' in entry ? entry.column : null))).toEqual([
+      'department',
+      'department',
     ]);
   });
 });
