@@ -13,6 +13,9 @@ export const ExternalId = z
   .max(128)
   .regex(/^[A-Za-z0-9._:@-]+$/, 'letters, digits and . _ : @ - only');
 
+/** The most custom attributes one person has (API, imports). */
+export const MAX_CUSTOM_ATTRIBUTES = 50;
+
 export const CustomAttributes = z
   .record(
     z
@@ -20,7 +23,10 @@ export const CustomAttributes = z
       .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'attribute names start with a letter: letters, digits, _'),
     z.string().max(256),
   )
-  .refine((attributes) => Object.keys(attributes).length <= 50, 'at most 50 custom attributes');
+  .refine(
+    (attributes) => Object.keys(attributes).length <= MAX_CUSTOM_ATTRIBUTES,
+    `at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes`,
+  );
 
 export const Email = z.email().max(254);
 

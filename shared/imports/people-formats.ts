@@ -1,7 +1,7 @@
 /**
- * The people formats: our own (`lms`, docs/imports.md), Moodle's "Upload users" and Canvas SIS users.csv,
- * each an adapter from the file's columns to PersonRow. Cells are checked with the same rules as the API's,
- * and a refusal names the column.
+ * The people formats: our own (`lms`, docs/imports.md) here, Moodle's "Upload users" (moodle-people.ts) and
+ * Canvas SIS users.csv (canvas-people.ts), each an adapter from the file's columns to PersonRow, with the
+ * cell helpers they share. Cells are checked with the same rules as the API's, and a refusal names the column.
  */
 import * as z from 'zod';
 import { Id } from '../domain/common.ts';
@@ -12,9 +12,10 @@ import type { PeopleFormat, PersonRow, RowOutcome } from './people-rows.ts';
 
 const Name = z.string().trim().min(1).max(100);
 const Short = z.string().trim().min(1).max(120);
-const AttributeName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/);
+export const AttributeName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/);
 
-class CellError extends Error {
+/** A cell the row cannot be read with: the row becomes a plan error naming the column. */
+export class CellError extends Error {
   constructor(
     readonly column: string,
     reason: string,
@@ -24,7 +25,7 @@ class CellError extends Error {
 }
 
 /** A cell's value: `undefined` when empty (upsert: unchanged), `null` when empty in a sync feed (cleared). */
-function cell(
+export function cell(
   fields: ReadonlyMap<string, string>,
   column: string,
   mode: ImportMode,
@@ -35,7 +36,8 @@ function cell(
   return mode === 'sync' ? null : undefined;
 }
 
-function checked<T>(schema: z.ZodType<T>, column: string, value: string, what: string): T {
+/** The value as `schema` reads it, or a CellError saying the value is not `what`. */
+export function checked<T>(schema: z.ZodType<T>, column: string, value: string, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) throw new CellError(column, `"${value}" is not ${what}`);
   return result.data;
@@ -133,7 +135,7 @@ export const lmsPeople: PeopleFormat = {
 };
 
 /** An id when it is one, else a path of names (`Sales / Sales EMEA`). */
-function departmentRef(value: string | null): PersonRow['department'] {
+export function departmentRef(value: string | null, column = 'department'): PersonRow['department'] {
   if (value === null) return null;
   if (Id.safeParse(value.toLowerCase()).success) return { id: value.toLowerCase() };
   const path = value
@@ -141,13 +143,16 @@ function departmentRef(value: string | null): PersonRow['department'] {
     .map((name) => name.trim())
     .filter((name) => name !== '');
   if (path.length === 0 || path.some((name) => name.length > 100))
-    throw new CellError('department', `"${value}" is not a department id or path like Sales/Sales EMEA`);
+    throw new CellError(column, `"${value}" is not a department id or path like Sales/Sales EMEA`);
   return { path };
 }
 
-function reading<T>(read: () => T): RowOutcome<T> {
+/** Reads a row with `read`, which may note row warnings; a CellError it throws is the row's refusal. */
+export function reading<T>(read: (warn: (warning: string) => void) => T): RowOutcome<T> {
+  const warnings: string[] = [];
   try {
-    return { ok: true, value: read() };
+    const value = read((warning) => warnings.push(warning));
+    return warnings.length > 0 ? { ok: true, value, warnings } : { ok: true, value };
   } catch (error) {
     if (error instanceof CellError) return { ok: false, column: error.column, reason: error.message };
     throw error;

@@ -18,8 +18,11 @@ export interface PersonRow {
   givenName?: string;
   familyName?: string;
   externalId?: string | null;
-  /** A department by id, or by its path of names from the top (`Sales/Sales EMEA`). */
-  department?: { id: string } | { path: string[] } | null;
+  /**
+   * A department by id, by its path of names from the top (`Sales/Sales EMEA`), or by its name anywhere in
+   * the tree when only one department has it (Moodle's free-text department).
+   */
+  department?: { id: string } | { path: string[] } | { name: string } | null;
   manager?: { email: string } | { externalId: string } | null;
   jobTitle?: string | null;
   location?: string | null;
@@ -29,11 +32,42 @@ export interface PersonRow {
   status?: 'active' | 'suspended';
   /** Moodle's `oldusername`, Canvas's login change: the person this row renames, by a previous email. */
   previousEmail?: string;
+  /**
+   * The person's account in the system the file comes from (Moodle's username), for formats that name
+   * people by it. The adapter keeps it in the custom attribute `attribute`. When the row has no external id
+   * it serves as one: it finds the person (as the source system would, whatever their email is now) and is
+   * given to a person who has no external id, but never replaces an external id a person has from
+   * elsewhere. A person found who already holds another account there is refused (one person, one account),
+   * unless the row renames them from it (`renamedFrom`, Moodle's `oldusername`).
+   */
+  account?: {
+    column: string;
+    attribute: string;
+    /** How messages name it: `Moodle username`. */
+    label: string;
+    value: string;
+    /** The column that renames (`oldusername`), and the account the row renames from when it says one. */
+    rename: { column: string; from?: string };
+  };
+  /** Other values that name one person in the file (Canvas's login_id): each on one row only. */
+  unique?: { column: string; value: string }[];
+  /** The row only acts on a person the LMS has (Moodle's `deleted`): none found is this error. */
+  existing?: { column: string; reason: string };
 }
 
 export type RowOutcome<T> =
   | { ok: true; value: T; warnings?: string[] }
   | { ok: false; column: string | null; reason: string };
+
+/** The fields the planner may refuse a row for, beyond what the adapter checks alone. */
+export type PersonColumn =
+  | 'email'
+  | 'externalId'
+  | 'givenName'
+  | 'familyName'
+  | 'department'
+  | 'managerEmail'
+  | 'managerExternalId';
 
 /** How a format reads its header and rows into people. */
 export interface PeopleFormat {
@@ -45,6 +79,10 @@ export interface PeopleFormat {
   readonly ignored?: Readonly<Record<string, string>>;
   /** Whether a column name belongs to it beyond `columns` (`custom.*`, `profile_field_*`, `cohort1`...). */
   readonly matches?: (column: string) => boolean;
+  /** Whole-file notes on the header beyond unknown and ignored columns (Moodle's enrollment columns). */
+  readonly notes?: (columns: readonly string[]) => string[];
+  /** The file's column for each field, so that the planner's refusals name it (default: ours). */
+  readonly columnOf?: Readonly<Partial<Record<PersonColumn, string>>>;
   /** `fields`: the row's cells by lower-cased column name. */
   row(fields: ReadonlyMap<string, string>, context: RowContext): RowOutcome<PersonRow>;
 }

@@ -92,6 +92,7 @@ describe('a people file in our format: upload, plan, apply, undo', () => {
       counts: { create: 2, update: 1, error: 4, unchanged: 0, suspend: 0 },
       approval: { required: false },
     });
+    expect(await sourceKept(id)).toBe(false); // the plan holds what is needed; the file is not kept
     const entries = await plan(id);
     expect(entries.map((entry) => [entry.line, entry.action])).toEqual([
       [2, 'create'],

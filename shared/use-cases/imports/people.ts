@@ -4,29 +4,55 @@
  *      compact key set, so a million rows fit), so that a duplicate, or a manager who is further down the
  *      file, is known wherever it is;
  *   2. a window of rows at a time: find who each row is (by external id, else email; a renamed person by
- *      their previous email), resolve department and manager, and write one entry per row: create, update,
- *      suspend, unchanged, or error with its column and reason. Fields the person has marked sticky are kept.
+ *      their previous email or account; by their source account when a format names people by one, as
+ *      Moodle does), resolve department and manager, and write one entry per row: create, update, suspend,
+ *      unchanged, or error with its column and reason. Fields the person has marked sticky are kept.
  * A sync feed then suspends the people of its scope it does not list.
  */
 import { createHash } from 'node:crypto';
 import type { Department } from '../../domain/department.ts';
 import type { PlanEntry } from '../../domain/import.ts';
-import { STICKY_FIELDS, type User } from '../../domain/user.ts';
+import { MAX_CUSTOM_ATTRIBUTES, STICKY_FIELDS, type User } from '../../domain/user.ts';
+import { canvasPeople } from '../../imports/canvas-people.ts';
 import { ImportFileError } from '../../imports/errors.ts';
 import { KeySet } from '../../imports/key-set.ts';
+import { moodlePeople } from '../../imports/moodle-people.ts';
 import { lmsPeople } from '../../imports/people-formats.ts';
-import type { PeopleFormat, PersonRow, RowContext } from '../../imports/people-rows.ts';
+import type { PeopleFormat, PersonColumn, PersonRow, RowContext } from '../../imports/people-rows.ts';
 import type { ImportRecord, PlanContext, PlanDeps, PlanOutcome, StoredPlanEntry } from './ports.ts';
 
 /** Rows looked up together (one BatchGetItem of claims, one of profiles). */
 const WINDOW = 100;
 
+/** Each import format's people adapter (docs/imports.md). */
+const FORMATS: Readonly<Record<ImportRecord['format'], PeopleFormat>> = {
+  lms: lmsPeople,
+  moodle: moodlePeople,
+  canvas: canvasPeople,
+};
+
 export function peopleFormatOf(record: ImportRecord): PeopleFormat {
-  if (record.format === 'lms') return lmsPeople;
-  throw new ImportFileError(
-    'unsupported',
-    `People files in the ${record.format} format are not supported yet.`,
-  );
+  return FORMATS[record.format];
+}
+
+/** Our format's columns, which a format names otherwise in `columnOf`. */
+const LMS_COLUMNS: Readonly<Record<PersonColumn, string>> = {
+  email: 'email',
+  externalId: 'external_id',
+  givenName: 'given_name',
+  familyName: 'family_name',
+  department: 'department',
+  managerEmail: 'manager_email',
+  managerExternalId: 'manager_external_id',
+};
+
+/**
+ * The external id a row finds its person by: the one it gives, else its source account's (Moodle's username
+ * when the row has no idnumber). A sync's empty external id (null: cleared) finds no one by it.
+ */
+function externalKeyOf(person: PersonRow): string | undefined {
+  if (person.externalId !== undefined) return person.externalId ?? undefined;
+  return person.account?.value;
 }
 
 /**
@@ -53,9 +79,10 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
   const fileName = record.fileName;
   const warnings: string[] = [];
 
-  // Pass 1: every valid row's email and external id, with the line each is first on.
+  // Pass 1: every valid row's email and external id (and other keys), with the line each is first on.
   const emails = new KeySet();
   const externalIds = new KeySet();
+  const others = new Map<string, KeySet>();
   let columns: string[] = [];
   for await (const event of context.open()) {
     if (event.kind === 'header') {
@@ -67,17 +94,31 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
     const outcome = format.row(fieldsOf(columns, event.values), rowContext);
     if (!outcome.ok) continue;
     emails.add(outcome.value.email, event.line);
-    if (outcome.value.externalId) externalIds.add(outcome.value.externalId, event.line);
+    const externalKey = externalKeyOf(outcome.value);
+    if (externalKey) externalIds.add(externalKey, event.line);
+    for (const { column, value } of outcome.value.unique ?? []) {
+      const keys = others.get(column) ?? new KeySet();
+      others.set(column, keys);
+      keys.add(value, event.line);
+    }
   }
 
-  // Pass 2: a window of rows at a time.
+  // Pass 2: a window of rows at a time. The row as the file had it is kept for errors.csv, without the
+  // cells of columns the format ignores on purpose (passwords): they are never stored.
+  const hidden = columns.flatMap((column, index) =>
+    Object.hasOwn(format.ignored ?? {}, column) ? [index] : [],
+  );
+  const withheld = (values: string[]) =>
+    hidden.length === 0 ? values : values.map((value, index) => (hidden.includes(index) ? '' : value));
   let window: ReadRow[] = [];
   const flush = async () => {
     await planWindow(deps, context, format, rowContext, window, {
       emails,
       externalIds,
+      others,
       departments,
       fileName,
+      columns: { ...LMS_COLUMNS, ...format.columnOf },
     });
     window = [];
   };
@@ -88,7 +129,7 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
       await context.add(errorEntry(fileName, event.line, null, event.reason, []));
       continue;
     }
-    window.push({ line: event.line, raw: event.values, fields: fieldsOf(columns, event.values) });
+    window.push({ line: event.line, raw: withheld(event.values), fields: fieldsOf(columns, event.values) });
     if (window.length >= WINDOW) await flush();
   }
   if (window.length > 0) await flush();
@@ -105,8 +146,12 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
 interface Known {
   emails: KeySet;
   externalIds: KeySet;
+  /** Other keys of one person each (PersonRow.unique), by column. */
+  others: Map<string, KeySet>;
   departments: DepartmentIndex;
   fileName: string;
+  /** The file's column of each field the planner may refuse. */
+  columns: Readonly<Record<PersonColumn, string>>;
 }
 
 async function planWindow(
@@ -124,7 +169,15 @@ async function planWindow(
       'email',
       unique(people.flatMap((p) => [p.email, ...(p.previousEmail ? [p.previousEmail] : [])])),
     ),
-    deps.bulk.owners('externalId', unique(people.flatMap((p) => (p.externalId ? [p.externalId] : [])))),
+    deps.bulk.owners(
+      'externalId',
+      unique(
+        people.flatMap((p) => [
+          ...(externalKeyOf(p) ? [externalKeyOf(p) as string] : []),
+          ...(p.account?.rename.from ? [p.account.rename.from] : []),
+        ]),
+      ),
+    ),
     deps.bulk.owners(
       'email',
       unique(people.flatMap((p) => (p.manager && 'email' in p.manager ? [p.manager.email] : []))),
@@ -171,36 +224,62 @@ function personEntry(
 ): Omit<StoredPlanEntry, 'seq'> {
   const refuse = (column: string | null, reason: string) =>
     errorEntry(known.fileName, row.line, column, reason, row.raw);
+  const { columns } = known;
+  const { account } = person;
   const firstEmailLine = known.emails.lineOf(person.email);
   if (firstEmailLine !== undefined && firstEmailLine !== row.line)
-    return refuse('email', `${person.email} is also on line ${firstEmailLine}: one row per person`);
-  if (person.externalId) {
-    const first = known.externalIds.lineOf(person.externalId);
+    return refuse(columns.email, `${person.email} is also on line ${firstEmailLine}: one row per person`);
+  for (const { column, value } of person.unique ?? []) {
+    const first = known.others.get(column)?.lineOf(value);
     if (first !== undefined && first !== row.line)
-      return refuse('external_id', `the external id ${person.externalId} is also on line ${first}`);
+      return refuse(column, `the ${column} ${value} is also on line ${first}: one row per person`);
   }
-  const ownerByExternalId = person.externalId ? found.byExternalId.get(person.externalId) : undefined;
+  const externalKey = externalKeyOf(person);
+  if (externalKey) {
+    const first = known.externalIds.lineOf(externalKey);
+    if (first !== undefined && first !== row.line)
+      return person.externalId || !account
+        ? refuse(columns.externalId, `the external id ${externalKey} is also on line ${first}`)
+        : refuse(
+            account.column,
+            `${externalKey} is also on line ${first}, as the ${columns.externalId} there`,
+          );
+  }
+  const ownerByExternalId = externalKey ? found.byExternalId.get(externalKey) : undefined;
   const ownerByEmail = found.byEmail.get(person.email);
-  const ownerByPrevious = person.previousEmail ? found.byEmail.get(person.previousEmail) : undefined;
+  const renamedFrom = account?.rename.from;
+  const ownerByRenamed = renamedFrom ? found.byExternalId.get(renamedFrom) : undefined;
+  const ownerByPrevious =
+    (person.previousEmail ? found.byEmail.get(person.previousEmail) : undefined) ?? ownerByRenamed;
   const matchedId = ownerByExternalId ?? ownerByPrevious ?? ownerByEmail;
   if (ownerByEmail && matchedId && ownerByEmail !== matchedId)
-    return refuse('email', `${person.email} belongs to another person than the row’s external id`);
+    return refuse(columns.email, `${person.email} belongs to another person than the row’s external id`);
   const before = matchedId ? found.current.get(matchedId) : undefined;
   if (matchedId && !before) return refuse(null, `the person ${matchedId} changed while planning: plan again`);
+  if (!before && person.existing) return refuse(person.existing.column, person.existing.reason);
+  if (account) {
+    const refusal = accountRefusal(person, account, before, {
+      ownerByExternalId,
+      ownerByRenamed,
+      ownerByEmail,
+    });
+    if (refusal) return refuse(refusal.column, refusal.reason);
+  }
 
   const departmentId = resolveDepartment(person, known.departments);
-  if (departmentId instanceof Error) return refuse('department', departmentId.message);
+  if (departmentId instanceof Error) return refuse(columns.department, departmentId.message);
   const managerId = resolveManager(record, person, known, found);
-  if (managerId instanceof Error) return refuse(managerColumn(person), managerId.message);
+  if (managerId instanceof Error) return refuse(managerColumn(person, columns), managerId.message);
 
   if (!before) {
     if (!person.givenName || !person.familyName)
       return refuse(
-        person.givenName ? 'family_name' : 'given_name',
+        person.givenName ? columns.familyName : columns.givenName,
         'a new person needs a given name and a family name',
       );
     const id = plannedUserId(record.id, person.email);
-    if (managerId === id) return refuse(managerColumn(person), 'a person cannot be their own manager');
+    if (managerId === id)
+      return refuse(managerColumn(person, columns), 'a person cannot be their own manager');
     const after: User = {
       id,
       email: person.email,
@@ -210,7 +289,7 @@ function personEntry(
       managerId: managerId ?? null,
       jobTitle: person.jobTitle ?? null,
       location: person.location ?? null,
-      externalId: person.externalId ?? null,
+      externalId: externalKey ?? null,
       hireDate: person.hireDate ?? null,
       customAttributes: withAttributes({}, person.customAttributes),
       status: person.status ?? 'active',
@@ -222,6 +301,8 @@ function personEntry(
       updatedAt: found.now,
       version: 1,
     };
+    if (Object.keys(after.customAttributes).length > MAX_CUSTOM_ATTRIBUTES)
+      return refuse(null, tooManyAttributes(after));
     return {
       file: known.fileName,
       line: row.line,
@@ -232,12 +313,14 @@ function personEntry(
     };
   }
 
-  if (managerId === before.id) return refuse(managerColumn(person), 'a person cannot be their own manager');
+  if (managerId === before.id)
+    return refuse(managerColumn(person, columns), 'a person cannot be their own manager');
+  const externalId = person.externalId !== undefined ? person.externalId : accountExternalId(before, account);
   const wanted: Partial<User> = {
     email: person.email,
     ...(person.givenName !== undefined ? { givenName: person.givenName } : {}),
     ...(person.familyName !== undefined ? { familyName: person.familyName } : {}),
-    ...(person.externalId !== undefined ? { externalId: person.externalId } : {}),
+    ...(externalId !== undefined ? { externalId } : {}),
     ...(departmentId !== undefined ? { departmentId } : {}),
     ...(managerId !== undefined ? { managerId } : {}),
     ...(person.jobTitle !== undefined ? { jobTitle: person.jobTitle } : {}),
@@ -263,6 +346,8 @@ function personEntry(
       : {}),
     ...(reactivate ? { status: 'active', suspendedAt: null, suspensionReason: null } : {}),
   };
+  if (Object.keys(after.customAttributes).length > MAX_CUSTOM_ATTRIBUTES)
+    return refuse(null, tooManyAttributes(after));
   const diffs = diffsOf(before, after);
   const base = {
     file: known.fileName,
@@ -278,6 +363,78 @@ function personEntry(
     diffs,
     write: { op: 'person', before, after: changed },
   };
+}
+
+/**
+ * What the source account (Moodle's username) says against the person found, as Moodle would refuse it:
+ * - a person who already holds another account there (one person, one account), unless the row renames
+ *   them from it;
+ * - a rename whose new account is someone else already, or whose old account is no one;
+ * - a person found only because their external id is the account's name, who does not hold that account and
+ *   has another email: an id from elsewhere that happens to look the same, not the same person.
+ */
+function accountRefusal(
+  person: PersonRow,
+  account: NonNullable<PersonRow['account']>,
+  before: User | undefined,
+  owners: { ownerByExternalId?: string; ownerByRenamed?: string; ownerByEmail?: string },
+): { column: string; reason: string } | undefined {
+  const { label } = account;
+  const from = account.rename.from;
+  if (!before)
+    return from
+      ? {
+          column: account.rename.column,
+          reason: `no person is the ${label} ${from}, nor has this row's email: nothing to rename`,
+        }
+      : undefined;
+  const byAccount = person.externalId === undefined ? owners.ownerByExternalId : undefined;
+  if (from && byAccount && owners.ownerByRenamed && byAccount !== owners.ownerByRenamed)
+    return {
+      column: account.rename.column,
+      reason: `the ${label} ${account.value} is another person already: ${from} cannot be renamed to it`,
+    };
+  const held = before.customAttributes[account.attribute];
+  if (held !== undefined && held !== account.value && held !== from)
+    return from
+      ? {
+          column: account.rename.column,
+          reason: `${before.email} is the ${label} ${held}, not ${from}: nothing to rename`,
+        }
+      : {
+          column: account.column,
+          reason: `${before.email} is the ${label} ${held} already: one account per person (to rename, give ${account.rename.column})`,
+        };
+  const byAccountName = before.id === byAccount || before.id === owners.ownerByRenamed;
+  if (
+    held === undefined &&
+    byAccountName &&
+    before.id !== owners.ownerByEmail &&
+    before.email !== person.email
+  )
+    return {
+      column: account.column,
+      reason: `the external id ${before.externalId} is ${before.email}'s, who is not the ${label} ${account.value}: give the row that person's email`,
+    };
+  return undefined;
+}
+
+/**
+ * The external id a row with a source account but no external id gives a person found: the account's name,
+ * when the person has no external id or theirs is the account's (old) name; otherwise theirs stays.
+ */
+function accountExternalId(before: User, account: PersonRow['account']): string | undefined {
+  if (!account) return undefined;
+  const held = before.customAttributes[account.attribute];
+  const follows =
+    before.externalId === null ||
+    (held !== undefined && before.externalId === held) ||
+    (account.rename.from !== undefined && before.externalId === account.rename.from);
+  return follows ? account.value : undefined;
+}
+
+function tooManyAttributes(person: User): string {
+  return `${Object.keys(person.customAttributes).length} custom attributes: a person has at most ${MAX_CUSTOM_ATTRIBUTES}`;
 }
 
 /** The sync's other half: a person of its scope whom the feed does not list is suspended. */
@@ -338,6 +495,8 @@ interface DepartmentIndex {
   byId: Map<string, Department>;
   /** `sales/sales emea` (lower case) -> id; a path two departments share maps to null (ambiguous). */
   byPath: Map<string, string | null>;
+  /** A name (lower case) -> id; a name two departments share maps to null (ambiguous). */
+  byName: Map<string, string | null>;
   subtree(id: string): Set<string> | undefined;
 }
 
@@ -350,16 +509,20 @@ async function departmentIndex(deps: PlanDeps): Promise<DepartmentIndex> {
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   const byPath = new Map<string, string | null>();
+  const byName = new Map<string, string | null>();
   for (const department of byId.values()) {
     const names = [...department.ancestorIds, department.id].map(
       (id) => byId.get(id)?.name.trim().toLowerCase() ?? '',
     );
     const path = names.join('/');
     byPath.set(path, byPath.has(path) ? null : department.id);
+    const name = department.name.trim().toLowerCase();
+    byName.set(name, byName.has(name) ? null : department.id);
   }
   return {
     byId,
     byPath,
+    byName,
     subtree: (id) => {
       if (!byId.has(id)) return undefined;
       return new Set(
@@ -375,6 +538,13 @@ function resolveDepartment(person: PersonRow, index: DepartmentIndex): string | 
     return index.byId.has(person.department.id)
       ? person.department.id
       : new Error(`no department with id ${person.department.id}`);
+  if ('name' in person.department) {
+    const { name } = person.department;
+    const id = index.byName.get(name.toLowerCase());
+    if (id === undefined) return new Error(`no department named ${name}`);
+    if (id === null) return new Error(`two departments are named ${name}: give its path (Sales/Sales EMEA)`);
+    return id;
+  }
   const path = person.department.path.map((name) => name.toLowerCase()).join('/');
   const id = index.byPath.get(path);
   if (id === undefined) return new Error(`no department ${person.department.path.join(' / ')}`);
@@ -400,8 +570,8 @@ function resolveManager(
   return new Error(`no person with the external id ${person.manager.externalId} in the LMS`);
 }
 
-function managerColumn(person: PersonRow): string {
-  return person.manager && 'externalId' in person.manager ? 'manager_external_id' : 'manager_email';
+function managerColumn(person: PersonRow, columns: Known['columns']): string {
+  return person.manager && 'externalId' in person.manager ? columns.managerExternalId : columns.managerEmail;
 }
 
 const DIFF_FIELDS = [
@@ -485,12 +655,17 @@ function headerWarnings(format: PeopleFormat, columns: readonly string[]): strin
   const warnings: string[] = [];
   const unknown = columns.filter(
     (column) =>
-      !format.columns.includes(column) && !format.matches?.(column) && !(column in (format.ignored ?? {})),
+      !format.columns.includes(column) &&
+      !format.matches?.(column) &&
+      !Object.hasOwn(format.ignored ?? {}, column),
   );
   if (unknown.length > 0)
     warnings.push(`Columns not imported (unknown to this format): ${unknown.join(', ')}.`);
+  // Each distinct warning once (Canvas's password and ssha_password share one).
+  const ignored = new Set<string>();
   for (const [column, warning] of Object.entries(format.ignored ?? {}))
-    if (columns.includes(column)) warnings.push(warning);
+    if (columns.includes(column)) ignored.add(warning);
+  warnings.push(...ignored, ...(format.notes?.(columns) ?? []));
   return warnings;
 }
 

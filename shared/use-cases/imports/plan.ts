@@ -2,7 +2,8 @@
  * The plan step, started by the upload's S3 event. Steps:
  *   the upload is the size announced -> `planning` -> the type's planner streams the file (twice when it
  *   must know the whole file first), one entry per row and per change it implies -> the plan's parts and
- *   errors.csv are stored -> counts, and whether the plan needs an approval -> `planned`.
+ *   errors.csv are stored -> counts, and whether the plan needs an approval -> `planned` -> the uploaded
+ *   file is deleted (the plan holds what apply and errors.csv need).
  * A file that cannot be read at all (empty, binary, wrong delimiter, not UTF-8, a header without the
  * columns it needs) fails the import with the reason; anything else fails row by row. Re-delivered events
  * change nothing: only an import still `uploading` (or `planning` whose run died) is planned.
@@ -33,16 +34,14 @@ export async function runPlan(
   if (!(found.status === 'uploading' || (found.status === 'planning' && !leaseTaken))) return found;
   const actor = systemActor('job:plan-import', run);
   const size = await deps.files.sourceSize(importId);
-  if (size !== found.sizeBytes) {
+  if (size !== found.sizeBytes)
     // A file of another size is not what was announced (nor, in AWS, what was signed): it is not kept.
-    if (size !== undefined) await deps.files.discardSource(importId);
     return fail(
       deps,
       found,
       'upload-size-mismatch',
       `The upload is ${size ?? 0} bytes, not the ${found.sizeBytes} announced.`,
     );
-  }
   const record: ImportRecord = {
     ...found,
     status: 'planning',
@@ -105,6 +104,8 @@ export async function runPlan(
     version: latest.version + 1,
   };
   await deps.imports.save(planned, latest.version, audit(deps, actor, 'import.planned', latest, planned));
+  // The plan holds what apply and errors.csv need; the file (HR data, perhaps passwords) is not kept.
+  await deps.files.discardSource(importId);
   deps.logger?.info('import planned', { importId, rows, counts });
   return planned;
 }
@@ -136,6 +137,7 @@ async function fail(
     record.version,
     audit(deps, systemActor('job:plan-import', record.id), 'import.failed', record, failed),
   );
+  await deps.files.discardSource(record.id);
   deps.logger?.warn('import failed', { importId: record.id, code, message });
   return failed;
 }

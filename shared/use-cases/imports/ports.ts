@@ -73,7 +73,7 @@ export interface ImportFiles {
   ): Promise<'completed' | 'size-mismatch'>;
   /** The uploaded file's size, or undefined when there is none yet. */
   sourceSize(importId: string): Promise<number | undefined>;
-  /** Deletes an upload that will not be planned (not the size announced). */
+  /** Deletes the upload once planned, or once it cannot be (no error if it is gone already). */
   discardSource(importId: string): Promise<void>;
   /** The uploaded file, streamed. */
   source(importId: string): Promise<AsyncIterable<Uint8Array>>;
