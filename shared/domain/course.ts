@@ -45,8 +45,19 @@ export const Certification = z
   .meta({ id: 'Certification' });
 export type Certification = z.infer<typeof Certification>;
 
+/**
+ * A course's code in other systems: Moodle's shortname, a Canvas SIS course_id, HR's course number. Unique
+ * ignoring case, so imports and integrations can name the course as their system does.
+ */
+export const CourseCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,99}$/, 'letters, digits, spaces and . _ : / -, at most 100')
+  .describe('Unique code (ignoring case): a Moodle shortname, a Canvas SIS course_id, an HR course number');
+
 const courseFields = {
   title: text(200),
+  code: CourseCode.nullable(),
   description: z.string().trim().max(10_000),
   language: Language,
   durationMinutes: z.number().int().min(0).max(100_000).nullable(),
@@ -74,6 +85,7 @@ const courseFields = {
 export const CreateCourseBody = z
   .strictObject({
     title: courseFields.title,
+    code: CourseCode.optional(),
     description: courseFields.description.optional(),
     language: courseFields.language.optional(),
     durationMinutes: courseFields.durationMinutes.optional(),
@@ -111,6 +123,7 @@ export const Course = z
   .object({
     id: Id,
     ...courseFields,
+    code: courseFields.code.default(null),
     certification: courseFields.certification.default(null),
     status: CourseStatus,
     /** The content version learners starting now get; null until a package has been imported. */
@@ -131,6 +144,7 @@ export const ListCoursesQuery = z.strictObject({
   limit: PageLimit,
   cursor: PageCursor.optional(),
   q: z.string().trim().min(2).max(100).optional().describe('Words in the title or description'),
+  code: CourseCode.optional().describe('The course with this code (ignoring case)'),
   status: CourseStatus.optional(),
   categoryId: Id.optional().describe('This category and its sub-categories'),
   tag: Tag.optional(),

@@ -10,7 +10,7 @@ import { Category, Course, LearningPath, searchText } from '../domain/course.ts'
 import { BusinessRuleError, ConflictError } from '../domain/errors.ts';
 import type { CatalogRepository, CourseFilter, Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
-import { type Claim, moveClaim, siblingNameKey } from './claims.ts';
+import { type Claim, claimOwner, moveClaim, siblingNameKey } from './claims.ts';
 import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { batchGetAll, inFilter, pageOfPartition, queryAll, queryPage } from './query-pages.ts';
@@ -40,6 +40,12 @@ export class DynamoCatalogRepository implements CatalogRepository {
   }
 
   async listCourses(filter: CourseFilter, page: PageRequest): Promise<Page<Course>> {
+    if (filter.code !== undefined) {
+      const id = await claimOwner(this.client, this.tableName, 'courseCode', filter.code.toLowerCase());
+      const course = id ? await this.getCourse(id) : undefined;
+      const shown = course && (filter.status === undefined || course.status === filter.status);
+      return { items: shown ? [course] : [], nextCursor: null };
+    }
     const byStatus = filter.status !== undefined;
     const index = byStatus ? 'gsi2' : 'gsi1';
     const pkName = `${index}pk`;
@@ -109,7 +115,7 @@ export class DynamoCatalogRepository implements CatalogRepository {
 
   async putCourse(
     course: Course,
-    expectedVersion: number | null,
+    before: Course | null,
     audit: AuditRecord,
     guards: readonly Course[] = [],
   ): Promise<void> {
@@ -117,8 +123,9 @@ export class DynamoCatalogRepository implements CatalogRepository {
       putVersioned(this.tableName, courseItem(course), {
         kind: 'course',
         id: course.id,
-        expected: expectedVersion,
+        expected: before?.version ?? null,
       }),
+      ...moveClaim(this.tableName, before ? codeClaim(before) : undefined, codeClaim(course)),
       // The courses a prerequisite check walked must be as read, so two concurrent edits cannot close a cycle.
       ...guards.map((guard) => this.unchanged(keys.course(guard.id), guard.version, `course ${guard.title}`)),
       auditWrite(this.tableName, audit),
@@ -238,4 +245,11 @@ function courseItem(course: Course): Record<string, unknown> {
     searchText: searchText(course),
     ...course,
   };
+}
+
+/** A course's code, claimed ignoring case. */
+function codeClaim(course: Course): Claim | undefined {
+  return course.code === null
+    ? undefined
+    : { kind: 'courseCode', key: course.code.toLowerCase(), value: course.code, ownerId: course.id };
 }

@@ -133,6 +133,8 @@ export const keys = {
  */
 export type UniqueKind =
   | 'email'
+  /** A course's code, lower-cased. */
+  | 'courseCode'
   | 'externalId'
   /** A login's `sub`, held by the profile it is linked to. */
   | 'login'

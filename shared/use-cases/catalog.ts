@@ -53,6 +53,7 @@ export async function createCourse(
   const course: Course = {
     id: deps.runtime.newId(),
     title: input.title,
+    code: input.code ?? null,
     description: input.description ?? '',
     language: input.language ?? 'en',
     durationMinutes: input.durationMinutes ?? null,
@@ -103,12 +104,7 @@ export async function updateCourse(
   };
   await checkReferences(deps, after, before);
   const guards = changes.prerequisiteIds !== undefined ? await checkPrerequisites(deps, after) : [];
-  await deps.catalog.putCourse(
-    after,
-    before.version,
-    audit(deps, actor, 'course.updated', before, after),
-    guards,
-  );
+  await deps.catalog.putCourse(after, before, audit(deps, actor, 'course.updated', before, after), guards);
   return after;
 }
 

@@ -146,6 +146,6 @@ async function transition(
     updatedAt: deps.runtime.now().toISOString(),
     version: before.version + 1,
   };
-  await deps.catalog.putCourse(after, before.version, audit(deps, actor, action, before, after));
+  await deps.catalog.putCourse(after, before, audit(deps, actor, action, before, after));
   return after;
 }

@@ -92,6 +92,8 @@ export interface CourseFilter {
   categoryIds?: readonly string[] | undefined;
   tag?: string | undefined;
   ownerId?: string | undefined;
+  /** The course with this code (ignoring case), in the other filters' status. */
+  code?: string | undefined;
   /** Only courses (not archived) whose reviewBy date is at or before this day. */
   reviewDueBy?: string | undefined;
 }
@@ -118,12 +120,13 @@ export interface CatalogRepository {
     until: string,
   ): Promise<Course[]>;
   /**
-   * Creates (`expectedVersion` null) or replaces the course at `expectedVersion`, with its audit record;
-   * `guards` must still be at the versions read (the courses a prerequisite check walked).
+   * Creates (`before` null) or replaces `before` if the stored course is still at its version, with its
+   * code's claim and its audit record; `guards` must still be at the versions read (the courses a
+   * prerequisite check walked).
    */
   putCourse(
     course: Course,
-    expectedVersion: number | null,
+    before: Course | null,
     audit: AuditRecord,
     guards?: readonly Course[],
   ): Promise<void>;

@@ -3,6 +3,7 @@
  * department renamed, people added to a static cohort, and the accessibility waiver refused where there is
  * nothing to waive. (The rules behind each are tested against the use cases in test/integration.)
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { uniqueEmail, uniqueName } from '../support/actors.ts';
 import { api, tokenFor } from '../support/http.ts';
@@ -31,6 +32,38 @@ describe('organising over HTTP', () => {
     expect(renamed.headers.get('etag')).toBe('"2"');
     expect(child.status).toBe(201);
     expect(child.json.parentId).toBe(created.json.id);
+  });
+
+  it('gives a course a code other systems know it by: unique ignoring case, found by it, freed when changed', async () => {
+    // Prepare
+    const admin = await tokenFor('admin@example.com');
+    const code = `ENG115-${randomUUID().slice(0, 8)}`;
+
+    // Act
+    const created = await api('POST', '/courses', { token: admin, body: { title: 'English 115', code } });
+    const taken = await api('POST', '/courses', {
+      token: admin,
+      body: { title: 'Another', code: code.toLowerCase() },
+    });
+    const found = await api('GET', `/courses?code=${code.toLowerCase()}`, { token: admin });
+    const changed = await api('PATCH', `/courses/${created.json.id}`, {
+      token: admin,
+      headers: { 'If-Match': created.headers.get('etag') ?? '' },
+      body: { code: `${code}-B` },
+    });
+    const freed = await api('POST', '/courses', { token: admin, body: { title: 'Reuse', code } });
+    const bad = await api('POST', '/courses', { token: admin, body: { title: 'Bad', code: '=cmd|x' } });
+
+    // Assess
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.code).toBe(code);
+    expect(taken.status).toBe(409);
+    expect(taken.json.errors).toEqual([{ path: 'body.code', message: 'already in use' }]);
+    expect(found.json.items.map((course: { id: string }) => course.id)).toEqual([created.json.id]);
+    expect(changed.status, changed.text).toBe(200);
+    expect(freed.status, freed.text).toBe(201);
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors[0].path).toBe('body.code');
   });
 
   it('builds a learning path of two courses, then reorders it', async () => {
