@@ -15,7 +15,8 @@ import { STICKY_FIELDS, type User } from '../../domain/user.ts';
 import { ImportFileError } from '../../imports/errors.ts';
 import { KeySet } from '../../imports/key-set.ts';
 import { lmsPeople } from '../../imports/people-formats.ts';
-import type { PeopleFormat, PersonRow, RowContext } from '../../imports/people-rows.ts';
+import type { PeopleFormat, PersonRow } from '../../imports/people-rows.ts';
+import type { RowContext } from '../../imports/rows.ts';
 import type { ImportRecord, PlanContext, PlanDeps, PlanOutcome, StoredPlanEntry } from './ports.ts';
 
 /** Rows looked up together (one BatchGetItem of claims, one of profiles). */
