@@ -10,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
-import { Enrollment, type EnrollmentSource, WaitlistEntry } from '../domain/enrollment.ts';
+import { Enrollment, type EnrollmentSource, holdsSeat, WaitlistEntry } from '../domain/enrollment.ts';
 import {
   AlreadyEnrolledError,
   AlreadyWaitlistedError,
@@ -24,9 +24,6 @@ import { keys, withoutStorageAttributes } from './keys.ts';
 import { pageOfPartition, queryAll } from './query-pages.ts';
 import { conditionalUpdate, type GuardedWrite, transactWrite } from './transact.ts';
 import { putVersioned } from './versioned.ts';
-
-/** Statuses that hold a seat (a completion keeps its place in the session; leaving or lapsing frees it). */
-const holdsSeat = (status: Enrollment['status']) => status !== 'withdrawn' && status !== 'expired';
 
 /** Partitions of the compliance queue (gsi2): the sweep reads each. */
 export const COMPLIANCE_SHARDS = 4;
