@@ -4,7 +4,7 @@ import { optionalSetting, requireSetting } from '../config.ts';
 import type { ImportWork } from '../use-cases/imports/requests.ts';
 import { DynamoDepartmentRepository } from './department-store.ts';
 import { S3ImportFiles } from './import-files.ts';
-import { DynamoImportRepository, DynamoPeopleBulk } from './import-store.ts';
+import { DynamoChangeLog, DynamoImportRepository, DynamoPeopleBulk } from './import-store.ts';
 import { SqsImportWork } from './import-work.ts';
 import { DynamoUserRepository } from './user-store.ts';
 import { systemRuntime } from './wiring.ts';
@@ -20,7 +20,8 @@ export function importPorts() {
   return {
     imports: new DynamoImportRepository(client, tableName),
     files: new S3ImportFiles(s3Client(), s3PresignerClient(), bucket ?? ''),
-    bulk: new DynamoPeopleBulk(client, tableName),
+    changeLog: new DynamoChangeLog(client, tableName),
+    peopleBulk: new DynamoPeopleBulk(client, tableName),
     users: new DynamoUserRepository(client, tableName),
     departments: new DynamoDepartmentRepository(client, tableName),
     work: (queueUrl

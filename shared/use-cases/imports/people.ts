@@ -9,7 +9,6 @@
  * A sync feed then suspends the people of its scope it does not list.
  */
 import { createHash } from 'node:crypto';
-import type { Department } from '../../domain/department.ts';
 import type { PlanEntry } from '../../domain/import.ts';
 import { STICKY_FIELDS, type User } from '../../domain/user.ts';
 import { ImportFileError } from '../../imports/errors.ts';
@@ -17,10 +16,18 @@ import { KeySet } from '../../imports/key-set.ts';
 import { lmsPeople } from '../../imports/people-formats.ts';
 import type { PeopleFormat, PersonRow } from '../../imports/people-rows.ts';
 import type { RowContext } from '../../imports/rows.ts';
+import {
+  type DepartmentIndex,
+  departmentIndex,
+  errorEntry,
+  fieldsOf,
+  headerWarnings,
+  inWindows,
+  type ReadRow,
+  same,
+  unique,
+} from './planning.ts';
 import type { ImportRecord, PlanContext, PlanDeps, PlanOutcome, StoredPlanEntry } from './ports.ts';
-
-/** Rows looked up together (one BatchGetItem of claims, one of profiles). */
-const WINDOW = 100;
 
 export function peopleFormatOf(record: ImportRecord): PeopleFormat {
   if (record.format === 'lms') return lmsPeople;
@@ -38,12 +45,6 @@ export function plannedUserId(importId: string, email: string): string {
   const hex = createHash('sha256').update(`${importId}\n${email}`).digest('hex');
   // A version-8 (custom) UUID with the RFC 9562 variant.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-interface ReadRow {
-  line: number;
-  raw: string[];
-  fields: Map<string, string>;
 }
 
 export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<PlanOutcome> {
@@ -72,27 +73,13 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
   }
 
   // Pass 2: a window of rows at a time.
-  let window: ReadRow[] = [];
-  const flush = async () => {
-    await planWindow(deps, context, format, rowContext, window, {
-      emails,
-      externalIds,
-      departments,
-      fileName,
-    });
-    window = [];
-  };
-  for await (const event of context.open()) {
-    if (event.kind === 'header') continue;
-    context.rowRead();
-    if (event.kind === 'row-error') {
-      await context.add(errorEntry(fileName, event.line, null, event.reason, []));
-      continue;
-    }
-    window.push({ line: event.line, raw: event.values, fields: fieldsOf(columns, event.values) });
-    if (window.length >= WINDOW) await flush();
-  }
-  if (window.length > 0) await flush();
+  await inWindows(
+    context,
+    'user',
+    () => undefined,
+    (rows) =>
+      planWindow(deps, context, format, rowContext, rows, { emails, externalIds, departments, fileName }),
+  );
 
   const now = deps.runtime.now().toISOString();
   const scope = await walkScope(deps, record, departments, async (person) => {
@@ -121,24 +108,26 @@ async function planWindow(
   const read = rows.map((row) => ({ row, outcome: format.row(row.fields, rowContext) }));
   const people = read.flatMap(({ outcome }) => (outcome.ok ? [outcome.value] : []));
   const [byEmail, byExternalId, managersByEmail, managersByExternalId] = await Promise.all([
-    deps.bulk.owners(
+    deps.peopleBulk.owners(
       'email',
       unique(people.flatMap((p) => [p.email, ...(p.previousEmail ? [p.previousEmail] : [])])),
     ),
-    deps.bulk.owners('externalId', unique(people.flatMap((p) => (p.externalId ? [p.externalId] : [])))),
-    deps.bulk.owners(
+    deps.peopleBulk.owners('externalId', unique(people.flatMap((p) => (p.externalId ? [p.externalId] : [])))),
+    deps.peopleBulk.owners(
       'email',
       unique(people.flatMap((p) => (p.manager && 'email' in p.manager ? [p.manager.email] : []))),
     ),
-    deps.bulk.owners(
+    deps.peopleBulk.owners(
       'externalId',
       unique(people.flatMap((p) => (p.manager && 'externalId' in p.manager ? [p.manager.externalId] : []))),
     ),
   ]);
-  const current = await deps.bulk.current(unique([...byEmail.values(), ...byExternalId.values()]));
+  const current = await deps.peopleBulk.current(unique([...byEmail.values(), ...byExternalId.values()]));
   for (const { row, outcome } of read) {
     if (!outcome.ok) {
-      await context.add(errorEntry(known.fileName, row.line, outcome.column, outcome.reason, row.raw));
+      await context.add(
+        errorEntry(known.fileName, row.line, outcome.column, outcome.reason, row.raw, 'user'),
+      );
       continue;
     }
     const entry = personEntry(context.record, outcome.value, row, known, {
@@ -171,7 +160,7 @@ function personEntry(
   found: Found,
 ): Omit<StoredPlanEntry, 'seq'> {
   const refuse = (column: string | null, reason: string) =>
-    errorEntry(known.fileName, row.line, column, reason, row.raw);
+    errorEntry(known.fileName, row.line, column, reason, row.raw, 'user');
   const firstEmailLine = known.emails.lineOf(person.email);
   if (firstEmailLine !== undefined && firstEmailLine !== row.line)
     return refuse('email', `${person.email} is also on line ${firstEmailLine}: one row per person`);
@@ -335,41 +324,6 @@ async function walkScope(
   return size;
 }
 
-interface DepartmentIndex {
-  byId: Map<string, Department>;
-  /** `sales/sales emea` (lower case) -> id; a path two departments share maps to null (ambiguous). */
-  byPath: Map<string, string | null>;
-  subtree(id: string): Set<string> | undefined;
-}
-
-async function departmentIndex(deps: PlanDeps): Promise<DepartmentIndex> {
-  const byId = new Map<string, Department>();
-  let cursor: string | undefined;
-  do {
-    const page = await deps.departments.list({}, { limit: 100, cursor });
-    for (const department of page.items) byId.set(department.id, department);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  const byPath = new Map<string, string | null>();
-  for (const department of byId.values()) {
-    const names = [...department.ancestorIds, department.id].map(
-      (id) => byId.get(id)?.name.trim().toLowerCase() ?? '',
-    );
-    const path = names.join('/');
-    byPath.set(path, byPath.has(path) ? null : department.id);
-  }
-  return {
-    byId,
-    byPath,
-    subtree: (id) => {
-      if (!byId.has(id)) return undefined;
-      return new Set(
-        [...byId.values()].filter((d) => d.id === id || d.ancestorIds.includes(id)).map((d) => d.id),
-      );
-    },
-  };
-}
-
 function resolveDepartment(person: PersonRow, index: DepartmentIndex): string | null | undefined | Error {
   if (person.department === undefined || person.department === null) return person.department;
   if ('id' in person.department)
@@ -434,10 +388,6 @@ function diffsOf(before: User | null, after: User): PlanEntry['diffs'] {
   return diffs;
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 function withAttributes(
   current: Record<string, string>,
   changes: Record<string, string | null> | undefined,
@@ -448,53 +398,4 @@ function withAttributes(
     else merged[name] = value;
   }
   return merged;
-}
-
-function errorEntry(
-  file: string,
-  line: number,
-  column: string | null,
-  reason: string,
-  raw: string[],
-): Omit<StoredPlanEntry, 'seq'> {
-  return {
-    file,
-    line,
-    action: 'error',
-    target: { kind: 'user', id: null, key: '' },
-    diffs: {},
-    error: { column, reason },
-    raw,
-  };
-}
-
-function fieldsOf(columns: readonly string[], values: readonly string[]): Map<string, string> {
-  const fields = new Map<string, string>();
-  columns.forEach((column, index) => {
-    fields.set(column, values[index] ?? '');
-  });
-  return fields;
-}
-
-function headerWarnings(format: PeopleFormat, columns: readonly string[]): string[] {
-  const missing = format.required.filter((column) => !columns.includes(column));
-  if (missing.length > 0)
-    throw new ImportFileError(
-      'columns',
-      `The header lacks ${missing.join(', ')}: this format needs ${format.required.join(', ')}. It has: ${columns.join(', ')}.`,
-    );
-  const warnings: string[] = [];
-  const unknown = columns.filter(
-    (column) =>
-      !format.columns.includes(column) && !format.matches?.(column) && !(column in (format.ignored ?? {})),
-  );
-  if (unknown.length > 0)
-    warnings.push(`Columns not imported (unknown to this format): ${unknown.join(', ')}.`);
-  for (const [column, warning] of Object.entries(format.ignored ?? {}))
-    if (columns.includes(column)) warnings.push(warning);
-  return warnings;
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)];
 }

@@ -45,7 +45,12 @@ export interface PersonWrite {
   after: User;
 }
 
+/** What apply writes for one plan entry: each kind of record has its bulk port and its part of apply. */
 export type PlannedWrite = PersonWrite;
+
+/** One change apply makes, as the change log keeps it for undo: the plan entry's position, its line, the write. */
+export type Change<W extends PlannedWrite = PlannedWrite> = W & { seq: number; line: number };
+export type PersonChange = Change<PersonWrite>;
 
 export interface PlanWriter {
   add(entry: StoredPlanEntry): Promise<void>;
@@ -86,18 +91,22 @@ export interface ImportFiles {
   errorsUrl(importId: string, expiresInSeconds: number): Promise<string>;
 }
 
-/** One change apply made to a person, as the change log keeps it for undo (with the row's line). */
-export interface PersonChange {
-  seq: number;
-  line: number;
-  before: User | null;
-  after: User;
+/**
+ * The import's change log: apply writes each change there before making it, undo reads it back. Written with
+ * BatchWriteItem (retried; writing an entry twice is writing it once).
+ */
+export interface ChangeLog {
+  log(importId: string, changes: readonly Change[]): Promise<void>;
+  /** Removes the entries of changes that were not made after all. */
+  unlog(importId: string, seqs: readonly number[]): Promise<void>;
+  /** The entries apply wrote, in order, from `after` (exclusive). */
+  changes(importId: string, after: number, limit: number): Promise<Change[]>;
 }
 
 /**
  * Bulk writes of people. Every profile write is conditional (the version the plan read, or no profile and
  * free claims for a new person), in transactions of many people at once; a person whose condition fails is a
- * conflict, and the others go on. The change log goes first, in BatchWriteItem chunks (idempotent, retried).
+ * conflict, and the others go on.
  */
 export interface PeopleBulk {
   /** The current profiles of these ids (strongly consistent; missing ids are absent). */
@@ -109,10 +118,6 @@ export interface PeopleBulk {
    * profile is still as the change expects. Answers the changes that were not written, with why.
    */
   write(changes: readonly PersonChange[], audits: readonly AuditRecord[]): Promise<Map<number, string>>;
-  /** Writes change-log entries (BatchWriteItem, retried; writing one twice is writing it once). */
-  log(importId: string, changes: readonly PersonChange[]): Promise<void>;
-  /** Removes the change-log entries of changes that were not made after all. */
-  unlog(importId: string, seqs: readonly number[]): Promise<void>;
   /**
    * Puts profiles back as undo decided (`after` null removes a profile the import created), each only if it
    * is still as the import left it (`before`). Answers those that were not, with why.
@@ -121,15 +126,13 @@ export interface PeopleBulk {
     changes: readonly { seq: number; before: User; after: User | null }[],
     audits: readonly AuditRecord[],
   ): Promise<Map<number, string>>;
-  /** The change log apply wrote, in order, from `after` (exclusive). */
-  changes(importId: string, after: number, limit: number): Promise<PersonChange[]>;
 }
 
 /** What the plan step and its planners use. */
 export interface PlanDeps {
   imports: ImportRepository;
   files: ImportFiles;
-  bulk: Pick<PeopleBulk, 'current' | 'owners'>;
+  peopleBulk: Pick<PeopleBulk, 'current' | 'owners'>;
   departments: Pick<DepartmentRepository, 'list'>;
   users: Pick<UserRepository, 'list'>;
   runtime: Runtime;
