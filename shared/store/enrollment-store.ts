@@ -266,35 +266,8 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     });
   }
 
-  /**
-   * The seats item moved by `delta`, refused while a bulk enrollment holds the course and, when taking seats
-   * under a capacity, when they do not all fit (`taken <= capacity - delta`). The item is created on first use.
-   */
   private seatsWrite(courseId: string, delta: number, capacity: number | null): GuardedWrite {
-    const conditions = ['attribute_not_exists(bulkRun)'];
-    const values: Record<string, unknown> = { ':delta': delta };
-    if (delta > 0 && capacity !== null) {
-      const room = capacity - delta;
-      // No seats item yet means none taken: enough room unless more are asked for than the capacity.
-      conditions.push(room >= 0 ? '(attribute_not_exists(taken) OR taken <= :room)' : 'taken <= :room');
-      values[':room'] = room;
-    }
-    if (delta < 0) {
-      conditions.push('taken >= :freed');
-      values[':freed'] = -delta;
-    }
-    return {
-      item: {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.seats(courseId),
-          UpdateExpression: 'ADD taken :delta',
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeValues: values,
-        },
-      },
-      onConditionFailed: () => new SeatsRefused(),
-    };
+    return seatsMove(this.tableName, courseId, delta, capacity, () => new SeatsRefused());
   }
 
   /** Runs a transaction with a seats write and says why the seats refused: a bulk run, or a full course. */
@@ -471,6 +444,44 @@ function lostHold(): CourseBusyError {
     'This bulk enrollment ran past its hold on the course and another run took it over; retry to enroll the rest.',
     false,
   );
+}
+
+/**
+ * The seats item of a course moved by `delta`, refused while a bulk enrollment holds the course and, when
+ * taking seats under a capacity, when they do not all fit (`taken <= capacity - delta`). The item is created
+ * on first use.
+ */
+export function seatsMove(
+  tableName: string,
+  courseId: string,
+  delta: number,
+  capacity: number | null,
+  refusal: () => Error,
+): GuardedWrite {
+  const conditions = ['attribute_not_exists(bulkRun)'];
+  const values: Record<string, unknown> = { ':delta': delta };
+  if (delta > 0 && capacity !== null) {
+    const room = capacity - delta;
+    // No seats item yet means none taken: enough room unless more are asked for than the capacity.
+    conditions.push(room >= 0 ? '(attribute_not_exists(taken) OR taken <= :room)' : 'taken <= :room');
+    values[':room'] = room;
+  }
+  if (delta < 0) {
+    conditions.push('taken >= :freed');
+    values[':freed'] = -delta;
+  }
+  return {
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.seats(courseId),
+        UpdateExpression: 'ADD taken :delta',
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeValues: values,
+      },
+    },
+    onConditionFailed: refusal,
+  };
 }
 
 /** The seats write's condition failed; {@link DynamoEnrollmentRepository.withSeats} says why. */

@@ -1,10 +1,12 @@
 /**
  * Imports in the single table: the import's record (`IMPORT#<id>` / `IMPORT`, listed on gsi1 by time) and
- * its change log (`IMPORT#<id>` / `CHANGE#<seq>`); and the bulk writes of people an import makes.
+ * its change log (`IMPORT#<id>` / `CHANGE#<seq>`); and the bulk writes of people an import makes (those of
+ * enrollments are in enrollment-bulk.ts).
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AuditRecord } from '../domain/audit.ts';
+import { Enrollment } from '../domain/enrollment.ts';
 import { Import } from '../domain/import.ts';
 import { User } from '../domain/user.ts';
 import type {
@@ -98,6 +100,15 @@ const LoggedChange = z.discriminatedUnion('op', [
     line: z.number().int(),
     before: User.nullable(),
     after: User,
+  }),
+  z.object({
+    op: z.literal('enrollment'),
+    seq: z.number().int(),
+    line: z.number().int(),
+    before: Enrollment.nullable(),
+    after: Enrollment,
+    enrolledFirst: Enrollment.optional(),
+    capacity: z.number().int().nullable(),
   }),
 ]);
 

@@ -2,7 +2,11 @@
 import { dynamoDb, s3Client, s3PresignerClient, sqsClient } from '../clients.ts';
 import { optionalSetting, requireSetting } from '../config.ts';
 import type { ImportWork } from '../use-cases/imports/requests.ts';
+import { DynamoAuditTrail } from './audit-store.ts';
+import { DynamoCatalogRepository } from './catalog-store.ts';
 import { DynamoDepartmentRepository } from './department-store.ts';
+import { DynamoEnrollmentBulk } from './enrollment-bulk.ts';
+import { DynamoEnrollmentRepository } from './enrollment-store.ts';
 import { S3ImportFiles } from './import-files.ts';
 import { DynamoChangeLog, DynamoImportRepository, DynamoPeopleBulk } from './import-store.ts';
 import { SqsImportWork } from './import-work.ts';
@@ -22,8 +26,12 @@ export function importPorts() {
     files: new S3ImportFiles(s3Client(), s3PresignerClient(), bucket ?? ''),
     changeLog: new DynamoChangeLog(client, tableName),
     peopleBulk: new DynamoPeopleBulk(client, tableName),
+    enrollmentBulk: new DynamoEnrollmentBulk(client, tableName),
     users: new DynamoUserRepository(client, tableName),
     departments: new DynamoDepartmentRepository(client, tableName),
+    enrollments: new DynamoEnrollmentRepository(client, tableName),
+    catalog: new DynamoCatalogRepository(client, tableName),
+    audit: new DynamoAuditTrail(client, tableName),
     work: (queueUrl
       ? new SqsImportWork(sqsClient(), queueUrl)
       : { start: unbound('the imports queue (IMPORTS_QUEUE_URL)') }) satisfies ImportWork,

@@ -341,7 +341,7 @@ export function withdrawn(before: Enrollment, at: string, by: string, reason: st
 
 /** Fills free seats from the head of the waitlist, in order; stops when the course is full again. */
 export async function promoteFromWaitlist(
-  deps: EnrollmentDeps,
+  deps: Pick<EnrollmentDeps, 'enrollments' | 'audit' | 'runtime'>,
   actor: Actor,
   courseId: string,
   capacity: number | null,
@@ -705,7 +705,7 @@ async function assertMayManage(
 }
 
 function audit(
-  deps: EnrollmentDeps,
+  deps: Pick<EnrollmentDeps, 'runtime'>,
   actor: Actor,
   action: string,
   before: object | null,

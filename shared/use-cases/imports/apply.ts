@@ -3,11 +3,11 @@
  * lease (one run at a time), and hand over to a fresh run before their time is up, so a file of any size
  * gets through, and a run killed half way is continued by the next with nothing lost and nothing doubled.
  *
- * Apply, a chunk of the plan at a time, whatever kind of record its entries write:
+ * Apply, a chunk of the plan at a time, whatever kind of record its entries write (people, enrollments):
  * - an entry whose record is exactly what the plan wrote (a resumed run) counts as done;
  * - the change log of the others is written first (BatchWriteItem: idempotent, retried);
- * - then the records, each kind by its own part (apply-people.ts), each record only
- *   if it is still as the plan read it (its version, or none yet for a new one), with the audit records and
+ * - then the records, each kind by its own part (apply-people.ts, apply-enrollments.ts), each record only if
+ *   it is still as the plan read it (its version, or none yet for a new one), with the audit records and
  *   domain events the API writes for the same change. A record that changed since planning is a conflict:
  *   left alone, reported, and taken out of the change log.
  *
@@ -17,6 +17,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RowNote } from '../../domain/import.ts';
 import { type Actor, systemActor } from '../../domain/principal.ts';
+import { type EnrollmentChangeDeps, enrollmentChanges } from './apply-enrollments.ts';
 import { type PeopleChangeDeps, peopleChanges } from './apply-people.ts';
 import type { ChangeKind, Run } from './changes.ts';
 import type {
@@ -29,12 +30,13 @@ import type {
 } from './ports.ts';
 import { audit, PLAN_PART_ENTRIES } from './requests.ts';
 
-export type ApplyDeps = PeopleChangeDeps & {
-  imports: ImportRepository;
-  files: Pick<ImportFiles, 'planPart'>;
-  changeLog: ChangeLog;
-  logger?: Pick<Logger, 'info' | 'warn'>;
-};
+export type ApplyDeps = PeopleChangeDeps &
+  EnrollmentChangeDeps & {
+    imports: ImportRepository;
+    files: Pick<ImportFiles, 'planPart'>;
+    changeLog: ChangeLog;
+    logger?: Pick<Logger, 'info' | 'warn'>;
+  };
 
 export interface RunBudget {
   /** When the run must hand over (Lambda's timeout, less a margin), in epoch ms. */
@@ -84,7 +86,7 @@ export async function runApply(
 
 /** Each kind of record's part of apply and undo. */
 function kinds(deps: ApplyDeps): Record<Change['op'], ChangeKind<Change>> {
-  return { person: peopleChanges(deps) };
+  return { person: peopleChanges(deps), enrollment: enrollmentChanges(deps) };
 }
 
 /** The changes of each kind, in plan order. */

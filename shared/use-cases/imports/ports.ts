@@ -1,10 +1,19 @@
 /** What the import use cases need from the outside world: the import's record, its files, the bulk writes. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuditRecord } from '../../domain/audit.ts';
+import type { Enrollment } from '../../domain/enrollment.ts';
 import type { Import, PlanAction, PlanEntry } from '../../domain/import.ts';
 import type { User } from '../../domain/user.ts';
 import type { CsvEvent } from '../../imports/csv.ts';
-import type { DepartmentRepository, Page, PageRequest, Runtime, UserRepository } from '../ports.ts';
+import type {
+  CatalogRepository,
+  DepartmentRepository,
+  EnrollmentRepository,
+  Page,
+  PageRequest,
+  Runtime,
+  UserRepository,
+} from '../ports.ts';
 
 /** The plan's streams: every entry in row order (`all`), and each action's entries on their own. */
 export type PlanStream = 'all' | PlanAction;
@@ -45,12 +54,32 @@ export interface PersonWrite {
   after: User;
 }
 
+/**
+ * An enrollment created or changed (enrolled again, withdrawn, a new due date, completed): before (null: new)
+ * and after. A completion imported for someone not enrolled is made as the API would make it, enrolled
+ * (`enrolledFirst`) then completed, and audited as both. `capacity`: the course's seats, checked when the
+ * write takes one; null when not checked (a historical completion is a record, not a seat to refuse).
+ */
+export interface EnrollmentWrite {
+  op: 'enrollment';
+  before: Enrollment | null;
+  after: Enrollment;
+  enrolledFirst?: Enrollment;
+  capacity: number | null;
+}
+
 /** What apply writes for one plan entry: each kind of record has its bulk port and its part of apply. */
-export type PlannedWrite = PersonWrite;
+export type PlannedWrite = PersonWrite | EnrollmentWrite;
 
 /** One change apply makes, as the change log keeps it for undo: the plan entry's position, its line, the write. */
 export type Change<W extends PlannedWrite = PlannedWrite> = W & { seq: number; line: number };
 export type PersonChange = Change<PersonWrite>;
+export type EnrollmentChange = Change<EnrollmentWrite>;
+
+/** How an enrollment is named in maps: its course and person. */
+export function enrollmentKey(enrollment: { courseId: string; userId: string }): string {
+  return `${enrollment.courseId}/${enrollment.userId}`;
+}
 
 export interface PlanWriter {
   add(entry: StoredPlanEntry): Promise<void>;
@@ -128,11 +157,47 @@ export interface PeopleBulk {
   ): Promise<Map<number, string>>;
 }
 
+/**
+ * Bulk writes of enrollments: each conditional (the version the plan read, or no enrollment for a new one),
+ * with the course's seats and the audit records, many in one transaction; one whose condition fails is a
+ * conflict, and the others go on.
+ */
+export interface EnrollmentBulk {
+  /** The current enrollments of these people in these courses, by {@link enrollmentKey} (strongly consistent). */
+  current(enrollments: readonly { courseId: string; userId: string }[]): Promise<Map<string, Enrollment>>;
+  /**
+   * Writes the changes with their seats and audit records (`audits[i]` for `changes[i]`), each only if the
+   * enrollment is still as the change expects, and a seat it takes under the capacity. Answers the changes
+   * that were not written, with why.
+   */
+  write(
+    changes: readonly EnrollmentChange[],
+    audits: readonly (readonly AuditRecord[])[],
+  ): Promise<Map<number, string>>;
+  /**
+   * Puts enrollments back as undo decided (`after` null removes one the import created), each only if it is
+   * still as the import left it (`before`), with the seats they free or take. Answers those that were not.
+   */
+  restore(
+    changes: readonly {
+      seq: number;
+      before: Enrollment;
+      after: Enrollment | null;
+      capacity: number | null;
+    }[],
+    audits: readonly AuditRecord[],
+  ): Promise<Map<number, string>>;
+}
+
 /** What the plan step and its planners use. */
 export interface PlanDeps {
   imports: ImportRepository;
   files: ImportFiles;
   peopleBulk: Pick<PeopleBulk, 'current' | 'owners'>;
+  enrollmentBulk: Pick<EnrollmentBulk, 'current'>;
+  /** A course's enrollments (a sync's scope) and seats taken (a full course refuses a row). */
+  enrollments: Pick<EnrollmentRepository, 'listForCourse' | 'seatsTaken'>;
+  catalog: Pick<CatalogRepository, 'getCourses'>;
   departments: Pick<DepartmentRepository, 'list'>;
   users: Pick<UserRepository, 'list'>;
   runtime: Runtime;
