@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/actors.ts';
-import { api, tokenFor } from '../support/http.ts';
+import { api, machineToken, tokenFor } from '../support/http.ts';
 import { importWhen, planOf, uploadImport } from '../support/imports.ts';
 
 let admin: string;
@@ -197,6 +197,21 @@ describe('an enrollments file in our format: upload, plan, apply, undo', () => {
       'enrollment.created',
       'enrollment.removed',
     ]);
+  });
+});
+
+describe('who may import enrollments', () => {
+  it('refuses a machine client that may write people but not enrollments', async () => {
+    // Prepare
+    const hris = await machineToken(uniqueName('HR feed'), ['lms/users.write']);
+    // Act
+    const refused = await api('POST', '/imports', {
+      token: hris,
+      body: { type: 'completions', format: 'lms', fileName: 'history.csv', sizeBytes: 100 },
+    });
+    // Assess
+    expect(refused.status, refused.text).toBe(403);
+    expect(refused.json.detail).toBe('Importing completions needs the lms/enrollments.write scope as well.');
   });
 });
 
