@@ -16,6 +16,12 @@ export const ENROLLMENT_STATUSES = [
   'expired',
 ] as const;
 export const EnrollmentStatus = z.enum(ENROLLMENT_STATUSES);
+export type EnrollmentStatus = z.infer<typeof EnrollmentStatus>;
+
+/** Statuses that hold a seat (a completion keeps its place in the session; leaving or lapsing frees it). */
+export function holdsSeat(status: EnrollmentStatus): boolean {
+  return status !== 'withdrawn' && status !== 'expired';
+}
 
 export const ENROLLMENT_SOURCES = ['manual', 'cohort', 'self', 'api', 'import', 'recertification'] as const;
 
@@ -28,6 +34,13 @@ export const EnrollmentSource = z.object({
   at: IsoDateTime,
 });
 export type EnrollmentSource = z.infer<typeof EnrollmentSource>;
+
+/** Where an imported completion was recorded first: the system, and the completion's id in it. */
+export const CompletionOrigin = z.object({
+  sourceSystem: z.string().nullable(),
+  originalId: z.string().nullable(),
+});
+export type CompletionOrigin = z.infer<typeof CompletionOrigin>;
 
 export const Enrollment = z
   .object({
@@ -45,6 +58,11 @@ export const Enrollment = z
     /** Certification courses: when the sweep enrolls the person again, before `expiresAt`. */
     recertifyAt: IsoDateTime.nullable().default(null),
     score: z.number().min(0).max(100).nullable(),
+    /**
+     * A completion imported from another system (historical completions): that system and the completion's
+     * id there. null for a completion made in the LMS.
+     */
+    completionOrigin: CompletionOrigin.nullable().default(null),
     /** The content version the learner started; they stay on it when a new version is imported. */
     contentVersion: z.number().int().nullable(),
     history: z.array(

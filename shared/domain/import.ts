@@ -17,8 +17,9 @@ export const ImportFormat = z.enum(IMPORT_FORMATS);
 export type ImportFormat = z.infer<typeof ImportFormat>;
 
 /**
- * `upsert`: the file's rows are created or updated; nothing outside it changes. `sync` (people only): the
- * file is the whole truth for its scope, so people of the scope missing from it are suspended.
+ * `upsert`: the file's rows are created or updated; nothing outside it changes. `sync` (people and
+ * enrollments): the file is the whole truth for its scope, so people of the scope missing from it are
+ * suspended, and enrollments of the scope missing from it are withdrawn.
  */
 export const IMPORT_MODES = ['upsert', 'sync'] as const;
 export const ImportMode = z.enum(IMPORT_MODES);
@@ -87,9 +88,11 @@ export const ImportOptions = z
       .min(0)
       .max(100)
       .default(10)
-      .describe('Suspensions or withdrawals above this percentage of the people in scope wait for approval'),
+      .describe(
+        'Suspensions or withdrawals above this percentage of the people (or enrollments) in scope wait for approval',
+      ),
     scopeDepartmentId: Id.optional().describe(
-      'sync: the department subtree the feed speaks for (default: everyone with an external id)',
+      'The department subtree the file speaks for: a people sync’s (default: everyone with an external id); an enrollments file’s, within the courses it names (default: everyone)',
     ),
     sourceSystem: text(64)
       .optional()
@@ -122,8 +125,12 @@ export const CreateImportBody = z
         path: ['type'],
         message: `a ${body.format} file carries ${FORMAT_TYPES[body.format].join(', ')}`,
       });
-    if (body.mode === 'sync' && body.type !== 'people')
-      context.addIssue({ code: 'custom', path: ['mode'], message: 'sync is for people feeds only' });
+    if (body.mode === 'sync' && body.type !== 'people' && body.type !== 'enrollments')
+      context.addIssue({
+        code: 'custom',
+        path: ['mode'],
+        message: 'sync is for people and enrollment feeds only',
+      });
     const zip = body.fileName.toLowerCase().endsWith('.zip');
     if (zip !== (body.type === 'canvas-sis'))
       context.addIssue({

@@ -13,8 +13,8 @@
 import * as z from 'zod';
 import { text } from '../domain/common.ts';
 import { Email, ExternalId, normaliseEmail } from '../domain/user.ts';
-import { CellError, cell, checked, reading } from './people-formats.ts';
 import type { PeopleFormat, PersonRow } from './people-rows.ts';
+import { CellError, cell, checked, reading } from './rows.ts';
 
 const Name = text(100);
 const AttributeText = text(256);
@@ -55,7 +55,7 @@ export const canvasPeople: PeopleFormat = {
   },
   columnOf: { externalId: 'user_id', givenName: 'first_name', familyName: 'last_name' },
   row(fields, { mode }) {
-    return reading((warn) => {
+    return reading(({ warn }) => {
       const at = (column: string) => cell(fields, column, mode);
       const given = (column: string) => cell(fields, column, 'upsert') ?? undefined;
 

@@ -7,10 +7,17 @@
  * Two different keys that share 64 bits of their hash would look the same: with a million keys the chance
  * is about 3 in 100 million per file, and the consequence is a row reported as a duplicate it is not.
  *
+ * A ranked set (`{ ranked: true }`, 8 more bytes a key) keeps instead, for each key, the line of its highest
+ * rank: the latest of several completions of one course by one person.
+ *
  * @example
  * const seen = new KeySet();
  * seen.add('ada@example.com', 2); // undefined: first time
  * seen.add('ada@example.com', 9); // 2: the line it was first seen on
+ * const latest = new KeySet(1024, { ranked: true });
+ * latest.keepHighest('ada/fire-safety', 2, Date.parse('2023-05-01'));
+ * latest.keepHighest('ada/fire-safety', 7, Date.parse('2024-05-01'));
+ * latest.lineOf('ada/fire-safety'); // 7
  */
 import { createHash } from 'node:crypto';
 
@@ -20,13 +27,15 @@ export class KeySet {
   private high: Uint32Array;
   private low: Uint32Array;
   private lines: Uint32Array;
+  private ranks: Float64Array | undefined;
   private count = 0;
 
-  constructor(initialCapacity = 1024) {
+  constructor(initialCapacity = 1024, options: { ranked?: boolean } = {}) {
     const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, initialCapacity)));
     this.high = new Uint32Array(capacity);
     this.low = new Uint32Array(capacity);
     this.lines = new Uint32Array(capacity);
+    this.ranks = options.ranked ? new Float64Array(capacity) : undefined;
   }
 
   get size(): number {
@@ -35,19 +44,29 @@ export class KeySet {
 
   /** Adds the key seen on `line`; answers the line it was first seen on when it was there already. */
   add(key: string, line: number): number | undefined {
-    if ((this.count + 1) * 4 > this.high.length * 3) this.grow();
-    const [high, low] = hash(key);
-    const slot = this.find(high, low);
+    const slot = this.slotFor(key);
     if (this.lines[slot] !== EMPTY) return this.lines[slot];
-    this.high[slot] = high;
-    this.low[slot] = low;
     // Lines are 1-based, so 0 can mark an empty slot.
     this.lines[slot] = Math.max(1, line);
     this.count++;
     return undefined;
   }
 
-  /** The line the key was first seen on, or undefined when it was not. */
+  /**
+   * Ranked sets: keeps `line` for the key when its rank is higher than the one kept so far (on a tie, the
+   * earlier line stays).
+   */
+  keepHighest(key: string, line: number, rank: number): void {
+    const { ranks } = this;
+    if (!ranks) throw new Error('keepHighest needs a KeySet made with { ranked: true }.');
+    const slot = this.slotFor(key);
+    if (this.lines[slot] !== EMPTY && rank <= (ranks[slot] ?? 0)) return;
+    if (this.lines[slot] === EMPTY) this.count++;
+    this.lines[slot] = Math.max(1, line);
+    ranks[slot] = rank;
+  }
+
+  /** The line the key was first seen on (a ranked set: the line of its highest rank), or undefined. */
   lineOf(key: string): number | undefined {
     const [high, low] = hash(key);
     const slot = this.find(high, low);
@@ -57,6 +76,16 @@ export class KeySet {
 
   has(key: string): boolean {
     return this.lineOf(key) !== undefined;
+  }
+
+  /** The key's slot, its hash written there (growing first when the table is three quarters full). */
+  private slotFor(key: string): number {
+    if ((this.count + 1) * 4 > this.high.length * 3) this.grow();
+    const [high, low] = hash(key);
+    const slot = this.find(high, low);
+    this.high[slot] = high;
+    this.low[slot] = low;
+    return slot;
   }
 
   /** The slot holding this hash, or the empty slot where it would go (linear probing). */
@@ -69,11 +98,12 @@ export class KeySet {
   }
 
   private grow(): void {
-    const { high, low, lines } = this;
+    const { high, low, lines, ranks } = this;
     const capacity = high.length * 2;
     this.high = new Uint32Array(capacity);
     this.low = new Uint32Array(capacity);
     this.lines = new Uint32Array(capacity);
+    this.ranks = ranks ? new Float64Array(capacity) : undefined;
     const mask = capacity - 1;
     for (let index = 0; index < high.length; index++) {
       const line = lines[index] ?? EMPTY;
@@ -85,6 +115,7 @@ export class KeySet {
       this.high[slot] = h;
       this.low[slot] = l;
       this.lines[slot] = line;
+      if (this.ranks) this.ranks[slot] = ranks?.[index] ?? 0;
     }
   }
 }

@@ -17,8 +17,9 @@
 import * as z from 'zod';
 import { Id, text } from '../domain/common.ts';
 import { Email, ExternalId, normaliseEmail } from '../domain/user.ts';
-import { AttributeName, CellError, cell, checked, departmentRef, reading } from './people-formats.ts';
+import { AttributeName, departmentRef } from './people-formats.ts';
 import type { PeopleFormat, PersonRow } from './people-rows.ts';
+import { CellError, cell, checked, reading } from './rows.ts';
 
 const Name = text(100);
 const Location = text(120);
@@ -144,7 +145,7 @@ export const moodlePeople: PeopleFormat = {
     department: 'department',
   },
   row(fields, { mode }) {
-    return reading((warn) => {
+    return reading(({ warn }) => {
       const at = (column: string) => cell(fields, column, mode);
       const given = (column: string) => cell(fields, column, 'upsert') ?? undefined;
 

@@ -5,43 +5,14 @@
  */
 import * as z from 'zod';
 import { Id } from '../domain/common.ts';
-import type { ImportMode } from '../domain/import.ts';
 import { Email, ExternalId, normaliseEmail } from '../domain/user.ts';
 import { parseDate } from './dates.ts';
-import type { PeopleFormat, PersonRow, RowOutcome } from './people-rows.ts';
+import type { PeopleFormat, PersonRow } from './people-rows.ts';
+import { CellError, cell, checked, reading } from './rows.ts';
 
 const Name = z.string().trim().min(1).max(100);
 const Short = z.string().trim().min(1).max(120);
 export const AttributeName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/);
-
-/** A cell the row cannot be read with: the row becomes a plan error naming the column. */
-export class CellError extends Error {
-  constructor(
-    readonly column: string,
-    reason: string,
-  ) {
-    super(reason);
-  }
-}
-
-/** A cell's value: `undefined` when empty (upsert: unchanged), `null` when empty in a sync feed (cleared). */
-export function cell(
-  fields: ReadonlyMap<string, string>,
-  column: string,
-  mode: ImportMode,
-): string | null | undefined {
-  if (!fields.has(column)) return undefined;
-  const value = (fields.get(column) ?? '').trim();
-  if (value !== '') return value;
-  return mode === 'sync' ? null : undefined;
-}
-
-/** The value as `schema` reads it, or a CellError saying the value is not `what`. */
-export function checked<T>(schema: z.ZodType<T>, column: string, value: string, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new CellError(column, `"${value}" is not ${what}`);
-  return result.data;
-}
 
 /**
  * Our people format. Columns: `email` (required), `given_name`, `family_name` (required for a new person),
@@ -145,16 +116,4 @@ export function departmentRef(value: string | null, column = 'department'): Pers
   if (path.length === 0 || path.some((name) => name.length > 100))
     throw new CellError(column, `"${value}" is not a department id or path like Sales/Sales EMEA`);
   return { path };
-}
-
-/** Reads a row with `read`, which may note row warnings; a CellError it throws is the row's refusal. */
-export function reading<T>(read: (warn: (warning: string) => void) => T): RowOutcome<T> {
-  const warnings: string[] = [];
-  try {
-    const value = read((warning) => warnings.push(warning));
-    return warnings.length > 0 ? { ok: true, value, warnings } : { ok: true, value };
-  } catch (error) {
-    if (error instanceof CellError) return { ok: false, column: error.column, reason: error.message };
-    throw error;
-  }
 }

@@ -5,13 +5,7 @@
  * A field left `undefined` is not said by the row (the person keeps what they have); `null` clears it (a
  * sync feed's empty cell: the feed is the truth).
  */
-import type { ImportMode, ImportOptions } from '../domain/import.ts';
-
-/** What a row is read with: the import's mode (an empty cell clears a field in a sync feed) and options. */
-export interface RowContext {
-  mode: ImportMode;
-  options: ImportOptions;
-}
+import type { RowFormat } from './rows.ts';
 
 export interface PersonRow {
   email: string;
@@ -55,10 +49,6 @@ export interface PersonRow {
   existing?: { column: string; reason: string };
 }
 
-export type RowOutcome<T> =
-  | { ok: true; value: T; warnings?: string[] }
-  | { ok: false; column: string | null; reason: string };
-
 /** The fields the planner may refuse a row for, beyond what the adapter checks alone. */
 export type PersonColumn =
   | 'email'
@@ -70,19 +60,7 @@ export type PersonColumn =
   | 'managerExternalId';
 
 /** How a format reads its header and rows into people. */
-export interface PeopleFormat {
-  /** The columns it knows; others are reported once as ignored (never fatal). */
-  readonly columns: readonly string[];
-  /** Columns it cannot do without: a header missing one fails the import, naming it. */
-  readonly required: readonly string[];
-  /** Columns it reads and ignores on purpose, each with the warning said once (Moodle's `password`). */
-  readonly ignored?: Readonly<Record<string, string>>;
-  /** Whether a column name belongs to it beyond `columns` (`custom.*`, `profile_field_*`, `cohort1`...). */
-  readonly matches?: (column: string) => boolean;
-  /** Whole-file notes on the header beyond unknown and ignored columns (Moodle's enrollment columns). */
-  readonly notes?: (columns: readonly string[]) => string[];
+export type PeopleFormat = RowFormat<PersonRow> & {
   /** The file's column for each field, so that the planner's refusals name it (default: ours). */
   readonly columnOf?: Readonly<Partial<Record<PersonColumn, string>>>;
-  /** `fields`: the row's cells by lower-cased column name. */
-  row(fields: ReadonlyMap<string, string>, context: RowContext): RowOutcome<PersonRow>;
-}
+};

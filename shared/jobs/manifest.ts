@@ -125,7 +125,8 @@ export const planImport: UploadTriggeredJob = {
   summary:
     'Plans an uploaded import: reads the file row by row (twice, streaming), and stores one entry per row, errors.csv and the counts',
   trigger: { kind: 's3-object-created', bucket: 'uploads', prefix: 'imports/', suffix: '/source' },
-  // Reads the upload, writes the plan's parts and errors.csv, all under imports/.
+  // Reads the upload, writes the plan's parts and errors.csv, all under imports/; reads the people, courses,
+  // departments, enrollments and seats the rows name (and the import's record, which it writes).
   needs: { table: 'write', buckets: { uploads: { access: 'read-write', prefix: 'imports/' } } },
   timeoutSeconds: 900,
   memoryMb: 1024,
@@ -138,8 +139,8 @@ export const runImport: QueueJob = {
   summary:
     'Applies or undoes an import from its checkpoint, in chunks, and hands over to the next run before its time is up',
   trigger: { kind: 'queue', queue: 'imports' },
-  // Reads the plan; writes people, their claims, audit records and the change log; signs suspended people
-  // out; sends the next run's message.
+  // Reads the plan; writes people with their claims, enrollments with their seats (and waitlist promotions),
+  // audit records and the change log; signs suspended people out; sends the next run's message.
   needs: {
     table: 'write',
     buckets: { uploads: { access: 'read', prefix: 'imports/' } },

@@ -10,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
-import { Enrollment, type EnrollmentSource, WaitlistEntry } from '../domain/enrollment.ts';
+import { Enrollment, type EnrollmentSource, holdsSeat, WaitlistEntry } from '../domain/enrollment.ts';
 import {
   AlreadyEnrolledError,
   AlreadyWaitlistedError,
@@ -24,9 +24,6 @@ import { keys, withoutStorageAttributes } from './keys.ts';
 import { pageOfPartition, queryAll } from './query-pages.ts';
 import { conditionalUpdate, type GuardedWrite, transactWrite } from './transact.ts';
 import { putVersioned } from './versioned.ts';
-
-/** Statuses that hold a seat (a completion keeps its place in the session; leaving or lapsing frees it). */
-const holdsSeat = (status: Enrollment['status']) => status !== 'withdrawn' && status !== 'expired';
 
 /** Partitions of the compliance queue (gsi2): the sweep reads each. */
 export const COMPLIANCE_SHARDS = 4;
@@ -269,35 +266,8 @@ export class DynamoEnrollmentRepository implements EnrollmentRepository {
     });
   }
 
-  /**
-   * The seats item moved by `delta`, refused while a bulk enrollment holds the course and, when taking seats
-   * under a capacity, when they do not all fit (`taken <= capacity - delta`). The item is created on first use.
-   */
   private seatsWrite(courseId: string, delta: number, capacity: number | null): GuardedWrite {
-    const conditions = ['attribute_not_exists(bulkRun)'];
-    const values: Record<string, unknown> = { ':delta': delta };
-    if (delta > 0 && capacity !== null) {
-      const room = capacity - delta;
-      // No seats item yet means none taken: enough room unless more are asked for than the capacity.
-      conditions.push(room >= 0 ? '(attribute_not_exists(taken) OR taken <= :room)' : 'taken <= :room');
-      values[':room'] = room;
-    }
-    if (delta < 0) {
-      conditions.push('taken >= :freed');
-      values[':freed'] = -delta;
-    }
-    return {
-      item: {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.seats(courseId),
-          UpdateExpression: 'ADD taken :delta',
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeValues: values,
-        },
-      },
-      onConditionFailed: () => new SeatsRefused(),
-    };
+    return seatsMove(this.tableName, courseId, delta, capacity, () => new SeatsRefused());
   }
 
   /** Runs a transaction with a seats write and says why the seats refused: a bulk run, or a full course. */
@@ -474,6 +444,44 @@ function lostHold(): CourseBusyError {
     'This bulk enrollment ran past its hold on the course and another run took it over; retry to enroll the rest.',
     false,
   );
+}
+
+/**
+ * The seats item of a course moved by `delta`, refused while a bulk enrollment holds the course and, when
+ * taking seats under a capacity, when they do not all fit (`taken <= capacity - delta`). The item is created
+ * on first use.
+ */
+export function seatsMove(
+  tableName: string,
+  courseId: string,
+  delta: number,
+  capacity: number | null,
+  refusal: () => Error,
+): GuardedWrite {
+  const conditions = ['attribute_not_exists(bulkRun)'];
+  const values: Record<string, unknown> = { ':delta': delta };
+  if (delta > 0 && capacity !== null) {
+    const room = capacity - delta;
+    // No seats item yet means none taken: enough room unless more are asked for than the capacity.
+    conditions.push(room >= 0 ? '(attribute_not_exists(taken) OR taken <= :room)' : 'taken <= :room');
+    values[':room'] = room;
+  }
+  if (delta < 0) {
+    conditions.push('taken >= :freed');
+    values[':freed'] = -delta;
+  }
+  return {
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.seats(courseId),
+        UpdateExpression: 'ADD taken :delta',
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeValues: values,
+      },
+    },
+    onConditionFailed: refusal,
+  };
 }
 
 /** The seats write's condition failed; {@link DynamoEnrollmentRepository.withSeats} says why. */

@@ -2,9 +2,13 @@
 import { dynamoDb, s3Client, s3PresignerClient, sqsClient } from '../clients.ts';
 import { optionalSetting, requireSetting } from '../config.ts';
 import type { ImportWork } from '../use-cases/imports/requests.ts';
+import { DynamoAuditTrail } from './audit-store.ts';
+import { DynamoCatalogRepository } from './catalog-store.ts';
 import { DynamoDepartmentRepository } from './department-store.ts';
+import { DynamoEnrollmentBulk } from './enrollment-bulk.ts';
+import { DynamoEnrollmentRepository } from './enrollment-store.ts';
 import { S3ImportFiles } from './import-files.ts';
-import { DynamoImportRepository, DynamoPeopleBulk } from './import-store.ts';
+import { DynamoChangeLog, DynamoImportRepository, DynamoPeopleBulk } from './import-store.ts';
 import { SqsImportWork } from './import-work.ts';
 import { DynamoUserRepository } from './user-store.ts';
 import { systemRuntime } from './wiring.ts';
@@ -20,9 +24,14 @@ export function importPorts() {
   return {
     imports: new DynamoImportRepository(client, tableName),
     files: new S3ImportFiles(s3Client(), s3PresignerClient(), bucket ?? ''),
-    bulk: new DynamoPeopleBulk(client, tableName),
+    changeLog: new DynamoChangeLog(client, tableName),
+    peopleBulk: new DynamoPeopleBulk(client, tableName),
+    enrollmentBulk: new DynamoEnrollmentBulk(client, tableName),
     users: new DynamoUserRepository(client, tableName),
     departments: new DynamoDepartmentRepository(client, tableName),
+    enrollments: new DynamoEnrollmentRepository(client, tableName),
+    catalog: new DynamoCatalogRepository(client, tableName),
+    audit: new DynamoAuditTrail(client, tableName),
     work: (queueUrl
       ? new SqsImportWork(sqsClient(), queueUrl)
       : { start: unbound('the imports queue (IMPORTS_QUEUE_URL)') }) satisfies ImportWork,

@@ -162,27 +162,39 @@ export async function updateEnrollmentDue(
     throw new BusinessRuleError(`The due date ${input.dueAt} is in the past.`, [
       { path: 'body.dueAt', message: 'in the past' },
     ]);
-  const after: Enrollment = {
-    ...before,
-    dueAt: input.dueAt,
-    overdueAt: null,
-    history: [
-      ...before.history,
-      {
-        status: before.status,
-        at: now,
-        by: actor.principal.email ?? actor.principal.sub,
-        reason: `due date ${input.dueAt?.slice(0, 10) ?? 'removed'}: ${input.reason}`,
-      },
-    ],
-    version: before.version + 1,
-  };
+  const after = withDueDate(
+    before,
+    input.dueAt,
+    now,
+    actor.principal.email ?? actor.principal.sub,
+    input.reason,
+  );
   await deps.enrollments.save(
     before,
     after,
     auditChange(deps.runtime, actor, 'enrollment.updated', `enrollment:${courseId}:${userId}`, before, after),
   );
   return after;
+}
+
+/** The enrollment due at `dueAt` (null: no due date), no longer overdue, with the change in its history. */
+export function withDueDate(
+  before: Enrollment,
+  dueAt: string | null,
+  at: string,
+  by: string,
+  reason: string,
+): Enrollment {
+  return {
+    ...before,
+    dueAt,
+    overdueAt: null,
+    history: [
+      ...before.history,
+      { status: before.status, at, by, reason: `due date ${dueAt?.slice(0, 10) ?? 'removed'}: ${reason}` },
+    ],
+    version: before.version + 1,
+  };
 }
 
 /** One enrollment, for admins, the course's owners, the person's managers and the person. */

@@ -8,6 +8,7 @@
 import type { DueRule } from '../domain/cohort.ts';
 import type { Course } from '../domain/course.ts';
 import type {
+  CompletionOrigin,
   Enrollment,
   EnrollmentExplanation,
   EnrollmentOutcome,
@@ -202,6 +203,7 @@ export function newEnrollment(
     expiresAt: null,
     recertifyAt: null,
     score: null,
+    completionOrigin: null,
     contentVersion: null,
     history: [{ status: 'enrolled', at: now, by, reason }],
     version: 1,
@@ -225,7 +227,7 @@ export function assertDueNotPast(due: DueRule | undefined, now: Date, path: stri
 const DAY_MS = 86_400_000;
 
 /** A returning person's enrollment, active again, with its history and the new source kept. */
-function comeBack(
+export function comeBack(
   existing: Enrollment,
   source: EnrollmentSource,
   now: string,
@@ -238,6 +240,7 @@ function comeBack(
     sources: known ? existing.sources : [...existing.sources, source],
     enrolledAt: now,
     completedAt: null,
+    completionOrigin: null,
     history: [...existing.history, { status: 'enrolled', at: now, by: source.actor, reason }],
     version: existing.version + 1,
   };
@@ -318,15 +321,7 @@ export async function withdrawEnrollment(
   if (before.status === 'completed')
     throw new ConflictError('A completed enrollment is kept as a record; it cannot be withdrawn.');
   const now = deps.runtime.now().toISOString();
-  const after: Enrollment = {
-    ...before,
-    status: 'withdrawn',
-    history: [
-      ...before.history,
-      { status: 'withdrawn', at: now, by: actor.principal.email ?? actor.principal.sub, reason },
-    ],
-    version: before.version + 1,
-  };
+  const after = withdrawn(before, now, actor.principal.email ?? actor.principal.sub, reason);
   await whileHeld(deps, actor, courseId, () =>
     deps.enrollments.save(before, after, audit(deps, actor, 'enrollment.withdrawn', before, after)),
   );
@@ -334,9 +329,19 @@ export async function withdrawEnrollment(
   return after;
 }
 
+/** The enrollment withdrawn (its seat to be freed), with who did it and why in its history. */
+export function withdrawn(before: Enrollment, at: string, by: string, reason: string): Enrollment {
+  return {
+    ...before,
+    status: 'withdrawn',
+    history: [...before.history, { status: 'withdrawn', at, by, reason }],
+    version: before.version + 1,
+  };
+}
+
 /** Fills free seats from the head of the waitlist, in order; stops when the course is full again. */
 export async function promoteFromWaitlist(
-  deps: EnrollmentDeps,
+  deps: Pick<EnrollmentDeps, 'enrollments' | 'audit' | 'runtime'>,
   actor: Actor,
   courseId: string,
   capacity: number | null,
@@ -393,37 +398,67 @@ export async function completeEnrollment(
       { path: 'body.completedAt', message: 'in the future' },
     ]);
   }
-  const after: Enrollment = {
-    ...before,
-    ...certificationDates(course, completedAt),
-    status: 'completed',
+  const after = completed(before, course, {
     completedAt,
-    overdueAt: null,
-    score: input.score ?? before.score,
-    history: [
-      ...before.history,
-      {
-        status: 'completed',
-        at: now,
-        by: actor.principal.email ?? actor.principal.sub,
-        reason: input.reason,
-      },
-    ],
-    version: before.version + 1,
-  };
+    score: input.score,
+    at: now,
+    by: actor.principal.email ?? actor.principal.sub,
+    reason: input.reason,
+  });
   await whileHeld(deps, actor, courseId, () =>
     deps.enrollments.save(before, after, audit(deps, actor, 'enrollment.completed', before, after)),
   );
   return after;
 }
 
-/** A completion of a certification course certifies until `expiresAt`; recertification opens before it. */
+/**
+ * The enrollment completed at `completedAt` (by hand, or an imported completion from another system): its
+ * score, the certification it gives (see {@link certificationDates}), and who recorded it in its history.
+ */
+export function completed(
+  before: Enrollment,
+  course: Pick<Course, 'certification'>,
+  completion: {
+    completedAt: string;
+    score?: number | undefined;
+    /** A certificate's own expiry, as another system recorded it. @default the course's validity */
+    expiresAt?: string | undefined;
+    origin?: CompletionOrigin | undefined;
+    at: string;
+    by: string;
+    reason: string;
+  },
+): Enrollment {
+  return {
+    ...before,
+    ...certificationDates(course, completion.completedAt, completion.expiresAt),
+    status: 'completed',
+    completedAt: completion.completedAt,
+    overdueAt: null,
+    score: completion.score ?? before.score,
+    completionOrigin: completion.origin ?? null,
+    history: [
+      ...before.history,
+      { status: 'completed', at: completion.at, by: completion.by, reason: completion.reason },
+    ],
+    version: before.version + 1,
+  };
+}
+
+/**
+ * A completion of a certification course certifies until `expiresAt` (the course's validity after the
+ * completion, or the certificate's own expiry when another system recorded one); recertification opens
+ * `recertifyDaysBefore` it.
+ */
 export function certificationDates(
   course: Pick<Course, 'certification'>,
   completedAt: string,
+  expiresAt?: string,
 ): Pick<Enrollment, 'expiresAt' | 'recertifyAt'> {
   if (!course.certification) return { expiresAt: null, recertifyAt: null };
-  const expires = Date.parse(completedAt) + course.certification.validDays * DAY_MS;
+  const expires = expiresAt
+    ? Date.parse(expiresAt)
+    : Date.parse(completedAt) + course.certification.validDays * DAY_MS;
   return {
     expiresAt: new Date(expires).toISOString(),
     recertifyAt: new Date(expires - course.certification.recertifyDaysBefore * DAY_MS).toISOString(),
@@ -670,7 +705,7 @@ async function assertMayManage(
 }
 
 function audit(
-  deps: EnrollmentDeps,
+  deps: Pick<EnrollmentDeps, 'runtime'>,
   actor: Actor,
   action: string,
   before: object | null,

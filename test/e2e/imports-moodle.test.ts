@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, tokenFor } from '../support/http.ts';
-import { everyone, importUntil, personByEmail, planEntries, uploadImport } from '../support/imports.ts';
+import { everyone, importWhen, personByEmail, planOf, uploadImport } from '../support/imports.ts';
 
 const CORPUS = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
 const hasCorpus = existsSync(join(CORPUS, 'INDEX.md'));
@@ -36,19 +36,19 @@ async function planCorpusFile(format: 'moodle' | 'canvas', path: string) {
     format,
     fileName,
   });
-  return { id, planned: await importUntil(admin, id, ['planned', 'failed']) };
+  return { id, planned: await importWhen(admin, id, ['planned', 'failed']) };
 }
 
 async function apply(id: string) {
   const applying = await api('POST', `/imports/${id}/apply`, { token: admin });
   expect(applying.status, applying.text).toBe(202);
-  return importUntil(admin, id, ['applied', 'failed']);
+  return importWhen(admin, id, ['applied', 'failed']);
 }
 
 async function undo(id: string) {
   const undoing = await api('POST', `/imports/${id}/undo`, { token: admin });
   expect(undoing.status, undoing.text).toBe(202);
-  return importUntil(admin, id, ['undone', 'failed']);
+  return importWhen(admin, id, ['undone', 'failed']);
 }
 
 /** How the plan reads: line, action and whom, for each row. */
@@ -146,7 +146,7 @@ describe.skipIf(!hasCorpus)('Moodle "Upload users" files from the corpus: upload
 
     // Act 1: upload and plan the file as Moodle's tests use it
     const { id, planned } = await planCorpusFile('moodle', file);
-    const entries = await planEntries(admin, id);
+    const entries = await planOf(admin, id);
 
     // Assess 1: one entry per row, no errors, each warning once
     expect(planned).toMatchObject({
@@ -205,7 +205,7 @@ describe.skipIf(!hasCorpus)('Moodle "Upload users" files from the corpus: upload
 
     // Act 1: a Moodle file names student1 and student2 with other emails
     const { id, planned } = await planCorpusFile('moodle', 'csv/moodle/upload_users_enrol_date_period.csv');
-    const entries = await planEntries(admin, id);
+    const entries = await planOf(admin, id);
 
     // Assess 1: the same people, their email changed, no one created twice
     expect(planned).toMatchObject({ status: 'planned', counts: { create: 0, update: 2, error: 0 } });
@@ -242,7 +242,7 @@ describe.skipIf(!hasCorpus)('Canvas users.csv from the corpus: upload, plan, app
 
     // Act 1: upload and plan Canvas's documentation sample as it is
     const { id, planned } = await planCorpusFile('canvas', 'csv/canvas/users.csv');
-    const entries = await planEntries(admin, id);
+    const entries = await planOf(admin, id);
 
     // Assess 1
     expect(planned).toMatchObject({
@@ -316,8 +316,8 @@ describe('a Moodle file with bad rows', () => {
       format: 'moodle',
       fileName: 'moodle-users.csv',
     });
-    const planned = await importUntil(admin, id, ['planned', 'failed']);
-    const entries = await planEntries(admin, id);
+    const planned = await importWhen(admin, id, ['planned', 'failed']);
+    const entries = await planOf(admin, id);
 
     // Assess 1
     expect(planned).toMatchObject({ status: 'planned', rows: 6, counts: { create: 2, error: 4 } });

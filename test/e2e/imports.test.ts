@@ -9,55 +9,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { s3Client } from '../../shared/clients.ts';
 import { uniqueName } from '../support/actors.ts';
 import { api, departmentIdByName, tokenFor } from '../support/http.ts';
+import { importWhen, planOf, uploadImport } from '../support/imports.ts';
 
 let admin: string;
 beforeAll(async () => {
   admin = await tokenFor('admin@example.com');
 });
 
-/** Starts an import of `file` and uploads it as the API says; answers the import's id. */
-async function upload(file: string, body: Record<string, unknown>): Promise<string> {
-  const bytes = Buffer.from(file, 'utf8');
-  const created = await api('POST', '/imports', {
-    token: admin,
-    body: { fileName: 'people.csv', sizeBytes: bytes.length, ...body },
-  });
-  expect(created.status, created.text).toBe(202);
-  expect(created.json.import.status).toBe('uploading');
-  const { url, headers } = created.json.upload;
-  const put = await fetch(url, { method: 'PUT', headers, body: bytes });
-  expect(put.status).toBe(200);
-  return created.json.import.id as string;
-}
-
-/** Polls the import until it reaches one of `statuses` (planning and apply run in the background). */
-async function until(id: string, statuses: readonly string[]) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const response = await api('GET', `/imports/${id}`, { token: admin });
-    if (statuses.includes(response.json.status) || Date.now() > deadline) return response.json;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
-
-/** Every entry of the plan (all pages), or one action's. */
-async function plan(id: string, action?: string) {
-  const entries: { line: number; action: string; target: { key: string }; diffs: object; error?: object }[] =
-    [];
-  let cursor: string | undefined;
-  do {
-    const query = new URLSearchParams({
-      limit: '7',
-      ...(action ? { action } : {}),
-      ...(cursor ? { cursor } : {}),
-    });
-    const page = await api('GET', `/imports/${id}/plan?${query}`, { token: admin });
-    expect(page.status, page.text).toBe(200);
-    entries.push(...page.json.items);
-    cursor = page.json.nextCursor ?? undefined;
-  } while (cursor);
-  return entries;
-}
+const upload = (file: string, body: Record<string, unknown>) => uploadImport(admin, file, body);
+const until = (id: string, statuses: readonly string[]) => importWhen(admin, id, statuses);
+const plan = (id: string, action?: string) => planOf(admin, id, action);
 
 async function person(email: string) {
   const found = await api('GET', `/users?email=${encodeURIComponent(email)}`, { token: admin });

@@ -1,27 +1,33 @@
 /**
- * Imports over HTTP for e2e tests, as an administrator's script drives them: ask for an upload, PUT the file
- * where the API says, poll the import (plan, apply and undo run in the background), read the plan.
+ * Imports over HTTP, as an administrator's script runs them: ask for an upload and PUT the file where the
+ * API says, wait for the background steps (the plan on the upload's S3 event, apply and undo on the imports
+ * queue), read the plan page by page.
  */
 import { expect } from 'vitest';
 import { api } from './http.ts';
 
-/** Starts an import of `bytes` and uploads them as the API says; answers the import's id. */
+/** Starts an import of `file` and uploads it as the API says; answers the import's id. */
 export async function uploadImport(
   token: string,
-  bytes: Uint8Array,
-  body: { type: string; format: string; fileName: string; mode?: string; options?: object },
+  file: string | Uint8Array,
+  body: Record<string, unknown>,
 ): Promise<string> {
-  const created = await api('POST', '/imports', { token, body: { sizeBytes: bytes.length, ...body } });
+  const bytes = typeof file === 'string' ? Buffer.from(file, 'utf8') : file;
+  const created = await api('POST', '/imports', {
+    token,
+    body: { fileName: 'people.csv', sizeBytes: bytes.length, ...body },
+  });
   expect(created.status, created.text).toBe(202);
+  expect(created.json.import.status).toBe('uploading');
   const { url, headers } = created.json.upload;
   const put = await fetch(url, { method: 'PUT', headers, body: new Uint8Array(bytes) });
   expect(put.status).toBe(200);
   return created.json.import.id as string;
 }
 
-/** Polls the import until it reaches one of `statuses`; answers it (as it is at the deadline otherwise). */
+/** Polls the import until it reaches one of `statuses` (planning and apply run in the background). */
 // biome-ignore lint/suspicious/noExplicitAny: tests read the import's JSON
-export async function importUntil(token: string, id: string, statuses: readonly string[]): Promise<any> {
+export async function importWhen(token: string, id: string, statuses: readonly string[]): Promise<any> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const response = await api('GET', `/imports/${id}`, { token });
@@ -36,16 +42,21 @@ export interface PlanEntryView {
   action: string;
   target: { kind: string; id: string | null; key: string };
   diffs: Record<string, { from: unknown; to: unknown }>;
+  kept?: Record<string, { from: unknown; to: unknown }>;
   error?: { column: string | null; reason: string };
   warnings?: string[];
 }
 
-/** Every entry of the plan, all pages. */
-export async function planEntries(token: string, id: string): Promise<PlanEntryView[]> {
+/** Every entry of the plan (all pages), or one action's. */
+export async function planOf(token: string, id: string, action?: string): Promise<PlanEntryView[]> {
   const entries: PlanEntryView[] = [];
   let cursor: string | undefined;
   do {
-    const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
+    const query = new URLSearchParams({
+      limit: '7',
+      ...(action ? { action } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
     const page = await api('GET', `/imports/${id}/plan?${query}`, { token });
     expect(page.status, page.text).toBe(200);
     entries.push(...page.json.items);

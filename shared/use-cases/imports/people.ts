@@ -10,7 +10,6 @@
  * A sync feed then suspends the people of its scope it does not list.
  */
 import { createHash } from 'node:crypto';
-import type { Department } from '../../domain/department.ts';
 import type { PlanEntry } from '../../domain/import.ts';
 import { MAX_CUSTOM_ATTRIBUTES, STICKY_FIELDS, type User } from '../../domain/user.ts';
 import { canvasPeople } from '../../imports/canvas-people.ts';
@@ -18,11 +17,20 @@ import { ImportFileError } from '../../imports/errors.ts';
 import { KeySet } from '../../imports/key-set.ts';
 import { moodlePeople } from '../../imports/moodle-people.ts';
 import { lmsPeople } from '../../imports/people-formats.ts';
-import type { PeopleFormat, PersonColumn, PersonRow, RowContext } from '../../imports/people-rows.ts';
+import type { PeopleFormat, PersonColumn, PersonRow } from '../../imports/people-rows.ts';
+import type { RowContext } from '../../imports/rows.ts';
+import {
+  type DepartmentIndex,
+  departmentIndex,
+  errorEntry,
+  fieldsOf,
+  headerWarnings,
+  inWindows,
+  type ReadRow,
+  same,
+  unique,
+} from './planning.ts';
 import type { ImportRecord, PlanContext, PlanDeps, PlanOutcome, StoredPlanEntry } from './ports.ts';
-
-/** Rows looked up together (one BatchGetItem of claims, one of profiles). */
-const WINDOW = 100;
 
 /** Each import format's people adapter (docs/imports.md). */
 const FORMATS: Readonly<Record<ImportRecord['format'], PeopleFormat>> = {
@@ -65,12 +73,6 @@ export function plannedUserId(importId: string, email: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-interface ReadRow {
-  line: number;
-  raw: string[];
-  fields: Map<string, string>;
-}
-
 export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<PlanOutcome> {
   const { record } = context;
   const format = peopleFormatOf(record);
@@ -105,34 +107,21 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
 
   // Pass 2: a window of rows at a time. The row as the file had it is kept for errors.csv, without the
   // cells of columns the format ignores on purpose (passwords): they are never stored.
-  const hidden = columns.flatMap((column, index) =>
-    Object.hasOwn(format.ignored ?? {}, column) ? [index] : [],
+  await inWindows(
+    context,
+    'user',
+    () => undefined,
+    (rows) =>
+      planWindow(deps, context, format, rowContext, rows, {
+        emails,
+        externalIds,
+        others,
+        departments,
+        fileName,
+        columns: { ...LMS_COLUMNS, ...format.columnOf },
+      }),
+    Object.keys(format.ignored ?? {}),
   );
-  const withheld = (values: string[]) =>
-    hidden.length === 0 ? values : values.map((value, index) => (hidden.includes(index) ? '' : value));
-  let window: ReadRow[] = [];
-  const flush = async () => {
-    await planWindow(deps, context, format, rowContext, window, {
-      emails,
-      externalIds,
-      others,
-      departments,
-      fileName,
-      columns: { ...LMS_COLUMNS, ...format.columnOf },
-    });
-    window = [];
-  };
-  for await (const event of context.open()) {
-    if (event.kind === 'header') continue;
-    context.rowRead();
-    if (event.kind === 'row-error') {
-      await context.add(errorEntry(fileName, event.line, null, event.reason, []));
-      continue;
-    }
-    window.push({ line: event.line, raw: withheld(event.values), fields: fieldsOf(columns, event.values) });
-    if (window.length >= WINDOW) await flush();
-  }
-  if (window.length > 0) await flush();
 
   const now = deps.runtime.now().toISOString();
   const scope = await walkScope(deps, record, departments, async (person) => {
@@ -165,11 +154,11 @@ async function planWindow(
   const read = rows.map((row) => ({ row, outcome: format.row(row.fields, rowContext) }));
   const people = read.flatMap(({ outcome }) => (outcome.ok ? [outcome.value] : []));
   const [byEmail, byExternalId, managersByEmail, managersByExternalId] = await Promise.all([
-    deps.bulk.owners(
+    deps.peopleBulk.owners(
       'email',
       unique(people.flatMap((p) => [p.email, ...(p.previousEmail ? [p.previousEmail] : [])])),
     ),
-    deps.bulk.owners(
+    deps.peopleBulk.owners(
       'externalId',
       unique(
         people.flatMap((p) => [
@@ -178,19 +167,21 @@ async function planWindow(
         ]),
       ),
     ),
-    deps.bulk.owners(
+    deps.peopleBulk.owners(
       'email',
       unique(people.flatMap((p) => (p.manager && 'email' in p.manager ? [p.manager.email] : []))),
     ),
-    deps.bulk.owners(
+    deps.peopleBulk.owners(
       'externalId',
       unique(people.flatMap((p) => (p.manager && 'externalId' in p.manager ? [p.manager.externalId] : []))),
     ),
   ]);
-  const current = await deps.bulk.current(unique([...byEmail.values(), ...byExternalId.values()]));
+  const current = await deps.peopleBulk.current(unique([...byEmail.values(), ...byExternalId.values()]));
   for (const { row, outcome } of read) {
     if (!outcome.ok) {
-      await context.add(errorEntry(known.fileName, row.line, outcome.column, outcome.reason, row.raw));
+      await context.add(
+        errorEntry(known.fileName, row.line, outcome.column, outcome.reason, row.raw, 'user'),
+      );
       continue;
     }
     const entry = personEntry(context.record, outcome.value, row, known, {
@@ -223,7 +214,7 @@ function personEntry(
   found: Found,
 ): Omit<StoredPlanEntry, 'seq'> {
   const refuse = (column: string | null, reason: string) =>
-    errorEntry(known.fileName, row.line, column, reason, row.raw);
+    errorEntry(known.fileName, row.line, column, reason, row.raw, 'user');
   const { columns } = known;
   const { account } = person;
   const firstEmailLine = known.emails.lineOf(person.email);
@@ -491,47 +482,6 @@ async function walkScope(
   return size;
 }
 
-interface DepartmentIndex {
-  byId: Map<string, Department>;
-  /** `sales/sales emea` (lower case) -> id; a path two departments share maps to null (ambiguous). */
-  byPath: Map<string, string | null>;
-  /** A name (lower case) -> id; a name two departments share maps to null (ambiguous). */
-  byName: Map<string, string | null>;
-  subtree(id: string): Set<string> | undefined;
-}
-
-async function departmentIndex(deps: PlanDeps): Promise<DepartmentIndex> {
-  const byId = new Map<string, Department>();
-  let cursor: string | undefined;
-  do {
-    const page = await deps.departments.list({}, { limit: 100, cursor });
-    for (const department of page.items) byId.set(department.id, department);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  const byPath = new Map<string, string | null>();
-  const byName = new Map<string, string | null>();
-  for (const department of byId.values()) {
-    const names = [...department.ancestorIds, department.id].map(
-      (id) => byId.get(id)?.name.trim().toLowerCase() ?? '',
-    );
-    const path = names.join('/');
-    byPath.set(path, byPath.has(path) ? null : department.id);
-    const name = department.name.trim().toLowerCase();
-    byName.set(name, byName.has(name) ? null : department.id);
-  }
-  return {
-    byId,
-    byPath,
-    byName,
-    subtree: (id) => {
-      if (!byId.has(id)) return undefined;
-      return new Set(
-        [...byId.values()].filter((d) => d.id === id || d.ancestorIds.includes(id)).map((d) => d.id),
-      );
-    },
-  };
-}
-
 function resolveDepartment(person: PersonRow, index: DepartmentIndex): string | null | undefined | Error {
   if (person.department === undefined || person.department === null) return person.department;
   if ('id' in person.department)
@@ -603,10 +553,6 @@ function diffsOf(before: User | null, after: User): PlanEntry['diffs'] {
   return diffs;
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 function withAttributes(
   current: Record<string, string>,
   changes: Record<string, string | null> | undefined,
@@ -617,58 +563,4 @@ function withAttributes(
     else merged[name] = value;
   }
   return merged;
-}
-
-function errorEntry(
-  file: string,
-  line: number,
-  column: string | null,
-  reason: string,
-  raw: string[],
-): Omit<StoredPlanEntry, 'seq'> {
-  return {
-    file,
-    line,
-    action: 'error',
-    target: { kind: 'user', id: null, key: '' },
-    diffs: {},
-    error: { column, reason },
-    raw,
-  };
-}
-
-function fieldsOf(columns: readonly string[], values: readonly string[]): Map<string, string> {
-  const fields = new Map<string, string>();
-  columns.forEach((column, index) => {
-    fields.set(column, values[index] ?? '');
-  });
-  return fields;
-}
-
-function headerWarnings(format: PeopleFormat, columns: readonly string[]): string[] {
-  const missing = format.required.filter((column) => !columns.includes(column));
-  if (missing.length > 0)
-    throw new ImportFileError(
-      'columns',
-      `The header lacks ${missing.join(', ')}: this format needs ${format.required.join(', ')}. It has: ${columns.join(', ')}.`,
-    );
-  const warnings: string[] = [];
-  const unknown = columns.filter(
-    (column) =>
-      !format.columns.includes(column) &&
-      !format.matches?.(column) &&
-      !Object.hasOwn(format.ignored ?? {}, column),
-  );
-  if (unknown.length > 0)
-    warnings.push(`Columns not imported (unknown to this format): ${unknown.join(', ')}.`);
-  // Each distinct warning once (Canvas's password and ssha_password share one).
-  const ignored = new Set<string>();
-  for (const [column, warning] of Object.entries(format.ignored ?? {}))
-    if (columns.includes(column)) ignored.add(warning);
-  warnings.push(...ignored, ...(format.notes?.(columns) ?? []));
-  return warnings;
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)];
 }

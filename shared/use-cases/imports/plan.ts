@@ -14,6 +14,8 @@ import { systemActor } from '../../domain/principal.ts';
 import { CsvFileError, readCsv } from '../../imports/csv.ts';
 import { csvLine } from '../../imports/csv-write.ts';
 import { ImportFileError } from '../../imports/errors.ts';
+import { planCompletions } from './completions.ts';
+import { planEnrollments } from './enrollments.ts';
 import { planPeople } from './people.ts';
 import type { ImportRecord, PlanContext, PlanDeps, PlanOutcome } from './ports.ts';
 import { audit, PLAN_PART_ENTRIES } from './requests.ts';
@@ -83,6 +85,13 @@ export async function runPlan(
   const taken = counts.suspend + counts.withdraw;
   const share = outcome.scope === 0 ? (taken > 0 ? 100 : 0) : (taken / outcome.scope) * 100;
   const required = share > record.options.threshold;
+  const what =
+    counts.withdraw === 0
+      ? 'suspensions'
+      : counts.suspend === 0
+        ? 'withdrawals'
+        : 'suspensions or withdrawals';
+  const scope = record.type === 'people' ? 'people' : 'enrollments';
   const latest = (await deps.imports.get(importId)) ?? record;
   const planned: ImportRecord = {
     ...latest,
@@ -95,7 +104,7 @@ export async function runPlan(
       ...latest.approval,
       required,
       reason: required
-        ? `${taken} ${counts.withdraw > 0 ? 'suspensions or withdrawals' : 'suspensions'} of ${outcome.scope} in scope (${share.toFixed(1)} %) exceed the threshold of ${record.options.threshold} %: approve with a reason.`
+        ? `${taken} ${what} of ${outcome.scope} ${scope} in scope (${share.toFixed(1)} %) exceed the threshold of ${record.options.threshold} %: approve with a reason.`
         : null,
     },
     progress: { step: 'planned', done: rows, total: rows },
@@ -112,6 +121,8 @@ export async function runPlan(
 
 function plannerOf(record: ImportRecord): (deps: PlanDeps, context: PlanContext) => Promise<PlanOutcome> {
   if (record.type === 'people') return planPeople;
+  if (record.type === 'enrollments') return planEnrollments;
+  if (record.type === 'completions') return planCompletions;
   throw new ImportFileError(
     'unsupported',
     `Imports of ${record.type} in the ${record.format} format are not supported yet.`,

@@ -1,10 +1,19 @@
 /** What the import use cases need from the outside world: the import's record, its files, the bulk writes. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuditRecord } from '../../domain/audit.ts';
+import type { Enrollment } from '../../domain/enrollment.ts';
 import type { Import, PlanAction, PlanEntry } from '../../domain/import.ts';
 import type { User } from '../../domain/user.ts';
 import type { CsvEvent } from '../../imports/csv.ts';
-import type { DepartmentRepository, Page, PageRequest, Runtime, UserRepository } from '../ports.ts';
+import type {
+  CatalogRepository,
+  DepartmentRepository,
+  EnrollmentRepository,
+  Page,
+  PageRequest,
+  Runtime,
+  UserRepository,
+} from '../ports.ts';
 
 /** The plan's streams: every entry in row order (`all`), and each action's entries on their own. */
 export type PlanStream = 'all' | PlanAction;
@@ -45,7 +54,32 @@ export interface PersonWrite {
   after: User;
 }
 
-export type PlannedWrite = PersonWrite;
+/**
+ * An enrollment created or changed (enrolled again, withdrawn, a new due date, completed): before (null: new)
+ * and after. A completion imported for someone not enrolled is made as the API would make it, enrolled
+ * (`enrolledFirst`) then completed, and audited as both. `capacity`: the course's seats, checked when the
+ * write takes one; null when not checked (a historical completion is a record, not a seat to refuse).
+ */
+export interface EnrollmentWrite {
+  op: 'enrollment';
+  before: Enrollment | null;
+  after: Enrollment;
+  enrolledFirst?: Enrollment;
+  capacity: number | null;
+}
+
+/** What apply writes for one plan entry: each kind of record has its bulk port and its part of apply. */
+export type PlannedWrite = PersonWrite | EnrollmentWrite;
+
+/** One change apply makes, as the change log keeps it for undo: the plan entry's position, its line, the write. */
+export type Change<W extends PlannedWrite = PlannedWrite> = W & { seq: number; line: number };
+export type PersonChange = Change<PersonWrite>;
+export type EnrollmentChange = Change<EnrollmentWrite>;
+
+/** How an enrollment is named in maps: its course and person. */
+export function enrollmentKey(enrollment: { courseId: string; userId: string }): string {
+  return `${enrollment.courseId}/${enrollment.userId}`;
+}
 
 export interface PlanWriter {
   add(entry: StoredPlanEntry): Promise<void>;
@@ -86,18 +120,22 @@ export interface ImportFiles {
   errorsUrl(importId: string, expiresInSeconds: number): Promise<string>;
 }
 
-/** One change apply made to a person, as the change log keeps it for undo (with the row's line). */
-export interface PersonChange {
-  seq: number;
-  line: number;
-  before: User | null;
-  after: User;
+/**
+ * The import's change log: apply writes each change there before making it, undo reads it back. Written with
+ * BatchWriteItem (retried; writing an entry twice is writing it once).
+ */
+export interface ChangeLog {
+  log(importId: string, changes: readonly Change[]): Promise<void>;
+  /** Removes the entries of changes that were not made after all. */
+  unlog(importId: string, seqs: readonly number[]): Promise<void>;
+  /** The entries apply wrote, in order, from `after` (exclusive). */
+  changes(importId: string, after: number, limit: number): Promise<Change[]>;
 }
 
 /**
  * Bulk writes of people. Every profile write is conditional (the version the plan read, or no profile and
  * free claims for a new person), in transactions of many people at once; a person whose condition fails is a
- * conflict, and the others go on. The change log goes first, in BatchWriteItem chunks (idempotent, retried).
+ * conflict, and the others go on.
  */
 export interface PeopleBulk {
   /** The current profiles of these ids (strongly consistent; missing ids are absent). */
@@ -109,10 +147,6 @@ export interface PeopleBulk {
    * profile is still as the change expects. Answers the changes that were not written, with why.
    */
   write(changes: readonly PersonChange[], audits: readonly AuditRecord[]): Promise<Map<number, string>>;
-  /** Writes change-log entries (BatchWriteItem, retried; writing one twice is writing it once). */
-  log(importId: string, changes: readonly PersonChange[]): Promise<void>;
-  /** Removes the change-log entries of changes that were not made after all. */
-  unlog(importId: string, seqs: readonly number[]): Promise<void>;
   /**
    * Puts profiles back as undo decided (`after` null removes a profile the import created), each only if it
    * is still as the import left it (`before`). Answers those that were not, with why.
@@ -121,15 +155,49 @@ export interface PeopleBulk {
     changes: readonly { seq: number; before: User; after: User | null }[],
     audits: readonly AuditRecord[],
   ): Promise<Map<number, string>>;
-  /** The change log apply wrote, in order, from `after` (exclusive). */
-  changes(importId: string, after: number, limit: number): Promise<PersonChange[]>;
+}
+
+/**
+ * Bulk writes of enrollments: each conditional (the version the plan read, or no enrollment for a new one),
+ * with the course's seats and the audit records, many in one transaction; one whose condition fails is a
+ * conflict, and the others go on.
+ */
+export interface EnrollmentBulk {
+  /** The current enrollments of these people in these courses, by {@link enrollmentKey} (strongly consistent). */
+  current(enrollments: readonly { courseId: string; userId: string }[]): Promise<Map<string, Enrollment>>;
+  /**
+   * Writes the changes with their seats and audit records (`audits[i]` for `changes[i]`), each only if the
+   * enrollment is still as the change expects, and a seat it takes under the capacity. Answers the changes
+   * that were not written, with why.
+   */
+  write(
+    changes: readonly EnrollmentChange[],
+    audits: readonly (readonly AuditRecord[])[],
+  ): Promise<Map<number, string>>;
+  /**
+   * Puts enrollments back as undo decided (`after` null removes one the import created), each only if it is
+   * still as the import left it (`before`), with the seats they free or take. Answers those that were not.
+   */
+  restore(
+    changes: readonly {
+      seq: number;
+      before: Enrollment;
+      after: Enrollment | null;
+      capacity: number | null;
+    }[],
+    audits: readonly AuditRecord[],
+  ): Promise<Map<number, string>>;
 }
 
 /** What the plan step and its planners use. */
 export interface PlanDeps {
   imports: ImportRepository;
   files: ImportFiles;
-  bulk: Pick<PeopleBulk, 'current' | 'owners'>;
+  peopleBulk: Pick<PeopleBulk, 'current' | 'owners'>;
+  enrollmentBulk: Pick<EnrollmentBulk, 'current'>;
+  /** A course's enrollments (a sync's scope) and seats taken (a full course refuses a row). */
+  enrollments: Pick<EnrollmentRepository, 'listForCourse' | 'seatsTaken'>;
+  catalog: Pick<CatalogRepository, 'getCourses'>;
   departments: Pick<DepartmentRepository, 'list'>;
   users: Pick<UserRepository, 'list'>;
   runtime: Runtime;

@@ -3,7 +3,13 @@
  * starts planning), read the import and its plan, download the rejected rows, apply (approving first when the
  * plan takes a lot away), undo.
  */
-import { BusinessRuleError, ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.ts';
+import {
+  BusinessRuleError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  OutOfScopeError,
+} from '../../domain/errors.ts';
 import {
   type CreateImportInput,
   emptyCounts,
@@ -36,8 +42,12 @@ const ERRORS_URL_SECONDS = 300;
 /** Entries per stored part of a plan stream. */
 export const PLAN_PART_ENTRIES = 500;
 
-/** Steps: record the import (`uploading`) -> presign the upload (in parts above 100 MB). */
+/**
+ * Steps: a machine client imports what its scopes write -> record the import (`uploading`) -> presign the
+ * upload (in parts above 100 MB).
+ */
 export async function requestImport(deps: ImportRequestDeps, actor: Actor, input: CreateImportInput) {
+  assertScopeCovers(actor, input.type);
   const now = deps.runtime.now();
   const record: ImportRecord = {
     id: deps.runtime.newId(),
@@ -87,6 +97,20 @@ export async function requestImport(deps: ImportRequestDeps, actor: Actor, input
       expiresAt,
     },
   };
+}
+
+/**
+ * The route admits machine clients with `lms/users.write` (HR feeds of people); enrollments and their
+ * completions are also `lms/enrollments.write`'s to change, as through the enrollment routes.
+ */
+function assertScopeCovers(actor: Actor, type: CreateImportInput['type']): void {
+  const { client } = actor.principal;
+  if (
+    client &&
+    (type === 'enrollments' || type === 'completions') &&
+    !client.scopes.includes('lms/enrollments.write')
+  )
+    throw new OutOfScopeError(`Importing ${type} needs the lms/enrollments.write scope as well.`);
 }
 
 /** Steps: the import is still waiting for its upload -> S3 assembles the parts (their total checked). */

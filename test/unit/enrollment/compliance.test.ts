@@ -45,6 +45,12 @@ describe('certifications and the compliance sweep', () => {
     });
   });
 
+  it('takes a certificate’s own expiry when another system recorded one, recertification before it', () => {
+    expect(certificationDates(certification, '2025-06-01T12:30:00.000Z', '2026-12-31T00:00:00.000Z')).toEqual(
+      { expiresAt: '2026-12-31T00:00:00.000Z', recertifyAt: '2026-12-01T00:00:00.000Z' },
+    );
+  });
+
   it('queues each enrollment for its next deadline, and nothing once withdrawn', () => {
     expect(nextComplianceCheck(completed('2026-01-01T00:00:00.000Z'))).toBe('2026-12-02T00:00:00.000Z');
     expect(nextComplianceCheck({ ...base, dueAt: '2026-02-01T00:00:00.000Z' })).toBe(

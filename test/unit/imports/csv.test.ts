@@ -588,7 +588,7 @@ describe('readCsv: memory and backpressure', () => {
     ]);
     // 1 MiB held at most, plus the chunk being scanned: far from the 100 MB read.
     expect(peak).toBeLessThan(4 * MiB);
-  });
+  }, 120_000);
 
   it('reads 1,000,000 rows with the memory of a few chunks, pulling chunks as rows are consumed', async () => {
     // Prepare
@@ -622,7 +622,7 @@ describe('readCsv: memory and backpressure', () => {
     expect(last).toEqual(row(1_000_001, '999999', 'u999999@example.com'));
     expect(pulledAtRow500k).toBe(500);
     expect(peak).toBeLessThan(4 * MiB);
-  }, 20_000);
+  }, 120_000);
 
   it('stops pulling, and closes the source, when the consumer stops', async () => {
     // Prepare

@@ -65,3 +65,25 @@ describe('plannedUserId', () => {
     expect(plannedUserId('1b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d', 'ada@example.com')).not.toBe(id);
   });
 });
+
+describe('a ranked KeySet', () => {
+  it('keeps for each key the line of its highest rank, the earlier line on a tie, through growth', () => {
+    // Prepare: three completions of one course by Ada (2023, 2024, 2022), two equal ones by Bo, and many keys
+    const latest = new KeySet(16, { ranked: true });
+
+    // Act
+    latest.keepHighest('ada/fire', 2, Date.parse('2023-05-01'));
+    latest.keepHighest('ada/fire', 3, Date.parse('2024-05-01'));
+    latest.keepHighest('ada/fire', 4, Date.parse('2022-05-01'));
+    latest.keepHighest('bo/fire', 5, Date.parse('2024-01-01'));
+    latest.keepHighest('bo/fire', 6, Date.parse('2024-01-01'));
+    for (let i = 0; i < 1_000; i++) latest.keepHighest(`person${i}/fire`, 10 + i, i);
+
+    // Assess
+    expect(latest.lineOf('ada/fire')).toBe(3);
+    expect(latest.lineOf('bo/fire')).toBe(5);
+    expect(latest.lineOf('person999/fire')).toBe(1_009);
+    expect(latest.size).toBe(1_002);
+    expect(() => new KeySet().keepHighest('ada/fire', 2, 1)).toThrow(/ranked/);
+  });
+});

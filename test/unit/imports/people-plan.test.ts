@@ -66,7 +66,7 @@ async function plan(format: ImportFormat, people: User[], file: string, departme
   const deps: PlanDeps = {
     imports: {} as ImportRepository,
     files: {} as ImportFiles,
-    bulk: {
+    peopleBulk: {
       current: async (ids) =>
         new Map(people.filter((p) => ids.includes(p.id)).map((p) => [p.id, p] as const)),
       owners: async (kind, values) => {
@@ -78,6 +78,10 @@ async function plan(format: ImportFormat, people: User[], file: string, departme
         return owners;
       },
     },
+    // A people file reads no enrollments nor courses.
+    enrollmentBulk: {} as PlanDeps['enrollmentBulk'],
+    enrollments: {} as PlanDeps['enrollments'],
+    catalog: {} as PlanDeps['catalog'],
     departments: { list: async () => ({ items: departments, nextCursor: null }) },
     users: {
       list: async (filter) => ({

@@ -1,0 +1,276 @@
+/**
+ * The apply engine over fakes of its ports (no network): a run killed after writing and before its
+ * checkpoint is continued with nothing written twice; a record changed since planning is a conflict, left
+ * alone and out of the change log; undo puts back what the apply wrote and refuses what changed since.
+ * Enrollments stand for every kind of record: the engine is the same for all.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AuditRecord } from '../../../shared/domain/audit.ts';
+import type { Enrollment } from '../../../shared/domain/enrollment.ts';
+import { emptyCounts, ImportOptions } from '../../../shared/domain/import.ts';
+import { newEnrollment, withdrawn } from '../../../shared/use-cases/enrollment.ts';
+import { type ApplyDeps, runApply, runUndo } from '../../../shared/use-cases/imports/apply.ts';
+import {
+  type Change,
+  type EnrollmentBulk,
+  enrollmentKey,
+  type ImportRecord,
+  type StoredPlanEntry,
+} from '../../../shared/use-cases/imports/ports.ts';
+import type { EnrollmentRepository } from '../../../shared/use-cases/ports.ts';
+
+const AT = '2026-12-01T09:00:00.000Z';
+const IMPORT = '0b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d';
+const COURSE = '7b9d2e40-1c3a-4f6b-8e52-9a0c4d7f1b23';
+const source = { source: 'import' as const, actor: 'admin', reference: `import:${IMPORT}`, at: AT };
+
+/** The ids of u1 to u4. */
+const u = (n: number) => `a1b2c3d4-0000-4000-8000-00000000000${n}`;
+
+function enrolled(userId: string): Enrollment {
+  return newEnrollment(COURSE, userId, source, AT, null, 'admin', 'Import learning.csv');
+}
+
+/** An enrollments plan: new enrollments of u1..u3, and the withdrawal of u4's. */
+function planOf(existing: Enrollment): StoredPlanEntry[] {
+  const entry = (seq: number, before: Enrollment | null, after: Enrollment): StoredPlanEntry => ({
+    seq,
+    file: 'learning.csv',
+    line: seq + 2,
+    action: before ? 'withdraw' : 'enroll',
+    target: { kind: 'enrollment', id: `${after.courseId}:${after.userId}`, key: after.userId },
+    diffs: {},
+    write: { op: 'enrollment', before, after, capacity: null },
+  });
+  return [
+    entry(0, null, enrolled(u(1))),
+    entry(1, null, enrolled(u(2))),
+    entry(2, null, enrolled(u(3))),
+    entry(3, existing, withdrawn(existing, AT, 'admin', 'Import learning.csv')),
+  ];
+}
+
+/** In-memory ports: enrollments with the conditions the table applies, the change log, the import. */
+function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
+  const store = new Map(existing.map((e) => [enrollmentKey(e), e]));
+  const audits: AuditRecord[] = [];
+  const log = new Map<number, Change>();
+  let clock = Date.parse(AT);
+  let record: ImportRecord = {
+    id: IMPORT,
+    type: 'enrollments',
+    format: 'lms',
+    mode: 'upsert',
+    fileName: 'learning.csv',
+    sizeBytes: 100,
+    options: ImportOptions.parse({}),
+    status: 'applying',
+    createdBy: 'admin',
+    createdAt: AT,
+    updatedAt: AT,
+    rows: entries.length,
+    counts: emptyCounts(),
+    progress: { step: 'applying', done: 0, total: entries.length },
+    warnings: [],
+    approval: { required: false, reason: null, approvedBy: null, approvedAt: null, note: null },
+    applied: null,
+    undone: null,
+    failure: null,
+    version: 1,
+    plan: { entries: entries.length, parts: { all: 1 } },
+    checkpoint: 0,
+    lease: null,
+  };
+  /** Writes each change whose condition holds (the version read, or none yet); the others are refused. */
+  const conditional = (
+    changes: readonly { seq: number; before: Enrollment | null; after: Enrollment | null; key: string }[],
+    audited: readonly AuditRecord[][],
+  ) => {
+    const refused = new Map<number, string>();
+    changes.forEach((change, index) => {
+      const present = store.get(change.key);
+      if ((present?.version ?? null) !== (change.before?.version ?? null)) {
+        refused.set(change.seq, 'changed meanwhile');
+        return;
+      }
+      if (change.after) store.set(change.key, change.after);
+      else store.delete(change.key);
+      audits.push(...(audited[index] ?? []));
+    });
+    return refused;
+  };
+  const enrollmentBulk: EnrollmentBulk = {
+    current: async (keys) =>
+      new Map(keys.flatMap((k) => store.get(enrollmentKey(k)) ?? []).map((e) => [enrollmentKey(e), e])),
+    write: async (changes, audited) =>
+      conditional(
+        changes.map((c) => ({ ...c, key: enrollmentKey(c.after) })),
+        audited.map((a) => [...a]),
+      ),
+    restore: async (changes, audited) =>
+      conditional(
+        changes.map((c) => ({ ...c, key: enrollmentKey(c.before) })),
+        audited.map((a) => [a]),
+      ),
+  };
+  const deps: ApplyDeps = {
+    imports: {
+      create: async () => undefined,
+      list: async () => ({ items: [], nextCursor: null }),
+      get: async () => record,
+      save: async (next, expected) => {
+        if (record.version !== expected) throw new Error('stale import');
+        record = next;
+      },
+    },
+    files: { planPart: async (_id, _stream, part) => (part === 0 ? entries : []) },
+    changeLog: {
+      log: async (_id, changes) => {
+        for (const change of changes) log.set(change.seq, change);
+      },
+      unlog: async (_id, seqs) => {
+        for (const seq of seqs) log.delete(seq);
+      },
+      changes: async (_id, after, limit) =>
+        [...log.values()]
+          .filter((c) => c.seq > after)
+          .sort((a, b) => a.seq - b.seq)
+          .slice(0, limit),
+    },
+    enrollmentBulk,
+    peopleBulk: {
+      current: async () => new Map(),
+      write: async () => new Map(),
+      restore: async () => new Map(),
+    },
+    users: { update: async () => undefined },
+    // No course here has a capacity: the waitlist is never read.
+    enrollments: {} as EnrollmentRepository,
+    audit: { append: async () => undefined },
+    runtime: { now: () => new Date(clock), newId: () => 'id' },
+  };
+  return {
+    deps,
+    store,
+    audits,
+    log,
+    record: () => record,
+    later: (ms: number) => {
+      clock += ms;
+    },
+  };
+}
+
+const budget = () => ({ deadline: Date.now() + 60_000 });
+
+describe('apply', () => {
+  it('continues a run killed after its writes and before its checkpoint, writing nothing twice', async () => {
+    // Prepare: u4 enrolled; the first run dies right after the bulk write returns
+    const existing = enrolled(u(4));
+    const world = fakes(planOf(existing), [existing]);
+    const write = world.deps.enrollmentBulk.write;
+    world.deps.enrollmentBulk.write = async (...args) => {
+      await write(...args);
+      throw new Error('killed');
+    };
+
+    // Act: the first run dies; the next takes over once its lease has run out
+    await expect(runApply(world.deps, IMPORT, 'run-1', budget())).rejects.toThrow('killed');
+    world.deps.enrollmentBulk.write = write;
+    world.later(3 * 60_000);
+    const outcome = await runApply(world.deps, IMPORT, 'run-2', budget());
+
+    // Assess: every change once, counted once, each audited once, all in the change log
+    expect(outcome).toBe('done');
+    expect(world.record()).toMatchObject({
+      status: 'applied',
+      checkpoint: 4,
+      applied: { done: 4, conflicts: 0, conflictsListed: [] },
+    });
+    expect([...world.store.values()].map((e) => [e.userId, e.status, e.version])).toEqual([
+      [u(4), 'withdrawn', 2],
+      [u(1), 'enrolled', 1],
+      [u(2), 'enrolled', 1],
+      [u(3), 'enrolled', 1],
+    ]);
+    expect(world.audits.map((a) => [a.id, a.action])).toEqual([
+      [`${IMPORT}.0`, 'enrollment.created'],
+      [`${IMPORT}.1`, 'enrollment.created'],
+      [`${IMPORT}.2`, 'enrollment.created'],
+      [`${IMPORT}.3`, 'enrollment.withdrawn'],
+    ]);
+    expect([...world.log.keys()]).toEqual([0, 1, 2, 3]);
+  });
+
+  it('leaves a record changed since planning alone, reports it and keeps it out of the change log', async () => {
+    // Prepare: u4's enrollment changed after the plan read it; u2 enrolled meanwhile
+    const existing = enrolled(u(4));
+    const world = fakes(planOf(existing), [{ ...existing, dueAt: '2027-01-31T00:00:00.000Z', version: 2 }]);
+    world.store.set(enrollmentKey(enrolled(u(2))), { ...enrolled(u(2)), sources: [] });
+
+    // Act
+    await runApply(world.deps, IMPORT, 'run-1', budget());
+
+    // Assess
+    expect(world.record().applied).toEqual({
+      done: 2,
+      conflicts: 2,
+      conflictsListed: [
+        { line: 3, key: `${COURSE}:${u(2)}`, reason: 'changed meanwhile' },
+        { line: 5, key: `${COURSE}:${u(4)}`, reason: 'changed meanwhile' },
+      ],
+    });
+    expect(world.store.get(enrollmentKey(existing))).toMatchObject({ status: 'enrolled', version: 2 });
+    expect([...world.log.keys()]).toEqual([0, 2]);
+  });
+});
+
+describe('undo', () => {
+  it('puts back what the apply wrote, and refuses a record changed since, naming it', async () => {
+    // Prepare: applied; then u3's enrollment is changed by someone else
+    const existing = enrolled(u(4));
+    const world = fakes(planOf(existing), [existing]);
+    await runApply(world.deps, IMPORT, 'run-1', budget());
+    const third = enrolled(u(3));
+    world.store.set(enrollmentKey(third), { ...third, dueAt: '2027-02-28T00:00:00.000Z', version: 2 });
+    await world.deps.imports.save(
+      {
+        ...world.record(),
+        status: 'undoing',
+        checkpoint: 0,
+        lease: null,
+        version: world.record().version + 1,
+      },
+      world.record().version,
+    );
+
+    // Act
+    const outcome = await runUndo(world.deps, IMPORT, 'undo-1', budget());
+
+    // Assess: u1, u2 removed, u4 enrolled again as before (a version on), u3 left as it is
+    expect(outcome).toBe('done');
+    expect(world.record()).toMatchObject({
+      status: 'undone',
+      undone: {
+        restored: 3,
+        refused: 1,
+        refusedListed: [
+          {
+            line: 4,
+            key: `${COURSE}:${u(3)}`,
+            reason: 'changed since the import (now at version 2): left as it is',
+          },
+        ],
+      },
+    });
+    expect([...world.store.values()].map((e) => [e.userId, e.status, e.version])).toEqual([
+      [u(4), 'enrolled', 3],
+      [u(3), 'enrolled', 2],
+    ]);
+    expect(world.audits.slice(4).map((a) => [a.id, a.action])).toEqual([
+      [`${IMPORT}.undo.0`, 'enrollment.removed'],
+      [`${IMPORT}.undo.1`, 'enrollment.removed'],
+      [`${IMPORT}.undo.3`, 'enrollment.reactivated'],
+    ]);
+  });
+});
