@@ -6,7 +6,6 @@
  * enrollment back while it is as the import left it; one the import created is removed (nothing of it
  * stays, as if it had never been imported).
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuditRecord } from '../../domain/audit.ts';
 import { Enrollment, holdsSeat } from '../../domain/enrollment.ts';
 import type { RowNote } from '../../domain/import.ts';
@@ -21,7 +20,6 @@ export interface EnrollmentChangeDeps {
   enrollments: EnrollmentRepository;
   audit: Pick<AuditTrail, 'append'>;
   runtime: Runtime;
-  logger?: Pick<Logger, 'info' | 'warn'>;
 }
 
 export function enrollmentChanges(deps: EnrollmentChangeDeps): ChangeKind<EnrollmentChange> {

@@ -156,7 +156,7 @@ function rowEntry(
     return refuse(personColumn(row.person), `${personText(row.person)} is suspended: reactivate them first`);
   const due = row.dueAt;
   if (due && due <= now && !sameInstant(due, before?.dueAt))
-    return refuse('due_date', `${due.slice(0, 10)} is in the past: a due date is today or later`);
+    return refuse('due_date', `${due} is in the past: a due date is in the future`);
   if (!before || !holdsSeat(before.status)) {
     if (course.status === 'archived')
       return refuse('course_id', `${course.title} is archived: it takes no new enrollments`);
@@ -166,7 +166,11 @@ function rowEntry(
     return entry(
       'enroll',
       before
-        ? { ...comeBack(before, source, now, reason), dueAt: due ?? before.dueAt, overdueAt: null }
+        ? {
+            ...comeBack(before, source, now, reason),
+            dueAt: due === undefined ? before.dueAt : due,
+            overdueAt: null,
+          }
         : newEnrollment(course.id, user.id, source, now, due ?? null, source.actor, reason),
     );
   }
