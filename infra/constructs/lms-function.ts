@@ -168,6 +168,16 @@ export interface LmsFunctionProps {
    * @default - none: everything is bundled
    */
   readonly nodeModules?: readonly string[];
+  /** Node and V8 options added to `NODE_OPTIONS`, see {@link functionNodeOptions}. @default - none */
+  readonly nodeOptions?: readonly string[];
+}
+
+/**
+ * The function's `NODE_OPTIONS`: source maps (stack traces name the TypeScript source), then the options
+ * its job asks for. Exported so that a benchmark can run a bundle with exactly the function's options.
+ */
+export function functionNodeOptions(extra: readonly string[] = []): string {
+  return ['--enable-source-maps', ...extra].join(' ');
 }
 
 /** What `userPool: 'users'` may do, on that pool only. */
@@ -340,7 +350,7 @@ export class LmsFunction extends NodejsFunction {
       logGroup,
       role,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: functionNodeOptions(props.nodeOptions),
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'lms-admin',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         ...props.environment,

@@ -138,6 +138,7 @@ export function jobFunctionProps(job: JobDefinition): LmsFunctionProps {
     memorySize: job.memoryMb ?? DEFAULT_MEMORY_MB,
     ephemeralStorageSize: Size.mebibytes(job.ephemeralStorageMb ?? DEFAULT_EPHEMERAL_STORAGE_MB),
     nodeModules: job.nodeModules,
+    nodeOptions: job.nodeOptions,
   };
 }
 

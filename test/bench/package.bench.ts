@@ -10,7 +10,8 @@
  *   what validation, the scan and the bookkeeping cost, not a smarter upload). MB/s = uncompressed bytes /
  *   seconds; median ratio of interleaved rounds (a new course and job each round).
  * - `package.peak-rss.mb`: a generated ~1 GB package processed in a child process (the emulators, s3rver
- *   included, run in this one), which reports its peak RSS (`process.resourceUsage().maxRSS`).
+ *   included, run in this one) bundled and started as the process-package function is (its NODE_OPTIONS),
+ *   which reports its peak RSS (`process.resourceUsage().maxRSS`).
  *
  * MB are MiB throughout. Sizes: LMS_BENCH_PACKAGE_MB (the RSS package, default 1024), LMS_BENCH_PACKAGE_THROUGHPUT_MB (default
  * 150), LMS_BENCH_PACKAGE_ROUNDS (default 3).
@@ -26,7 +27,7 @@ import { promisify } from 'node:util';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import yazl from 'yazl';
-import { lmsEsbuildOptions } from '../../infra/constructs/lms-function.ts';
+import { functionNodeOptions, lmsEsbuildOptions } from '../../infra/constructs/lms-function.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import type { LocalStack } from '../../infra/local/stack.ts';
 import { s3Client } from '../../shared/clients.ts';
@@ -240,7 +241,8 @@ async function peakRss(stack: LocalStack): Promise<Figure> {
       note:
         `peak RSS (maxRSS) of a child process running processUploadedPackage on a generated ${mb(pkg.zipBytes)} MB ` +
         `SCORM 1.2 package (${pkg.fileCount} files, media stored uncompressed) in ${(report.ms / 1000).toFixed(1)} s; ` +
-        `${(report.importMaxRssKiB / 1024).toFixed(0)} MB after loading the modules (bundled as for Lambda); ` +
+        `${(report.importMaxRssKiB / 1024).toFixed(0)} MB after loading the modules (bundled as for Lambda, ` +
+        `NODE_OPTIONS \`${functionNodeOptions(processPackage.nodeOptions)}\` as the function has); ` +
         `sampled peak by step (MB): ${steps}`,
     };
   } finally {
@@ -268,10 +270,16 @@ async function bundleChild(): Promise<string> {
 
 async function runChild(stack: LocalStack, key: string, size: number): Promise<ChildReport> {
   const bundle = await bundleChild();
-  // Asynchronous on purpose: s3rver answers the child's requests from this process's event loop.
-  const child = spawn(process.execPath, ['--enable-source-maps', bundle, key, String(size)], {
+  // Asynchronous on purpose: s3rver answers the child's requests from this process's event loop. With the
+  // NODE_OPTIONS CDK gives the process-package function (shared/jobs/manifest.ts), so the figure is its.
+  const child = spawn(process.execPath, [bundle, key, String(size)], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...stack.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: {
+      ...process.env,
+      ...stack.env,
+      NODE_OPTIONS: functionNodeOptions(processPackage.nodeOptions),
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1208,22 +1208,27 @@ describe('LmsJobs', () => {
     ).toEqual([]);
   });
 
-  it('sizes each function as its job says: memory, timeout, /tmp; nodejs24.x on arm64 with tracing', () => {
+  it('sizes each function as its job says: memory, timeout, /tmp, Node options; nodejs24.x on arm64 with tracing', () => {
     for (const job of lmsJobsJobs) {
       // Prepare
       const fn = functionProperties(templates.jobs, jobFunction(job));
 
       // Assess
       expect(fn.MemorySize, job.id).toBe(job.memoryMb ?? 512);
+      expect(fn.Environment.Variables.NODE_OPTIONS, job.id).toBe(
+        ['--enable-source-maps', ...(job.nodeOptions ?? [])].join(' '),
+      );
       expect(fn.Timeout, job.id).toBe(job.timeoutSeconds ?? 60);
       expect(fn.EphemeralStorage, job.id).toEqual({ Size: job.ephemeralStorageMb ?? 512 });
       expect(fn.Runtime, job.id).toBe('nodejs24.x');
       expect(fn.Architectures, job.id).toEqual(['arm64']);
       expect(fn.TracingConfig, job.id).toEqual({ Mode: 'Active' });
     }
-    // The package processor is the job that needs more than the defaults.
+    // The package processor is the job that needs more than the defaults, and small semi-spaces for its peak
+    // memory (see processPackage in the job manifest).
     const processor = functionProperties(templates.jobs, jobFunction(uploadJobs()[0] as JobDefinition));
     expect(processor.EphemeralStorage.Size).toBeGreaterThan(512);
+    expect(processor.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps --max-semi-space-size=1');
   });
 
   it('binds each function to exactly what its job needs', () => {
