@@ -42,7 +42,15 @@ export async function benchGetUser(): Promise<Figure[]> {
     isBase64Encoded: false,
     requestContext: {
       requestId: 'bench',
-      authorizer: { principalId: 'bench', principal: 'person', sub: 'bench', 'cognito:groups': 'admin' },
+      // What the request authorizer answers for an admin whose login is linked to an active profile.
+      authorizer: {
+        principalId: 'bench',
+        principal: 'person',
+        sub: 'bench',
+        'cognito:groups': 'admin',
+        lms_user_id: user.id,
+        lms_access: 'active',
+      },
     },
   } as unknown as APIGatewayProxyEvent;
   const context = {
