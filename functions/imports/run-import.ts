@@ -2,11 +2,11 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/logger.ts';
 import { runImport as job } from '../../shared/jobs/manifest.ts';
 import { countingFailures } from '../../shared/metrics.ts';
-import { importPorts } from '../../shared/store/import-wiring.ts';
+import { importRunPorts } from '../../shared/store/import-wiring.ts';
 import { ImportWorkMessage } from '../../shared/store/import-work.ts';
 import { runApply, runUndo } from '../../shared/use-cases/imports/apply.ts';
 
-const ports = { ...importPorts(), logger };
+const ports = { ...importRunPorts(), logger };
 
 /** Time kept back from Lambda's timeout to save the checkpoint and hand over. */
 const MARGIN_MS = 60_000;

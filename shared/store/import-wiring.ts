@@ -1,5 +1,5 @@
 /** Builds the import ports once per cold start; each function gets the buckets and queue it is bound to. */
-import { dynamoDb, s3Client, s3PresignerClient, sqsClient } from '../clients.ts';
+import { cognitoClient, dynamoDb, s3Client, s3PresignerClient, sqsClient } from '../clients.ts';
 import { optionalSetting, requireSetting } from '../config.ts';
 import type { ImportWork } from '../use-cases/imports/requests.ts';
 import { DynamoAuditTrail } from './audit-store.ts';
@@ -7,6 +7,7 @@ import { DynamoCatalogRepository } from './catalog-store.ts';
 import { DynamoDepartmentRepository } from './department-store.ts';
 import { DynamoEnrollmentBulk } from './enrollment-bulk.ts';
 import { DynamoEnrollmentRepository } from './enrollment-store.ts';
+import { CognitoIdentityDirectory } from './identity-directory.ts';
 import { S3ImportFiles } from './import-files.ts';
 import { DynamoChangeLog, DynamoImportRepository, DynamoPeopleBulk } from './import-store.ts';
 import { SqsImportWork } from './import-work.ts';
@@ -36,5 +37,13 @@ export function importPorts() {
       ? new SqsImportWork(sqsClient(), queueUrl)
       : { start: unbound('the imports queue (IMPORTS_QUEUE_URL)') }) satisfies ImportWork,
     runtime: systemRuntime,
+  };
+}
+
+/** The apply and undo runs' ports: the import ports, and the user pool to sign suspended people out. */
+export function importRunPorts() {
+  return {
+    ...importPorts(),
+    directory: new CognitoIdentityDirectory(cognitoClient(), requireSetting('userPoolId')),
   };
 }

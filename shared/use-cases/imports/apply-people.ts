@@ -18,8 +18,8 @@ export interface PeopleChangeDeps {
   peopleBulk: Pick<PeopleBulk, 'current' | 'write' | 'restore'>;
   /** The guarded write of a status change (suspension, reactivation): the admin-seat rules apply. */
   users: Pick<UserRepository, 'update'>;
-  /** Signs suspended people out (AWS); the authorizer refuses them anyway. */
-  directory?: Pick<IdentityDirectory, 'signOut'> | undefined;
+  /** Signs suspended people out, as `POST /users/{id}/suspend` does. */
+  directory: Pick<IdentityDirectory, 'signOut'>;
   runtime: Runtime;
   logger?: Pick<Logger, 'info' | 'warn'>;
 }
@@ -54,7 +54,7 @@ export function peopleChanges(deps: PeopleChangeDeps): ChangeKind<PersonChange> 
           continue;
         }
         if (change.after.status === 'suspended' && change.after.linkedLogin)
-          await deps.directory?.signOut(change.after.linkedLogin.username).catch((error: Error) =>
+          await deps.directory.signOut(change.after.linkedLogin.username).catch((error: Error) =>
             deps.logger?.warn('suspended by an import, but the sign-out failed', {
               userId: change.after.id,
               error: error.name,

@@ -144,6 +144,7 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
       restore: async () => new Map(),
     },
     users: { update: async () => undefined },
+    directory: { signOut: async () => 'signed-out' },
     // No course here has a capacity: the waitlist is never read.
     enrollments: {} as EnrollmentRepository,
     audit: { append: async () => undefined },
