@@ -16,21 +16,27 @@ import type {
   ImportRepository,
   PeopleBulk,
   PersonChange,
+  WaitingChange,
 } from '../use-cases/imports/ports.ts';
 import type { Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
 import { batchWriteAll, type WriteRequest } from './batch-write.ts';
 import { type BulkChange, consistentBatchGet, transactInGroups } from './bulk-transact.ts';
-import { keys, withoutStorageAttributes } from './keys.ts';
+import { keys, sequence, withoutStorageAttributes } from './keys.ts';
 import { pageOfPartition } from './query-pages.ts';
+import { TTL_ATTRIBUTE } from './table-schema.ts';
 import { transactWrite } from './transact.ts';
 import { memberCount, profileWrites, userExists } from './user-store.ts';
 import { putNew, putVersioned } from './versioned.ts';
+
+/** How long waiting changes are kept should their run die before settling them (the table's TTL). */
+const WAITING_DAYS = 30;
 
 const StoredImport = Import.extend({
   plan: z.object({ entries: z.number().int(), parts: z.record(z.string(), z.number().int()) }).nullable(),
   checkpoint: z.number().int(),
   lease: z.object({ run: z.string(), until: z.string() }).nullable(),
+  waited: z.number().int().default(0),
 });
 
 function toRecord(item: Record<string, unknown>): ImportRecord {
@@ -119,40 +125,84 @@ export class DynamoChangeLog implements ChangeLog {
   ) {}
 
   async log(importId: string, changes: readonly Change[]): Promise<void> {
-    await batchWriteAll(
-      this.client,
-      this.tableName,
+    await this.put(
       changes.map((change) => ({
-        PutRequest: {
-          Item: { ...keys.importChange(importId, change.seq), entity: 'import-change', ...change },
-        },
+        ...keys.importChange(importId, change.seq),
+        entity: 'import-change',
+        ...change,
       })),
     );
   }
 
-  async unlog(importId: string, seqs: readonly number[]): Promise<void> {
-    await batchWriteAll(
-      this.client,
-      this.tableName,
-      seqs.map((seq): WriteRequest => ({ DeleteRequest: { Key: keys.importChange(importId, seq) } })),
-    );
+  unlog(importId: string, seqs: readonly number[]): Promise<void> {
+    return this.remove(seqs.map((seq) => keys.importChange(importId, seq)));
   }
 
   async changes(importId: string, after: number, limit: number): Promise<Change[]> {
+    const items = await this.page(keys.importChange(importId, 0).pk, 'CHANGE#', after, limit);
+    return items.map((item) => LoggedChange.parse(item));
+  }
+
+  async wait(importId: string, waiting: readonly WaitingChange[]): Promise<void> {
+    // Waiting changes are settled or given up on by the run that lists them; one that dies first lets them expire.
+    const expiresAt = Math.floor(Date.now() / 1000) + WAITING_DAYS * 24 * 60 * 60;
+    await this.put(
+      waiting.map(({ change, reason }) => ({
+        ...keys.importWaiting(importId, change.seq),
+        entity: 'import-waiting',
+        change,
+        reason,
+        [TTL_ATTRIBUTE]: expiresAt,
+      })),
+    );
+  }
+
+  async waiting(importId: string, after: number, limit: number): Promise<WaitingChange[]> {
+    const items = await this.page(keys.importWaiting(importId, 0).pk, 'WAIT#', after, limit);
+    return items.map((item) => ({ change: LoggedChange.parse(item.change), reason: String(item.reason) }));
+  }
+
+  unwait(importId: string, seqs: readonly number[]): Promise<void> {
+    return this.remove(seqs.map((seq) => keys.importWaiting(importId, seq)));
+  }
+
+  private async put(items: Record<string, unknown>[]): Promise<void> {
+    await batchWriteAll(
+      this.client,
+      this.tableName,
+      items.map((Item) => ({ PutRequest: { Item } })),
+    );
+  }
+
+  private async remove(itemKeys: { pk: string; sk: string }[]): Promise<void> {
+    await batchWriteAll(
+      this.client,
+      this.tableName,
+      itemKeys.map((Key): WriteRequest => ({ DeleteRequest: { Key } })),
+    );
+  }
+
+  /** The items of a sequence (`CHANGE#`, `WAIT#`), in order, from `after` (exclusive). */
+  private async page(
+    pk: string,
+    prefix: string,
+    after: number,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
     const { Items } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
-          ':pk': keys.importChange(importId, 0).pk,
-          ':from': keys.importChange(importId, after + 1).sk,
-          ':to': 'CHANGE#~',
+          ':pk': pk,
+          ':from': `${prefix}${sequence(after + 1)}`,
+          ':to': `${prefix}~`,
         },
         ConsistentRead: true,
         Limit: limit,
       }),
     );
-    return (Items ?? []).map((item) => LoggedChange.parse(item));
+    return Items ?? [];
   }
 }
 

@@ -117,7 +117,12 @@ export const keys = {
   /** An entry of an import's change log (what apply wrote, for undo), in plan order. */
   importChange: (importId: string, seq: number) => ({
     pk: `IMPORT#${importId}`,
-    sk: `CHANGE#${String(seq).padStart(9, '0')}`,
+    sk: `CHANGE#${sequence(seq)}`,
+  }),
+  /** A change that waits for a record a later change of the import makes (import-store.ts). */
+  importWaiting: (importId: string, seq: number) => ({
+    pk: `IMPORT#${importId}`,
+    sk: `WAIT#${sequence(seq)}`,
   }),
 
   /** Powertools idempotency records: one partition per caller, so a key names one request of theirs. */
@@ -159,4 +164,9 @@ export function withoutStorageAttributes<T extends Record<string, unknown>>(
   const copy: Record<string, unknown> = { ...item };
   for (const name of STORAGE_ATTRIBUTES) delete copy[name];
   return copy;
+}
+
+/** A plan entry's number as sort keys write it, so that they sort in plan order. */
+export function sequence(seq: number): string {
+  return String(seq).padStart(9, '0');
 }

@@ -271,3 +271,45 @@ async function departmentOf(name: string): Promise<string> {
   }
   return departmentIdByName(name);
 }
+
+describe('a team whose managers are at the end of a long file', () => {
+  it('creates everyone with their manager, however far down the manager is, and undo removes them all', async () => {
+    // Prepare: 148 people reporting to a team lead on the second-to-last line, who reports to the head on
+    // the last: two chunks of the plan, and a chain of two managers further down the file
+    const u = randomUUID().slice(0, 8);
+    const email = (name: string) => `${name}.${u}@example.com`;
+    const rows = Array.from(
+      { length: 148 },
+      (_, n) => `${email(`member${n}`)},Member,${n},Sales,${email('lead')}`,
+    );
+    const file = [
+      'email,given_name,family_name,department,manager_email',
+      ...rows,
+      `${email('lead')},Lee,Lead,Sales,${email('head')}`,
+      `${email('head')},Hana,Head,Sales,`,
+    ].join('\n');
+
+    // Act: upload, plan, apply
+    const id = await upload(file, { type: 'people', format: 'lms' });
+    expect(await until(id, ['planned', 'failed'])).toMatchObject({
+      status: 'planned',
+      counts: { create: 150 },
+    });
+    await api('POST', `/imports/${id}/apply`, { token: admin });
+    const applied = await until(id, ['applied', 'failed']);
+
+    // Assess: no one refused for a manager not written yet; each with their manager
+    expect(applied).toMatchObject({ status: 'applied', applied: { done: 150, conflicts: 0 } });
+    const head = await person(email('head'));
+    const lead = await person(email('lead'));
+    expect(lead?.managerId).toBe(head?.id);
+    expect(head?.managerId).toBeNull();
+    for (const n of [0, 73, 147]) expect((await person(email(`member${n}`)))?.managerId).toBe(lead?.id);
+
+    // Act, then assess: undo removes all 150
+    await api('POST', `/imports/${id}/undo`, { token: admin });
+    expect(await until(id, ['undone', 'failed'])).toMatchObject({ undone: { restored: 150, refused: 0 } });
+    for (const name of ['head', 'lead', 'member0', 'member147'])
+      expect(await person(email(name))).toBeUndefined();
+  });
+});

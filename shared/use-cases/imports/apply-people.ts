@@ -64,6 +64,16 @@ export function peopleChanges(deps: PeopleChangeDeps): ChangeKind<PersonChange> 
       return refused;
     },
 
+    // A person with a new manager may have been refused for the manager not written yet (further down the
+    // file, or later in the same chunk): tried again once the rest is written.
+    async waiting(refused) {
+      return new Set(
+        refused
+          .filter((change) => change.after.managerId && change.after.managerId !== change.before?.managerId)
+          .map((change) => change.seq),
+      );
+    },
+
     async undo(changes, run) {
       const current = await deps.peopleBulk.current(changes.map((change) => change.after.id));
       const now = deps.runtime.now().toISOString();

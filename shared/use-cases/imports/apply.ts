@@ -27,6 +27,7 @@ import type {
   ImportRecord,
   ImportRepository,
   StoredPlanEntry,
+  WaitingChange,
 } from './ports.ts';
 import { audit, PLAN_PART_ENTRIES } from './requests.ts';
 
@@ -69,7 +70,10 @@ export async function runApply(
       return 'continue';
     }
     const entries = await chunkOf(deps, importId, record.checkpoint, total);
-    const outcome = await applyChunk(deps, { record, requestId: actor.requestId }, entries);
+    const changes: Change[] = entries.flatMap((entry) =>
+      entry.write ? [{ ...entry.write, seq: entry.seq, line: entry.line }] : [],
+    );
+    const outcome = await applyChanges(deps, { record, requestId: actor.requestId }, changes);
     const applied = record.applied ?? { done: 0, conflicts: 0, conflictsListed: [] };
     record = await checkpoint(deps, record, run, record.checkpoint + entries.length, {
       applied: {
@@ -77,10 +81,13 @@ export async function runApply(
         conflicts: applied.conflicts + outcome.conflicts.length,
         conflictsListed: [...applied.conflictsListed, ...outcome.conflicts].slice(0, LISTED),
       },
+      waited: record.waited + outcome.waiting.length,
     });
   }
-  await finish(deps, record, 'applied', actor);
-  deps.logger?.info('import applied', { importId, applied: record.applied });
+  const settled = await settleWaiting(deps, record, run, actor, budget);
+  if (settled === 'continue') return 'continue';
+  await finish(deps, settled, 'applied', actor);
+  deps.logger?.info('import applied', { importId, applied: settled.applied });
   return 'done';
 }
 
@@ -98,39 +105,106 @@ function byKind(deps: ApplyDeps, changes: readonly Change[]): [ChangeKind<Change
 }
 
 /**
- * One chunk: find what is done already, log the rest, write it conditionally, and take the conflicts out
- * of the log.
+ * One chunk: find what is done already, log the rest, write it conditionally, keep aside what waits for a
+ * record a later change makes, and take the conflicts and the waiting out of the log.
  */
-async function applyChunk(
+async function applyChanges(
   deps: ApplyDeps,
   run: Run,
-  entries: readonly StoredPlanEntry[],
-): Promise<{ done: number; conflicts: RowNote[] }> {
-  const changes: Change[] = entries.flatMap((entry) =>
-    entry.write ? [{ ...entry.write, seq: entry.seq, line: entry.line }] : [],
-  );
+  changes: readonly Change[],
+): Promise<{ done: number; conflicts: RowNote[]; refused: WaitingChange[]; waiting: WaitingChange[] }> {
   const found = new Set<number>();
   for (const [kind, group] of byKind(deps, changes))
     for (const seq of await kind.written(group)) found.add(seq);
 
   // The log goes first: a run killed right after it finds the changes not made and makes them.
   await deps.changeLog.log(run.record.id, changes);
-  const refused = new Map<number, string>();
+  const refused: WaitingChange[] = [];
   const conflicts: RowNote[] = [];
+  const waiting: WaitingChange[] = [];
   for (const [kind, group] of byKind(
     deps,
     changes.filter((change) => !found.has(change.seq)),
   )) {
     const notWritten = await kind.write(group, run);
-    for (const change of group) {
-      const reason = notWritten.get(change.seq);
-      if (reason === undefined) continue;
-      refused.set(change.seq, reason);
-      conflicts.push({ line: change.line, key: kind.key(change), reason });
+    const refusedHere = group.filter((change) => notWritten.has(change.seq));
+    const waits = refusedHere.length > 0 && kind.waiting ? await kind.waiting(refusedHere) : new Set();
+    for (const change of refusedHere) {
+      const reason = notWritten.get(change.seq) ?? '';
+      refused.push({ change, reason });
+      if (waits.has(change.seq)) waiting.push({ change, reason });
+      else conflicts.push({ line: change.line, key: kind.key(change), reason });
     }
   }
-  await deps.changeLog.unlog(run.record.id, [...refused.keys()]);
-  return { done: changes.length - refused.size, conflicts };
+  // Kept aside before the log forgets them: a run killed in between makes the chunk again.
+  await deps.changeLog.wait(run.record.id, waiting);
+  await deps.changeLog.unlog(
+    run.record.id,
+    refused.map(({ change }) => change.seq),
+  );
+  return { done: changes.length - refused.length, conflicts, refused, waiting };
+}
+
+/**
+ * The changes that waited for a record a later change makes (a manager further down the file), tried again
+ * in passes, in plan order, until a pass makes none of them (a chain of managers takes a pass a link); those
+ * still waiting then are conflicts, with why. The counts are settled once, at the end, from what was set
+ * aside (`waited`) and what is left, so a run killed in a pass counts nothing twice.
+ */
+async function settleWaiting(
+  deps: ApplyDeps,
+  record: ImportRecord,
+  run: string,
+  actor: Actor,
+  budget: RunBudget,
+): Promise<ImportRecord | 'continue'> {
+  if (record.waited === 0) return record;
+  const importId = record.id;
+  for (let made = true; made; ) {
+    made = false;
+    for (let after = -1; ; ) {
+      if (Date.now() > budget.deadline) {
+        await handOver(deps, record);
+        return 'continue';
+      }
+      const waiting = await deps.changeLog.waiting(importId, after, CHUNK);
+      if (waiting.length === 0) break;
+      const changes = waiting.map(({ change }) => change);
+      const outcome = await applyChanges(deps, { record, requestId: actor.requestId }, changes);
+      // A change refused now for another reason waits on too, with that reason, which is its conflict if
+      // no later pass makes it.
+      await deps.changeLog.wait(importId, outcome.refused);
+      const refused = new Set(outcome.refused.map(({ change }) => change.seq));
+      const done = changes.filter((change) => !refused.has(change.seq));
+      await deps.changeLog.unwait(
+        importId,
+        done.map((change) => change.seq),
+      );
+      made ||= done.length > 0;
+      record = await checkpoint(deps, record, run, record.checkpoint, {});
+      after = changes.at(-1)?.seq ?? after;
+    }
+  }
+  const left: RowNote[] = [];
+  let leftCount = 0;
+  const of = kinds(deps);
+  for (let after = -1; ; ) {
+    const waiting = await deps.changeLog.waiting(importId, after, CHUNK);
+    if (waiting.length === 0) break;
+    leftCount += waiting.length;
+    for (const { change, reason } of waiting)
+      if (left.length < LISTED) left.push({ line: change.line, key: of[change.op].key(change), reason });
+    after = waiting.at(-1)?.change.seq ?? after;
+  }
+  const applied = record.applied ?? { done: 0, conflicts: 0, conflictsListed: [] };
+  return {
+    ...record,
+    applied: {
+      done: applied.done + record.waited - leftCount,
+      conflicts: applied.conflicts + leftCount,
+      conflictsListed: [...applied.conflictsListed, ...left].sort((a, b) => a.line - b.line).slice(0, LISTED),
+    },
+  };
 }
 
 /** One run of the undo step: the change log, a chunk at a time, from the checkpoint. */
@@ -222,7 +296,7 @@ async function checkpoint(
   record: ImportRecord,
   run: string,
   position: number,
-  counts: Pick<ImportRecord, 'applied'> | Pick<ImportRecord, 'undone'>,
+  counts: Partial<Pick<ImportRecord, 'applied' | 'undone' | 'waited'>>,
 ): Promise<ImportRecord> {
   const now = deps.runtime.now();
   const next: ImportRecord = {

@@ -23,6 +23,11 @@ export interface ChangeKind<C extends Change> {
    * writes for the same change. Answers the changes refused, with why (conflicts: left alone).
    */
   write(changes: readonly C[], run: Run): Promise<Map<number, string>>;
+  /**
+   * Of the refused changes, those that may have been refused for a record another change of the same import
+   * makes later (a manager further down the file): tried again once the rest is written.
+   */
+  waiting?(refused: readonly C[]): Promise<Set<number>>;
   /** Puts back what the changes wrote, each only if its record is still as the import left it. */
   undo(changes: readonly C[], run: Run): Promise<{ restored: number; refused: RowNote[] }>;
   /** How a note names the change's record: an email, a course and a person. */

@@ -27,6 +27,8 @@ export type ImportRecord = Import & {
   checkpoint: number;
   /** The run working on the import now, until when (a run that dies lets its lease run out). */
   lease: { run: string; until: string } | null;
+  /** Changes that waited for a record a later change makes (a manager further down the file), so far. */
+  waited: number;
 };
 
 export interface ImportRepository {
@@ -130,6 +132,20 @@ export interface ChangeLog {
   unlog(importId: string, seqs: readonly number[]): Promise<void>;
   /** The entries apply wrote, in order, from `after` (exclusive). */
   changes(importId: string, after: number, limit: number): Promise<Change[]>;
+  /**
+   * Keeps changes that wait for a record a later change of the import makes (a manager further down the
+   * file), with why they could not be made yet; they are tried again once the plan has been through.
+   */
+  wait(importId: string, waiting: readonly WaitingChange[]): Promise<void>;
+  /** The waiting changes, in order, from `after` (exclusive). */
+  waiting(importId: string, after: number, limit: number): Promise<WaitingChange[]>;
+  /** Removes waiting changes that were made, or given up on. */
+  unwait(importId: string, seqs: readonly number[]): Promise<void>;
+}
+
+export interface WaitingChange {
+  change: Change;
+  reason: string;
 }
 
 /**

@@ -73,6 +73,7 @@ export async function requestImport(deps: ImportRequestDeps, actor: Actor, input
     plan: null,
     checkpoint: 0,
     lease: null,
+    waited: 0,
   };
   const expiresAt = new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString();
   await deps.imports.create(record, audit(deps, actor, 'import.requested', null, record));

@@ -73,6 +73,7 @@ const run: Run = {
     plan: { entries: 1, parts: { all: 1 } },
     checkpoint: 0,
     lease: null,
+    waited: 0,
   },
 };
 

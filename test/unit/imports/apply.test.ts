@@ -80,6 +80,7 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
     plan: { entries: entries.length, parts: { all: 1 } },
     checkpoint: 0,
     lease: null,
+    waited: 0,
   };
   /** Writes each change whose condition holds (the version read, or none yet); the others are refused. */
   const conditional = (
@@ -136,6 +137,12 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
           .filter((c) => c.seq > after)
           .sort((a, b) => a.seq - b.seq)
           .slice(0, limit),
+      // Enrollments never wait for another change of the import.
+      wait: async (_id, waiting) => {
+        if (waiting.length > 0) throw new Error('an enrollment waited');
+      },
+      waiting: async () => [],
+      unwait: async () => undefined,
     },
     enrollmentBulk,
     peopleBulk: {

@@ -115,6 +115,7 @@ async function plan(format: ImportFormat, people: User[], file: string, departme
     plan: null,
     checkpoint: 0,
     lease: null,
+    waited: 0,
   };
   const entries: Omit<StoredPlanEntry, 'seq'>[] = [];
   const outcome = await planPeople(deps, {
