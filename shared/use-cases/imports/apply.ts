@@ -87,6 +87,15 @@ export async function runApply(
   const settled = await settleWaiting(deps, record, run, actor, budget);
   if (settled === 'continue') return 'continue';
   await finish(deps, settled, 'applied', actor);
+  // Counted as conflicts with the finish: what is left of them now is only in the way (a run that dies
+  // here leaves them to their TTL).
+  for (let left = await deps.changeLog.waiting(importId, -1, CHUNK); left.length > 0; ) {
+    await deps.changeLog.unwait(
+      importId,
+      left.map(({ change }) => change.seq),
+    );
+    left = await deps.changeLog.waiting(importId, left.at(-1)?.change.seq ?? -1, CHUNK);
+  }
   deps.logger?.info('import applied', { importId, applied: settled.applied });
   return 'done';
 }
