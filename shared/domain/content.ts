@@ -79,37 +79,40 @@ export const RequestPackageUploadBody = z
   })
   .meta({ id: 'RequestPackageUpload' });
 
+/** Where to upload a file: one presigned PUT up to 100 MB, presigned parts above (packages and imports). */
+export const PresignedUpload = z
+  .union([
+    z.object({
+      method: z.literal('PUT'),
+      url: z.string(),
+      headers: z.record(z.string(), z.string()),
+      expiresAt: IsoDateTime,
+    }),
+    z.object({
+      method: z.literal('MULTIPART'),
+      uploadId: z.string(),
+      partSize: z.number().int(),
+      parts: z.array(
+        z.object({
+          partNumber: z.number().int(),
+          sizeBytes: z
+            .number()
+            .int()
+            .describe('PUT exactly this many bytes: the URL signs the length, and S3 refuses any other'),
+          url: z.string(),
+        }),
+      ),
+      completeWith: z
+        .string()
+        .describe('POST here with the ETag of each part ({ partNumber, etag }) once every part is uploaded'),
+      expiresAt: IsoDateTime,
+    }),
+  ])
+  .meta({ id: 'PresignedUpload' });
+export type PresignedUpload = z.infer<typeof PresignedUpload>;
+
 export const PackageUpload = z
-  .object({
-    job: z.object({ id: Id, status: z.string() }),
-    upload: z.union([
-      z.object({
-        method: z.literal('PUT'),
-        url: z.string(),
-        headers: z.record(z.string(), z.string()),
-        expiresAt: IsoDateTime,
-      }),
-      z.object({
-        method: z.literal('MULTIPART'),
-        uploadId: z.string(),
-        partSize: z.number().int(),
-        parts: z.array(
-          z.object({
-            partNumber: z.number().int(),
-            sizeBytes: z
-              .number()
-              .int()
-              .describe('PUT exactly this many bytes: the URL signs the length, and S3 refuses any other'),
-            url: z.string(),
-          }),
-        ),
-        completeWith: z
-          .string()
-          .describe('POST here with [{ partNumber, etag }] once every part is uploaded'),
-        expiresAt: IsoDateTime,
-      }),
-    ]),
-  })
+  .object({ job: z.object({ id: Id, status: z.string() }), upload: PresignedUpload })
   .meta({ id: 'PackageUpload' });
 
 export const CompleteUploadBody = z

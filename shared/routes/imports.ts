@@ -1,7 +1,7 @@
 /** Import routes: upload a file, read its plan and rejected rows, apply (approved when it must be), undo. */
 import * as z from 'zod';
 import { IsoDateTime, pageOf } from '../domain/common.ts';
-import { CompleteUploadBody } from '../domain/content.ts';
+import { CompleteUploadBody, PresignedUpload } from '../domain/content.ts';
 import {
   ApplyImportBody,
   CreateImportBody,
@@ -16,29 +16,7 @@ import { defineRoute } from '../http/route.ts';
 /** Imports change people, enrollments and the catalog in bulk: administrators, and HR systems (people). */
 const ACCESS = { roles: ['admin'], scopes: ['lms/users.write'] } as const;
 
-const ImportUpload = z
-  .object({
-    import: Import,
-    upload: z.union([
-      z.object({
-        method: z.literal('PUT'),
-        url: z.string(),
-        headers: z.record(z.string(), z.string()),
-        expiresAt: IsoDateTime,
-      }),
-      z.object({
-        method: z.literal('MULTIPART'),
-        uploadId: z.string(),
-        partSize: z.number().int(),
-        parts: z.array(
-          z.object({ partNumber: z.number().int(), sizeBytes: z.number().int(), url: z.string() }),
-        ),
-        completeWith: z.string().describe('POST here with { uploadId, parts: [{ partNumber, etag }] }'),
-        expiresAt: IsoDateTime,
-      }),
-    ]),
-  })
-  .meta({ id: 'ImportUpload' });
+const ImportUpload = z.object({ import: Import, upload: PresignedUpload }).meta({ id: 'ImportUpload' });
 
 export const createImport = defineRoute({
   id: 'createImport',

@@ -62,7 +62,7 @@ export class S3ImportFiles implements ImportFiles {
     return completeMultipart(this.upload(importId), uploadId, parts, totalBytes);
   }
 
-  sourceSize(importId: string): Promise<number | undefined> {
+  uploadSize(importId: string): Promise<number | undefined> {
     return objectSize(this.upload(importId));
   }
 

@@ -18,24 +18,14 @@ import { type Finding, PackageRejectedError } from '../content/findings.ts';
 import { DEFAULT_PACKAGE_LIMITS, MAX_CONTENT_PREFIX_BYTES, type PackageLimits } from '../content/limits.ts';
 import { type ParsedPackage, rejectionFor } from '../content/manifest.ts';
 import { analyzePackage } from '../content/package.ts';
-import {
-  type ContentVersion,
-  MAX_PACKAGE_BYTES,
-  MULTIPART_THRESHOLD_BYTES,
-  PART_SIZE_BYTES,
-} from '../domain/content.ts';
-import {
-  BusinessRuleError,
-  ConflictError,
-  InvalidInputError,
-  NotFoundError,
-  StaleVersionError,
-} from '../domain/errors.ts';
+import { type ContentVersion, MAX_PACKAGE_BYTES } from '../domain/content.ts';
+import { ConflictError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
 import type { Job } from '../domain/job.ts';
 import { type Actor, actorId, systemActor } from '../domain/principal.ts';
 import { audit, editableCourse } from './catalog.ts';
 import type { LifecycleDeps } from './course-lifecycle.ts';
 import type { ContentRepository, JobRepository, PackageStorage } from './ports.ts';
+import { completeUpload, offerUpload } from './uploads.ts';
 
 export interface ImportDeps extends LifecycleDeps {
   jobs: JobRepository;
@@ -45,7 +35,6 @@ export interface ImportDeps extends LifecycleDeps {
   logger?: Pick<Logger, 'info' | 'error'>;
 }
 
-const UPLOAD_URL_SECONDS = 3600;
 /** Lambda retries an async invocation twice; after the third failed attempt the job is marked failed. */
 const MAX_ATTEMPTS = 3;
 const UPLOAD_CONCURRENCY = 8;
@@ -93,42 +82,16 @@ export async function requestPackageUpload(
     version: 1,
   };
   const key = uploadKey(courseId, job.id);
-  const expiresAt = new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString();
-  if (input.sizeBytes <= MULTIPART_THRESHOLD_BYTES) {
-    await deps.jobs.create(job, audit(deps, actor, 'package.upload-requested', null, job, 'job'));
-    const signed = await deps.storage.presignUpload(key, input.sizeBytes, UPLOAD_URL_SECONDS);
-    return {
-      job: { id: job.id, status: job.status },
-      upload: { method: 'PUT' as const, ...signed, expiresAt },
-    };
-  }
-  const partSizes = multipartSizes(input.sizeBytes);
-  const multipart = await deps.storage.startMultipartUpload(key, partSizes, UPLOAD_URL_SECONDS);
-  job.input.uploadId = multipart.uploadId;
-  await deps.jobs.create(job, audit(deps, actor, 'package.upload-requested', null, job, 'job'));
-  return {
-    job: { id: job.id, status: job.status },
-    upload: {
-      method: 'MULTIPART' as const,
-      uploadId: multipart.uploadId,
-      partSize: PART_SIZE_BYTES,
-      parts: multipart.partUrls.map((url, index) => ({
-        partNumber: index + 1,
-        sizeBytes: partSizes[index] ?? 0,
-        url,
-      })),
-      completeWith: `/courses/${courseId}/packages/${job.id}/complete`,
-      expiresAt,
-    },
-  };
-}
-
-/** Part sizes of a multipart upload: PART_SIZE_BYTES each, the last one what remains. */
-function multipartSizes(sizeBytes: number): number[] {
-  const count = Math.ceil(sizeBytes / PART_SIZE_BYTES);
-  return Array.from({ length: count }, (_, index) =>
-    Math.min(PART_SIZE_BYTES, sizeBytes - index * PART_SIZE_BYTES),
+  const upload = await offerUpload(
+    deps.storage,
+    key,
+    input.sizeBytes,
+    `/courses/${courseId}/packages/${job.id}/complete`,
+    now,
   );
+  if (upload.method === 'MULTIPART') job.input.uploadId = upload.uploadId;
+  await deps.jobs.create(job, audit(deps, actor, 'package.upload-requested', null, job, 'job'));
+  return { job: { id: job.id, status: job.status }, upload };
 }
 
 /**
@@ -149,28 +112,14 @@ export async function completePackageUpload(
   if (job.status !== 'queued' || typeof job.input.uploadId !== 'string') {
     throw new ConflictError(`The job ${jobId} is ${job.status} and is not waiting for a multipart upload.`);
   }
-  const sizeBytes = Number(job.input.sizeBytes);
-  const expected = multipartSizes(sizeBytes).length;
-  const numbers = new Set(parts.map((part) => part.partNumber));
-  if (
-    numbers.size !== parts.length ||
-    parts.length !== expected ||
-    parts.some((p) => p.partNumber > expected)
-  )
-    throw new InvalidInputError(`Name each of the ${expected} parts once, numbered 1 to ${expected}.`, [
-      { path: 'body.parts', message: `expected parts 1-${expected}, each once` },
-    ]);
-  const key = uploadKey(courseId, jobId);
-  const outcome = await deps.storage.completeMultipartUpload(key, job.input.uploadId, parts, sizeBytes);
-  if (outcome === 'size-mismatch')
-    throw new BusinessRuleError(
-      `The parts do not add up to the ${sizeBytes} bytes announced: upload each part at its sizeBytes, then complete again.`,
-    );
-  const assembled = await deps.storage.uploadSize(key);
-  if (assembled !== sizeBytes)
-    throw new BusinessRuleError(
-      `The parts add up to ${assembled ?? 0} bytes, but ${sizeBytes} were announced; the upload cannot be imported (its job fails): request a new upload.`,
-    );
+  await completeUpload(
+    deps.storage,
+    uploadKey(courseId, jobId),
+    job.input.uploadId,
+    parts,
+    Number(job.input.sizeBytes),
+    'the upload cannot be imported (its job fails): request a new upload.',
+  );
   return job;
 }
 

@@ -175,28 +175,32 @@ export interface ContentRepository {
   commitImport(change: ImportCommit): Promise<void>;
 }
 
-/** Where packages arrive (uploads bucket) and where their files are served from (content bucket). */
-export interface PackageStorage {
+/** Where presigned uploads go, by the target each names (a package's key, an import's id). */
+export interface UploadStore {
   presignUpload(
-    key: string,
+    target: string,
     sizeBytes: number,
     expiresInSeconds: number,
   ): Promise<{ url: string; headers: Record<string, string> }>;
   /** One presigned UploadPart URL per part, each bound to that part's size. */
   startMultipartUpload(
-    key: string,
+    target: string,
     partSizes: readonly number[],
     expiresInSeconds: number,
   ): Promise<{ uploadId: string; partUrls: string[] }>;
   /** `size-mismatch` when the storage refuses parts that do not add up to `expectedBytes`. */
   completeMultipartUpload(
-    key: string,
+    target: string,
     uploadId: string,
     parts: readonly { partNumber: number; etag: string }[],
     expectedBytes: number,
   ): Promise<'completed' | 'size-mismatch'>;
   /** The uploaded object's size, or undefined when there is none. */
-  uploadSize(key: string): Promise<number | undefined>;
+  uploadSize(target: string): Promise<number | undefined>;
+}
+
+/** Where packages arrive (uploads bucket) and where their files are served from (content bucket). */
+export interface PackageStorage extends UploadStore {
   /** Streams the upload to a local file (bounded memory); returns the bytes written. */
   downloadUpload(key: string, toFile: string): Promise<number>;
   deleteUpload(key: string): Promise<void>;

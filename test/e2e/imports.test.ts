@@ -247,7 +247,7 @@ describe('an upload that is not what was announced', () => {
     const failed = await until(created.json.import.id, ['failed', 'planned']);
     // Assess
     expect(missing.status, missing.text).toBe(400);
-    expect(missing.json.errors).toEqual([{ path: 'body.parts', message: 'parts 1 to 2' }]);
+    expect(missing.json.errors).toEqual([{ path: 'body.parts', message: 'expected parts 1-2, each once' }]);
     expect(short.status, short.text).toBe(422);
     expect(short.json.detail).toMatch(/^The parts add up to (20|0) bytes, but 115343360 were announced/);
     expect(failed.failure.code).toBe('upload-size-mismatch');

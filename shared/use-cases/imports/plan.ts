@@ -35,7 +35,7 @@ export async function runPlan(
     found.status === 'planning' && found.lease !== null && found.lease.until > now.toISOString();
   if (!(found.status === 'uploading' || (found.status === 'planning' && !leaseTaken))) return found;
   const actor = systemActor('job:plan-import', run);
-  const size = await deps.files.sourceSize(importId);
+  const size = await deps.files.uploadSize(importId);
   if (size !== found.sizeBytes)
     // A file of another size is not what was announced (nor, in AWS, what was signed): it is not kept.
     return fail(

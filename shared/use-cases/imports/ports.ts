@@ -12,6 +12,7 @@ import type {
   Page,
   PageRequest,
   Runtime,
+  UploadStore,
   UserRepository,
 } from '../ports.ts';
 
@@ -90,25 +91,7 @@ export interface PlanWriter {
 }
 
 /** The import's files in the uploads bucket: the upload, the plan, errors.csv. */
-export interface ImportFiles {
-  presignUpload(
-    importId: string,
-    sizeBytes: number,
-    expiresInSeconds: number,
-  ): Promise<{ url: string; headers: Record<string, string> }>;
-  startMultipartUpload(
-    importId: string,
-    partSizes: readonly number[],
-    expiresInSeconds: number,
-  ): Promise<{ uploadId: string; partUrls: string[] }>;
-  completeMultipartUpload(
-    importId: string,
-    uploadId: string,
-    parts: readonly { partNumber: number; etag: string }[],
-    totalBytes: number,
-  ): Promise<'completed' | 'size-mismatch'>;
-  /** The uploaded file's size, or undefined when there is none yet. */
-  sourceSize(importId: string): Promise<number | undefined>;
+export interface ImportFiles extends UploadStore {
   /** Deletes the upload once planned, or once it cannot be (no error if it is gone already). */
   discardSource(importId: string): Promise<void>;
   /** The uploaded file, streamed. */

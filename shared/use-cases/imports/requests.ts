@@ -3,26 +3,19 @@
  * starts planning), read the import and its plan, download the rejected rows, apply (approving first when the
  * plan takes a lot away), undo.
  */
-import {
-  BusinessRuleError,
-  ConflictError,
-  InvalidInputError,
-  NotFoundError,
-  OutOfScopeError,
-} from '../../domain/errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError, OutOfScopeError } from '../../domain/errors.ts';
 import {
   type CreateImportInput,
   emptyCounts,
   type Import,
   ImportOptions,
-  MULTIPART_THRESHOLD_BYTES,
-  PART_SIZE_BYTES,
   type PlanAction,
   type PlanEntry,
 } from '../../domain/import.ts';
 import { type Actor, actorId } from '../../domain/principal.ts';
 import { auditChange } from '../context.ts';
 import type { Page, PageRequest, Runtime } from '../ports.ts';
+import { completeUpload, offerUpload } from '../uploads.ts';
 import type { ImportFiles, ImportRecord, ImportRepository, PlanStream } from './ports.ts';
 
 export interface ImportRequestDeps {
@@ -37,7 +30,6 @@ export interface ImportWork {
   start(importId: string, step: 'apply' | 'undo'): Promise<void>;
 }
 
-const UPLOAD_URL_SECONDS = 3600;
 const ERRORS_URL_SECONDS = 300;
 /** Entries per stored part of a plan stream. */
 export const PLAN_PART_ENTRIES = 500;
@@ -75,29 +67,15 @@ export async function requestImport(deps: ImportRequestDeps, actor: Actor, input
     lease: null,
     waited: 0,
   };
-  const expiresAt = new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString();
   await deps.imports.create(record, audit(deps, actor, 'import.requested', null, record));
-  if (input.sizeBytes <= MULTIPART_THRESHOLD_BYTES) {
-    const signed = await deps.files.presignUpload(record.id, input.sizeBytes, UPLOAD_URL_SECONDS);
-    return { import: view(record), upload: { method: 'PUT' as const, ...signed, expiresAt } };
-  }
-  const partSizes = sizesOfParts(input.sizeBytes);
-  const multipart = await deps.files.startMultipartUpload(record.id, partSizes, UPLOAD_URL_SECONDS);
-  return {
-    import: view(record),
-    upload: {
-      method: 'MULTIPART' as const,
-      uploadId: multipart.uploadId,
-      partSize: PART_SIZE_BYTES,
-      parts: multipart.partUrls.map((url, index) => ({
-        partNumber: index + 1,
-        sizeBytes: partSizes[index] ?? 0,
-        url,
-      })),
-      completeWith: `/imports/${record.id}/upload/complete`,
-      expiresAt,
-    },
-  };
+  const upload = await offerUpload(
+    deps.files,
+    record.id,
+    input.sizeBytes,
+    `/imports/${record.id}/upload/complete`,
+    now,
+  );
+  return { import: view(record), upload };
 }
 
 /**
@@ -124,28 +102,15 @@ export async function completeImportUpload(
   const record = await mine(deps, actor, importId);
   if (record.status !== 'uploading')
     throw new ConflictError(`The import is ${record.status}: its upload is complete already.`);
-  const numbers = input.parts.map((part) => part.partNumber);
-  const expected = sizesOfParts(record.sizeBytes).length;
-  if (numbers.length !== expected || numbers.some((number, index) => number !== index + 1))
-    throw new InvalidInputError(`Send every part, 1 to ${expected}, once and in order.`, [
-      { path: 'body.parts', message: `parts 1 to ${expected}` },
-    ]);
-  const outcome = await deps.files.completeMultipartUpload(
+  // s3rver assembles any parts; the plan step fails an upload of another size (and deletes it).
+  await completeUpload(
+    deps.files,
     importId,
     input.uploadId,
     input.parts,
     record.sizeBytes,
+    'the import fails: start a new one.',
   );
-  if (outcome === 'size-mismatch')
-    throw new BusinessRuleError(
-      `The parts do not add up to the ${record.sizeBytes} bytes announced: upload each part at its sizeBytes, then complete again.`,
-    );
-  // s3rver assembles any parts; the plan step fails an upload of another size (and deletes it).
-  const assembled = await deps.files.sourceSize(importId);
-  if (assembled !== record.sizeBytes)
-    throw new BusinessRuleError(
-      `The parts add up to ${assembled ?? 0} bytes, but ${record.sizeBytes} were announced; the import fails: start a new one.`,
-    );
   return view(record);
 }
 
@@ -317,13 +282,6 @@ function decodePosition(cursor: string | undefined): number {
       { path: 'query.cursor', message: 'not a plan cursor' },
     ]);
   return Number(match[1]);
-}
-
-function sizesOfParts(sizeBytes: number): number[] {
-  const count = Math.ceil(sizeBytes / PART_SIZE_BYTES);
-  return Array.from({ length: count }, (_, index) =>
-    index < count - 1 ? PART_SIZE_BYTES : sizeBytes - PART_SIZE_BYTES * (count - 1),
-  );
 }
 
 export function audit(
