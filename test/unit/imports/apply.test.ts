@@ -143,6 +143,8 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
       write: async () => new Map(),
       restore: async () => new Map(),
     },
+    // These plans write no courses.
+    courseBulk: {} as ApplyDeps['courseBulk'],
     users: { update: async () => undefined },
     // No course here has a capacity: the waitlist is never read.
     enrollments: {} as EnrollmentRepository,
