@@ -43,7 +43,7 @@ export const lmsCourses: CourseFormat = {
     'status',
   ],
   required: ['code'],
-  columnOf: { code: 'code', title: 'title', owners: 'owner_emails', status: 'status' },
+  columnOf: { code: 'code', title: 'title', status: 'status' },
   matches: (column) => column.startsWith('custom.'),
   row(fields, context) {
     return reading(() => {
@@ -141,7 +141,7 @@ export const moodleCourses: CourseFormat = {
     'tags',
   ],
   required: ['shortname'],
-  columnOf: { code: 'shortname', title: 'fullname', owners: null, status: 'visible' },
+  columnOf: { code: 'shortname', title: 'fullname', status: 'visible' },
   ignored: {
     ...Object.fromEntries(
       MOODLE_SETTINGS.map((column) => [

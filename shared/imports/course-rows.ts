@@ -30,10 +30,13 @@ export interface CourseRow {
   customFields?: Record<string, string>;
 }
 
-/** The row's fields the planner may refuse for what it finds in the LMS, by the format's own column. */
-export type CourseColumn = 'code' | 'title' | 'owners' | 'status';
+/**
+ * The row's fields the planner may refuse for what it finds in the LMS, named by the format's own column
+ * (owners are ours only: `owner_emails`).
+ */
+export type CourseColumn = 'code' | 'title' | 'status';
 
 export type CourseFormat = RowFormat<CourseRow> & {
-  /** The file's column for each field the planner names in a refusal (null: the format has none). */
-  readonly columnOf: Readonly<Record<CourseColumn, string | null>>;
+  /** The file's column for each field the planner names in a refusal. */
+  readonly columnOf: Readonly<Record<CourseColumn, string>>;
 };

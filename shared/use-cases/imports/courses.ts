@@ -11,7 +11,7 @@ import type { Category, Course } from '../../domain/course.ts';
 import { courseFormatOf } from '../../imports/course-formats.ts';
 import type { CourseFormat, CourseRow } from '../../imports/course-rows.ts';
 import { KeySet } from '../../imports/key-set.ts';
-import type { RowContext } from '../../imports/rows.ts';
+import { CellError, type RowContext } from '../../imports/rows.ts';
 import { errorEntry, headerWarnings, inWindows, type ReadRow, same, unique } from './planning.ts';
 import type { ImportRecord, PlanContext, PlanDeps, PlanOutcome, StoredPlanEntry } from './ports.ts';
 
@@ -44,16 +44,6 @@ const EMPTY: Partial<Record<(typeof DIFF_FIELDS)[number], unknown>> = {
   reviewBy: null,
   customFields: {},
 };
-
-/** The file's refusal of a row: its column and why. */
-class Refusal extends Error {
-  constructor(
-    readonly column: string | null,
-    reason: string,
-  ) {
-    super(reason);
-  }
-}
 
 export async function planCourses(deps: PlanDeps, context: PlanContext): Promise<PlanOutcome> {
   const { record } = context;
@@ -104,7 +94,7 @@ export async function planCourses(deps: PlanDeps, context: PlanContext): Promise
           });
           await context.add(outcome.warnings ? { ...entry, warnings: outcome.warnings } : entry);
         } catch (error) {
-          if (!(error instanceof Refusal)) throw error;
+          if (!(error instanceof CellError)) throw error;
           await context.add(
             errorEntry(record.fileName, row.line, error.column, error.message, row.raw, 'course'),
           );
@@ -149,11 +139,11 @@ function categoryOf(index: CategoryIndex, named: { named: string; column: string
     .join('/');
   const id = path.includes('/') ? index.byPath.get(path) : index.byName.get(path);
   if (id === null)
-    throw new Refusal(
+    throw new CellError(
       named.column,
       `more than one category is called ${named.named}: name it by its path from the top (Parent/Child)`,
     );
-  if (id === undefined) throw new Refusal(named.column, `no category ${named.named}`);
+  if (id === undefined) throw new CellError(named.column, `no category ${named.named}`);
   return id;
 }
 
@@ -171,7 +161,7 @@ async function courseEntry(
   const { columnOf } = format;
   const ownerIds = row.ownerEmails?.map((email) => {
     const owner = found.owners.get(email);
-    if (!owner) throw new Refusal(columnOf.owners, `no person with the email ${email} to own the course`);
+    if (!owner) throw new CellError('owner_emails', `no person with the email ${email} to own the course`);
     return owner;
   });
   const base: Course = before ?? {
@@ -202,7 +192,7 @@ async function courseEntry(
     updatedAt: now,
     version: 0,
   };
-  if (!before && !row.title) throw new Refusal(columnOf.title, 'the title is required for a new course');
+  if (!before && !row.title) throw new CellError(columnOf.title, 'the title is required for a new course');
   const edited: Course = {
     ...base,
     ...(row.title !== undefined ? { title: row.title } : {}),
@@ -271,17 +261,17 @@ async function targetStatus(
   const wanted = row.status ?? course.status;
   if (wanted === course.status) return wanted;
   if (course.status === 'archived' && wanted === 'published')
-    throw new Refusal(
+    throw new CellError(
       column,
       `${course.title} is archived: give it the status draft first, then publish it (as an administrator would)`,
     );
   if (course.status === 'published' && wanted === 'draft')
-    throw new Refusal(column, `${course.title} is published: a published course is not returned to draft`);
+    throw new CellError(column, `${course.title} is published: a published course is not returned to draft`);
   if (wanted === 'published' && course.currentContentVersion !== null) {
     const content = await deps.content.getContentVersion(course.id, course.currentContentVersion);
     const report = content?.accessibility;
     if (report?.blocking && course.accessibilityWaiver?.contentVersion !== course.currentContentVersion)
-      throw new Refusal(
+      throw new CellError(
         column,
         `${course.title} v${course.currentContentVersion} has ${report.critical} critical and ${report.serious} serious accessibility violations: fix the package, or an administrator records a waiver, before it is published`,
       );
