@@ -235,7 +235,7 @@ function nameClaim(category: Category): Claim {
   return { kind: 'categoryName', key, value: category.name, ownerId: category.id };
 }
 
-function courseItem(course: Course): Record<string, unknown> {
+export function courseItem(course: Course): Record<string, unknown> {
   const titleLower = course.title.toLowerCase();
   return {
     ...keys.course(course.id),
@@ -248,7 +248,7 @@ function courseItem(course: Course): Record<string, unknown> {
 }
 
 /** A course's code, claimed ignoring case. */
-function codeClaim(course: Course): Claim | undefined {
+export function codeClaim(course: Course): Claim | undefined {
   return course.code === null
     ? undefined
     : { kind: 'courseCode', key: course.code.toLowerCase(), value: course.code, ownerId: course.id };

@@ -6,6 +6,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AuditRecord } from '../domain/audit.ts';
+import { Course } from '../domain/course.ts';
 import { Enrollment } from '../domain/enrollment.ts';
 import { Import } from '../domain/import.ts';
 import { User } from '../domain/user.ts';
@@ -115,6 +116,14 @@ const LoggedChange = z.discriminatedUnion('op', [
     after: Enrollment,
     enrolledFirst: Enrollment.optional(),
     capacity: z.number().int().nullable(),
+  }),
+  z.object({
+    op: z.literal('course'),
+    seq: z.number().int(),
+    line: z.number().int(),
+    before: Course.nullable(),
+    after: Course,
+    steps: z.array(Course),
   }),
 ]);
 

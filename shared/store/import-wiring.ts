@@ -4,6 +4,8 @@ import { optionalSetting, requireSetting } from '../config.ts';
 import type { ImportWork } from '../use-cases/imports/requests.ts';
 import { DynamoAuditTrail } from './audit-store.ts';
 import { DynamoCatalogRepository } from './catalog-store.ts';
+import { DynamoContentRepository } from './content-store.ts';
+import { DynamoCourseBulk } from './course-bulk.ts';
 import { DynamoDepartmentRepository } from './department-store.ts';
 import { DynamoEnrollmentBulk } from './enrollment-bulk.ts';
 import { DynamoEnrollmentRepository } from './enrollment-store.ts';
@@ -28,10 +30,12 @@ export function importPorts() {
     changeLog: new DynamoChangeLog(client, tableName),
     peopleBulk: new DynamoPeopleBulk(client, tableName),
     enrollmentBulk: new DynamoEnrollmentBulk(client, tableName),
+    courseBulk: new DynamoCourseBulk(client, tableName),
     users: new DynamoUserRepository(client, tableName),
     departments: new DynamoDepartmentRepository(client, tableName),
     enrollments: new DynamoEnrollmentRepository(client, tableName),
     catalog: new DynamoCatalogRepository(client, tableName),
+    content: new DynamoContentRepository(client, tableName),
     audit: new DynamoAuditTrail(client, tableName),
     work: (queueUrl
       ? new SqsImportWork(sqsClient(), queueUrl)

@@ -17,6 +17,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RowNote } from '../../domain/import.ts';
 import { type Actor, systemActor } from '../../domain/principal.ts';
+import { type CourseChangeDeps, courseChanges } from './apply-courses.ts';
 import { type EnrollmentChangeDeps, enrollmentChanges } from './apply-enrollments.ts';
 import { type PeopleChangeDeps, peopleChanges } from './apply-people.ts';
 import type { ChangeKind, Run } from './changes.ts';
@@ -32,7 +33,8 @@ import type {
 import { audit, PLAN_PART_ENTRIES } from './requests.ts';
 
 export type ApplyDeps = PeopleChangeDeps &
-  EnrollmentChangeDeps & {
+  EnrollmentChangeDeps &
+  CourseChangeDeps & {
     imports: ImportRepository;
     files: Pick<ImportFiles, 'planPart'>;
     changeLog: ChangeLog;
@@ -102,7 +104,11 @@ export async function runApply(
 
 /** Each kind of record's part of apply and undo. */
 function kinds(deps: ApplyDeps): Record<Change['op'], ChangeKind<Change>> {
-  return { person: peopleChanges(deps), enrollment: enrollmentChanges(deps) };
+  return {
+    person: peopleChanges(deps),
+    enrollment: enrollmentChanges(deps),
+    course: courseChanges(deps),
+  };
 }
 
 /** The changes of each kind, in plan order. */

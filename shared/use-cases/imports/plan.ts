@@ -15,6 +15,7 @@ import { CsvFileError, readCsv } from '../../imports/csv.ts';
 import { csvLine } from '../../imports/csv-write.ts';
 import { ImportFileError } from '../../imports/errors.ts';
 import { planCompletions } from './completions.ts';
+import { planCourses } from './courses.ts';
 import { planEnrollments } from './enrollments.ts';
 import { planPeople } from './people.ts';
 import type { ImportRecord, PlanContext, PlanDeps, PlanOutcome } from './ports.ts';
@@ -123,6 +124,7 @@ function plannerOf(record: ImportRecord): (deps: PlanDeps, context: PlanContext)
   if (record.type === 'people') return planPeople;
   if (record.type === 'enrollments') return planEnrollments;
   if (record.type === 'completions') return planCompletions;
+  if (record.type === 'courses') return planCourses;
   throw new ImportFileError(
     'unsupported',
     `Imports of ${record.type} in the ${record.format} format are not supported yet.`,

@@ -1,12 +1,14 @@
 /** What the import use cases need from the outside world: the import's record, its files, the bulk writes. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuditRecord } from '../../domain/audit.ts';
+import type { Course } from '../../domain/course.ts';
 import type { Enrollment } from '../../domain/enrollment.ts';
 import type { Import, PlanAction, PlanEntry } from '../../domain/import.ts';
 import type { User } from '../../domain/user.ts';
 import type { CsvEvent } from '../../imports/csv.ts';
 import type {
   CatalogRepository,
+  ContentVersionLookup,
   DepartmentRepository,
   EnrollmentRepository,
   Page,
@@ -71,13 +73,26 @@ export interface EnrollmentWrite {
   capacity: number | null;
 }
 
+/**
+ * A course created or changed: before (null: new) and after, and `steps`, the course after each request the
+ * API would take to make the change (created or updated, then published, archived or back to draft), each
+ * audited as that request is. `after` is the last step.
+ */
+export interface CourseWrite {
+  op: 'course';
+  before: Course | null;
+  after: Course;
+  steps: Course[];
+}
+
 /** What apply writes for one plan entry: each kind of record has its bulk port and its part of apply. */
-export type PlannedWrite = PersonWrite | EnrollmentWrite;
+export type PlannedWrite = PersonWrite | EnrollmentWrite | CourseWrite;
 
 /** One change apply makes, as the change log keeps it for undo: the plan entry's position, its line, the write. */
 export type Change<W extends PlannedWrite = PlannedWrite> = W & { seq: number; line: number };
 export type PersonChange = Change<PersonWrite>;
 export type EnrollmentChange = Change<EnrollmentWrite>;
+export type CourseChange = Change<CourseWrite>;
 
 /** How an enrollment is named in maps: its course and person. */
 export function enrollmentKey(enrollment: { courseId: string; userId: string }): string {
@@ -188,15 +203,43 @@ export interface EnrollmentBulk {
   ): Promise<Map<number, string>>;
 }
 
+/**
+ * Bulk writes of courses: each conditional (the version the plan read, or no course and a free code for a
+ * new one), with its code claim and audit records; one whose condition fails is a conflict, and the others
+ * go on.
+ */
+export interface CourseBulk {
+  /** The current courses of these ids (strongly consistent; missing ids are absent). */
+  current(ids: readonly string[]): Promise<Map<string, Course>>;
+  /** Who holds each of these course codes now, by the code in lower case. */
+  owners(codes: readonly string[]): Promise<Map<string, string>>;
+  /** Writes the changes (`audits[i]` for `changes[i]`); answers those not written, with why. */
+  write(
+    changes: readonly CourseChange[],
+    audits: readonly (readonly AuditRecord[])[],
+  ): Promise<Map<number, string>>;
+  /**
+   * Puts courses back as undo decided (`after` null removes a course the import created, with its code), each
+   * only if it is still as the import left it (`before`). Answers those that were not, with why.
+   */
+  restore(
+    changes: readonly { seq: number; before: Course; after: Course | null }[],
+    audits: readonly AuditRecord[],
+  ): Promise<Map<number, string>>;
+}
+
 /** What the plan step and its planners use. */
 export interface PlanDeps {
   imports: ImportRepository;
   files: ImportFiles;
   peopleBulk: Pick<PeopleBulk, 'current' | 'owners'>;
   enrollmentBulk: Pick<EnrollmentBulk, 'current'>;
+  courseBulk: Pick<CourseBulk, 'current' | 'owners'>;
   /** A course's enrollments (a sync's scope) and seats taken (a full course refuses a row). */
   enrollments: Pick<EnrollmentRepository, 'listForCourse' | 'seatsTaken'>;
-  catalog: Pick<CatalogRepository, 'getCourses'>;
+  catalog: Pick<CatalogRepository, 'getCourses' | 'listCategories'>;
+  /** The publishing gate: a course's content with blocking accessibility violations is not published. */
+  content: ContentVersionLookup;
   departments: Pick<DepartmentRepository, 'list'>;
   users: Pick<UserRepository, 'list'>;
   runtime: Runtime;

@@ -80,10 +80,15 @@ export async function requestImport(deps: ImportRequestDeps, actor: Actor, input
 
 /**
  * The route admits machine clients with `lms/users.write` (HR feeds of people); enrollments and their
- * completions are also `lms/enrollments.write`'s to change, as through the enrollment routes.
+ * completions are also `lms/enrollments.write`'s to change, as through the enrollment routes. Courses are
+ * no machine client's to write (the course routes admit none), so only administrators import them.
  */
 function assertScopeCovers(actor: Actor, type: CreateImportInput['type']): void {
   const { client } = actor.principal;
+  if (client && type === 'courses')
+    throw new OutOfScopeError(
+      'Importing courses is for administrators: no machine-client scope writes courses, as the course routes admit none.',
+    );
   if (
     client &&
     (type === 'enrollments' || type === 'completions') &&

@@ -151,6 +151,7 @@ function world() {
       restore: async () => new Map(),
     },
     enrollments: {} as EnrollmentRepository,
+    courseBulk: {} as ApplyDeps['courseBulk'],
     audit: { append: async () => undefined },
     runtime: { now: () => new Date(clock), newId: () => 'id' },
   };

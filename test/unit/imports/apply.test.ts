@@ -150,6 +150,8 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
       write: async () => new Map(),
       restore: async () => new Map(),
     },
+    // These plans write no courses.
+    courseBulk: {} as ApplyDeps['courseBulk'],
     users: { update: async () => undefined },
     directory: { signOut: async () => 'signed-out' },
     // No course here has a capacity: the waitlist is never read.

@@ -80,6 +80,8 @@ async function plan(format: ImportFormat, people: User[], file: string, departme
     },
     // A people file reads no enrollments nor courses.
     enrollmentBulk: {} as PlanDeps['enrollmentBulk'],
+    courseBulk: {} as PlanDeps['courseBulk'],
+    content: {} as PlanDeps['content'],
     enrollments: {} as PlanDeps['enrollments'],
     catalog: {} as PlanDeps['catalog'],
     departments: { list: async () => ({ items: departments, nextCursor: null }) },
