@@ -197,7 +197,8 @@ export interface PlanDeps {
   enrollmentBulk: Pick<EnrollmentBulk, 'current'>;
   /** A course's enrollments (a sync's scope) and seats taken (a full course refuses a row). */
   enrollments: Pick<EnrollmentRepository, 'listForCourse' | 'seatsTaken'>;
-  catalog: Pick<CatalogRepository, 'getCourses'>;
+  /** Courses by id (enrollment files), or by code (Moodle's course columns of a people file). */
+  catalog: Pick<CatalogRepository, 'getCourses' | 'listCourses'>;
   departments: Pick<DepartmentRepository, 'list'>;
   users: Pick<UserRepository, 'list'>;
   runtime: Runtime;
