@@ -13,6 +13,10 @@
  * Why: custom attributes are not looked up, so with the attribute alone a re-import after an email change
  * in Moodle would create the person a second time; and with the username always the external id, an HR
  * feed and a Moodle file would keep overwriting each other's ids.
+ *
+ * Enrollments. Each `courseN` (a course's code here) is read with its `roleN`/`typeN`, `enrolstatusN`,
+ * `enroltimestartN`, `enrolperiodN` and `groupN` into a CourseCell of its own, so a bad cell refuses that
+ * course and not the person; the people planner plans them (people-courses.ts).
  */
 import * as z from 'zod';
 import { Id, text } from '../domain/common.ts';
