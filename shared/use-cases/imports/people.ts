@@ -107,7 +107,9 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
   }
 
   // Pass 2: a window of rows at a time. The row as the file had it is kept for errors.csv, without the
-  // cells of columns the format ignores on purpose (passwords): they are never stored.
+  // cells of columns the format ignores on purpose (passwords): they are never stored. The courses rows
+  // name, and the seats the rows so far take, are the whole file's.
+  const courses = coursesSeen();
   await inWindows(
     context,
     'user',
@@ -120,7 +122,7 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
         departments,
         fileName,
         columns: { ...LMS_COLUMNS, ...format.columnOf },
-        courses: coursesSeen(),
+        courses,
       }),
     Object.keys(format.ignored ?? {}),
   );

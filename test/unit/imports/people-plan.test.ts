@@ -686,6 +686,32 @@ describe('planning a Moodle file: its course columns', () => {
     });
   });
 
+  it('counts a course’s seats over the whole file, window after window', async () => {
+    // Prepare: 101 new people (two windows of rows) for a course of 100 seats, 99 of them taken
+    const rows = Array.from({ length: 101 }, (_, n) => `p${n},p${n}@example.com,P,N${n},cap1`);
+    // Act
+    const { entries } = await plan(
+      'moodle',
+      [],
+      ['username,email,firstname,lastname,course1', ...rows].join('\n'),
+      [],
+      { courses: [course(5, 'cap1', { capacity: 100 })], seatsTaken: 99 },
+    );
+    // Assess: the first row takes the last seat; the others, in either window, find none
+    const courseEntries = entries.filter((entry) => entry.action !== 'create');
+    expect(courseEntries.slice(0, 2).map(brief)).toEqual([
+      [2, 'enroll', 'p0@example.com/cap1'],
+      [3, 'error', 'course1', 'all 100 seats of Course cap1 are taken'],
+    ]);
+    expect(courseEntries.at(-1)).toEqual({
+      line: 102,
+      action: 'error',
+      column: 'course1',
+      reason: 'all 100 seats of Course cap1 are taken',
+    });
+    expect(courseEntries.filter((entry) => entry.action === 'enroll')).toHaveLength(1);
+  });
+
   it('counts a period from its start, or from today’s midnight at the import’s offset', async () => {
     // Act
     const { stored } = await plan(
