@@ -169,6 +169,23 @@ function calendarProblem({ year, month, day }: CalendarDay): string | undefined 
 }
 
 /** Minutes east of UTC for `Z`, `±HH`, `±HHMM` or `±HH:MM`; undefined when it is none of them. */
+/**
+ * The midnight that starts the day an instant falls on, at an offset (Moodle's "today", where an enrolment
+ * without a start begins).
+ *
+ * @example
+ * startOfDay(new Date('2025-12-31T23:30:00Z'), '+01:00') // '2025-12-31T23:00:00.000Z' (1 January at +01:00)
+ * @throws {RangeError} when `timezone` is not an offset.
+ */
+export function startOfDay(instant: Date, timezone = 'Z'): string {
+  const offset = offsetMinutes(timezone);
+  if (offset === undefined)
+    throw new RangeError(`timezone must be Z or an offset like +01:00, got ${timezone}`);
+  const local = new Date(instant.getTime() + offset * 60_000);
+  local.setUTCHours(0, 0, 0, 0);
+  return new Date(local.getTime() - offset * 60_000).toISOString();
+}
+
 function offsetMinutes(text: string): number | undefined {
   const parts = OFFSET.exec(text);
   if (!parts) return undefined;

@@ -13,13 +13,19 @@
  * Why: custom attributes are not looked up, so with the attribute alone a re-import after an email change
  * in Moodle would create the person a second time; and with the username always the external id, an HR
  * feed and a Moodle file would keep overwriting each other's ids.
+ *
+ * Enrollments. Each `courseN` (a course's code here) is read with its `roleN`/`typeN`, `enrolstatusN`,
+ * `enroltimestartN`, `enrolperiodN` and `groupN` into a CourseCell of its own, so a bad cell refuses that
+ * course and not the person; the people planner plans them (people-courses.ts).
  */
 import * as z from 'zod';
 import { Id, text } from '../domain/common.ts';
+import { CourseCode } from '../domain/course.ts';
 import { Email, ExternalId, normaliseEmail } from '../domain/user.ts';
+import { parseDate } from './dates.ts';
 import { AttributeName, departmentRef } from './people-formats.ts';
-import type { PeopleFormat, PersonRow } from './people-rows.ts';
-import { CellError, cell, checked, reading } from './rows.ts';
+import type { CourseCell, PeopleFormat, PersonRow } from './people-rows.ts';
+import { CellError, cell, checked, type RowContext, reading } from './rows.ts';
 
 const Name = text(100);
 const Location = text(120);
@@ -60,6 +66,28 @@ const ATTRIBUTES = {
 const PROFILE_FIELD = 'profile_field_';
 /** Moodle's enrollment columns (`type1` is the old form of `role1`). */
 const ENROLLMENT = /^(course|role|group|type|enroltimestart|enrolperiod|enrolstatus)\d+$/;
+const COURSE = /^course(\d+)$/;
+/** Moodle's roles that teach or manage a course: this LMS enrolls learners; a course's owners are set on it. */
+const TEACHING_ROLES = new Set(['editingteacher', 'teacher', 'manager']);
+/** The role ids of a standard Moodle install, which `roleN` may give instead of the short name. */
+const ROLE_IDS: Readonly<Record<string, string>> = {
+  '1': 'manager',
+  '2': 'coursecreator',
+  '3': 'editingteacher',
+  '4': 'teacher',
+  '5': 'student',
+  '6': 'guest',
+  '7': 'user',
+  '8': 'frontpage',
+};
+/** Moodle's legacy `typeN`: 1 the course's default role (student), 2 teacher, 3 non-editing teacher. */
+const LEGACY_TYPES: Readonly<Record<string, string>> = {
+  '1': 'student',
+  '2': 'editingteacher',
+  '3': 'teacher',
+};
+/** Moodle keeps an enrolment's duration in days; a longer one than 100 years is a typo. */
+const MAX_PERIOD_DAYS = 36_500;
 const COHORT = /^cohort\d+$/;
 const SITE_ROLE = /^sysrole\d+$/;
 /** Moodle's standard user fields that have no place in this LMS's profiles. */
@@ -123,11 +151,12 @@ export const moodlePeople: PeopleFormat = {
     NOT_KEPT.includes(column),
   notes(columns) {
     const notes: string[] = [];
-    const enrollment = columns.filter((column) => ENROLLMENT.test(column));
-    if (enrollment.length > 0)
-      notes.push(
-        `The enrollment columns (${enrollment.join(', ')}) are not applied by a people import: import the enrollments as an enrollments import once the people exist.`,
-      );
+    const orphans = columns.filter((column) => {
+      const n = /\d+$/.exec(column)?.[0];
+      return ENROLLMENT.test(column) && !COURSE.test(column) && !columns.includes(`course${n}`);
+    });
+    if (orphans.length > 0)
+      notes.push(`Enrollment columns without their course column, not imported: ${orphans.join(', ')}.`);
     const cohorts = columns.filter((column) => COHORT.test(column));
     if (cohorts.length > 0)
       notes.push(
@@ -144,7 +173,8 @@ export const moodlePeople: PeopleFormat = {
     familyName: 'lastname',
     department: 'department',
   },
-  row(fields, { mode }) {
+  row(fields, rowContext) {
+    const { mode } = rowContext;
     return reading(({ warn }) => {
       const at = (column: string) => cell(fields, column, mode);
       const given = (column: string) => cell(fields, column, 'upsert') ?? undefined;
@@ -259,10 +289,125 @@ export const moodlePeople: PeopleFormat = {
         attributes[name] = value === '' ? null : value;
       }
       person.customAttributes = attributes;
+      const courses = moodleCourses(fields, rowContext);
+      if (courses.length > 0) person.courses = courses;
       return person;
     });
   },
 };
+
+/**
+ * The courses a row enrolls its person in: each `courseN` with a shortname, with its `roleN` (or legacy
+ * `typeN`), `enrolstatusN`, `enroltimestartN`, `enrolperiodN` and `groupN`. Each is read alone: a bad cell
+ * refuses that course's enrollment, naming the cell, and the person and the other courses go on. A
+ * `courseN` left empty enrolls in nothing, as in Moodle.
+ */
+function moodleCourses(fields: ReadonlyMap<string, string>, context: RowContext): CourseCell[] {
+  const numbers = [...fields.keys()]
+    .flatMap((column) => {
+      const n = COURSE.exec(column)?.[1];
+      return n === undefined ? [] : [Number(n)];
+    })
+    .sort((a, b) => a - b);
+  const cells: CourseCell[] = [];
+  for (const n of numbers) {
+    const column = `course${n}`;
+    const shortname = fields.get(column)?.trim();
+    if (!shortname) continue;
+    try {
+      cells.push(moodleCourse(fields, n, shortname, context));
+    } catch (error) {
+      if (!(error instanceof CellError)) throw error;
+      cells.push({ column, code: shortname, refused: { column: error.column, reason: error.message } });
+    }
+  }
+  return cells;
+}
+
+function moodleCourse(
+  fields: ReadonlyMap<string, string>,
+  n: number,
+  shortname: string,
+  context: RowContext,
+): CourseCell {
+  const given = (name: string) => fields.get(`${name}${n}`)?.trim() || undefined;
+  const code = checked(
+    CourseCode,
+    `course${n}`,
+    shortname,
+    'a course shortname (letters, digits, spaces and . _ : / -, at most 100)',
+  );
+  const role = given('role');
+  const type = given('type');
+  if (role !== undefined) learnerRole(`role${n}`, role.toLowerCase());
+  else if (type !== undefined) {
+    const legacy = LEGACY_TYPES[type];
+    if (legacy === undefined)
+      throw new CellError(
+        `type${n}`,
+        `"${type}" is not a Moodle enrolment type: 1 (the course's default role, student), 2 (teacher) or 3 (non-editing teacher)`,
+      );
+    learnerRole(`type${n}`, legacy);
+  }
+  const course: CourseCell = {
+    column: `course${n}`,
+    code,
+    status: 'active',
+    statusColumn: `enrolstatus${n}`,
+    warnings: [],
+  };
+  const status = given('enrolstatus');
+  if (status === '1') course.status = 'withdrawn';
+  else if (status !== undefined && status !== '0')
+    throw new CellError(
+      `enrolstatus${n}`,
+      `"${status}" is not 0 or 1 (1: a suspended enrolment, withdrawn here; 0 or empty: active)`,
+    );
+  const start = given('enroltimestart');
+  if (start !== undefined) {
+    const date = parseDate(start, {
+      dateOrder: context.options.dateOrder,
+      timezone: context.options.timezone,
+      unix: true,
+    });
+    if (!date.ok) throw new CellError(`enroltimestart${n}`, date.reason);
+    course.start = { at: date.iso, column: `enroltimestart${n}` };
+  }
+  const period = given('enrolperiod');
+  if (period !== undefined) {
+    if (!/^\d+$/.test(period) || Number(period) > MAX_PERIOD_DAYS)
+      throw new CellError(
+        `enrolperiod${n}`,
+        `"${period}" is not a number of days (a whole number up to ${MAX_PERIOD_DAYS}; 0 or empty: no end)`,
+      );
+    if (Number(period) > 0) course.period = { days: Number(period), column: `enrolperiod${n}` };
+  }
+  const group = given('group');
+  if (group !== undefined)
+    course.warnings.push(
+      `group${n} ${group} is not imported: this LMS has no course groups (the person is enrolled in ${code} without it)`,
+    );
+  return course;
+}
+
+/**
+ * A Moodle role a people import enrolls with: the student role (by short name, or by its id on a standard
+ * Moodle install); others are refused, naming why.
+ */
+function learnerRole(column: string, given: string): void {
+  const role = ROLE_IDS[given] ?? given;
+  if (role === 'student') return;
+  const named = role === given ? role : `${given} (${role} on a standard Moodle site)`;
+  if (TEACHING_ROLES.has(role))
+    throw new CellError(
+      column,
+      `${named} is a teaching role, not imported: enrollments here are learners'; a course's teachers are its owners, set on the course (ownerIds)`,
+    );
+  throw new CellError(
+    column,
+    `${/^\d+$/.test(given) ? given : `"${given}"`} is not a course role this LMS enrolls with: student (or 5, its id on a standard Moodle site)`,
+  );
+}
 
 /** A username as Moodle standardises it (trimmed, lower case), refused when Moodle would refuse it. */
 function moodleUsername(column: string, value: string): string {

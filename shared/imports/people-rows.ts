@@ -47,7 +47,33 @@ export interface PersonRow {
   unique?: { column: string; value: string }[];
   /** The row only acts on a person the LMS has (Moodle's `deleted`): none found is this error. */
   existing?: { column: string; reason: string };
+  /**
+   * Courses the row enrolls its person in (Moodle's `course1`, `course2`...), each read alone: a bad cell
+   * refuses that enrollment, not the person.
+   */
+  courses?: CourseCell[];
 }
+
+/**
+ * One course a people row names, as read: the course's code with what the row says of the enrollment, or
+ * the column and reason it was refused. `column` is the course's column (`course2`), which entries name.
+ */
+export type CourseCell =
+  | {
+      column: string;
+      code: string;
+      /** `active`: enrolled (again); `withdrawn`: withdrawn (Moodle's suspended enrolment). */
+      status: 'active' | 'withdrawn';
+      /** When the enrollment starts (Moodle's `enroltimestartN`), an instant. */
+      start?: { at: string; column: string };
+      /** How many days it lasts from its start (Moodle's `enrolperiodN`): the due date is its end. */
+      period?: { days: number; column: string };
+      /** The column of the status (`enrolstatusN`), which refusals about it name. */
+      statusColumn: string;
+      /** What the row says that is not imported (a group), noted on the enrollment's entry. */
+      warnings: string[];
+    }
+  | { column: string; code?: string; refused: { column: string; reason: string } };
 
 /** The fields the planner may refuse a row for, beyond what the adapter checks alone. */
 export type PersonColumn =

@@ -14,6 +14,7 @@ import { type BulkChange, consistentBatchGet, transactInGroups } from './bulk-tr
 import { enrollmentItem, seatsMove } from './enrollment-store.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import type { GuardedWrite } from './transact.ts';
+import { userExists } from './user-store.ts';
 import { deleteVersioned, putVersioned } from './versioned.ts';
 
 export class DynamoEnrollmentBulk implements EnrollmentBulk {
@@ -61,7 +62,12 @@ export class DynamoEnrollmentBulk implements EnrollmentBulk {
               },
               onConditionFailed: () => new ConflictError('Enrolled meanwhile: the enrollment exists now.'),
             };
-        return this.change(change.seq, before, after, change.capacity, write, audits[index] ?? []);
+        return {
+          ...this.change(change.seq, before, after, change.capacity, write, audits[index] ?? []),
+          // A new enrollment needs its person: one the same import creates is written first, and if that
+          // person was refused, so is the enrollment.
+          requires: before ? null : after.userId,
+        };
       }),
     );
   }
@@ -128,6 +134,7 @@ export class DynamoEnrollmentBulk implements EnrollmentBulk {
 
   private transact(changes: readonly BulkChange[]): Promise<Map<number, string>> {
     return transactInGroups(this.client, changes, {
+      exists: (userId) => userExists(this.tableName, userId, 'to enroll (not created, or removed since)'),
       counter: (courseId, delta) =>
         seatsMove(
           this.tableName,

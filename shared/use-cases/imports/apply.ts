@@ -111,12 +111,24 @@ function kinds(deps: ApplyDeps): Record<Change['op'], ChangeKind<Change>> {
   };
 }
 
-/** The changes of each kind, in plan order. */
-function byKind(deps: ApplyDeps, changes: readonly Change[]): [ChangeKind<Change>, Change[]][] {
+/**
+ * The order kinds are written in: people before the enrollments of people the same import creates (an
+ * enrollment needs its person). Undo goes the other way.
+ */
+const KIND_ORDER: readonly Change['op'][] = ['person', 'enrollment'];
+
+/** The changes of each kind, each in plan order, the kinds in `KIND_ORDER` (reversed for undo). */
+function byKind(
+  deps: ApplyDeps,
+  changes: readonly Change[],
+  order: 'write' | 'undo' = 'write',
+): [ChangeKind<Change>, Change[]][] {
   const of = kinds(deps);
-  const groups = new Map<Change['op'], Change[]>();
-  for (const change of changes) groups.set(change.op, [...(groups.get(change.op) ?? []), change]);
-  return [...groups].map(([op, group]) => [of[op], group]);
+  const ops = order === 'write' ? KIND_ORDER : [...KIND_ORDER].reverse();
+  return ops.flatMap((op) => {
+    const group = changes.filter((change) => change.op === op);
+    return group.length > 0 ? [[of[op], group] as [ChangeKind<Change>, Change[]]] : [];
+  });
 }
 
 /**
@@ -260,7 +272,7 @@ async function undoChunk(
 ): Promise<{ restored: number; refused: RowNote[] }> {
   let restored = 0;
   const refused: RowNote[] = [];
-  for (const [kind, group] of byKind(deps, changes)) {
+  for (const [kind, group] of byKind(deps, changes, 'undo')) {
     const outcome = await kind.undo(group, run);
     restored += outcome.restored;
     refused.push(...outcome.refused);

@@ -136,33 +136,85 @@ function rowEntry(
       `${personText(row.person)} is in ${course.title} on line ${first} already: one row per person and course`,
     );
   planned.courses.set(course.id, course);
-  const before = found.enrollments.get(key) ?? null;
+  return enrollmentChange(
+    { user, course, before: found.enrollments.get(key) ?? null },
+    row,
+    {
+      file,
+      line: read.line,
+      raw: read.raw,
+      key: `${personText(row.person)}/${course.id}`,
+      person: personText(row.person),
+      columns: {
+        person: personColumn(row.person),
+        course: 'course_id',
+        status: 'status',
+        dueDate: 'due_date',
+      },
+    },
+    planned.freeSeats,
+    { now, source },
+  );
+}
+
+/** Where a row's enrollment is in the file: its line, how it names the enrollment, its columns. */
+export interface EnrollmentAt {
+  file: string;
+  line: number;
+  raw: string[];
+  /** The entry's target key: how the file names the person, and the course. */
+  key: string;
+  /** How messages name the person. */
+  person: string;
+  /** The columns refusals name. */
+  columns: { person: string; course: string; status: string; dueDate: string };
+}
+
+/**
+ * What a row asks of a person's enrollment in a course, with the API's rules: enroll (new, or back after a
+ * withdrawal), withdraw, update (the due date), unchanged, or refused naming the column. Seats taken and
+ * freed are counted in `freeSeats` (courses with a capacity), so later rows see what earlier ones leave.
+ * Our enrollments format and Moodle's course columns of a people file share it.
+ */
+export function enrollmentChange(
+  { user, course, before }: { user: User; course: Course; before: Enrollment | null },
+  row: Pick<EnrollmentRow, 'status' | 'dueAt'>,
+  at: EnrollmentAt,
+  freeSeats: Map<string, number>,
+  { now, source }: { now: string; source: EnrollmentSource },
+): Omit<StoredPlanEntry, 'seq'> {
+  const { file, columns } = at;
+  const refuse = (column: string | null, reason: string) =>
+    errorEntry(file, at.line, column, reason, at.raw, 'enrollment');
   const reason = `Import ${file}`;
-  const target = { courseId: course.id, userId: user.id, key: `${personText(row.person)}/${course.id}` };
+  const target = { courseId: course.id, userId: user.id, key: at.key };
   const entry = (action: 'enroll' | 'withdraw' | 'update', after: Enrollment) =>
-    enrollmentEntry(file, read.line, action, target, { before, after, capacity: course.capacity });
+    enrollmentEntry(file, at.line, action, target, { before, after, capacity: course.capacity });
   const unchanged = (warning?: string) =>
-    enrollmentEntry(file, read.line, 'unchanged', target, null, warning ? [warning] : undefined);
+    enrollmentEntry(file, at.line, 'unchanged', target, null, warning ? [warning] : undefined);
 
   if (row.status === 'withdrawn') {
     if (!before) return unchanged('not enrolled in this course');
     if (before.status === 'withdrawn') return unchanged();
     if (before.status === 'completed')
-      return refuse('status', 'the enrollment is completed: a completion is kept as a record, not withdrawn');
-    if (holdsSeat(before.status)) freeSeat(planned, course, +1);
+      return refuse(
+        columns.status,
+        'the enrollment is completed: a completion is kept as a record, not withdrawn',
+      );
+    if (holdsSeat(before.status)) freeSeat(freeSeats, course, +1);
     return entry('withdraw', withdrawn(before, now, source.actor, reason));
   }
   if (user.status !== 'active')
-    return refuse(personColumn(row.person), `${personText(row.person)} is suspended: reactivate them first`);
+    return refuse(columns.person, `${at.person} is suspended: reactivate them first`);
   const due = row.dueAt;
   if (due && due <= now && !sameInstant(due, before?.dueAt))
-    return refuse('due_date', `${due} is in the past: a due date is in the future`);
+    return refuse(columns.dueDate, `${due} is in the past: a due date is in the future`);
   if (!before || !holdsSeat(before.status)) {
     if (course.status === 'archived')
-      return refuse('course_id', `${course.title} is archived: it takes no new enrollments`);
-    if ((planned.freeSeats.get(course.id) ?? 1) <= 0)
-      return refuse('course_id', `all ${course.capacity} seats of ${course.title} are taken`);
-    freeSeat(planned, course, -1);
+      return refuse(columns.course, `${course.title} is archived: it takes no new enrollments`);
+    if ((freeSeats.get(course.id) ?? 1) <= 0)
+      return refuse(columns.course, `all ${course.capacity} seats of ${course.title} are taken`);
+    freeSeat(freeSeats, course, -1);
     return entry(
       'enroll',
       before
@@ -178,9 +230,9 @@ function rowEntry(
   return entry('update', withDueDate(before, due, now, source.actor, reason));
 }
 
-function freeSeat(planned: Planned, course: Course, delta: number): void {
-  const free = planned.freeSeats.get(course.id);
-  if (free !== undefined) planned.freeSeats.set(course.id, free + delta);
+function freeSeat(freeSeats: Map<string, number>, course: Course, delta: number): void {
+  const free = freeSeats.get(course.id);
+  if (free !== undefined) freeSeats.set(course.id, free + delta);
 }
 
 /** The sync's other half: an enrollment of its scope the file does not list is withdrawn. */

@@ -19,6 +19,7 @@ import { moodlePeople } from '../../imports/moodle-people.ts';
 import { lmsPeople } from '../../imports/people-formats.ts';
 import type { PeopleFormat, PersonColumn, PersonRow } from '../../imports/people-rows.ts';
 import type { RowContext } from '../../imports/rows.ts';
+import { type CoursesSeen, coursesSeen, type PlannedPerson, planRowCourses } from './people-courses.ts';
 import {
   type DepartmentIndex,
   departmentIndex,
@@ -106,7 +107,9 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
   }
 
   // Pass 2: a window of rows at a time. The row as the file had it is kept for errors.csv, without the
-  // cells of columns the format ignores on purpose (passwords): they are never stored.
+  // cells of columns the format ignores on purpose (passwords): they are never stored. The courses rows
+  // name, and the seats the rows so far take, are the whole file's.
+  const courses = coursesSeen();
   await inWindows(
     context,
     'user',
@@ -119,6 +122,7 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
         departments,
         fileName,
         columns: { ...LMS_COLUMNS, ...format.columnOf },
+        courses,
       }),
     Object.keys(format.ignored ?? {}),
   );
@@ -141,6 +145,8 @@ interface Known {
   fileName: string;
   /** The file's column of each field the planner may refuse. */
   columns: Readonly<Record<PersonColumn, string>>;
+  /** The courses rows enroll their people in (Moodle's course columns), as found so far. */
+  courses: CoursesSeen;
 }
 
 async function planWindow(
@@ -177,11 +183,14 @@ async function planWindow(
     ),
   ]);
   const current = await deps.peopleBulk.current(unique([...byEmail.values(), ...byExternalId.values()]));
+  const entries: { line: number; entry: Omit<StoredPlanEntry, 'seq'> }[] = [];
+  const planned: PlannedPerson[] = [];
   for (const { row, outcome } of read) {
     if (!outcome.ok) {
-      await context.add(
-        errorEntry(known.fileName, row.line, outcome.column, outcome.reason, row.raw, 'user'),
-      );
+      entries.push({
+        line: row.line,
+        entry: errorEntry(known.fileName, row.line, outcome.column, outcome.reason, row.raw, 'user'),
+      });
       continue;
     }
     const entry = personEntry(context.record, outcome.value, row, known, {
@@ -192,7 +201,20 @@ async function planWindow(
       current,
       now: deps.runtime.now().toISOString(),
     });
-    await context.add({ ...entry, ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}) });
+    // The person as the plan leaves them, whom the row's courses enroll (none when the row is refused).
+    const user = entry.write?.op === 'person' ? entry.write.after : current.get(entry.target.id ?? '');
+    entries.push({
+      line: row.line,
+      entry: { ...entry, ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}) },
+    });
+    if (entry.action !== 'error' && user)
+      planned.push({ row, person: outcome.value, user, key: entry.target.key });
+  }
+  // Each row's person first, then its courses' enrollments (same line): apply writes them in this order.
+  const courses = await planRowCourses(deps, context.record, planned, known.courses);
+  for (const { line, entry } of entries) {
+    await context.add(entry);
+    for (const enrollment of courses.get(line) ?? []) await context.add(enrollment);
   }
 }
 

@@ -237,7 +237,8 @@ export interface PlanDeps {
   courseBulk: Pick<CourseBulk, 'current' | 'owners'>;
   /** A course's enrollments (a sync's scope) and seats taken (a full course refuses a row). */
   enrollments: Pick<EnrollmentRepository, 'listForCourse' | 'seatsTaken'>;
-  catalog: Pick<CatalogRepository, 'getCourses' | 'listCategories'>;
+  /** Courses by id (enrollment files), or by code (Moodle's course columns of a people file); categories. */
+  catalog: Pick<CatalogRepository, 'getCourses' | 'listCourses' | 'listCategories'>;
   /** The publishing gate: a course's content with blocking accessibility violations is not published. */
   content: ContentVersionLookup;
   departments: Pick<DepartmentRepository, 'list'>;

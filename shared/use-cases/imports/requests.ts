@@ -97,6 +97,29 @@ function assertScopeCovers(actor: Actor, type: CreateImportInput['type']): void 
     throw new OutOfScopeError(`Importing ${type} needs the lms/enrollments.write scope as well.`);
 }
 
+/**
+ * A people import may enroll too (Moodle's course columns): applying or undoing one that writes enrollments
+ * needs `lms/enrollments.write` as well, as an enrollments import does. Such a plan enrolls or withdraws, or
+ * updates an enrollment's due date (looked for in the plan's updates, a part at a time, only then).
+ */
+async function assertMayWriteEnrollments(
+  deps: ImportRequestDeps,
+  actor: Actor,
+  record: ImportRecord,
+): Promise<void> {
+  const { client } = actor.principal;
+  if (!client || record.type !== 'people' || client.scopes.includes('lms/enrollments.write')) return;
+  const refuse = () => {
+    throw new OutOfScopeError(
+      'This people import enrolls people in courses (its course columns): it needs the lms/enrollments.write scope as well.',
+    );
+  };
+  if (record.counts.enroll > 0 || record.counts.withdraw > 0) refuse();
+  for (let part = 0; part < (record.plan?.parts.update ?? 0); part++)
+    if ((await deps.files.planPart(record.id, 'update', part)).some((e) => e.target.kind === 'enrollment'))
+      refuse();
+}
+
 /** Steps: the import is still waiting for its upload -> S3 assembles the parts (their total checked). */
 export async function completeImportUpload(
   deps: ImportRequestDeps,
@@ -188,6 +211,7 @@ export async function requestApply(
         ? `The import is ${record.status} already.`
         : `The import is ${record.status}: only a planned import applies.`,
     );
+  await assertMayWriteEnrollments(deps, actor, record);
   const now = deps.runtime.now().toISOString();
   if (record.approval.required && !input.approve) {
     if (record.status === 'awaiting-approval') return view(record);
@@ -234,6 +258,7 @@ export async function requestUndo(deps: ImportRequestDeps, actor: Actor, id: str
   const record = await mine(deps, actor, id);
   if (record.status !== 'applied')
     throw new ConflictError(`The import is ${record.status}: only an applied import can be undone.`);
+  await assertMayWriteEnrollments(deps, actor, record);
   const now = deps.runtime.now().toISOString();
   const undoing: ImportRecord = {
     ...record,

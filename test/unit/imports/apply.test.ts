@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../shared/domain/audit.ts';
 import type { Enrollment } from '../../../shared/domain/enrollment.ts';
 import { emptyCounts, ImportOptions } from '../../../shared/domain/import.ts';
+import type { User } from '../../../shared/domain/user.ts';
 import { newEnrollment, withdrawn } from '../../../shared/use-cases/enrollment.ts';
 import { type ApplyDeps, runApply, runUndo } from '../../../shared/use-cases/imports/apply.ts';
 import {
@@ -232,6 +233,101 @@ describe('apply', () => {
     });
     expect(world.store.get(enrollmentKey(existing))).toMatchObject({ status: 'enrolled', version: 2 });
     expect([...world.log.keys()]).toEqual([0, 2]);
+  });
+});
+
+describe('apply and undo of people and their enrollments', () => {
+  it('writes the people of a chunk before its enrollments, whatever comes first, and undoes the other way', async () => {
+    // Prepare: a chunk that opens with u1's enrollment (u1 was created by an earlier chunk), then creates u2
+    // and enrolls them, as a Moodle file's rows plan
+    const u2: User = {
+      id: u(2),
+      email: 'u2@example.com',
+      givenName: 'U',
+      familyName: 'Two',
+      departmentId: null,
+      managerId: null,
+      jobTitle: null,
+      location: null,
+      externalId: 'u2',
+      hireDate: null,
+      customAttributes: { moodle_username: 'u2' },
+      status: 'active',
+      suspendedAt: null,
+      suspensionReason: null,
+      stickyFields: [],
+      linkedLogin: null,
+      createdAt: AT,
+      updatedAt: AT,
+      version: 1,
+    };
+    const enrollmentEntry = (seq: number, userId: string): StoredPlanEntry => ({
+      seq,
+      file: 'users.csv',
+      line: seq + 2,
+      action: 'enroll',
+      target: { kind: 'enrollment', id: `${COURSE}:${userId}`, key: userId },
+      diffs: {},
+      write: { op: 'enrollment', before: null, after: enrolled(userId), capacity: null },
+    });
+    const entries: StoredPlanEntry[] = [
+      enrollmentEntry(0, u(1)),
+      {
+        seq: 1,
+        file: 'users.csv',
+        line: 3,
+        action: 'create',
+        target: { kind: 'user', id: u(2), key: u2.email },
+        diffs: {},
+        write: { op: 'person', before: null, after: u2 },
+      },
+      enrollmentEntry(2, u(2)),
+    ];
+    const world = fakes(entries, []);
+    const people = new Map<string, User>();
+    const calls: string[] = [];
+    const { write, restore } = world.deps.enrollmentBulk;
+    world.deps.enrollmentBulk.write = async (changes, audited) => {
+      calls.push(`enrollments ${changes.map((c) => c.seq).join(',')}`);
+      return write(changes, audited);
+    };
+    world.deps.enrollmentBulk.restore = async (changes, audited) => {
+      calls.push(`enrollments back ${changes.map((c) => c.seq).join(',')}`);
+      return restore(changes, audited);
+    };
+    world.deps.peopleBulk = {
+      current: async (ids) => new Map(ids.flatMap((id) => people.get(id) ?? []).map((p) => [p.id, p])),
+      write: async (changes) => {
+        calls.push(`people ${changes.map((c) => c.seq).join(',')}`);
+        for (const change of changes) people.set(change.after.id, change.after);
+        return new Map();
+      },
+      restore: async (changes) => {
+        calls.push(`people back ${changes.map((c) => c.seq).join(',')}`);
+        for (const change of changes) people.delete(change.before.id);
+        return new Map();
+      },
+    };
+
+    // Act
+    await runApply(world.deps, IMPORT, 'run-1', budget());
+    await world.deps.imports.save(
+      {
+        ...world.record(),
+        status: 'undoing',
+        checkpoint: 0,
+        lease: null,
+        version: world.record().version + 1,
+      },
+      world.record().version,
+    );
+    await runUndo(world.deps, IMPORT, 'undo-1', budget());
+
+    // Assess: people first on the way in, enrollments first on the way out; nothing left
+    expect(calls).toEqual(['people 1', 'enrollments 0,2', 'enrollments back 0,2', 'people back 1']);
+    expect(world.record()).toMatchObject({ status: 'undone', undone: { restored: 3, refused: 0 } });
+    expect([...world.store.values()]).toEqual([]);
+    expect([...people.values()]).toEqual([]);
   });
 });
 

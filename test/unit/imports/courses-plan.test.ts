@@ -83,7 +83,11 @@ async function plan(courses: Course[], file: string, categories: Category[] = []
         accessibility: { blocking: true, critical: 1, serious: 2 },
       }),
     },
-    catalog: { getCourses: async () => [], listCategories: async () => categories },
+    catalog: {
+      getCourses: async () => [],
+      listCourses: async () => ({ items: [], nextCursor: null }),
+      listCategories: async () => categories,
+    },
     peopleBulk: { current: async () => new Map(), owners: async () => new Map() },
     // A course file reads no enrollments, departments nor people lists.
     enrollmentBulk: {} as PlanDeps['enrollmentBulk'],

@@ -322,7 +322,7 @@ describe('moodlePeople: the header', () => {
     });
   });
 
-  it('notes once that enrollment columns and cohorts are not applied, and names the columns it does not keep', () => {
+  it('notes enrollment columns without their course column, that cohorts are not applied, and the columns it does not keep', () => {
     // Act
     const notes = moodlePeople.notes?.([
       'username',
@@ -333,7 +333,8 @@ describe('moodlePeople: the header', () => {
       'enroltimestart1',
       'enrolperiod1',
       'enrolstatus1',
-      'course2',
+      'role2',
+      'enrolperiod3',
       'cohort1',
       'emailstop',
       'theme',
@@ -341,11 +342,177 @@ describe('moodlePeople: the header', () => {
     ]);
     // Assess
     expect(notes).toEqual([
-      'The enrollment columns (course1, role1, group1, enroltimestart1, enrolperiod1, enrolstatus1, course2) are not applied by a people import: import the enrollments as an enrollments import once the people exist.',
+      'Enrollment columns without their course column, not imported: role2, enrolperiod3.',
       'The cohort columns (cohort1) are not applied by a people import: add the people to their cohorts once they exist.',
       "Moodle columns with no place in this LMS's profiles, not imported: emailstop, theme, sysrole1.",
     ]);
-    expect(moodlePeople.notes?.(['username', 'email', 'firstname'])).toEqual([]);
+    expect(moodlePeople.notes?.(['username', 'email', 'firstname', 'course1', 'role1'])).toEqual([]);
+  });
+});
+
+describe('moodlePeople: the course columns of a row', () => {
+  /** The courses a row with `base`'s person and these cells reads as. */
+  const courses = (cells: Record<string, string>, timezone?: string) => {
+    const outcome = moodlePeople.row(new Map(Object.entries({ ...base, ...cells })), {
+      mode: 'upsert',
+      options: timezone ? ImportOptions.parse({ timezone }) : options,
+    });
+    if (!outcome.ok) throw new Error(`the row was refused: ${outcome.reason}`);
+    return outcome.value.courses;
+  };
+
+  it('reads each course with its role, status, start, period and group, in column order', () => {
+    // Act
+    const read = courses({
+      course2: 'HIST-101',
+      role2: '5',
+      enrolstatus2: '1',
+      course1: ' math102 ',
+      role1: 'Student',
+      enrolstatus1: '0',
+      enroltimestart1: '2026-03-01',
+      enrolperiod1: '30',
+      group1: 'Section 1',
+      course3: '',
+      role3: 'editingteacher',
+      course4: 'SCI',
+      type4: '1',
+      enroltimestart4: '1767225600',
+      enrolperiod4: '0',
+    });
+    // Assess
+    expect(read).toEqual([
+      {
+        column: 'course1',
+        code: 'math102',
+        status: 'active',
+        statusColumn: 'enrolstatus1',
+        start: { at: '2026-03-01T00:00:00.000Z', column: 'enroltimestart1' },
+        period: { days: 30, column: 'enrolperiod1' },
+        warnings: [
+          'group1 Section 1 is not imported: this LMS has no course groups (the person is enrolled in math102 without it)',
+        ],
+      },
+      {
+        column: 'course2',
+        code: 'HIST-101',
+        status: 'withdrawn',
+        statusColumn: 'enrolstatus2',
+        warnings: [],
+      },
+      {
+        column: 'course4',
+        code: 'SCI',
+        status: 'active',
+        statusColumn: 'enrolstatus4',
+        start: { at: '2026-01-01T00:00:00.000Z', column: 'enroltimestart4' },
+        warnings: [],
+      },
+    ]);
+    expect(courses({ enroltimestart1: '2026-03-01', course1: 'math102' }, '+02:00')?.[0]).toMatchObject({
+      start: { at: '2026-02-28T22:00:00.000Z' },
+    });
+    expect(courses({ course1: '', role1: 'student' })).toBeUndefined();
+  });
+
+  it('refuses a bad cell for its course only, naming the cell and why', () => {
+    // Act
+    const read = courses({
+      course1: 'math 102!',
+      course2: 'm2',
+      role2: 'editingteacher',
+      course3: 'm3',
+      type3: '3',
+      course4: 'm4',
+      role4: '3',
+      course5: 'm5',
+      role5: 'guest',
+      course6: 'm6',
+      enrolstatus6: '2',
+      course7: 'm7',
+      enroltimestart7: 'next monday',
+      course8: 'm8',
+      enrolperiod8: '-5',
+      course9: 'm9',
+      type9: '7',
+      course10: 'm10',
+    });
+    // Assess
+    expect(
+      read?.map((cell) => ('refused' in cell ? [cell.column, cell.refused] : [cell.column, 'read'])),
+    ).toEqual([
+      [
+        'course1',
+        {
+          column: 'course1',
+          reason:
+            '"math 102!" is not a course shortname (letters, digits, spaces and . _ : / -, at most 100)',
+        },
+      ],
+      [
+        'course2',
+        {
+          column: 'role2',
+          reason:
+            "editingteacher is a teaching role, not imported: enrollments here are learners'; a course's teachers are its owners, set on the course (ownerIds)",
+        },
+      ],
+      [
+        'course3',
+        {
+          column: 'type3',
+          reason:
+            "teacher is a teaching role, not imported: enrollments here are learners'; a course's teachers are its owners, set on the course (ownerIds)",
+        },
+      ],
+      [
+        'course4',
+        {
+          column: 'role4',
+          reason:
+            "3 (editingteacher on a standard Moodle site) is a teaching role, not imported: enrollments here are learners'; a course's teachers are its owners, set on the course (ownerIds)",
+        },
+      ],
+      [
+        'course5',
+        {
+          column: 'role5',
+          reason:
+            '"guest" is not a course role this LMS enrolls with: student (or 5, its id on a standard Moodle site)',
+        },
+      ],
+      [
+        'course6',
+        {
+          column: 'enrolstatus6',
+          reason: '"2" is not 0 or 1 (1: a suspended enrolment, withdrawn here; 0 or empty: active)',
+        },
+      ],
+      [
+        'course7',
+        {
+          column: 'enroltimestart7',
+          reason:
+            'next monday is not a date: expected a date like 2025-12-31 or 2025-12-31T14:30:00+02:00, or a Unix time in seconds.',
+        },
+      ],
+      [
+        'course8',
+        {
+          column: 'enrolperiod8',
+          reason: '"-5" is not a number of days (a whole number up to 36500; 0 or empty: no end)',
+        },
+      ],
+      [
+        'course9',
+        {
+          column: 'type9',
+          reason:
+            '"7" is not a Moodle enrolment type: 1 (the course\'s default role, student), 2 (teacher) or 3 (non-editing teacher)',
+        },
+      ],
+      ['course10', 'read'],
+    ]);
   });
 });
 
@@ -387,7 +554,30 @@ describe('the Moodle sample in docs/samples', () => {
         externalId: 'HR-1001',
         department: { path: ['Sales', 'Sales EMEA'] },
         customAttributes: { moodle_username: 'ana.alves', country: 'PT', shirtsize: 'M' },
+        courses: [
+          {
+            column: 'course1',
+            code: 'SALES-101',
+            status: 'active',
+            statusColumn: 'enrolstatus1',
+            period: { days: 30, column: 'enrolperiod1' },
+            warnings: [],
+          },
+          {
+            column: 'course2',
+            code: 'SAFETY-1',
+            status: 'active',
+            statusColumn: 'enrolstatus2',
+            warnings: [],
+          },
+        ],
       },
     });
+    expect(people.map((outcome) => outcome.ok && outcome.value.courses?.length)).toEqual([
+      2,
+      1,
+      1,
+      undefined,
+    ]);
   });
 });

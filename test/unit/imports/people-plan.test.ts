@@ -3,8 +3,12 @@
  * Moodle would find people, renames, an id that only looks the same), duplicates in the file, deletions,
  * and the file's warnings. The planner is the one the plan step runs; only its ports are fakes.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Course } from '../../../shared/domain/course.ts';
 import type { Department } from '../../../shared/domain/department.ts';
+import type { Enrollment } from '../../../shared/domain/enrollment.ts';
 import { emptyCounts, type ImportFormat, ImportOptions } from '../../../shared/domain/import.ts';
 import type { User } from '../../../shared/domain/user.ts';
 import { readCsv } from '../../../shared/imports/csv.ts';
@@ -61,8 +65,70 @@ function department(n: number, name: string, ancestorIds: string[] = []): Depart
   };
 }
 
-/** Plans `file` against `people`; answers the entries (without the stored row and write) and warnings. */
-async function plan(format: ImportFormat, people: User[], file: string, departments: Department[] = []) {
+/** A course of the catalog, with its Moodle shortname as code. */
+function course(n: number, code: string, fields: Partial<Course> = {}): Course {
+  return {
+    id: `00000000-0000-4000-a000-${String(n).padStart(12, '0')}`,
+    title: `Course ${code}`,
+    code,
+    description: '',
+    language: 'en',
+    durationMinutes: null,
+    cost: null,
+    ownerIds: [],
+    categoryId: null,
+    tags: [],
+    prerequisiteIds: [],
+    customFields: {},
+    selfEnrollment: false,
+    capacity: null,
+    publishAt: null,
+    archiveAt: null,
+    reviewBy: null,
+    certification: null,
+    status: 'published',
+    currentContentVersion: null,
+    accessibilityWaiver: null,
+    publishedAt: '2025-01-01T00:00:00.000Z',
+    archivedAt: null,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    version: 1,
+    ...fields,
+  };
+}
+
+/** An enrollment of the LMS, made by hand by an administrator. */
+function enrollment(courseId: string, userId: string, fields: Partial<Enrollment> = {}): Enrollment {
+  return {
+    courseId,
+    userId,
+    status: 'enrolled',
+    sources: [{ source: 'manual', actor: 'admin', reference: 'request', at: '2025-06-01T00:00:00.000Z' }],
+    enrolledAt: '2025-06-01T00:00:00.000Z',
+    dueAt: null,
+    overdueAt: null,
+    completedAt: null,
+    expiresAt: null,
+    recertifyAt: null,
+    score: null,
+    completionOrigin: null,
+    contentVersion: null,
+    history: [{ status: 'enrolled', at: '2025-06-01T00:00:00.000Z', by: 'admin', reason: null }],
+    version: 1,
+    ...fields,
+  };
+}
+
+/** Plans `file` against `people` (and the courses and enrollments rows may name); answers the entries
+ * (without the stored row and write) and warnings. */
+async function plan(
+  format: ImportFormat,
+  people: User[],
+  file: string,
+  departments: Department[] = [],
+  lms: { courses?: Course[]; enrollments?: Enrollment[]; seatsTaken?: number; timezone?: string } = {},
+) {
   const deps: PlanDeps = {
     imports: {} as ImportRepository,
     files: {} as ImportFiles,
@@ -78,12 +144,30 @@ async function plan(format: ImportFormat, people: User[], file: string, departme
         return owners;
       },
     },
-    // A people file reads no enrollments nor courses.
-    enrollmentBulk: {} as PlanDeps['enrollmentBulk'],
+    // Moodle's course columns read courses by code, their seats, and the people's enrollments in them.
+    enrollmentBulk: {
+      current: async (pairs) =>
+        new Map(
+          (lms.enrollments ?? [])
+            .filter((e) => pairs.some((p) => p.courseId === e.courseId && p.userId === e.userId))
+            .map((e) => [`${e.courseId}/${e.userId}`, e] as const),
+        ),
+    },
+    enrollments: {
+      seatsTaken: async () => lms.seatsTaken ?? 0,
+      listForCourse: async () => ({ items: [], nextCursor: null }),
+    },
+    // A people file reads no course records, nor their content.
     courseBulk: {} as PlanDeps['courseBulk'],
     content: {} as PlanDeps['content'],
-    enrollments: {} as PlanDeps['enrollments'],
-    catalog: {} as PlanDeps['catalog'],
+    catalog: {
+      listCategories: async () => [],
+      getCourses: async () => [],
+      listCourses: async (filter) => ({
+        items: (lms.courses ?? []).filter((c) => c.code?.toLowerCase() === filter.code?.toLowerCase()),
+        nextCursor: null,
+      }),
+    },
     departments: { list: async () => ({ items: departments, nextCursor: null }) },
     users: {
       list: async (filter) => ({
@@ -100,7 +184,7 @@ async function plan(format: ImportFormat, people: User[], file: string, departme
     mode: 'upsert',
     fileName: 'users.csv',
     sizeBytes: file.length,
-    options: ImportOptions.parse({}),
+    options: ImportOptions.parse(lms.timezone ? { timezone: lms.timezone } : {}),
     status: 'planning',
     createdBy: 'admin',
     createdAt: NOW,
@@ -384,24 +468,25 @@ describe('planning a Moodle file: rows that repeat someone, and the file’s war
     ]);
   });
 
-  it('warns once each about unknown columns, the password, enrollments, cohorts and fields it does not keep', async () => {
+  it('warns once each about unknown columns, the password, cohorts and fields it does not keep', async () => {
     // Act
     const { warnings, entries, stored } = await plan(
       'moodle',
       [],
       'username,email,firstname,lastname,password,course1,role1,cohort1,emailstop,favourite_colour\nwin,win@example.com,Win,Wu,secret,math102,student,ASD,1,blue\nwin,win2@example.com,Win,Two,secret2,,,,,\n',
+      [],
+      { courses: [course(1, 'math102')] },
     );
     // Assess
     expect(warnings).toEqual([
       'Columns not imported (unknown to this format): favourite_colour.',
       'The password column is ignored: no password from the file is stored. People sign in through the LMS (single sign-on, or a password they set themselves).',
-      'The enrollment columns (course1, role1) are not applied by a people import: import the enrollments as an enrollments import once the people exist.',
       'The cohort columns (cohort1) are not applied by a people import: add the people to their cohorts once they exist.',
       "Moodle columns with no place in this LMS's profiles, not imported: emailstop.",
     ]);
-    expect(entries.map((entry) => entry.action)).toEqual(['create', 'error']);
+    expect(entries.map((entry) => entry.action)).toEqual(['create', 'enroll', 'error']);
     // The rejected row is kept for errors.csv as the file had it, but for its password
-    expect(stored[1]?.raw).toEqual(['win', 'win2@example.com', 'Win', 'Two', '', '', '', '', '', '']);
+    expect(stored[2]?.raw).toEqual(['win', 'win2@example.com', 'Win', 'Two', '', '', '', '', '', '']);
     expect(JSON.stringify(stored)).not.toContain('secret');
   });
 
@@ -466,6 +551,185 @@ describe('planning a Canvas users.csv', () => {
         reason:
           'no person with this user_id or email to delete (a deleted Canvas user is suspended here, never removed)',
       },
+    ]);
+  });
+});
+
+const CORPUS = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'corpus', 'csv', 'moodle');
+const hasCorpus = existsSync(CORPUS);
+if (!hasCorpus)
+  console.warn(
+    `people plan: no corpus at ${CORPUS}; the Moodle enrolment file of the corpus is not planned (it sits beside the project in the team kit)`,
+  );
+
+/** An entry in short: line, action and whom, or the column and reason it was refused. */
+const brief = (entry: {
+  line: number;
+  action: string;
+  key?: string;
+  column?: string | null;
+  reason?: string;
+}) =>
+  entry.action === 'error'
+    ? [entry.line, 'error', entry.column, entry.reason]
+    : [entry.line, entry.action, entry.key];
+
+describe('planning a Moodle file: its course columns', () => {
+  const math = course(1, 'math102');
+  const history = course(2, 'hist101');
+  const full = course(3, 'full1', { capacity: 1 });
+  const old = course(4, 'old1', { status: 'archived', archivedAt: '2025-12-01T00:00:00.000Z' });
+
+  it.skipIf(!hasCorpus)(
+    'plans the corpus file: an enrolment from a past start with no end, and one whose period ended long ago',
+    async () => {
+      // Act
+      const { entries, stored } = await plan(
+        'moodle',
+        [],
+        readFileSync(join(CORPUS, 'upload_users_enrol_date_period.csv'), 'utf8'),
+        [],
+        { courses: [math] },
+      );
+      // Assess: each person, then their enrollment on the same line
+      expect(entries.map(brief)).toEqual([
+        [2, 'create', 'student1@example.com'],
+        [2, 'enroll', 'student1@example.com/math102'],
+        [3, 'create', 'student2@example.com'],
+        [3, 'error', 'enrolperiod1', '2020-01-12T00:00:00.000Z is in the past: a due date is in the future'],
+      ]);
+      expect(entries[1]).toMatchObject({ diffs: { status: { from: null, to: 'enrolled' } } });
+      // The enrollment is of the person the row creates, as the plan names them
+      expect(stored[1]?.write).toMatchObject({
+        op: 'enrollment',
+        before: null,
+        after: {
+          courseId: math.id,
+          userId: stored[0]?.target.id,
+          status: 'enrolled',
+          dueAt: null,
+          sources: [{ source: 'import', reference: 'import:11111111-1111-4111-8111-111111111111' }],
+        },
+        capacity: null,
+      });
+    },
+  );
+
+  it('enrolls, withdraws and refuses course by course, with the enrollments format’s rules', async () => {
+    // Prepare: Bo is in math102 already, Dee in hist101; Cat is suspended; full1's one seat is taken
+    const bo = person(1, { externalId: 'bo', customAttributes: { moodle_username: 'bo' } });
+    const cat = person(2, {
+      externalId: 'cat',
+      customAttributes: { moodle_username: 'cat' },
+      status: 'suspended',
+    });
+    const dee = person(3, { externalId: 'dee', customAttributes: { moodle_username: 'dee' } });
+    const file = [
+      'username,email,firstname,lastname,course1,enrolstatus1,enrolperiod1,enroltimestart1,group1,course2,role2,course3',
+      'ann,ann@example.com,Ann,Ames,math102,,30,,Section 1,hist101,student,nosuch',
+      'bo,person1@example.com,,,MATH102,,,,,hist101,teacher,math102',
+      'dee,person3@example.com,,,hist101,1,,,,full1,,old1',
+      'cat,person2@example.com,,,math102,,,,,,,',
+      'eve,eve@example.com,Eve,Ek,math102,,,2026-02-01,,hist101,,',
+      'guest,guest@example.com,Guest,User,math102,,,,,,,',
+    ].join('\n');
+
+    // Act
+    const { entries, stored } = await plan('moodle', [bo, cat, dee], file, [], {
+      courses: [math, history, full, old],
+      enrollments: [
+        enrollment(math.id, bo.id, { dueAt: '2026-06-01T00:00:00.000Z' }),
+        enrollment(history.id, dee.id),
+      ],
+      seatsTaken: 1,
+    });
+
+    // Assess
+    expect(entries.map(brief)).toEqual([
+      [2, 'create', 'ann@example.com'],
+      [2, 'enroll', 'ann@example.com/math102'],
+      [2, 'enroll', 'ann@example.com/hist101'],
+      [2, 'error', 'course3', "no course with the code nosuch (a Moodle shortname is a course's code here)"],
+      [3, 'unchanged', 'person1@example.com'],
+      [3, 'unchanged', 'person1@example.com/math102'],
+      [
+        3,
+        'error',
+        'role2',
+        "teacher is a teaching role, not imported: enrollments here are learners'; a course's teachers are its owners, set on the course (ownerIds)",
+      ],
+      [3, 'error', 'course3', "math102 is course1's course already: once per row"],
+      [4, 'unchanged', 'person3@example.com'],
+      [4, 'withdraw', 'person3@example.com/hist101'],
+      [4, 'error', 'course2', 'all 1 seats of Course full1 are taken'],
+      [4, 'error', 'course3', 'Course old1 is archived: it takes no new enrollments'],
+      [5, 'unchanged', 'person2@example.com'],
+      [5, 'error', 'course1', 'person2@example.com is suspended: reactivate them first'],
+      [6, 'create', 'eve@example.com'],
+      [
+        6,
+        'error',
+        'enroltimestart1',
+        '2026-02-01T00:00:00.000Z is in the future: this LMS enrolls at once, so an enrolment that starts later is not imported (import the row on that day)',
+      ],
+      [6, 'enroll', 'eve@example.com/hist101'],
+      [7, 'error', 'username', 'guest is Moodle’s guest account, not a person to import'],
+    ]);
+    // Ann's math102 is due 30 days from today's midnight, the group noted; Dee's hist101 withdrawn
+    expect(stored[1]).toMatchObject({
+      diffs: {
+        status: { from: null, to: 'enrolled' },
+        dueAt: { from: null, to: '2026-02-14T00:00:00.000Z' },
+      },
+      warnings: [
+        'group1 Section 1 is not imported: this LMS has no course groups (the person is enrolled in math102 without it)',
+      ],
+    });
+    expect(stored[9]).toMatchObject({
+      diffs: { status: { from: 'enrolled', to: 'withdrawn' } },
+      write: { op: 'enrollment', before: { version: 1 }, after: { status: 'withdrawn', version: 2 } },
+    });
+  });
+
+  it('counts a course’s seats over the whole file, window after window', async () => {
+    // Prepare: 101 new people (two windows of rows) for a course of 100 seats, 99 of them taken
+    const rows = Array.from({ length: 101 }, (_, n) => `p${n},p${n}@example.com,P,N${n},cap1`);
+    // Act
+    const { entries } = await plan(
+      'moodle',
+      [],
+      ['username,email,firstname,lastname,course1', ...rows].join('\n'),
+      [],
+      { courses: [course(5, 'cap1', { capacity: 100 })], seatsTaken: 99 },
+    );
+    // Assess: the first row takes the last seat; the others, in either window, find none
+    const courseEntries = entries.filter((entry) => entry.action !== 'create');
+    expect(courseEntries.slice(0, 2).map(brief)).toEqual([
+      [2, 'enroll', 'p0@example.com/cap1'],
+      [3, 'error', 'course1', 'all 100 seats of Course cap1 are taken'],
+    ]);
+    expect(courseEntries.at(-1)).toEqual({
+      line: 102,
+      action: 'error',
+      column: 'course1',
+      reason: 'all 100 seats of Course cap1 are taken',
+    });
+    expect(courseEntries.filter((entry) => entry.action === 'enroll')).toHaveLength(1);
+  });
+
+  it('counts a period from its start, or from today’s midnight at the import’s offset', async () => {
+    // Act
+    const { stored } = await plan(
+      'moodle',
+      [],
+      'username,email,firstname,lastname,course1,enrolperiod1,course2,enroltimestart2,enrolperiod2\nfay,fay@example.com,Fay,Fu,math102,10,hist101,2026-01-10,30\n',
+      [],
+      { courses: [math, history], timezone: '+02:00' },
+    );
+    // Assess: today is 15 January at +02:00, which began at 22:00 UTC the day before
+    expect(stored.slice(1).map((entry) => entry.diffs.dueAt?.to)).toEqual([
+      '2026-01-24T22:00:00.000Z',
+      '2026-02-08T22:00:00.000Z',
     ]);
   });
 });
