@@ -36,6 +36,36 @@ const THROTTLING = new Set([
 ]);
 
 /**
+ * Whether DynamoDB refused a call for being busy, after the SDK's own retries: nothing was written, and the
+ * same call may succeed after a pause.
+ */
+export function isThrottling(error: unknown): boolean {
+  return THROTTLING.has((error as Error | undefined)?.name ?? '');
+}
+
+/** A pause before attempt `attempt + 1`: exponential from `baseMs`, at most 5 s, with full jitter. */
+export function backoff(attempt: number, baseMs = 25): Promise<void> {
+  return new Promise((done) => setTimeout(done, Math.random() * Math.min(5000, baseMs * 2 ** attempt)));
+}
+
+/**
+ * Sends again, with backoff and jitter, while DynamoDB answers with a throttling error that outlasted the
+ * SDK's own retries (3 attempts, and none once its retry quota is spent): a bulk job outlives a busy table
+ * instead of failing on it. Only for calls that wrote nothing when refused (reads, conditional or
+ * idempotent writes). Throws the last error after `attempts`.
+ */
+export async function whileThrottled<T>(send: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isThrottling(error) || attempt >= attempts) throw error;
+      await backoff(attempt);
+    }
+  }
+}
+
+/**
  * Writes every request, 25 at a time, until DynamoDB has taken them all. Throws after `maxAttempts` on one
  * batch (nothing is lost: the caller's checkpoint is before this batch, and the items are idempotent).
  */
@@ -60,7 +90,7 @@ export async function batchWriteAll(
         pending = unprocessed;
         reason = 'unprocessed';
       } catch (error) {
-        if (!THROTTLING.has((error as Error).name)) throw error;
+        if (!isThrottling(error)) throw error;
         reason = 'throttled';
       }
       if (attempt >= maxAttempts)
@@ -68,7 +98,7 @@ export async function batchWriteAll(
           `DynamoDB did not take ${pending.length} writes after ${attempt} attempts (${reason}); the run can be resumed.`,
         );
       options.onRetry?.(reason, attempt);
-      await new Promise((done) => setTimeout(done, Math.random() * Math.min(5000, base * 2 ** attempt)));
+      await backoff(attempt, base);
     }
   }
 }

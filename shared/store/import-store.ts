@@ -19,7 +19,7 @@ import type {
 } from '../use-cases/imports/ports.ts';
 import type { Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
-import { batchWriteAll, type WriteRequest } from './batch-write.ts';
+import { batchWriteAll, type WriteRequest, whileThrottled } from './batch-write.ts';
 import { type BulkChange, consistentBatchGet, transactInGroups } from './bulk-transact.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { pageOfPartition } from './query-pages.ts';
@@ -59,9 +59,12 @@ export class DynamoImportRepository implements ImportRepository {
     ]);
   }
 
+  /** Read at every chunk of a run: a busy table is waited out (see whileThrottled). */
   async get(id: string): Promise<ImportRecord | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.importRecord(id), ConsistentRead: true }),
+    const { Item } = await whileThrottled(() =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.importRecord(id), ConsistentRead: true }),
+      ),
     );
     return Item ? toRecord(Item) : undefined;
   }
@@ -80,15 +83,18 @@ export class DynamoImportRepository implements ImportRepository {
     );
   }
 
+  /** Saved at every chunk of a run (lease, checkpoint): a busy table is waited out, the version still checked. */
   async save(record: ImportRecord, expectedVersion: number, audit?: AuditRecord): Promise<void> {
-    await transactWrite(this.client, [
-      putVersioned(this.tableName, toItem(record), {
-        kind: 'import',
-        id: record.id,
-        expected: expectedVersion,
-      }),
-      ...(audit ? [auditWrite(this.tableName, audit)] : []),
-    ]);
+    await whileThrottled(() =>
+      transactWrite(this.client, [
+        putVersioned(this.tableName, toItem(record), {
+          kind: 'import',
+          id: record.id,
+          expected: expectedVersion,
+        }),
+        ...(audit ? [auditWrite(this.tableName, audit)] : []),
+      ]),
+    );
   }
 }
 
@@ -139,18 +145,20 @@ export class DynamoChangeLog implements ChangeLog {
   }
 
   async changes(importId: string, after: number, limit: number): Promise<Change[]> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': keys.importChange(importId, 0).pk,
-          ':from': keys.importChange(importId, after + 1).sk,
-          ':to': 'CHANGE#~',
-        },
-        ConsistentRead: true,
-        Limit: limit,
-      }),
+    const { Items } = await whileThrottled(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.importChange(importId, 0).pk,
+            ':from': keys.importChange(importId, after + 1).sk,
+            ':to': 'CHANGE#~',
+          },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      ),
     );
     return (Items ?? []).map((item) => LoggedChange.parse(item));
   }
