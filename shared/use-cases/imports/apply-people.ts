@@ -46,6 +46,7 @@ export function peopleChanges(deps: PeopleChangeDeps): ChangeKind<PersonChange> 
       );
       for (const change of guarded) {
         if (!change.before) continue;
+        await run.keep();
         try {
           await deps.users.update(change.before, change.after, personAudit(deps, run, change));
         } catch (error) {

@@ -13,8 +13,13 @@
  *
  * Undo works from the change log: each record still as the import left it is put back (one the import
  * created is removed); one changed since is refused and listed.
+ *
+ * The lease is renewed as the run goes (between the steps of a chunk, once a third of it has passed), each
+ * renewal conditional on the import being as this run last saved it: a run that outlasted its lease (a
+ * stalled chunk) and was taken over finds out at its next renewal and stops, writing nothing more.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AuditRecord } from '../../domain/audit.ts';
 import type { RowNote } from '../../domain/import.ts';
 import { type Actor, systemActor } from '../../domain/principal.ts';
 import { type EnrollmentChangeDeps, enrollmentChanges } from './apply-enrollments.ts';
@@ -41,13 +46,20 @@ export type ApplyDeps = PeopleChangeDeps &
 export interface RunBudget {
   /** When the run must hand over (Lambda's timeout, less a margin), in epoch ms. */
   deadline: number;
+  /**
+   * How long the run's lease lasts: a run that dies (a Lambda timeout, `kill -9`) holds the import that
+   * long, and then the next run takes over from the checkpoint. Longer than a step of a chunk can take under
+   * throttling, shorter than the wait before the queue delivers the message again.
+   * @default 2 minutes
+   */
+  leaseMs?: number;
 }
 
 export type RunOutcome = 'done' | 'continue' | 'skipped';
 
 /** Entries checked and written together. */
 const CHUNK = 100;
-/** How long a run's lease lasts; renewed at every chunk. */
+/** How long a run's lease lasts unless the run says otherwise (RunBudget.leaseMs). */
 const LEASE_MS = 2 * 60 * 1000;
 /** Conflicts and refusals listed on the import (the counts are always whole). */
 const LISTED = 100;
@@ -59,29 +71,32 @@ export async function runApply(
   run: string,
   budget: RunBudget,
 ): Promise<RunOutcome> {
-  let record = await take(deps, importId, 'applying', run);
-  if (!record) return 'skipped';
+  const lease = await Lease.take(deps, importId, 'applying', run, budget.leaseMs ?? LEASE_MS);
+  if (!lease) return 'skipped';
   const actor = systemActor('job:run-import', `${importId}:${run}`);
-  const total = record.plan?.entries ?? 0;
-  while (record.checkpoint < total) {
-    if (Date.now() > budget.deadline) {
-      await handOver(deps, record);
-      return 'continue';
+  const total = lease.record.plan?.entries ?? 0;
+  const parts = planParts(deps, importId);
+  return whileHeld(deps, lease, async () => {
+    while (lease.record.checkpoint < total) {
+      if (Date.now() > budget.deadline) {
+        await lease.handOver();
+        return 'continue';
+      }
+      const entries = await chunkOf(parts, lease.record.checkpoint, total);
+      const outcome = await applyChunk(deps, lease.run(actor.requestId), entries);
+      const applied = lease.record.applied ?? { done: 0, conflicts: 0, conflictsListed: [] };
+      await lease.checkpoint(lease.record.checkpoint + entries.length, {
+        applied: {
+          done: applied.done + outcome.done,
+          conflicts: applied.conflicts + outcome.conflicts.length,
+          conflictsListed: [...applied.conflictsListed, ...outcome.conflicts].slice(0, LISTED),
+        },
+      });
     }
-    const entries = await chunkOf(deps, importId, record.checkpoint, total);
-    const outcome = await applyChunk(deps, { record, requestId: actor.requestId }, entries);
-    const applied = record.applied ?? { done: 0, conflicts: 0, conflictsListed: [] };
-    record = await checkpoint(deps, record, run, record.checkpoint + entries.length, {
-      applied: {
-        done: applied.done + outcome.done,
-        conflicts: applied.conflicts + outcome.conflicts.length,
-        conflictsListed: [...applied.conflictsListed, ...outcome.conflicts].slice(0, LISTED),
-      },
-    });
-  }
-  await finish(deps, record, 'applied', actor);
-  deps.logger?.info('import applied', { importId, applied: record.applied });
-  return 'done';
+    await lease.finish('applied', actor);
+    deps.logger?.info('import applied', { importId, applied: lease.record.applied });
+    return 'done';
+  });
 }
 
 /** Each kind of record's part of apply and undo. */
@@ -114,6 +129,7 @@ async function applyChunk(
     for (const seq of await kind.written(group)) found.add(seq);
 
   // The log goes first: a run killed right after it finds the changes not made and makes them.
+  await run.keep();
   await deps.changeLog.log(run.record.id, changes);
   const refused = new Map<number, string>();
   const conflicts: RowNote[] = [];
@@ -121,6 +137,7 @@ async function applyChunk(
     deps,
     changes.filter((change) => !found.has(change.seq)),
   )) {
+    await run.keep();
     const notWritten = await kind.write(group, run);
     for (const change of group) {
       const reason = notWritten.get(change.seq);
@@ -129,6 +146,7 @@ async function applyChunk(
       conflicts.push({ line: change.line, key: kind.key(change), reason });
     }
   }
+  await run.keep();
   await deps.changeLog.unlog(run.record.id, [...refused.keys()]);
   return { done: changes.length - refused.size, conflicts };
 }
@@ -140,28 +158,30 @@ export async function runUndo(
   run: string,
   budget: RunBudget,
 ): Promise<RunOutcome> {
-  let record = await take(deps, importId, 'undoing', run);
-  if (!record) return 'skipped';
+  const lease = await Lease.take(deps, importId, 'undoing', run, budget.leaseMs ?? LEASE_MS);
+  if (!lease) return 'skipped';
   const actor = systemActor('job:run-import', `${importId}:${run}:undo`);
-  for (;;) {
-    if (Date.now() > budget.deadline) {
-      await handOver(deps, record);
-      return 'continue';
+  return whileHeld(deps, lease, async () => {
+    for (;;) {
+      if (Date.now() > budget.deadline) {
+        await lease.handOver();
+        return 'continue';
+      }
+      const changes = await deps.changeLog.changes(importId, lease.record.checkpoint - 1, CHUNK);
+      if (changes.length === 0) break;
+      const outcome = await undoChunk(deps, lease.run(actor.requestId), changes);
+      const undone = lease.record.undone ?? { restored: 0, refused: 0, refusedListed: [] };
+      await lease.checkpoint((changes.at(-1)?.seq ?? 0) + 1, {
+        undone: {
+          restored: undone.restored + outcome.restored,
+          refused: undone.refused + outcome.refused.length,
+          refusedListed: [...undone.refusedListed, ...outcome.refused].slice(0, LISTED),
+        },
+      });
     }
-    const changes = await deps.changeLog.changes(importId, record.checkpoint - 1, CHUNK);
-    if (changes.length === 0) break;
-    const outcome = await undoChunk(deps, { record, requestId: actor.requestId }, changes);
-    const undone = record.undone ?? { restored: 0, refused: 0, refusedListed: [] };
-    record = await checkpoint(deps, record, run, (changes.at(-1)?.seq ?? 0) + 1, {
-      undone: {
-        restored: undone.restored + outcome.restored,
-        refused: undone.refused + outcome.refused.length,
-        refusedListed: [...undone.refusedListed, ...outcome.refused].slice(0, LISTED),
-      },
-    });
-  }
-  await finish(deps, record, 'undone', actor);
-  return 'done';
+    await lease.finish('undone', actor);
+    return 'done';
+  });
 }
 
 async function undoChunk(
@@ -172,6 +192,7 @@ async function undoChunk(
   let restored = 0;
   const refused: RowNote[] = [];
   for (const [kind, group] of byKind(deps, changes)) {
+    await run.keep();
     const outcome = await kind.undo(group, run);
     restored += outcome.restored;
     refused.push(...outcome.refused);
@@ -179,84 +200,168 @@ async function undoChunk(
   return { restored, refused };
 }
 
+/**
+ * The plan's parts in row order, the last one read kept: a part holds several chunks, and is read (and
+ * decompressed and parsed) once for all of them.
+ */
+function planParts(deps: ApplyDeps, importId: string): (part: number) => Promise<StoredPlanEntry[]> {
+  let last: { part: number; entries: Promise<StoredPlanEntry[]> } | undefined;
+  return (part) => {
+    if (last?.part !== part) {
+      const entries = deps.files.planPart(importId, 'all', part);
+      // A read that failed is not kept: the next chunk reads the part again.
+      entries.catch(() => {
+        if (last?.entries === entries) last = undefined;
+      });
+      last = { part, entries };
+    }
+    return last.entries;
+  };
+}
+
 async function chunkOf(
-  deps: ApplyDeps,
-  importId: string,
+  parts: (part: number) => Promise<StoredPlanEntry[]>,
   from: number,
   total: number,
 ): Promise<StoredPlanEntry[]> {
   const part = Math.floor(from / PLAN_PART_ENTRIES);
-  const entries = await deps.files.planPart(importId, 'all', part);
+  const entries = await parts(part);
   const offset = from % PLAN_PART_ENTRIES;
   return entries.slice(offset, Math.min(offset + CHUNK, total - part * PLAN_PART_ENTRIES));
 }
 
+/** Another run took the import over (this one outlasted its lease), or something else saved it meanwhile. */
+class LeaseLostError extends Error {}
+
+/** Runs the work while the lease is held; a run that lost it stops and leaves the import to the other. */
+async function whileHeld(
+  deps: ApplyDeps,
+  lease: Lease,
+  work: () => Promise<RunOutcome>,
+): Promise<RunOutcome> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof LeaseLostError)) throw error;
+    deps.logger?.warn('import run stopped: it lost its lease', {
+      importId: lease.record.id,
+      run: lease.owner,
+    });
+    return 'skipped';
+  }
+}
+
 /**
- * Takes the import for this run: it is in `step`, and no other run holds a lease that has not run out (a
- * run that died lets its lease run out, and the next takes over from the checkpoint).
+ * A run's hold on the import: the record as the run last saved it. Every save (renewal, checkpoint, hand
+ * over, finish) is conditional on that version, so a run that was taken over cannot save again: it learns
+ * it lost the lease, and stops.
  */
-async function take(
-  deps: ApplyDeps,
-  importId: string,
-  step: 'applying' | 'undoing',
-  run: string,
-): Promise<ImportRecord | undefined> {
-  const record = await deps.imports.get(importId);
-  if (record?.status !== step) return undefined;
-  const now = deps.runtime.now();
-  if (record.lease && record.lease.run !== run && record.lease.until > now.toISOString()) return undefined;
-  const taken: ImportRecord = {
-    ...record,
-    lease: { run, until: new Date(now.getTime() + LEASE_MS).toISOString() },
-    applied: record.applied ?? (step === 'applying' ? { done: 0, conflicts: 0, conflictsListed: [] } : null),
-    undone: record.undone ?? (step === 'undoing' ? { restored: 0, refused: 0, refusedListed: [] } : null),
-    version: record.version + 1,
-  };
-  await deps.imports.save(taken, record.version);
-  return taken;
-}
+class Lease {
+  private renewedAt: number;
 
-/** Saves the checkpoint and what the chunk did, renewing the lease. */
-async function checkpoint(
-  deps: ApplyDeps,
-  record: ImportRecord,
-  run: string,
-  position: number,
-  counts: Pick<ImportRecord, 'applied'> | Pick<ImportRecord, 'undone'>,
-): Promise<ImportRecord> {
-  const now = deps.runtime.now();
-  const next: ImportRecord = {
-    ...record,
-    ...counts,
-    checkpoint: position,
-    lease: { run, until: new Date(now.getTime() + LEASE_MS).toISOString() },
-    progress: { ...record.progress, done: Math.min(position, record.progress.total) },
-    updatedAt: now.toISOString(),
-    version: record.version + 1,
-  };
-  await deps.imports.save(next, record.version);
-  return next;
-}
+  private constructor(
+    private readonly deps: ApplyDeps,
+    public record: ImportRecord,
+    readonly owner: string,
+    private readonly leaseMs: number,
+  ) {
+    this.renewedAt = deps.runtime.now().getTime();
+  }
 
-/** Lets the next run take over at once, from the checkpoint. */
-async function handOver(deps: ApplyDeps, record: ImportRecord): Promise<void> {
-  await deps.imports.save({ ...record, lease: null, version: record.version + 1 }, record.version);
-}
+  /**
+   * Takes the import for this run: it is in `step`, and no other run holds a lease that has not run out (a
+   * run that died lets its lease run out, and the next takes over from the checkpoint).
+   */
+  static async take(
+    deps: ApplyDeps,
+    importId: string,
+    step: 'applying' | 'undoing',
+    run: string,
+    leaseMs: number,
+  ): Promise<Lease | undefined> {
+    const record = await deps.imports.get(importId);
+    if (record?.status !== step) return undefined;
+    const now = deps.runtime.now();
+    if (record.lease && record.lease.run !== run && record.lease.until > now.toISOString()) return undefined;
+    const taken: ImportRecord = {
+      ...record,
+      lease: { run, until: new Date(now.getTime() + leaseMs).toISOString() },
+      applied:
+        record.applied ?? (step === 'applying' ? { done: 0, conflicts: 0, conflictsListed: [] } : null),
+      undone: record.undone ?? (step === 'undoing' ? { restored: 0, refused: 0, refusedListed: [] } : null),
+      version: record.version + 1,
+    };
+    await deps.imports.save(taken, record.version);
+    return new Lease(deps, taken, run, leaseMs);
+  }
 
-async function finish(
-  deps: ApplyDeps,
-  record: ImportRecord,
-  status: 'applied' | 'undone',
-  actor: Actor,
-): Promise<void> {
-  const finished: ImportRecord = {
-    ...record,
-    status,
-    lease: null,
-    checkpoint: status === 'applied' ? record.checkpoint : 0,
-    progress: { step: status, done: record.progress.total, total: record.progress.total },
-    updatedAt: deps.runtime.now().toISOString(),
-    version: record.version + 1,
-  };
-  await deps.imports.save(finished, record.version, audit(deps, actor, `import.${status}`, record, finished));
+  /** The run as a chunk's kinds see it, renewing this lease when they ask. */
+  run(requestId: string): Run {
+    return { record: this.record, requestId, keep: () => this.keep() };
+  }
+
+  /** Renews the lease once a third of it has passed; throws LeaseLostError when another run holds it now. */
+  async keep(): Promise<void> {
+    if (this.deps.runtime.now().getTime() - this.renewedAt < this.leaseMs / 3) return;
+    await this.save({});
+  }
+
+  /** Saves the checkpoint and what the chunk did, renewing the lease. */
+  async checkpoint(
+    position: number,
+    counts: Pick<ImportRecord, 'applied'> | Pick<ImportRecord, 'undone'>,
+  ): Promise<void> {
+    await this.save({
+      ...counts,
+      checkpoint: position,
+      progress: { ...this.record.progress, done: Math.min(position, this.record.progress.total) },
+      updatedAt: this.deps.runtime.now().toISOString(),
+    });
+  }
+
+  /** Lets the next run take over at once, from the checkpoint. */
+  async handOver(): Promise<void> {
+    await this.save({ lease: null });
+  }
+
+  async finish(status: 'applied' | 'undone', actor: Actor): Promise<void> {
+    const { total } = this.record.progress;
+    const before = this.record;
+    await this.save(
+      {
+        status,
+        lease: null,
+        checkpoint: status === 'applied' ? before.checkpoint : 0,
+        progress: { step: status, done: total, total },
+        updatedAt: this.deps.runtime.now().toISOString(),
+      },
+      (finished) => audit(this.deps, actor, `import.${status}`, before, finished),
+    );
+  }
+
+  /**
+   * Saves the record with `changes` (and the lease renewed, unless given), if it is still as this run last
+   * saved it; otherwise the lease is lost.
+   */
+  private async save(
+    changes: Partial<ImportRecord>,
+    audited?: (next: ImportRecord) => AuditRecord,
+  ): Promise<void> {
+    const now = this.deps.runtime.now();
+    const next: ImportRecord = {
+      ...this.record,
+      lease: { run: this.owner, until: new Date(now.getTime() + this.leaseMs).toISOString() },
+      ...changes,
+      version: this.record.version + 1,
+    };
+    try {
+      await this.deps.imports.save(next, this.record.version, audited?.(next));
+    } catch (error) {
+      const current = await this.deps.imports.get(this.record.id);
+      if (current?.version !== this.record.version) throw new LeaseLostError();
+      throw error;
+    }
+    this.record = next;
+    this.renewedAt = now.getTime();
+  }
 }
