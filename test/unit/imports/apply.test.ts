@@ -329,4 +329,41 @@ describe('undo', () => {
       [`${IMPORT}.undo.3`, 'enrollment.reactivated'],
     ]);
   });
+
+  it('undoes a later import, then an earlier one, of the same record: each finds it as it left it', async () => {
+    // Prepare: import A gives u4 a due date, import B another; both applied
+    const original = enrolled(u(4));
+    const key = enrollmentKey(original);
+    const dueBy = (from: Enrollment, dueAt: string): StoredPlanEntry => ({
+      seq: 0,
+      file: 'learning.csv',
+      line: 2,
+      action: 'update',
+      target: { kind: 'enrollment', id: key, key: from.userId },
+      diffs: {},
+      write: {
+        op: 'enrollment',
+        before: from,
+        after: { ...from, dueAt, version: from.version + 1 },
+        capacity: null,
+      },
+    });
+    const a = fakes([dueBy(original, '2027-01-31T00:00:00.000Z')], [original]);
+    await runApply(a.deps, IMPORT, 'apply-a', budget());
+    const afterA = a.store.get(key) as Enrollment;
+    const b = fakes([dueBy(afterA, '2027-03-31T00:00:00.000Z')], [afterA]);
+    await runApply(b.deps, IMPORT, 'apply-b', budget());
+
+    // Act: undo B, then A (on the same enrollment)
+    await undoing(b);
+    await runUndo(b.deps, IMPORT, 'undo-b', budget());
+    a.store.set(key, b.store.get(key) as Enrollment);
+    await undoing(a);
+    await runUndo(a.deps, IMPORT, 'undo-a', budget());
+
+    // Assess: both restored; the enrollment has its first content again, four versions on
+    expect(b.record().undone).toEqual({ restored: 1, refused: 0, refusedListed: [] });
+    expect(a.record().undone).toEqual({ restored: 1, refused: 0, refusedListed: [] });
+    expect(a.store.get(key)).toEqual({ ...original, dueAt: null, version: 5 });
+  });
 });
