@@ -41,13 +41,21 @@ export interface SharedItems {
 const PASSING = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 const ATTEMPTS = 10;
 
-/** Writes the changes in order, in transactions as full as they go; answers the refused ones, with why. */
+/** Transactions in flight at once, among those that share no item. */
+const CONCURRENT = 4;
+
+/**
+ * Writes the changes in order, in transactions as full as they go; answers the refused ones, with why.
+ * Transactions that share no counter and no checked or provided item are sent a few at once; one that shares
+ * any with an earlier one waits for it (a counter would collide, and a check needs the item written first).
+ */
 export async function transactInGroups(
   client: DynamoDBDocumentClient,
   changes: readonly BulkChange[],
   shared: SharedItems,
 ): Promise<Map<number, string>> {
   const refused = new Map<number, string>();
+  const groups: BulkChange[][] = [];
   let start = 0;
   while (start < changes.length) {
     const group: BulkChange[] = [];
@@ -68,8 +76,36 @@ export async function transactInGroups(
       if (change.requires) required.add(change.requires);
     }
     start += group.length;
-    await transactGroup(client, group, shared, refused);
+    groups.push(group);
   }
+  // Each group after the last earlier one it shares an item with; at most CONCURRENT at once.
+  const sharedKeys = (group: readonly BulkChange[]) =>
+    new Set(
+      group.flatMap((change) => [
+        ...[...change.counters.keys()].map((key) => `counter:${key}`),
+        ...(change.requires ? [`item:${change.requires}`] : []),
+        ...(change.provides ?? []).map((key) => `item:${key}`),
+      ]),
+    );
+  const done: Promise<void>[] = [];
+  const lastOf = new Map<string, number>();
+  const running = new Set<Promise<void>>();
+  for (const [index, group] of groups.entries()) {
+    const after = new Set<number>();
+    for (const key of sharedKeys(group)) {
+      const last = lastOf.get(key);
+      if (last !== undefined) after.add(last);
+      lastOf.set(key, index);
+    }
+    while (running.size >= CONCURRENT) await Promise.race(running);
+    const waits = [...after].map((earlier) => done[earlier]);
+    const work = Promise.all(waits).then(() => transactGroup(client, group, shared, refused));
+    // `running` only paces the loop; a failure is thrown from the Promise.all below.
+    const tracked: Promise<void> = work.catch(() => undefined).finally(() => running.delete(tracked));
+    running.add(tracked);
+    done.push(work);
+  }
+  await Promise.all(done);
   return refused;
 }
 

@@ -76,6 +76,8 @@ export async function runApply(
   const actor = systemActor('job:run-import', `${importId}:${run}`);
   const total = lease.record.plan?.entries ?? 0;
   const parts = planParts(deps, importId);
+  // Only a run's first chunk can hold writes of an earlier run (one killed, or taken over, part way through it).
+  let first = true;
   return whileHeld(deps, lease, async () => {
     while (lease.record.checkpoint < total) {
       if (Date.now() > budget.deadline) {
@@ -83,7 +85,8 @@ export async function runApply(
         return 'continue';
       }
       const entries = await chunkOf(parts, lease.record.checkpoint, total);
-      const outcome = await applyChunk(deps, lease.run(actor.requestId), entries);
+      const outcome = await applyChunk(deps, lease.run(actor.requestId), entries, first);
+      first = false;
       const applied = lease.record.applied ?? { done: 0, conflicts: 0, conflictsListed: [] };
       await lease.checkpoint(lease.record.checkpoint + entries.length, {
         applied: {
@@ -113,20 +116,22 @@ function byKind(deps: ApplyDeps, changes: readonly Change[]): [ChangeKind<Change
 }
 
 /**
- * One chunk: find what is done already, log the rest, write it conditionally, and take the conflicts out
- * of the log.
+ * One chunk: find what is done already (the run's first chunk: an earlier run may have written part of it),
+ * log the rest, write it conditionally, and take the conflicts out of the log.
  */
 async function applyChunk(
   deps: ApplyDeps,
   run: Run,
   entries: readonly StoredPlanEntry[],
+  resumed: boolean,
 ): Promise<{ done: number; conflicts: RowNote[] }> {
   const changes: Change[] = entries.flatMap((entry) =>
     entry.write ? [{ ...entry.write, seq: entry.seq, line: entry.line }] : [],
   );
   const found = new Set<number>();
-  for (const [kind, group] of byKind(deps, changes))
-    for (const seq of await kind.written(group)) found.add(seq);
+  if (resumed)
+    for (const [kind, group] of byKind(deps, changes))
+      for (const seq of await kind.written(group)) found.add(seq);
 
   // The log goes first: a run killed right after it finds the changes not made and makes them.
   await run.keep();
