@@ -1,8 +1,12 @@
 /**
  * A set of keys (emails, external ids) seen in an import file, with the line each was first seen on, in a
- * fixed number of bytes per key whatever the keys' lengths: 64 bits of a SHA-256 of the key and the line, in
- * typed arrays with open addressing. A million keys take about 16 MB, where a `Set<string>` of a million
+ * fixed number of bytes per key whatever the keys' lengths: 64 bits of a SHA-256 of the key, and the line,
+ * in typed arrays with open addressing. A million keys take about 20 MB, where a `Set<string>` of a million
  * emails takes several times that, so planning a million rows keeps the memory of a hundred thousand.
+ *
+ * The set is split into 256 shards (by another byte of the hash) that each grow by half when 80 % full, one
+ * at a time: growing never holds two copies of the whole set, so memory rises smoothly with the keys instead
+ * of doubling at a threshold.
  *
  * Two different keys that share 64 bits of their hash would look the same: with a million keys the chance
  * is about 3 in 100 million per file, and the consequence is a row reported as a duplicate it is not.
@@ -19,23 +23,66 @@
  * latest.keepHighest('ada/fire-safety', 7, Date.parse('2024-05-01'));
  * latest.lineOf('ada/fire-safety'); // 7
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
+const SHARDS = 256;
+/** Slots filled at most before a shard grows by half. */
+const MAX_LOAD = 0.8;
+/** Lines are 1-based, so 0 marks an empty slot. */
 const EMPTY = 0;
 
-export class KeySet {
-  private high: Uint32Array;
-  private low: Uint32Array;
-  private lines: Uint32Array;
-  private ranks: Float64Array | undefined;
-  private count = 0;
+/** One shard: hashes (high and low 32 bits), lines, and ranks when kept. */
+class Shard {
+  high: Uint32Array;
+  low: Uint32Array;
+  lines: Uint32Array;
+  ranks: Float64Array | undefined;
+  count = 0;
 
-  constructor(initialCapacity = 1024, options: { ranked?: boolean } = {}) {
-    const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, initialCapacity)));
+  constructor(capacity: number, ranked: boolean) {
     this.high = new Uint32Array(capacity);
     this.low = new Uint32Array(capacity);
     this.lines = new Uint32Array(capacity);
-    this.ranks = options.ranked ? new Float64Array(capacity) : undefined;
+    this.ranks = ranked ? new Float64Array(capacity) : undefined;
+  }
+
+  /** The slot holding this hash, or the empty slot where it would go (linear probing). */
+  find(high: number, low: number): number {
+    const capacity = this.lines.length;
+    let slot = low % capacity;
+    while (this.lines[slot] !== EMPTY && !(this.high[slot] === high && this.low[slot] === low))
+      slot = slot + 1 === capacity ? 0 : slot + 1;
+    return slot;
+  }
+
+  /** Makes room for one more key: a third more slots (half again) when 80 % are taken. */
+  reserve(): void {
+    if (this.count + 1 <= this.lines.length * MAX_LOAD) return;
+    const { high, low, lines, ranks } = this;
+    const capacity = Math.ceil(lines.length * 1.5);
+    this.high = new Uint32Array(capacity);
+    this.low = new Uint32Array(capacity);
+    this.lines = new Uint32Array(capacity);
+    this.ranks = ranks ? new Float64Array(capacity) : undefined;
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index] ?? EMPTY;
+      if (line === EMPTY) continue;
+      const slot = this.find(high[index] ?? 0, low[index] ?? 0);
+      this.high[slot] = high[index] ?? 0;
+      this.low[slot] = low[index] ?? 0;
+      this.lines[slot] = line;
+      if (this.ranks) this.ranks[slot] = ranks?.[index] ?? 0;
+    }
+  }
+}
+
+export class KeySet {
+  private readonly shards: Shard[];
+  private count = 0;
+
+  constructor(initialCapacity = 1024, options: { ranked?: boolean } = {}) {
+    const perShard = Math.max(8, Math.ceil(initialCapacity / SHARDS / MAX_LOAD));
+    this.shards = Array.from({ length: SHARDS }, () => new Shard(perShard, options.ranked === true));
   }
 
   get size(): number {
@@ -44,11 +91,10 @@ export class KeySet {
 
   /** Adds the key seen on `line`; answers the line it was first seen on when it was there already. */
   add(key: string, line: number): number | undefined {
-    const slot = this.slotFor(key);
-    if (this.lines[slot] !== EMPTY) return this.lines[slot];
-    // Lines are 1-based, so 0 can mark an empty slot.
-    this.lines[slot] = Math.max(1, line);
-    this.count++;
+    const { shard, slot } = this.slotFor(key);
+    if (shard.lines[slot] !== EMPTY) return shard.lines[slot];
+    shard.lines[slot] = Math.max(1, line);
+    this.added(shard);
     return undefined;
   }
 
@@ -57,20 +103,19 @@ export class KeySet {
    * earlier line stays).
    */
   keepHighest(key: string, line: number, rank: number): void {
-    const { ranks } = this;
+    const { shard, slot } = this.slotFor(key);
+    const { ranks } = shard;
     if (!ranks) throw new Error('keepHighest needs a KeySet made with { ranked: true }.');
-    const slot = this.slotFor(key);
-    if (this.lines[slot] !== EMPTY && rank <= (ranks[slot] ?? 0)) return;
-    if (this.lines[slot] === EMPTY) this.count++;
-    this.lines[slot] = Math.max(1, line);
+    if (shard.lines[slot] !== EMPTY && rank <= (ranks[slot] ?? 0)) return;
+    if (shard.lines[slot] === EMPTY) this.added(shard);
+    shard.lines[slot] = Math.max(1, line);
     ranks[slot] = rank;
   }
 
   /** The line the key was first seen on (a ranked set: the line of its highest rank), or undefined. */
   lineOf(key: string): number | undefined {
-    const [high, low] = hash(key);
-    const slot = this.find(high, low);
-    const line = this.lines[slot];
+    const { shard, high, low } = this.locate(key);
+    const line = shard.lines[shard.find(high, low)];
     return line === EMPTY ? undefined : line;
   }
 
@@ -78,49 +123,28 @@ export class KeySet {
     return this.lineOf(key) !== undefined;
   }
 
-  /** The key's slot, its hash written there (growing first when the table is three quarters full). */
-  private slotFor(key: string): number {
-    if ((this.count + 1) * 4 > this.high.length * 3) this.grow();
-    const [high, low] = hash(key);
-    const slot = this.find(high, low);
-    this.high[slot] = high;
-    this.low[slot] = low;
-    return slot;
+  private added(shard: Shard): void {
+    shard.count++;
+    this.count++;
   }
 
-  /** The slot holding this hash, or the empty slot where it would go (linear probing). */
-  private find(high: number, low: number): number {
-    const mask = this.high.length - 1;
-    let slot = low & mask;
-    while (this.lines[slot] !== EMPTY && !(this.high[slot] === high && this.low[slot] === low))
-      slot = (slot + 1) & mask;
-    return slot;
+  /** The key's shard and hash. */
+  private locate(key: string): { shard: Shard; high: number; low: number } {
+    const digest = hash('sha256', key, 'buffer');
+    return {
+      shard: this.shards[digest[8] ?? 0] as Shard,
+      high: digest.readUInt32BE(0),
+      low: digest.readUInt32BE(4),
+    };
   }
 
-  private grow(): void {
-    const { high, low, lines, ranks } = this;
-    const capacity = high.length * 2;
-    this.high = new Uint32Array(capacity);
-    this.low = new Uint32Array(capacity);
-    this.lines = new Uint32Array(capacity);
-    this.ranks = ranks ? new Float64Array(capacity) : undefined;
-    const mask = capacity - 1;
-    for (let index = 0; index < high.length; index++) {
-      const line = lines[index] ?? EMPTY;
-      if (line === EMPTY) continue;
-      const h = high[index] ?? 0;
-      const l = low[index] ?? 0;
-      let slot = l & mask;
-      while (this.lines[slot] !== EMPTY) slot = (slot + 1) & mask;
-      this.high[slot] = h;
-      this.low[slot] = l;
-      this.lines[slot] = line;
-      if (this.ranks) this.ranks[slot] = ranks?.[index] ?? 0;
-    }
+  /** The key's slot, its hash written there (the shard growing first when it is full). */
+  private slotFor(key: string): { shard: Shard; slot: number } {
+    const { shard, high, low } = this.locate(key);
+    shard.reserve();
+    const slot = shard.find(high, low);
+    shard.high[slot] = high;
+    shard.low[slot] = low;
+    return { shard, slot };
   }
-}
-
-function hash(key: string): [number, number] {
-  const digest = createHash('sha256').update(key).digest();
-  return [digest.readUInt32BE(0), digest.readUInt32BE(4)];
 }

@@ -10,9 +10,11 @@
  *   checked.
  * - When a transaction is cancelled on failed conditions, the changes whose writes failed (or that share a
  *   counter or a check that failed) are answered as refused, with the condition's reason, and the transaction
- *   is tried again without them. Passing causes (another writer, throttling) are retried with backoff.
+ *   is tried again without them. Passing causes (another writer, throttling) are retried with backoff, as is
+ *   a call refused whole by a busy table (a throttling error that outlasted the SDK's retries).
  */
 import { BatchGetCommand, type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { backoff, isThrottling } from './batch-write.ts';
 import { type GuardedWrite, MAX_TRANSACTION_ITEMS } from './transact.ts';
 
 /** One change's writes in a bulk transaction, and what the transaction must add for it. */
@@ -39,13 +41,21 @@ export interface SharedItems {
 const PASSING = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 const ATTEMPTS = 10;
 
-/** Writes the changes in order, in transactions as full as they go; answers the refused ones, with why. */
+/** Transactions in flight at once, among those that share no item. */
+const CONCURRENT = 4;
+
+/**
+ * Writes the changes in order, in transactions as full as they go; answers the refused ones, with why.
+ * Transactions that share no counter and no checked or provided item are sent a few at once; one that shares
+ * any with an earlier one waits for it (a counter would collide, and a check needs the item written first).
+ */
 export async function transactInGroups(
   client: DynamoDBDocumentClient,
   changes: readonly BulkChange[],
   shared: SharedItems,
 ): Promise<Map<number, string>> {
   const refused = new Map<number, string>();
+  const groups: BulkChange[][] = [];
   let start = 0;
   while (start < changes.length) {
     const group: BulkChange[] = [];
@@ -66,8 +76,36 @@ export async function transactInGroups(
       if (change.requires) required.add(change.requires);
     }
     start += group.length;
-    await transactGroup(client, group, shared, refused);
+    groups.push(group);
   }
+  // Each group after the last earlier one it shares an item with; at most CONCURRENT at once.
+  const sharedKeys = (group: readonly BulkChange[]) =>
+    new Set(
+      group.flatMap((change) => [
+        ...[...change.counters.keys()].map((key) => `counter:${key}`),
+        ...(change.requires ? [`item:${change.requires}`] : []),
+        ...(change.provides ?? []).map((key) => `item:${key}`),
+      ]),
+    );
+  const done: Promise<void>[] = [];
+  const lastOf = new Map<string, number>();
+  const running = new Set<Promise<void>>();
+  for (const [index, group] of groups.entries()) {
+    const after = new Set<number>();
+    for (const key of sharedKeys(group)) {
+      const last = lastOf.get(key);
+      if (last !== undefined) after.add(last);
+      lastOf.set(key, index);
+    }
+    while (running.size >= CONCURRENT) await Promise.race(running);
+    const waits = [...after].map((earlier) => done[earlier]);
+    const work = Promise.all(waits).then(() => transactGroup(client, group, shared, refused));
+    // `running` only paces the loop; a failure is thrown from the Promise.all below.
+    const tracked: Promise<void> = work.catch(() => undefined).finally(() => running.delete(tracked));
+    running.add(tracked);
+    done.push(work);
+  }
+  await Promise.all(done);
   return refused;
 }
 
@@ -110,6 +148,11 @@ async function transactGroup(
       await client.send(new TransactWriteCommand({ TransactItems: items.map((write) => write.item) }));
       return;
     } catch (error) {
+      // A busy table refused the whole call (nothing written): the same transaction again, after a pause.
+      if (isThrottling(error) && attempt < ATTEMPTS) {
+        await backoff(attempt);
+        continue;
+      }
       if ((error as Error | undefined)?.name !== 'TransactionCanceledException') throw error;
       const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
         (reason) => reason.Code ?? 'None',
@@ -141,12 +184,15 @@ async function transactGroup(
         throw new Error(
           `The bulk write was cancelled (${[...new Set(failed)].join(', ') || 'no reason given'}); the run can be resumed.`,
         );
-      await pause(attempt);
+      await backoff(attempt);
     }
   }
 }
 
-/** Consistent BatchGetItem of 100 keys a call; unprocessed keys retried with backoff. */
+/**
+ * Consistent BatchGetItem of 100 keys a call; unprocessed keys, and calls refused by a busy table, retried
+ * with backoff and jitter.
+ */
 export async function consistentBatchGet(
   client: DynamoDBDocumentClient,
   tableName: string,
@@ -157,22 +203,21 @@ export async function consistentBatchGet(
   for (let start = 0; start < unique.length; start += 100) {
     let pending: Record<string, unknown>[] = unique.slice(start, start + 100);
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const result = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      found.push(...(result.Responses?.[tableName] ?? []));
-      pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      try {
+        const result = await client.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        found.push(...(result.Responses?.[tableName] ?? []));
+        pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      } catch (error) {
+        if (!isThrottling(error) || attempt >= ATTEMPTS) throw error;
+      }
       if (pending.length > 0) {
         if (attempt >= ATTEMPTS)
           throw new Error(`DynamoDB did not answer ${pending.length} reads; the run can be resumed.`);
-        await pause(attempt);
+        await backoff(attempt);
       }
     }
   }
   return found;
-}
-
-/** Exponential backoff with full jitter, capped at 5 s. */
-function pause(attempt: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, Math.random() * Math.min(5000, 25 * 2 ** attempt)));
 }

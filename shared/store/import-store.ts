@@ -21,7 +21,7 @@ import type {
 } from '../use-cases/imports/ports.ts';
 import type { Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
-import { batchWriteAll, type WriteRequest } from './batch-write.ts';
+import { batchWriteAll, type WriteRequest, whileThrottled } from './batch-write.ts';
 import { type BulkChange, consistentBatchGet, transactInGroups } from './bulk-transact.ts';
 import { keys, sequence, withoutStorageAttributes } from './keys.ts';
 import { pageOfPartition } from './query-pages.ts';
@@ -66,9 +66,12 @@ export class DynamoImportRepository implements ImportRepository {
     ]);
   }
 
+  /** Read at every chunk of a run: a busy table is waited out (see whileThrottled). */
   async get(id: string): Promise<ImportRecord | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.importRecord(id), ConsistentRead: true }),
+    const { Item } = await whileThrottled(() =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.importRecord(id), ConsistentRead: true }),
+      ),
     );
     return Item ? toRecord(Item) : undefined;
   }
@@ -87,15 +90,18 @@ export class DynamoImportRepository implements ImportRepository {
     );
   }
 
+  /** Saved at every chunk of a run (lease, checkpoint): a busy table is waited out, the version still checked. */
   async save(record: ImportRecord, expectedVersion: number, audit?: AuditRecord): Promise<void> {
-    await transactWrite(this.client, [
-      putVersioned(this.tableName, toItem(record), {
-        kind: 'import',
-        id: record.id,
-        expected: expectedVersion,
-      }),
-      ...(audit ? [auditWrite(this.tableName, audit)] : []),
-    ]);
+    await whileThrottled(() =>
+      transactWrite(this.client, [
+        putVersioned(this.tableName, toItem(record), {
+          kind: 'import',
+          id: record.id,
+          expected: expectedVersion,
+        }),
+        ...(audit ? [auditWrite(this.tableName, audit)] : []),
+      ]),
+    );
   }
 }
 
@@ -198,18 +204,20 @@ export class DynamoChangeLog implements ChangeLog {
     after: number,
     limit: number,
   ): Promise<Record<string, unknown>[]> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': pk,
-          ':from': `${prefix}${sequence(after + 1)}`,
-          ':to': `${prefix}~`,
-        },
-        ConsistentRead: true,
-        Limit: limit,
-      }),
+    const { Items } = await whileThrottled(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': pk,
+            ':from': `${prefix}${sequence(after + 1)}`,
+            ':to': `${prefix}~`,
+          },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      ),
     );
     return Items ?? [];
   }

@@ -3,7 +3,8 @@
  * (a new one: none yet), with the seats it takes or frees and the audit records the API writes for the same
  * change, many per transaction; a seat taken under a capacity only if it is free. Seats an import frees go
  * to the course's waitlist, first in line first, as a withdrawal through the API does. Undo puts each
- * enrollment back while it is as the import left it; one the import created is removed (nothing of it
+ * enrollment back while it holds what the import wrote (its content: whatever its version, so undoing a later
+ * import of the same enrollment first is no change); one the import created is removed (nothing of it
  * stays, as if it had never been imported).
  */
 import type { AuditRecord } from '../../domain/audit.ts';
@@ -70,11 +71,12 @@ export function enrollmentChanges(deps: EnrollmentChangeDeps): ChangeKind<Enroll
           else refused.push({ line: change.line, key, reason: 'removed since the import' });
           continue;
         }
-        if (change.before && isRestored(present, change.before, change.after)) {
+        // Put back already (by an earlier run of this undo).
+        if (change.before && sameContent(present, change.before)) {
           restored++;
           continue;
         }
-        if (!same(present, change.after)) {
+        if (!sameContent(present, change.after)) {
           refused.push({
             line: change.line,
             key,
@@ -178,7 +180,10 @@ function same(a: Enrollment | undefined, b: Enrollment): boolean {
   return a !== undefined && JSON.stringify(Enrollment.parse(a)) === JSON.stringify(Enrollment.parse(b));
 }
 
-/** Whether undo put the enrollment back already (one version after the import's, as it was before). */
-function isRestored(present: Enrollment, before: Enrollment, written: Enrollment): boolean {
-  return present.version === written.version + 1 && same({ ...present, version: before.version }, before);
+/**
+ * Whether an enrollment holds what `b` holds, whatever its version: undoing a later import that changed it
+ * too puts back what this import wrote, at a newer version, and this import may then be undone.
+ */
+function sameContent(a: Enrollment, b: Enrollment): boolean {
+  return same({ ...a, version: b.version }, b);
 }

@@ -3,13 +3,14 @@
  * person: no profile, and their email and external id free), with its claims, department counts and audit
  * record, many people per transaction. Status changes (suspensions, reactivations) go through the person's
  * own guarded write, so the last active administrator is never suspended, and a suspension signs the person
- * out. Undo puts each profile back while it is as the import left it; a person the import created is removed.
+ * out. Undo puts each profile back while it holds what the import wrote (its fields, whatever its version, so
+ * undoing a later import of the same person first is no change); a person the import created is removed.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuditRecord } from '../../domain/audit.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { RowNote } from '../../domain/import.ts';
-import type { User } from '../../domain/user.ts';
+import { User } from '../../domain/user.ts';
 import type { IdentityDirectory, Runtime, UserRepository } from '../ports.ts';
 import { type ChangeKind, importAudit, type Run } from './changes.ts';
 import type { PeopleBulk, PersonChange } from './ports.ts';
@@ -46,6 +47,7 @@ export function peopleChanges(deps: PeopleChangeDeps): ChangeKind<PersonChange> 
       );
       for (const change of guarded) {
         if (!change.before) continue;
+        await run.keep();
         try {
           await deps.users.update(change.before, change.after, personAudit(deps, run, change));
         } catch (error) {
@@ -90,11 +92,12 @@ export function peopleChanges(deps: PeopleChangeDeps): ChangeKind<PersonChange> 
             refused.push({ line: change.line, key: change.after.email, reason: 'removed since the import' });
           continue;
         }
-        if (change.before && isRestored(present, change.before, change.after)) {
+        // Put back already (by an earlier run of this undo).
+        if (change.before && sameContent(present, change.before)) {
           restored++;
           continue;
         }
-        if (!isWritten(present, change.after)) {
+        if (!sameContent(present, change.after)) {
           refused.push({
             line: change.line,
             key: change.after.email,
@@ -149,8 +152,12 @@ function isWritten(present: User | undefined, written: User): boolean {
   );
 }
 
-/** Whether undo put the profile back already (one version after the import's, with the fields from before). */
-function isRestored(present: User, before: User, written: User): boolean {
-  const fields = ({ version: _v, updatedAt: _u, ...rest }: User) => JSON.stringify(rest);
-  return present.version === written.version + 1 && fields(present) === fields(before);
+/**
+ * Whether a profile holds what `other` holds, whatever its version and time of change: undoing a later import
+ * that changed the person too puts back what this import wrote, at a newer version, and this import may then
+ * be undone.
+ */
+function sameContent(present: User, other: User): boolean {
+  const { version, updatedAt } = other;
+  return JSON.stringify(User.parse({ ...present, version, updatedAt })) === JSON.stringify(User.parse(other));
 }

@@ -3,7 +3,8 @@
  * lease (one run at a time), and hand over to a fresh run before their time is up, so a file of any size
  * gets through, and a run killed half way is continued by the next with nothing lost and nothing doubled.
  *
- * Apply, a chunk of the plan at a time, whatever kind of record its entries write (people, enrollments):
+ * Apply, a chunk of the plan at a time, whatever kind of record its entries write (people, enrollments,
+ * courses):
  * - an entry whose record is exactly what the plan wrote (a resumed run) counts as done;
  * - the change log of the others is written first (BatchWriteItem: idempotent, retried);
  * - then the records, each kind by its own part (apply-people.ts, apply-enrollments.ts), each record only if
@@ -13,8 +14,13 @@
  *
  * Undo works from the change log: each record still as the import left it is put back (one the import
  * created is removed); one changed since is refused and listed.
+ *
+ * The lease is renewed as the run goes (between the steps of a chunk, once a third of it has passed), each
+ * renewal conditional on the import being as this run last saved it: a run that outlasted its lease (a
+ * stalled chunk) and was taken over finds out at its next renewal and stops, writing nothing more.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AuditRecord } from '../../domain/audit.ts';
 import type { RowNote } from '../../domain/import.ts';
 import { type Actor, systemActor } from '../../domain/principal.ts';
 import { type CourseChangeDeps, courseChanges } from './apply-courses.ts';
@@ -44,13 +50,20 @@ export type ApplyDeps = PeopleChangeDeps &
 export interface RunBudget {
   /** When the run must hand over (Lambda's timeout, less a margin), in epoch ms. */
   deadline: number;
+  /**
+   * How long the run's lease lasts: a run that dies (a Lambda timeout, `kill -9`) holds the import that
+   * long, and then the next run takes over from the checkpoint. Longer than a step of a chunk can take under
+   * throttling, shorter than the wait before the queue delivers the message again.
+   * @default 2 minutes
+   */
+  leaseMs?: number;
 }
 
 export type RunOutcome = 'done' | 'continue' | 'skipped';
 
 /** Entries checked and written together. */
 const CHUNK = 100;
-/** How long a run's lease lasts; renewed at every chunk. */
+/** How long a run's lease lasts unless the run says otherwise (RunBudget.leaseMs). */
 const LEASE_MS = 2 * 60 * 1000;
 /** Conflicts and refusals listed on the import (the counts are always whole). */
 const LISTED = 100;
@@ -62,44 +75,49 @@ export async function runApply(
   run: string,
   budget: RunBudget,
 ): Promise<RunOutcome> {
-  let record = await take(deps, importId, 'applying', run);
-  if (!record) return 'skipped';
+  const lease = await Lease.take(deps, importId, 'applying', run, budget.leaseMs ?? LEASE_MS);
+  if (!lease) return 'skipped';
   const actor = systemActor('job:run-import', `${importId}:${run}`);
-  const total = record.plan?.entries ?? 0;
-  while (record.checkpoint < total) {
-    if (Date.now() > budget.deadline) {
-      await handOver(deps, record);
-      return 'continue';
+  const total = lease.record.plan?.entries ?? 0;
+  const parts = planParts(deps, importId);
+  // Only a run's first chunk can hold writes of an earlier run (one killed, or taken over, part way through it).
+  let first = true;
+  return whileHeld(deps, lease, async () => {
+    while (lease.record.checkpoint < total) {
+      if (Date.now() > budget.deadline) {
+        await lease.handOver();
+        return 'continue';
+      }
+      const entries = await chunkOf(parts, lease.record.checkpoint, total);
+      const changes: Change[] = entries.flatMap((entry) =>
+        entry.write ? [{ ...entry.write, seq: entry.seq, line: entry.line }] : [],
+      );
+      const outcome = await applyChanges(deps, lease.run(actor.requestId), changes, first);
+      first = false;
+      const applied = lease.record.applied ?? { done: 0, conflicts: 0, conflictsListed: [] };
+      await lease.checkpoint(lease.record.checkpoint + entries.length, {
+        applied: {
+          done: applied.done + outcome.done,
+          conflicts: applied.conflicts + outcome.conflicts.length,
+          conflictsListed: [...applied.conflictsListed, ...outcome.conflicts].slice(0, LISTED),
+        },
+        waited: lease.record.waited + outcome.waiting.length,
+      });
     }
-    const entries = await chunkOf(deps, importId, record.checkpoint, total);
-    const changes: Change[] = entries.flatMap((entry) =>
-      entry.write ? [{ ...entry.write, seq: entry.seq, line: entry.line }] : [],
-    );
-    const outcome = await applyChanges(deps, { record, requestId: actor.requestId }, changes);
-    const applied = record.applied ?? { done: 0, conflicts: 0, conflictsListed: [] };
-    record = await checkpoint(deps, record, run, record.checkpoint + entries.length, {
-      applied: {
-        done: applied.done + outcome.done,
-        conflicts: applied.conflicts + outcome.conflicts.length,
-        conflictsListed: [...applied.conflictsListed, ...outcome.conflicts].slice(0, LISTED),
-      },
-      waited: record.waited + outcome.waiting.length,
-    });
-  }
-  const settled = await settleWaiting(deps, record, run, actor, budget);
-  if (settled === 'continue') return 'continue';
-  await finish(deps, settled, 'applied', actor);
-  // Counted as conflicts with the finish: what is left of them now is only in the way (a run that dies
-  // here leaves them to their TTL).
-  for (let left = await deps.changeLog.waiting(importId, -1, CHUNK); left.length > 0; ) {
-    await deps.changeLog.unwait(
-      importId,
-      left.map(({ change }) => change.seq),
-    );
-    left = await deps.changeLog.waiting(importId, left.at(-1)?.change.seq ?? -1, CHUNK);
-  }
-  deps.logger?.info('import applied', { importId, applied: settled.applied });
-  return 'done';
+    if ((await settleWaiting(deps, lease, actor, budget)) === 'continue') return 'continue';
+    await lease.finish('applied', actor);
+    // Counted as conflicts with the finish: what is left of them now is only in the way (a run that dies
+    // here leaves them to their TTL).
+    for (let left = await deps.changeLog.waiting(importId, -1, CHUNK); left.length > 0; ) {
+      await deps.changeLog.unwait(
+        importId,
+        left.map(({ change }) => change.seq),
+      );
+      left = await deps.changeLog.waiting(importId, left.at(-1)?.change.seq ?? -1, CHUNK);
+    }
+    deps.logger?.info('import applied', { importId, applied: lease.record.applied });
+    return 'done';
+  });
 }
 
 /** Each kind of record's part of apply and undo. */
@@ -112,10 +130,10 @@ function kinds(deps: ApplyDeps): Record<Change['op'], ChangeKind<Change>> {
 }
 
 /**
- * The order kinds are written in: people before the enrollments of people the same import creates (an
- * enrollment needs its person). Undo goes the other way.
+ * The order kinds are written in: people and courses before the enrollments of people and courses the same
+ * import creates (an enrollment needs its person and its course). Undo goes the other way.
  */
-const KIND_ORDER: readonly Change['op'][] = ['person', 'enrollment'];
+const KIND_ORDER: readonly Change['op'][] = ['person', 'course', 'enrollment'];
 
 /** The changes of each kind, each in plan order, the kinds in `KIND_ORDER` (reversed for undo). */
 function byKind(
@@ -132,19 +150,23 @@ function byKind(
 }
 
 /**
- * One chunk: find what is done already, log the rest, write it conditionally, keep aside what waits for a
+ * One chunk: find what is done already (a run's first chunk, and the waiting changes: an earlier run may
+ * have written part of them), log the rest, write it conditionally, keep aside what waits for a
  * record a later change makes, and take the conflicts and the waiting out of the log.
  */
 async function applyChanges(
   deps: ApplyDeps,
   run: Run,
   changes: readonly Change[],
+  resumed: boolean,
 ): Promise<{ done: number; conflicts: RowNote[]; refused: WaitingChange[]; waiting: WaitingChange[] }> {
   const found = new Set<number>();
-  for (const [kind, group] of byKind(deps, changes))
-    for (const seq of await kind.written(group)) found.add(seq);
+  if (resumed)
+    for (const [kind, group] of byKind(deps, changes))
+      for (const seq of await kind.written(group)) found.add(seq);
 
   // The log goes first: a run killed right after it finds the changes not made and makes them.
+  await run.keep();
   await deps.changeLog.log(run.record.id, changes);
   const refused: WaitingChange[] = [];
   const conflicts: RowNote[] = [];
@@ -153,6 +175,7 @@ async function applyChanges(
     deps,
     changes.filter((change) => !found.has(change.seq)),
   )) {
+    await run.keep();
     const notWritten = await kind.write(group, run);
     const refusedHere = group.filter((change) => notWritten.has(change.seq));
     const waits = refusedHere.length > 0 && kind.waiting ? await kind.waiting(refusedHere) : new Set();
@@ -164,6 +187,7 @@ async function applyChanges(
     }
   }
   // Kept aside before the log forgets them: a run killed in between makes the chunk again.
+  await run.keep();
   await deps.changeLog.wait(run.record.id, waiting);
   await deps.changeLog.unlog(
     run.record.id,
@@ -180,24 +204,23 @@ async function applyChanges(
  */
 async function settleWaiting(
   deps: ApplyDeps,
-  record: ImportRecord,
-  run: string,
+  lease: Lease,
   actor: Actor,
   budget: RunBudget,
-): Promise<ImportRecord | 'continue'> {
-  if (record.waited === 0) return record;
-  const importId = record.id;
+): Promise<'settled' | 'continue'> {
+  if (lease.record.waited === 0) return 'settled';
+  const importId = lease.record.id;
   for (let made = true; made; ) {
     made = false;
     for (let after = -1; ; ) {
       if (Date.now() > budget.deadline) {
-        await handOver(deps, record);
+        await lease.handOver();
         return 'continue';
       }
       const waiting = await deps.changeLog.waiting(importId, after, CHUNK);
       if (waiting.length === 0) break;
       const changes = waiting.map(({ change }) => change);
-      const outcome = await applyChanges(deps, { record, requestId: actor.requestId }, changes);
+      const outcome = await applyChanges(deps, lease.run(actor.requestId), changes, true);
       // A change refused now for another reason waits on too, with that reason, which is its conflict if
       // no later pass makes it.
       await deps.changeLog.wait(importId, outcome.refused);
@@ -208,7 +231,7 @@ async function settleWaiting(
         done.map((change) => change.seq),
       );
       made ||= done.length > 0;
-      record = await checkpoint(deps, record, run, record.checkpoint, {});
+      await lease.keep();
       after = changes.at(-1)?.seq ?? after;
     }
   }
@@ -223,15 +246,17 @@ async function settleWaiting(
       if (left.length < LISTED) left.push({ line: change.line, key: of[change.op].key(change), reason });
     after = waiting.at(-1)?.change.seq ?? after;
   }
-  const applied = record.applied ?? { done: 0, conflicts: 0, conflictsListed: [] };
-  return {
-    ...record,
+  const applied = lease.record.applied ?? { done: 0, conflicts: 0, conflictsListed: [] };
+  await lease.checkpoint(lease.record.checkpoint, {
     applied: {
-      done: applied.done + record.waited - leftCount,
+      done: applied.done + lease.record.waited - leftCount,
       conflicts: applied.conflicts + leftCount,
       conflictsListed: [...applied.conflictsListed, ...left].sort((a, b) => a.line - b.line).slice(0, LISTED),
     },
-  };
+    // Settled: a run that dies before the finish does not settle (nor count) them again.
+    waited: 0,
+  });
+  return 'settled';
 }
 
 /** One run of the undo step: the change log, a chunk at a time, from the checkpoint. */
@@ -241,28 +266,30 @@ export async function runUndo(
   run: string,
   budget: RunBudget,
 ): Promise<RunOutcome> {
-  let record = await take(deps, importId, 'undoing', run);
-  if (!record) return 'skipped';
+  const lease = await Lease.take(deps, importId, 'undoing', run, budget.leaseMs ?? LEASE_MS);
+  if (!lease) return 'skipped';
   const actor = systemActor('job:run-import', `${importId}:${run}:undo`);
-  for (;;) {
-    if (Date.now() > budget.deadline) {
-      await handOver(deps, record);
-      return 'continue';
+  return whileHeld(deps, lease, async () => {
+    for (;;) {
+      if (Date.now() > budget.deadline) {
+        await lease.handOver();
+        return 'continue';
+      }
+      const changes = await deps.changeLog.changes(importId, lease.record.checkpoint - 1, CHUNK);
+      if (changes.length === 0) break;
+      const outcome = await undoChunk(deps, lease.run(actor.requestId), changes);
+      const undone = lease.record.undone ?? { restored: 0, refused: 0, refusedListed: [] };
+      await lease.checkpoint((changes.at(-1)?.seq ?? 0) + 1, {
+        undone: {
+          restored: undone.restored + outcome.restored,
+          refused: undone.refused + outcome.refused.length,
+          refusedListed: [...undone.refusedListed, ...outcome.refused].slice(0, LISTED),
+        },
+      });
     }
-    const changes = await deps.changeLog.changes(importId, record.checkpoint - 1, CHUNK);
-    if (changes.length === 0) break;
-    const outcome = await undoChunk(deps, { record, requestId: actor.requestId }, changes);
-    const undone = record.undone ?? { restored: 0, refused: 0, refusedListed: [] };
-    record = await checkpoint(deps, record, run, (changes.at(-1)?.seq ?? 0) + 1, {
-      undone: {
-        restored: undone.restored + outcome.restored,
-        refused: undone.refused + outcome.refused.length,
-        refusedListed: [...undone.refusedListed, ...outcome.refused].slice(0, LISTED),
-      },
-    });
-  }
-  await finish(deps, record, 'undone', actor);
-  return 'done';
+    await lease.finish('undone', actor);
+    return 'done';
+  });
 }
 
 async function undoChunk(
@@ -273,6 +300,7 @@ async function undoChunk(
   let restored = 0;
   const refused: RowNote[] = [];
   for (const [kind, group] of byKind(deps, changes, 'undo')) {
+    await run.keep();
     const outcome = await kind.undo(group, run);
     restored += outcome.restored;
     refused.push(...outcome.refused);
@@ -280,84 +308,168 @@ async function undoChunk(
   return { restored, refused };
 }
 
+/**
+ * The plan's parts in row order, the last one read kept: a part holds several chunks, and is read (and
+ * decompressed and parsed) once for all of them.
+ */
+function planParts(deps: ApplyDeps, importId: string): (part: number) => Promise<StoredPlanEntry[]> {
+  let last: { part: number; entries: Promise<StoredPlanEntry[]> } | undefined;
+  return (part) => {
+    if (last?.part !== part) {
+      const entries = deps.files.planPart(importId, 'all', part);
+      // A read that failed is not kept: the next chunk reads the part again.
+      entries.catch(() => {
+        if (last?.entries === entries) last = undefined;
+      });
+      last = { part, entries };
+    }
+    return last.entries;
+  };
+}
+
 async function chunkOf(
-  deps: ApplyDeps,
-  importId: string,
+  parts: (part: number) => Promise<StoredPlanEntry[]>,
   from: number,
   total: number,
 ): Promise<StoredPlanEntry[]> {
   const part = Math.floor(from / PLAN_PART_ENTRIES);
-  const entries = await deps.files.planPart(importId, 'all', part);
+  const entries = await parts(part);
   const offset = from % PLAN_PART_ENTRIES;
   return entries.slice(offset, Math.min(offset + CHUNK, total - part * PLAN_PART_ENTRIES));
 }
 
+/** Another run took the import over (this one outlasted its lease), or something else saved it meanwhile. */
+class LeaseLostError extends Error {}
+
+/** Runs the work while the lease is held; a run that lost it stops and leaves the import to the other. */
+async function whileHeld(
+  deps: ApplyDeps,
+  lease: Lease,
+  work: () => Promise<RunOutcome>,
+): Promise<RunOutcome> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof LeaseLostError)) throw error;
+    deps.logger?.warn('import run stopped: it lost its lease', {
+      importId: lease.record.id,
+      run: lease.owner,
+    });
+    return 'skipped';
+  }
+}
+
 /**
- * Takes the import for this run: it is in `step`, and no other run holds a lease that has not run out (a
- * run that died lets its lease run out, and the next takes over from the checkpoint).
+ * A run's hold on the import: the record as the run last saved it. Every save (renewal, checkpoint, hand
+ * over, finish) is conditional on that version, so a run that was taken over cannot save again: it learns
+ * it lost the lease, and stops.
  */
-async function take(
-  deps: ApplyDeps,
-  importId: string,
-  step: 'applying' | 'undoing',
-  run: string,
-): Promise<ImportRecord | undefined> {
-  const record = await deps.imports.get(importId);
-  if (record?.status !== step) return undefined;
-  const now = deps.runtime.now();
-  if (record.lease && record.lease.run !== run && record.lease.until > now.toISOString()) return undefined;
-  const taken: ImportRecord = {
-    ...record,
-    lease: { run, until: new Date(now.getTime() + LEASE_MS).toISOString() },
-    applied: record.applied ?? (step === 'applying' ? { done: 0, conflicts: 0, conflictsListed: [] } : null),
-    undone: record.undone ?? (step === 'undoing' ? { restored: 0, refused: 0, refusedListed: [] } : null),
-    version: record.version + 1,
-  };
-  await deps.imports.save(taken, record.version);
-  return taken;
-}
+class Lease {
+  private renewedAt: number;
 
-/** Saves the checkpoint and what the chunk did, renewing the lease. */
-async function checkpoint(
-  deps: ApplyDeps,
-  record: ImportRecord,
-  run: string,
-  position: number,
-  counts: Partial<Pick<ImportRecord, 'applied' | 'undone' | 'waited'>>,
-): Promise<ImportRecord> {
-  const now = deps.runtime.now();
-  const next: ImportRecord = {
-    ...record,
-    ...counts,
-    checkpoint: position,
-    lease: { run, until: new Date(now.getTime() + LEASE_MS).toISOString() },
-    progress: { ...record.progress, done: Math.min(position, record.progress.total) },
-    updatedAt: now.toISOString(),
-    version: record.version + 1,
-  };
-  await deps.imports.save(next, record.version);
-  return next;
-}
+  private constructor(
+    private readonly deps: ApplyDeps,
+    public record: ImportRecord,
+    readonly owner: string,
+    private readonly leaseMs: number,
+  ) {
+    this.renewedAt = deps.runtime.now().getTime();
+  }
 
-/** Lets the next run take over at once, from the checkpoint. */
-async function handOver(deps: ApplyDeps, record: ImportRecord): Promise<void> {
-  await deps.imports.save({ ...record, lease: null, version: record.version + 1 }, record.version);
-}
+  /**
+   * Takes the import for this run: it is in `step`, and no other run holds a lease that has not run out (a
+   * run that died lets its lease run out, and the next takes over from the checkpoint).
+   */
+  static async take(
+    deps: ApplyDeps,
+    importId: string,
+    step: 'applying' | 'undoing',
+    run: string,
+    leaseMs: number,
+  ): Promise<Lease | undefined> {
+    const record = await deps.imports.get(importId);
+    if (record?.status !== step) return undefined;
+    const now = deps.runtime.now();
+    if (record.lease && record.lease.run !== run && record.lease.until > now.toISOString()) return undefined;
+    const taken: ImportRecord = {
+      ...record,
+      lease: { run, until: new Date(now.getTime() + leaseMs).toISOString() },
+      applied:
+        record.applied ?? (step === 'applying' ? { done: 0, conflicts: 0, conflictsListed: [] } : null),
+      undone: record.undone ?? (step === 'undoing' ? { restored: 0, refused: 0, refusedListed: [] } : null),
+      version: record.version + 1,
+    };
+    await deps.imports.save(taken, record.version);
+    return new Lease(deps, taken, run, leaseMs);
+  }
 
-async function finish(
-  deps: ApplyDeps,
-  record: ImportRecord,
-  status: 'applied' | 'undone',
-  actor: Actor,
-): Promise<void> {
-  const finished: ImportRecord = {
-    ...record,
-    status,
-    lease: null,
-    checkpoint: status === 'applied' ? record.checkpoint : 0,
-    progress: { step: status, done: record.progress.total, total: record.progress.total },
-    updatedAt: deps.runtime.now().toISOString(),
-    version: record.version + 1,
-  };
-  await deps.imports.save(finished, record.version, audit(deps, actor, `import.${status}`, record, finished));
+  /** The run as a chunk's kinds see it, renewing this lease when they ask. */
+  run(requestId: string): Run {
+    return { record: this.record, requestId, keep: () => this.keep() };
+  }
+
+  /** Renews the lease once a third of it has passed; throws LeaseLostError when another run holds it now. */
+  async keep(): Promise<void> {
+    if (this.deps.runtime.now().getTime() - this.renewedAt < this.leaseMs / 3) return;
+    await this.save({});
+  }
+
+  /** Saves the checkpoint and what the chunk did, renewing the lease. */
+  async checkpoint(
+    position: number,
+    counts: Partial<Pick<ImportRecord, 'applied' | 'undone' | 'waited'>>,
+  ): Promise<void> {
+    await this.save({
+      ...counts,
+      checkpoint: position,
+      progress: { ...this.record.progress, done: Math.min(position, this.record.progress.total) },
+      updatedAt: this.deps.runtime.now().toISOString(),
+    });
+  }
+
+  /** Lets the next run take over at once, from the checkpoint. */
+  async handOver(): Promise<void> {
+    await this.save({ lease: null });
+  }
+
+  async finish(status: 'applied' | 'undone', actor: Actor): Promise<void> {
+    const { total } = this.record.progress;
+    const before = this.record;
+    await this.save(
+      {
+        status,
+        lease: null,
+        checkpoint: status === 'applied' ? before.checkpoint : 0,
+        progress: { step: status, done: total, total },
+        updatedAt: this.deps.runtime.now().toISOString(),
+      },
+      (finished) => audit(this.deps, actor, `import.${status}`, before, finished),
+    );
+  }
+
+  /**
+   * Saves the record with `changes` (and the lease renewed, unless given), if it is still as this run last
+   * saved it; otherwise the lease is lost.
+   */
+  private async save(
+    changes: Partial<ImportRecord>,
+    audited?: (next: ImportRecord) => AuditRecord,
+  ): Promise<void> {
+    const now = this.deps.runtime.now();
+    const next: ImportRecord = {
+      ...this.record,
+      lease: { run: this.owner, until: new Date(now.getTime() + this.leaseMs).toISOString() },
+      ...changes,
+      version: this.record.version + 1,
+    };
+    try {
+      await this.deps.imports.save(next, this.record.version, audited?.(next));
+    } catch (error) {
+      const current = await this.deps.imports.get(this.record.id);
+      if (current?.version !== this.record.version) throw new LeaseLostError();
+      throw error;
+    }
+    this.record = next;
+    this.renewedAt = now.getTime();
+  }
 }

@@ -13,6 +13,11 @@ import type { Change, ImportRecord } from './ports.ts';
 export interface Run {
   record: ImportRecord;
   requestId: string;
+  /**
+   * Renews the run's lease when it is due; throws when another run has taken the import over, so a kind
+   * that writes in several steps asks before each.
+   */
+  keep(): Promise<void>;
 }
 
 export interface ChangeKind<C extends Change> {

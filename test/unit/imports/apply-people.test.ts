@@ -49,6 +49,7 @@ const suspension: PersonChange = {
 };
 const run: Run = {
   requestId: 'run-1',
+  keep: async () => undefined,
   record: {
     id: IMPORT,
     type: 'people',

@@ -182,7 +182,7 @@ describe('people waiting for a manager further down the file', () => {
     expect(outcome).toBe('done');
     expect(w.record()).toMatchObject({
       status: 'applied',
-      waited: 3,
+      waited: 0, // settled
       applied: {
         done: 3,
         conflicts: 1,

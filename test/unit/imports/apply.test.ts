@@ -174,6 +174,14 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
 
 const budget = () => ({ deadline: Date.now() + 60_000 });
 
+/** The applied import, asked to undo (as POST undo leaves it). */
+async function undoing(world: ReturnType<typeof fakes>): Promise<void> {
+  await world.deps.imports.save(
+    { ...world.record(), status: 'undoing', checkpoint: 0, lease: null, version: world.record().version + 1 },
+    world.record().version,
+  );
+}
+
 describe('apply', () => {
   it('continues a run killed after its writes and before its checkpoint, writing nothing twice', async () => {
     // Prepare: u4 enrolled; the first run dies right after the bulk write returns
@@ -233,6 +241,63 @@ describe('apply', () => {
     });
     expect(world.store.get(enrollmentKey(existing))).toMatchObject({ status: 'enrolled', version: 2 });
     expect([...world.log.keys()]).toEqual([0, 2]);
+  });
+
+  it('stops a run that outlasted its lease and was taken over: the change log and counts stay whole', async () => {
+    // Prepare: run-1 stalls in its first chunk longer than its lease; meanwhile run-2 takes over and
+    // applies the whole plan
+    const existing = enrolled(u(4));
+    const world = fakes(planOf(existing), [existing]);
+    const log = world.deps.changeLog.log;
+    let stalled = false;
+    world.deps.changeLog.log = async (...args) => {
+      await log(...args);
+      if (stalled) return;
+      stalled = true;
+      world.later(3 * 60_000);
+      expect(await runApply(world.deps, IMPORT, 'run-2', budget())).toBe('done');
+    };
+
+    // Act
+    const outcome = await runApply(world.deps, IMPORT, 'run-1', budget());
+
+    // Assess: run-1 stopped at its next renewal; what run-2 did stands, counted once, all in the change log
+    expect(outcome).toBe('skipped');
+    expect(world.record()).toMatchObject({
+      status: 'applied',
+      checkpoint: 4,
+      lease: null,
+      applied: { done: 4, conflicts: 0, conflictsListed: [] },
+    });
+    expect([...world.log.keys()]).toEqual([0, 1, 2, 3]);
+    expect(world.audits.map((a) => a.id)).toEqual([
+      `${IMPORT}.0`,
+      `${IMPORT}.1`,
+      `${IMPORT}.2`,
+      `${IMPORT}.3`,
+    ]);
+  });
+
+  it('takes the lease length from the budget: a killed run holds the import that long only', async () => {
+    // Prepare: a run dies holding a 5-second lease
+    const existing = enrolled(u(4));
+    const world = fakes(planOf(existing), [existing]);
+    const write = world.deps.enrollmentBulk.write;
+    world.deps.enrollmentBulk.write = async () => {
+      throw new Error('killed');
+    };
+    await expect(runApply(world.deps, IMPORT, 'run-1', { ...budget(), leaseMs: 5_000 })).rejects.toThrow();
+    world.deps.enrollmentBulk.write = write;
+
+    // Act: the next run before and after those 5 seconds
+    world.later(4_000);
+    const early = await runApply(world.deps, IMPORT, 'run-2', budget());
+    world.later(1_001);
+    const late = await runApply(world.deps, IMPORT, 'run-2', budget());
+
+    // Assess
+    expect([early, late]).toEqual(['skipped', 'done']);
+    expect(world.record().applied).toEqual({ done: 4, conflicts: 0, conflictsListed: [] });
   });
 });
 
@@ -339,16 +404,7 @@ describe('undo', () => {
     await runApply(world.deps, IMPORT, 'run-1', budget());
     const third = enrolled(u(3));
     world.store.set(enrollmentKey(third), { ...third, dueAt: '2027-02-28T00:00:00.000Z', version: 2 });
-    await world.deps.imports.save(
-      {
-        ...world.record(),
-        status: 'undoing',
-        checkpoint: 0,
-        lease: null,
-        version: world.record().version + 1,
-      },
-      world.record().version,
-    );
+    await undoing(world);
 
     // Act
     const outcome = await runUndo(world.deps, IMPORT, 'undo-1', budget());
@@ -378,5 +434,42 @@ describe('undo', () => {
       [`${IMPORT}.undo.1`, 'enrollment.removed'],
       [`${IMPORT}.undo.3`, 'enrollment.reactivated'],
     ]);
+  });
+
+  it('undoes a later import, then an earlier one, of the same record: each finds it as it left it', async () => {
+    // Prepare: import A gives u4 a due date, import B another; both applied
+    const original = enrolled(u(4));
+    const key = enrollmentKey(original);
+    const dueBy = (from: Enrollment, dueAt: string): StoredPlanEntry => ({
+      seq: 0,
+      file: 'learning.csv',
+      line: 2,
+      action: 'update',
+      target: { kind: 'enrollment', id: key, key: from.userId },
+      diffs: {},
+      write: {
+        op: 'enrollment',
+        before: from,
+        after: { ...from, dueAt, version: from.version + 1 },
+        capacity: null,
+      },
+    });
+    const a = fakes([dueBy(original, '2027-01-31T00:00:00.000Z')], [original]);
+    await runApply(a.deps, IMPORT, 'apply-a', budget());
+    const afterA = a.store.get(key) as Enrollment;
+    const b = fakes([dueBy(afterA, '2027-03-31T00:00:00.000Z')], [afterA]);
+    await runApply(b.deps, IMPORT, 'apply-b', budget());
+
+    // Act: undo B, then A (on the same enrollment)
+    await undoing(b);
+    await runUndo(b.deps, IMPORT, 'undo-b', budget());
+    a.store.set(key, b.store.get(key) as Enrollment);
+    await undoing(a);
+    await runUndo(a.deps, IMPORT, 'undo-a', budget());
+
+    // Assess: both restored; the enrollment has its first content again, four versions on
+    expect(b.record().undone).toEqual({ restored: 1, refused: 0, refusedListed: [] });
+    expect(a.record().undone).toEqual({ restored: 1, refused: 0, refusedListed: [] });
+    expect(a.store.get(key)).toEqual({ ...original, dueAt: null, version: 5 });
   });
 });
