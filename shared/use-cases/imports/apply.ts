@@ -12,8 +12,8 @@
  *   domain events the API writes for the same change. A record that changed since planning is a conflict:
  *   left alone, reported, and taken out of the change log.
  *
- * Undo works from the change log: each record still as the import left it is put back (one the import
- * created is removed); one changed since is refused and listed.
+ * Undo works from the change log, last change first: each record still as the import left it is put back
+ * (one the import created is removed); one changed since is refused and listed.
  *
  * The lease is renewed as the run goes (between the steps of a chunk, once a third of it has passed), each
  * renewal conditional on the import being as this run last saved it: a run that outlasted its lease (a
@@ -259,7 +259,11 @@ async function settleWaiting(
   return 'settled';
 }
 
-/** One run of the undo step: the change log, a chunk at a time, from the checkpoint. */
+/**
+ * One run of the undo step: the change log, a chunk at a time, from its end back to its start (the last
+ * change first, so a record goes back before those it needed), from the checkpoint: how many of the plan's
+ * entries, counted from the end, the undo is past.
+ */
 export async function runUndo(
   deps: ApplyDeps,
   importId: string,
@@ -269,23 +273,30 @@ export async function runUndo(
   const lease = await Lease.take(deps, importId, 'undoing', run, budget.leaseMs ?? LEASE_MS);
   if (!lease) return 'skipped';
   const actor = systemActor('job:run-import', `${importId}:${run}:undo`);
+  const total = lease.record.plan?.entries ?? 0;
   return whileHeld(deps, lease, async () => {
     for (;;) {
       if (Date.now() > budget.deadline) {
         await lease.handOver();
         return 'continue';
       }
-      const changes = await deps.changeLog.changes(importId, lease.record.checkpoint - 1, CHUNK);
+      const changes = await deps.changeLog.changes(importId, total - lease.record.checkpoint, CHUNK);
       if (changes.length === 0) break;
       const outcome = await undoChunk(deps, lease.run(actor.requestId), changes);
       const undone = lease.record.undone ?? { restored: 0, refused: 0, refusedListed: [] };
-      await lease.checkpoint((changes.at(-1)?.seq ?? 0) + 1, {
-        undone: {
-          restored: undone.restored + outcome.restored,
-          refused: undone.refused + outcome.refused.length,
-          refusedListed: [...undone.refusedListed, ...outcome.refused].slice(0, LISTED),
+      const restored = undone.restored + outcome.restored;
+      const refused = undone.refused + outcome.refused.length;
+      await lease.checkpoint(
+        total - (changes.at(-1)?.seq ?? 0),
+        {
+          undone: {
+            restored,
+            refused,
+            refusedListed: [...undone.refusedListed, ...outcome.refused].slice(0, LISTED),
+          },
         },
-      });
+        restored + refused,
+      );
     }
     await lease.finish('undone', actor);
     return 'done';
@@ -414,15 +425,19 @@ class Lease {
     await this.save({});
   }
 
-  /** Saves the checkpoint and what the chunk did, renewing the lease. */
+  /**
+   * Saves the checkpoint and what the chunk did, renewing the lease. Progress is the position, unless the
+   * step counts it otherwise (`done`: undo counts the changes it has been through).
+   */
   async checkpoint(
     position: number,
     counts: Partial<Pick<ImportRecord, 'applied' | 'undone' | 'waited'>>,
+    done = position,
   ): Promise<void> {
     await this.save({
       ...counts,
       checkpoint: position,
-      progress: { ...this.record.progress, done: Math.min(position, this.record.progress.total) },
+      progress: { ...this.record.progress, done: Math.min(done, this.record.progress.total) },
       updatedAt: this.deps.runtime.now().toISOString(),
     });
   }

@@ -128,8 +128,12 @@ export interface ChangeLog {
   log(importId: string, changes: readonly Change[]): Promise<void>;
   /** Removes the entries of changes that were not made after all. */
   unlog(importId: string, seqs: readonly number[]): Promise<void>;
-  /** The entries apply wrote, in order, from `after` (exclusive). */
-  changes(importId: string, after: number, limit: number): Promise<Change[]>;
+  /**
+   * The entries apply wrote, newest first, below `before` (exclusive): undo goes back through them, so a
+   * record is put back before the records it needed (a sub-department before its parent, an enrollment
+   * before its course), even when they were written in different chunks.
+   */
+  changes(importId: string, before: number, limit: number): Promise<Change[]>;
   /**
    * Keeps changes that wait for a record a later change of the import makes (a manager further down the
    * file), with why they could not be made yet; they are tried again once the plan has been through.
