@@ -7,6 +7,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import * as z from 'zod';
 import type { AuditRecord } from '../domain/audit.ts';
 import { Course } from '../domain/course.ts';
+import { Department } from '../domain/department.ts';
 import { Enrollment } from '../domain/enrollment.ts';
 import { Import } from '../domain/import.ts';
 import { User } from '../domain/user.ts';
@@ -130,6 +131,13 @@ const LoggedChange = z.discriminatedUnion('op', [
     before: Course.nullable(),
     after: Course,
     steps: z.array(Course),
+  }),
+  z.object({
+    op: z.literal('department'),
+    seq: z.number().int(),
+    line: z.number().int(),
+    before: z.null(),
+    after: Department,
   }),
 ]);
 

@@ -4,7 +4,7 @@
  * gets through, and a run killed half way is continued by the next with nothing lost and nothing doubled.
  *
  * Apply, a chunk of the plan at a time, whatever kind of record its entries write (people, enrollments,
- * courses):
+ * courses, departments):
  * - an entry whose record is exactly what the plan wrote (a resumed run) counts as done;
  * - the change log of the others is written first (BatchWriteItem: idempotent, retried);
  * - then the records, each kind by its own part (apply-people.ts, apply-enrollments.ts), each record only if
@@ -24,6 +24,7 @@ import type { AuditRecord } from '../../domain/audit.ts';
 import type { RowNote } from '../../domain/import.ts';
 import { type Actor, systemActor } from '../../domain/principal.ts';
 import { type CourseChangeDeps, courseChanges } from './apply-courses.ts';
+import { type DepartmentChangeDeps, departmentChanges } from './apply-departments.ts';
 import { type EnrollmentChangeDeps, enrollmentChanges } from './apply-enrollments.ts';
 import { type PeopleChangeDeps, peopleChanges } from './apply-people.ts';
 import type { ChangeKind, Run } from './changes.ts';
@@ -40,7 +41,8 @@ import { audit, PLAN_PART_ENTRIES } from './requests.ts';
 
 export type ApplyDeps = PeopleChangeDeps &
   EnrollmentChangeDeps &
-  CourseChangeDeps & {
+  CourseChangeDeps &
+  DepartmentChangeDeps & {
     imports: ImportRepository;
     files: Pick<ImportFiles, 'planPart'>;
     changeLog: ChangeLog;
@@ -126,14 +128,16 @@ function kinds(deps: ApplyDeps): Record<Change['op'], ChangeKind<Change>> {
     person: peopleChanges(deps),
     enrollment: enrollmentChanges(deps),
     course: courseChanges(deps),
+    department: departmentChanges(deps),
   };
 }
 
 /**
- * The order kinds are written in: people and courses before the enrollments of people and courses the same
- * import creates (an enrollment needs its person and its course). Undo goes the other way.
+ * The order kinds are written in: departments before the people in them, people and courses before the
+ * enrollments of people and courses the same import creates (an enrollment needs its person and its
+ * course). Undo goes the other way.
  */
-const KIND_ORDER: readonly Change['op'][] = ['person', 'course', 'enrollment'];
+const KIND_ORDER: readonly Change['op'][] = ['department', 'person', 'course', 'enrollment'];
 
 /** The changes of each kind, each in plan order, the kinds in `KIND_ORDER` (reversed for undo). */
 function byKind(

@@ -156,6 +156,7 @@ function world() {
     },
     enrollments: {} as EnrollmentRepository,
     courseBulk: {} as ApplyDeps['courseBulk'],
+    departmentBulk: {} as ApplyDeps['departmentBulk'],
     audit: { append: async () => undefined },
     runtime: { now: () => new Date(clock), newId: () => 'id' },
   };

@@ -153,6 +153,7 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
     },
     // These plans write no courses.
     courseBulk: {} as ApplyDeps['courseBulk'],
+    departmentBulk: {} as ApplyDeps['departmentBulk'],
     users: { update: async () => undefined },
     directory: { signOut: async () => 'signed-out' },
     // No course here has a capacity: the waitlist is never read.
