@@ -37,16 +37,28 @@ function statusOf<S extends string>(fields: ReadonlyMap<string, string>, statuse
   return status as S;
 }
 
-/** A start and an end day, each optional, the end not before the start. */
+/** How an ISO 8601 date starts; Canvas's own files write `2013-1-03 00:00:00` too, which is read, with a warning. */
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}(?:$|[T ])/;
+
+/**
+ * A start and an end day, each optional, the end not before the start. A date not written as ISO 8601 is
+ * read (as the import's `dateOrder` says) with a row warning saying which day it was read as.
+ */
 function days(
   fields: ReadonlyMap<string, string>,
   context: RowContext,
   what: string,
+  warn: (warning: string) => void,
 ): { start?: string; end?: string } {
-  const startCell = given(fields, 'start_date');
-  const endCell = given(fields, 'end_date');
-  const start = startCell ? day('start_date', startCell, context) : undefined;
-  const end = endCell ? day('end_date', endCell, context) : undefined;
+  const dayOf = (column: string) => {
+    const value = given(fields, column);
+    if (!value) return undefined;
+    const read = day(column, value, context);
+    if (!ISO_DAY.test(value)) warn(`${column} ${value} is not ISO 8601 (YYYY-MM-DD): read as ${read}`);
+    return read;
+  };
+  const start = dayOf('start_date');
+  const end = dayOf('end_date');
   if (start && end && end < start)
     throw new CellError('end_date', `the ${what} ends (${end}) before it starts (${start})`);
   return { ...(start ? { start } : {}), ...(end ? { end } : {}) };
@@ -79,7 +91,7 @@ export const canvasTerms: RowFormat<TermRow> = {
   matches: (column) => TERM_NOT_KEPT.includes(column),
   notes: notKept(TERM_NOT_KEPT, 'term'),
   row(fields, context) {
-    return reading(() => {
+    return reading(({ warn }) => {
       const termId = sisId(fields, 'term_id', 'term');
       const name = given(fields, 'name');
       if (!name) throw new CellError('name', 'a name is required: the term’s name, which its courses keep');
@@ -87,7 +99,7 @@ export const canvasTerms: RowFormat<TermRow> = {
         termId,
         name: checked(CustomValue, 'name', name, 'at most 1,000 characters'),
         status: statusOf(fields, ['active', 'deleted'] as const),
-        ...days(fields, context, 'term'),
+        ...days(fields, context, 'term', warn),
       };
     });
   },
@@ -166,7 +178,7 @@ export function canvasCourses(references: CourseReferences): CourseFormat {
             if (term.end) custom.term_end = term.end;
           }
         }
-        const { start, end } = days(fields, context, 'course');
+        const { start, end } = days(fields, context, 'course', warn);
         if (start) custom.start_date = start;
         if (end) custom.end_date = end;
         if (Object.keys(custom).length > 0) row.customFields = custom;

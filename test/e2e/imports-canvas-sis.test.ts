@@ -178,7 +178,13 @@ describe('a Canvas SIS zip: upload, plan, apply, undo', () => {
       ['sis/accounts.csv', 4, 'create', `ACC-${u}`],
       ['sis/accounts.csv', 3, 'create', `ACC-${u}-2`],
       ['sis/accounts.csv', 2, 'create', `ACC-${u}-3`],
-      ['sis/terms.csv', 2, 'unchanged', `T-${u}`],
+      [
+        'sis/terms.csv',
+        2,
+        'unchanged',
+        `T-${u}`,
+        'start_date 2027-1-11 00:00:00-05:00 is not ISO 8601 (YYYY-MM-DD): read as 2027-01-11',
+      ],
       ['sis/people.csv', 2, 'create', `ana.${u}@example.com`],
       ['sis/people.csv', 3, 'create', `ben.${u}@example.com`],
       ['sis/courses.csv', 2, 'create', `C-${u}`],
@@ -300,6 +306,13 @@ describe('a Canvas SIS zip: upload, plan, apply, undo', () => {
       const entries = await planOf(admin, id);
       const problems = entries.filter((entry) => entry.error || entry.warnings);
       expect(summary(problems)).toEqual([
+        [
+          'terms.csv',
+          3,
+          'unchanged',
+          'T002',
+          'start_date 2013-1-03 00:00:00 is not ISO 8601 (YYYY-MM-DD): read as 2013-01-03',
+        ],
         [
           'courses.csv',
           3,

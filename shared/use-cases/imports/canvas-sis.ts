@@ -163,6 +163,7 @@ async function planTerms(context: PlanContext, terms: Map<string, TermRow>): Pro
           action: 'unchanged',
           target: { kind: 'term', id: null, key: outcome.value.termId },
           diffs: {},
+          ...(outcome.warnings ? { warnings: outcome.warnings } : {}),
         });
       }
     },
