@@ -28,7 +28,23 @@ const NOT_IMPORTED = {
   admins: 'account administrators',
   logins: 'logins',
 } as const;
-type NotImportedKind = keyof typeof NOT_IMPORTED;
+export type NotImportedKind = keyof typeof NOT_IMPORTED;
+
+/**
+ * The columns that name one row of a file not imported (Canvas takes one row of each: a group by its id, a
+ * section cross-listed to one course, a membership once), and what a row is: such a file is still read,
+ * so that a row Canvas would refuse as a repeat is reported on its line.
+ */
+export const NOT_IMPORTED_ROWS: Readonly<Record<NotImportedKind, { key: readonly string[]; row: string }>> = {
+  xlists: { key: ['section_id'], row: 'cross-listing' },
+  user_observers: { key: ['observer_id', 'student_id'], row: 'observer' },
+  change_sis_id: { key: ['old_id', 'type'], row: 'change of SIS id' },
+  group_categories: { key: ['group_category_id'], row: 'group category' },
+  groups_membership: { key: ['group_id', 'user_id'], row: 'group membership' },
+  groups: { key: ['group_id'], row: 'group' },
+  admins: { key: ['user_id', 'account_id', 'role'], row: 'account administrator' },
+  logins: { key: ['login_id'], row: 'login' },
+};
 
 /**
  * What a header says the file is. Canvas's files share column names (`name`, `status`, `course_id`,
@@ -76,9 +92,17 @@ export interface SisFile {
   kind: SisFileKind;
 }
 
+/** A CSV of the zip Canvas takes that has no place in this LMS: read for its repeated rows only. */
+export interface NotImportedFile {
+  path: string;
+  kind: NotImportedKind;
+}
+
 export interface SisZip {
   /** The files to import, in planning order (by kind, then by path). */
   files: SisFile[];
+  /** Canvas's files not imported here, by path (each also named in a warning). */
+  notImported: NotImportedFile[];
   /** One for each file not imported: a file Canvas takes that has no place here, or one not known. */
   warnings: string[];
   /** One file's events (header, rows), from the start: a planner that needs two passes opens it twice. */
@@ -111,6 +135,7 @@ export async function readSisZip(
   });
   try {
     const files: SisFile[] = [];
+    const notImported: NotImportedFile[] = [];
     const warnings: string[] = [];
     for (const { path } of archive.files) {
       if (!path.toLowerCase().endsWith('.csv')) {
@@ -128,10 +153,12 @@ export async function readSisZip(
           `${path}: not a Canvas SIS file this LMS knows (its header is ${header.join(', ')}), not imported.`,
         );
       else if (isImported(kind)) files.push({ path, kind });
-      else
+      else {
+        notImported.push({ path, kind });
         warnings.push(
           `${path}: Canvas's ${kind}.csv (${NOT_IMPORTED[kind]}) has no place in this LMS, not imported.`,
         );
+      }
     }
     if (files.length === 0)
       throw new ImportFileError(
@@ -142,7 +169,8 @@ export async function readSisZip(
       (a, b) =>
         SIS_FILE_KINDS.indexOf(a.kind) - SIS_FILE_KINDS.indexOf(b.kind) || a.path.localeCompare(b.path),
     );
-    return { files, warnings, open, close: () => archive.close() };
+    notImported.sort((a, b) => a.path.localeCompare(b.path));
+    return { files, notImported, warnings, open, close: () => archive.close() };
   } catch (error) {
     archive.close();
     throw error;

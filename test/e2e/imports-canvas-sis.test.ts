@@ -364,8 +364,32 @@ describe('a Canvas SIS zip: upload, plan, apply, undo', () => {
           "section_id 2A is in no row of the zip's sections.csv: enrolled in the course E411208, without the section",
           "role teacher: not imported (this LMS enrolls learners; a course's teachers are its owners, given through the API)",
         ],
+        [
+          'groups.csv',
+          3,
+          'error',
+          '',
+          'group_id',
+          'group_id G411208 is that of line 2 already: Canvas takes one row per group (groups.csv is not imported here)',
+        ],
+        [
+          'groups.csv',
+          4,
+          'error',
+          '',
+          'group_id',
+          'group_id G411208 is that of line 2 already: Canvas takes one row per group (groups.csv is not imported here)',
+        ],
+        [
+          'xlists.csv',
+          4,
+          'error',
+          '',
+          'section_id',
+          'section_id 2A is that of line 3 already: Canvas takes one row per cross-listing (xlists.csv is not imported here)',
+        ],
       ]);
-      expect(planned.counts).toMatchObject({ create: 9, enroll: 2, error: 0 });
+      expect(planned.counts).toMatchObject({ create: 9, enroll: 2, error: 3 });
 
       // Act: apply
       const done = await applied(id);

@@ -8,6 +8,8 @@
  *   people (the people planner, Canvas's users format); courses.csv → courses (the courses planner, Canvas's
  *   courses format); sections.csv → not imported, each row saying so (their people are enrolled in the
  *   section's course by enrollments.csv); enrollments.csv → enrollments (sis-enrollments.ts);
+ *   the files Canvas takes that have no place here (groups.csv, xlists.csv...) last, read only so that a
+ *   row Canvas would refuse as a repeat (a group_id given twice) is reported on its line;
  * - what an earlier file plans (a person, a course, a section) is what a later file's rows find, before the
  *   LMS has it; the rest is found in the LMS.
  * The temporary file is removed whatever happens.
@@ -19,7 +21,14 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Course } from '../../domain/course.ts';
 import type { User } from '../../domain/user.ts';
-import { readSisZip, type SisFile, type SisZip } from '../../imports/canvas-sis.ts';
+import {
+  NOT_IMPORTED_ROWS,
+  type NotImportedFile,
+  type NotImportedKind,
+  readSisZip,
+  type SisFile,
+  type SisZip,
+} from '../../imports/canvas-sis.ts';
 import { canvasCourses, canvasSections, canvasTerms, type TermRow } from '../../imports/canvas-sis-rows.ts';
 import { CsvFileError } from '../../imports/csv.ts';
 import { ImportFileError } from '../../imports/errors.ts';
@@ -63,7 +72,7 @@ async function planFiles(deps: PlanDeps, context: PlanContext, zip: SisZip): Pro
     sections: new Map(),
   };
   let scope = 0;
-  for (const file of zip.files) {
+  for (const file of [...zip.files, ...zip.notImported]) {
     const seen: Omit<StoredPlanEntry, 'seq'>[] = [];
     const sub: PlanContext = {
       record: { ...context.record, fileName: file.path },
@@ -96,7 +105,7 @@ async function planFiles(deps: PlanDeps, context: PlanContext, zip: SisZip): Pro
 async function planFile(
   deps: PlanDeps,
   context: PlanContext,
-  file: SisFile,
+  file: SisFile | NotImportedFile,
   planned: Planned,
 ): Promise<{ warnings: string[]; scope: number }> {
   switch (file.kind) {
@@ -120,6 +129,9 @@ async function planFile(
       return { warnings: await planSections(context, planned.sections), scope: 0 };
     case 'enrollments':
       return planSisEnrollments(deps, context, planned);
+    default:
+      await planNotImported(context, file.kind);
+      return { warnings: [], scope: 0 };
   }
 }
 
@@ -219,4 +231,39 @@ async function planSections(context: PlanContext, sections: Map<string, string>)
     },
   );
   return warnings;
+}
+
+/**
+ * A file Canvas takes that has no place here: nothing of it is imported (one warning says so), but a row
+ * that repeats another's key (a group_id given twice), which Canvas would refuse, is an error entry on its
+ * line, so the file's problems are in the plan with the others. The other rows have no entry.
+ */
+async function planNotImported(context: PlanContext, kind: NotImportedKind): Promise<void> {
+  const { record } = context;
+  const { key, row } = NOT_IMPORTED_ROWS[kind];
+  const lines = new KeySet();
+  await inWindows(
+    context,
+    row,
+    () => {},
+    async (rows) => {
+      for (const { line, raw, fields } of rows) {
+        const values = key.map((column) => fields.get(column)?.trim() ?? '');
+        if (values.some((value) => value === '')) continue;
+        const first = lines.add(JSON.stringify(values), line);
+        if (first === undefined) continue;
+        const named = key.map((column, index) => `${column} ${values[index]}`).join(', ');
+        await context.add(
+          errorEntry(
+            record.fileName,
+            line,
+            key[0] ?? null,
+            `${named} is that of line ${first} already: Canvas takes one row per ${row} (${kind}.csv is not imported here)`,
+            raw,
+            row,
+          ),
+        );
+      }
+    },
+  );
 }

@@ -406,6 +406,15 @@ describe('planning a Canvas SIS zip', () => {
         'Course two is archived: it takes no new enrollments',
         "section_id SX is in no row of the zip's sections.csv: enrolled in the course C2, without the section",
       ],
+      [
+        'groups.csv',
+        3,
+        'error',
+        'group',
+        '',
+        'group_id',
+        'group_id G1 is that of line 2 already: Canvas takes one row per group (groups.csv is not imported here)',
+      ],
     ]);
     expect(warnings).toEqual([
       "groups.csv: Canvas's groups.csv (groups) has no place in this LMS, not imported.",
@@ -509,6 +518,33 @@ describe('planning a Canvas SIS zip', () => {
           '13aa3/E411208',
           "section_id 2A is in no row of the zip's sections.csv: enrolled in the course E411208, without the section",
           "role teacher: not imported (this LMS enrolls learners; a course's teachers are its owners, given through the API)",
+        ],
+        [
+          'groups.csv',
+          3,
+          'error',
+          'group',
+          '',
+          'group_id',
+          'group_id G411208 is that of line 2 already: Canvas takes one row per group (groups.csv is not imported here)',
+        ],
+        [
+          'groups.csv',
+          4,
+          'error',
+          'group',
+          '',
+          'group_id',
+          'group_id G411208 is that of line 2 already: Canvas takes one row per group (groups.csv is not imported here)',
+        ],
+        [
+          'xlists.csv',
+          4,
+          'error',
+          'cross-listing',
+          '',
+          'section_id',
+          'section_id 2A is that of line 3 already: Canvas takes one row per cross-listing (xlists.csv is not imported here)',
         ],
       ]);
       const spring = entries.find((entry) => entry.target.key === 'T002');

@@ -112,6 +112,10 @@ describe('readSisZip', () => {
         { path: 'a-courses.csv', kind: 'courses' },
         { path: 'z-enrol.csv', kind: 'enrollments' },
       ]);
+      expect(zip.notImported).toEqual([
+        { path: 'groups.csv', kind: 'groups' },
+        { path: 'xlists.csv', kind: 'xlists' },
+      ]);
       expect(zip.warnings).toEqual([
         "groups.csv: Canvas's groups.csv (groups) has no place in this LMS, not imported.",
         "xlists.csv: Canvas's xlists.csv (cross-listings) has no place in this LMS, not imported.",
