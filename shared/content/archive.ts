@@ -14,7 +14,7 @@
  */
 import { mkdir, open as openFile, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
@@ -174,6 +174,79 @@ export async function openArchiveTexts(
     },
     close: () => zip.close(),
   };
+}
+
+/** Entries of one archive, streamed one at a time; see {@link openArchiveEntries}. */
+export interface ArchiveEntryReader {
+  /** The files, as {@link inspectArchive} found them (folders left out). */
+  files: ArchiveFile[];
+  /**
+   * One file's bytes as they inflate, metered as extraction meters them: past its declared size, the
+   * per-file limit or the ratio, a `zip-bomb`; a CRC mismatch, `corrupt-zip`. A file may be read several
+   * times (a planner's two passes); stopping early closes its stream.
+   */
+  stream(path: string): AsyncIterable<Uint8Array>;
+  close(): void;
+}
+
+/**
+ * Checks the archive as {@link inspectArchive} does (nothing inflated yet), then opens it to stream its files
+ * one at a time, never held whole: a Canvas SIS zip's CSV files are read through the CSV reader as they
+ * inflate. Each file's real bytes never pass its declared size, so the archive never inflates past the
+ * declared total the inspection allowed, however often its files are read. Close it when done.
+ */
+export async function openArchiveEntries(
+  zipPath: string,
+  limits: PackageLimits,
+): Promise<ArchiveEntryReader> {
+  const { files } = await inspectArchive(zipPath, limits);
+  const zip = await openZip(zipPath);
+  const entries = new Map<string, Entry>();
+  try {
+    for await (const entry of entriesOf(zip)) {
+      const name = entryName(entry);
+      if (!name.endsWith('/')) entries.set(name, entry);
+    }
+  } catch (error) {
+    zip.close();
+    throw error;
+  }
+  return {
+    files,
+    stream: (path) => {
+      const entry = entries.get(path);
+      if (!entry) throw reject('entry-not-found', `the archive has no file "${path}"`, path);
+      return inflated(zip, entry, path, limits);
+    },
+    close: () => zip.close(),
+  };
+}
+
+async function* inflated(
+  zip: ZipFile,
+  entry: Entry,
+  path: string,
+  limits: PackageLimits,
+): AsyncGenerator<Uint8Array> {
+  checkReadable(entry, path);
+  const source = await openReadStream(zip, entry, path, { decompress: false });
+  const meter = new InflationMeter(entry, path, limits, { bytes: 0, compressed: 0 });
+  const out = new PassThrough();
+  const piped =
+    entry.compressionMethod === DEFLATE
+      ? pipeline(source, createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }), meter, out)
+      : pipeline(source, meter, out);
+  // A reader that stops early destroys the chain, which rejects `piped`: that is not a failure.
+  piped.catch(() => undefined);
+  try {
+    for await (const chunk of out as AsyncIterable<Buffer>) yield chunk;
+    await piped;
+  } catch (error) {
+    throw toRejection(error, path);
+  } finally {
+    out.destroy();
+    source.destroy();
+  }
 }
 
 async function readEntryText(zip: ZipFile, entry: Entry, path: string, maxBytes: number): Promise<string> {

@@ -197,7 +197,10 @@ export const Import = z
       .object({
         restored: z.number().int(),
         refused: z.number().int(),
-        /** The first 100 refusals: the row's line, whom it names, and why. */
+        /**
+         * The first 100 refusals undo met (it goes from the last change back): the row's line, whom it names,
+         * and why.
+         */
         refusedListed: z.array(RowNote),
       })
       .nullable(),

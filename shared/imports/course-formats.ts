@@ -17,7 +17,7 @@ import { CellError, cell, checked, type RowContext, reading } from './rows.ts';
 const { title: Title, description: Description } = CreateCourseBody.shape;
 const Duration = z.coerce.number().int().min(0).max(100_000);
 const Capacity = z.coerce.number().int().min(1).max(100_000);
-const CustomValue = z.string().max(1000);
+export const CustomValue = z.string().max(1000);
 const MAX_OWNERS = 20;
 const MAX_TAGS = 30;
 
@@ -217,7 +217,8 @@ function categoryIdWarning(id: string): string {
   return `category ${id} is a Moodle category id, which names nothing here: the category is left as it is (give category_path)`;
 }
 
-function code(fields: ReadonlyMap<string, string>, column: string): string {
+/** The course's code from `column`, required and checked as the API checks it. */
+export function code(fields: ReadonlyMap<string, string>, column: string): string {
   const value = cell(fields, column, 'upsert');
   if (!value) throw new CellError(column, 'the course code is required');
   return checked(
@@ -250,7 +251,7 @@ function tagList(column: string, value: string, separator: string): string[] {
 }
 
 /** A date cell as its calendar day (`2026-03-31`); Moodle's may also be Unix times. */
-function day(column: string, value: string, context: RowContext, unix = false): string {
+export function day(column: string, value: string, context: RowContext, unix = false): string {
   const date = parseDate(value, {
     dateOrder: context.options.dateOrder,
     timezone: context.options.timezone,

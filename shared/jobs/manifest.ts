@@ -144,6 +144,8 @@ export const planImport: UploadTriggeredJob = {
   needs: { table: 'write', buckets: { uploads: { access: 'read-write', prefix: 'imports/' } } },
   timeoutSeconds: 900,
   memoryMb: 1024,
+  // A Canvas SIS zip (up to 2 GiB) is copied to /tmp to be read: a zip's directory is at its end.
+  ephemeralStorageMb: 3072,
 };
 
 export const runImport: QueueJob = {

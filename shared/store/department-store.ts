@@ -111,8 +111,8 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
 
   async create(department: Department, parent: Department | undefined, audit: AuditRecord): Promise<void> {
     await transactWrite(this.client, [
-      putNew(this.tableName, toItem(department), { kind: 'department', id: department.id }),
-      claimWrite(this.tableName, nameClaim(department)),
+      putNew(this.tableName, departmentItem(department), { kind: 'department', id: department.id }),
+      claimWrite(this.tableName, departmentNameClaim(department)),
       ...(parent ? [this.countChild(parent, 1, true)] : []),
       ...(department.managerId
         ? [userExists(this.tableName, department.managerId, 'to manage this department')]
@@ -125,10 +125,10 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
     const { before, after, descendants, newParent } = move;
     const writes: GuardedWrite[] = [
       this.rewrite(after, before.version),
-      ...moveClaim(this.tableName, nameClaim(before), nameClaim(after)),
+      ...moveClaim(this.tableName, departmentNameClaim(before), departmentNameClaim(after)),
     ];
     if (after.parentId !== before.parentId) {
-      if (before.parentId) writes.push(this.countChildById(before.parentId, -1));
+      if (before.parentId) writes.push(childCount(this.tableName, before.parentId, -1));
       if (newParent) writes.push(this.countChild(newParent, 1, true));
     }
     for (const descendant of descendants) {
@@ -161,8 +161,8 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
             ),
         },
       ),
-      releaseWrite(this.tableName, nameClaim(department)),
-      ...(department.parentId ? [this.countChildById(department.parentId, -1)] : []),
+      releaseWrite(this.tableName, departmentNameClaim(department)),
+      ...(department.parentId ? [childCount(this.tableName, department.parentId, -1)] : []),
       auditWrite(this.tableName, audit),
     ]);
   }
@@ -219,23 +219,25 @@ export class DynamoDepartmentRepository implements DepartmentRepository {
         ]),
     };
   }
-
-  private countChildById(parentId: string, delta: 1 | -1): GuardedWrite {
-    return {
-      item: {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.department(parentId),
-          UpdateExpression: 'ADD childCount :delta',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':delta': delta },
-        },
-      },
-    };
-  }
 }
 
-function nameClaim(department: Department): Claim {
+/** Moves a department's count of sub-departments, if it exists. */
+export function childCount(tableName: string, parentId: string, delta: number): GuardedWrite {
+  return {
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.department(parentId),
+        UpdateExpression: 'ADD childCount :delta',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':delta': delta },
+      },
+    },
+  };
+}
+
+/** The claim that keeps a department's name unique among its siblings, ignoring case. */
+export function departmentNameClaim(department: Department): Claim {
   const key = siblingNameKey(department.parentId, department.name);
   return { kind: 'departmentName', key, value: department.name, ownerId: department.id };
 }
@@ -246,7 +248,8 @@ function notEmpty(department: Department): ConflictError {
   );
 }
 
-function toItem(department: Department): Record<string, unknown> {
+/** A department as the table holds it, with its index keys (its path, its manager). */
+export function departmentItem(department: Department): Record<string, unknown> {
   return {
     ...keys.department(department.id),
     ...keys.departmentsByPath(departmentPath(department.ancestorIds, department.id)),

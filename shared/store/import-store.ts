@@ -7,6 +7,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import * as z from 'zod';
 import type { AuditRecord } from '../domain/audit.ts';
 import { Course } from '../domain/course.ts';
+import { Department } from '../domain/department.ts';
 import { Enrollment } from '../domain/enrollment.ts';
 import { Import } from '../domain/import.ts';
 import { User } from '../domain/user.ts';
@@ -23,7 +24,7 @@ import type { Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
 import { batchWriteAll, type WriteRequest, whileThrottled } from './batch-write.ts';
 import { type BulkChange, consistentBatchGet, transactInGroups } from './bulk-transact.ts';
-import { keys, sequence, withoutStorageAttributes } from './keys.ts';
+import { keys, withoutStorageAttributes } from './keys.ts';
 import { pageOfPartition } from './query-pages.ts';
 import { TTL_ATTRIBUTE } from './table-schema.ts';
 import { transactWrite } from './transact.ts';
@@ -131,6 +132,13 @@ const LoggedChange = z.discriminatedUnion('op', [
     after: Course,
     steps: z.array(Course),
   }),
+  z.object({
+    op: z.literal('department'),
+    seq: z.number().int(),
+    line: z.number().int(),
+    before: z.null(),
+    after: Department,
+  }),
 ]);
 
 export class DynamoChangeLog implements ChangeLog {
@@ -153,9 +161,25 @@ export class DynamoChangeLog implements ChangeLog {
     return this.remove(seqs.map((seq) => keys.importChange(importId, seq)));
   }
 
-  async changes(importId: string, after: number, limit: number): Promise<Change[]> {
-    const items = await this.page(keys.importChange(importId, 0).pk, 'CHANGE#', after, limit);
-    return items.map((item) => LoggedChange.parse(item));
+  async changes(importId: string, before: number, limit: number): Promise<Change[]> {
+    if (before <= 0) return [];
+    const { Items } = await whileThrottled(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.importChange(importId, 0).pk,
+            ':from': keys.importChange(importId, 0).sk,
+            ':to': keys.importChange(importId, before - 1).sk,
+          },
+          ConsistentRead: true,
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      ),
+    );
+    return (Items ?? []).map((item) => LoggedChange.parse(item));
   }
 
   async wait(importId: string, waiting: readonly WaitingChange[]): Promise<void> {
@@ -173,7 +197,7 @@ export class DynamoChangeLog implements ChangeLog {
   }
 
   async waiting(importId: string, after: number, limit: number): Promise<WaitingChange[]> {
-    const items = await this.page(keys.importWaiting(importId, 0).pk, 'WAIT#', after, limit);
+    const items = await this.waitingPage(importId, after, limit);
     return items.map((item) => ({ change: LoggedChange.parse(item.change), reason: String(item.reason) }));
   }
 
@@ -197,10 +221,9 @@ export class DynamoChangeLog implements ChangeLog {
     );
   }
 
-  /** The items of a sequence (`CHANGE#`, `WAIT#`), in order, from `after` (exclusive). */
-  private async page(
-    pk: string,
-    prefix: string,
+  /** The waiting changes (`WAIT#`), in order, from `after` (exclusive). */
+  private async waitingPage(
+    importId: string,
     after: number,
     limit: number,
   ): Promise<Record<string, unknown>[]> {
@@ -210,9 +233,9 @@ export class DynamoChangeLog implements ChangeLog {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
-            ':pk': pk,
-            ':from': `${prefix}${sequence(after + 1)}`,
-            ':to': `${prefix}~`,
+            ':pk': keys.importWaiting(importId, 0).pk,
+            ':from': keys.importWaiting(importId, after + 1).sk,
+            ':to': 'WAIT#~',
           },
           ConsistentRead: true,
           Limit: limit,

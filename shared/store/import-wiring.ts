@@ -6,6 +6,7 @@ import { DynamoAuditTrail } from './audit-store.ts';
 import { DynamoCatalogRepository } from './catalog-store.ts';
 import { DynamoContentRepository } from './content-store.ts';
 import { DynamoCourseBulk } from './course-bulk.ts';
+import { DynamoDepartmentBulk } from './department-bulk.ts';
 import { DynamoDepartmentRepository } from './department-store.ts';
 import { DynamoEnrollmentBulk } from './enrollment-bulk.ts';
 import { DynamoEnrollmentRepository } from './enrollment-store.ts';
@@ -31,6 +32,7 @@ export function importPorts() {
     peopleBulk: new DynamoPeopleBulk(client, tableName),
     enrollmentBulk: new DynamoEnrollmentBulk(client, tableName),
     courseBulk: new DynamoCourseBulk(client, tableName),
+    departmentBulk: new DynamoDepartmentBulk(client, tableName),
     users: new DynamoUserRepository(client, tableName),
     departments: new DynamoDepartmentRepository(client, tableName),
     enrollments: new DynamoEnrollmentRepository(client, tableName),

@@ -216,11 +216,11 @@ describe('a courses file in our format: upload, plan, apply, undo', () => {
     // Act
     const back = await undone(id);
 
-    // Assess: both refused, both as edited
+    // Assess: both refused (listed as undo met them, from the last change back), both as edited
     expect(back.undone.restored).toBe(0);
     expect(back.undone.refusedListed).toEqual([
-      { line: 2, key: `FRESH-${u}`, reason: 'changed since the import (now at version 2): left as it is' },
       { line: 3, key: `MAN-${u}`, reason: 'changed since the import (now at version 3): left as it is' },
+      { line: 2, key: `FRESH-${u}`, reason: 'changed since the import (now at version 2): left as it is' },
     ]);
     expect(await byCode(`FRESH-${u}`)).toMatchObject({ description: 'Edited by hand' });
     expect(await byCode(`MAN-${u}`)).toMatchObject({ id: kept.id, description: 'Edited by hand' });

@@ -12,6 +12,7 @@ import { DynamoAuditTrail } from '../../shared/store/audit-store.ts';
 import { DynamoCatalogRepository } from '../../shared/store/catalog-store.ts';
 import { DynamoContentRepository } from '../../shared/store/content-store.ts';
 import { DynamoCourseBulk } from '../../shared/store/course-bulk.ts';
+import { DynamoDepartmentBulk } from '../../shared/store/department-bulk.ts';
 import { DynamoDepartmentRepository } from '../../shared/store/department-store.ts';
 import { DynamoEnrollmentBulk } from '../../shared/store/enrollment-bulk.ts';
 import { DynamoEnrollmentRepository } from '../../shared/store/enrollment-store.ts';
@@ -81,6 +82,7 @@ export function importTestPorts(client: DynamoDBDocumentClient, tableName: strin
     departments: new DynamoDepartmentRepository(client, tableName),
     enrollments: new DynamoEnrollmentRepository(client, tableName),
     courseBulk: new DynamoCourseBulk(client, tableName),
+    departmentBulk: new DynamoDepartmentBulk(client, tableName),
     catalog: new DynamoCatalogRepository(client, tableName),
     content: new DynamoContentRepository(client, tableName),
     directory: new CognitoIdentityDirectory(cognitoClient(), requireSetting('userPoolId')),

@@ -66,21 +66,30 @@ export async function planOf(token: string, id: string, action?: string): Promis
 }
 
 /** Everyone GET /users lists (all pages), in id order: what an import and its undo must leave as found. */
-export async function everyone(token: string): Promise<Record<string, unknown>[]> {
-  const people: Record<string, unknown>[] = [];
-  let cursor: string | undefined;
-  do {
-    const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
-    const page = await api('GET', `/users?${query}`, { token });
-    expect(page.status, page.text).toBe(200);
-    people.push(...page.json.items);
-    cursor = page.json.nextCursor ?? undefined;
-  } while (cursor);
-  return people.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+export function everyone(token: string): Promise<Record<string, unknown>[]> {
+  return listAll(token, '/users');
 }
 
 /** The person with this email, if any. */
 export async function personByEmail(token: string, email: string) {
   const found = await api('GET', `/users?email=${encodeURIComponent(email)}`, { token });
   return found.json.items[0] as Record<string, unknown> | undefined;
+}
+
+/**
+ * Every item a list route gives (all pages), in id order: what an import and its undo must leave as found
+ * (`/departments`, `/courses`, `/courses/{id}/enrollments`).
+ */
+export async function listAll(token: string, path: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let cursor: string | undefined;
+  do {
+    const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
+    const page = await api('GET', `${path}${path.includes('?') ? '&' : '?'}${query}`, { token });
+    expect(page.status, page.text).toBe(200);
+    items.push(...page.json.items);
+    cursor = page.json.nextCursor ?? undefined;
+  } while (cursor);
+  const key = (item: Record<string, unknown>) => String(item.id ?? `${item.courseId}/${item.userId}`);
+  return items.sort((a, b) => key(a).localeCompare(key(b)));
 }

@@ -4,7 +4,7 @@
  * gets through, and a run killed half way is continued by the next with nothing lost and nothing doubled.
  *
  * Apply, a chunk of the plan at a time, whatever kind of record its entries write (people, enrollments,
- * courses):
+ * courses, departments):
  * - an entry whose record is exactly what the plan wrote (a resumed run) counts as done;
  * - the change log of the others is written first (BatchWriteItem: idempotent, retried);
  * - then the records, each kind by its own part (apply-people.ts, apply-enrollments.ts), each record only if
@@ -12,8 +12,8 @@
  *   domain events the API writes for the same change. A record that changed since planning is a conflict:
  *   left alone, reported, and taken out of the change log.
  *
- * Undo works from the change log: each record still as the import left it is put back (one the import
- * created is removed); one changed since is refused and listed.
+ * Undo works from the change log, last change first: each record still as the import left it is put back
+ * (one the import created is removed); one changed since is refused and listed.
  *
  * The lease is renewed as the run goes (between the steps of a chunk, once a third of it has passed), each
  * renewal conditional on the import being as this run last saved it: a run that outlasted its lease (a
@@ -24,6 +24,7 @@ import type { AuditRecord } from '../../domain/audit.ts';
 import type { RowNote } from '../../domain/import.ts';
 import { type Actor, systemActor } from '../../domain/principal.ts';
 import { type CourseChangeDeps, courseChanges } from './apply-courses.ts';
+import { type DepartmentChangeDeps, departmentChanges } from './apply-departments.ts';
 import { type EnrollmentChangeDeps, enrollmentChanges } from './apply-enrollments.ts';
 import { type PeopleChangeDeps, peopleChanges } from './apply-people.ts';
 import type { ChangeKind, Run } from './changes.ts';
@@ -40,7 +41,8 @@ import { audit, PLAN_PART_ENTRIES } from './requests.ts';
 
 export type ApplyDeps = PeopleChangeDeps &
   EnrollmentChangeDeps &
-  CourseChangeDeps & {
+  CourseChangeDeps &
+  DepartmentChangeDeps & {
     imports: ImportRepository;
     files: Pick<ImportFiles, 'planPart'>;
     changeLog: ChangeLog;
@@ -126,14 +128,16 @@ function kinds(deps: ApplyDeps): Record<Change['op'], ChangeKind<Change>> {
     person: peopleChanges(deps),
     enrollment: enrollmentChanges(deps),
     course: courseChanges(deps),
+    department: departmentChanges(deps),
   };
 }
 
 /**
- * The order kinds are written in: people and courses before the enrollments of people and courses the same
- * import creates (an enrollment needs its person and its course). Undo goes the other way.
+ * The order kinds are written in: departments before the people in them, people and courses before the
+ * enrollments of people and courses the same import creates (an enrollment needs its person and its
+ * course). Undo goes the other way.
  */
-const KIND_ORDER: readonly Change['op'][] = ['person', 'course', 'enrollment'];
+const KIND_ORDER: readonly Change['op'][] = ['department', 'person', 'course', 'enrollment'];
 
 /** The changes of each kind, each in plan order, the kinds in `KIND_ORDER` (reversed for undo). */
 function byKind(
@@ -259,7 +263,11 @@ async function settleWaiting(
   return 'settled';
 }
 
-/** One run of the undo step: the change log, a chunk at a time, from the checkpoint. */
+/**
+ * One run of the undo step: the change log, a chunk at a time, from its end back to its start (the last
+ * change first, so a record goes back before those it needed), from the checkpoint: how many of the plan's
+ * entries, counted from the end, the undo is past.
+ */
 export async function runUndo(
   deps: ApplyDeps,
   importId: string,
@@ -269,23 +277,30 @@ export async function runUndo(
   const lease = await Lease.take(deps, importId, 'undoing', run, budget.leaseMs ?? LEASE_MS);
   if (!lease) return 'skipped';
   const actor = systemActor('job:run-import', `${importId}:${run}:undo`);
+  const total = lease.record.plan?.entries ?? 0;
   return whileHeld(deps, lease, async () => {
     for (;;) {
       if (Date.now() > budget.deadline) {
         await lease.handOver();
         return 'continue';
       }
-      const changes = await deps.changeLog.changes(importId, lease.record.checkpoint - 1, CHUNK);
+      const changes = await deps.changeLog.changes(importId, total - lease.record.checkpoint, CHUNK);
       if (changes.length === 0) break;
       const outcome = await undoChunk(deps, lease.run(actor.requestId), changes);
       const undone = lease.record.undone ?? { restored: 0, refused: 0, refusedListed: [] };
-      await lease.checkpoint((changes.at(-1)?.seq ?? 0) + 1, {
-        undone: {
-          restored: undone.restored + outcome.restored,
-          refused: undone.refused + outcome.refused.length,
-          refusedListed: [...undone.refusedListed, ...outcome.refused].slice(0, LISTED),
+      const restored = undone.restored + outcome.restored;
+      const refused = undone.refused + outcome.refused.length;
+      await lease.checkpoint(
+        total - (changes.at(-1)?.seq ?? 0),
+        {
+          undone: {
+            restored,
+            refused,
+            refusedListed: [...undone.refusedListed, ...outcome.refused].slice(0, LISTED),
+          },
         },
-      });
+        restored + refused,
+      );
     }
     await lease.finish('undone', actor);
     return 'done';
@@ -414,15 +429,19 @@ class Lease {
     await this.save({});
   }
 
-  /** Saves the checkpoint and what the chunk did, renewing the lease. */
+  /**
+   * Saves the checkpoint and what the chunk did, renewing the lease. Progress is the position, unless the
+   * step counts it otherwise (`done`: undo counts the changes it has been through).
+   */
   async checkpoint(
     position: number,
     counts: Partial<Pick<ImportRecord, 'applied' | 'undone' | 'waited'>>,
+    done = position,
   ): Promise<void> {
     await this.save({
       ...counts,
       checkpoint: position,
-      progress: { ...this.record.progress, done: Math.min(position, this.record.progress.total) },
+      progress: { ...this.record.progress, done: Math.min(done, this.record.progress.total) },
       updatedAt: this.deps.runtime.now().toISOString(),
     });
   }

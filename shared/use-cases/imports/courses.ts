@@ -45,9 +45,13 @@ const EMPTY: Partial<Record<(typeof DIFF_FIELDS)[number], unknown>> = {
   customFields: {},
 };
 
-export async function planCourses(deps: PlanDeps, context: PlanContext): Promise<PlanOutcome> {
+/** `format`: the file's, by default the import's (a Canvas SIS zip's courses.csv gives its own). */
+export async function planCourses(
+  deps: PlanDeps,
+  context: PlanContext,
+  format: CourseFormat = courseFormatOf(context.record.format),
+): Promise<PlanOutcome> {
   const { record } = context;
-  const format = courseFormatOf(record.format);
   const rowContext: RowContext = { mode: record.mode, options: record.options };
   const categories = categoryIndex(await deps.catalog.listCategories());
   const codes = new KeySet();

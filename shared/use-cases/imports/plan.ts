@@ -14,6 +14,7 @@ import { systemActor } from '../../domain/principal.ts';
 import { CsvFileError, readCsv } from '../../imports/csv.ts';
 import { csvLine } from '../../imports/csv-write.ts';
 import { ImportFileError } from '../../imports/errors.ts';
+import { planCanvasSis } from './canvas-sis.ts';
 import { planCompletions } from './completions.ts';
 import { planCourses } from './courses.ts';
 import { planEnrollments } from './enrollments.ts';
@@ -92,7 +93,12 @@ export async function runPlan(
       : counts.suspend === 0
         ? 'withdrawals'
         : 'suspensions or withdrawals';
-  const scope = record.type === 'people' ? 'people' : 'enrollments';
+  const scope =
+    record.type === 'people'
+      ? 'people'
+      : record.type === 'canvas-sis'
+        ? 'people and enrollments'
+        : 'enrollments';
   const latest = (await deps.imports.get(importId)) ?? record;
   const planned: ImportRecord = {
     ...latest,
@@ -125,6 +131,7 @@ function plannerOf(record: ImportRecord): (deps: PlanDeps, context: PlanContext)
   if (record.type === 'enrollments') return planEnrollments;
   if (record.type === 'completions') return planCompletions;
   if (record.type === 'courses') return planCourses;
+  if (record.type === 'canvas-sis') return planCanvasSis;
   throw new ImportFileError(
     'unsupported',
     `Imports of ${record.type} in the ${record.format} format are not supported yet.`,

@@ -2,6 +2,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuditRecord } from '../../domain/audit.ts';
 import type { Course } from '../../domain/course.ts';
+import type { Department } from '../../domain/department.ts';
 import type { Enrollment } from '../../domain/enrollment.ts';
 import type { Import, PlanAction, PlanEntry } from '../../domain/import.ts';
 import type { User } from '../../domain/user.ts';
@@ -85,14 +86,26 @@ export interface CourseWrite {
   steps: Course[];
 }
 
+/**
+ * A department created (a Canvas SIS account): imports make departments and never change one (an account
+ * that names a department of the LMS is that department), so `before` is always null. Its parent is one
+ * the LMS has, or one the same import creates earlier in the plan.
+ */
+export interface DepartmentWrite {
+  op: 'department';
+  before: null;
+  after: Department;
+}
+
 /** What apply writes for one plan entry: each kind of record has its bulk port and its part of apply. */
-export type PlannedWrite = PersonWrite | EnrollmentWrite | CourseWrite;
+export type PlannedWrite = PersonWrite | EnrollmentWrite | CourseWrite | DepartmentWrite;
 
 /** One change apply makes, as the change log keeps it for undo: the plan entry's position, its line, the write. */
 export type Change<W extends PlannedWrite = PlannedWrite> = W & { seq: number; line: number };
 export type PersonChange = Change<PersonWrite>;
 export type EnrollmentChange = Change<EnrollmentWrite>;
 export type CourseChange = Change<CourseWrite>;
+export type DepartmentCreation = Change<DepartmentWrite>;
 
 /** How an enrollment is named in maps: its course and person. */
 export function enrollmentKey(enrollment: { courseId: string; userId: string }): string {
@@ -128,8 +141,12 @@ export interface ChangeLog {
   log(importId: string, changes: readonly Change[]): Promise<void>;
   /** Removes the entries of changes that were not made after all. */
   unlog(importId: string, seqs: readonly number[]): Promise<void>;
-  /** The entries apply wrote, in order, from `after` (exclusive). */
-  changes(importId: string, after: number, limit: number): Promise<Change[]>;
+  /**
+   * The entries apply wrote, newest first, below `before` (exclusive): undo goes back through them, so a
+   * record is put back before the records it needed (a sub-department before its parent, an enrollment
+   * before its course), even when they were written in different chunks.
+   */
+  changes(importId: string, before: number, limit: number): Promise<Change[]>;
   /**
    * Keeps changes that wait for a record a later change of the import makes (a manager further down the
    * file), with why they could not be made yet; they are tried again once the plan has been through.
@@ -224,6 +241,30 @@ export interface CourseBulk {
    */
   restore(
     changes: readonly { seq: number; before: Course; after: Course | null }[],
+    audits: readonly AuditRecord[],
+  ): Promise<Map<number, string>>;
+}
+
+/**
+ * Bulk writes of the departments an import creates: each with its name claim (free among its siblings), its
+ * parent's count of sub-departments and its audit record, one department a transaction (a parent and its
+ * child are never in one, as a transaction takes an item once), a child after its parent.
+ */
+export interface DepartmentBulk {
+  /** The current departments of these ids (strongly consistent; missing ids are absent). */
+  current(ids: readonly string[]): Promise<Map<string, Department>>;
+  /** Creates the departments (`audits[i]` for `creations[i]`); answers those not created, with why. */
+  create(
+    creations: readonly DepartmentCreation[],
+    audits: readonly AuditRecord[],
+  ): Promise<Map<number, string>>;
+  /**
+   * Removes departments the import created (`removals` in the order to remove them: sub-departments first),
+   * each only if it is still at the version given, with no people and no sub-departments. Answers those not
+   * removed, with why.
+   */
+  remove(
+    removals: readonly { seq: number; department: Department }[],
     audits: readonly AuditRecord[],
   ): Promise<Map<number, string>>;
 }

@@ -80,14 +80,19 @@ export async function requestImport(deps: ImportRequestDeps, actor: Actor, input
 
 /**
  * The route admits machine clients with `lms/users.write` (HR feeds of people); enrollments and their
- * completions are also `lms/enrollments.write`'s to change, as through the enrollment routes. Courses are
- * no machine client's to write (the course routes admit none), so only administrators import them.
+ * completions are also `lms/enrollments.write`'s to change, as through the enrollment routes. Courses and
+ * departments are no machine client's to write (their routes admit none), so only administrators import
+ * them: courses files, and Canvas SIS zips (which create both).
  */
 function assertScopeCovers(actor: Actor, type: CreateImportInput['type']): void {
   const { client } = actor.principal;
   if (client && type === 'courses')
     throw new OutOfScopeError(
       'Importing courses is for administrators: no machine-client scope writes courses, as the course routes admit none.',
+    );
+  if (client && type === 'canvas-sis')
+    throw new OutOfScopeError(
+      'Importing a Canvas SIS zip is for administrators: it creates courses and departments, which no machine-client scope writes.',
     );
   if (
     client &&

@@ -1,7 +1,12 @@
 import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractArchive, inspectArchive, readArchiveText } from '../../../shared/content/archive.ts';
+import {
+  extractArchive,
+  inspectArchive,
+  openArchiveEntries,
+  readArchiveText,
+} from '../../../shared/content/archive.ts';
 import { PackageRejectedError } from '../../../shared/content/findings.ts';
 import { DEFAULT_PACKAGE_LIMITS, type PackageLimits } from '../../../shared/content/limits.ts';
 import { contentPrefix } from '../../../shared/use-cases/package-import.ts';
@@ -481,5 +486,91 @@ describe('extractArchive', () => {
     const error = await rejection(async () => extractArchive(await zipFile(bytes), dest, limits));
     expect(error.code).toBe('encrypted-entry');
     await expect(lstat(join(folder.path, 'not-yet-created'))).rejects.toThrow();
+  });
+});
+
+describe('openArchiveEntries', () => {
+  /** A file's bytes as text, read through the reader's stream. */
+  async function text(stream: AsyncIterable<Uint8Array>): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  it('lists the files and streams each one, as often as asked, in any order', async () => {
+    // Prepare
+    const path = await zipFile(
+      await zipBytes([
+        { name: 'accounts.csv', data: 'account_id,name\nA1,"Arts, and ""more"""\n' },
+        { name: 'sis/users.csv', data: `user_id\n${'u\n'.repeat(5000)}` },
+      ]),
+    );
+
+    // Act
+    const reader = await openArchiveEntries(path, limits);
+    try {
+      const users = await text(reader.stream('sis/users.csv'));
+      const accounts = await text(reader.stream('accounts.csv'));
+      const again = await text(reader.stream('accounts.csv'));
+
+      // Assess
+      expect(reader.files.map((file) => [file.path, file.size])).toEqual([
+        ['accounts.csv', 40],
+        ['sis/users.csv', 10008],
+      ]);
+      expect(accounts).toBe('account_id,name\nA1,"Arts, and ""more"""\n');
+      expect(again).toBe(accounts);
+      expect(users.length).toBe(10008);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('refuses what inspection refuses before anything is read (a path leaving the archive)', async () => {
+    // Prepare
+    const bytes = renameEntry(
+      await zipBytes([{ name: 'aaaaaaa.csv', data: 'a\n1\n' }]),
+      'aaaaaaa.csv',
+      '../../x.csv',
+    );
+
+    // Act
+    const error = await rejection(async () => openArchiveEntries(await zipFile(bytes), limits));
+
+    // Assess
+    expect(error.code).toBe('unsafe-path');
+  });
+
+  it('cuts off a file that inflates past its declared size, naming it (zip-bomb)', async () => {
+    // Prepare: the central directory declares 1000 bytes for a file of 20,000
+    const honest = await zipBytes([
+      { name: 'a.csv', data: 'a\n1\n' },
+      { name: 'b.csv', data: 'b\n'.repeat(10_000) },
+    ]);
+    const path = await zipFile(patchCentral(honest, 1, { uncompressedSize: 1000 }));
+    const reader = await openArchiveEntries(path, limits);
+
+    // Act
+    const error = await rejection(() => text(reader.stream('b.csv')));
+    reader.close();
+
+    // Assess
+    expect(error.code).toBe('zip-bomb');
+    expect(error.message).toBe('entry "b.csv" inflates past its declared size of 1000 bytes');
+  });
+
+  it('refuses a file that is not in the archive', async () => {
+    // Prepare
+    const reader = await openArchiveEntries(
+      await zipFile(await zipBytes([{ name: 'a.csv', data: 'a\n' }])),
+      limits,
+    );
+
+    // Act
+    const error = await rejection(async () => reader.stream('b.csv'));
+    reader.close();
+
+    // Assess
+    expect(error.code).toBe('entry-not-found');
   });
 });

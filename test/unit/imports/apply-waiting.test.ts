@@ -112,7 +112,11 @@ function world() {
       unlog: async (_id, seqs) => {
         for (const seq of seqs) log.delete(seq);
       },
-      changes: async (_id, from, limit) => after(log.values(), from, limit),
+      changes: async (_id, before, limit) =>
+        [...log.values()]
+          .filter((c) => c.seq < before)
+          .sort((a, b) => b.seq - a.seq)
+          .slice(0, limit),
       wait: async (_id, changes) => {
         for (const change of changes) waiting.set(change.change.seq, change);
       },
@@ -152,6 +156,7 @@ function world() {
     },
     enrollments: {} as EnrollmentRepository,
     courseBulk: {} as ApplyDeps['courseBulk'],
+    departmentBulk: {} as ApplyDeps['departmentBulk'],
     audit: { append: async () => undefined },
     runtime: { now: () => new Date(clock), newId: () => 'id' },
   };

@@ -133,10 +133,10 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
       unlog: async (_id, seqs) => {
         for (const seq of seqs) log.delete(seq);
       },
-      changes: async (_id, after, limit) =>
+      changes: async (_id, before, limit) =>
         [...log.values()]
-          .filter((c) => c.seq > after)
-          .sort((a, b) => a.seq - b.seq)
+          .filter((c) => c.seq < before)
+          .sort((a, b) => b.seq - a.seq)
           .slice(0, limit),
       // Enrollments never wait for another change of the import.
       wait: async (_id, waiting) => {
@@ -153,6 +153,7 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
     },
     // These plans write no courses.
     courseBulk: {} as ApplyDeps['courseBulk'],
+    departmentBulk: {} as ApplyDeps['departmentBulk'],
     users: { update: async () => undefined },
     directory: { signOut: async () => 'signed-out' },
     // No course here has a capacity: the waitlist is never read.
@@ -388,8 +389,8 @@ describe('apply and undo of people and their enrollments', () => {
     );
     await runUndo(world.deps, IMPORT, 'undo-1', budget());
 
-    // Assess: people first on the way in, enrollments first on the way out; nothing left
-    expect(calls).toEqual(['people 1', 'enrollments 0,2', 'enrollments back 0,2', 'people back 1']);
+    // Assess: people first on the way in, enrollments first on the way out, the last change first; nothing left
+    expect(calls).toEqual(['people 1', 'enrollments 0,2', 'enrollments back 2,0', 'people back 1']);
     expect(world.record()).toMatchObject({ status: 'undone', undone: { restored: 3, refused: 0 } });
     expect([...world.store.values()]).toEqual([]);
     expect([...people.values()]).toEqual([]);
@@ -429,11 +430,65 @@ describe('undo', () => {
       [u(4), 'enrolled', 3],
       [u(3), 'enrolled', 2],
     ]);
+    // The last change is undone first
     expect(world.audits.slice(4).map((a) => [a.id, a.action])).toEqual([
-      [`${IMPORT}.undo.0`, 'enrollment.removed'],
-      [`${IMPORT}.undo.1`, 'enrollment.removed'],
       [`${IMPORT}.undo.3`, 'enrollment.reactivated'],
+      [`${IMPORT}.undo.1`, 'enrollment.removed'],
+      [`${IMPORT}.undo.0`, 'enrollment.removed'],
     ]);
+  });
+
+  it('goes back through the change log from its end, a chunk at a time, so the last change is undone first', async () => {
+    // Prepare: 250 new enrollments (three chunks of 100), applied
+    const learner = (n: number) => `a1b2c3d4-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const entries: StoredPlanEntry[] = Array.from({ length: 250 }, (_, seq) => {
+      const after = enrolled(learner(seq));
+      return {
+        seq,
+        file: 'learning.csv',
+        line: seq + 2,
+        action: 'enroll',
+        target: { kind: 'enrollment', id: `${COURSE}:${after.userId}`, key: after.userId },
+        diffs: {},
+        write: { op: 'enrollment', before: null, after, capacity: null },
+      };
+    });
+    const world = fakes(entries, []);
+    await runApply(world.deps, IMPORT, 'run-1', budget());
+    await undoing(world);
+    const restore = world.deps.enrollmentBulk.restore;
+    const chunks: [number | undefined, number | undefined][] = [];
+    world.deps.enrollmentBulk.restore = async (changes, audited) => {
+      chunks.push([changes[0]?.seq, changes.at(-1)?.seq]);
+      // The run dies after its second chunk's writes, before its checkpoint
+      const refused = await restore(changes, audited);
+      if (chunks.length === 2) throw new Error('killed');
+      return refused;
+    };
+
+    // Act: the first run dies; the next takes over once its lease has run out
+    await expect(runUndo(world.deps, IMPORT, 'undo-1', budget())).rejects.toThrow('killed');
+    const stopped = world.record();
+    world.later(3 * 60_000);
+    const outcome = await runUndo(world.deps, IMPORT, 'undo-2', budget());
+
+    // Assess: from the last change back to the first; the second run again from the second chunk, whose
+    // changes it finds undone already (nothing to restore); every change counted once, nothing left
+    expect(stopped).toMatchObject({ checkpoint: 100, progress: { done: 100, total: 250 } });
+    expect(outcome).toBe('done');
+    expect(chunks).toEqual([
+      [249, 150],
+      [149, 50],
+      [undefined, undefined],
+      [49, 0],
+    ]);
+    expect(world.record()).toMatchObject({
+      status: 'undone',
+      checkpoint: 0,
+      undone: { restored: 250, refused: 0 },
+      progress: { done: 250, total: 250 },
+    });
+    expect(world.store.size).toBe(0);
   });
 
   it('undoes a later import, then an earlier one, of the same record: each finds it as it left it', async () => {
