@@ -218,3 +218,35 @@ export const UpdateLearningPathBody = z
 export function searchText(course: Pick<Course, 'title' | 'description' | 'tags'>): string {
   return `${course.title} ${course.description} ${course.tags.join(' ')}`.toLowerCase();
 }
+
+/** A new course in draft, as POST /courses makes it: the fields given, every other at its default. */
+export function draftCourse(id: string, now: string, input: CreateCourseInput, ownerIds: string[]): Course {
+  return {
+    id,
+    title: input.title,
+    code: input.code ?? null,
+    description: input.description ?? '',
+    language: input.language ?? 'en',
+    durationMinutes: input.durationMinutes ?? null,
+    cost: input.cost ?? null,
+    ownerIds,
+    categoryId: input.categoryId ?? null,
+    tags: [...new Set(input.tags ?? [])],
+    prerequisiteIds: input.prerequisiteIds ?? [],
+    customFields: input.customFields ?? {},
+    selfEnrollment: input.selfEnrollment ?? false,
+    capacity: input.capacity ?? null,
+    publishAt: input.publishAt ?? null,
+    archiveAt: input.archiveAt ?? null,
+    reviewBy: input.reviewBy ?? null,
+    certification: input.certification ?? null,
+    status: 'draft',
+    currentContentVersion: null,
+    accessibilityWaiver: null,
+    publishedAt: null,
+    archivedAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+}

@@ -6,12 +6,13 @@
  * - everyone signed in: read the published catalog (instructors also their own drafts).
  */
 
-import type {
-  Category,
-  Course,
-  CreateCourseInput,
-  LearningPath,
-  UpdateCourseInput,
+import {
+  type Category,
+  type Course,
+  type CreateCourseInput,
+  draftCourse,
+  type LearningPath,
+  type UpdateCourseInput,
 } from '../domain/course.ts';
 import { BusinessRuleError, NotFoundError, OutOfScopeError, StaleVersionError } from '../domain/errors.ts';
 import { type Actor, actsOrganisationWide } from '../domain/principal.ts';
@@ -50,34 +51,7 @@ export async function createCourse(
     ownerIds = [self];
   }
   const now = deps.runtime.now().toISOString();
-  const course: Course = {
-    id: deps.runtime.newId(),
-    title: input.title,
-    code: input.code ?? null,
-    description: input.description ?? '',
-    language: input.language ?? 'en',
-    durationMinutes: input.durationMinutes ?? null,
-    cost: input.cost ?? null,
-    ownerIds,
-    categoryId: input.categoryId ?? null,
-    tags: [...new Set(input.tags ?? [])],
-    prerequisiteIds: input.prerequisiteIds ?? [],
-    customFields: input.customFields ?? {},
-    selfEnrollment: input.selfEnrollment ?? false,
-    capacity: input.capacity ?? null,
-    publishAt: input.publishAt ?? null,
-    archiveAt: input.archiveAt ?? null,
-    reviewBy: input.reviewBy ?? null,
-    certification: input.certification ?? null,
-    status: 'draft',
-    currentContentVersion: null,
-    accessibilityWaiver: null,
-    publishedAt: null,
-    archivedAt: null,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
+  const course = draftCourse(deps.runtime.newId(), now, input, ownerIds);
   await checkReferences(deps, course, null);
   const guards = await checkPrerequisites(deps, course);
   await deps.catalog.putCourse(course, null, audit(deps, actor, 'course.created', null, course), guards);

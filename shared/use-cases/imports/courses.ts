@@ -7,7 +7,7 @@
  *   the category exists, an archived course is returned to draft before it is published, a published course
  *   is not returned to draft, and publishing is held by the accessibility gate.
  */
-import type { Category, Course } from '../../domain/course.ts';
+import { type Category, type Course, draftCourse } from '../../domain/course.ts';
 import { courseFormatOf } from '../../imports/course-formats.ts';
 import type { CourseFormat, CourseRow } from '../../imports/course-rows.ts';
 import { KeySet } from '../../imports/key-set.ts';
@@ -168,32 +168,9 @@ async function courseEntry(
     if (!owner) throw new CellError('owner_emails', `no person with the email ${email} to own the course`);
     return owner;
   });
+  // Version 0 before the row's edit, which adds 1 to it, as to a course read.
   const base: Course = before ?? {
-    id: deps.runtime.newId(),
-    title: '',
-    code: row.code,
-    description: '',
-    language: 'en',
-    durationMinutes: null,
-    cost: null,
-    ownerIds: [],
-    categoryId: null,
-    tags: [],
-    prerequisiteIds: [],
-    customFields: {},
-    selfEnrollment: false,
-    capacity: null,
-    publishAt: null,
-    archiveAt: null,
-    reviewBy: null,
-    certification: null,
-    status: 'draft',
-    currentContentVersion: null,
-    accessibilityWaiver: null,
-    publishedAt: null,
-    archivedAt: null,
-    createdAt: now,
-    updatedAt: now,
+    ...draftCourse(deps.runtime.newId(), now, { title: '', code: row.code }, []),
     version: 0,
   };
   if (!before && !row.title) throw new CellError(columnOf.title, 'the title is required for a new course');
