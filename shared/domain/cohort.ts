@@ -191,6 +191,14 @@ export const Cohort = z
     description: z.string(),
     kind: z.enum(COHORT_KINDS),
     rule: CohortRule.nullable(),
+    externalId: z
+      .string()
+      .nullable()
+      // Cohorts stored before external ids had none.
+      .default(null)
+      .describe(
+        'The id the cohort has in the system it comes from (a Canvas section, a Moodle cohort idnumber, a directory group); unique',
+      ),
     memberCount: z.number().int().min(0),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
@@ -198,6 +206,34 @@ export const Cohort = z
   })
   .meta({ id: 'Cohort' });
 export type Cohort = z.infer<typeof Cohort>;
+
+/** Trimmed, 1 to 255 characters, no control characters (it is keyed and shown). */
+export const CohortExternalId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .regex(/^[^\p{Cc}]+$/u, 'no control characters');
+
+/** A new cohort, as POST /cohorts makes it (no members yet). */
+export function newCohort(
+  id: string,
+  now: string,
+  input: Omit<CreateCohortInput, 'confirmMatchesEveryone'>,
+): Cohort {
+  return {
+    id,
+    name: input.name,
+    description: input.description ?? '',
+    kind: input.kind,
+    rule: input.rule ?? null,
+    externalId: input.externalId ?? null,
+    memberCount: 0,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+}
 
 const confirmation = z
   .boolean()
@@ -210,6 +246,7 @@ export const CreateCohortBody = z
     description: z.string().trim().max(2000).optional(),
     kind: z.enum(COHORT_KINDS),
     rule: CohortRule.optional().describe('Required for rule cohorts, absent for static ones'),
+    externalId: CohortExternalId.optional(),
     confirmMatchesEveryone: confirmation,
   })
   .superRefine((body, context) => {
@@ -226,11 +263,18 @@ export const UpdateCohortBody = z
     name: text(120).optional(),
     description: z.string().trim().max(2000).optional(),
     rule: CohortRule.optional().describe('Rule cohorts only: the new rule; members are re-evaluated'),
+    externalId: CohortExternalId.nullable().optional().describe('null removes it'),
     confirmMatchesEveryone: confirmation,
   })
-  .refine((body) => body.name !== undefined || body.description !== undefined || body.rule !== undefined, {
-    message: 'name at least one field to change',
-  })
+  .refine(
+    (body) =>
+      Object.entries(body).some(
+        ([field, value]) => field !== 'confirmMatchesEveryone' && value !== undefined,
+      ),
+    {
+      message: 'name at least one field to change',
+    },
+  )
   .meta({ id: 'UpdateCohort' });
 export type UpdateCohortInput = z.infer<typeof UpdateCohortBody>;
 

@@ -25,6 +25,7 @@ const KINDS: Record<UniqueKind, { field: string; label: string; within?: string 
   departmentName: { field: 'body.name', label: 'department name', within: 'among its sibling departments' },
   categoryName: { field: 'body.name', label: 'category name', within: 'among its sibling categories' },
   cohortName: { field: 'body.name', label: 'cohort name' },
+  cohortExternalId: { field: 'body.externalId', label: 'cohort external id' },
   courseCode: { field: 'body.code', label: 'course code' },
   idpName: { field: 'body.name', label: 'identity provider name' },
   idpDomain: { field: 'body.domains', label: 'email domain', within: 'by another identity provider' },

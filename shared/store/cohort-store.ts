@@ -57,6 +57,7 @@ export class DynamoCohortRepository implements CohortRepository {
     await transactWrite(this.client, [
       putNew(this.tableName, cohortItem(cohort), { kind: 'cohort', id: cohort.id }),
       claimWrite(this.tableName, nameClaim(cohort)),
+      ...moveClaim(this.tableName, undefined, externalIdClaim(cohort)),
       auditWrite(this.tableName, audit),
     ]);
   }
@@ -69,12 +70,13 @@ export class DynamoCohortRepository implements CohortRepository {
         keys.cohort(before.id),
         {
           UpdateExpression:
-            'SET #name = :name, description = :description, #rule = :rule, updatedAt = :updatedAt, version = :version, gsi1sk = :gsi1sk',
+            'SET #name = :name, description = :description, #rule = :rule, externalId = :externalId, updatedAt = :updatedAt, version = :version, gsi1sk = :gsi1sk',
           ExpressionAttributeNames: { '#name': 'name', '#rule': 'rule' },
           ExpressionAttributeValues: {
             ':name': after.name,
             ':description': after.description,
             ':rule': after.rule,
+            ':externalId': after.externalId,
             ':updatedAt': after.updatedAt,
             ':version': after.version,
             ':gsi1sk': keys.cohortsByName(after.name.toLowerCase(), after.id).gsi1sk,
@@ -83,6 +85,7 @@ export class DynamoCohortRepository implements CohortRepository {
         { kind: 'cohort', id: before.id, expected: before.version },
       ),
       ...moveClaim(this.tableName, nameClaim(before), nameClaim(after)),
+      ...moveClaim(this.tableName, externalIdClaim(before), externalIdClaim(after)),
       auditWrite(this.tableName, audit),
     ]);
   }
@@ -272,11 +275,18 @@ export class DynamoCohortRepository implements CohortRepository {
 class MembershipChanged extends Error {}
 
 /** Cohort names are unique without regard to case. */
-function nameClaim(cohort: Cohort): Claim {
+export function nameClaim(cohort: Cohort): Claim {
   return { kind: 'cohortName', key: cohort.name.toLowerCase(), value: cohort.name, ownerId: cohort.id };
 }
 
-function cohortItem(cohort: Cohort): Record<string, unknown> {
+/** External ids are unique among cohorts, as given. */
+export function externalIdClaim(cohort: Cohort): Claim | undefined {
+  return cohort.externalId === null
+    ? undefined
+    : { kind: 'cohortExternalId', key: cohort.externalId, value: cohort.externalId, ownerId: cohort.id };
+}
+
+export function cohortItem(cohort: Cohort): Record<string, unknown> {
   return {
     ...keys.cohort(cohort.id),
     ...keys.cohortsByName(cohort.name.toLowerCase(), cohort.id),

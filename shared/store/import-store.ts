@@ -6,6 +6,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AuditRecord } from '../domain/audit.ts';
+import { Cohort, CohortMember } from '../domain/cohort.ts';
 import { Course } from '../domain/course.ts';
 import { Department } from '../domain/department.ts';
 import { Enrollment } from '../domain/enrollment.ts';
@@ -139,7 +140,28 @@ const LoggedChange = z.discriminatedUnion('op', [
     before: z.null(),
     after: Department,
   }),
+  z.object({
+    op: z.literal('cohort'),
+    seq: z.number().int(),
+    line: z.number().int(),
+    before: z.null(),
+    after: Cohort,
+  }),
+  z.object({
+    op: z.literal('membership'),
+    seq: z.number().int(),
+    line: z.number().int(),
+    before: z.null(),
+    after: CohortMember,
+    key: z.string(),
+  }),
 ]);
+
+/** Every kind of change apply makes has its schema above: a kind left out would fail its undo at run time. */
+const everyKindLogged: [Exclude<Change['op'], z.infer<typeof LoggedChange>['op']>] extends [never]
+  ? true
+  : never = true;
+void everyKindLogged;
 
 export class DynamoChangeLog implements ChangeLog {
   constructor(

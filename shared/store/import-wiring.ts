@@ -4,6 +4,8 @@ import { optionalSetting, requireSetting } from '../config.ts';
 import type { ImportWork } from '../use-cases/imports/requests.ts';
 import { DynamoAuditTrail } from './audit-store.ts';
 import { DynamoCatalogRepository } from './catalog-store.ts';
+import { DynamoCohortBulk } from './cohort-bulk.ts';
+import { DynamoCohortRepository } from './cohort-store.ts';
 import { DynamoContentRepository } from './content-store.ts';
 import { DynamoCourseBulk } from './course-bulk.ts';
 import { DynamoDepartmentBulk } from './department-bulk.ts';
@@ -33,6 +35,8 @@ export function importPorts() {
     enrollmentBulk: new DynamoEnrollmentBulk(client, tableName),
     courseBulk: new DynamoCourseBulk(client, tableName),
     departmentBulk: new DynamoDepartmentBulk(client, tableName),
+    cohortBulk: new DynamoCohortBulk(client, tableName),
+    cohorts: new DynamoCohortRepository(client, tableName),
     users: new DynamoUserRepository(client, tableName),
     departments: new DynamoDepartmentRepository(client, tableName),
     enrollments: new DynamoEnrollmentRepository(client, tableName),

@@ -146,6 +146,8 @@ export type UniqueKind =
   | 'departmentName'
   | 'categoryName'
   | 'cohortName'
+  /** A cohort's external id, as given (external ids are case-exact). */
+  | 'cohortExternalId'
   | 'idpName'
   | 'idpDomain'
   | 'apiClientName';

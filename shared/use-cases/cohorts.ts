@@ -11,6 +11,7 @@ import {
   type CohortMember,
   type CohortRule,
   type CreateCohortInput,
+  newCohort,
   type RuleSubject,
   ruleMatches,
   ruleNodes,
@@ -52,17 +53,7 @@ export async function createCohort(
   input: CreateCohortInput,
 ): Promise<Cohort> {
   const now = deps.runtime.now().toISOString();
-  const cohort: Cohort = {
-    id: deps.runtime.newId(),
-    name: input.name,
-    description: input.description ?? '',
-    kind: input.kind,
-    rule: input.rule ?? null,
-    memberCount: 0,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
+  const cohort = newCohort(deps.runtime.newId(), now, input);
   let matched: string[] = [];
   if (cohort.rule) {
     await checkRule(deps, cohort.id, cohort.rule);
@@ -106,6 +97,7 @@ export async function updateCohort(
     name: input.name ?? before.name,
     description: input.description ?? before.description,
     rule: input.rule ?? before.rule,
+    externalId: input.externalId === undefined ? before.externalId : input.externalId,
     updatedAt: deps.runtime.now().toISOString(),
     version: before.version + 1,
   };
@@ -459,7 +451,15 @@ function changeMembers(
 }
 
 /** One audit record per batch of members, which the event publisher turns into one event per person. */
-function memberAudit(deps: CohortDeps, actor: Actor, action: string, batch: readonly CohortMember[]) {
+function memberAudit(deps: CohortDeps, actor: Actor, action: MemberAction, batch: readonly CohortMember[]) {
+  const change = memberBatchChange(action, batch);
+  return auditChange(deps.runtime, actor, change.action, change.target, change.before, change.after);
+}
+
+type MemberAction = 'cohort.member_added' | 'cohort.member_removed';
+
+/** What the audit record of a batch of members says (the API's member changes, and an import's). */
+export function memberBatchChange(action: MemberAction, batch: readonly CohortMember[]) {
   const cohortId = batch[0]?.cohortId ?? '';
   const adding = action === 'cohort.member_added';
   const items = batch.map((member) => ({
@@ -467,5 +467,5 @@ function memberAudit(deps: CohortDeps, actor: Actor, action: string, batch: read
     before: adding ? null : member,
     after: adding ? member : null,
   }));
-  return auditChange(deps.runtime, actor, `${action}${BATCH_SUFFIX}`, `cohort:${cohortId}`, null, { items });
+  return { action: `${action}${BATCH_SUFFIX}`, target: `cohort:${cohortId}`, before: null, after: { items } };
 }

@@ -125,6 +125,7 @@ async function cohortOf(ports: ReturnType<typeof cohortPorts>, members: readonly
     description: '',
     kind: 'static',
     rule: null,
+    externalId: null,
     memberCount: 0,
     createdAt: now,
     updatedAt: now,

@@ -86,6 +86,7 @@ async function everything() {
     departments: unversioned(await listAll(admin, '/departments')),
     courses: unversioned(courses),
     enrollments: unversioned(enrollments),
+    cohorts: unversioned(await listAll(admin, '/cohorts')),
   };
 }
 
@@ -166,8 +167,8 @@ describe('a Canvas SIS zip: upload, plan, apply, undo', () => {
       "sis/groups.csv: Canvas's groups.csv (groups) has no place in this LMS, not imported.",
     ]);
     expect(planned.counts).toMatchObject({
-      create: 6,
-      unchanged: 3,
+      create: 8,
+      unchanged: 2,
       enroll: 2,
       withdraw: 1,
       complete: 1,
@@ -188,15 +189,10 @@ describe('a Canvas SIS zip: upload, plan, apply, undo', () => {
       ['sis/people.csv', 2, 'create', `ana.${u}@example.com`],
       ['sis/people.csv', 3, 'create', `ben.${u}@example.com`],
       ['sis/courses.csv', 2, 'create', `C-${u}`],
-      [
-        'sis/sections.csv',
-        2,
-        'unchanged',
-        `SEC-${u}`,
-        `sections are not imported: the section Morning's people are enrolled in its course C-${u} by enrollments.csv`,
-      ],
+      ['sis/sections.csv', 2, 'create', `SEC-${u}`],
       ['sis/enrol.csv', 2, 'enroll', `S-${u}-1/C-${u}`],
       ['sis/enrol.csv', 3, 'enroll', `S-${u}-2/C-${u}`],
+      ['sis/enrol.csv', 3, 'create', `SEC-${u}/S-${u}-2`],
       ['sis/enrol.csv', 4, 'withdraw', `K-${u}/FA-${u}`],
       ['sis/enrol.csv', 5, 'complete', `S-${u}-1/FA-${u}`],
       [
@@ -221,7 +217,7 @@ describe('a Canvas SIS zip: upload, plan, apply, undo', () => {
 
     // Assess: the department tree, the course with its term, the people, the enrollments
     expect(done.status, JSON.stringify(done.failure)).toBe('applied');
-    expect(done.applied).toEqual({ done: 10, conflicts: 0, conflictsListed: [] });
+    expect(done.applied).toEqual({ done: 12, conflicts: 0, conflictsListed: [] });
     const departments = await listAll(admin, '/departments');
     const faculty = departments.find((d) => d.name === `Faculty ${u}`);
     const arts = departments.find((d) => d.name === 'Arts' && d.parentId === faculty?.id);
@@ -254,13 +250,20 @@ describe('a Canvas SIS zip: upload, plan, apply, undo', () => {
       await status(existing.json.id, kim.json.id),
       await status(existing.json.id, ana?.id),
     ]).toEqual(['enrolled', 'enrolled', 'withdrawn', 'completed']);
+    // The section is a static cohort of its students, keyed by the section's id
+    const section = (await listAll(admin, '/cohorts')).find((cohort) => cohort.externalId === `SEC-${u}`);
+    expect(section).toMatchObject({ name: `Morning (C-${u})`, kind: 'static', memberCount: 1 });
+    const sectionMembers = await listAll(admin, `/cohorts/${section?.id}/members`);
+    expect(sectionMembers.map((member) => [member.userId, member.via, member.addedBy])).toEqual([
+      [ben?.id, 'static', `import:${id}`],
+    ]);
 
     // Act: undo
     const back = await undone(id);
 
     // Assess: the people, departments, courses and enrollments are those before
     expect(back.status, JSON.stringify(back.failure)).toBe('undone');
-    expect(back.undone).toEqual({ restored: 10, refused: 0, refusedListed: [] });
+    expect(back.undone).toEqual({ restored: 12, refused: 0, refusedListed: [] });
     expect(await everything()).toEqual(before);
   });
 
@@ -322,27 +325,6 @@ describe('a Canvas SIS zip: upload, plan, apply, undo', () => {
           "term_id Fall2011 is in no row of the zip's terms.csv: the course is imported without a term",
         ],
         [
-          'sections.csv',
-          2,
-          'unchanged',
-          'S001',
-          "sections are not imported: the section Section 1's people are enrolled in its course E411208 by enrollments.csv",
-        ],
-        [
-          'sections.csv',
-          3,
-          'unchanged',
-          'S002',
-          "sections are not imported: the section Section 2's people are enrolled in its course E411208 by enrollments.csv",
-        ],
-        [
-          'sections.csv',
-          4,
-          'unchanged',
-          'S003',
-          "sections are not imported: the section Section 1's people are enrolled in its course R001104 by enrollments.csv",
-        ],
-        [
           'enrollments.csv',
           2,
           'enroll',
@@ -389,14 +371,14 @@ describe('a Canvas SIS zip: upload, plan, apply, undo', () => {
           'section_id 2A is that of line 3 already: Canvas takes one row per cross-listing (xlists.csv is not imported here)',
         ],
       ]);
-      expect(planned.counts).toMatchObject({ create: 9, enroll: 2, error: 3 });
+      expect(planned.counts).toMatchObject({ create: 12, enroll: 2, error: 3 });
 
       // Act: apply
       const done = await applied(id);
 
       // Assess: the rest imported, the quoted title whole
       expect(done.status, JSON.stringify(done.failure)).toBe('applied');
-      expect(done.applied).toEqual({ done: 11, conflicts: 0, conflictsListed: [] });
+      expect(done.applied).toEqual({ done: 14, conflicts: 0, conflictsListed: [] });
       expect((await byCode('A110035'))?.title).toBe('Art 105: "Art as a Medium"');
       expect((await byCode('R001104'))?.title).toBe('Biology 300: Rocking it, Bio Style');
       const bob = await personByEmail(admin, 'bob.smith@myschool.edu');
@@ -411,7 +393,7 @@ describe('a Canvas SIS zip: upload, plan, apply, undo', () => {
 
       // Assess
       expect(back.status, JSON.stringify(back.failure)).toBe('undone');
-      expect(back.undone).toEqual({ restored: 11, refused: 0, refusedListed: [] });
+      expect(back.undone).toEqual({ restored: 14, refused: 0, refusedListed: [] });
       expect(await everything()).toEqual(before);
     },
   );

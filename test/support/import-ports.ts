@@ -10,6 +10,8 @@ import { cognitoClient, s3Client, s3PresignerClient } from '../../shared/clients
 import { requireSetting } from '../../shared/config.ts';
 import { DynamoAuditTrail } from '../../shared/store/audit-store.ts';
 import { DynamoCatalogRepository } from '../../shared/store/catalog-store.ts';
+import { DynamoCohortBulk } from '../../shared/store/cohort-bulk.ts';
+import { DynamoCohortRepository } from '../../shared/store/cohort-store.ts';
 import { DynamoContentRepository } from '../../shared/store/content-store.ts';
 import { DynamoCourseBulk } from '../../shared/store/course-bulk.ts';
 import { DynamoDepartmentBulk } from '../../shared/store/department-bulk.ts';
@@ -83,6 +85,8 @@ export function importTestPorts(client: DynamoDBDocumentClient, tableName: strin
     enrollments: new DynamoEnrollmentRepository(client, tableName),
     courseBulk: new DynamoCourseBulk(client, tableName),
     departmentBulk: new DynamoDepartmentBulk(client, tableName),
+    cohortBulk: new DynamoCohortBulk(client, tableName),
+    cohorts: new DynamoCohortRepository(client, tableName),
     catalog: new DynamoCatalogRepository(client, tableName),
     content: new DynamoContentRepository(client, tableName),
     directory: new CognitoIdentityDirectory(cognitoClient(), requireSetting('userPoolId')),

@@ -23,6 +23,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuditRecord } from '../../domain/audit.ts';
 import type { RowNote } from '../../domain/import.ts';
 import { type Actor, systemActor } from '../../domain/principal.ts';
+import { type CohortChangeDeps, cohortChanges, membershipChanges } from './apply-cohorts.ts';
 import { type CourseChangeDeps, courseChanges } from './apply-courses.ts';
 import { type DepartmentChangeDeps, departmentChanges } from './apply-departments.ts';
 import { type EnrollmentChangeDeps, enrollmentChanges } from './apply-enrollments.ts';
@@ -42,7 +43,8 @@ import { audit, PLAN_PART_ENTRIES } from './requests.ts';
 export type ApplyDeps = PeopleChangeDeps &
   EnrollmentChangeDeps &
   CourseChangeDeps &
-  DepartmentChangeDeps & {
+  DepartmentChangeDeps &
+  CohortChangeDeps & {
     imports: ImportRepository;
     files: Pick<ImportFiles, 'planPart'>;
     changeLog: ChangeLog;
@@ -129,15 +131,26 @@ function kinds(deps: ApplyDeps): Record<Change['op'], ChangeKind<Change>> {
     enrollment: enrollmentChanges(deps),
     course: courseChanges(deps),
     department: departmentChanges(deps),
+    cohort: cohortChanges(deps),
+    membership: membershipChanges(deps),
   };
 }
 
 /**
  * The order kinds are written in: departments before the people in them, people and courses before the
  * enrollments of people and courses the same import creates (an enrollment needs its person and its
- * course). Undo goes the other way.
+ * course), cohorts and people before the memberships, and memberships last, so that a course a new
+ * cohort member is enrolled in by the cohort's links finds the import's own enrollment there already.
+ * Undo goes the other way.
  */
-const KIND_ORDER: readonly Change['op'][] = ['department', 'person', 'course', 'enrollment'];
+const KIND_ORDER: readonly Change['op'][] = [
+  'department',
+  'cohort',
+  'person',
+  'course',
+  'enrollment',
+  'membership',
+];
 
 /** The changes of each kind, each in plan order, the kinds in `KIND_ORDER` (reversed for undo). */
 function byKind(

@@ -6,8 +6,8 @@
  *   file (the CSV's path in the zip) and line:
  *   accounts.csv → departments (sis-accounts.ts); terms.csv → terms, kept on their courses; users.csv →
  *   people (the people planner, Canvas's users format); courses.csv → courses (the courses planner, Canvas's
- *   courses format); sections.csv → not imported, each row saying so (their people are enrolled in the
- *   section's course by enrollments.csv); enrollments.csv → enrollments (sis-enrollments.ts);
+ *   courses format); sections.csv → static cohorts (sis-sections.ts); enrollments.csv → enrollments, and
+ *   a section's students into its cohort (sis-enrollments.ts);
  *   the files Canvas takes that have no place here (groups.csv, xlists.csv...) last, read only so that a
  *   row Canvas would refuse as a repeat (a group_id given twice) is reported on its line;
  * - what an earlier file plans (a person, a course, a section) is what a later file's rows find, before the
@@ -29,7 +29,7 @@ import {
   type SisFile,
   type SisZip,
 } from '../../imports/canvas-sis.ts';
-import { canvasCourses, canvasSections, canvasTerms, type TermRow } from '../../imports/canvas-sis-rows.ts';
+import { canvasCourses, canvasTerms, type TermRow } from '../../imports/canvas-sis-rows.ts';
 import { CsvFileError } from '../../imports/csv.ts';
 import { ImportFileError } from '../../imports/errors.ts';
 import { KeySet } from '../../imports/key-set.ts';
@@ -39,6 +39,7 @@ import { errorEntry, headerWarnings, inWindows } from './planning.ts';
 import type { PlanContext, PlanDeps, PlanOutcome, StoredPlanEntry } from './ports.ts';
 import { planAccounts } from './sis-accounts.ts';
 import { planSisEnrollments, type ZipRecords } from './sis-enrollments.ts';
+import { planSections } from './sis-sections.ts';
 
 export async function planCanvasSis(deps: PlanDeps, context: PlanContext): Promise<PlanOutcome> {
   const folder = await mkdtemp(join(tmpdir(), 'canvas-sis-'));
@@ -126,7 +127,7 @@ async function planFile(
       return planCourses(deps, context, format);
     }
     case 'sections':
-      return { warnings: await planSections(context, planned.sections), scope: 0 };
+      return { warnings: await planSections(deps, context, planned.courses, planned.sections), scope: 0 };
     case 'enrollments':
       return planSisEnrollments(deps, context, planned);
     default:
@@ -176,56 +177,6 @@ async function planTerms(context: PlanContext, terms: Map<string, TermRow>): Pro
           target: { kind: 'term', id: null, key: outcome.value.termId },
           diffs: {},
           ...(outcome.warnings ? { warnings: outcome.warnings } : {}),
-        });
-      }
-    },
-  );
-  return warnings;
-}
-
-/**
- * sections.csv: not imported (a section would be a cohort of its course, which is to come); each row is
- * checked and says so, and its course is kept for the enrollments that name the section only.
- */
-async function planSections(context: PlanContext, sections: Map<string, string>): Promise<string[]> {
-  const { record } = context;
-  const warnings: string[] = [];
-  const lines = new KeySet();
-  await inWindows(
-    context,
-    'cohort',
-    (columns) => warnings.push(...headerWarnings(canvasSections, columns)),
-    async (rows) => {
-      for (const { line, raw, fields } of rows) {
-        const outcome = canvasSections.row(fields, { mode: 'upsert', options: record.options });
-        if (!outcome.ok) {
-          await context.add(errorEntry(record.fileName, line, outcome.column, outcome.reason, raw, 'cohort'));
-          continue;
-        }
-        const first = lines.add(outcome.value.sectionId, line);
-        if (first !== undefined) {
-          await context.add(
-            errorEntry(
-              record.fileName,
-              line,
-              'section_id',
-              `section_id ${outcome.value.sectionId} is that of line ${first} already: one row per section`,
-              raw,
-              'cohort',
-            ),
-          );
-          continue;
-        }
-        sections.set(outcome.value.sectionId, outcome.value.courseId);
-        await context.add({
-          file: record.fileName,
-          line,
-          action: 'unchanged',
-          target: { kind: 'cohort', id: null, key: outcome.value.sectionId },
-          diffs: {},
-          warnings: [
-            `sections are not imported: the section ${outcome.value.name}'s people are enrolled in its course ${outcome.value.courseId} by enrollments.csv`,
-          ],
         });
       }
     },

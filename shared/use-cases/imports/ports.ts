@@ -1,6 +1,7 @@
 /** What the import use cases need from the outside world: the import's record, its files, the bulk writes. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuditRecord } from '../../domain/audit.ts';
+import type { Cohort, CohortMember } from '../../domain/cohort.ts';
 import type { Course } from '../../domain/course.ts';
 import type { Department } from '../../domain/department.ts';
 import type { Enrollment } from '../../domain/enrollment.ts';
@@ -97,8 +98,36 @@ export interface DepartmentWrite {
   after: Department;
 }
 
+/**
+ * A static cohort created (a Canvas SIS section; a cohort a Moodle people file names that the LMS lacks):
+ * imports make cohorts and never change one, so `before` is always null.
+ */
+export interface CohortWrite {
+  op: 'cohort';
+  before: null;
+  after: Cohort;
+}
+
+/**
+ * A person joining a static cohort (a Moodle `cohortN` column, a Canvas enrollment in a section): `after` is
+ * the membership as written, `addedBy` naming the import, which is how undo knows the memberships it made.
+ */
+export interface MembershipWrite {
+  op: 'membership';
+  before: null;
+  after: CohortMember;
+  /** How the file names the cohort and the person, for the plan and the notes. */
+  key: string;
+}
+
 /** What apply writes for one plan entry: each kind of record has its bulk port and its part of apply. */
-export type PlannedWrite = PersonWrite | EnrollmentWrite | CourseWrite | DepartmentWrite;
+export type PlannedWrite =
+  | PersonWrite
+  | EnrollmentWrite
+  | CourseWrite
+  | DepartmentWrite
+  | CohortWrite
+  | MembershipWrite;
 
 /** One change apply makes, as the change log keeps it for undo: the plan entry's position, its line, the write. */
 export type Change<W extends PlannedWrite = PlannedWrite> = W & { seq: number; line: number };
@@ -106,6 +135,8 @@ export type PersonChange = Change<PersonWrite>;
 export type EnrollmentChange = Change<EnrollmentWrite>;
 export type CourseChange = Change<CourseWrite>;
 export type DepartmentCreation = Change<DepartmentWrite>;
+export type CohortCreation = Change<CohortWrite>;
+export type MembershipChange = Change<MembershipWrite>;
 
 /** How an enrollment is named in maps: its course and person. */
 export function enrollmentKey(enrollment: { courseId: string; userId: string }): string {
@@ -269,6 +300,35 @@ export interface DepartmentBulk {
   ): Promise<Map<number, string>>;
 }
 
+/**
+ * The cohorts an import creates and the memberships it adds. Cohorts: each with its name and external-id
+ * claims and its audit record, one a transaction. Memberships go through the cohort repository's own
+ * member writes (counts and `cohort.member_*` events as through the API).
+ */
+export interface CohortBulk {
+  /** The current cohorts of these ids (strongly consistent; missing ids are absent). */
+  current(ids: readonly string[]): Promise<Map<string, Cohort>>;
+  /** Who holds each of these cohort external ids (as given) or names (any case: by the name in lower case). */
+  owners(kind: 'externalId' | 'name', values: readonly string[]): Promise<Map<string, string>>;
+  /** The memberships of these people in these cohorts that exist, by {@link membershipKey}. */
+  members(pairs: readonly { cohortId: string; userId: string }[]): Promise<Map<string, CohortMember>>;
+  /** Creates the cohorts (`audits[i]` for `creations[i]`); answers those not created, with why. */
+  create(creations: readonly CohortCreation[], audits: readonly AuditRecord[]): Promise<Map<number, string>>;
+  /**
+   * Removes cohorts the import created, each only if it is still at the version given, with no members and
+   * no course links. Answers those not removed, with why.
+   */
+  remove(
+    removals: readonly { seq: number; cohort: Cohort }[],
+    audits: readonly AuditRecord[],
+  ): Promise<Map<number, string>>;
+}
+
+/** How a membership is named in maps: its cohort and person. */
+export function membershipKey(member: { cohortId: string; userId: string }): string {
+  return `${member.cohortId}/${member.userId}`;
+}
+
 /** What the plan step and its planners use. */
 export interface PlanDeps {
   imports: ImportRepository;
@@ -276,6 +336,7 @@ export interface PlanDeps {
   peopleBulk: Pick<PeopleBulk, 'current' | 'owners'>;
   enrollmentBulk: Pick<EnrollmentBulk, 'current'>;
   courseBulk: Pick<CourseBulk, 'current' | 'owners'>;
+  cohortBulk: Pick<CohortBulk, 'current' | 'owners' | 'members'>;
   /** A course's enrollments (a sync's scope) and seats taken (a full course refuses a row). */
   enrollments: Pick<EnrollmentRepository, 'listForCourse' | 'seatsTaken'>;
   /** Courses by id (enrollment files), or by code (Moodle's course columns of a people file); categories. */

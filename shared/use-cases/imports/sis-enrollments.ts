@@ -14,10 +14,18 @@ import { canvasEnrollments, type SisEnrollmentRow } from '../../imports/canvas-s
 import { KeySet } from '../../imports/key-set.ts';
 import type { RowContext } from '../../imports/rows.ts';
 import { completed, newEnrollment } from '../enrollment.ts';
+import { importMemberBy } from './apply-cohorts.ts';
 import { type EnrollmentAt, enrollmentChange } from './enrollments.ts';
 import { enrollmentEntry } from './learners.ts';
 import { errorEntry, headerWarnings, inWindows, type ReadRow, unique } from './planning.ts';
-import { enrollmentKey, type PlanContext, type PlanDeps, type StoredPlanEntry } from './ports.ts';
+import {
+  enrollmentKey,
+  membershipKey,
+  type PlanContext,
+  type PlanDeps,
+  type StoredPlanEntry,
+} from './ports.ts';
+import type { PlannedSection } from './sis-sections.ts';
 
 /** What the zip's earlier files plan, which enrollments name before the LMS has them. */
 export interface ZipRecords {
@@ -25,8 +33,8 @@ export interface ZipRecords {
   people: Map<string, User>;
   /** Courses courses.csv creates or changes, by code in lower case, as they will be. */
   courses: Map<string, Course>;
-  /** Each section of sections.csv: its course's code. */
-  sections: Map<string, string>;
+  /** Each section of sections.csv: its course's code and its cohort. */
+  sections: Map<string, PlannedSection>;
 }
 
 export interface SisEnrollmentsPlan {
@@ -62,7 +70,7 @@ export async function planSisEnrollments(
       const read = rows.map((row) => ({ row, outcome: canvasEnrollments.row(row.fields, rowContext) }));
       const valid = read.flatMap(({ outcome }) => (outcome.ok ? [outcome.value] : []));
       const codeOf = (row: SisEnrollmentRow) =>
-        row.courseId ?? (row.sectionId ? zip.sections.get(row.sectionId) : undefined);
+        row.courseId ?? (row.sectionId ? zip.sections.get(row.sectionId)?.courseCode : undefined);
       const codes = unique(valid.flatMap((row) => codeOf(row)?.toLowerCase() ?? []));
       const holders = await deps.courseBulk.owners(codes.filter((code) => !zip.courses.has(code)));
       const userIds = unique(valid.map((row) => row.userId).filter((id) => !zip.people.has(id)));
@@ -83,7 +91,16 @@ export async function planSisEnrollments(
         named.set(course.id, course);
         return [{ courseId: course.id, userId: person.id }];
       });
-      const existing = await deps.enrollmentBulk.current(pairs);
+      const [existing, members] = await Promise.all([
+        deps.enrollmentBulk.current(pairs),
+        deps.cohortBulk.members(
+          valid.flatMap((row) => {
+            const cohort = row.sectionId ? zip.sections.get(row.sectionId)?.cohort : undefined;
+            const person = personOf(row.userId);
+            return cohort && person ? [{ cohortId: cohort.id, userId: person.id }] : [];
+          }),
+        ),
+      ]);
       // Seats once per course with a capacity; later rows see what earlier ones take.
       for (const course of named.values())
         if (course.capacity !== null && !freeSeats.has(course.id))
@@ -109,10 +126,59 @@ export async function planSisEnrollments(
         });
         if (entry.action !== 'error' && outcome.value.role === 'student') scope++;
         await context.add(entry);
+        const joining = sectionJoin(outcome.value, entry, {
+          zip,
+          members,
+          personOf,
+          file,
+          line: row.line,
+          now,
+          by: importMemberBy(record.id),
+        });
+        if (joining) await context.add(joining);
       }
     },
   );
   return { warnings, scope };
+}
+
+/**
+ * A student enrolled (or completed) through a section joins the section's cohort, in an entry of its own on
+ * the same line, unless they are in it already. A withdrawn enrollment leaves the cohort as it is.
+ */
+function sectionJoin(
+  row: SisEnrollmentRow,
+  entry: Omit<StoredPlanEntry, 'seq'>,
+  at: {
+    zip: ZipRecords;
+    members: ReadonlyMap<string, unknown>;
+    personOf(userId: string): User | undefined;
+    file: string;
+    line: number;
+    now: string;
+    by: string;
+  },
+): Omit<StoredPlanEntry, 'seq'> | undefined {
+  const cohort = row.sectionId ? at.zip.sections.get(row.sectionId)?.cohort : undefined;
+  const person = at.personOf(row.userId);
+  if (!cohort || !person || row.role !== 'student' || row.status === 'deleted' || row.status === 'inactive')
+    return undefined;
+  if (entry.action === 'error' || at.members.has(membershipKey({ cohortId: cohort.id, userId: person.id })))
+    return undefined;
+  const key = `${row.sectionId}/${row.userId}`;
+  return {
+    file: at.file,
+    line: at.line,
+    action: 'create',
+    target: { kind: 'membership', id: cohort.id, key },
+    diffs: { cohort: { from: null, to: cohort.name } },
+    write: {
+      op: 'membership',
+      before: null,
+      after: { cohortId: cohort.id, userId: person.id, via: 'static', addedAt: at.now, addedBy: at.by },
+      key,
+    },
+  };
 }
 
 interface RowLookups {

@@ -171,6 +171,8 @@ function fakes(existing: Department[]) {
       unwait: async () => undefined,
     },
     departmentBulk: departments.bulk,
+    cohortBulk: {} as ApplyDeps['cohortBulk'],
+    cohorts: {} as ApplyDeps['cohorts'],
     // These plans write departments only.
     peopleBulk: none,
     enrollmentBulk: none,

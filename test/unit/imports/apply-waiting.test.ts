@@ -157,6 +157,8 @@ function world() {
     enrollments: {} as EnrollmentRepository,
     courseBulk: {} as ApplyDeps['courseBulk'],
     departmentBulk: {} as ApplyDeps['departmentBulk'],
+    cohortBulk: {} as ApplyDeps['cohortBulk'],
+    cohorts: {} as ApplyDeps['cohorts'],
     audit: { append: async () => undefined },
     runtime: { now: () => new Date(clock), newId: () => 'id' },
   };

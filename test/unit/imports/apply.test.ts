@@ -154,6 +154,8 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
     // These plans write no courses.
     courseBulk: {} as ApplyDeps['courseBulk'],
     departmentBulk: {} as ApplyDeps['departmentBulk'],
+    cohortBulk: {} as ApplyDeps['cohortBulk'],
+    cohorts: {} as ApplyDeps['cohorts'],
     users: { update: async () => undefined },
     directory: { signOut: async () => 'signed-out' },
     // No course here has a capacity: the waitlist is never read.

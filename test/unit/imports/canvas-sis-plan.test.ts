@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Cohort, CohortMember } from '../../../shared/domain/cohort.ts';
 import type { Course } from '../../../shared/domain/course.ts';
 import { emptyCounts, ImportOptions } from '../../../shared/domain/import.ts';
 import type { User } from '../../../shared/domain/user.ts';
@@ -36,10 +37,15 @@ const filesOf = (folder: string): ZipEntry[] =>
     .map((name) => ({ name, data: readFileSync(join(folder, name)) }));
 
 /** Plans the zip of `entries` against an LMS holding `people` and `courses`; new records get ids n1, n2... */
-async function plan(entries: ZipEntry[], lms: { people?: User[]; courses?: Course[] } = {}) {
+async function plan(
+  entries: ZipEntry[],
+  lms: { people?: User[]; courses?: Course[]; cohorts?: Cohort[]; members?: CohortMember[] } = {},
+) {
   const zip = await zipEntries(entries);
   const people = lms.people ?? [];
   const courses = lms.courses ?? [];
+  const cohorts = lms.cohorts ?? [];
+  const members = lms.members ?? [];
   let next = 0;
   const deps: PlanDeps = {
     imports: {} as ImportRepository,
@@ -69,6 +75,24 @@ async function plan(entries: ZipEntry[], lms: { people?: User[]; courses?: Cours
         ),
     },
     enrollmentBulk: { current: async () => new Map() },
+    cohortBulk: {
+      current: async (ids) => new Map(cohorts.filter((c) => ids.includes(c.id)).map((c) => [c.id, c])),
+      owners: async (kind, values) =>
+        new Map(
+          cohorts.flatMap((c) => {
+            const value = kind === 'name' ? c.name.toLowerCase() : c.externalId;
+            return value && values.map((v) => (kind === 'name' ? v.toLowerCase() : v)).includes(value)
+              ? [[value, c.id] as const]
+              : [];
+          }),
+        ),
+      members: async (pairs) =>
+        new Map(
+          members
+            .filter((m) => pairs.some((p) => p.cohortId === m.cohortId && p.userId === m.userId))
+            .map((m) => [`${m.cohortId}/${m.userId}`, m]),
+        ),
+    },
     enrollments: {
       seatsTaken: async () => 0,
       listForCourse: async () => ({ items: [], nextCursor: null }),
@@ -162,16 +186,11 @@ describe('planning a Canvas SIS zip', () => {
       ['users.csv', 4, 'create', 'user', 'casey.rivera@example.edu'],
       ['courses.csv', 2, 'create', 'course', 'ENG-101-S26'],
       ['courses.csv', 3, 'create', 'course', 'SCI-200-F26'],
-      [
-        'sections.csv',
-        2,
-        'unchanged',
-        'cohort',
-        'ENG-101-S26-A',
-        "sections are not imported: the section Section A's people are enrolled in its course ENG-101-S26 by enrollments.csv",
-      ],
+      ['sections.csv', 2, 'create', 'cohort', 'ENG-101-S26-A'],
       ['enrollments.csv', 2, 'enroll', 'enrollment', 'S-1001/ENG-101-S26'],
+      ['enrollments.csv', 2, 'create', 'membership', 'ENG-101-S26-A/S-1001'],
       ['enrollments.csv', 3, 'enroll', 'enrollment', 'S-1002/ENG-101-S26'],
+      ['enrollments.csv', 3, 'create', 'membership', 'ENG-101-S26-A/S-1002'],
       ['enrollments.csv', 4, 'complete', 'enrollment', 'S-1002/SCI-200-F26'],
       [
         'enrollments.csv',
@@ -218,6 +237,27 @@ describe('planning a Canvas SIS zip', () => {
     expect(
       done?.op === 'enrollment' && [done.after.status, done.after.completedAt, done.enrolledFirst?.status],
     ).toEqual(['completed', NOW, 'enrolled']);
+    // The section is a static cohort keyed by its id, which its students join
+    const section = entries.find((entry) => entry.target.key === 'ENG-101-S26-A');
+    expect(section?.write?.op === 'cohort' && section.write.after).toMatchObject({
+      name: 'Section A (ENG-101-S26)',
+      kind: 'static',
+      externalId: 'ENG-101-S26-A',
+      memberCount: 0,
+    });
+    expect(section?.diffs).toEqual({
+      name: { from: null, to: 'Section A (ENG-101-S26)' },
+      externalId: { from: null, to: 'ENG-101-S26-A' },
+    });
+    const joined = entries.find((entry) => entry.target.key === 'ENG-101-S26-A/S-1001');
+    expect(joined?.write?.op === 'membership' && joined.write.after).toEqual({
+      cohortId: section?.target.id,
+      userId: avery?.id,
+      via: 'static',
+      addedAt: NOW,
+      addedBy: 'import:11111111-1111-4111-8111-111111111111',
+    });
+    expect(joined?.diffs).toEqual({ cohort: { from: null, to: 'Section A (ENG-101-S26)' } });
     expect(warnings).toEqual([]);
     expect(rows).toBe(15);
     expect(scope).toBe(3);
@@ -332,14 +372,7 @@ describe('planning a Canvas SIS zip', () => {
         'C5',
         'start_date 2026-3-1 is not ISO 8601 (YYYY-MM-DD): read as 2026-03-01',
       ],
-      [
-        'sections.csv',
-        2,
-        'unchanged',
-        'cohort',
-        'S1',
-        "sections are not imported: the section Section 1's people are enrolled in its course C1 by enrollments.csv",
-      ],
+      ['sections.csv', 2, 'create', 'cohort', 'S1'],
       [
         'sections.csv',
         3,
@@ -350,6 +383,7 @@ describe('planning a Canvas SIS zip', () => {
         'section_id S1 is that of line 2 already: one row per section',
       ],
       ['enrollments.csv', 2, 'enroll', 'enrollment', 'U1/C1'],
+      ['enrollments.csv', 2, 'create', 'membership', 'S1/U1'],
       ['enrollments.csv', 3, 'unchanged', 'enrollment', 'U-ADA/C1', 'not enrolled in this course'],
       [
         'enrollments.csv',
@@ -421,6 +455,126 @@ describe('planning a Canvas SIS zip', () => {
     ]);
   });
 
+  it('imports sections into the cohorts the LMS holds by external id, and refuses a rule cohort, a taken name, a missing course', async () => {
+    // Prepare: Uma and Ugo, the courses C1 and C2, cohorts: S1's (Uma is in it), a rule cohort with S2's id,
+    // and one named as S3's would be
+    const person = (id: string, externalId: string) =>
+      ({ id, email: `${externalId}@example.com`, externalId, status: 'active' }) as unknown as User;
+    const course = (id: string, code: string) =>
+      ({ id, code, title: code, status: 'published', capacity: null }) as unknown as Course;
+    const cohort = (id: string, name: string, externalId: string | null, kind: Cohort['kind'] = 'static') =>
+      ({ id, name, externalId, kind, rule: null, memberCount: 1, version: 3 }) as unknown as Cohort;
+    const uma = person('p-uma', 'U1');
+    const ugo = person('p-ugo', 'U2');
+    const cohorts = [
+      cohort('c-s1', 'Old section one', 'S1'),
+      cohort('c-rule', 'Everyone in sales', 'S2', 'rule'),
+      cohort('c-named', 'Section 3 (C1)', null),
+    ];
+    const members: CohortMember[] = [
+      { cohortId: 'c-s1', userId: 'p-uma', via: 'static', addedAt: NOW, addedBy: 'admin' },
+    ];
+    const entries: ZipEntry[] = [
+      {
+        name: 'sections.csv',
+        data: [
+          'section_id,course_id,name,status',
+          'S1,C1,Section 1,active',
+          'S2,C1,Section 2,active',
+          'S3,C1,Section 3,active',
+          'S4,C9,Section 4,active',
+          'S5,C1,Section 5,deleted',
+          'S6,C2,Section 6,active',
+          'S7,C2,Section 6,active',
+        ].join('\n'),
+      },
+      {
+        name: 'enrollments.csv',
+        data: [
+          'course_id,user_id,role,section_id,status',
+          'C1,U1,student,S1,active',
+          'C1,U2,student,S1,active',
+          ',U2,student,S6,active',
+          ',U1,teacher,S6,active',
+        ].join('\n'),
+      },
+    ];
+
+    // Act
+    const { entries: planned } = await plan(entries, {
+      people: [uma, ugo],
+      courses: [course('k-1', 'C1'), course('k-2', 'C2')],
+      cohorts,
+      members,
+    });
+
+    // Assess
+    expect(summary(planned)).toEqual([
+      ['sections.csv', 2, 'unchanged', 'cohort', 'S1'],
+      [
+        'sections.csv',
+        3,
+        'error',
+        'cohort',
+        '',
+        'section_id',
+        "the cohort Everyone in sales has the external id S2, and is a rule cohort: its members follow its rule, not the section's enrollments",
+      ],
+      [
+        'sections.csv',
+        4,
+        'error',
+        'cohort',
+        '',
+        'name',
+        "a cohort is named Section 3 (C1) already (without this section's id): give it the external id S3 to import the section into it, or rename it",
+      ],
+      [
+        'sections.csv',
+        5,
+        'error',
+        'cohort',
+        '',
+        'course_id',
+        "no course C9 in the zip's courses.csv or in this LMS: the section is not imported",
+      ],
+      ['sections.csv', 6, 'unchanged', 'cohort', 'S5', 'deleted in Canvas: not imported'],
+      ['sections.csv', 7, 'create', 'cohort', 'S6'],
+      [
+        'sections.csv',
+        8,
+        'error',
+        'cohort',
+        '',
+        'name',
+        'line 7 makes a cohort named Section 6 (C2) already: give the section another name',
+      ],
+      // Uma is in S1's cohort already: enrolled only; Ugo joins it
+      ['enrollments.csv', 2, 'enroll', 'enrollment', 'U1/C1'],
+      ['enrollments.csv', 3, 'enroll', 'enrollment', 'U2/C1'],
+      ['enrollments.csv', 3, 'create', 'membership', 'S1/U2'],
+      ['enrollments.csv', 4, 'enroll', 'enrollment', 'U2/C2'],
+      ['enrollments.csv', 4, 'create', 'membership', 'S6/U2'],
+      [
+        'enrollments.csv',
+        5,
+        'unchanged',
+        'enrollment',
+        'U1/C2',
+        "role teacher: not imported (this LMS enrolls learners; a course's teachers are its owners, given through the API)",
+      ],
+    ]);
+    const s1 = planned.find((entry) => entry.target.key === 'S1/U2');
+    expect(s1?.target.id).toBe('c-s1');
+    expect(s1?.diffs).toEqual({ cohort: { from: null, to: 'Old section one' } });
+    const s6 = planned.find((entry) => entry.target.key === 'S6');
+    const joined = planned.find((entry) => entry.target.key === 'S6/U2')?.write;
+    expect(joined?.op === 'membership' && [joined.after.cohortId, joined.after.userId]).toEqual([
+      s6?.target.id,
+      'p-ugo',
+    ]);
+  });
+
   it('fails the plan naming the file whose header lacks a column it needs', async () => {
     // Act
     const failure = plan([
@@ -470,30 +624,9 @@ describe('planning a Canvas SIS zip', () => {
           "term_id Fall2011 is in no row of the zip's terms.csv: the course is imported without a term",
         ],
         ['courses.csv', 4, 'create', 'course', 'A110035'],
-        [
-          'sections.csv',
-          2,
-          'unchanged',
-          'cohort',
-          'S001',
-          "sections are not imported: the section Section 1's people are enrolled in its course E411208 by enrollments.csv",
-        ],
-        [
-          'sections.csv',
-          3,
-          'unchanged',
-          'cohort',
-          'S002',
-          "sections are not imported: the section Section 2's people are enrolled in its course E411208 by enrollments.csv",
-        ],
-        [
-          'sections.csv',
-          4,
-          'unchanged',
-          'cohort',
-          'S003',
-          "sections are not imported: the section Section 1's people are enrolled in its course R001104 by enrollments.csv",
-        ],
+        ['sections.csv', 2, 'create', 'cohort', 'S001'],
+        ['sections.csv', 3, 'create', 'cohort', 'S002'],
+        ['sections.csv', 4, 'create', 'cohort', 'S003'],
         [
           'enrollments.csv',
           2,

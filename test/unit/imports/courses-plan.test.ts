@@ -66,6 +66,7 @@ async function plan(courses: Course[], file: string, categories: Category[] = []
   const deps: PlanDeps = {
     imports: {} as ImportRepository,
     files: {} as ImportFiles,
+    cohortBulk: {} as PlanDeps['cohortBulk'],
     courseBulk: {
       current: async (ids) =>
         new Map(courses.filter((c) => ids.includes(c.id)).map((c) => [c.id, c] as const)),

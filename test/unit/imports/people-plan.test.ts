@@ -159,6 +159,7 @@ async function plan(
     },
     // A people file reads no course records, nor their content.
     courseBulk: {} as PlanDeps['courseBulk'],
+    cohortBulk: {} as PlanDeps['cohortBulk'],
     content: {} as PlanDeps['content'],
     catalog: {
       listCategories: async () => [],
