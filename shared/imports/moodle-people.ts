@@ -88,7 +88,7 @@ const LEGACY_TYPES: Readonly<Record<string, string>> = {
 };
 /** Moodle keeps an enrolment's duration in days; a longer one than 100 years is a typo. */
 const MAX_PERIOD_DAYS = 36_500;
-const COHORT = /^cohort\d+$/;
+const COHORT = /^cohort(\d+)$/;
 const SITE_ROLE = /^sysrole\d+$/;
 /** Moodle's standard user fields that have no place in this LMS's profiles. */
 const NOT_KEPT = [
@@ -157,11 +157,6 @@ export const moodlePeople: PeopleFormat = {
     });
     if (orphans.length > 0)
       notes.push(`Enrollment columns without their course column, not imported: ${orphans.join(', ')}.`);
-    const cohorts = columns.filter((column) => COHORT.test(column));
-    if (cohorts.length > 0)
-      notes.push(
-        `The cohort columns (${cohorts.join(', ')}) are not applied by a people import: add the people to their cohorts once they exist.`,
-      );
     const notKept = columns.filter((column) => NOT_KEPT.includes(column) || SITE_ROLE.test(column));
     if (notKept.length > 0)
       notes.push(`Moodle columns with no place in this LMS's profiles, not imported: ${notKept.join(', ')}.`);
@@ -291,10 +286,26 @@ export const moodlePeople: PeopleFormat = {
       person.customAttributes = attributes;
       const courses = moodleCourses(fields, rowContext);
       if (courses.length > 0) person.courses = courses;
+      const cohorts = moodleCohorts(fields);
+      if (cohorts.length > 0) person.cohorts = cohorts;
       return person;
     });
   },
 };
+
+/**
+ * The cohorts a row adds its person to: each `cohortN` that is not empty, in the order of N. Moodle names a
+ * cohort by its idnumber (its external id here), and creates one that does not exist.
+ */
+function moodleCohorts(fields: ReadonlyMap<string, string>): { column: string; value: string }[] {
+  return [...fields.entries()]
+    .flatMap(([column, value]) => {
+      const n = COHORT.exec(column)?.[1];
+      return n === undefined || value.trim() === '' ? [] : [{ n: Number(n), column, value: value.trim() }];
+    })
+    .sort((a, b) => a.n - b.n)
+    .map(({ column, value }) => ({ column, value }));
+}
 
 /**
  * The courses a row enrolls its person in: each `courseN` with a shortname, with its `roleN` (or legacy

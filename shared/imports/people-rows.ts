@@ -52,6 +52,11 @@ export interface PersonRow {
    * refuses that enrollment, not the person.
    */
   courses?: CourseCell[];
+  /**
+   * Static cohorts the row's person joins (Moodle's `cohort1`, `cohort2`...), each by the cohort's external
+   * id or name as the cell has it, in column order.
+   */
+  cohorts?: { column: string; value: string }[];
 }
 
 /**

@@ -135,6 +135,51 @@ describe('cohorts over HTTP', () => {
     expect((await api('GET', `/compliance?departmentId=${operations}`, { token: manager })).status).toBe(403);
   });
 
+  it("keeps a cohort's external id unique: a second cohort cannot take it, a change moves it, null frees it", async () => {
+    // Prepare
+    const admin = await tokenFor('admin@example.com');
+    const externalId = `grp-${randomUUID()}`;
+
+    // Act: a cohort with the external id, then another asking for it
+    const first = await api('POST', '/cohorts', {
+      token: admin,
+      body: { name: uniqueName('Directory group'), kind: 'static', externalId },
+    });
+    const taken = await api('POST', '/cohorts', {
+      token: admin,
+      body: { name: uniqueName('Other group'), kind: 'static', externalId },
+    });
+
+    // Assess
+    expect(first.status, first.text).toBe(201);
+    expect(first.json.externalId).toBe(externalId);
+    expect(taken.status).toBe(409);
+    expect(taken.json.errors).toEqual([{ path: 'body.externalId', message: 'already in use' }]);
+
+    // Act: the first gives it up (null); then the other may take it
+    const freed = await api('PATCH', `/cohorts/${first.json.id}`, {
+      token: admin,
+      body: { externalId: null },
+      headers: { 'if-match': `"${first.json.version}"` },
+    });
+    const second = await api('POST', '/cohorts', {
+      token: admin,
+      body: { name: uniqueName('Other group'), kind: 'static', externalId },
+    });
+
+    // Assess
+    expect(freed.status, freed.text).toBe(200);
+    expect(freed.json.externalId).toBeNull();
+    expect(second.status, second.text).toBe(201);
+    // A control character is refused, naming the field
+    const control = await api('POST', '/cohorts', {
+      token: admin,
+      body: { name: uniqueName('Bad id'), kind: 'static', externalId: 'a\u0007b' },
+    });
+    expect(control.status).toBe(400);
+    expect(control.json.errors).toEqual([expect.objectContaining({ path: 'body.externalId' })]);
+  });
+
   it('answers bad cohort input with a 4xx naming the problem, and writes nothing', async () => {
     const admin = await tokenFor('admin@example.com');
     const before = await api('GET', '/cohorts?limit=100', { token: admin });

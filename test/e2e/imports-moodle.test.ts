@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/actors.ts';
 import { api, machineToken, tokenFor } from '../support/http.ts';
-import { everyone, importWhen, personByEmail, planOf, uploadImport } from '../support/imports.ts';
+import { everyone, importWhen, listAll, personByEmail, planOf, uploadImport } from '../support/imports.ts';
 
 const CORPUS = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
 const hasCorpus = existsSync(join(CORPUS, 'INDEX.md'));
@@ -120,17 +120,22 @@ describe.skipIf(!hasCorpus)('Moodle "Upload users" files from the corpus: upload
     {
       file: 'csv/moodle/upload_users_cohorts.csv',
       rows: 4,
+      // As in Moodle, the cohorts ASD and DSA, which no cohort has as idnumber or name, are made
       entries: [
         [2, 'create', 'tomjones@example.com'],
+        [2, 'create', 'ASD'],
+        [2, 'create', 'ASD/tomjones@example.com'],
         [3, 'create', 'marysmith@example.com'],
+        [3, 'create', 'DSA'],
+        [3, 'create', 'DSA/marysmith@example.com'],
         [4, 'create', 'bobjones@example.com'],
+        [4, 'create', 'ASD/bobjones@example.com'],
         [5, 'create', 'alicesmith@example.com'],
+        [5, 'create', 'DSA/alicesmith@example.com'],
       ],
-      counts: { create: 4 },
-      warnings: [
-        PASSWORD,
-        'The cohort columns (cohort1) are not applied by a people import: add the people to their cohorts once they exist.',
-      ],
+      counts: { create: 10 },
+      warnings: [PASSWORD],
+      cohorts: { ASD: 2, DSA: 2 },
       check: {
         email: 'marysmith@example.com',
         givenName: 'Mary',
@@ -200,9 +205,10 @@ describe.skipIf(!hasCorpus)('Moodle "Upload users" files from the corpus: upload
   ])(
     '$file',
     { timeout: 300_000 },
-    async ({ file, rows, entries: expected, counts, warnings, check, enrolled }) => {
+    async ({ file, rows, entries: expected, counts, warnings, check, enrolled, cohorts }) => {
       // Prepare
       const before = await everyone(admin);
+      const cohortsBefore = await listAll(admin, '/cohorts');
       const enrollmentsBefore = await enrollmentsOf(math102);
       const done = (counts.create ?? 0) + (counts.enroll ?? 0);
 
@@ -250,6 +256,14 @@ describe.skipIf(!hasCorpus)('Moodle "Upload users" files from the corpus: upload
         });
       }
 
+      if (cohorts) {
+        const made = (await listAll(admin, '/cohorts')).filter((cohort) => String(cohort.name) in cohorts);
+        expect(Object.fromEntries(made.map((cohort) => [cohort.name, cohort.memberCount]))).toEqual(cohorts);
+        expect(made.map((cohort) => [cohort.kind, cohort.externalId]).sort()).toEqual(
+          Object.keys(cohorts).map((name) => ['static', name]),
+        );
+      }
+
       // Act 3: undo
       const undone = await undo(id);
 
@@ -257,6 +271,7 @@ describe.skipIf(!hasCorpus)('Moodle "Upload users" files from the corpus: upload
       expect(undone).toMatchObject({ status: 'undone', undone: { restored: done, refused: 0 } });
       expect(await everyone(admin)).toEqual(before);
       expect(await enrollmentsOf(math102)).toEqual(enrollmentsBefore);
+      expect(await listAll(admin, '/cohorts')).toEqual(cohortsBefore);
     },
   );
 

@@ -152,8 +152,6 @@ export function membershipChanges(deps: CohortChangeDeps): ChangeKind<Membership
         if (!person) refused.set(change.seq, NO_PERSON);
         else if (!cohorts.has(change.after.cohortId))
           refused.set(change.seq, 'the cohort is not there (not created by the import, or removed since)');
-        else if (person.status !== 'active')
-          refused.set(change.seq, `the person is ${person.status} now: not added`);
         else joining.set(change.after.cohortId, [...(joining.get(change.after.cohortId) ?? []), change]);
       }
       for (const group of joining.values()) {

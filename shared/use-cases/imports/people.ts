@@ -19,6 +19,7 @@ import { moodlePeople } from '../../imports/moodle-people.ts';
 import { lmsPeople } from '../../imports/people-formats.ts';
 import type { PeopleFormat, PersonColumn, PersonRow } from '../../imports/people-rows.ts';
 import type { RowContext } from '../../imports/rows.ts';
+import { type CohortsSeen, planRowCohorts } from './people-cohorts.ts';
 import { type CoursesSeen, coursesSeen, type PlannedPerson, planRowCourses } from './people-courses.ts';
 import {
   type DepartmentIndex,
@@ -110,6 +111,7 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
   // cells of columns the format ignores on purpose (passwords): they are never stored. The courses rows
   // name, and the seats the rows so far take, are the whole file's.
   const courses = coursesSeen();
+  const cohorts: CohortsSeen = new Map();
   await inWindows(
     context,
     'user',
@@ -123,6 +125,7 @@ export async function planPeople(deps: PlanDeps, context: PlanContext): Promise<
         fileName,
         columns: { ...LMS_COLUMNS, ...format.columnOf },
         courses,
+        cohorts,
       }),
     Object.keys(format.ignored ?? {}),
   );
@@ -147,6 +150,8 @@ interface Known {
   columns: Readonly<Record<PersonColumn, string>>;
   /** The courses rows enroll their people in (Moodle's course columns), as found so far. */
   courses: CoursesSeen;
+  /** The cohorts rows add their people to (Moodle's cohort columns), as found or planned so far. */
+  cohorts: CohortsSeen;
 }
 
 async function planWindow(
@@ -210,11 +215,13 @@ async function planWindow(
     if (entry.action !== 'error' && user)
       planned.push({ row, person: outcome.value, user, key: entry.target.key });
   }
-  // Each row's person first, then its courses' enrollments (same line): apply writes them in this order.
+  // Each row's person first, then its courses' enrollments and its cohorts (same line), in that order.
   const courses = await planRowCourses(deps, context.record, planned, known.courses);
+  const cohorts = await planRowCohorts(deps, context.record, planned, known.cohorts);
   for (const { line, entry } of entries) {
     await context.add(entry);
     for (const enrollment of courses.get(line) ?? []) await context.add(enrollment);
+    for (const membership of cohorts.get(line) ?? []) await context.add(membership);
   }
 }
 

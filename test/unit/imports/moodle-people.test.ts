@@ -322,7 +322,7 @@ describe('moodlePeople: the header', () => {
     });
   });
 
-  it('notes enrollment columns without their course column, that cohorts are not applied, and the columns it does not keep', () => {
+  it('notes enrollment columns without their course column, and the columns it does not keep', () => {
     // Act
     const notes = moodlePeople.notes?.([
       'username',
@@ -343,7 +343,6 @@ describe('moodlePeople: the header', () => {
     // Assess
     expect(notes).toEqual([
       'Enrollment columns without their course column, not imported: role2, enrolperiod3.',
-      'The cohort columns (cohort1) are not applied by a people import: add the people to their cohorts once they exist.',
       "Moodle columns with no place in this LMS's profiles, not imported: emailstop, theme, sysrole1.",
     ]);
     expect(moodlePeople.notes?.(['username', 'email', 'firstname', 'course1', 'role1'])).toEqual([]);

@@ -159,7 +159,12 @@ async function plan(
     },
     // A people file reads no course records, nor their content.
     courseBulk: {} as PlanDeps['courseBulk'],
-    cohortBulk: {} as PlanDeps['cohortBulk'],
+    // No cohort yet: a cohort a Moodle row names is made
+    cohortBulk: {
+      current: async () => new Map(),
+      owners: async () => new Map(),
+      members: async () => new Map(),
+    },
     content: {} as PlanDeps['content'],
     catalog: {
       listCategories: async () => [],
@@ -469,7 +474,7 @@ describe('planning a Moodle file: rows that repeat someone, and the file’s war
     ]);
   });
 
-  it('warns once each about unknown columns, the password, cohorts and fields it does not keep', async () => {
+  it('warns once each about unknown columns, the password and fields it does not keep; makes the cohort a row names', async () => {
     // Act
     const { warnings, entries, stored } = await plan(
       'moodle',
@@ -482,12 +487,23 @@ describe('planning a Moodle file: rows that repeat someone, and the file’s war
     expect(warnings).toEqual([
       'Columns not imported (unknown to this format): favourite_colour.',
       'The password column is ignored: no password from the file is stored. People sign in through the LMS (single sign-on, or a password they set themselves).',
-      'The cohort columns (cohort1) are not applied by a people import: add the people to their cohorts once they exist.',
       "Moodle columns with no place in this LMS's profiles, not imported: emailstop.",
     ]);
-    expect(entries.map((entry) => entry.action)).toEqual(['create', 'enroll', 'error']);
+    expect(entries.map((entry) => [entry.action, entry.key])).toEqual([
+      ['create', 'win@example.com'],
+      ['enroll', 'win@example.com/math102'],
+      ['create', 'ASD'],
+      ['create', 'ASD/win@example.com'],
+      ['error', undefined],
+    ]);
+    const made = stored.find((entry) => entry.target.kind === 'cohort')?.write;
+    expect(made?.op === 'cohort' && made.after).toMatchObject({
+      name: 'ASD',
+      externalId: 'ASD',
+      kind: 'static',
+    });
     // The rejected row is kept for errors.csv as the file had it, but for its password
-    expect(stored[2]?.raw).toEqual(['win', 'win2@example.com', 'Win', 'Two', '', '', '', '', '', '']);
+    expect(stored[4]?.raw).toEqual(['win', 'win2@example.com', 'Win', 'Two', '', '', '', '', '', '']);
     expect(JSON.stringify(stored)).not.toContain('secret');
   });
 
