@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { Id } from '../domain/common.ts';
+import { CourseCode } from '../domain/course.ts';
 import { Email, ExternalId, normaliseEmail } from '../domain/user.ts';
 import { parseDate } from './dates.ts';
 import type {
@@ -24,12 +25,16 @@ const OriginalId = z.string().trim().min(1).max(128);
 
 /**
  * Our enrollments format. Columns: `email` or `external_id` (the person; both: they must be the same
- * person's), `course_id` (required), `due_date`, `status` (`active`, the default, or `withdrawn`).
+ * person's), `course_id` or `course_code` (the course; both: the same course's), `due_date`, `status`
+ * (`active`, the default, or `withdrawn`).
  */
 export const lmsEnrollments: EnrollmentFormat = {
-  columns: ['email', 'external_id', 'course_id', 'due_date', 'status'],
-  required: ['course_id'],
-  oneOf: [['email', 'external_id']],
+  columns: ['email', 'external_id', 'course_id', 'course_code', 'due_date', 'status'],
+  required: [],
+  oneOf: [
+    ['email', 'external_id'],
+    ['course_id', 'course_code'],
+  ],
   row(fields, context) {
     return reading<EnrollmentRow, LearnerInCourse>(({ about }) => {
       const subject = learnerInCourse(fields);
@@ -50,7 +55,7 @@ export const lmsEnrollments: EnrollmentFormat = {
 };
 
 /**
- * Our historical completions format. Columns: `email` or `external_id`, `course_id`, `completed_at`
+ * Our historical completions format. Columns: `email` or `external_id`, `course_id` or `course_code`, `completed_at`
  * (required), `score` (0 to 100), `certificate_expires_at`, `source_system` (default: the import's
  * `sourceSystem` option), `original_id` (the completion's id in that system).
  */
@@ -59,14 +64,18 @@ export const lmsCompletions: CompletionFormat = {
     'email',
     'external_id',
     'course_id',
+    'course_code',
     'completed_at',
     'score',
     'certificate_expires_at',
     'source_system',
     'original_id',
   ],
-  required: ['course_id', 'completed_at'],
-  oneOf: [['email', 'external_id']],
+  required: ['completed_at'],
+  oneOf: [
+    ['email', 'external_id'],
+    ['course_id', 'course_code'],
+  ],
   row(fields, context) {
     return reading(() => {
       const completedAt = cell(fields, 'completed_at', 'upsert');
@@ -105,9 +114,23 @@ function learnerInCourse(fields: ReadonlyMap<string, string>): LearnerInCourse {
       fields.has('email') ? 'email' : 'external_id',
       "the person's email or external id is required",
     );
-  const course = cell(fields, 'course_id', 'upsert');
-  if (!course) throw new CellError('course_id', 'the course id is required');
-  return { person, courseId: checked(Id, 'course_id', course, 'a course id').toLowerCase() };
+  const subject: LearnerInCourse = { person };
+  const id = cell(fields, 'course_id', 'upsert');
+  if (id) subject.courseId = checked(Id, 'course_id', id, 'a course id').toLowerCase();
+  const code = cell(fields, 'course_code', 'upsert');
+  if (code)
+    subject.courseCode = checked(
+      CourseCode,
+      'course_code',
+      code,
+      "a course's code (letters, digits, spaces and . _ : / -, at most 100)",
+    ).toLowerCase();
+  if (!subject.courseId && !subject.courseCode)
+    throw new CellError(
+      fields.has('course_id') ? 'course_id' : 'course_code',
+      "the course's id or code is required",
+    );
+  return subject;
 }
 
 /** A date or date-time cell as the instant it stands for (a date: its midnight at the import's offset). */

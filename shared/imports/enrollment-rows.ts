@@ -11,10 +11,14 @@ export interface PersonRef {
   externalId?: string;
 }
 
-/** Whom and which course a row is about: enough for a sync to know the file lists that enrollment. */
+/**
+ * Whom and which course a row is about: enough for a sync to know the file lists that enrollment. The
+ * course by its id, by its code (lower case), or both (then they must agree).
+ */
 export interface LearnerInCourse {
   person: PersonRef;
-  courseId: string;
+  courseId?: string;
+  courseCode?: string;
 }
 
 export interface EnrollmentRow extends LearnerInCourse {

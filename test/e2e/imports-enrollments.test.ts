@@ -200,6 +200,49 @@ describe('an enrollments file in our format: upload, plan, apply, undo', () => {
   });
 });
 
+describe('naming courses by their code', () => {
+  it('enrolls and completes by course_code (any case), refuses an unknown code and a code that is another course than the id', async () => {
+    // Prepare: two courses with codes, a learner
+    const u = randomUUID().slice(0, 8);
+    const fire = await course({ title: uniqueName('Fire safety'), code: `FIRE-${u}` });
+    const first = await course({ title: uniqueName('First aid'), code: `AID-${u}` });
+    const kai = await person('kai', u);
+    const enrollments = [
+      'external_id,course_code,course_id,status',
+      `${kai.externalId},fire-${u},,active`,
+      `${kai.externalId},NOPE-${u},,active`,
+      `${kai.externalId},AID-${u},${fire.id},active`,
+    ].join('\n');
+
+    // Act
+    const id = await upload(enrollments, { type: 'enrollments' });
+    const planned = await until(id, ['planned', 'failed']);
+    const entries = await plan(id);
+
+    // Assess
+    expect(planned).toMatchObject({ status: 'planned', counts: { enroll: 1, error: 2 } });
+    expect(entries.map((entry) => [entry.line, entry.action, entry.target.id, entry.error])).toEqual([
+      [2, 'enroll', `${fire.id}:${kai.id}`, undefined],
+      [3, 'error', null, { column: 'course_code', reason: `no course with the code nope-${u}` }],
+      [
+        4,
+        'error',
+        null,
+        { column: 'course_code', reason: `the code aid-${u} is another course's than the id ${fire.id}` },
+      ],
+    ]);
+
+    // Act: a historical completion of First aid by its code
+    const completions = ['email,course_code,completed_at', `${kai.email},AID-${u},2025-03-15`].join('\n');
+    const completion = await upload(completions, { type: 'completions' });
+    const completionPlan = await until(completion, ['planned', 'failed']);
+
+    // Assess
+    expect(completionPlan).toMatchObject({ status: 'planned', counts: { complete: 1, error: 0 } });
+    expect((await plan(completion))[0]?.target.id).toBe(`${first.id}:${kai.id}`);
+  });
+});
+
 describe('who may import enrollments', () => {
   it('refuses a machine client that may write people but not enrollments', async () => {
     // Prepare

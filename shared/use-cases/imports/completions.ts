@@ -19,6 +19,7 @@ import { KeySet } from '../../imports/key-set.ts';
 import type { RowContext } from '../../imports/rows.ts';
 import { certificationDates, completed, newEnrollment } from '../enrollment.ts';
 import {
+  courseOf,
   enrollmentEntry,
   type Found,
   lookUp,
@@ -48,7 +49,7 @@ function completionFormatOf(record: ImportRecord): CompletionFormat {
 /** How pass 1 names a person's completions of a course: as the row names the person. */
 function completionsOf(row: CompletionRow): string {
   const person = row.person.externalId ? `x:${row.person.externalId}` : `e:${row.person.email}`;
-  return `${person}\n${row.courseId}`;
+  return `${person}\n${row.courseId ?? `code:${row.courseCode}`}`;
 }
 
 export async function planCompletions(deps: PlanDeps, context: PlanContext): Promise<PlanOutcome> {
@@ -122,8 +123,8 @@ function rowEntry(
     );
   const user = whom(row.person, found);
   if (!('id' in user)) return refuse(user.column, user.reason);
-  const course = found.courses.get(row.courseId);
-  if (!course) return refuse('course_id', `no course with id ${row.courseId}`);
+  const course = courseOf(row, found);
+  if (!('id' in course)) return refuse(course.column, course.reason);
   if (user.status !== 'active')
     return refuse(personColumn(row.person), `${personText(row.person)} is suspended: reactivate them first`);
   if (row.expiresAt && !course.certification)

@@ -20,6 +20,7 @@ import type { RowContext } from '../../imports/rows.ts';
 import { withDueDate } from '../compliance.ts';
 import { comeBack, newEnrollment, withdrawn } from '../enrollment.ts';
 import {
+  courseOf,
   enrollmentEntry,
   type Found,
   lookUp,
@@ -93,11 +94,9 @@ export async function planEnrollments(deps: PlanDeps, context: PlanContext): Pro
         }
         // A row refused for another cell still lists its enrollment: a sync does not withdraw it.
         const user = outcome.subject && whom(outcome.subject.person, found);
-        if (outcome.subject && user && 'id' in user)
-          planned.listed.add(
-            enrollmentKey({ courseId: outcome.subject.courseId, userId: user.id }),
-            row.line,
-          );
+        const course = outcome.subject && courseOf(outcome.subject, found);
+        if (user && 'id' in user && course && 'id' in course)
+          planned.listed.add(enrollmentKey({ courseId: course.id, userId: user.id }), row.line);
         await context.add(
           errorEntry(record.fileName, row.line, outcome.column, outcome.reason, row.raw, 'enrollment'),
         );
@@ -126,8 +125,8 @@ function rowEntry(
     errorEntry(file, read.line, column, reason, read.raw, 'enrollment');
   const user = whom(row.person, found);
   if (!('id' in user)) return refuse(user.column, user.reason);
-  const course = found.courses.get(row.courseId);
-  if (!course) return refuse('course_id', `no course with id ${row.courseId}`);
+  const course = courseOf(row, found);
+  if (!('id' in course)) return refuse(course.column, course.reason);
   const key = enrollmentKey({ courseId: course.id, userId: user.id });
   const first = planned.listed.add(key, read.line);
   if (first !== undefined)

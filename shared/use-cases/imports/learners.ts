@@ -16,29 +16,36 @@ export interface Found {
   byExternalId: Map<string, string>;
   people: Map<string, User>;
   courses: Map<string, Course>;
+  /** Course ids by code, in lower case. */
+  byCode: Map<string, string>;
   /** By enrollmentKey (ports.ts). */
   enrollments: Map<string, Enrollment>;
 }
 
 export async function lookUp(deps: PlanDeps, subjects: readonly LearnerInCourse[]): Promise<Found> {
-  const [byEmail, byExternalId, courses] = await Promise.all([
+  const [byEmail, byExternalId, byCode] = await Promise.all([
     deps.peopleBulk.owners('email', unique(subjects.flatMap(({ person }) => person.email ?? []))),
     deps.peopleBulk.owners('externalId', unique(subjects.flatMap(({ person }) => person.externalId ?? []))),
-    deps.catalog.getCourses(unique(subjects.map((subject) => subject.courseId))),
+    deps.courseBulk.owners(unique(subjects.flatMap((subject) => subject.courseCode ?? []))),
   ]);
-  const people = await deps.peopleBulk.current(unique([...byEmail.values(), ...byExternalId.values()]));
+  const [people, courses] = await Promise.all([
+    deps.peopleBulk.current(unique([...byEmail.values(), ...byExternalId.values()])),
+    deps.catalog.getCourses(
+      unique([...subjects.flatMap((subject) => subject.courseId ?? []), ...byCode.values()]),
+    ),
+  ]);
   const found: Found = {
     byEmail,
     byExternalId,
     people,
     courses: new Map(courses.map((course) => [course.id, course])),
+    byCode,
     enrollments: new Map(),
   };
   const named = subjects.flatMap((subject) => {
     const user = whom(subject.person, found);
-    return 'id' in user && found.courses.has(subject.courseId)
-      ? [{ courseId: subject.courseId, userId: user.id }]
-      : [];
+    const course = courseOf(subject, found);
+    return 'id' in user && 'id' in course ? [{ courseId: course.id, userId: user.id }] : [];
   });
   found.enrollments = await deps.enrollmentBulk.current(named);
   return found;
@@ -60,6 +67,28 @@ export function whom(person: PersonRef, found: Found): User | { column: string |
   const id = byExternalId ?? byEmail ?? '';
   return (
     found.people.get(id) ?? { column: null, reason: `the person ${id} changed while planning: plan again` }
+  );
+}
+
+/** The course a row names (by id and code, which must then agree), or the column and why not. */
+export function courseOf(
+  subject: Pick<LearnerInCourse, 'courseId' | 'courseCode'>,
+  found: Pick<Found, 'courses' | 'byCode'>,
+): Course | { column: string; reason: string } {
+  const byCode = subject.courseCode ? found.byCode.get(subject.courseCode) : undefined;
+  if (subject.courseCode && !byCode)
+    return { column: 'course_code', reason: `no course with the code ${subject.courseCode}` };
+  if (subject.courseId && byCode && subject.courseId !== byCode)
+    return {
+      column: 'course_code',
+      reason: `the code ${subject.courseCode} is another course's than the id ${subject.courseId}`,
+    };
+  const id = subject.courseId ?? byCode ?? '';
+  return (
+    found.courses.get(id) ?? {
+      column: subject.courseId ? 'course_id' : 'course_code',
+      reason: `no course with id ${id}`,
+    }
   );
 }
 

@@ -95,6 +95,7 @@ describe('our enrollments format', () => {
       row({ email: 'not an email', course_id: COURSE }),
       row({ email: 'ada@example.com', course_id: 'FIRE-101' }),
       row({ email: 'ada@example.com', course_id: '' }),
+      row({ email: 'ada@example.com', course_code: 'FIRE 101!' }),
       row({ email: 'ada@example.com', course_id: COURSE, status: 'deleted' }),
       row({ email: 'ada@example.com', course_id: COURSE, due_date: '31/12/2027' }),
       row({ email: 'ada@example.com', course_id: COURSE, due_date: '2027-02-30' }),
@@ -105,7 +106,12 @@ describe('our enrollments format', () => {
       { ok: false, column: 'email', reason: "the person's email or external id is required" },
       { ok: false, column: 'email', reason: '"not an email" is not an email address' },
       { ok: false, column: 'course_id', reason: '"FIRE-101" is not a course id' },
-      { ok: false, column: 'course_id', reason: 'the course id is required' },
+      { ok: false, column: 'course_id', reason: "the course's id or code is required" },
+      {
+        ok: false,
+        column: 'course_code',
+        reason: '"FIRE 101!" is not a course\'s code (letters, digits, spaces and . _ : / -, at most 100)',
+      },
       {
         ok: false,
         column: 'status',
@@ -127,9 +133,27 @@ describe('our enrollments format', () => {
     ]);
   });
 
-  it('needs course_id, and email or external_id, in the header', () => {
-    expect(lmsEnrollments.required).toEqual(['course_id']);
-    expect(lmsEnrollments.oneOf).toEqual([['email', 'external_id']]);
+  it('needs course_id or course_code, and email or external_id, in the header', () => {
+    expect(lmsEnrollments.required).toEqual([]);
+    expect(lmsEnrollments.oneOf).toEqual([
+      ['email', 'external_id'],
+      ['course_id', 'course_code'],
+    ]);
+  });
+
+  it('names the course by its code (kept in lower case), or by id and code together', () => {
+    expect(lmsEnrollments.row(row({ email: 'ada@example.com', course_code: 'Fire-101' }), context())).toEqual(
+      {
+        ok: true,
+        value: { person: { email: 'ada@example.com' }, courseCode: 'fire-101', status: 'active' },
+      },
+    );
+    expect(
+      lmsEnrollments.row(row({ external_id: 'E1', course_id: COURSE, course_code: 'FIRE-101' }), context()),
+    ).toEqual({
+      ok: true,
+      value: { person: { externalId: 'E1' }, courseId: COURSE, courseCode: 'fire-101', status: 'active' },
+    });
   });
 });
 
