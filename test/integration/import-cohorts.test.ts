@@ -10,17 +10,17 @@ import { runAsFunction } from '../../shared/aws-calls.ts';
 import { dynamoDb } from '../../shared/clients.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { type Cohort, type CohortMember, newCohort } from '../../shared/domain/cohort.ts';
-import { emptyCounts, ImportOptions } from '../../shared/domain/import.ts';
 import {
   cohortChanges,
   importMemberBy,
   membershipChanges,
 } from '../../shared/use-cases/imports/apply-cohorts.ts';
 import type { Run } from '../../shared/use-cases/imports/changes.ts';
-import type { CohortCreation, ImportRecord, MembershipChange } from '../../shared/use-cases/imports/ports.ts';
+import type { CohortCreation, MembershipChange } from '../../shared/use-cases/imports/ports.ts';
 import { uniqueEmail, uniqueName } from '../support/actors.ts';
 import { api, tokenFor } from '../support/http.ts';
 import { importTestPorts } from '../support/import-ports.ts';
+import { applyingImport } from '../support/import-record.ts';
 
 const RUN_IMPORT = 'functions/imports/run-import.ts';
 const NOW = new Date().toISOString();
@@ -28,32 +28,7 @@ const NOW = new Date().toISOString();
 const ports = () => importTestPorts(dynamoDb(), requireSetting('tableName'));
 
 function runOf(importId: string): Run {
-  const record = {
-    id: importId,
-    type: 'people',
-    format: 'moodle',
-    mode: 'upsert',
-    fileName: 'people.csv',
-    sizeBytes: 1,
-    options: ImportOptions.parse({}),
-    status: 'applying',
-    createdBy: 'admin',
-    createdAt: NOW,
-    updatedAt: NOW,
-    rows: 0,
-    counts: emptyCounts(),
-    progress: { step: 'applying', done: 0, total: 0 },
-    warnings: [],
-    approval: { required: false, reason: null, approvedBy: null, approvedAt: null, note: null },
-    applied: null,
-    undone: null,
-    failure: null,
-    version: 1,
-    plan: null,
-    checkpoint: 0,
-    lease: null,
-    waited: 0,
-  } satisfies ImportRecord;
+  const record = applyingImport(0, { id: importId, format: 'moodle', plan: null });
   return { record, requestId: `test-${importId}`, keep: async () => undefined };
 }
 

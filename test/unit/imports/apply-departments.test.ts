@@ -7,14 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../shared/domain/audit.ts';
 import type { Department } from '../../../shared/domain/department.ts';
-import { emptyCounts, ImportOptions } from '../../../shared/domain/import.ts';
 import { type ApplyDeps, runApply, runUndo } from '../../../shared/use-cases/imports/apply.ts';
-import type {
-  Change,
-  DepartmentBulk,
-  ImportRecord,
-  StoredPlanEntry,
-} from '../../../shared/use-cases/imports/ports.ts';
+import type { Change, DepartmentBulk, StoredPlanEntry } from '../../../shared/use-cases/imports/ports.ts';
+import { applyingImport } from '../../support/import-record.ts';
 
 const AT = '2026-12-01T09:00:00.000Z';
 const IMPORT = '5d1e8a2c-3b4f-4c6d-9e7a-0f1b2c3d4e5f';
@@ -113,32 +108,13 @@ function fakes(existing: Department[]) {
   const departments = fakeDepartments(existing);
   const log = new Map<number, Change>();
   let clock = Date.parse(AT);
-  let record: ImportRecord = {
+  let record = applyingImport(entries.length, {
     id: IMPORT,
     type: 'canvas-sis',
     format: 'canvas',
-    mode: 'upsert',
     fileName: 'sis.zip',
-    sizeBytes: 100,
-    options: ImportOptions.parse({}),
-    status: 'applying',
-    createdBy: 'admin',
     createdAt: AT,
-    updatedAt: AT,
-    rows: entries.length,
-    counts: emptyCounts(),
-    progress: { step: 'applying', done: 0, total: entries.length },
-    warnings: [],
-    approval: { required: false, reason: null, approvedBy: null, approvedAt: null, note: null },
-    applied: null,
-    undone: null,
-    failure: null,
-    version: 1,
-    plan: { entries: entries.length, parts: { all: 1 } },
-    checkpoint: 0,
-    lease: null,
-    waited: 0,
-  };
+  });
   const none = {} as never;
   const deps: ApplyDeps = {
     imports: {

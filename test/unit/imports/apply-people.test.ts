@@ -4,11 +4,11 @@
  * refuses a suspended profile anyway) and says so.
  */
 import { describe, expect, it } from 'vitest';
-import { emptyCounts, ImportOptions } from '../../../shared/domain/import.ts';
 import type { User } from '../../../shared/domain/user.ts';
 import { type PeopleChangeDeps, peopleChanges } from '../../../shared/use-cases/imports/apply-people.ts';
 import type { Run } from '../../../shared/use-cases/imports/changes.ts';
 import type { PersonChange } from '../../../shared/use-cases/imports/ports.ts';
+import { applyingImport } from '../../support/import-record.ts';
 
 const AT = '2026-12-01T09:00:00.000Z';
 const IMPORT = '0b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d';
@@ -50,32 +50,7 @@ const suspension: PersonChange = {
 const run: Run = {
   requestId: 'run-1',
   keep: async () => undefined,
-  record: {
-    id: IMPORT,
-    type: 'people',
-    format: 'lms',
-    mode: 'sync',
-    fileName: 'hr.csv',
-    sizeBytes: 100,
-    options: ImportOptions.parse({}),
-    status: 'applying',
-    createdBy: 'admin',
-    createdAt: AT,
-    updatedAt: AT,
-    rows: 1,
-    counts: emptyCounts(),
-    progress: { step: 'applying', done: 0, total: 1 },
-    warnings: [],
-    approval: { required: false, reason: null, approvedBy: null, approvedAt: null, note: null },
-    applied: null,
-    undone: null,
-    failure: null,
-    version: 1,
-    plan: { entries: 1, parts: { all: 1 } },
-    checkpoint: 0,
-    lease: null,
-    waited: 0,
-  },
+  record: applyingImport(1, { id: IMPORT, mode: 'sync', fileName: 'hr.csv', createdAt: AT }),
 };
 
 function world(signOut: (username: string) => Promise<'signed-out' | 'aws-only'>) {

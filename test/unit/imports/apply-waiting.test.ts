@@ -5,16 +5,11 @@
  * ports: the people store refuses a person whose manager does not exist yet, as the table's condition does.
  */
 import { describe, expect, it } from 'vitest';
-import { emptyCounts, ImportOptions } from '../../../shared/domain/import.ts';
 import type { User } from '../../../shared/domain/user.ts';
 import { type ApplyDeps, runApply } from '../../../shared/use-cases/imports/apply.ts';
-import type {
-  Change,
-  ImportRecord,
-  StoredPlanEntry,
-  WaitingChange,
-} from '../../../shared/use-cases/imports/ports.ts';
+import type { Change, StoredPlanEntry, WaitingChange } from '../../../shared/use-cases/imports/ports.ts';
 import type { EnrollmentRepository } from '../../../shared/use-cases/ports.ts';
+import { applyingImport } from '../../support/import-record.ts';
 
 const AT = '2026-12-01T09:00:00.000Z';
 const IMPORT = '0b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d';
@@ -63,32 +58,7 @@ function world() {
   const waiting = new Map<number, WaitingChange>();
   let clock = Date.parse(AT);
   let writes = 0;
-  let record: ImportRecord = {
-    id: IMPORT,
-    type: 'people',
-    format: 'lms',
-    mode: 'upsert',
-    fileName: 'people.csv',
-    sizeBytes: 100,
-    options: ImportOptions.parse({}),
-    status: 'applying',
-    createdBy: 'admin',
-    createdAt: AT,
-    updatedAt: AT,
-    rows: entries.length,
-    counts: emptyCounts(),
-    progress: { step: 'applying', done: 0, total: entries.length },
-    warnings: [],
-    approval: { required: false, reason: null, approvedBy: null, approvedAt: null, note: null },
-    applied: null,
-    undone: null,
-    failure: null,
-    version: 1,
-    plan: { entries: entries.length, parts: { all: 1 } },
-    checkpoint: 0,
-    lease: null,
-    waited: 0,
-  };
+  let record = applyingImport(entries.length, { id: IMPORT, createdAt: AT });
   const after = <T extends { seq: number }>(items: Iterable<T>, from: number, limit: number) =>
     [...items]
       .filter((item) => item.seq > from)

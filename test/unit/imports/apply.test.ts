@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../shared/domain/audit.ts';
 import type { Enrollment } from '../../../shared/domain/enrollment.ts';
-import { emptyCounts, ImportOptions } from '../../../shared/domain/import.ts';
 import type { User } from '../../../shared/domain/user.ts';
 import { newEnrollment, withdrawn } from '../../../shared/use-cases/enrollment.ts';
 import { type ApplyDeps, runApply, runUndo } from '../../../shared/use-cases/imports/apply.ts';
@@ -15,10 +14,10 @@ import {
   type Change,
   type EnrollmentBulk,
   enrollmentKey,
-  type ImportRecord,
   type StoredPlanEntry,
 } from '../../../shared/use-cases/imports/ports.ts';
 import type { EnrollmentRepository } from '../../../shared/use-cases/ports.ts';
+import { applyingImport } from '../../support/import-record.ts';
 
 const AT = '2026-12-01T09:00:00.000Z';
 const IMPORT = '0b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d';
@@ -57,32 +56,12 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
   const audits: AuditRecord[] = [];
   const log = new Map<number, Change>();
   let clock = Date.parse(AT);
-  let record: ImportRecord = {
+  let record = applyingImport(entries.length, {
     id: IMPORT,
     type: 'enrollments',
-    format: 'lms',
-    mode: 'upsert',
     fileName: 'learning.csv',
-    sizeBytes: 100,
-    options: ImportOptions.parse({}),
-    status: 'applying',
-    createdBy: 'admin',
     createdAt: AT,
-    updatedAt: AT,
-    rows: entries.length,
-    counts: emptyCounts(),
-    progress: { step: 'applying', done: 0, total: entries.length },
-    warnings: [],
-    approval: { required: false, reason: null, approvedBy: null, approvedAt: null, note: null },
-    applied: null,
-    undone: null,
-    failure: null,
-    version: 1,
-    plan: { entries: entries.length, parts: { all: 1 } },
-    checkpoint: 0,
-    lease: null,
-    waited: 0,
-  };
+  });
   /** Writes each change whose condition holds (the version read, or none yet); the others are refused. */
   const conditional = (
     changes: readonly { seq: number; before: Enrollment | null; after: Enrollment | null; key: string }[],

@@ -10,16 +10,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Cohort, CohortMember } from '../../../shared/domain/cohort.ts';
 import type { Course } from '../../../shared/domain/course.ts';
-import { emptyCounts, ImportOptions } from '../../../shared/domain/import.ts';
 import type { User } from '../../../shared/domain/user.ts';
 import { planCanvasSis } from '../../../shared/use-cases/imports/canvas-sis.ts';
 import type {
   ImportFiles,
-  ImportRecord,
   ImportRepository,
   PlanDeps,
   StoredPlanEntry,
 } from '../../../shared/use-cases/imports/ports.ts';
+import { importRecord } from '../../support/import-record.ts';
 import { type ZipEntry, zipEntries } from '../../support/zip.ts';
 
 const NOW = '2026-01-15T10:00:00.000Z';
@@ -107,32 +106,14 @@ async function plan(
     users: { list: async () => ({ items: people, nextCursor: null }) },
     runtime: { now: () => new Date(NOW), newId: () => `n${++next}` },
   };
-  const record: ImportRecord = {
-    id: '11111111-1111-4111-8111-111111111111',
+  const record = importRecord({
     type: 'canvas-sis',
     format: 'canvas',
-    mode: 'upsert',
     fileName: 'sis.zip',
     sizeBytes: zip.length,
-    options: ImportOptions.parse({}),
-    status: 'planning',
-    createdBy: 'admin',
     createdAt: NOW,
-    updatedAt: NOW,
-    rows: 0,
-    counts: emptyCounts(),
-    progress: { step: 'planning', done: 0, total: 0 },
-    warnings: [],
-    approval: { required: false, reason: null, approvedBy: null, approvedAt: null, note: null },
-    applied: null,
-    undone: null,
-    failure: null,
     version: 2,
-    plan: null,
-    checkpoint: 0,
-    lease: null,
-    waited: 0,
-  };
+  });
   const planned: Omit<StoredPlanEntry, 'seq'>[] = [];
   let rows = 0;
   const outcome = await planCanvasSis(deps, {

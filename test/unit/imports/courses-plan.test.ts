@@ -5,16 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Category, Course } from '../../../shared/domain/course.ts';
-import { emptyCounts, ImportOptions } from '../../../shared/domain/import.ts';
 import { readCsv } from '../../../shared/imports/csv.ts';
 import { planCourses } from '../../../shared/use-cases/imports/courses.ts';
 import type {
   ImportFiles,
-  ImportRecord,
   ImportRepository,
   PlanDeps,
   StoredPlanEntry,
 } from '../../../shared/use-cases/imports/ports.ts';
+import { importRecord } from '../../support/import-record.ts';
 
 const NOW = '2026-01-15T10:00:00.000Z';
 
@@ -97,32 +96,13 @@ async function plan(courses: Course[], file: string, categories: Category[] = []
     users: {} as PlanDeps['users'],
     runtime: { now: () => new Date(NOW), newId: () => 'new-course' },
   };
-  const record: ImportRecord = {
-    id: '11111111-1111-4111-8111-111111111111',
+  const record = importRecord({
     type: 'courses',
-    format: 'lms',
-    mode: 'upsert',
     fileName: 'courses.csv',
     sizeBytes: file.length,
-    options: ImportOptions.parse({}),
-    status: 'planning',
-    createdBy: 'admin',
     createdAt: NOW,
-    updatedAt: NOW,
-    rows: 0,
-    counts: emptyCounts(),
-    progress: { step: 'planning', done: 0, total: 0 },
-    warnings: [],
-    approval: { required: false, reason: null, approvedBy: null, approvedAt: null, note: null },
-    applied: null,
-    undone: null,
-    failure: null,
     version: 2,
-    plan: null,
-    checkpoint: 0,
-    lease: null,
-    waited: 0,
-  };
+  });
   const entries: Omit<StoredPlanEntry, 'seq'>[] = [];
   await planCourses(deps, {
     record,

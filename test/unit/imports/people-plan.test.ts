@@ -9,17 +9,17 @@ import { describe, expect, it } from 'vitest';
 import type { Course } from '../../../shared/domain/course.ts';
 import type { Department } from '../../../shared/domain/department.ts';
 import type { Enrollment } from '../../../shared/domain/enrollment.ts';
-import { emptyCounts, type ImportFormat, ImportOptions } from '../../../shared/domain/import.ts';
+import { type ImportFormat, ImportOptions } from '../../../shared/domain/import.ts';
 import type { User } from '../../../shared/domain/user.ts';
 import { readCsv } from '../../../shared/imports/csv.ts';
 import { planPeople } from '../../../shared/use-cases/imports/people.ts';
 import type {
   ImportFiles,
-  ImportRecord,
   ImportRepository,
   PlanDeps,
   StoredPlanEntry,
 } from '../../../shared/use-cases/imports/ports.ts';
+import { importRecord } from '../../support/import-record.ts';
 
 const NOW = '2026-01-15T10:00:00.000Z';
 
@@ -183,32 +183,14 @@ async function plan(
     },
     runtime: { now: () => new Date(NOW), newId: () => 'unused' },
   };
-  const record: ImportRecord = {
-    id: '11111111-1111-4111-8111-111111111111',
-    type: 'people',
+  const record = importRecord({
     format,
-    mode: 'upsert',
     fileName: 'users.csv',
     sizeBytes: file.length,
     options: ImportOptions.parse(lms.timezone ? { timezone: lms.timezone } : {}),
-    status: 'planning',
-    createdBy: 'admin',
     createdAt: NOW,
-    updatedAt: NOW,
-    rows: 0,
-    counts: emptyCounts(),
-    progress: { step: 'planning', done: 0, total: 0 },
-    warnings: [],
-    approval: { required: false, reason: null, approvedBy: null, approvedAt: null, note: null },
-    applied: null,
-    undone: null,
-    failure: null,
     version: 2,
-    plan: null,
-    checkpoint: 0,
-    lease: null,
-    waited: 0,
-  };
+  });
   const entries: Omit<StoredPlanEntry, 'seq'>[] = [];
   const outcome = await planPeople(deps, {
     record,
