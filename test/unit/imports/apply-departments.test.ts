@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../shared/domain/audit.ts';
 import type { Department } from '../../../shared/domain/department.ts';
 import { type ApplyDeps, runApply, runUndo } from '../../../shared/use-cases/imports/apply.ts';
-import type { Change, DepartmentBulk, StoredPlanEntry } from '../../../shared/use-cases/imports/ports.ts';
+import type { DepartmentBulk, StoredPlanEntry } from '../../../shared/use-cases/imports/ports.ts';
 import { applyingImport } from '../../support/import-record.ts';
+import { importSteps } from '../../support/import-steps.ts';
 
 const AT = '2026-12-01T09:00:00.000Z';
 const IMPORT = '5d1e8a2c-3b4f-4c6d-9e7a-0f1b2c3d4e5f';
@@ -106,45 +107,27 @@ function fakeDepartments(existing: Department[]) {
 /** The engine's other ports in memory: the import (applying), its plan, its change log. */
 function fakes(existing: Department[]) {
   const departments = fakeDepartments(existing);
-  const log = new Map<number, Change>();
   let clock = Date.parse(AT);
-  let record = applyingImport(entries.length, {
-    id: IMPORT,
-    type: 'canvas-sis',
-    format: 'canvas',
-    fileName: 'sis.zip',
-    createdAt: AT,
-  });
+  const steps = importSteps(
+    applyingImport(entries.length, {
+      id: IMPORT,
+      type: 'canvas-sis',
+      format: 'canvas',
+      fileName: 'sis.zip',
+      createdAt: AT,
+    }),
+    entries,
+  );
   const none = {} as never;
   const deps: ApplyDeps = {
-    imports: {
-      create: async () => undefined,
-      list: async () => ({ items: [], nextCursor: null }),
-      get: async () => record,
-      save: async (next, expected) => {
-        if (record.version !== expected) throw new Error('stale import');
-        record = next;
-      },
-    },
-    files: { planPart: async (_id, _stream, part) => (part === 0 ? entries : []) },
+    imports: steps.imports,
+    files: steps.files,
     changeLog: {
-      log: async (_id, changes) => {
-        for (const change of changes) log.set(change.seq, change);
-      },
-      unlog: async (_id, seqs) => {
-        for (const seq of seqs) log.delete(seq);
-      },
-      changes: async (_id, before, limit) =>
-        [...log.values()]
-          .filter((c) => c.seq < before)
-          .sort((a, b) => b.seq - a.seq)
-          .slice(0, limit),
+      ...steps.changeLog,
       // Departments never wait: the plan puts a parent before its sub-departments.
       wait: async (_id, waiting) => {
         if (waiting.length > 0) throw new Error('a department waited');
       },
-      waiting: async () => [],
-      unwait: async () => undefined,
     },
     departmentBulk: departments.bulk,
     cohortBulk: {} as ApplyDeps['cohortBulk'],
@@ -159,18 +142,12 @@ function fakes(existing: Department[]) {
     audit: none,
     runtime: { now: () => new Date(clock), newId: () => 'id' },
   };
-  const toUndo = async () => {
-    await deps.imports.save(
-      { ...record, status: 'undoing', checkpoint: 0, lease: null, version: record.version + 1 },
-      record.version,
-    );
-  };
   return {
     deps,
     ...departments,
-    log,
-    record: () => record,
-    toUndo,
+    log: steps.log,
+    record: steps.record,
+    toUndo: steps.toUndo,
     later: (ms: number) => {
       clock += ms;
     },

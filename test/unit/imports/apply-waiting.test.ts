@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../../shared/domain/user.ts';
 import { type ApplyDeps, runApply } from '../../../shared/use-cases/imports/apply.ts';
-import type { Change, StoredPlanEntry, WaitingChange } from '../../../shared/use-cases/imports/ports.ts';
+import type { StoredPlanEntry } from '../../../shared/use-cases/imports/ports.ts';
 import type { EnrollmentRepository } from '../../../shared/use-cases/ports.ts';
 import { applyingImport } from '../../support/import-record.ts';
+import { importSteps } from '../../support/import-steps.ts';
 
 const AT = '2026-12-01T09:00:00.000Z';
 const IMPORT = '0b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d';
@@ -54,52 +55,13 @@ function world() {
     write: { op: 'person', before: null, after },
   }));
   const store = new Map<string, User>();
-  const log = new Map<number, Change>();
-  const waiting = new Map<number, WaitingChange>();
   let clock = Date.parse(AT);
   let writes = 0;
-  let record = applyingImport(entries.length, { id: IMPORT, createdAt: AT });
-  const after = <T extends { seq: number }>(items: Iterable<T>, from: number, limit: number) =>
-    [...items]
-      .filter((item) => item.seq > from)
-      .sort((a, b) => a.seq - b.seq)
-      .slice(0, limit);
+  const steps = importSteps(applyingImport(entries.length, { id: IMPORT, createdAt: AT }), entries);
   const deps: ApplyDeps = {
-    imports: {
-      create: async () => undefined,
-      list: async () => ({ items: [], nextCursor: null }),
-      get: async () => record,
-      save: async (next, expected) => {
-        if (record.version !== expected) throw new Error('stale import');
-        record = next;
-      },
-    },
-    files: { planPart: async (_id, _stream, part) => (part === 0 ? entries : []) },
-    changeLog: {
-      log: async (_id, changes) => {
-        for (const change of changes) log.set(change.seq, change);
-      },
-      unlog: async (_id, seqs) => {
-        for (const seq of seqs) log.delete(seq);
-      },
-      changes: async (_id, before, limit) =>
-        [...log.values()]
-          .filter((c) => c.seq < before)
-          .sort((a, b) => b.seq - a.seq)
-          .slice(0, limit),
-      wait: async (_id, changes) => {
-        for (const change of changes) waiting.set(change.change.seq, change);
-      },
-      waiting: async (_id, from, limit) =>
-        after(
-          [...waiting.values()].map((w) => ({ ...w, seq: w.change.seq })),
-          from,
-          limit,
-        ).map(({ change, reason }) => ({ change, reason })),
-      unwait: async (_id, seqs) => {
-        for (const seq of seqs) waiting.delete(seq);
-      },
-    },
+    imports: steps.imports,
+    files: steps.files,
+    changeLog: steps.changeLog,
     peopleBulk: {
       current: async (ids) => new Map(ids.flatMap((i) => (store.has(i) ? [[i, store.get(i) as User]] : []))),
       // One person at a time, in order: refused while their manager does not exist, as the table's check.
@@ -135,10 +97,10 @@ function world() {
   return {
     deps,
     store,
-    waiting,
-    log,
+    waiting: steps.waiting,
+    log: steps.log,
     writes: () => writes,
-    record: () => record,
+    record: steps.record,
     later: (ms: number) => {
       clock += ms;
     },

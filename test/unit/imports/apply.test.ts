@@ -11,13 +11,13 @@ import type { User } from '../../../shared/domain/user.ts';
 import { newEnrollment, withdrawn } from '../../../shared/use-cases/enrollment.ts';
 import { type ApplyDeps, runApply, runUndo } from '../../../shared/use-cases/imports/apply.ts';
 import {
-  type Change,
   type EnrollmentBulk,
   enrollmentKey,
   type StoredPlanEntry,
 } from '../../../shared/use-cases/imports/ports.ts';
 import type { EnrollmentRepository } from '../../../shared/use-cases/ports.ts';
 import { applyingImport } from '../../support/import-record.ts';
+import { importSteps } from '../../support/import-steps.ts';
 
 const AT = '2026-12-01T09:00:00.000Z';
 const IMPORT = '0b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d';
@@ -54,14 +54,16 @@ function planOf(existing: Enrollment): StoredPlanEntry[] {
 function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
   const store = new Map(existing.map((e) => [enrollmentKey(e), e]));
   const audits: AuditRecord[] = [];
-  const log = new Map<number, Change>();
   let clock = Date.parse(AT);
-  let record = applyingImport(entries.length, {
-    id: IMPORT,
-    type: 'enrollments',
-    fileName: 'learning.csv',
-    createdAt: AT,
-  });
+  const steps = importSteps(
+    applyingImport(entries.length, {
+      id: IMPORT,
+      type: 'enrollments',
+      fileName: 'learning.csv',
+      createdAt: AT,
+    }),
+    entries,
+  );
   /** Writes each change whose condition holds (the version read, or none yet); the others are refused. */
   const conditional = (
     changes: readonly { seq: number; before: Enrollment | null; after: Enrollment | null; key: string }[],
@@ -95,34 +97,14 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
       ),
   };
   const deps: ApplyDeps = {
-    imports: {
-      create: async () => undefined,
-      list: async () => ({ items: [], nextCursor: null }),
-      get: async () => record,
-      save: async (next, expected) => {
-        if (record.version !== expected) throw new Error('stale import');
-        record = next;
-      },
-    },
-    files: { planPart: async (_id, _stream, part) => (part === 0 ? entries : []) },
+    imports: steps.imports,
+    files: steps.files,
     changeLog: {
-      log: async (_id, changes) => {
-        for (const change of changes) log.set(change.seq, change);
-      },
-      unlog: async (_id, seqs) => {
-        for (const seq of seqs) log.delete(seq);
-      },
-      changes: async (_id, before, limit) =>
-        [...log.values()]
-          .filter((c) => c.seq < before)
-          .sort((a, b) => b.seq - a.seq)
-          .slice(0, limit),
+      ...steps.changeLog,
       // Enrollments never wait for another change of the import.
       wait: async (_id, waiting) => {
         if (waiting.length > 0) throw new Error('an enrollment waited');
       },
-      waiting: async () => [],
-      unwait: async () => undefined,
     },
     enrollmentBulk,
     peopleBulk: {
@@ -146,8 +128,9 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
     deps,
     store,
     audits,
-    log,
-    record: () => record,
+    log: steps.log,
+    record: steps.record,
+    toUndo: steps.toUndo,
     later: (ms: number) => {
       clock += ms;
     },
@@ -155,14 +138,6 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
 }
 
 const budget = () => ({ deadline: Date.now() + 60_000 });
-
-/** The applied import, asked to undo (as POST undo leaves it). */
-async function undoing(world: ReturnType<typeof fakes>): Promise<void> {
-  await world.deps.imports.save(
-    { ...world.record(), status: 'undoing', checkpoint: 0, lease: null, version: world.record().version + 1 },
-    world.record().version,
-  );
-}
 
 describe('apply', () => {
   it('continues a run killed after its writes and before its checkpoint, writing nothing twice', async () => {
@@ -386,7 +361,7 @@ describe('undo', () => {
     await runApply(world.deps, IMPORT, 'run-1', budget());
     const third = enrolled(u(3));
     world.store.set(enrollmentKey(third), { ...third, dueAt: '2027-02-28T00:00:00.000Z', version: 2 });
-    await undoing(world);
+    await world.toUndo();
 
     // Act
     const outcome = await runUndo(world.deps, IMPORT, 'undo-1', budget());
@@ -436,7 +411,7 @@ describe('undo', () => {
     });
     const world = fakes(entries, []);
     await runApply(world.deps, IMPORT, 'run-1', budget());
-    await undoing(world);
+    await world.toUndo();
     const restore = world.deps.enrollmentBulk.restore;
     const chunks: [number | undefined, number | undefined][] = [];
     world.deps.enrollmentBulk.restore = async (changes, audited) => {
@@ -497,10 +472,10 @@ describe('undo', () => {
     await runApply(b.deps, IMPORT, 'apply-b', budget());
 
     // Act: undo B, then A (on the same enrollment)
-    await undoing(b);
+    await b.toUndo();
     await runUndo(b.deps, IMPORT, 'undo-b', budget());
     a.store.set(key, b.store.get(key) as Enrollment);
-    await undoing(a);
+    await a.toUndo();
     await runUndo(a.deps, IMPORT, 'undo-a', budget());
 
     // Assess: both restored; the enrollment has its first content again, four versions on
