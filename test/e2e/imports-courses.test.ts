@@ -226,6 +226,46 @@ describe('a courses file in our format: upload, plan, apply, undo', () => {
     expect(await byCode(`MAN-${u}`)).toMatchObject({ id: kept.id, description: 'Edited by hand' });
   });
 
+  it('keeps a course it created that another course has made a prerequisite or a learning path holds', async () => {
+    // Prepare: a file that creates two courses; apply it; one becomes a prerequisite, the other joins a path
+    const u = randomUUID().slice(0, 8);
+    const id = await uploadImport(
+      admin,
+      ['code,title', `BASE-${u},Basics`, `PATH-${u},Path step`, `LONE-${u},Alone`].join('\n'),
+      { type: 'courses', format: 'lms', fileName: 'courses.csv' },
+    );
+    expect((await until(id, ['planned', 'failed'])).status).toBe('planned');
+    expect((await applied(id)).status).toBe('applied');
+    const [basics, step] = [await byCode(`BASE-${u}`), await byCode(`PATH-${u}`)];
+    const advanced = await course({ title: uniqueName('Advanced'), prerequisiteIds: [basics.id] });
+    const path = await api('POST', '/learning-paths', {
+      token: admin,
+      body: { title: uniqueName('Path'), courseIds: [step.id] },
+    });
+    expect(path.status, path.text).toBe(201);
+
+    // Act
+    const back = await undone(id);
+
+    // Assess: the course nothing names is gone; the two others stay, each refusal saying why
+    expect(back.undone.restored).toBe(1);
+    expect(back.undone.refusedListed).toEqual([
+      {
+        line: 3,
+        key: `PATH-${u}`,
+        reason: `the learning path ${path.json.title} holds it since the import: left as it is (archive it instead)`,
+      },
+      {
+        line: 2,
+        key: `BASE-${u}`,
+        reason: `the course ${advanced.title} has made it a prerequisite since the import: left as it is (archive it instead)`,
+      },
+    ]);
+    expect(await byCode(`LONE-${u}`)).toBeUndefined();
+    expect((await byCode(`BASE-${u}`))?.id).toBe(basics.id);
+    expect((await byCode(`PATH-${u}`))?.id).toBe(step.id);
+  });
+
   it('is for administrators: a machine client with every scope is refused', async () => {
     const token = await machineToken(uniqueName('Catalog feed'), [
       'lms/users.write',

@@ -3,13 +3,14 @@
  * one: none yet, and its code free), with its code claim and the audit records of the requests the API
  * would take for the same change (created or updated, then published, archived or returned to draft), so
  * the outbox publishes the same domain events. Undo puts each course back while it is as the import left
- * it; one the import created is removed with its code, unless someone has been enrolled in it since, so
- * the catalog after undo is the catalog before.
+ * it; one the import created is removed with its code, unless someone has been enrolled in it since, or
+ * another course has made it a prerequisite, or a learning path holds it (removing it would leave them
+ * naming a course that is not there), so the catalog after undo is the catalog before.
  */
 import type { AuditRecord } from '../../domain/audit.ts';
 import { Course } from '../../domain/course.ts';
 import type { RowNote } from '../../domain/import.ts';
-import type { EnrollmentRepository, Runtime } from '../ports.ts';
+import type { CatalogRepository, EnrollmentRepository, Page, PageRequest, Runtime } from '../ports.ts';
 import { type ChangeKind, importAudit, type Run } from './changes.ts';
 import type { CourseBulk, CourseChange } from './ports.ts';
 
@@ -17,6 +18,8 @@ export interface CourseChangeDeps {
   courseBulk: CourseBulk;
   /** A course the import created is removed by undo only while no one is enrolled in it. */
   enrollments: Pick<EnrollmentRepository, 'listForCourse'>;
+  /** ... nor named by another course's prerequisites or a learning path. */
+  catalog: Pick<CatalogRepository, 'listCourses' | 'listLearningPaths'>;
   runtime: Runtime;
 }
 
@@ -42,6 +45,12 @@ export function courseChanges(deps: CourseChangeDeps): ChangeKind<CourseChange> 
 
     async undo(changes, run) {
       const current = await deps.courseBulk.current(changes.map((change) => change.after.id));
+      const namedBy = changes.some((change) => change.before === null)
+        ? await whatNames(
+            deps,
+            new Set(changes.flatMap((change) => (change.before ? [] : [change.after.id]))),
+          )
+        : new Map<string, string>();
       const restores: { seq: number; before: Course; after: Course | null }[] = [];
       const audits: AuditRecord[] = [];
       const refused: RowNote[] = [];
@@ -69,11 +78,14 @@ export function courseChanges(deps: CourseChangeDeps): ChangeKind<CourseChange> 
         }
         if (!change.before) {
           const enrolled = await deps.enrollments.listForCourse(present.id, { limit: 1 });
-          if (enrolled.items.length > 0) {
+          const named = namedBy.get(present.id);
+          if (enrolled.items.length > 0 || named) {
             refused.push({
               line: change.line,
               key,
-              reason: 'people have been enrolled in it since the import: left as it is (archive it instead)',
+              reason: named
+                ? `${named} since the import: left as it is (archive it instead)`
+                : 'people have been enrolled in it since the import: left as it is (archive it instead)',
             });
             continue;
           }
@@ -104,6 +116,39 @@ export function courseChanges(deps: CourseChangeDeps): ChangeKind<CourseChange> 
       return { restored, refused };
     },
   };
+}
+
+/**
+ * What names the courses in `ids` now: another course's prerequisites, a learning path. Read once per undo
+ * chunk that would remove a course, page by page (the catalog and its paths, not the people).
+ */
+async function whatNames(deps: CourseChangeDeps, ids: ReadonlySet<string>): Promise<Map<string, string>> {
+  const named = new Map<string, string>();
+  await eachOf(
+    (page) => deps.catalog.listCourses({}, page),
+    (course) => {
+      for (const id of course.prerequisiteIds)
+        if (ids.has(id) && !ids.has(course.id) && !named.has(id))
+          named.set(id, `the course ${course.title} has made it a prerequisite`);
+    },
+  );
+  await eachOf(
+    (page) => deps.catalog.listLearningPaths(page),
+    (path) => {
+      for (const id of path.courseIds)
+        if (ids.has(id) && !named.has(id)) named.set(id, `the learning path ${path.title} holds it`);
+    },
+  );
+  return named;
+}
+
+async function eachOf<T>(list: (page: PageRequest) => Promise<Page<T>>, visit: (item: T) => void) {
+  let cursor: string | undefined;
+  do {
+    const page = await list({ limit: 100, cursor });
+    for (const item of page.items) visit(item);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
 }
 
 /** The audit records of one change: one for each request the API would take to make it. */

@@ -90,6 +90,7 @@ function world() {
     courseBulk: {} as ApplyDeps['courseBulk'],
     departmentBulk: {} as ApplyDeps['departmentBulk'],
     cohortBulk: {} as ApplyDeps['cohortBulk'],
+    catalog: {} as ApplyDeps['catalog'],
     cohorts: {} as ApplyDeps['cohorts'],
     audit: { append: async () => undefined },
     runtime: { now: () => new Date(clock), newId: () => 'id' },

@@ -116,6 +116,7 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
     courseBulk: {} as ApplyDeps['courseBulk'],
     departmentBulk: {} as ApplyDeps['departmentBulk'],
     cohortBulk: {} as ApplyDeps['cohortBulk'],
+    catalog: {} as ApplyDeps['catalog'],
     cohorts: {} as ApplyDeps['cohorts'],
     users: { update: async () => undefined },
     directory: { signOut: async () => 'signed-out' },
