@@ -13,13 +13,15 @@ import type { RowNote } from '../../domain/import.ts';
 import { promoteFromWaitlist } from '../enrollment.ts';
 import type { AuditTrail, EnrollmentRepository, Runtime } from '../ports.ts';
 import { type ChangeKind, importActor, importAudit, type Run } from './changes.ts';
-import { type EnrollmentBulk, type EnrollmentChange, enrollmentKey } from './ports.ts';
+import { type EnrollmentBulk, type EnrollmentChange, enrollmentKey, type PeopleBulk } from './ports.ts';
 
 export interface EnrollmentChangeDeps {
   enrollmentBulk: EnrollmentBulk;
   /** For the waitlist: seats the import frees are offered to the first in line. */
   enrollments: EnrollmentRepository;
   audit: Pick<AuditTrail, 'append'>;
+  /** A new enrollment refused for want of its person waits while the import may still create them. */
+  peopleBulk: Pick<PeopleBulk, 'current'>;
   runtime: Runtime;
 }
 
@@ -49,6 +51,14 @@ export function enrollmentChanges(deps: EnrollmentChangeDeps): ChangeKind<Enroll
           .map((change) => ({ from: change.before, to: change.after, capacity: change.capacity })),
       );
       return refused;
+    },
+
+    async waiting(refused) {
+      // A person who waits for their manager further down the file is created later: their new
+      // enrollments (Moodle's course columns) wait with them, and are made once they are.
+      const fresh = refused.filter((change) => change.before === null);
+      const people = await deps.peopleBulk.current([...new Set(fresh.map((change) => change.after.userId))]);
+      return new Set(fresh.filter((change) => !people.has(change.after.userId)).map((change) => change.seq));
     },
 
     async undo(changes, run) {

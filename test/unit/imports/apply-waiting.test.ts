@@ -5,6 +5,7 @@
  * ports: the people store refuses a person whose manager does not exist yet, as the table's condition does.
  */
 import { describe, expect, it } from 'vitest';
+import type { Enrollment } from '../../../shared/domain/enrollment.ts';
 import type { User } from '../../../shared/domain/user.ts';
 import { type ApplyDeps, runApply } from '../../../shared/use-cases/imports/apply.ts';
 import type { StoredPlanEntry } from '../../../shared/use-cases/imports/ports.ts';
@@ -16,6 +17,7 @@ const AT = '2026-12-01T09:00:00.000Z';
 const IMPORT = '0b8c7a6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d';
 const id = (n: number) => `a1b2c3d4-0000-4000-8000-00000000000${n}`;
 const GONE = id(9);
+const COURSE = 'c0c0c0c0-0000-4000-8000-000000000001';
 
 function person(n: number, managerId: string | null): User {
   return {
@@ -44,7 +46,28 @@ function person(n: number, managerId: string | null): User {
 /** p1 reports to p2, who reports to p3, further down; p4 to someone who is not coming; then p3. */
 const people = [person(1, id(2)), person(2, id(3)), person(4, GONE), person(3, null)];
 
-function world() {
+/** A new enrollment of the person `n` in the course C (Moodle's course1 column of their row). */
+function enrollment(n: number): Enrollment {
+  return {
+    courseId: COURSE,
+    userId: id(n),
+    status: 'enrolled',
+    sources: [{ source: 'import', actor: 'admin', reference: `import:${IMPORT}`, at: AT }],
+    dueAt: null,
+    completedAt: null,
+    score: null,
+    expiresAt: null,
+    recertifyAt: null,
+    contentVersion: null,
+    completionOrigin: null,
+    createdAt: AT,
+    updatedAt: AT,
+    version: 1,
+  } as unknown as Enrollment;
+}
+
+/** The people's entries, then the enrollments of those in `enrolled`, as a people file with courses plans them. */
+function world(enrolled: number[] = []) {
   const entries: StoredPlanEntry[] = people.map((after, seq) => ({
     seq,
     file: 'people.csv',
@@ -54,6 +77,17 @@ function world() {
     diffs: {},
     write: { op: 'person', before: null, after },
   }));
+  for (const n of enrolled)
+    entries.push({
+      seq: entries.length,
+      file: 'people.csv',
+      line: people.findIndex((p) => p.id === id(n)) + 2,
+      action: 'enroll',
+      target: { kind: 'enrollment', id: `${COURSE}:${id(n)}`, key: `p${n}@example.com/C` },
+      diffs: {},
+      write: { op: 'enrollment', before: null, after: enrollment(n), capacity: null },
+    });
+  const enrollments = new Map<string, Enrollment>();
   const store = new Map<string, User>();
   let clock = Date.parse(AT);
   let writes = 0;
@@ -81,9 +115,24 @@ function world() {
     },
     users: { update: async () => undefined },
     directory: { signOut: async () => 'signed-out' },
+    // A new enrollment needs its person, as the table's check in its transaction.
     enrollmentBulk: {
-      current: async () => new Map(),
-      write: async () => new Map(),
+      current: async (keys) =>
+        new Map(
+          keys.flatMap((k) => enrollments.get(k.userId) ?? []).map((e) => [`${e.courseId}/${e.userId}`, e]),
+        ),
+      write: async (changes) => {
+        const refused = new Map<number, string>();
+        for (const change of changes) {
+          if (!store.has(change.after.userId))
+            refused.set(
+              change.seq,
+              `No user with id ${change.after.userId} to enroll (not created, or removed since).`,
+            );
+          else enrollments.set(change.after.userId, change.after);
+        }
+        return refused;
+      },
       restore: async () => new Map(),
     },
     enrollments: {} as EnrollmentRepository,
@@ -98,6 +147,7 @@ function world() {
   return {
     deps,
     store,
+    enrollments,
     waiting: steps.waiting,
     log: steps.log,
     writes: () => writes,
@@ -134,6 +184,34 @@ describe('people waiting for a manager further down the file', () => {
     expect([...w.store.keys()]).toEqual([id(3), id(2), id(1)]);
     expect([...w.log.keys()].sort()).toEqual([0, 1, 3]);
     expect(w.waiting.size).toBe(0);
+  });
+
+  it('hold their enrollments back with them: made once they are, a conflict when they never are', async () => {
+    // Prepare: p1 (waiting for p2, who waits for p3) and p4 (whose manager never comes) enrolled in C
+    const w = world([1, 4]);
+
+    // Act
+    const outcome = await runApply(w.deps, IMPORT, 'run-1', budget());
+
+    // Assess: p1 enrolled once p1 is made; p4's enrollment is a conflict, with its reason
+    expect(outcome).toBe('done');
+    expect([...w.enrollments.keys()]).toEqual([id(1)]);
+    expect(w.record()).toMatchObject({
+      waited: 0,
+      applied: {
+        done: 4,
+        conflicts: 2,
+        conflictsListed: [
+          { line: 4, key: 'p4@example.com', reason: `No user with id ${GONE} to be the manager.` },
+          {
+            line: 4,
+            key: `${COURSE}:${id(4)}`,
+            reason: `No user with id ${id(4)} to enroll (not created, or removed since).`,
+          },
+        ],
+      },
+    });
+    expect([...w.log.keys()].sort()).toEqual([0, 1, 3, 4]);
   });
 
   it('are counted exactly when the run settling them is killed after a write', async () => {

@@ -107,8 +107,9 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
       },
     },
     enrollmentBulk,
+    // Everyone these plans enroll exists.
     peopleBulk: {
-      current: async () => new Map(),
+      current: async (ids) => new Map(ids.map((userId) => [userId, { id: userId } as User])),
       write: async () => new Map(),
       restore: async () => new Map(),
     },
