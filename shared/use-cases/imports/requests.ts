@@ -38,11 +38,15 @@ export const PLAN_PART_ENTRIES = 500;
  * Steps: a machine client imports what its scopes write -> record the import (`uploading`) -> presign the
  * upload (in parts above 100 MB).
  */
-export async function requestImport(deps: ImportRequestDeps, actor: Actor, input: CreateImportInput) {
-  assertScopeCovers(actor, input.type);
-  const now = deps.runtime.now();
-  const record: ImportRecord = {
-    id: deps.runtime.newId(),
+/** A new import, waiting for its upload: nothing planned, counted or decided yet. */
+export function newImport(
+  id: string,
+  input: CreateImportInput,
+  createdBy: string,
+  now: string,
+): ImportRecord {
+  return {
+    id,
     type: input.type,
     format: input.format,
     mode: input.mode,
@@ -50,9 +54,9 @@ export async function requestImport(deps: ImportRequestDeps, actor: Actor, input
     sizeBytes: input.sizeBytes,
     options: ImportOptions.parse(input.options ?? {}),
     status: 'uploading',
-    createdBy: actorId(actor.principal),
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
+    createdBy,
+    createdAt: now,
+    updatedAt: now,
     rows: 0,
     counts: emptyCounts(),
     progress: { step: 'waiting-for-upload', done: 0, total: 0 },
@@ -67,6 +71,12 @@ export async function requestImport(deps: ImportRequestDeps, actor: Actor, input
     lease: null,
     waited: 0,
   };
+}
+
+export async function requestImport(deps: ImportRequestDeps, actor: Actor, input: CreateImportInput) {
+  assertScopeCovers(actor, input.type);
+  const now = deps.runtime.now();
+  const record = newImport(deps.runtime.newId(), input, actorId(actor.principal), now.toISOString());
   await deps.imports.create(record, audit(deps, actor, 'import.requested', null, record));
   const upload = await offerUpload(
     deps.files,
