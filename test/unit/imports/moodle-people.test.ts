@@ -578,5 +578,11 @@ describe('the Moodle sample in docs/samples', () => {
       1,
       undefined,
     ]);
+    expect(people.map((outcome) => outcome.ok && outcome.value.cohorts)).toEqual([
+      [{ column: 'cohort1', value: 'Sales team' }],
+      [{ column: 'cohort1', value: 'Sales team' }],
+      undefined,
+      undefined,
+    ]);
   });
 });
