@@ -107,54 +107,23 @@ export class DynamoImportRepository implements ImportRepository {
   }
 }
 
+/** A change of one kind as logged: its op, its position and line in the plan, and its write's fields. */
+const logged = <const Op extends string, Shape extends z.ZodRawShape>(op: Op, shape: Shape) =>
+  z.object({ op: z.literal(op), seq: z.number().int(), line: z.number().int(), ...shape });
+
 /** A change-log entry as stored: the change, whichever kind of record it wrote. */
 const LoggedChange = z.discriminatedUnion('op', [
-  z.object({
-    op: z.literal('person'),
-    seq: z.number().int(),
-    line: z.number().int(),
-    before: User.nullable(),
-    after: User,
-  }),
-  z.object({
-    op: z.literal('enrollment'),
-    seq: z.number().int(),
-    line: z.number().int(),
+  logged('person', { before: User.nullable(), after: User }),
+  logged('enrollment', {
     before: Enrollment.nullable(),
     after: Enrollment,
     enrolledFirst: Enrollment.optional(),
     capacity: z.number().int().nullable(),
   }),
-  z.object({
-    op: z.literal('course'),
-    seq: z.number().int(),
-    line: z.number().int(),
-    before: Course.nullable(),
-    after: Course,
-    steps: z.array(Course),
-  }),
-  z.object({
-    op: z.literal('department'),
-    seq: z.number().int(),
-    line: z.number().int(),
-    before: z.null(),
-    after: Department,
-  }),
-  z.object({
-    op: z.literal('cohort'),
-    seq: z.number().int(),
-    line: z.number().int(),
-    before: z.null(),
-    after: Cohort,
-  }),
-  z.object({
-    op: z.literal('membership'),
-    seq: z.number().int(),
-    line: z.number().int(),
-    before: z.null(),
-    after: CohortMember,
-    key: z.string(),
-  }),
+  logged('course', { before: Course.nullable(), after: Course, steps: z.array(Course) }),
+  logged('department', { before: z.null(), after: Department }),
+  logged('cohort', { before: z.null(), after: Cohort }),
+  logged('membership', { before: z.null(), after: CohortMember, key: z.string() }),
 ]);
 
 /** Every kind of change apply makes has its schema above: a kind left out would fail its undo at run time. */
