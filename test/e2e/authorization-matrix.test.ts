@@ -33,6 +33,7 @@ interface Sample {
 /** Seeded ids the samples point at: each caller's own resource, in its scope. */
 const seeded = { learnerId: '', salesPersonId: '', salesId: '' };
 const unknownId = randomUUID();
+const UNKNOWN_SCIM_TOKEN_ID = '0123456789abcdef0123456789abcdef';
 
 /**
  * Who may call each route: `anyone`, or the roles (people) and scopes (machine clients) that may. A route
@@ -113,6 +114,10 @@ const ALLOWED: Record<string, 'anyone' | readonly (Role | ApiScope)[]> = {
   issueApiClientSecret: ['admin'],
   retireApiClientSecret: ['admin'],
   revokeApiClient: ['admin'],
+  createScimToken: ['admin'],
+  listScimTokens: ['admin'],
+  getScimToken: ['admin'],
+  revokeScimToken: ['admin'],
   createImport: ['admin', 'lms/users.write'],
   completeImportUpload: ['admin', 'lms/users.write'],
   listImports: ['admin', 'lms/users.write'],
@@ -224,6 +229,10 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   issueApiClientSecret: () => ({ path: '/api-clients/unknownclient/secrets' }),
   retireApiClientSecret: () => ({ path: `/api-clients/unknownclient/secrets/${unknownId}` }),
   revokeApiClient: () => ({ path: '/api-clients/unknownclient' }),
+  createScimToken: () => ({ path: '/scim-tokens', body: {} }),
+  listScimTokens: () => ({ path: '/scim-tokens' }),
+  getScimToken: () => ({ path: `/scim-tokens/${UNKNOWN_SCIM_TOKEN_ID}` }),
+  revokeScimToken: () => ({ path: `/scim-tokens/${UNKNOWN_SCIM_TOKEN_ID}` }),
   createImport: () => ({ path: '/imports', body: {} }),
   completeImportUpload: () => ({ path: `/imports/${unknownId}/upload/complete`, body: {} }),
   listImports: () => ({ path: '/imports' }),
