@@ -1,20 +1,30 @@
 /**
  * The local API gateway: serves every route of the manifest over HTTP, building the same
  * `APIGatewayProxyEvent` API Gateway's Lambda proxy integration builds, authenticating bearer tokens with the
- * same authorizer code as AWS (shared/http/authorizer.ts: its context lands in `requestContext.authorizer`),
- * and invoking the route's handler module in-process. Routes not in the manifest do not exist here either.
+ * same authorizer code as AWS (shared/http/authorizer.ts: its policy must allow the method and path, as API
+ * Gateway checks it, and its context lands in `requestContext.authorizer`), and invoking the route's handler
+ * module in-process. Routes not in the manifest do not exist here either.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type AuthorizerContext, bearerToken, principalIdOf } from '../../shared/http/authorizer.ts';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  Context,
+  PolicyDocument,
+} from 'aws-lambda';
+import { bearerToken } from '../../shared/http/authorizer.ts';
 import { corsAllowedOrigins } from '../../shared/http/handler.ts';
 import { HttpProblem, problemResponse } from '../../shared/http/problem.ts';
 import type { HttpMethod, RouteDefinition } from '../../shared/http/route.ts';
 import { handlerLoader } from './paths.ts';
 
-/** Verifies a bearer token and returns the authorizer context; rejects when the token is not accepted. */
-export type Authenticator = (token: string) => Promise<AuthorizerContext>;
+/**
+ * The request authorizer's answer for a bearer token and the method ARN of the request (policy, principal
+ * id, context); rejects when the token is not accepted.
+ */
+export type Authenticator = (token: string, methodArn: string) => Promise<APIGatewayAuthorizerResult>;
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export interface GatewayOptions {
@@ -98,7 +108,7 @@ async function serve(
       url.pathname,
     );
 
-  let authorizer: AuthorizerContext | undefined;
+  let authorizer: APIGatewayAuthorizerResult | undefined;
   if (!('public' in route.access)) {
     const token = bearerToken(request.headers.authorization);
     if (!token)
@@ -107,8 +117,9 @@ async function serve(
         requestId,
         url.pathname,
       );
+    const methodArn = localMethodArn(route.method, url.pathname);
     try {
-      authorizer = await options.authenticate(token);
+      authorizer = await options.authenticate(token, methodArn);
     } catch {
       return problemResponse(
         new HttpProblem(401, 'The token is invalid or expired; get a new one.'),
@@ -116,6 +127,13 @@ async function serve(
         url.pathname,
       );
     }
+    // API Gateway's own check of the answer (ACCESS_DENIED, with its message): a SCIM token opens /scim/v2 only.
+    if (!policyAllows(authorizer.policyDocument, methodArn))
+      return problemResponse(
+        new HttpProblem(403, 'User is not authorized to access this resource'),
+        requestId,
+        url.pathname,
+      );
   }
 
   const pathParameters = Object.fromEntries(
@@ -147,7 +165,7 @@ function toEvent(
   body: string,
   pathParameters: Record<string, string>,
   requestId: string,
-  authorizer: AuthorizerContext | undefined,
+  authorizer: APIGatewayAuthorizerResult | undefined,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -179,7 +197,7 @@ function toEvent(
     requestContext: {
       accountId: 'local',
       apiId: 'local',
-      authorizer: authorizer ? { principalId: principalIdOf(authorizer), ...authorizer } : null,
+      authorizer: authorizer ? { principalId: authorizer.principalId, ...authorizer.context } : null,
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: route.method,
       path: `/local${url.pathname}`,
@@ -194,6 +212,38 @@ function toEvent(
       },
     } as APIGatewayProxyEvent['requestContext'],
   };
+}
+
+/** The method ARN API Gateway gives a request authorizer, for the local API and stage. */
+function localMethodArn(method: HttpMethod, path: string): string {
+  return `arn:aws:execute-api:local:000000000000:local/local/${method}${path}`;
+}
+
+/**
+ * Whether an authorizer's policy lets the request through, as API Gateway evaluates it: some Allow statement
+ * for execute-api:Invoke names a resource that matches the method ARN (`*` any characters, `?` one), and no
+ * Deny statement does.
+ */
+export function policyAllows(policy: PolicyDocument, methodArn: string): boolean {
+  const matching = (effect: string) =>
+    policy.Statement.some((statement) => {
+      if (statement.Effect !== effect || !('Action' in statement) || !('Resource' in statement)) return false;
+      const actions = [statement.Action].flat().filter((action) => action !== undefined);
+      const resources = [statement.Resource].flat().filter((resource) => resource !== undefined);
+      return (
+        actions.some((action) => wildcard(action).test('execute-api:Invoke')) &&
+        resources.some((resource) => wildcard(resource).test(methodArn))
+      );
+    });
+  return matching('Allow') && !matching('Deny');
+}
+
+function wildcard(pattern: string): RegExp {
+  const source = pattern
+    .split('')
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
 }
 
 function lambdaContext(route: RouteDefinition, requestId: string): Context {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { runAsFunction } from '../../shared/aws-calls.ts';
 import { dynamoDb, resetClients } from '../../shared/clients.ts';
 import { ENV, requireSetting, resetSettingsCache } from '../../shared/config.ts';
-import { AUTHORIZER_HANDLER, authenticate } from '../../shared/http/authorizer.ts';
+import { AUTHORIZER_HANDLER, allowWithContext, authenticate } from '../../shared/http/authorizer.ts';
 import { routes } from '../../shared/routes/index.ts';
 import { callerLookup } from '../../shared/store/caller-lookup.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
@@ -195,7 +195,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 /**
  * The local gateway's token check, the Lambda authorizer's in AWS: an ID token from cognito-local (people),
- * or an access token from the local OAuth server (machine clients), told apart by their issuer. Built after
+ * or an access token from the local OAuth server (machine clients), told apart by their issuer, or a SCIM
+ * token (by its prefix, before either verifier). Built after
  * the handler environment is applied: it reads machine clients' records from the local table, as the
  * authorizer function does (and is recorded as it).
  */
@@ -207,7 +208,10 @@ function localAuthenticator(
   const lookup = callerLookup(dynamoDb(), requireSetting('tableName'));
   const verify = (token: string) =>
     unverifiedIssuer(token) === oauth.issuer ? oauth.verifyAccessToken(token) : verifyIdToken(token);
-  return (token) => runAsFunction(AUTHORIZER_HANDLER, () => authenticate(token, verify, webClientId, lookup));
+  return (token, methodArn) =>
+    runAsFunction(AUTHORIZER_HANDLER, async () =>
+      allowWithContext(methodArn, await authenticate(token, verify, webClientId, lookup)),
+    );
 }
 
 /** Only picks which verifier to use; the chosen verifier checks the signature and the issuer itself. */

@@ -34,6 +34,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -196,10 +197,16 @@ export class ApiStack extends Stack {
         'Verifies bearer tokens of the user pool (ID tokens of the web client, machine access tokens)',
       timeout: Duration.seconds(5),
     });
-    // Reads machine clients' records (a client the LMS did not create, or has revoked, is refused) and the
-    // profile a person's login is linked to.
+    // Reads machine clients' records (a client the LMS did not create, or has revoked, is refused), the
+    // profile a person's login is linked to, and SCIM tokens' records; its one write is a SCIM token's
+    // lastUsedAt (a conditional UpdateItem, at most once a minute per token), on the table alone.
     this.authorizerFunction = authorizerFunction;
     authorizerFunction.bindTable(props.table, 'read');
+    Grant.addToPrincipal({
+      grantee: authorizerFunction,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [props.table.tableArn],
+    });
     authorizerFunction.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
     authorizerFunction.addEnvironment(ENV.webClientId, props.webClient.userPoolClientId);
     Validations.of(authorizerFunction).acknowledge({
@@ -210,8 +217,9 @@ export class ApiStack extends Stack {
     const authorizer = new RequestAuthorizer(this, 'Authorizer', {
       handler: authorizerFunction,
       identitySources: [IdentitySource.header('Authorization')],
-      // Cached per token: the answer allows the whole stage, and the route gate decides per route. Short, so a
-      // suspension or a machine client's narrowed scopes take effect within a minute.
+      // Cached per token: the answer allows the whole stage (a SCIM token's, /scim/v2 only), and the route gate
+      // decides per route. Short, so a suspension, a machine client's narrowed scopes or a revoked SCIM token
+      // take effect within a minute.
       resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
 

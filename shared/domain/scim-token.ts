@@ -8,6 +8,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { IsoDateTime, text } from './common.ts';
 
+/** Where the SCIM 2.0 endpoints live: a SCIM token opens the paths under it and nothing else. */
+export const SCIM_BASE_PATH = '/scim/v2';
+
 /** What every SCIM token starts with, so the authorizer (and a secret scanner) can tell one from a JWT. */
 export const SCIM_TOKEN_PREFIX = 'lms_scim_';
 

@@ -915,7 +915,7 @@ describe('LmsApi REST API', () => {
     }
   });
 
-  it('gives the authorizer the pool and the web client to verify tokens against, and only table reads', () => {
+  it("gives the authorizer the pool and the web client to verify tokens against, table reads, and UpdateItem on the table alone (a SCIM token's lastUsedAt)", () => {
     // Prepare
     const functions = templates.api.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { WEB_CLIENT_ID: Match.anyValue() } } },
@@ -930,9 +930,21 @@ describe('LmsApi REST API', () => {
     });
     const policies = JSON.stringify(templates.api.findResources('AWS::IAM::Policy'));
     expect(policies).not.toContain('cognito-idp:');
-    // It reads the table (machine clients' records), and writes nothing
+    // It reads the table (machine clients' records, SCIM tokens), and its one write is UpdateItem on the
+    // table itself, not its indexes
     expect(authorizerFunction?.Properties.Environment.Variables).toHaveProperty('TABLE_NAME');
-    for (const write of TABLE_WRITE_ACTIONS) expect(policies, write).not.toContain(`"${write}"`);
+    for (const write of TABLE_WRITE_ACTIONS.filter((action) => action !== 'dynamodb:UpdateItem'))
+      expect(policies, write).not.toContain(`"${write}"`);
+    const updates = Object.values(templates.api.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+      .filter((statement) => [statement.Action].flat().includes('dynamodb:UpdateItem'));
+    expect(updates).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: { 'Fn::ImportValue': expect.stringContaining('Table') },
+      },
+    ]);
   });
 
   it('declares the lms resource server with every scope routes name', () => {
