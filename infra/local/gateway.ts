@@ -3,7 +3,8 @@
  * `APIGatewayProxyEvent` API Gateway's Lambda proxy integration builds, authenticating bearer tokens with the
  * same authorizer code as AWS (shared/http/authorizer.ts: its policy must allow the method and path, as API
  * Gateway checks it, and its context lands in `requestContext.authorizer`), and invoking the route's handler
- * module in-process. Routes not in the manifest do not exist here either.
+ * module in-process. Routes not in the manifest do not exist here either. In front of it all, as WAF is in
+ * AWS, the SCIM endpoints' rate limit (shared/scim/throttle.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,6 +19,12 @@ import { bearerToken } from '../../shared/http/authorizer.ts';
 import { corsAllowedOrigins } from '../../shared/http/handler.ts';
 import { HttpProblem, problemResponse } from '../../shared/http/problem.ts';
 import type { HttpMethod, RouteDefinition } from '../../shared/http/route.ts';
+import {
+  isScimPath,
+  type RateLimit,
+  SCIM_RATE_LIMIT,
+  scimThrottledBody,
+} from '../../shared/scim/throttle.ts';
 import { handlerLoader } from './paths.ts';
 
 /**
@@ -32,6 +39,8 @@ export interface GatewayOptions {
   authenticate: Authenticator;
   /** Project root the manifest's handler paths are relative to. */
   root: string;
+  /** The SCIM endpoints' limit per caller (WAF's in AWS). @default SCIM_RATE_LIMIT */
+  scimRateLimit?: RateLimit;
   log?: (line: string) => void;
 }
 
@@ -48,11 +57,21 @@ export function createGateway(options: GatewayOptions): Server {
   const compiled = options.routes.map(compile);
   const loadHandler = handlerLoader<Handler>(options.root);
   const load = (route: RouteDefinition) => loadHandler(route.handler);
+  const scimLimit = options.scimRateLimit ?? SCIM_RATE_LIMIT;
+  const countScimRequest = fixedWindowCounter(scimLimit);
 
   return createServer((request, response) => {
     const started = performance.now();
     const requestId = randomUUID();
-    serve(request, requestId, compiled, options, load)
+    // Before routing and authentication, as WAF is. Every caller here is 127.0.0.1, so a caller is its
+    // Authorization header (WAF counts per address in AWS).
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const retryAfter = isScimPath(path) ? countScimRequest(request.headers.authorization ?? '') : undefined;
+    const answer =
+      retryAfter === undefined
+        ? serve(request, requestId, compiled, options, load)
+        : Promise.resolve(scimThrottled(scimLimit, retryAfter));
+    answer
       .catch((error: unknown) => {
         options.log?.(`gateway error ${requestId}: ${(error as Error).message}`);
         return problemResponse(new HttpProblem(502, 'The function failed before answering.'), requestId);
@@ -211,6 +230,41 @@ function toEvent(
         userAgent: request.headers['user-agent'] ?? null,
       },
     } as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+/**
+ * Counts each caller's requests in fixed windows of the limit's length (aligned to the clock, so one reset
+ * forgets every caller) and answers the seconds until the window ends once a caller is over the limit;
+ * undefined while it is within.
+ */
+export function fixedWindowCounter(
+  limit: RateLimit,
+  now: () => number = Date.now,
+): (caller: string) => number | undefined {
+  const windowMs = limit.windowSeconds * 1000;
+  let window = Number.NaN;
+  const counts = new Map<string, number>();
+  return (caller) => {
+    const at = now();
+    const current = Math.floor(at / windowMs);
+    if (current !== window) {
+      window = current;
+      counts.clear();
+    }
+    const count = (counts.get(caller) ?? 0) + 1;
+    counts.set(caller, count);
+    if (count <= limit.requests) return undefined;
+    return Math.max(1, Math.ceil(((current + 1) * windowMs - at) / 1000));
+  };
+}
+
+/** What WAF's SCIM rule answers in AWS: 429, Retry-After, the SCIM error body as application/json. */
+function scimThrottled(limit: RateLimit, retryAfterSeconds: number): APIGatewayProxyResult {
+  return {
+    statusCode: 429,
+    headers: { 'content-type': 'application/json', 'retry-after': String(retryAfterSeconds) },
+    body: JSON.stringify(scimThrottledBody(limit)),
   };
 }
 

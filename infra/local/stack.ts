@@ -9,6 +9,7 @@ import { dynamoDb, resetClients } from '../../shared/clients.ts';
 import { ENV, requireSetting, resetSettingsCache } from '../../shared/config.ts';
 import { AUTHORIZER_HANDLER, allowWithContext, authenticate } from '../../shared/http/authorizer.ts';
 import { routes } from '../../shared/routes/index.ts';
+import { type RateLimit, SCIM_RATE_LIMIT } from '../../shared/scim/throttle.ts';
 import { callerLookup } from '../../shared/store/caller-lookup.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createIdTokenVerifier } from './cognito.ts';
@@ -62,7 +63,24 @@ export interface LocalStack {
   events: LocalEventBus | undefined;
   /** The work queues' SQS endpoint (imports' apply and undo run from it). */
   queues: LocalQueues;
+  /** The gateway's SCIM rate limit per caller (see {@link SCIM_RATE_LIMIT_ENV}). */
+  scimRateLimit: RateLimit;
   stop(): Promise<void>;
+}
+
+/**
+ * Requests per caller per window the local gateway allows on /scim/v2, instead of AWS's
+ * {@link SCIM_RATE_LIMIT}: the tests lower it, so that reaching it takes a moment.
+ */
+export const SCIM_RATE_LIMIT_ENV = 'LMS_LOCAL_SCIM_RATE_LIMIT';
+
+function localScimRateLimit(): RateLimit {
+  const raw = process.env[SCIM_RATE_LIMIT_ENV];
+  if (raw === undefined || raw.trim() === '') return SCIM_RATE_LIMIT;
+  const requests = Number(raw);
+  if (!Number.isInteger(requests) || requests < 1)
+    throw new Error(`${SCIM_RATE_LIMIT_ENV} must be a whole number of requests, 1 or more; it is "${raw}".`);
+  return { ...SCIM_RATE_LIMIT, requests };
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -136,8 +154,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             tableName: resources.tableName,
             log,
           });
+    const scimRateLimit = localScimRateLimit();
     const gateway = createGateway({
       routes,
+      scimRateLimit,
       authenticate: localAuthenticator(
         createIdTokenVerifier(emulators.endpoints, resources),
         oauth,
@@ -170,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       jobs,
       events,
       queues,
+      scimRateLimit,
       stop: async () => {
         jobs.stop();
         await jobs.idle();

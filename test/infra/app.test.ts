@@ -1033,6 +1033,67 @@ describe('LmsApi REST API', () => {
     expect(JSON.stringify(association?.Properties.ResourceArn)).toContain(stageId);
   });
 
+  it("limits the SCIM endpoints' requests per caller with a rule of their own: 1500 a minute, then 429 with Retry-After and a SCIM error body", () => {
+    // Prepare
+    const [webAcl] = Object.values(templates.api.findResources('AWS::WAFv2::WebACL'));
+    const rules = webAcl?.Properties.Rules as Json[];
+    const scimPath = {
+      RegexMatchStatement: {
+        RegexString: '^(/[^/]+)?/scim/v2(/|$)',
+        FieldToMatch: { UriPath: {} },
+        TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+      },
+    };
+
+    // Assess: the SCIM paths, as the client sent them (with the stage on the execute-api URL)
+    expect(rules.find((rule) => rule.Name === 'ScimRateLimit')).toEqual({
+      Name: 'ScimRateLimit',
+      Priority: 4,
+      Action: {
+        Block: {
+          CustomResponse: {
+            ResponseCode: 429,
+            CustomResponseBodyKey: 'ScimThrottled',
+            ResponseHeaders: [{ Name: 'Retry-After', Value: '60' }],
+          },
+        },
+      },
+      Statement: {
+        RateBasedStatement: {
+          Limit: 1500,
+          EvaluationWindowSec: 60,
+          AggregateKeyType: 'IP',
+          ScopeDownStatement: scimPath,
+        },
+      },
+      VisibilityConfig: {
+        CloudWatchMetricsEnabled: true,
+        MetricName: 'ScimRateLimit',
+        SampledRequestsEnabled: true,
+      },
+    });
+    expect(webAcl?.Properties.CustomResponseBodies).toEqual({
+      ScimThrottled: {
+        ContentType: 'APPLICATION_JSON',
+        Content: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+          status: '429',
+          detail:
+            'Too many requests: at most 1500 every 60 seconds per caller on /scim/v2. Retry after the seconds in Retry-After.',
+        }),
+      },
+    });
+    // Every other path keeps the per-IP limit: each request counts in exactly one of the two
+    expect(rules.find((rule) => rule.Name === 'RateLimitPerIp')?.Statement).toEqual({
+      RateBasedStatement: {
+        Limit: 1000,
+        EvaluationWindowSec: 300,
+        AggregateKeyType: 'IP',
+        ScopeDownStatement: { NotStatement: { Statement: scimPath } },
+      },
+    });
+  });
+
   it('renders API Gateway errors as problem+json with a request id', () => {
     // Prepare
     const responses = Object.values(templates.api.findResources('AWS::ApiGateway::GatewayResponse'));
