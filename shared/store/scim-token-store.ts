@@ -48,7 +48,7 @@ export class DynamoScimTokenRepository implements ScimTokenRepository {
     return items.map(fromItem);
   }
 
-  async revoke(id: string, at: string, audit: AuditRecord): Promise<boolean> {
+  async revoke(id: string, at: string, audit: AuditRecord): Promise<void> {
     try {
       await transactWrite(this.client, [
         {
@@ -66,10 +66,8 @@ export class DynamoScimTokenRepository implements ScimTokenRepository {
         },
         auditWrite(this.tableName, audit),
       ]);
-      return true;
     } catch (error) {
-      if (error instanceof AlreadyRevoked) return false;
-      throw error;
+      if (!(error instanceof AlreadyRevoked)) throw error;
     }
   }
 

@@ -441,6 +441,6 @@ export interface ScimTokenRepository {
   get(id: string): Promise<ScimToken | undefined>;
   /** Newest first, revoked and expired ones included (the audit names them). */
   list(): Promise<ScimToken[]>;
-  /** Sets `revokedAt` once, with its audit record; false (and nothing written) when it was already revoked. */
-  revoke(id: string, at: string, audit: AuditRecord): Promise<boolean>;
+  /** Sets `revokedAt` once, with its audit record; writes nothing when it is revoked already (a race lost). */
+  revoke(id: string, at: string, audit: AuditRecord): Promise<void>;
 }

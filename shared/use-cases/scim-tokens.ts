@@ -62,12 +62,9 @@ export function listScimTokens(deps: ScimTokenDeps): Promise<ScimToken[]> {
 export async function revokeScimToken(deps: ScimTokenDeps, actor: Actor, id: string): Promise<void> {
   const before = await getScimToken(deps, id);
   if (before.revokedAt) return;
-  const after: ScimToken = { ...before, revokedAt: deps.runtime.now().toISOString() };
-  await deps.tokens.revoke(
-    id,
-    after.revokedAt as string,
-    audit(deps, actor, 'scim-token.revoked', after, before, after),
-  );
+  const revokedAt = deps.runtime.now().toISOString();
+  const after: ScimToken = { ...before, revokedAt };
+  await deps.tokens.revoke(id, revokedAt, audit(deps, actor, 'scim-token.revoked', after, before, after));
 }
 
 function audit(
