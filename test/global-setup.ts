@@ -7,7 +7,8 @@
  * Set LMS_LOCAL_VERBOSE=1 to see the emulators' and gateway's own output.
  */
 import type { TestProject } from 'vitest/node';
-import { startLocalStack } from '../infra/local/stack.ts';
+import { SCIM_RATE_LIMIT_ENV, startLocalStack } from '../infra/local/stack.ts';
+import type { RateLimit } from '../shared/scim/throttle.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,13 +18,22 @@ declare module 'vitest' {
     gatewayUrl: string;
     /** Base URL of the local content server (its own origin, as CloudFront's in AWS) */
     contentUrl: string;
+    /** The gateway's SCIM rate limit per caller (lowered for the tests: see below) */
+    scimRateLimit: RateLimit;
   }
 }
+
+/**
+ * The local gateway's SCIM requests per caller per minute in the tests: low enough for the throttling test to
+ * reach in a moment, high enough for any SCIM test's own token (each test makes its own).
+ */
+const TEST_SCIM_RATE_LIMIT = '200';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const verbose = process.env.LMS_LOCAL_VERBOSE === '1';
   // The gateway runs the handlers in this process: keep their logs as quiet as the workers' (vitest.config.ts).
   process.env.POWERTOOLS_LOG_LEVEL = process.env.LOG_LEVEL ?? (verbose ? 'INFO' : 'SILENT');
+  process.env[SCIM_RATE_LIMIT_ENV] ??= TEST_SCIM_RATE_LIMIT;
   const stack = await startLocalStack({
     port: 0,
     seed: true,
@@ -32,6 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('localEnv', stack.env);
   project.provide('gatewayUrl', stack.url);
   project.provide('contentUrl', stack.contentUrl);
+  project.provide('scimRateLimit', stack.scimRateLimit);
   return async () => {
     await stack.stop();
   };

@@ -2,8 +2,9 @@
  * API Gateway's request authorizer (cached per Authorization header for a minute): verifies the bearer token
  * against the user pool (RS256, issuer, finite expiry), and accepts the web client's ID tokens, with the LMS
  * profile their login is linked to, and machine clients' client-credentials access tokens of the clients the
- * LMS created, with the scopes their record still holds (table reads). Throwing "Unauthorized" makes API
- * Gateway answer 401.
+ * LMS created, with the scopes their record still holds (table reads). A SCIM token (`lms_scim_...`) is
+ * looked up by its hash instead, refused when revoked or expired, and opens /scim/v2 only. Throwing
+ * "Unauthorized" makes API Gateway answer 401.
  */
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';

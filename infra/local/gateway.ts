@@ -1,20 +1,37 @@
 /**
  * The local API gateway: serves every route of the manifest over HTTP, building the same
  * `APIGatewayProxyEvent` API Gateway's Lambda proxy integration builds, authenticating bearer tokens with the
- * same authorizer code as AWS (shared/http/authorizer.ts: its context lands in `requestContext.authorizer`),
- * and invoking the route's handler module in-process. Routes not in the manifest do not exist here either.
+ * same authorizer code as AWS (shared/http/authorizer.ts: its policy must allow the method and path, as API
+ * Gateway checks it, and its context lands in `requestContext.authorizer`), and invoking the route's handler
+ * module in-process. Routes not in the manifest do not exist here either. In front of it all, as WAF is in
+ * AWS, the SCIM endpoints' rate limit (shared/scim/throttle.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type AuthorizerContext, bearerToken, principalIdOf } from '../../shared/http/authorizer.ts';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  Context,
+  PolicyDocument,
+} from 'aws-lambda';
+import { bearerToken } from '../../shared/http/authorizer.ts';
 import { corsAllowedOrigins } from '../../shared/http/handler.ts';
 import { HttpProblem, problemResponse } from '../../shared/http/problem.ts';
 import type { HttpMethod, RouteDefinition } from '../../shared/http/route.ts';
+import {
+  isScimPath,
+  type RateLimit,
+  SCIM_RATE_LIMIT,
+  scimThrottledBody,
+} from '../../shared/scim/throttle.ts';
 import { handlerLoader } from './paths.ts';
 
-/** Verifies a bearer token and returns the authorizer context; rejects when the token is not accepted. */
-export type Authenticator = (token: string) => Promise<AuthorizerContext>;
+/**
+ * The request authorizer's answer for a bearer token and the method ARN of the request (policy, principal
+ * id, context); rejects when the token is not accepted.
+ */
+export type Authenticator = (token: string, methodArn: string) => Promise<APIGatewayAuthorizerResult>;
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export interface GatewayOptions {
@@ -22,6 +39,8 @@ export interface GatewayOptions {
   authenticate: Authenticator;
   /** Project root the manifest's handler paths are relative to. */
   root: string;
+  /** The SCIM endpoints' limit per caller (WAF's in AWS). @default SCIM_RATE_LIMIT */
+  scimRateLimit?: RateLimit;
   log?: (line: string) => void;
 }
 
@@ -38,11 +57,21 @@ export function createGateway(options: GatewayOptions): Server {
   const compiled = options.routes.map(compile);
   const loadHandler = handlerLoader<Handler>(options.root);
   const load = (route: RouteDefinition) => loadHandler(route.handler);
+  const scimLimit = options.scimRateLimit ?? SCIM_RATE_LIMIT;
+  const countScimRequest = fixedWindowCounter(scimLimit);
 
   return createServer((request, response) => {
     const started = performance.now();
     const requestId = randomUUID();
-    serve(request, requestId, compiled, options, load)
+    // Before routing and authentication, as WAF is. Every caller here is 127.0.0.1, so a caller is its
+    // Authorization header (WAF counts per address in AWS).
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const retryAfter = isScimPath(path) ? countScimRequest(request.headers.authorization ?? '') : undefined;
+    const answer =
+      retryAfter === undefined
+        ? serve(request, requestId, compiled, options, load)
+        : Promise.resolve(scimThrottled(scimLimit, retryAfter));
+    answer
       .catch((error: unknown) => {
         options.log?.(`gateway error ${requestId}: ${(error as Error).message}`);
         return problemResponse(new HttpProblem(502, 'The function failed before answering.'), requestId);
@@ -98,7 +127,7 @@ async function serve(
       url.pathname,
     );
 
-  let authorizer: AuthorizerContext | undefined;
+  let authorizer: APIGatewayAuthorizerResult | undefined;
   if (!('public' in route.access)) {
     const token = bearerToken(request.headers.authorization);
     if (!token)
@@ -107,8 +136,9 @@ async function serve(
         requestId,
         url.pathname,
       );
+    const methodArn = localMethodArn(route.method, url.pathname);
     try {
-      authorizer = await options.authenticate(token);
+      authorizer = await options.authenticate(token, methodArn);
     } catch {
       return problemResponse(
         new HttpProblem(401, 'The token is invalid or expired; get a new one.'),
@@ -116,6 +146,13 @@ async function serve(
         url.pathname,
       );
     }
+    // API Gateway's own check of the answer (ACCESS_DENIED, with its message): a SCIM token opens /scim/v2 only.
+    if (!policyAllows(authorizer.policyDocument, methodArn))
+      return problemResponse(
+        new HttpProblem(403, 'User is not authorized to access this resource'),
+        requestId,
+        url.pathname,
+      );
   }
 
   const pathParameters = Object.fromEntries(
@@ -147,7 +184,7 @@ function toEvent(
   body: string,
   pathParameters: Record<string, string>,
   requestId: string,
-  authorizer: AuthorizerContext | undefined,
+  authorizer: APIGatewayAuthorizerResult | undefined,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -179,7 +216,7 @@ function toEvent(
     requestContext: {
       accountId: 'local',
       apiId: 'local',
-      authorizer: authorizer ? { principalId: principalIdOf(authorizer), ...authorizer } : null,
+      authorizer: authorizer ? { principalId: authorizer.principalId, ...authorizer.context } : null,
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: route.method,
       path: `/local${url.pathname}`,
@@ -194,6 +231,73 @@ function toEvent(
       },
     } as APIGatewayProxyEvent['requestContext'],
   };
+}
+
+/**
+ * Counts each caller's requests in fixed windows of the limit's length (aligned to the clock, so one reset
+ * forgets every caller) and answers the seconds until the window ends once a caller is over the limit;
+ * undefined while it is within.
+ */
+export function fixedWindowCounter(
+  limit: RateLimit,
+  now: () => number = Date.now,
+): (caller: string) => number | undefined {
+  const windowMs = limit.windowSeconds * 1000;
+  let window = Number.NaN;
+  const counts = new Map<string, number>();
+  return (caller) => {
+    const at = now();
+    const current = Math.floor(at / windowMs);
+    if (current !== window) {
+      window = current;
+      counts.clear();
+    }
+    const count = (counts.get(caller) ?? 0) + 1;
+    counts.set(caller, count);
+    if (count <= limit.requests) return undefined;
+    return Math.max(1, Math.ceil(((current + 1) * windowMs - at) / 1000));
+  };
+}
+
+/** What WAF's SCIM rule answers in AWS: 429, Retry-After, the SCIM error body as application/json. */
+function scimThrottled(limit: RateLimit, retryAfterSeconds: number): APIGatewayProxyResult {
+  return {
+    statusCode: 429,
+    headers: { 'content-type': 'application/json', 'retry-after': String(retryAfterSeconds) },
+    body: JSON.stringify(scimThrottledBody(limit)),
+  };
+}
+
+/** The method ARN API Gateway gives a request authorizer, for the local API and stage. */
+function localMethodArn(method: HttpMethod, path: string): string {
+  return `arn:aws:execute-api:local:000000000000:local/local/${method}${path}`;
+}
+
+/**
+ * Whether an authorizer's policy lets the request through, as API Gateway evaluates it: some Allow statement
+ * for execute-api:Invoke names a resource that matches the method ARN (`*` any characters, `?` one), and no
+ * Deny statement does.
+ */
+export function policyAllows(policy: PolicyDocument, methodArn: string): boolean {
+  const matching = (effect: string) =>
+    policy.Statement.some((statement) => {
+      if (statement.Effect !== effect || !('Action' in statement) || !('Resource' in statement)) return false;
+      const actions = [statement.Action].flat().filter((action) => action !== undefined);
+      const resources = [statement.Resource].flat().filter((resource) => resource !== undefined);
+      return (
+        actions.some((action) => wildcard(action).test('execute-api:Invoke')) &&
+        resources.some((resource) => wildcard(resource).test(methodArn))
+      );
+    });
+  return matching('Allow') && !matching('Deny');
+}
+
+function wildcard(pattern: string): RegExp {
+  const source = pattern
+    .split('')
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
 }
 
 function lambdaContext(route: RouteDefinition, requestId: string): Context {

@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { runAsFunction } from '../../shared/aws-calls.ts';
 import { dynamoDb, resetClients } from '../../shared/clients.ts';
 import { ENV, requireSetting, resetSettingsCache } from '../../shared/config.ts';
-import { AUTHORIZER_HANDLER, authenticate } from '../../shared/http/authorizer.ts';
+import { AUTHORIZER_HANDLER, allowWithContext, authenticate } from '../../shared/http/authorizer.ts';
 import { routes } from '../../shared/routes/index.ts';
+import { type RateLimit, SCIM_RATE_LIMIT } from '../../shared/scim/throttle.ts';
 import { callerLookup } from '../../shared/store/caller-lookup.ts';
 import { organisationPorts } from '../../shared/store/wiring.ts';
 import { createIdTokenVerifier } from './cognito.ts';
@@ -62,7 +63,24 @@ export interface LocalStack {
   events: LocalEventBus | undefined;
   /** The work queues' SQS endpoint (imports' apply and undo run from it). */
   queues: LocalQueues;
+  /** The gateway's SCIM rate limit per caller (see {@link SCIM_RATE_LIMIT_ENV}). */
+  scimRateLimit: RateLimit;
   stop(): Promise<void>;
+}
+
+/**
+ * Requests per caller per window the local gateway allows on /scim/v2, instead of AWS's
+ * {@link SCIM_RATE_LIMIT}: the tests lower it, so that reaching it takes a moment.
+ */
+export const SCIM_RATE_LIMIT_ENV = 'LMS_LOCAL_SCIM_RATE_LIMIT';
+
+function localScimRateLimit(): RateLimit {
+  const raw = process.env[SCIM_RATE_LIMIT_ENV];
+  if (raw === undefined || raw.trim() === '') return SCIM_RATE_LIMIT;
+  const requests = Number(raw);
+  if (!Number.isInteger(requests) || requests < 1)
+    throw new Error(`${SCIM_RATE_LIMIT_ENV} must be a whole number of requests, 1 or more; it is "${raw}".`);
+  return { ...SCIM_RATE_LIMIT, requests };
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -136,8 +154,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             tableName: resources.tableName,
             log,
           });
+    const scimRateLimit = localScimRateLimit();
     const gateway = createGateway({
       routes,
+      scimRateLimit,
       authenticate: localAuthenticator(
         createIdTokenVerifier(emulators.endpoints, resources),
         oauth,
@@ -170,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       jobs,
       events,
       queues,
+      scimRateLimit,
       stop: async () => {
         jobs.stop();
         await jobs.idle();
@@ -195,7 +216,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 /**
  * The local gateway's token check, the Lambda authorizer's in AWS: an ID token from cognito-local (people),
- * or an access token from the local OAuth server (machine clients), told apart by their issuer. Built after
+ * or an access token from the local OAuth server (machine clients), told apart by their issuer, or a SCIM
+ * token (by its prefix, before either verifier). Built after
  * the handler environment is applied: it reads machine clients' records from the local table, as the
  * authorizer function does (and is recorded as it).
  */
@@ -207,7 +229,10 @@ function localAuthenticator(
   const lookup = callerLookup(dynamoDb(), requireSetting('tableName'));
   const verify = (token: string) =>
     unverifiedIssuer(token) === oauth.issuer ? oauth.verifyAccessToken(token) : verifyIdToken(token);
-  return (token) => runAsFunction(AUTHORIZER_HANDLER, () => authenticate(token, verify, webClientId, lookup));
+  return (token, methodArn) =>
+    runAsFunction(AUTHORIZER_HANDLER, async () =>
+      allowWithContext(methodArn, await authenticate(token, verify, webClientId, lookup)),
+    );
 }
 
 /** Only picks which verifier to use; the chosen verifier checks the signature and the issuer itself. */

@@ -1,7 +1,8 @@
 /**
  * LmsApi: the REST API derived from the route manifest. One LmsFunction per route (construct id = route id),
- * bound to exactly what the route's `needs` declares; the request authorizer on every non-public route; WAF,
- * throttling, access logs, tracing; API Gateway's own errors rendered as RFC 9457 problem+json.
+ * bound to exactly what the route's `needs` declares; the request authorizer on every non-public route; WAF
+ * (with a rate limit of its own for /scim/v2, answering 429 with Retry-After), throttling, access logs,
+ * tracing; API Gateway's own errors rendered as RFC 9457 problem+json.
  *
  * The functions live in nested stacks, one per route `tag` (`LmsApi/Functions<Tag>`): each function brings a
  * log group, a role and a policy, and with the API's methods, resources and one Lambda permission per
@@ -34,15 +35,18 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
+import { SCIM_BASE_PATH } from '../../shared/domain/scim-token.ts';
 import { AUTHORIZER_CACHE_SECONDS, AUTHORIZER_HANDLER } from '../../shared/http/authorizer.ts';
 import type { BucketName, QueueName, RouteDefinition } from '../../shared/http/route.ts';
 import { routes as manifest } from '../../shared/routes/index.ts';
+import { SCIM_RATE_LIMIT, scimThrottledBody } from '../../shared/scim/throttle.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -69,7 +73,10 @@ export interface ApiStackProps extends StackProps {
   readonly throttlingRateLimit?: number;
   /** Stage-wide burst. @default 100 */
   readonly throttlingBurstLimit?: number;
-  /** WAF: requests one IP may make in any 5-minute window before it is blocked. @default 1000 */
+  /**
+   * WAF: requests one IP may make in any 5-minute window before it is blocked, on every path but the SCIM
+   * endpoints' (which have their own limit, `SCIM_RATE_LIMIT`). @default 1000
+   */
   readonly requestsPerIpPer5Minutes?: number;
   /** Retention of the API access logs. @default RetentionDays.ONE_YEAR */
   readonly accessLogRetention?: RetentionDays;
@@ -196,10 +203,16 @@ export class ApiStack extends Stack {
         'Verifies bearer tokens of the user pool (ID tokens of the web client, machine access tokens)',
       timeout: Duration.seconds(5),
     });
-    // Reads machine clients' records (a client the LMS did not create, or has revoked, is refused) and the
-    // profile a person's login is linked to.
+    // Reads machine clients' records (a client the LMS did not create, or has revoked, is refused), the
+    // profile a person's login is linked to, and SCIM tokens' records; its one write is a SCIM token's
+    // lastUsedAt (a conditional UpdateItem, at most once a minute per token), on the table alone.
     this.authorizerFunction = authorizerFunction;
     authorizerFunction.bindTable(props.table, 'read');
+    Grant.addToPrincipal({
+      grantee: authorizerFunction,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [props.table.tableArn],
+    });
     authorizerFunction.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
     authorizerFunction.addEnvironment(ENV.webClientId, props.webClient.userPoolClientId);
     Validations.of(authorizerFunction).acknowledge({
@@ -210,8 +223,9 @@ export class ApiStack extends Stack {
     const authorizer = new RequestAuthorizer(this, 'Authorizer', {
       handler: authorizerFunction,
       identitySources: [IdentitySource.header('Authorization')],
-      // Cached per token: the answer allows the whole stage, and the route gate decides per route. Short, so a
-      // suspension or a machine client's narrowed scopes take effect within a minute.
+      // Cached per token: the answer allows the whole stage (a SCIM token's, /scim/v2 only), and the route gate
+      // decides per route. Short, so a suspension, a machine client's narrowed scopes or a revoked SCIM token
+      // take effect within a minute.
       resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
 
@@ -275,10 +289,19 @@ export class ApiStack extends Stack {
     this.functions = functions;
     this.functionStacks = functionStacks;
 
+    // The SCIM endpoints have a rate limit of their own (identity providers send bursts), with the 429 and
+    // Retry-After they honour; every other path keeps the per-IP limit. Each request counts in exactly one.
+    const scimPath = scimPathStatement();
     const webAcl = new CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('LmsApiWebAcl'),
+      customResponseBodies: {
+        [SCIM_THROTTLED_BODY]: {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify(scimThrottledBody(SCIM_RATE_LIMIT)),
+        },
+      },
       rules: [
         managedRuleGroup(0, 'AWSManagedRulesCommonRuleSet', [
           // The rule blocks bodies over 8 KB; the API accepts up to each route's maxBodyBytes (64 KB by
@@ -296,9 +319,34 @@ export class ApiStack extends Stack {
               limit: props.requestsPerIpPer5Minutes ?? 1000,
               evaluationWindowSec: 300,
               aggregateKeyType: 'IP',
+              scopeDownStatement: { notStatement: { statement: scimPath } },
             },
           },
           visibilityConfig: visibility('RateLimitPerIp'),
+        },
+        {
+          name: 'ScimRateLimit',
+          priority: 4,
+          action: {
+            block: {
+              customResponse: {
+                responseCode: 429,
+                customResponseBodyKey: SCIM_THROTTLED_BODY,
+                responseHeaders: [{ name: 'Retry-After', value: String(SCIM_RATE_LIMIT.windowSeconds) }],
+              },
+            },
+          },
+          statement: {
+            rateBasedStatement: {
+              limit: SCIM_RATE_LIMIT.requests,
+              evaluationWindowSec: SCIM_RATE_LIMIT.windowSeconds,
+              // The caller's address: WAF runs before any token is checked, and a header would be whatever
+              // the client chooses to send (a new one each time escapes any limit).
+              aggregateKeyType: 'IP',
+              scopeDownStatement: scimPath,
+            },
+          },
+          visibilityConfig: visibility('ScimRateLimit'),
         },
       ],
     });
@@ -336,6 +384,25 @@ function accessLogFormat(): AccessLogFormat {
       xrayTraceId: AccessLogField.contextXrayTraceId(),
     }),
   );
+}
+
+/** The web ACL's key of the SCIM throttling body. */
+const SCIM_THROTTLED_BODY = 'ScimThrottled';
+
+/**
+ * A SCIM endpoint's path as WAF sees it: the path the client sent, `/<stage>/scim/v2/...` on the
+ * execute-api URL and `/scim/v2/...` (or `/<base path>/scim/v2/...`) behind a custom domain.
+ */
+export const SCIM_PATH_PATTERN = `^(/[^/]+)?${SCIM_BASE_PATH}(/|$)`;
+
+function scimPathStatement(): CfnWebACL.StatementProperty {
+  return {
+    regexMatchStatement: {
+      regexString: SCIM_PATH_PATTERN,
+      fieldToMatch: { uriPath: {} },
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
 }
 
 function visibility(metricName: string): CfnWebACL.VisibilityConfigProperty {

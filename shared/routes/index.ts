@@ -19,6 +19,7 @@ import * as enrollment from './enrollment.ts';
 import * as identity from './identity.ts';
 import * as identityProviders from './identity-providers.ts';
 import { importRoutes } from './imports.ts';
+import * as scimTokens from './scim-tokens.ts';
 import { getHealth, getOpenApi, listAudit } from './system.ts';
 import { createUser, getUser, listUsers, reactivateUser, suspendUser, updateUser } from './users.ts';
 
@@ -97,5 +98,9 @@ export const routes: readonly RouteDefinition[] = [
   apiClients.issueApiClientSecret,
   apiClients.retireApiClientSecret,
   apiClients.revokeApiClient,
+  scimTokens.createScimToken,
+  scimTokens.listScimTokens,
+  scimTokens.getScimToken,
+  scimTokens.revokeScimToken,
   ...importRoutes,
 ];

@@ -101,6 +101,14 @@ export const keys = {
   /** gsi1: every machine client by name. */
   apiClientsByName: (nameLower: string) => ({ gsi1pk: 'APICLIENTS', gsi1sk: nameLower }),
 
+  /** A SCIM token, by its id (the first half of its secret's SHA-256, so the authorizer reads it directly). */
+  scimToken: (id: string) => ({ pk: `SCIMTOKEN#${id}`, sk: 'SCIMTOKEN' }),
+  /** gsi1: every SCIM token, by creation time. */
+  scimTokensByCreation: (createdAt: string, id: string) => ({
+    gsi1pk: 'SCIMTOKENS',
+    gsi1sk: `${createdAt}#${id}`,
+  }),
+
   /**
    * The LMS's record of who holds the admin role (one seat per person), and the count of seats whose person
    * is active: suspending or demoting the last active admin fails a conditional write on that count.

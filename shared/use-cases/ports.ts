@@ -14,6 +14,7 @@ import type { Enrollment, EnrollmentSource, WaitlistEntry } from '../domain/enro
 import type { IdentityProvider } from '../domain/identity-provider.ts';
 import type { Job } from '../domain/job.ts';
 import type { Role } from '../domain/principal.ts';
+import type { ScimToken } from '../domain/scim-token.ts';
 import type { User, UserStatus } from '../domain/user.ts';
 
 export interface Page<T> {
@@ -428,4 +429,18 @@ export interface MachineClientRegistry {
   removeSecret(clientId: string, secretId: string): Promise<void>;
   /** Idempotent: a client already gone is not an error. */
   remove(clientId: string): Promise<void>;
+}
+
+/**
+ * SCIM tokens' records, by id (derived from the secret's hash). The hash is stored beside the record for the
+ * authorizer, never the secret, and never answered.
+ */
+export interface ScimTokenRepository {
+  /** Fails with a ConflictError when a token with its id exists (two equal secrets: never in practice). */
+  create(token: ScimToken, secretHash: string, audit: AuditRecord): Promise<void>;
+  get(id: string): Promise<ScimToken | undefined>;
+  /** Newest first, revoked and expired ones included (the audit names them). */
+  list(): Promise<ScimToken[]>;
+  /** Sets `revokedAt` once, with its audit record; writes nothing when it is revoked already (a race lost). */
+  revoke(id: string, at: string, audit: AuditRecord): Promise<void>;
 }

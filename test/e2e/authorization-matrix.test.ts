@@ -4,7 +4,8 @@
  * takes one away, must fail here until this table says the same). A caller the table does not name must be
  * refused (401 anonymous, 403 otherwise, as problem+json); a caller it names must get past authorization.
  * Machine clients are callers too: one per scope the table names for the route, and one holding every other
- * scope (for a people-only route: every scope).
+ * scope (for a people-only route: every scope). So is a SCIM token, which may call only the routes under
+ * /scim/v2 that name `lms/scim` (its authorizer policy opens nothing else).
  * Allowed calls to mutating routes carry an invalid body or an unknown id, so they prove authorization
  * passed (400/404 come after it) without changing anything.
  */
@@ -16,7 +17,7 @@ import type { RouteDefinition } from '../../shared/http/route.ts';
 import { routes } from '../../shared/routes/index.ts';
 import { api, departmentIdByName, machineToken, tokenFor, userIdByEmail } from '../support/http.ts';
 
-type Caller = 'anonymous' | Role | `client with ${ApiScope}` | 'client without scope';
+type Caller = 'anonymous' | Role | `client with ${ApiScope}` | 'client without scope' | 'SCIM token';
 const EMAIL: Record<Role, string> = {
   admin: 'admin@example.com',
   manager: 'manager@example.com',
@@ -33,6 +34,7 @@ interface Sample {
 /** Seeded ids the samples point at: each caller's own resource, in its scope. */
 const seeded = { learnerId: '', salesPersonId: '', salesId: '' };
 const unknownId = randomUUID();
+const UNKNOWN_SCIM_TOKEN_ID = '0123456789abcdef0123456789abcdef';
 
 /**
  * Who may call each route: `anyone`, or the roles (people) and scopes (machine clients) that may. A route
@@ -113,6 +115,10 @@ const ALLOWED: Record<string, 'anyone' | readonly (Role | ApiScope)[]> = {
   issueApiClientSecret: ['admin'],
   retireApiClientSecret: ['admin'],
   revokeApiClient: ['admin'],
+  createScimToken: ['admin'],
+  listScimTokens: ['admin'],
+  getScimToken: ['admin'],
+  revokeScimToken: ['admin'],
   createImport: ['admin', 'lms/users.write'],
   completeImportUpload: ['admin', 'lms/users.write'],
   listImports: ['admin', 'lms/users.write'],
@@ -224,6 +230,10 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   issueApiClientSecret: () => ({ path: '/api-clients/unknownclient/secrets' }),
   retireApiClientSecret: () => ({ path: `/api-clients/unknownclient/secrets/${unknownId}` }),
   revokeApiClient: () => ({ path: '/api-clients/unknownclient' }),
+  createScimToken: () => ({ path: '/scim-tokens', body: {} }),
+  listScimTokens: () => ({ path: '/scim-tokens' }),
+  getScimToken: () => ({ path: `/scim-tokens/${UNKNOWN_SCIM_TOKEN_ID}` }),
+  revokeScimToken: () => ({ path: `/scim-tokens/${UNKNOWN_SCIM_TOKEN_ID}` }),
   createImport: () => ({ path: '/imports', body: {} }),
   completeImportUpload: () => ({ path: `/imports/${unknownId}/upload/complete`, body: {} }),
   listImports: () => ({ path: '/imports' }),
@@ -255,10 +265,13 @@ function scopesIn(allowed: 'anyone' | readonly (Role | ApiScope)[]): ApiScope[] 
   return allowed === 'anyone' ? [] : SCOPE_NAMES.filter((scope) => allowed.includes(scope));
 }
 
-/** The callers of a route: anonymous, each role, a client per scope the table names, a client without them. */
+/**
+ * The callers of a route: anonymous, each role, a client per scope the table names, a client without them,
+ * and a SCIM token.
+ */
 function callersOf(routeId: string): Caller[] {
   const scoped = scopesIn(ALLOWED[routeId] ?? []).map((scope): Caller => `client with ${scope}`);
-  return ['anonymous', ...ROLES, ...scoped, 'client without scope'];
+  return ['anonymous', ...ROLES, ...scoped, 'client without scope', 'SCIM token'];
 }
 
 /** The scopes the caller's client holds: the one it is named after, or every scope the table does not name. */
@@ -272,17 +285,25 @@ function clientScopes(routeId: string, caller: Caller): ApiScope[] | undefined {
 }
 
 /** What the table says: may this caller get past the route's gate? */
-function expectedAllowed(routeId: string, caller: Caller): boolean {
-  const allowed = ALLOWED[routeId];
-  if (allowed === undefined) throw new Error(`no row in ALLOWED for ${routeId}`);
+function expectedAllowed(route: RouteDefinition, caller: Caller): boolean {
+  const allowed = ALLOWED[route.id];
+  if (allowed === undefined) throw new Error(`no row in ALLOWED for ${route.id}`);
   if (allowed === 'anyone') return true;
+  if (caller === 'SCIM token') return route.path.startsWith('/scim/v2/') && allowed.includes('lms/scim');
   if (caller === 'anonymous' || caller === 'client without scope') return false;
   if (caller.startsWith('client with ')) return true;
   return allowed.includes(caller as Role);
 }
 
+let scimToken: string;
+
 beforeAll(async () => {
   for (const role of ROLES) tokens[role] = await tokenFor(EMAIL[role]);
+  const created = await api('POST', '/scim-tokens', {
+    token: tokens.admin,
+    body: { description: `matrix ${randomUUID().slice(0, 8)}` },
+  });
+  scimToken = created.json.secret;
   seeded.learnerId = await userIdByEmail(EMAIL.learner);
   seeded.salesId = await departmentIdByName('Sales');
   seeded.salesPersonId = await userIdByEmail('sam.seller@example.com');
@@ -304,7 +325,8 @@ describe('authorization matrix', () => {
     const sample = SAMPLES[route.id]?.(caller);
     if (!sample) throw new Error(`no sample for ${route.id}`);
     const scopes = clientScopes(route.id, caller);
-    const token = scopes ? await clientToken(scopes) : tokens[caller as Role];
+    const token =
+      caller === 'SCIM token' ? scimToken : scopes ? await clientToken(scopes) : tokens[caller as Role];
     // Act
     const response = await api(route.method, sample.path, {
       token,
@@ -312,7 +334,7 @@ describe('authorization matrix', () => {
       headers: sample.headers,
     });
     // Assess
-    if (expectedAllowed(route.id, caller)) {
+    if (expectedAllowed(route, caller)) {
       expect(response.status, `${caller} should get past authorization: ${response.text}`).not.toBe(401);
       expect(response.status, `${caller} should get past authorization: ${response.text}`).not.toBe(403);
       expect(response.status).toBeLessThan(500);

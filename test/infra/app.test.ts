@@ -915,7 +915,7 @@ describe('LmsApi REST API', () => {
     }
   });
 
-  it('gives the authorizer the pool and the web client to verify tokens against, and only table reads', () => {
+  it("gives the authorizer the pool and the web client to verify tokens against, table reads, and UpdateItem on the table alone (a SCIM token's lastUsedAt)", () => {
     // Prepare
     const functions = templates.api.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { WEB_CLIENT_ID: Match.anyValue() } } },
@@ -930,9 +930,21 @@ describe('LmsApi REST API', () => {
     });
     const policies = JSON.stringify(templates.api.findResources('AWS::IAM::Policy'));
     expect(policies).not.toContain('cognito-idp:');
-    // It reads the table (machine clients' records), and writes nothing
+    // It reads the table (machine clients' records, SCIM tokens), and its one write is UpdateItem on the
+    // table itself, not its indexes
     expect(authorizerFunction?.Properties.Environment.Variables).toHaveProperty('TABLE_NAME');
-    for (const write of TABLE_WRITE_ACTIONS) expect(policies, write).not.toContain(`"${write}"`);
+    for (const write of TABLE_WRITE_ACTIONS.filter((action) => action !== 'dynamodb:UpdateItem'))
+      expect(policies, write).not.toContain(`"${write}"`);
+    const updates = Object.values(templates.api.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+      .filter((statement) => [statement.Action].flat().includes('dynamodb:UpdateItem'));
+    expect(updates).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: { 'Fn::ImportValue': expect.stringContaining('Table') },
+      },
+    ]);
   });
 
   it('declares the lms resource server with every scope routes name', () => {
@@ -1019,6 +1031,67 @@ describe('LmsApi REST API', () => {
     const association = Object.values(templates.api.findResources('AWS::WAFv2::WebACLAssociation'))[0];
     expect(association?.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [webAclId, 'Arn'] });
     expect(JSON.stringify(association?.Properties.ResourceArn)).toContain(stageId);
+  });
+
+  it("limits the SCIM endpoints' requests per caller with a rule of their own: 1500 a minute, then 429 with Retry-After and a SCIM error body", () => {
+    // Prepare
+    const [webAcl] = Object.values(templates.api.findResources('AWS::WAFv2::WebACL'));
+    const rules = webAcl?.Properties.Rules as Json[];
+    const scimPath = {
+      RegexMatchStatement: {
+        RegexString: '^(/[^/]+)?/scim/v2(/|$)',
+        FieldToMatch: { UriPath: {} },
+        TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+      },
+    };
+
+    // Assess: the SCIM paths, as the client sent them (with the stage on the execute-api URL)
+    expect(rules.find((rule) => rule.Name === 'ScimRateLimit')).toEqual({
+      Name: 'ScimRateLimit',
+      Priority: 4,
+      Action: {
+        Block: {
+          CustomResponse: {
+            ResponseCode: 429,
+            CustomResponseBodyKey: 'ScimThrottled',
+            ResponseHeaders: [{ Name: 'Retry-After', Value: '60' }],
+          },
+        },
+      },
+      Statement: {
+        RateBasedStatement: {
+          Limit: 1500,
+          EvaluationWindowSec: 60,
+          AggregateKeyType: 'IP',
+          ScopeDownStatement: scimPath,
+        },
+      },
+      VisibilityConfig: {
+        CloudWatchMetricsEnabled: true,
+        MetricName: 'ScimRateLimit',
+        SampledRequestsEnabled: true,
+      },
+    });
+    expect(webAcl?.Properties.CustomResponseBodies).toEqual({
+      ScimThrottled: {
+        ContentType: 'APPLICATION_JSON',
+        Content: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+          status: '429',
+          detail:
+            'Too many requests: at most 1500 every 60 seconds per caller on /scim/v2. Retry after the seconds in Retry-After.',
+        }),
+      },
+    });
+    // Every other path keeps the per-IP limit: each request counts in exactly one of the two
+    expect(rules.find((rule) => rule.Name === 'RateLimitPerIp')?.Statement).toEqual({
+      RateBasedStatement: {
+        Limit: 1000,
+        EvaluationWindowSec: 300,
+        AggregateKeyType: 'IP',
+        ScopeDownStatement: { NotStatement: { Statement: scimPath } },
+      },
+    });
   });
 
   it('renders API Gateway errors as problem+json with a request id', () => {

@@ -64,6 +64,28 @@ describe('allows', () => {
     expect(allows({ roles: ['admin'] }, client('lms/users.read lms/users.write'))).toBe(false);
   });
 
+  it("lets a SCIM token's context (the authorizer's) in where lms/scim is named, and nowhere else", () => {
+    // Prepare
+    const scimToken = principalFromAuthorizer({
+      principal: 'client',
+      client_id: 'scim-token:033530323985aa0663371be196f8f3e5',
+      scope: 'lms/scim',
+      exp: '4070908800',
+    });
+
+    // Assess: a machine client like any other, whose audit actor names the token
+    expect(scimToken).toEqual({
+      sub: 'client:scim-token:033530323985aa0663371be196f8f3e5',
+      userId: null,
+      email: null,
+      roles: [],
+      client: { id: 'scim-token:033530323985aa0663371be196f8f3e5', scopes: ['lms/scim'] },
+    });
+    expect(allows({ roles: [], scopes: ['lms/scim'] }, scimToken)).toBe(true);
+    expect(allows(access, scimToken)).toBe(false);
+    expect(allows({ roles: ['admin'] }, scimToken)).toBe(false);
+  });
+
   it('lets people in by role, not by scope', () => {
     const person = principalFromAuthorizer({ principal: 'person', sub: 's', 'cognito:groups': 'learner' });
     expect(allows(access, person)).toBe(false);
