@@ -13,7 +13,8 @@ export const API_SCOPES = {
   'lms/courses.read': 'Read the catalog: courses, categories and learning paths',
   'lms/enrollments.write': 'Enroll, withdraw and complete enrollments, and change due dates',
   'lms/reports.read': 'Read enrollments, completion and compliance',
-  'lms/scim': 'Provision people and groups through SCIM 2.0 (/scim/v2) from an identity provider; opens nothing else',
+  'lms/scim':
+    'Provision people and groups through SCIM 2.0 (/scim/v2) from an identity provider; opens nothing else',
 } as const;
 export type ApiScope = keyof typeof API_SCOPES;
 export const SCOPE_NAMES = Object.keys(API_SCOPES) as ApiScope[];
