@@ -182,7 +182,8 @@ function toEvent(
       authorizer: authorizer ? { principalId: principalIdOf(authorizer), ...authorizer } : null,
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: route.method,
-      path: `/local${url.pathname}`,
+      // The path as the client called it; locally no stage prefixes it (in AWS: `/<stage>/…`).
+      path: url.pathname,
       stage: 'local',
       requestId,
       requestTimeEpoch: Date.now(),

@@ -1,9 +1,10 @@
 /**
  * Errors of the SCIM routes as SCIM error bodies (RFC 7644 §3.12), in `application/scim+json`: identity
- * providers read `status` and `scimType`, not problem+json. Whatever refused the request (the route gate, the
- * body parser, a use case, the local gateway) is mapped here, so a SCIM client never sees another shape.
+ * providers read `status` and `scimType`, not problem+json. Whatever refused the request in the function (the
+ * route gate, the body parser, a use case) is mapped here, so a SCIM client gets no other shape from it.
+ * (API Gateway's own refusals, before a function runs, are one set per API and stay problem+json.)
  */
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
   BusinessRuleError,
   DomainError,
@@ -14,8 +15,7 @@ import {
   UniquenessError,
 } from '../domain/errors.ts';
 import { ScimError } from '../scim/errors.ts';
-import { type HttpProblem, problemResponse, toProblem } from './problem.ts';
-import type { RouteDefinition } from './route.ts';
+import { toProblem } from './problem.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 
@@ -64,16 +64,18 @@ export function scimErrorResponse(error: ScimError): APIGatewayProxyResult {
 }
 
 /**
- * The error answer of a route in its own protocol: problem+json, or a SCIM error body for SCIM routes (the
- * local gateway's own 401, 405 and 413 too).
+ * The absolute URL of `/scim/v2` as the client called it, for `meta.location`, `Location` and `$ref`s: the
+ * scheme API Gateway forwards (`X-Forwarded-Proto`; http locally), the Host, and whatever prefixes the route's
+ * path in `requestContext.path` (the stage, a custom domain's base path).
+ *
+ * @example scimBaseUrl(event) // 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/scim/v2'
  */
-export function errorResponse(
-  route: Pick<RouteDefinition, 'protocol'> | undefined,
-  problem: HttpProblem,
-  requestId: string,
-  instance?: string,
-): APIGatewayProxyResult {
-  return route?.protocol === 'scim'
-    ? scimErrorResponse(toScimError(problem, requestId))
-    : problemResponse(problem, requestId, instance);
+export function scimBaseUrl(event: APIGatewayProxyEvent): string {
+  const header = (name: string) =>
+    Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+  const scheme = header('x-forwarded-proto')?.split(',')[0]?.trim() || 'http';
+  const host = header('host') ?? 'localhost';
+  const called = event.requestContext?.path ?? event.path;
+  const prefix = called.endsWith(event.path) ? called.slice(0, called.length - event.path.length) : '';
+  return `${scheme}://${host}${prefix}/scim/v2`;
 }

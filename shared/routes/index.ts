@@ -19,6 +19,7 @@ import * as enrollment from './enrollment.ts';
 import * as identity from './identity.ts';
 import * as identityProviders from './identity-providers.ts';
 import { importRoutes } from './imports.ts';
+import { scimRoutes } from './scim.ts';
 import { getHealth, getOpenApi, listAudit } from './system.ts';
 import { createUser, getUser, listUsers, reactivateUser, suspendUser, updateUser } from './users.ts';
 
@@ -98,4 +99,5 @@ export const routes: readonly RouteDefinition[] = [
   apiClients.retireApiClientSecret,
   apiClients.revokeApiClient,
   ...importRoutes,
+  ...scimRoutes,
 ];

@@ -54,6 +54,14 @@ export class DynamoUserRepository implements UserRepository {
     return claimOwner(this.client, this.tableName, 'email', normaliseEmail(email));
   }
 
+  idByExternalId(externalId: string): Promise<string | undefined> {
+    return claimOwner(this.client, this.tableName, 'externalId', externalId);
+  }
+
+  idByScimUserName(userName: string): Promise<string | undefined> {
+    return claimOwner(this.client, this.tableName, 'scimUserName', userName.toLowerCase());
+  }
+
   async idByLogin(sub: string): Promise<string | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.unique('login', sub) }),
