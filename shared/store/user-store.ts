@@ -204,7 +204,7 @@ export function memberCount(tableName: string, departmentId: string, delta: numb
  */
 export function profileWrites(tableName: string, before: User | null, after: User | null): GuardedWrite[] {
   const entity = { kind: 'user', id: (after ?? before)?.id ?? '' };
-  const moves = [emailClaim, externalIdClaim, loginClaim, scimUserNameClaim].flatMap((claimOf) =>
+  const moves = [scimUserNameClaim, emailClaim, externalIdClaim, loginClaim].flatMap((claimOf) =>
     moveClaim(tableName, before ? claimOf(before) : undefined, after ? claimOf(after) : undefined),
   );
   moves.push(...userNameNotAnotherEmail(tableName, before, after));
