@@ -97,7 +97,7 @@ export function readScimResource(body: unknown, resourceType: ScimResourceType):
 function readSchemas(raw: unknown, resourceType: ScimResourceType, extensions: readonly ScimSchema[]) {
   const core = resourceType.schema.id;
   if (!Array.isArray(raw) || !raw.some((urn) => typeof urn === 'string' && sameName(urn, core))) {
-    throw invalidSyntax(`schemas must list "${core}", not ${describe(raw)}.`);
+    throw invalidSyntax(`schemas must list "${core}", not ${describe(raw, 300)}.`);
   }
   for (const urn of raw) {
     if (typeof urn !== 'string') throw invalidSyntax(`schemas lists ${describe(urn)}, not a URN.`);
@@ -207,9 +207,9 @@ function assigned(value: unknown): boolean {
   return value !== undefined && value !== null && value !== '';
 }
 
-function describe(value: unknown): string {
+function describe(value: unknown, max = 60): string {
   const json = JSON.stringify(value) ?? 'nothing';
-  return json.length > 60 ? `${json.slice(0, 60)}…` : json;
+  return json.length > max ? `${json.slice(0, max)}…` : json;
 }
 
 function invalidSyntax(detail: string): ScimError {

@@ -15,6 +15,7 @@ import {
 } from '../../../shared/domain/errors.ts';
 import { httpHandler } from '../../../shared/http/handler.ts';
 import { defineRoute } from '../../../shared/http/route.ts';
+import { scimBaseUrl } from '../../../shared/http/scim-response.ts';
 import { ScimError } from '../../../shared/scim/errors.ts';
 
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -190,5 +191,20 @@ describe('a SCIM route through the HTTP stack', () => {
       status: '500',
       detail: 'Something went wrong on our side. Quote the request id when reporting it. Request id: req-1.',
     });
+  });
+});
+
+describe('scimBaseUrl', () => {
+  it('is /scim/v2 as the client called it: scheme, host and the stage API Gateway put before the path', () => {
+    const aws = event({
+      headers: { Host: 'abc.execute-api.eu-west-1.amazonaws.com', 'X-Forwarded-Proto': 'https' },
+      requestContext: { path: `/prod/scim/v2/Widgets/${ID}` } as APIGatewayProxyEvent['requestContext'],
+    });
+    const local = event({
+      headers: { host: 'localhost:3000' },
+      requestContext: { path: `/scim/v2/Widgets/${ID}` } as APIGatewayProxyEvent['requestContext'],
+    });
+    expect(scimBaseUrl(aws)).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/prod/scim/v2');
+    expect(scimBaseUrl(local)).toBe('http://localhost:3000/scim/v2');
   });
 });
