@@ -113,12 +113,13 @@ export const createScimUser = defineRoute({
   path: '/scim/v2/Users',
   handler: 'functions/scim/create-scim-user.ts',
   summary:
-    'Provision a person (userName unique without regard to case; emails, name required), linked to the login that has their email when it may speak for them; a person the identity provider deleted comes back under their userName',
+    'Provision a person (userName unique without regard to case; emails, name required; their login is linked at their first sign-in); a person the identity provider deleted comes back under their userName',
   tag: 'SCIM',
   access,
   request: { query: ScimProjectionQuery, body: ScimUser },
   response: { status: 201, description: 'Created; Location and ETag name it', body: ScimUser },
-  needs: { table: 'write', userPool: 'lookup' },
+  // A returning person whose profile was reactivated meanwhile, sent inactive, is suspended and signed out.
+  needs: { table: 'write', userPool: 'sign-out' },
   protocol: 'scim',
 });
 

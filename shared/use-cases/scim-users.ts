@@ -16,7 +16,7 @@
  *   connected to an LMS that already has people finds them (`userName eq`) instead of creating them twice;
  *   its first change makes them provisioned.
  */
-import { NotFoundError } from '../domain/errors.ts';
+import { NotFoundError, UniquenessError } from '../domain/errors.ts';
 import { type Actor, actorId } from '../domain/principal.ts';
 import { normaliseEmail, type ScimProvisioning, type User } from '../domain/user.ts';
 import { ScimError } from '../scim/errors.ts';
@@ -26,12 +26,10 @@ import { readScimResource } from '../scim/resource.ts';
 import { USER_FILTER_ATTRIBUTES, USER_RESOURCE_TYPE } from '../scim/schema.ts';
 import { ENTERPRISE_CUSTOM_ATTRIBUTES, type ScimPerson, scimPerson, scimUser } from '../scim/users.ts';
 import { matchDepartment } from './departments.ts';
-import type { LoginLinkDeps } from './login-links.ts';
 import type { IdentityDirectory } from './ports.ts';
-import { applyProvisioning, createPerson, type UserDeps } from './users.ts';
+import { applyProvisioning, createUser, type UserDeps } from './users.ts';
 
-export type ScimUserDeps = UserDeps &
-  Pick<LoginLinkDeps, 'providers'> & { directory: Pick<IdentityDirectory, 'account' | 'signOut'> };
+export type ScimUserDeps = UserDeps & { directory: Pick<IdentityDirectory, 'signOut'> };
 
 /** The suspension reasons SCIM writes; `active: true` lifts only these. */
 export const SCIM_DEACTIVATED = 'Deactivated in the identity provider (SCIM)';
@@ -44,9 +42,10 @@ export interface ResultWindow {
 }
 
 /**
- * POST /Users. Steps: read the resource -> a person the identity provider deleted under this userName (or
- * email) comes back -> otherwise a new person, linked to the login that has their email when the link rules
- * allow, created suspended when `active` is false.
+ * POST /Users. Steps: read the resource -> create the person (suspended when `active` is false) -> when a
+ * claim refuses them (userName, email) and its holder is a person the identity provider deleted, that person
+ * comes back instead, with their records. The person's login is linked at their first sign-in (through the
+ * identity provider's SSO, or by a verified email), as for any profile created before its login.
  */
 export async function provisionUser(deps: ScimUserDeps, actor: Actor, body: unknown): Promise<User> {
   const person = scimPerson(readScimResource(body, USER_RESOURCE_TYPE));
@@ -58,28 +57,33 @@ export async function provisionUser(deps: ScimUserDeps, actor: Actor, body: unkn
       'emails is required: the LMS writes to people at an email address.',
     );
   }
-  const returning = await deletedHolder(deps, person.userName, email);
-  if (returning) return change(deps, actor, returning, undefined, person);
   const now = deps.runtime.now().toISOString();
   const departmentId = await departmentFor(deps, person, null);
-  return createPerson(
-    deps,
-    actor,
-    {
-      email,
-      givenName: person.givenName,
-      familyName: person.familyName,
-      departmentId,
-      managerId: person.managerId,
-      jobTitle: person.jobTitle,
-      externalId: person.externalId,
-      customAttributes: customAttributes({}, person),
-    },
-    {
-      scim: scimRecord(person, null, actor, now),
-      suspensionReason: person.active === false ? SCIM_DEACTIVATED : undefined,
-    },
-  );
+  try {
+    return await createUser(
+      deps,
+      actor,
+      {
+        email,
+        givenName: person.givenName,
+        familyName: person.familyName,
+        departmentId,
+        managerId: person.managerId,
+        jobTitle: person.jobTitle,
+        externalId: person.externalId,
+        customAttributes: customAttributes({}, person),
+      },
+      {
+        scim: scimRecord(person, null, actor, now),
+        suspensionReason: person.active === false ? SCIM_DEACTIVATED : undefined,
+      },
+    );
+  } catch (error) {
+    // Looked for only when a value is taken, so a new person costs one transaction.
+    const returning = error instanceof UniquenessError && (await deletedHolder(deps, person.userName, email));
+    if (!returning) throw error;
+    return change(deps, actor, returning, undefined, person);
+  }
 }
 
 /** GET /Users/{id}: the person, unless the identity provider deleted them (404, as for no one). */
