@@ -4,9 +4,9 @@
  *
  * Steps of a write: read the resource (a POST or PUT body with readScimResource, a PATCH applied to the
  * person as SCIM shows them) -> the person it describes (scimPerson: the LMS's rules, each refusal naming the
- * SCIM attribute) -> the department it names, when it names another than last time (matchDepartment: a name
- * or a path; none matching leaves the person without a department, the value kept as sent) -> createPerson,
- * or applyProvisioning for a change (one audited write; a suspension signs the person out).
+ * SCIM attribute) -> the department it names (matchDepartment: an id, a name or a path; a value that matches
+ * none leaves the person where they are, kept as sent) -> createUser, or applyProvisioning for a change (one
+ * audited write; a suspension signs the person out).
  *
  * - `active: false` suspends with SCIM_DEACTIVATED; `active: true` lifts only a suspension SCIM made, so a
  *   suspension made in the LMS stands (and the resource keeps saying `active: false`).
@@ -249,20 +249,22 @@ function customAttributes(current: Record<string, string>, person: ScimPerson): 
 }
 
 /**
- * The department the person is in after the change: unchanged while the identity provider sends the value it
- * sent last time (so an LMS department is not cleared because a directory has none); otherwise the department
- * the new value names, or none (a value no department matches is kept as sent, in `scim.department`).
+ * The department the person is in after the change: the one the identity provider's value names (by id, name
+ * or path). A value no department matches, or none, leaves the person where they are (in no department, when
+ * new), the value kept as sent in `scim.department`: a name the LMS does not know never moves anyone out of
+ * a department, its manager's view and its rule cohorts. The value the provider sent last time is matched
+ * again only for someone still without a department (the department may have been created since).
  */
 async function departmentFor(
   deps: UserDeps,
   person: ScimPerson,
   before: User | null,
 ): Promise<string | null> {
-  const previous = before?.scim?.department ?? null;
-  if (before && person.department === previous) return before.departmentId;
-  if (person.department === null) return null;
+  const current = before?.departmentId ?? null;
+  if (person.department === null) return current;
+  if (current !== null && person.department === (before?.scim?.department ?? null)) return current;
   const match = await matchDepartment(deps.departments, person.department);
-  return match.matched ? match.departmentId : null;
+  return match.matched ? match.departmentId : current;
 }
 
 /** A person the identity provider deleted who holds this userName, or else this email. */

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEmail, uniqueName } from '../support/actors.ts';
-import { api, tokenFor } from '../support/http.ts';
+import { api, departmentIdByName, tokenFor } from '../support/http.ts';
 import { ENTERPRISE, ERROR, GROUP, LIST, PATCH_OP, scim, scimToken, USER } from '../support/scim.ts';
 
 let idp: string;
@@ -584,5 +584,30 @@ describe('SCIM queries, versions and the LMS’s own rules', () => {
     );
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject({ active: false, title: 'Principal Engineer', displayName: 'Pat T.' });
+  });
+
+  it('places a person by department name or path, and keeps a department the LMS does not know as sent', async () => {
+    const sales = await departmentIdByName('Sales');
+    const children = await api('GET', `/departments?parentId=${sales}`, { token: admin });
+    const emea = children.json.items.find(
+      (department: { name: string }) => department.name === 'Sales EMEA',
+    ).id;
+    const user = await create(uniqueEmail('dept'), {
+      schemas: [USER, ENTERPRISE],
+      [ENTERPRISE]: { department: 'sales' },
+    });
+    const department = async () =>
+      (await api('GET', `/users/${user.id}`, { token: admin })).json.departmentId;
+    const replace = (value: string) =>
+      scim('PATCH', `/Users/${user.id}`, idp, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'replace', path: `${ENTERPRISE}:department`, value }],
+      });
+    expect(await department()).toBe(sales);
+    const unknown = await replace('Unheard Of');
+    expect(unknown.json[ENTERPRISE]).toEqual({ department: 'Unheard Of' });
+    expect(await department()).toBe(sales);
+    await replace('Sales / Sales EMEA');
+    expect(await department()).toBe(emea);
   });
 });
