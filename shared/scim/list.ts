@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import type { ScimResource } from './schema.ts';
 
-export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 /** The most resources one response carries (`filter.maxResults`); a larger `count` is capped to it. */
 export const MAX_RESULTS = 200;

@@ -59,7 +59,7 @@ export function scimUser(user: User, base: string): ScimResource {
 }
 
 /** The userName SCIM knows the person by: the one it gave, else (a person it has not provisioned) the email. */
-export function scimUserName(user: User): string {
+function scimUserName(user: User): string {
   return user.scim?.userName ?? user.email;
 }
 

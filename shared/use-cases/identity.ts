@@ -211,7 +211,7 @@ function scimReason(scim: ScimProvisioning): string {
   const since = `Provisioned by an identity provider (SCIM) as ${scim.userName} since ${day(scim.provisionedAt)}`;
   return scim.deletedAt
     ? `${since}; deleted by it ${day(scim.deletedAt)}, which suspended the profile.`
-    : `${since}; last updated by it ${day(scim.updatedAt)}. Changes made here may be overwritten by the directory.`;
+    : `${since}; last updated by it ${day(scim.updatedAt)}. Its next update overwrites fields not marked sticky.`;
 }
 
 function rolesOf(login: Login): Role[] {

@@ -32,8 +32,8 @@ import { applyProvisioning, createUser, type UserDeps } from './users.ts';
 export type ScimUserDeps = UserDeps & { directory: Pick<IdentityDirectory, 'signOut'> };
 
 /** The suspension reasons SCIM writes; `active: true` lifts only these. */
-export const SCIM_DEACTIVATED = 'Deactivated in the identity provider (SCIM)';
-export const SCIM_DELETED = 'Deleted in the identity provider (SCIM)';
+const SCIM_DEACTIVATED = 'Deactivated in the identity provider (SCIM)';
+const SCIM_DELETED = 'Deleted in the identity provider (SCIM)';
 
 /** Which results of a filter a page shows (RFC 7644 §3.4.2.4): from the 1-based `startIndex`, `count` of them. */
 export interface ResultWindow {
