@@ -610,4 +610,40 @@ describe('SCIM queries, versions and the LMS’s own rules', () => {
     await replace('Sales / Sales EMEA');
     expect(await department()).toBe(emea);
   });
+
+  it('replaces a group whole with PUT: its name, external id and members', async () => {
+    const [a, b, c] = await Promise.all([
+      create(uniqueEmail('a')),
+      create(uniqueEmail('b')),
+      create(uniqueEmail('c')),
+    ]);
+    const group = await scim('POST', '/Groups', idp, {
+      schemas: [GROUP],
+      displayName: uniqueName('Before'),
+      externalId: 'g-before',
+      members: [{ value: a?.id }, { value: b?.id }],
+    });
+    expect(group.json.members.map((member: { value: string }) => member.value).sort()).toEqual(
+      [a?.id, b?.id].sort(),
+    );
+    const name = uniqueName('After');
+    const put = await scim(
+      'PUT',
+      `/Groups/${group.json.id}`,
+      idp,
+      {
+        schemas: [GROUP],
+        id: group.json.id,
+        displayName: name,
+        members: [{ value: b?.id }, { value: c?.id }],
+      },
+      { 'if-match': 'W/"1"' },
+    );
+    expect(put.status).toBe(200);
+    expect(put.json).toMatchObject({ id: group.json.id, displayName: name, meta: { version: 'W/"2"' } });
+    expect(put.json.externalId).toBeUndefined();
+    expect(put.json.members.map((member: { value: string }) => member.value).sort()).toEqual(
+      [b?.id, c?.id].sort(),
+    );
+  });
 });
