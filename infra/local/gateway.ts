@@ -219,7 +219,8 @@ function toEvent(
       authorizer: authorizer ? { principalId: authorizer.principalId, ...authorizer.context } : null,
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: route.method,
-      path: `/local${url.pathname}`,
+      // The path as the client called it; locally no stage prefixes it (in AWS: `/<stage>/…`).
+      path: url.pathname,
       stage: 'local',
       requestId,
       requestTimeEpoch: Date.now(),

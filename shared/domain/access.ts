@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { Id, IsoDateTime, text } from './common.ts';
 import { EnrollmentExplanation } from './enrollment.ts';
 import { ROLES } from './principal.ts';
-import { LinkedLogin, UserStatus } from './user.ts';
+import { LinkedLogin, ScimProvisioning, UserStatus } from './user.ts';
 
 export const Role = z.enum(ROLES);
 
@@ -72,6 +72,8 @@ export const AccessReport = z
     linkedLogin: LinkedLogin.nullable(),
     /** The linked login; or, when none is linked, the login with the profile's email, to show why it is not. */
     login: Login.nullable(),
+    /** Whether an identity provider provisions the person through SCIM: as which userName, since when, last change. */
+    scim: ScimProvisioning.nullable(),
     /** The LMS's own record of sign-ins (last 90 days), newest first. */
     lastSignIns: z.array(SignIn),
     canSignIn: z.boolean(),

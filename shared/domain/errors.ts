@@ -23,6 +23,12 @@ export class NotFoundError extends DomainError {
 /** The change collides with existing state: a duplicate email, a department that still has people. */
 export class ConflictError extends DomainError {}
 
+/**
+ * A value someone else holds (an email, an external id, a name): a uniqueness claim refused it. A conflict
+ * like any other for the API; SCIM tells it apart (`scimType: uniqueness`).
+ */
+export class UniquenessError extends ConflictError {}
+
 /** The caller's copy is stale: the version in If-Match is not the current one. */
 export class StaleVersionError extends DomainError {
   constructor(

@@ -108,6 +108,27 @@ export const LinkedLogin = z
   .meta({ id: 'LinkedLogin' });
 export type LinkedLogin = z.infer<typeof LinkedLogin>;
 
+/**
+ * What the LMS keeps about a person an identity provider provisions through SCIM, beside the profile: the
+ * SCIM attributes the profile has no field for, and when SCIM created, last changed and deleted them.
+ */
+export const ScimProvisioning = z
+  .object({
+    /** As the identity provider wrote it (Okta: usually the email; Entra ID: the UPN); unique, any case. */
+    userName: z.string(),
+    displayName: z.string().nullable(),
+    /** The enterprise extension's department as sent (a name or a path), whether or not a department has it. */
+    department: z.string().nullable(),
+    provisionedAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+    /** Who made the last SCIM change: the machine client or SCIM token (`client:<id>`). */
+    updatedBy: z.string(),
+    /** When the identity provider deleted the person (DELETE): suspended and kept, gone from SCIM. */
+    deletedAt: IsoDateTime.nullable(),
+  })
+  .meta({ id: 'ScimProvisioning' });
+export type ScimProvisioning = z.infer<typeof ScimProvisioning>;
+
 export const User = z
   .object({
     id: Id,
@@ -128,6 +149,8 @@ export const User = z
     stickyFields: z.array(StickyField).default([]),
     /** The login linked to this profile; null until one is (profiles stored before links existed read as null). */
     linkedLogin: LinkedLogin.nullable().default(null),
+    /** Set once an identity provider provisions the person through SCIM; null otherwise. */
+    scim: ScimProvisioning.nullable().default(null),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
     version: z.number().int().min(1),

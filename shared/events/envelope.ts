@@ -40,6 +40,7 @@ export const DOMAIN_EVENT_TYPES = [
   'cohort.member_removed',
   'cohort.course-linked',
   'cohort.course-unlinked',
+  'cohort.deleted',
 ] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 

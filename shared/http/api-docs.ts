@@ -38,6 +38,10 @@ export function renderApiDocs(
     'for 24 hours; the same key with another route, resource or body is a 422 (`Idempotency-Key reused for a',
     'different request`). A key is the caller’s own, and a replay still needs the route’s role or scope.',
     '',
+    'The SCIM routes (`/scim/v2`, RFC 7644) speak SCIM instead: bodies in `application/scim+json` (or',
+    '`application/json`), errors as SCIM error bodies (`schemas`, `status` as a string, `scimType`, `detail`),',
+    'lists as `ListResponse` with `startIndex` and `count`, and weak ETags (`W/"3"`) taken as `If-Match`.',
+    '',
     'Each route names its handler (`functions/`) and the use case that handler calls (`shared/use-cases/`), or',
     'the store method or function it calls where there is no use case.',
     '',
@@ -54,7 +58,9 @@ export function renderApiDocs(
       const who =
         'public' in route.access
           ? 'anyone'
-          : [route.access.roles.join(', '), ...scopes.map((scope) => `\`${scope}\``)].join('; ');
+          : [route.access.roles.join(', '), ...scopes.map((scope) => `\`${scope}\``)]
+              .filter(Boolean)
+              .join('; ');
       const ifMatch = route.request.ifMatch === 'required' ? ' (If-Match required)' : '';
       const idempotent = route.request.idempotent ? ' (accepts Idempotency-Key)' : '';
       const routeCode = code.get(route.id);

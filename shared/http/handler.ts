@@ -20,6 +20,7 @@ import type { LmsContext } from './middleware/lms-context.ts';
 import { parseRequest } from './middleware/parse-request.ts';
 import { problemErrors } from './middleware/problem-errors.ts';
 import type { RouteDefinition } from './route.ts';
+import { SCIM_CONTENT_TYPE } from './scim-response.ts';
 
 type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
 
@@ -41,7 +42,7 @@ export interface HttpResult {
   /** @default the route's declared status */
   status?: number;
   body?: unknown;
-  /** Sent as a strong ETag, `"<version>"`. */
+  /** Sent as an ETag: strong, `"<version>"`; weak, `W/"<version>"`, on SCIM routes. */
   version?: number;
   headers?: Record<string, string>;
 }
@@ -72,7 +73,7 @@ export function httpHandler<R extends RouteDefinition>(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlateLogs())
     .use(httpCors({ origins: corsAllowedOrigins(), exposeHeaders: 'ETag', maxAge: 600 }))
-    .use(problemErrors())
+    .use(problemErrors(route.protocol))
     .use(authorize(route.access))
     .use(parseRequest(route))
     .handler(core) as unknown as LmsHandler;
@@ -103,10 +104,11 @@ function correlateLogs(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayPr
  */
 function respond(route: RouteDefinition, result: HttpResult): APIGatewayProxyResult {
   const statusCode = result.status ?? route.response.status;
+  const scim = route.protocol === 'scim';
   const headers: Record<string, string> = { ...result.headers };
-  if (result.version !== undefined) headers.etag = `"${result.version}"`;
+  if (result.version !== undefined) headers.etag = `${scim ? 'W/' : ''}"${result.version}"`;
   if (statusCode === 204 || result.body === undefined) return { statusCode, headers, body: '' };
   const body = route.response.body && statusCode < 300 ? route.response.body.parse(result.body) : result.body;
-  headers['content-type'] = 'application/json';
+  headers['content-type'] = scim ? SCIM_CONTENT_TYPE : 'application/json';
   return { statusCode, headers, body: JSON.stringify(body) };
 }

@@ -25,8 +25,37 @@ const ERROR_RESPONSES: Record<string, string> = {
   '500': 'Unexpected error; quote the request id',
 };
 
+/** SCIM routes answer RFC 7644 §3.12 error bodies; `scimType` says what was wrong. */
+const SCIM_ERROR_RESPONSES: Record<string, string> = {
+  '400':
+    'scimType invalidSyntax, invalidValue, invalidFilter, invalidPath, mutability, noTarget or tooMany; detail names the attribute',
+  '401': 'No valid bearer token',
+  '403': 'The token does not hold the lms/scim scope',
+  '404': 'No such resource (a User the identity provider deleted included)',
+  '409': 'scimType uniqueness: another resource holds the value',
+  '412': 'If-Match names a stale version',
+  '413': 'Body too large',
+  '415': 'Body is neither application/scim+json nor application/json',
+  '500': 'Unexpected error; quote the request id in the detail',
+};
+
+/** RFC 7644 §3.12. */
+const SCIM_ERROR: JsonSchema = {
+  type: 'object',
+  properties: {
+    schemas: { type: 'array', items: { const: 'urn:ietf:params:scim:api:messages:2.0:Error' } },
+    status: { type: 'string', description: 'The HTTP status, as a string' },
+    scimType: { type: 'string' },
+    detail: { type: 'string' },
+  },
+  required: ['schemas', 'status', 'detail'],
+};
+
 export function buildOpenApi(routes: readonly RouteDefinition[], version = '0.1.0'): JsonSchema {
-  const components: Record<string, JsonSchema> = { Problem: toSchema(Problem, 'output', {}) };
+  const components: Record<string, JsonSchema> = {
+    Problem: toSchema(Problem, 'output', {}),
+    ...(routes.some((route) => route.protocol === 'scim') ? { ScimError: SCIM_ERROR } : {}),
+  };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const operation: Record<string, unknown> = {
@@ -55,9 +84,10 @@ export function buildOpenApi(routes: readonly RouteDefinition[], version = '0.1.
       responses: responses(route, components),
     };
     if (route.request.body) {
+      const schema = toSchema(route.request.body, 'input', components);
       operation.requestBody = {
         required: true,
-        content: { 'application/json': { schema: toSchema(route.request.body, 'input', components) } },
+        content: Object.fromEntries(bodyTypes(route).map((type) => [type, { schema }])),
       };
     }
     paths[route.path] ??= {};
@@ -101,17 +131,26 @@ function security(scopes: readonly string[]) {
   return scopes.length > 0 ? [{ cognito: [] }, { machineClient: [...scopes] }] : [{ cognito: [] }];
 }
 
+/** What a route's body may be sent as; the first is what it answers in. */
+function bodyTypes(route: RouteDefinition): string[] {
+  return route.protocol === 'scim' ? ['application/scim+json', 'application/json'] : ['application/json'];
+}
+
 function responses(route: RouteDefinition, components: Record<string, JsonSchema>) {
   const success: Record<string, unknown> = { description: route.response.description };
+  const [type] = bodyTypes(route);
   if (route.response.body) {
-    success.content = { 'application/json': { schema: toSchema(route.response.body, 'output', components) } };
+    success.content = { [`${type}`]: { schema: toSchema(route.response.body, 'output', components) } };
   } else if (route.path === '/openapi.json') {
     success.content = { 'application/json': { schema: { type: 'object' } } };
   }
-  const problem = {
-    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-  };
-  const errors = Object.entries(ERROR_RESPONSES).filter(([status]) => applies(route, status));
+  const scim = route.protocol === 'scim';
+  const problem = scim
+    ? { content: { 'application/scim+json': { schema: { $ref: '#/components/schemas/ScimError' } } } }
+    : { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+  const errors = Object.entries(scim ? SCIM_ERROR_RESPONSES : ERROR_RESPONSES).filter(([status]) =>
+    applies(route, status),
+  );
   return {
     [String(route.response.status)]: success,
     ...Object.fromEntries(errors.map(([status, description]) => [status, { description, ...problem }])),

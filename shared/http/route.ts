@@ -128,6 +128,13 @@ export interface RouteDefinition {
   readonly timeoutSeconds?: number;
   /** Largest accepted body in bytes (413 above it). @default 65536 */
   readonly maxBodyBytes?: number;
+  /**
+   * `scim`: the route speaks SCIM 2.0 (RFC 7644) to identity providers: bodies in `application/scim+json`
+   * (`application/json` accepted too), every error the function answers as a SCIM error body (§3.12), never
+   * problem+json, and the version as a weak ETag (`W/"3"`), as `meta.version` writes it.
+   * @default the LMS's JSON: problem+json errors and strong ETags
+   */
+  readonly protocol?: 'scim';
 }
 
 /** Identity helper that keeps the literal types of a route while checking its shape. */

@@ -19,6 +19,7 @@ import * as enrollment from './enrollment.ts';
 import * as identity from './identity.ts';
 import * as identityProviders from './identity-providers.ts';
 import { importRoutes } from './imports.ts';
+import { scimRoutes } from './scim.ts';
 import * as scimTokens from './scim-tokens.ts';
 import { getHealth, getOpenApi, listAudit } from './system.ts';
 import { createUser, getUser, listUsers, reactivateUser, suspendUser, updateUser } from './users.ts';
@@ -103,4 +104,5 @@ export const routes: readonly RouteDefinition[] = [
   scimTokens.getScimToken,
   scimTokens.revokeScimToken,
   ...importRoutes,
+  ...scimRoutes,
 ];

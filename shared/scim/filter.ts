@@ -123,17 +123,18 @@ export function matchesScimValueFilter(filter: ScimFilter, element: unknown): bo
 
 /**
  * The value to look up by index when a filter can only match resources whose `path` equals it: the filter
- * is `path eq "value"`, or an `and` with such a term (`userName eq "x" and active eq true`). Undefined
- * otherwise. The resources found must still pass the whole filter (`matchesScimFilter`): the index finds
- * candidates, and the case rule of the attribute is the caller's to apply to the key.
+ * is `path eq "value"`, or an `and` with such a term (`userName eq "x" and active eq true`), where a term may
+ * also sit in the brackets of a multi-valued attribute (`emails[type eq "work"].value eq "x"`, as Entra ID
+ * filters, finds the resources with such an element). Undefined otherwise. The resources found must still
+ * pass the whole filter (`matchesScimFilter`): the index finds candidates, and the case rule of the attribute
+ * is the caller's to apply to the key.
  *
  * @example
  * equalityLookupValue(parseScimFilter('userName eq "bjensen"', USER_FILTER_ATTRIBUTES), 'userName') // 'bjensen'
  * equalityLookupValue(parseScimFilter('userName sw "b"', USER_FILTER_ATTRIBUTES), 'userName') // undefined
  */
 export function equalityLookupValue(filter: ScimFilter, path: string): string | undefined {
-  const terms = filter.kind === 'and' ? conjuncts(filter) : [filter];
-  for (const term of terms) {
+  for (const term of conjuncts(filter)) {
     if (
       term.kind === 'compare' &&
       term.operator === 'eq' &&
@@ -146,8 +147,11 @@ export function equalityLookupValue(filter: ScimFilter, path: string): string | 
   return undefined;
 }
 
+/** The terms every match must pass: those joined by `and`, and those inside a value path's brackets. */
 function conjuncts(filter: ScimFilter): ScimFilter[] {
-  return filter.kind === 'and' ? filter.filters.flatMap(conjuncts) : [filter];
+  if (filter.kind === 'and') return filter.filters.flatMap(conjuncts);
+  if (filter.kind === 'valuePath') return conjuncts(filter.filter);
+  return [filter];
 }
 
 const COMPARE_OPERATORS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);

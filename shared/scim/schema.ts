@@ -136,7 +136,11 @@ export const USER_CORE_SCHEMA: ScimSchema = {
     }),
     attribute('name', 'complex', "The person's name.", {
       subAttributes: [
-        attribute('formatted', 'string', 'The full name, as displayed.'),
+        attribute(
+          'formatted',
+          'string',
+          'The full name: shown as the given and family names; a value sent is not kept.',
+        ),
         attribute('familyName', 'string', 'The family name.'),
         attribute('givenName', 'string', 'The given name.'),
       ],
@@ -144,15 +148,20 @@ export const USER_CORE_SCHEMA: ScimSchema = {
     attribute('displayName', 'string', 'The name shown for the person.'),
     attribute('title', 'string', 'The job title.'),
     attribute('active', 'boolean', 'False suspends the person and signs them out.'),
-    attribute('emails', 'complex', 'Email addresses; the primary one is the LMS email.', {
-      multiValued: true,
-      subAttributes: [
-        attribute('value', 'string', 'The email address.'),
-        attribute('display', 'string', 'A label for the address.'),
-        attribute('type', 'string', 'The kind of address.', { canonicalValues: ['work', 'home', 'other'] }),
-        attribute('primary', 'boolean', 'True for the address the LMS writes to.'),
-      ],
-    }),
+    attribute(
+      'emails',
+      'complex',
+      'Email addresses; the LMS keeps one (the primary, else the work one, else the first) and shows it as the primary work address.',
+      {
+        multiValued: true,
+        subAttributes: [
+          attribute('value', 'string', 'The email address.'),
+          attribute('display', 'string', 'A label for the address; not kept.'),
+          attribute('type', 'string', 'The kind of address.', { canonicalValues: ['work', 'home', 'other'] }),
+          attribute('primary', 'boolean', 'True for the address the LMS writes to.'),
+        ],
+      },
+    ),
   ],
 };
 
@@ -198,7 +207,9 @@ export const GROUP_CORE_SCHEMA: ScimSchema = {
           mutability: 'immutable',
           canonicalValues: ['User', 'Group'],
         }),
-        attribute('display', 'string', 'The name of the member.', { mutability: 'immutable' }),
+        attribute('display', 'string', 'The name of the member; taken, not kept or shown.', {
+          mutability: 'immutable',
+        }),
       ],
     }),
   ],

@@ -13,7 +13,7 @@
  * ]);
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../domain/errors.ts';
+import { ConflictError, UniquenessError } from '../domain/errors.ts';
 import { keys, type UniqueKind } from './keys.ts';
 import type { GuardedWrite } from './transact.ts';
 
@@ -22,6 +22,7 @@ const KINDS: Record<UniqueKind, { field: string; label: string; within?: string 
   email: { field: 'body.email', label: 'email' },
   externalId: { field: 'body.externalId', label: 'external id' },
   login: { field: 'linkedLogin', label: 'login', within: 'by another LMS profile' },
+  scimUserName: { field: 'userName', label: 'userName' },
   departmentName: { field: 'body.name', label: 'department name', within: 'among its sibling departments' },
   categoryName: { field: 'body.name', label: 'category name', within: 'among its sibling categories' },
   cohortName: { field: 'body.name', label: 'cohort name' },
@@ -54,7 +55,7 @@ export function claimWrite(tableName: string, claim: Claim): GuardedWrite {
       },
     },
     onConditionFailed: () =>
-      new ConflictError(`The ${label} ${claim.value} is already in use${within ? ` ${within}` : ''}.`, [
+      new UniquenessError(`The ${label} ${claim.value} is already in use${within ? ` ${within}` : ''}.`, [
         { path: field, message: 'already in use' },
       ]),
   };

@@ -11,11 +11,11 @@ import { Cohort, CohortCourseLink, CohortMember } from '../domain/cohort.ts';
 import { ConflictError } from '../domain/errors.ts';
 import type { CohortRepository, Page, PageRequest } from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
-import { type Claim, claimWrite, moveClaim } from './claims.ts';
+import { type Claim, claimOwner, claimWrite, moveClaim, releaseWrite } from './claims.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
-import { pageOfPartition, queryAll } from './query-pages.ts';
+import { batchGetAll, pageOfPartition, queryAll } from './query-pages.ts';
 import { type GuardedWrite, MAX_TRANSACTION_ITEMS, transactWrite } from './transact.ts';
-import { putNew, updateVersioned } from './versioned.ts';
+import { deleteVersioned, putNew, updateVersioned } from './versioned.ts';
 
 /** Members per transaction: the rest of the 100 actions are the count and the audit record. */
 export const MEMBERS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS - 2;
@@ -51,6 +51,25 @@ export class DynamoCohortRepository implements CohortRepository {
       ExpressionAttributeValues: { ':pk': keys.cohortsByName('', '').gsi1pk, ':rule': 'rule' },
     });
     return items.map((item) => Cohort.parse(withoutStorageAttributes(item)));
+  }
+
+  async staticCohorts(): Promise<Cohort[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      FilterExpression: 'kind = :static',
+      ExpressionAttributeValues: { ':pk': keys.cohortsByName('', '').gsi1pk, ':static': 'static' },
+    });
+    return items.map((item) => Cohort.parse(withoutStorageAttributes(item)));
+  }
+
+  idByName(name: string): Promise<string | undefined> {
+    return claimOwner(this.client, this.tableName, 'cohortName', name.toLowerCase());
+  }
+
+  idByExternalId(externalId: string): Promise<string | undefined> {
+    return claimOwner(this.client, this.tableName, 'cohortExternalId', externalId);
   }
 
   async create(cohort: Cohort, audit: AuditRecord): Promise<void> {
@@ -109,6 +128,16 @@ export class DynamoCohortRepository implements CohortRepository {
     return items.map((item) => String(item.userId));
   }
 
+  async membersAmong(cohortId: string, userIds: readonly string[]): Promise<string[]> {
+    const found = await batchGetAll(
+      this.client,
+      this.tableName,
+      [...new Set(userIds)].map((userId) => keys.cohortMember(cohortId, userId)),
+      CohortMember,
+    );
+    return found.map((member) => member.userId);
+  }
+
   async membershipsOf(userId: string): Promise<CohortMember[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
@@ -131,6 +160,27 @@ export class DynamoCohortRepository implements CohortRepository {
     audit: (removed: readonly CohortMember[]) => AuditRecord,
   ): Promise<CohortMember[]> {
     return this.changeMembers(members, -1, audit);
+  }
+
+  async delete(cohort: Cohort, audit: AuditRecord): Promise<void> {
+    // Links are an administrator's doing; one made between this read and the delete would be left behind.
+    if ((await this.links(cohort.id)).length > 0)
+      throw new ConflictError('The cohort is linked to a course; unlink it first.');
+    await transactWrite(this.client, [
+      deleteVersioned(
+        this.tableName,
+        keys.cohort(cohort.id),
+        { kind: 'cohort', id: cohort.id, expected: cohort.version },
+        {
+          condition: 'memberCount = :zero',
+          values: { ':zero': 0 },
+          refusal: () => new ConflictError('Someone joined the cohort meanwhile; remove its members first.'),
+        },
+      ),
+      releaseWrite(this.tableName, nameClaim(cohort)),
+      ...moveClaim(this.tableName, externalIdClaim(cohort), undefined),
+      auditWrite(this.tableName, audit),
+    ]);
   }
 
   async links(cohortId: string): Promise<CohortCourseLink[]> {

@@ -151,6 +151,8 @@ export type UniqueKind =
   | 'externalId'
   /** A login's `sub`, held by the profile it is linked to. */
   | 'login'
+  /** A person's SCIM userName, lower-cased (kept after a SCIM delete, so the same userName brings them back). */
+  | 'scimUserName'
   | 'departmentName'
   | 'categoryName'
   | 'cohortName'

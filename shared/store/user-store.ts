@@ -5,7 +5,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
-import { BusinessRuleError, StaleVersionError } from '../domain/errors.ts';
+import { BusinessRuleError, StaleVersionError, UniquenessError } from '../domain/errors.ts';
 import { normaliseEmail, User } from '../domain/user.ts';
 import type { Page, PageRequest, UserFilter, UserRepository } from '../use-cases/ports.ts';
 import { activeAdminCountChange, adminSeatCheck } from './admin-seats.ts';
@@ -52,6 +52,14 @@ export class DynamoUserRepository implements UserRepository {
 
   idByEmail(email: string): Promise<string | undefined> {
     return claimOwner(this.client, this.tableName, 'email', normaliseEmail(email));
+  }
+
+  idByExternalId(externalId: string): Promise<string | undefined> {
+    return claimOwner(this.client, this.tableName, 'externalId', externalId);
+  }
+
+  idByScimUserName(userName: string): Promise<string | undefined> {
+    return claimOwner(this.client, this.tableName, 'scimUserName', userName.toLowerCase());
   }
 
   async idByLogin(sub: string): Promise<string | undefined> {
@@ -190,15 +198,16 @@ export function memberCount(tableName: string, departmentId: string, delta: numb
 }
 
 /**
- * The writes that take a profile from `before` to `after` with its claims (email, external id, login): a new
- * profile (`before` null) where none is, a replacement at `before`'s version, or a removal (`after` null) at
- * that version. Department counts, manager checks and the audit record are the caller's.
+ * The writes that take a profile from `before` to `after` with its claims (email, external id, login, SCIM
+ * userName): a new profile (`before` null) where none is, a replacement at `before`'s version, or a removal
+ * (`after` null) at that version. Department counts, manager checks and the audit record are the caller's.
  */
 export function profileWrites(tableName: string, before: User | null, after: User | null): GuardedWrite[] {
   const entity = { kind: 'user', id: (after ?? before)?.id ?? '' };
-  const moves = [emailClaim, externalIdClaim, loginClaim].flatMap((claimOf) =>
+  const moves = [scimUserNameClaim, emailClaim, externalIdClaim, loginClaim].flatMap((claimOf) =>
     moveClaim(tableName, before ? claimOf(before) : undefined, after ? claimOf(after) : undefined),
   );
+  moves.push(...userNameNotAnotherEmail(tableName, before, after));
   if (!before && after) return [putNew(tableName, toItem(after), entity), ...moves];
   if (before && after)
     return [putVersioned(tableName, toItem(after), { ...entity, expected: before.version }), ...moves];
@@ -235,6 +244,45 @@ function externalIdClaim(user: User): Claim | undefined {
   return user.externalId
     ? { kind: 'externalId', key: user.externalId, value: user.externalId, ownerId: user.id }
     : undefined;
+}
+
+/** An identity provider's userName, without regard to case. */
+function scimUserNameClaim(user: User): Claim | undefined {
+  return user.scim
+    ? {
+        kind: 'scimUserName',
+        key: user.scim.userName.toLowerCase(),
+        value: user.scim.userName,
+        ownerId: user.id,
+      }
+    : undefined;
+}
+
+/**
+ * A person not provisioned through SCIM shows their email as their SCIM userName, so a new userName must not
+ * be another person's email: checked against the email claim in the same transaction.
+ */
+function userNameNotAnotherEmail(tableName: string, before: User | null, after: User | null): GuardedWrite[] {
+  const key = after?.scim?.userName.toLowerCase();
+  if (!after || key === undefined || key === before?.scim?.userName.toLowerCase()) return [];
+  // The person's own email claim is written in this transaction already (one item, one action).
+  if (key === after.email || key === before?.email) return [];
+  return [
+    {
+      item: {
+        ConditionCheck: {
+          TableName: tableName,
+          Key: keys.unique('email', key),
+          ConditionExpression: 'attribute_not_exists(pk) OR ownerId = :owner',
+          ExpressionAttributeValues: { ':owner': after.id },
+        },
+      },
+      onConditionFailed: () =>
+        new UniquenessError(`The userName ${after.scim?.userName} is the email of another person.`, [
+          { path: 'userName', message: 'already in use' },
+        ]),
+    },
+  ];
 }
 
 /** The login linked to the profile: one login is one profile. */

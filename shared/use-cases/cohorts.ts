@@ -21,6 +21,7 @@ import {
 import type { Department } from '../domain/department.ts';
 import {
   BusinessRuleError,
+  ConflictError,
   InvalidInputError,
   NotFoundError,
   OutOfScopeError,
@@ -147,9 +148,55 @@ export async function addStaticMembers(
 }
 
 export async function removeStaticMember(deps: CohortDeps, actor: Actor, id: string, userId: string) {
-  const cohort = await staticCohort(deps, id);
-  const removed = await changeMembers(deps, actor, 'remove', cohort.id, [userId], 'static');
+  const removed = await removeStaticMembers(deps, actor, id, [userId]);
   if (removed.length === 0) throw new NotFoundError('cohort member', `${id}/${userId}`);
+}
+
+/** Static cohorts only: removes those of these people who are members; returns who left. */
+export async function removeStaticMembers(
+  deps: CohortDeps,
+  actor: Actor,
+  id: string,
+  userIds: readonly string[],
+): Promise<string[]> {
+  const cohort = await staticCohort(deps, id);
+  const removed = await changeMembers(deps, actor, 'remove', cohort.id, userIds, 'static');
+  return removed.map((member) => member.userId);
+}
+
+/**
+ * Steps: static cohorts only -> no rule cohort names it -> unlink its courses (as unlinking does, the
+ * enrollments stay, with their cohort source) -> remove its members (their events change no enrollment now)
+ * -> delete it with its name and external id, audited `cohort.deleted`.
+ */
+export async function deleteStaticCohort(
+  deps: CohortDeps,
+  actor: Actor,
+  id: string,
+  expectedVersion: number | undefined,
+): Promise<void> {
+  const cohort = await staticCohort(deps, id);
+  if (expectedVersion !== undefined && cohort.version !== expectedVersion)
+    throw new StaleVersionError('cohort', id, expectedVersion, cohort.version);
+  const naming = (await deps.cohorts.ruleCohorts()).filter((rule) =>
+    ruleNodes(rule.rule as CohortRule).some((node) => node.type === 'cohort' && node.cohortId === id),
+  );
+  if (naming.length > 0) {
+    throw new ConflictError(
+      `The rule cohorts ${naming.map((rule) => rule.name).join(', ')} include this cohort's members; change their rules first.`,
+    );
+  }
+  for (const link of await deps.cohorts.links(id)) {
+    await deps.cohorts.deleteLink(
+      link,
+      auditChange(deps.runtime, actor, 'cohort.course-unlinked', `cohort:${id}`, link, null),
+    );
+  }
+  await changeMembers(deps, actor, 'remove', id, await deps.cohorts.allMemberIds(id), 'static');
+  await deps.cohorts.delete(
+    cohort,
+    auditChange(deps.runtime, actor, 'cohort.deleted', `cohort:${id}`, cohort, null),
+  );
 }
 
 export async function getCohort(deps: CohortDeps, id: string): Promise<Cohort> {

@@ -2,6 +2,8 @@
  * Departments: the organisation tree. A department knows its ancestors (materialised path), so a subtree is
  * one key range; moving a department rewrites its subtree in the same transaction as the move.
  */
+
+import { Id } from '../domain/common.ts';
 import {
   type CreateDepartmentInput,
   type Department,
@@ -183,4 +185,57 @@ function audit(
 ) {
   const id = (after ?? before)?.id ?? '';
   return auditChange(deps.runtime, actor, action, `department:${id}`, before, after);
+}
+
+/** How an identity provider's department value was matched to an LMS department, or why it was not. */
+export type DepartmentMatch =
+  | { matched: true; departmentId: string; by: 'id' | 'name' | 'path' }
+  | { matched: false; reason: string };
+
+/**
+ * The LMS department an identity provider's department value stands for (a first SSO sign-in's
+ * `custom:department`, SCIM's enterprise `department`): the department with that id; else the one department
+ * anywhere in the tree with that name; else, for a value with `/`, the department at that path of names from
+ * the root (`Sales/Sales EMEA`). Names compare ignoring case and surrounding whitespace. Names are unique
+ * only among siblings, so a name two departments share matches neither; departments have no external code.
+ * @example matchDepartment(departments, ' sales emea ') // { matched: true, departmentId: '…', by: 'name' }
+ */
+export async function matchDepartment(
+  departments: Pick<DepartmentRepository, 'get' | 'named'>,
+  raw: string | undefined,
+): Promise<DepartmentMatch> {
+  const value = raw?.trim();
+  if (!value) return { matched: false, reason: 'the identity provider sent no department' };
+  if (Id.safeParse(value).success) {
+    const byId = await departments.get(value.toLowerCase());
+    if (byId) return { matched: true, departmentId: byId.id, by: 'id' };
+  }
+  const named = await departments.named(value);
+  const [only] = named;
+  if (only && named.length === 1) return { matched: true, departmentId: only.id, by: 'name' };
+  if (named.length === 0 && value.includes('/')) return matchPath(departments, value);
+  return {
+    matched: false,
+    reason:
+      named.length === 0
+        ? `no department named "${value}"`
+        : `${named.length} departments are named "${value}"`,
+  };
+}
+
+/** `Sales/Sales EMEA`: the department named by the last segment whose ancestors are named by the others. */
+async function matchPath(
+  departments: Pick<DepartmentRepository, 'get' | 'named'>,
+  value: string,
+): Promise<DepartmentMatch> {
+  const names = value.split('/').map((name) => name.trim().toLowerCase());
+  const last = names.at(-1) ?? '';
+  const candidates = last === '' ? [] : await departments.named(last);
+  for (const candidate of candidates) {
+    if (candidate.ancestorIds.length !== names.length - 1) continue;
+    const ancestors = await Promise.all(candidate.ancestorIds.map((id) => departments.get(id)));
+    if (ancestors.every((ancestor, index) => ancestor?.name.trim().toLowerCase() === names[index]))
+      return { matched: true, departmentId: candidate.id, by: 'path' };
+  }
+  return { matched: false, reason: `no department at the path "${value}"` };
 }

@@ -6,7 +6,7 @@
 import { type AccessReport, LOGIN_HISTORY_DAYS, type Login } from '../domain/access.ts';
 import { ConflictError, NotFoundError, OutOfScopeError } from '../domain/errors.ts';
 import { type Actor, isSelf, ROLES, type Role } from '../domain/principal.ts';
-import type { LinkedLogin, User } from '../domain/user.ts';
+import type { LinkedLogin, ScimProvisioning, User } from '../domain/user.ts';
 import { accessScope, canSeeUser } from './access-scope.ts';
 import { auditChange } from './context.ts';
 import { type EnrollmentDeps, explainEnrollment } from './enrollment.ts';
@@ -141,6 +141,7 @@ export async function accessReport(
       `The LMS profile is suspended${user.suspendedAt ? ` since ${user.suspendedAt.slice(0, 10)}` : ''}${user.suspensionReason ? `: ${user.suspensionReason}` : ''}. Reactivate it to let them in.`,
     );
   }
+  if (user.scim) reasons.push(scimReason(user.scim));
   if (!linked.login)
     reasons.push(
       linked.found
@@ -193,6 +194,7 @@ export async function accessReport(
     roles,
     linkedLogin: linked.login ? linked.linkedLogin : null,
     login,
+    scim: user.scim,
     lastSignIns,
     canSignIn,
     reasons,
@@ -202,6 +204,15 @@ export async function accessReport(
 
 /** Sign-ins shown in the report. */
 const RECENT_SIGN_INS = 5;
+
+/** The identity provider's hold on the person, in words: their profile follows the directory. */
+function scimReason(scim: ScimProvisioning): string {
+  const day = (at: string) => `${at.slice(0, 16).replace('T', ' ')} UTC`;
+  const since = `Provisioned by an identity provider (SCIM) as ${scim.userName} since ${day(scim.provisionedAt)}`;
+  return scim.deletedAt
+    ? `${since}; deleted by it ${day(scim.deletedAt)}, which suspended the profile.`
+    : `${since}; last updated by it ${day(scim.updatedAt)}. Its next update overwrites fields not marked sticky.`;
+}
 
 function rolesOf(login: Login): Role[] {
   return ROLES.filter((role) => login.groups.includes(role));
@@ -255,7 +266,7 @@ export async function restoreAdmin(
       deps,
       actor,
       { email: input.email, givenName: local, familyName: '-' },
-      login,
+      { login },
     );
     outcome = { user, linked: true };
     created = true;

@@ -42,6 +42,10 @@ export interface UserRepository {
   idByEmail(email: string): Promise<string | undefined>;
   /** The profile a login (by its `sub`) is linked to. */
   idByLogin(sub: string): Promise<string | undefined>;
+  /** The person holding this external id (as given). */
+  idByExternalId(externalId: string): Promise<string | undefined>;
+  /** The person an identity provider provisioned under this SCIM userName (any case). */
+  idByScimUserName(userName: string): Promise<string | undefined>;
   list(filter: UserFilter, page: PageRequest): Promise<Page<User>>;
   /** Creates the user with its email/external-id claims and the audit record, atomically. */
   create(user: User, audit: AuditRecord): Promise<void>;
@@ -271,12 +275,20 @@ export interface CohortRepository {
   get(id: string): Promise<Cohort | undefined>;
   list(page: PageRequest): Promise<Page<Cohort>>;
   ruleCohorts(): Promise<Cohort[]>;
+  /** Every static cohort, by name. */
+  staticCohorts(): Promise<Cohort[]>;
+  /** The cohort holding this name (any case). */
+  idByName(name: string): Promise<string | undefined>;
+  /** The cohort holding this external id (as given). */
+  idByExternalId(externalId: string): Promise<string | undefined>;
   /** Fails with ConflictError when the name is taken (any case). */
   create(cohort: Cohort, audit: AuditRecord): Promise<void>;
   /** Fails with StaleVersionError when `before` is no longer current. */
   update(before: Cohort, after: Cohort, audit: AuditRecord): Promise<void>;
   members(cohortId: string, page: PageRequest): Promise<Page<CohortMember>>;
   allMemberIds(cohortId: string): Promise<string[]>;
+  /** Those of `userIds` who are members (one read per 100 people, whatever the cohort's size). */
+  membersAmong(cohortId: string, userIds: readonly string[]): Promise<string[]>;
   membershipsOf(userId: string): Promise<CohortMember[]>;
   /** Adds those not yet in, with the cohort's count, audited per batch; returns who was added. */
   addMembers(
@@ -288,6 +300,11 @@ export interface CohortRepository {
     members: readonly CohortMember[],
     audit: (removed: readonly CohortMember[]) => AuditRecord,
   ): Promise<CohortMember[]>;
+  /**
+   * Deletes the cohort with its name and external-id claims while it is at its version with no members and no
+   * course links are left (unlink them and remove the members first).
+   */
+  delete(cohort: Cohort, audit: AuditRecord): Promise<void>;
   links(cohortId: string): Promise<CohortCourseLink[]>;
   linksOfCourse(courseId: string): Promise<CohortCourseLink[]>;
   /** Fails with ConflictError when the link exists. */

@@ -6,18 +6,17 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type LoginAccount, loginAccount } from '../domain/access.ts';
-import { Id } from '../domain/common.ts';
 import { BusinessRuleError, ConflictError, OutOfScopeError, StaleVersionError } from '../domain/errors.ts';
 import { COGNITO_ATTRIBUTE } from '../domain/identity-provider.ts';
 import type { Actor } from '../domain/principal.ts';
 import { ROLES, type Role } from '../domain/principal.ts';
 import type { LinkedLogin, User } from '../domain/user.ts';
 import { addStaticMembers } from './cohorts.ts';
+import { type DepartmentMatch, matchDepartment } from './departments.ts';
 import { type LoginLinkDeps, linkByEmail, linkRefusal, profileOfLogin } from './login-links.ts';
 import type {
   AdminSeats,
   CohortRepository,
-  DepartmentRepository,
   IdentityDirectory,
   IdentityProviderRepository,
   LoginLinker,
@@ -252,11 +251,6 @@ export type ProvisionDeps = UserDeps & {
   seats: Pick<AdminSeats, 'grant'>;
 };
 
-/** How the IdP's department value (`custom:department`) was matched to an LMS department, or why it was not. */
-export type DepartmentMatch =
-  | { matched: true; departmentId: string; by: 'id' | 'name' }
-  | { matched: false; reason: string };
-
 /**
  * A person's first sign-in through an identity provider (Cognito user name `<provider>_<id>`): their LMS
  * profile is created from the IdP's attributes, linked to the login, in the department the IdP names when
@@ -305,14 +299,14 @@ export async function provisionFederatedUser(
       deps,
       actor,
       { ...profile, departmentId: department.matched ? department.departmentId : null },
-      login,
+      { login },
     );
   } catch (error) {
     // The only business rule of this write is the department's existence: it was deleted since the match.
     // The person still gets in, without it.
     if (!department.matched || !(error instanceof BusinessRuleError)) throw error;
     department = { matched: false, reason: `department ${department.departmentId} was deleted meanwhile` };
-    user = await createUser(deps, actor, profile, login);
+    user = await createUser(deps, actor, profile, { login });
   }
   const granted: Role[] = roles.length > 0 ? roles : ['learner'];
   if (granted.includes('admin')) await deps.seats.grant(user.id);
@@ -320,35 +314,6 @@ export async function provisionFederatedUser(
   for (const cohortId of new Set(rules.flatMap((rule) => rule.cohortIds)))
     await addStaticMembers(deps, actor, cohortId, [user.id]);
   return { userId: user.id, roles: granted, department };
-}
-
-/**
- * The LMS department an IdP's department value stands for: the department with that id, else the one
- * department anywhere in the tree with that name (ignoring case and surrounding whitespace). Names are
- * unique only among siblings, so a name two departments share matches neither. Departments have no
- * external code to match on.
- * @example matchDepartment(departments, ' sales emea ') // { matched: true, departmentId: '…', by: 'name' }
- */
-async function matchDepartment(
-  departments: Pick<DepartmentRepository, 'get' | 'named'>,
-  raw: string | undefined,
-): Promise<DepartmentMatch> {
-  const value = raw?.trim();
-  if (!value) return { matched: false, reason: 'the identity provider sent no department' };
-  if (Id.safeParse(value).success) {
-    const byId = await departments.get(value.toLowerCase());
-    if (byId) return { matched: true, departmentId: byId.id, by: 'id' };
-  }
-  const named = await departments.named(value);
-  const [only] = named;
-  if (only && named.length === 1) return { matched: true, departmentId: only.id, by: 'name' };
-  return {
-    matched: false,
-    reason:
-      named.length === 0
-        ? `no department named "${value}"`
-        : `${named.length} departments are named "${value}"`,
-  };
 }
 
 /** The mapped groups attribute: a JSON list, or names separated by commas or spaces (IdPs differ). */

@@ -3,12 +3,14 @@
  * Uniqueness (email, external id), department existence and versions are enforced by the repository's
  * conditional writes, atomically with the audit record, never by a read-then-write here.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, NotFoundError, StaleVersionError } from '../domain/errors.ts';
 import { type Actor, isSelf } from '../domain/principal.ts';
 import {
   type CreateUserInput,
   type LinkedLogin,
   normaliseEmail,
+  type ScimProvisioning,
   type UpdateUserInput,
   type User,
 } from '../domain/user.ts';
@@ -33,17 +35,29 @@ export interface UserDeps {
 
 const target = (id: string) => `user:${id}`;
 
+/** What a new profile starts with besides the input. */
+export interface NewProfile {
+  /** The login it is linked to, when the caller knows the person's login. */
+  login?: LinkedLogin | null;
+  /** The identity provider's record of a person provisioned through SCIM. */
+  scim?: ScimProvisioning | null;
+  /** Created suspended, with this reason (an identity provider provisioning someone inactive). */
+  suspensionReason?: string | undefined;
+}
+
 /**
- * Steps: build the profile (active, version 1, linked to `login` when the caller knows the person's login) ->
- * write it with its claims (the login's `sub` among them) and audit record in one transaction.
+ * Steps: build the profile (active unless `profile.suspensionReason` says otherwise, version 1, linked to the
+ * login when the caller knows it) -> write it with its claims (the login's `sub` among them) and audit record
+ * in one transaction.
  */
 export async function createUser(
   deps: UserDeps,
   actor: Actor,
   input: CreateUserInput,
-  login: LinkedLogin | null = null,
+  profile: NewProfile = {},
 ): Promise<User> {
   const now = deps.runtime.now().toISOString();
+  const suspended = profile.suspensionReason !== undefined;
   const user: User = {
     id: deps.runtime.newId(),
     email: normaliseEmail(input.email),
@@ -56,11 +70,12 @@ export async function createUser(
     externalId: input.externalId ?? null,
     hireDate: input.hireDate ?? null,
     customAttributes: input.customAttributes ?? {},
-    status: 'active',
-    suspendedAt: null,
-    suspensionReason: null,
+    status: suspended ? 'suspended' : 'active',
+    suspendedAt: suspended ? now : null,
+    suspensionReason: profile.suspensionReason ?? null,
     stickyFields: [],
-    linkedLogin: login,
+    linkedLogin: profile.login ?? null,
+    scim: profile.scim ?? null,
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -70,15 +85,16 @@ export async function createUser(
 }
 
 /**
- * A person created through the API: linked at once to the login that already has their email, when the link
- * rules allow it (see login-links.ts); otherwise the link is made at their first sign-in.
+ * A person created through the API or SCIM: linked at once to the login that already has their email, when
+ * the link rules allow it (see login-links.ts); otherwise the link is made at their first sign-in.
  */
 export async function createPerson(
   deps: UserDeps & Pick<LoginLinkDeps, 'providers'> & { directory: Pick<IdentityDirectory, 'account'> },
   actor: Actor,
   input: CreateUserInput,
+  profile: Omit<NewProfile, 'login'> = {},
 ): Promise<User> {
-  return createUser(deps, actor, input, await loginForNewProfile(deps, input.email));
+  return createUser(deps, actor, input, { ...profile, login: await loginForNewProfile(deps, input.email) });
 }
 
 /** Steps: load -> check the caller may see this person. */
@@ -125,6 +141,9 @@ export function updateUser(
   }));
 }
 
+/** What became of the login's sessions when the profile was suspended. */
+export type SignOutOutcome = 'signed-out' | 'aws-only' | 'no-login' | 'unchanged' | 'failed';
+
 /**
  * Steps: nobody suspends themselves -> load -> (already suspended: nothing to do) -> mark suspended with the
  * reason -> write with audit (the store refuses the last active administrator) -> sign the linked login out
@@ -137,7 +156,7 @@ export async function suspendUser(
   id: string,
   expectedVersion: number | undefined,
   reason: string,
-): Promise<{ user: User; signedOut: 'signed-out' | 'aws-only' | 'no-login' | 'unchanged' | 'failed' }> {
+): Promise<{ user: User; signedOut: SignOutOutcome }> {
   if (isSelf(actor.principal, id))
     throw new ConflictError('You cannot suspend yourself; ask another administrator.');
   const before = await deps.users.get(id);
@@ -147,12 +166,66 @@ export async function suspendUser(
       : { status: 'suspended', suspendedAt: now, suspensionReason: reason },
   );
   if (before?.status === 'suspended') return { user, signedOut: 'unchanged' };
-  if (!user.linkedLogin) return { user, signedOut: 'no-login' };
+  return { user, signedOut: await signOut(deps, user) };
+}
+
+/**
+ * A change an identity provider makes (SCIM): the profile, the person's SCIM record and their status in one
+ * write, audited as the status change when there is one (`user.suspended`, `user.reactivated`, as an import
+ * does), else as `user.updated`. A suspension signs the login out, as `suspendUser` does. Fields the person's
+ * `stickyFields` name keep their value: an administrator's correction stands against the directory too.
+ * `change` answers the profile the identity provider wants, from the current one.
+ */
+export async function applyProvisioning(
+  deps: UserDeps & { directory: Pick<IdentityDirectory, 'signOut'> },
+  actor: Actor,
+  id: string,
+  expectedVersion: number | undefined,
+  change: (before: User, now: string) => User,
+): Promise<{ user: User; signedOut: SignOutOutcome }> {
+  let before: User | undefined;
+  const user = await changeUser(
+    deps,
+    actor,
+    id,
+    expectedVersion,
+    (from, to) =>
+      from.status === to.status
+        ? 'user.updated'
+        : to.status === 'active'
+          ? 'user.reactivated'
+          : 'user.suspended',
+    (current, now) => {
+      before = current;
+      const kept = Object.fromEntries(current.stickyFields.map((field) => [field, current[field]]));
+      const wanted: User = { ...change(current, now), ...kept };
+      // A request that changes nothing writes nothing (no version, no audit record, no event).
+      return unchangedBesidesScimStamp(current, wanted) ? null : wanted;
+    },
+  );
+  const suspended = before?.status === 'active' && user.status === 'suspended';
+  return { user, signedOut: suspended ? await signOut(deps, user) : 'unchanged' };
+}
+
+function unchangedBesidesScimStamp(before: User, after: User): boolean {
+  const stampless = (user: User) => ({
+    ...user,
+    scim: user.scim && { ...user.scim, updatedAt: null, updatedBy: null },
+  });
+  return isDeepStrictEqual(stampless(before), stampless(after));
+}
+
+/** Ends the linked login's sessions everywhere (AdminUserGlobalSignOut); a failure leaves the suspension standing. */
+async function signOut(
+  deps: { directory: Pick<IdentityDirectory, 'signOut'> },
+  user: User,
+): Promise<SignOutOutcome> {
+  if (!user.linkedLogin) return 'no-login';
   try {
-    return { user, signedOut: await deps.directory.signOut(user.linkedLogin.username) };
+    return await deps.directory.signOut(user.linkedLogin.username);
   } catch {
     // The suspension stands (and the authorizer enforces it); the handler logs that the sign-out failed.
-    return { user, signedOut: 'failed' };
+    return 'failed';
   }
 }
 
@@ -177,7 +250,7 @@ async function changeUser(
   actor: Actor,
   id: string,
   expectedVersion: number | undefined,
-  action: string,
+  action: string | ((before: User, after: User) => string),
   change: (before: User, now: string) => Partial<User> | null,
 ): Promise<User> {
   const before = await deps.users.get(id);
@@ -190,7 +263,8 @@ async function changeUser(
   const changes = change(before, now);
   if (changes === null) return before;
   const after: User = { ...before, ...changes, updatedAt: now, version: before.version + 1 };
-  await deps.users.update(before, after, audit(deps, actor, action, before, after));
+  const named = typeof action === 'string' ? action : action(before, after);
+  await deps.users.update(before, after, audit(deps, actor, named, before, after));
   return after;
 }
 

@@ -101,6 +101,7 @@ async function people(count: number): Promise<User[]> {
       suspensionReason: null,
       stickyFields: [],
       linkedLogin: null,
+      scim: null,
       createdAt: now,
       updatedAt: now,
       version: 1,

@@ -3,8 +3,8 @@
  *   bench <id> <value> <unit> target <op><number> <ok|MISS>
  * and the same figures written to docs/benchmarks.md. Every figure is a ratio against a baseline measured
  * in the same run (shared machines are noisy; absolute times are not comparable between runs).
- * `npm run bench -- <name>` runs one benchmark (get-user, bundle, package, cohort-enroll, import) and leaves
- * the docs alone.
+ * `npm run bench -- <name>` runs one benchmark (get-user, bundle, package, cohort-enroll, import,
+ * scim-create-user) and leaves the docs alone.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,6 +17,7 @@ import { type Figure, formatFigure, passes, round } from './figures.ts';
 import { benchGetUser } from './get-user.bench.ts';
 import { benchImport } from './import.bench.ts';
 import { benchPackage } from './package.bench.ts';
+import { benchScimCreateUser } from './scim-create-user.bench.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
@@ -31,6 +32,7 @@ try {
     package: () => benchPackage(stack),
     'cohort-enroll': benchCohortEnroll,
     import: () => benchImport(stack),
+    'scim-create-user': benchScimCreateUser,
   };
   if (only && !(only in benches))
     throw new Error(`No benchmark ${only}: one of ${Object.keys(benches).join(', ')}`);

@@ -2,7 +2,8 @@
  * Every route of the manifest x every kind of caller, over HTTP, against who may call it as written in
  * ALLOWED below (not read from the manifest: a manifest change that grants a role or scope too much, or
  * takes one away, must fail here until this table says the same). A caller the table does not name must be
- * refused (401 anonymous, 403 otherwise, as problem+json); a caller it names must get past authorization.
+ * refused (401 anonymous, 403 otherwise, as problem+json, or a SCIM error body from a SCIM route's function);
+ * a caller it names must get past authorization.
  * Machine clients are callers too: one per scope the table names for the route, and one holding every other
  * scope (for a people-only route: every scope). So is a SCIM token, which may call only the routes under
  * /scim/v2 that name `lms/scim` (its authorizer policy opens nothing else).
@@ -127,6 +128,23 @@ const ALLOWED: Record<string, 'anyone' | readonly (Role | ApiScope)[]> = {
   getImportErrors: ['admin', 'lms/users.write'],
   applyImport: ['admin', 'lms/users.write'],
   undoImport: ['admin', 'lms/users.write'],
+  getScimServiceProviderConfig: ['lms/scim'],
+  listScimResourceTypes: ['lms/scim'],
+  getScimResourceType: ['lms/scim'],
+  listScimSchemas: ['lms/scim'],
+  getScimSchema: ['lms/scim'],
+  createScimUser: ['lms/scim'],
+  listScimUsers: ['lms/scim'],
+  getScimUser: ['lms/scim'],
+  replaceScimUser: ['lms/scim'],
+  patchScimUser: ['lms/scim'],
+  deleteScimUser: ['lms/scim'],
+  createScimGroup: ['lms/scim'],
+  listScimGroups: ['lms/scim'],
+  getScimGroup: ['lms/scim'],
+  replaceScimGroup: ['lms/scim'],
+  patchScimGroup: ['lms/scim'],
+  deleteScimGroup: ['lms/scim'],
 };
 
 /** One request per route; a route added to the manifest without a sample fails this test. */
@@ -245,6 +263,23 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   getUserAccess: (caller) => ({
     path: `/users/${caller === 'manager' ? seeded.salesPersonId : seeded.learnerId}/access`,
   }),
+  getScimServiceProviderConfig: () => ({ path: '/scim/v2/ServiceProviderConfig' }),
+  listScimResourceTypes: () => ({ path: '/scim/v2/ResourceTypes' }),
+  getScimResourceType: () => ({ path: '/scim/v2/ResourceTypes/User' }),
+  listScimSchemas: () => ({ path: '/scim/v2/Schemas' }),
+  getScimSchema: () => ({ path: '/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group' }),
+  createScimUser: () => ({ path: '/scim/v2/Users', body: {} }),
+  listScimUsers: () => ({ path: `/scim/v2/Users?filter=${encodeURIComponent(`id eq "${unknownId}"`)}` }),
+  getScimUser: () => ({ path: `/scim/v2/Users/${unknownId}` }),
+  replaceScimUser: () => ({ path: `/scim/v2/Users/${unknownId}`, body: {} }),
+  patchScimUser: () => ({ path: `/scim/v2/Users/${unknownId}`, body: {} }),
+  deleteScimUser: () => ({ path: `/scim/v2/Users/${unknownId}` }),
+  createScimGroup: () => ({ path: '/scim/v2/Groups', body: {} }),
+  listScimGroups: () => ({ path: `/scim/v2/Groups?filter=${encodeURIComponent(`id eq "${unknownId}"`)}` }),
+  getScimGroup: () => ({ path: `/scim/v2/Groups/${unknownId}` }),
+  replaceScimGroup: () => ({ path: `/scim/v2/Groups/${unknownId}`, body: {} }),
+  patchScimGroup: () => ({ path: `/scim/v2/Groups/${unknownId}`, body: {} }),
+  deleteScimGroup: () => ({ path: `/scim/v2/Groups/${unknownId}` }),
 };
 
 const tokens: Partial<Record<Role, string>> = {};
@@ -340,7 +375,12 @@ describe('authorization matrix', () => {
       expect(response.status).toBeLessThan(500);
     } else {
       expect(response.status).toBe(caller === 'anonymous' ? 401 : 403);
-      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      // The gateway refuses an anonymous caller itself (as API Gateway does): problem+json; a SCIM route's
+      // function answers SCIM error bodies (RFC 7644 §3.12).
+      const refusedBy = route.protocol === 'scim' && caller !== 'anonymous' ? 'scim' : 'problem';
+      expect(response.headers.get('content-type')).toBe(
+        refusedBy === 'scim' ? 'application/scim+json' : 'application/problem+json',
+      );
     }
   });
 });

@@ -32,9 +32,11 @@ describe('the route manifest', () => {
     for (const route of routes) expect(route.handler).toMatch(/^functions\/[a-z]+\/[a-z]+(-[a-z]+)+\.ts$/);
   });
 
-  it('declares who may call every route: public, or at least one role', () => {
+  it('declares who may call every route: public, or at least one role or scope', () => {
     for (const route of routes) {
-      expect('public' in route.access || route.access.roles.length > 0, route.id).toBe(true);
+      const access = route.access;
+      const named = 'public' in access || access.roles.length > 0 || (access.scopes ?? []).length > 0;
+      expect(named, route.id).toBe(true);
     }
   });
 

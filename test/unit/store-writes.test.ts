@@ -63,6 +63,7 @@ const ADA: User = {
   suspensionReason: null,
   stickyFields: [],
   linkedLogin: null,
+  scim: null,
   createdAt: '2026-01-05T10:00:00.000Z',
   updatedAt: '2026-01-05T10:00:00.000Z',
   version: 1,

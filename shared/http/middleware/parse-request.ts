@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from 'zod';
 import { badRequest, type FieldError, HttpProblem } from '../problem.ts';
 import { DEFAULT_MAX_BODY_BYTES, type RouteDefinition } from '../route.ts';
+import { SCIM_CONTENT_TYPE } from '../scim-response.ts';
 import type { LmsContext } from './lms-context.ts';
 
 export function parseRequest(
@@ -62,13 +63,14 @@ function readBody(
   }
   // A body the route marks optional may be left out altogether (POST /imports/{id}/apply with no approval).
   if (raw.trim() === '' && route.request.body.safeParse(undefined).success) return undefined;
-  const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (contentType !== 'application/json') {
-    throw new HttpProblem(
-      415,
-      `Send the body as application/json (got ${contentType || 'no content type'}).`,
-      [{ path: 'headers.content-type', message: 'must be application/json' }],
-    );
+  const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  // SCIM clients send application/scim+json (RFC 7644 §3.1); some send application/json.
+  const accepted = route.protocol === 'scim' ? [SCIM_CONTENT_TYPE, 'application/json'] : ['application/json'];
+  if (!accepted.includes(contentType)) {
+    const wanted = accepted.join(' or ');
+    throw new HttpProblem(415, `Send the body as ${wanted} (got ${contentType || 'no content type'}).`, [
+      { path: 'headers.content-type', message: `must be ${wanted}` },
+    ]);
   }
   if (raw.trim() === '')
     throw badRequest('The body is empty; send a JSON object.', [{ path: 'body', message: 'required' }]);

@@ -317,6 +317,7 @@ function personEntry(
       suspensionReason: person.status === 'suspended' ? `Import ${record.fileName}` : null,
       stickyFields: [],
       linkedLogin: null,
+      scim: null,
       createdAt: found.now,
       updatedAt: found.now,
       version: 1,

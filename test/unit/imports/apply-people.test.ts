@@ -30,6 +30,7 @@ const active: User = {
   suspensionReason: null,
   stickyFields: [],
   linkedLogin: { sub: 'sub-1', username: 'Okta_leaver', linkedAt: AT, by: 'provisioned' },
+  scim: null,
   createdAt: AT,
   updatedAt: AT,
   version: 3,

@@ -37,6 +37,7 @@ function person(n: number, managerId: string | null): User {
     suspensionReason: null,
     stickyFields: [],
     linkedLogin: null,
+    scim: null,
     createdAt: AT,
     updatedAt: AT,
     version: 1,

@@ -281,6 +281,7 @@ describe('apply and undo of people and their enrollments', () => {
       suspensionReason: null,
       stickyFields: [],
       linkedLogin: null,
+      scim: null,
       createdAt: AT,
       updatedAt: AT,
       version: 1,

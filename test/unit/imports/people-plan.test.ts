@@ -42,6 +42,7 @@ function person(n: number, fields: Partial<User>): User {
     suspensionReason: null,
     stickyFields: [],
     linkedLogin: null,
+    scim: null,
     createdAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:00.000Z',
     version: 1,

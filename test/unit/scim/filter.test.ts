@@ -552,8 +552,17 @@ describe('equalityLookupValue', () => {
     ['externalId eq "701984" and userName eq "bjensen"', 'userName', 'bjensen'],
     ['(title pr and userName eq "bjensen") and active eq true', 'userName', 'bjensen'],
     [`${ENTERPRISE}:employeeNumber eq "701984"`, `${ENTERPRISE}:employeeNumber`, '701984'],
+    // A resource with an element whose value it is: Entra ID's query by work email, and its bracket form
+    ['emails[type eq "work"].value eq "bjensen@example.com"', 'emails.value', 'bjensen@example.com'],
+    ['emails[value eq "bjensen@example.com"]', 'emails.value', 'bjensen@example.com'],
   ])('looks %s up by %s', (text, path, expected) => {
     expect(equalityLookupValue(parseScimFilter(text, USER_FILTER_ATTRIBUTES), path)).toBe(expected);
+  });
+
+  it('looks a group up by a member, as Entra ID asks whether someone is in a group', () => {
+    const filter = parseScimFilter('id eq "g1" and members[value eq "u1"]', GROUP_FILTER_ATTRIBUTES);
+    expect(equalityLookupValue(filter, 'members.value')).toBe('u1');
+    expect(equalityLookupValue(filter, 'id')).toBe('g1');
   });
 
   it.each([
@@ -564,7 +573,8 @@ describe('equalityLookupValue', () => {
     ['sw', 'userName sw "bjensen"', 'userName'],
     ['eq null', 'userName eq null', 'userName'],
     ['an eq inside an or', 'title pr or (userName eq "bjensen" and active eq true)', 'userName'],
-    ['an eq on an element', 'emails[value eq "bjensen@example.com"]', 'emails.value'],
+    ['an eq in brackets of an or', 'emails[value eq "a@example.com" or type eq "work"]', 'emails.value'],
+    ['an eq in brackets under not', 'not (emails[value eq "a@example.com"])', 'emails.value'],
   ])('does not look up by index through %s', (_label, text, path) => {
     expect(equalityLookupValue(parseScimFilter(text, USER_FILTER_ATTRIBUTES), path)).toBeUndefined();
   });
