@@ -9,26 +9,24 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/actors.ts';
 import { api, freshTokenFor, tokenFor } from '../support/http.ts';
-import {
-  ERROR,
-  eventually,
-  firstSignIn,
-  GROUP,
-  LIST,
-  PATCH_OP,
-  scim,
-  scimToken,
-  USER,
-} from '../support/scim.ts';
+import { ERROR, eventually, firstSignIn, GROUP, LIST, PATCH_OP, scim, USER } from '../support/scim.ts';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 let okta: string;
+let oktaTokenId: string;
 let admin: string;
 
 beforeAll(async () => {
-  okta = await scimToken('Okta SCIM');
   admin = await tokenFor('admin@example.com');
+  // The SCIM token an administrator makes for Okta's "HTTP Header" authentication
+  const made = await api('POST', '/scim-tokens', {
+    token: admin,
+    body: { description: `Okta SCIM ${randomUUID().slice(0, 8)}` },
+  });
+  expect(made.status, made.text).toBe(201);
+  okta = made.json.secret;
+  oktaTokenId = made.json.token.id;
 });
 
 /** Okta's POST /Users body (its reference), for a person of this run. */
@@ -93,6 +91,14 @@ describe('Okta provisioning', () => {
     });
     expect(created.headers.get('location')).toBe(location);
     expect(created.headers.get('etag')).toBe('W/"1"');
+    // Audited with the token that made the change
+    const trail = await api('GET', `/audit?target=user:${id}`, { token: admin });
+    expect(
+      trail.json.items.map((record: { action: string; actor: { sub: string } }) => [
+        record.action,
+        record.actor.sub,
+      ]),
+    ).toEqual([['user.created', `client:scim-token:${oktaTokenId}`]]);
 
     // The same userName again (any case) is a conflict Okta stops on: 409 uniqueness
     const again = await scim(

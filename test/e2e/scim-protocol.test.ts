@@ -15,7 +15,7 @@ let idp: string;
 let admin: string;
 
 beforeAll(async () => {
-  idp = await scimToken('SCIM protocol');
+  idp = await scimToken('SCIM protocol', 'client-credentials');
   admin = await tokenFor('admin@example.com');
 });
 

@@ -4,7 +4,7 @@ import { ensureCognitoUser } from '../../infra/local/cognito.ts';
 import { readLocalEnvironment } from '../../infra/local/resources.ts';
 import { DEMO_PASSWORD } from '../../infra/local/seed.ts';
 import { cognitoClient } from '../../shared/clients.ts';
-import { type ApiResponse, api, freshTokenFor, machineToken } from './http.ts';
+import { type ApiResponse, api, freshTokenFor, machineToken, tokenFor } from './http.ts';
 
 export const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -13,9 +13,22 @@ export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-/** The token an identity provider's SCIM connector holds: a machine client with the lms/scim scope. */
-export function scimToken(name: string): Promise<string> {
-  return machineToken(`${name} ${randomUUID().slice(0, 8)}`, ['lms/scim']);
+/**
+ * The token an identity provider's SCIM connector holds: by default a SCIM token an administrator made
+ * (`POST /scim-tokens`), the long-lived bearer secret pasted into Okta's "HTTP Header" or Entra ID's
+ * "Secret Token"; or the access token of a machine client with the lms/scim scope (OAuth client
+ * credentials), which the identity providers can use too.
+ */
+export async function scimToken(
+  name: string,
+  kind: 'scim-token' | 'client-credentials' = 'scim-token',
+): Promise<string> {
+  const description = `${name} ${randomUUID().slice(0, 8)}`;
+  if (kind === 'client-credentials') return machineToken(description, ['lms/scim']);
+  const admin = await tokenFor('admin@example.com');
+  const created = await api('POST', '/scim-tokens', { token: admin, body: { description } });
+  if (created.status !== 201) throw new Error(`cannot make a SCIM token: ${created.text}`);
+  return created.json.secret as string;
 }
 
 /** A SCIM request as the IdPs send it: application/scim+json (Okta, Entra ID). */
