@@ -32,3 +32,38 @@ export function percentile(values: readonly number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index] as number;
 }
+
+/**
+ * The handler against its raw baseline, called alternately (which goes first alternates, so neither always
+ * follows the other) after a warm-up: per round, p50(handler) / p50(raw); answered as the median over rounds,
+ * with the median p50 of each in ms.
+ */
+export async function interleavedP50Ratio(
+  viaHandler: () => Promise<void>,
+  raw: () => Promise<void>,
+  { warmup, rounds, perRound }: { warmup: number; rounds: number; perRound: number },
+): Promise<{ ratio: number; handlerP50: number; rawP50: number }> {
+  for (let i = 0; i < warmup; i++) {
+    await viaHandler();
+    await raw();
+  }
+  const ratios: number[] = [];
+  const handlerP50s: number[] = [];
+  const rawP50s: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const handlerTimes: number[] = [];
+    const rawTimes: number[] = [];
+    for (let i = 0; i < perRound; i++) {
+      const pair = i % 2 === 0 ? [viaHandler, raw] : [raw, viaHandler];
+      for (const step of pair) {
+        const started = performance.now();
+        await step();
+        (step === raw ? rawTimes : handlerTimes).push(performance.now() - started);
+      }
+    }
+    handlerP50s.push(percentile(handlerTimes, 50));
+    rawP50s.push(percentile(rawTimes, 50));
+    ratios.push(percentile(handlerTimes, 50) / percentile(rawTimes, 50));
+  }
+  return { ratio: median(ratios), handlerP50: median(handlerP50s), rawP50: median(rawP50s) };
+}

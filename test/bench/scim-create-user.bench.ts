@@ -11,7 +11,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { dynamoDb } from '../../shared/clients.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { keys } from '../../shared/store/keys.ts';
-import { type Figure, median, percentile } from './figures.ts';
+import { type Figure, interleavedP50Ratio } from './figures.ts';
 
 const ROUNDS = 5;
 const PER_ROUND = 100;
@@ -140,37 +140,19 @@ export async function benchScimCreateUser(): Promise<Figure[]> {
     );
   };
 
-  for (let i = 0; i < WARMUP; i++) {
-    await viaHandler();
-    await raw();
-  }
-  const ratios: number[] = [];
-  const handlerP50s: number[] = [];
-  const rawP50s: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const handlerTimes: number[] = [];
-    const rawTimes: number[] = [];
-    for (let i = 0; i < PER_ROUND; i++) {
-      // Alternate which goes first so neither always follows the other.
-      const pair = i % 2 === 0 ? [viaHandler, raw] : [raw, viaHandler];
-      for (const step of pair) {
-        const started = performance.now();
-        await step();
-        (step === raw ? rawTimes : handlerTimes).push(performance.now() - started);
-      }
-    }
-    handlerP50s.push(percentile(handlerTimes, 50));
-    rawP50s.push(percentile(rawTimes, 50));
-    ratios.push(percentile(handlerTimes, 50) / percentile(rawTimes, 50));
-  }
+  const measured = await interleavedP50Ratio(viaHandler, raw, {
+    warmup: WARMUP,
+    rounds: ROUNDS,
+    perRound: PER_ROUND,
+  });
   return [
     {
       id: 'scim.create-user.p50.ratio',
-      value: median(ratios),
+      value: measured.ratio,
       unit: 'x',
       op: '<=',
       target: 1.5,
-      note: `SCIM POST /Users handler in-process with Okta's body vs a raw TransactWriteItems of the same five items (profile, userName, email and external-id claims, audit record), p50 of ${PER_ROUND} interleaved calls, median of ${ROUNDS} rounds (handler p50 ${median(handlerP50s).toFixed(2)} ms, raw ${median(rawP50s).toFixed(2)} ms)`,
+      note: `SCIM POST /Users handler in-process with Okta's body vs a raw TransactWriteItems of the same five items (profile, userName, email and external-id claims, audit record), p50 of ${PER_ROUND} interleaved calls, median of ${ROUNDS} rounds (handler p50 ${measured.handlerP50.toFixed(2)} ms, raw ${measured.rawP50.toFixed(2)} ms)`,
     },
   ];
 }
