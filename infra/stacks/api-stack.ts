@@ -5,10 +5,10 @@
  * tracing; API Gateway's own errors rendered as RFC 9457 problem+json.
  *
  * The functions live in nested stacks, one per route `tag` (`LmsApi/Functions<Tag>`): each function brings a
- * log group, a role and a policy, and with the API's methods, resources and one Lambda permission per
- * function a single stack outgrows CloudFormation's limit of 500 resources per stack. The API itself (its
- * resources, methods, authorizer, Lambda permissions, WAF, gateway responses) stays in LmsApi; CDK wires the
- * function ARNs out of the nested stacks as outputs.
+ * log group, a role, a policy and API Gateway's permission to invoke it, and with the API's methods and
+ * resources a single stack outgrows CloudFormation's limit of 500 resources per stack. The API itself (its
+ * resources, methods, authorizer, WAF, gateway responses) stays in LmsApi; CDK wires the function ARNs out of
+ * the nested stacks as outputs.
  */
 import {
   CfnOutput,
@@ -23,10 +23,10 @@ import {
   AccessLogField,
   AccessLogFormat,
   AuthorizationType,
+  AwsIntegration,
   Cors,
   EndpointType,
   IdentitySource,
-  LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
   RequestAuthorizer,
@@ -35,7 +35,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant } from 'aws-cdk-lib/aws-iam';
+import { Grant, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -260,7 +260,7 @@ export class ApiStack extends Stack {
       });
 
       const resource = api.root.resourceForPath(route.path);
-      const integration = new LambdaIntegration(fn, { allowTestInvoke: false });
+      const integration = lambdaProxyIntegration(fn, api, route, stageName);
       const method =
         'public' in route.access
           ? resource.addMethod(route.method, integration, {
@@ -421,6 +421,31 @@ function managedRuleGroup(
     statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
     visibilityConfig: visibility(name),
   };
+}
+
+/**
+ * The Lambda proxy integration of a route, with API Gateway's permission to invoke the function kept beside
+ * the function in its nested stack. `LambdaIntegration` would add that permission to LmsApi, one per route,
+ * and LmsApi would reach CloudFormation's 500 resources with the methods and resources it must hold itself.
+ * The permission names the same method ARN `LambdaIntegration` would (the route's method and path, path
+ * parameters as `*`, on the stage). The stage is named, not referenced: the stage depends on the
+ * deployment, the deployment on the methods, and the methods on the function stacks.
+ */
+function lambdaProxyIntegration(
+  fn: LmsFunction,
+  api: RestApi,
+  route: RouteDefinition,
+  stageName: string,
+): AwsIntegration {
+  fn.addPermission('ApiInvoke', {
+    principal: new ServicePrincipal('apigateway.amazonaws.com'),
+    sourceArn: api.arnForExecuteApi(route.method, route.path.replace(/\{[^}]*\}/g, '*'), stageName),
+  });
+  return new AwsIntegration({
+    proxy: true,
+    service: 'lambda',
+    path: `2015-03-31/functions/${fn.functionArn}/invocations`,
+  });
 }
 
 /**
