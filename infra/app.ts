@@ -49,12 +49,13 @@ export interface LmsStacks {
  */
 export function buildApp(app: App): LmsStacks {
   const alarmEmail = optionalEmail(app, CONTEXT.alarmEmail);
+  const contentDomainOfApp = contentDomain(app);
   const data = new DataStack(app, 'LmsData', {
     description:
       'LMS admin: stateful data (single DynamoDB table, S3 buckets, content CDN). Retained; termination-protected.',
     terminationProtection: true,
     contentFrameAncestors: stringList(app, CONTEXT.contentFrameAncestors),
-    contentDomain: contentDomain(app),
+    contentDomain: contentDomainOfApp,
   });
   const auth = new AuthStack(app, 'LmsAuth', {
     description: 'LMS admin: Cognito user pool, role groups, the web client and the Cognito Lambda triggers.',
@@ -71,6 +72,8 @@ export function buildApp(app: App): LmsStacks {
     userPool: auth.userPool,
     webClient: auth.webClient,
     hostedUi: auth.hostedUi,
+    // The player and the content: launch URLs point there.
+    contentBaseUrl: `https://${contentDomainOfApp?.domainName ?? data.contentDelivery.distribution.distributionDomainName}`,
     stageName: optionalString(app, CONTEXT.stageName),
     corsAllowOrigins: stringList(app, CONTEXT.corsAllowOrigins),
   });

@@ -30,6 +30,8 @@ export const ENV = {
    */
   adminMfa: 'ADMIN_MFA',
   stage: 'STAGE',
+  /** Where content and the player are served: `https://<CloudFront domain>`, the local content server. */
+  contentBaseUrl: 'CONTENT_BASE_URL',
   /** Origins the API answers cross-origin requests from, comma-separated (`*`: any); CDK sets the context's. */
   corsAllowedOrigins: 'CORS_ALLOWED_ORIGINS',
 } as const;

@@ -77,3 +77,19 @@ export function countingRefusals<A extends unknown[], R>(
     }
   };
 }
+
+/** The metric of course load times (launch to the content's first initialisation). */
+export const COURSE_LOAD_TIME_METRIC = 'CourseLoadTime';
+
+/**
+ * One course load time, twice: with the course as a dimension (its dashboard and drill-down; the catalog
+ * bounds how many series there are) and without (the alarm on every course's p95).
+ */
+export function emitLoadTime(courseId: string, contentVersion: number, loadMs: number): void {
+  for (const dimensions of [{ CourseId: courseId }, {}]) {
+    const single = metrics.singleMetric();
+    for (const [name, value] of Object.entries(dimensions)) single.addDimension(name, value);
+    single.addMetadata('contentVersion', String(contentVersion));
+    single.addMetric(COURSE_LOAD_TIME_METRIC, MetricUnit.Milliseconds, loadMs);
+  }
+}

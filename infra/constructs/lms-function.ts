@@ -297,6 +297,8 @@ export interface LmsResources {
   readonly webClientId?: string;
   /** The hosted sign-in page, when the pool has a domain. @default - none: no sign-in links */
   readonly hostedUi?: { readonly domain: string; readonly callbackUrl: string };
+  /** Where content and the player are served (`https://<distribution domain>`), for `contentDelivery`. */
+  readonly contentBaseUrl?: string;
   /** The LMS domain-event bus; only functions whose `needs` name `events` require it. @default - none */
   readonly eventBus?: IEventBus;
   /** The work queues; only functions whose `needs` name a queue require them. @default - none */
@@ -429,6 +431,14 @@ export class LmsFunction extends NodejsFunction {
       this.addEnvironment(ENV.hostedUiDomain, resources.hostedUi.domain);
       this.addEnvironment(ENV.webCallbackUrl, resources.hostedUi.callbackUrl);
       this.addEnvironment(ENV.webClientId, resources.webClientId);
+    }
+    if (needs.contentDelivery) {
+      if (!resources.contentBaseUrl) {
+        throw new Error(
+          `${this.node.path} needs the content delivery URL, but its stack was given none: pass the content distribution's URL to the stack.`,
+        );
+      }
+      this.addEnvironment(ENV.contentBaseUrl, resources.contentBaseUrl);
     }
     if (needs.events) {
       if (!resources.eventBus) {

@@ -175,6 +175,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       host,
       log,
     });
+    // Launches send the learner to the player on the content origin.
+    Object.assign(env, { [ENV.contentBaseUrl]: content.url });
+    process.env[ENV.contentBaseUrl] = content.url;
+    resetSettingsCache();
     await new Promise<void>((resolve, reject) => {
       gateway.once('error', reject);
       gateway.listen(options.port, host, () => resolve());

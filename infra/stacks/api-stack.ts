@@ -57,6 +57,8 @@ export interface ApiStackProps extends StackProps {
   readonly userPool: IUserPool;
   /** The web app client: people's ID tokens are its; federation lists the identity providers on it. */
   readonly webClient: IUserPoolClient;
+  /** Where content and the player are served (`https://<distribution domain>`): launch URLs. @default - none */
+  readonly contentBaseUrl?: string;
   /** The hosted sign-in page, when the pool has a domain (sign-in links). @default - none */
   readonly hostedUi?: { readonly domain: string; readonly callbackUrl: string };
   /** The routes to serve. @default the route manifest (`shared/routes`) */

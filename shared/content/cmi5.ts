@@ -88,6 +88,7 @@ export function parseCmi5(document: XmlDocument, files: PackageFiles, manifestPa
     ...(courseId ? { defaultOrganization: courseId } : {}),
     resources,
     launch: first?.url ? { url: first.url, itemIdentifier: first.id, resourceIdentifier: first.id } : null,
+    launches: aus.map((au) => ({ url: au.url, itemIdentifier: au.id, resourceIdentifier: au.id })),
     scoCount: aus.length,
     hasSequencing: false,
     aus,

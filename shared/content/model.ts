@@ -94,6 +94,11 @@ export interface ParsedPackage {
   resources: Resource[];
   /** First launchable leaf of the default organization (depth-first); the first AU / activity otherwise. */
   launch: Launch | null;
+  /**
+   * Everything a learner may launch, in course order: SCORM the default organization's items that launch a
+   * resource, cmi5 its AUs, xAPI its activities with a launch. `launch` is the first.
+   */
+  launches: Launch[];
   /** SCORM: resources of scormType `sco`. cmi5: AUs. xAPI: activities with a launch. */
   scoCount: number;
   /** SCORM 2004 `imsss:sequencing` anywhere (rules the runtime must honour). */

@@ -145,6 +145,7 @@ export function parseScorm(document: XmlDocument, files: PackageFiles, manifestP
     ...(defaultOrganization !== undefined ? { defaultOrganization } : {}),
     resources: resources.map(({ resolvedHref: _resolved, ...resource }) => resource),
     launch,
+    launches: launchesOf(launch, defaultOrganization, organizations, resourceById),
     scoCount: resources.filter((resource) => resource.scormType === 'sco').length,
     hasSequencing,
     findings: findings.items,
@@ -719,22 +720,41 @@ function chooseLaunch(
  * Depth-first, document order: what a SCORM player delivers first when the learner starts (flow navigation
  * starts at the first leaf). Items whose resource is missing or has no href are skipped.
  */
+/** What a learner may launch: the default organization's launchable items, or the one resource launched. */
+function launchesOf(
+  launch: Launch | null,
+  defaultOrganization: string | undefined,
+  organizations: Organization[],
+  resourceById: ReadonlyMap<string, ParsedResource>,
+): Launch[] {
+  const organization =
+    organizations.find((candidate) => candidate.id === defaultOrganization) ?? organizations[0];
+  const items = organization ? launchableItems(organization.items, resourceById) : [];
+  return items.length > 0 ? items : launch ? [launch] : [];
+}
+
 function firstLaunchableItem(items: Item[], resources: ReadonlyMap<string, ParsedResource>): Launch | null {
+  return launchableItems(items, resources)[0] ?? null;
+}
+
+/** Every item that launches a resource with an href in the package, depth-first in document order. */
+function launchableItems(items: Item[], resources: ReadonlyMap<string, ParsedResource>): Launch[] {
+  const launches: Launch[] = [];
   const stack = [...items].reverse();
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const resource = item.identifierref ? resources.get(item.identifierref) : undefined;
     const resolved = resource?.resolvedHref;
     if (resource && resolved && resolved.kind !== 'outside') {
-      return {
+      launches.push({
         url: applyParameters(resolved.url, item.parameters),
         itemIdentifier: item.identifier,
         resourceIdentifier: resource.identifier,
-      };
+      });
     }
     for (let i = item.children.length - 1; i >= 0; i--) {
       const nested = item.children[i];
       if (nested) stack.push(nested);
     }
   }
-  return null;
+  return launches;
 }

@@ -73,6 +73,11 @@ export function parseTincan(document: XmlDocument, files: PackageFiles, manifest
     ...(first?.id ? { defaultOrganization: first.id } : {}),
     resources,
     launch: first ? { url: first.launch, itemIdentifier: first.id, resourceIdentifier: first.id } : null,
+    launches: launchable.map((activity) => ({
+      url: activity.launch,
+      itemIdentifier: activity.id,
+      resourceIdentifier: activity.id,
+    })),
     scoCount: launchable.length,
     hasSequencing: false,
     findings: findings.items,

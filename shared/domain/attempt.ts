@@ -156,3 +156,37 @@ export const RuntimeEventBody = z
   ])
   .meta({ id: 'RuntimeEvent' });
 export type RuntimeEventBody = z.infer<typeof RuntimeEventBody>;
+
+export const CoursePerformanceQuery = z.strictObject({
+  from: IsoDateTime.optional().describe('Launches from this time on. Default: 30 days before `to`'),
+  to: IsoDateTime.optional().describe('Launches before this time. Default: now'),
+});
+
+const LoadTimes = z.object({
+  /** Launches (learners' sessions; previews are never counted). */
+  launches: z.number().int(),
+  /** Launches whose content never called Initialize (or sent `initialized`). */
+  neverInitialized: z.number().int(),
+  /** Launch to first initialisation, in milliseconds; null without an initialised launch. */
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  /** The content page's own load time as the player measured it. */
+  pageLoadP50Ms: z.number().nullable(),
+});
+
+/** `GET /courses/{id}/performance`: how long learners wait for the course, and what goes wrong. */
+export const CoursePerformance = z
+  .object({
+    courseId: Id,
+    from: IsoDateTime,
+    to: IsoDateTime,
+    overall: LoadTimes,
+    byVersion: z.array(LoadTimes.extend({ contentVersion: z.number().int() })),
+    byDay: z.array(LoadTimes.extend({ day: z.string() })),
+    /** Errors the content reported, by SCORM error code, most frequent first. */
+    errors: z.array(z.object({ code: z.number().int(), count: z.number().int(), lastMessage: z.string() })),
+    /** More launches than one answer reads: the figures are of the newest ones only. */
+    truncated: z.boolean(),
+  })
+  .meta({ id: 'CoursePerformance' });
+export type CoursePerformance = z.infer<typeof CoursePerformance>;

@@ -25,6 +25,30 @@ export const AccessibilitySummary = z.object({
   notChecked: z.array(z.object({ ruleId: z.string(), reason: z.string() })),
 });
 
+/**
+ * One thing a learner may launch (a SCORM item with its SCO, a cmi5 AU, an xAPI activity) with what the
+ * runtime needs to launch it: its URL in the package and the manifest's settings for it.
+ */
+export const Launchable = z.object({
+  /** The SCORM item's identifier, the cmi5 AU's id, the xAPI activity's id. */
+  identifier: z.string(),
+  title: z.string(),
+  /** Package-relative (xml:base and parameters applied) or absolute URL. */
+  url: z.string(),
+  /** 0..1: SCORM 1.2 masteryscore / 100, SCORM 2004 minNormalizedMeasure, cmi5 masteryScore. */
+  masteryScore: z.number().min(0).max(1).optional(),
+  dataFromLms: z.string().optional(),
+  maxTimeAllowed: z.string().optional(),
+  timeLimitAction: z.string().optional(),
+  /** cmi5 only. */
+  moveOn: z
+    .enum(['Passed', 'Completed', 'CompletedAndPassed', 'CompletedOrPassed', 'NotApplicable'])
+    .optional(),
+  launchMethod: z.enum(['AnyWindow', 'OwnWindow']).optional(),
+  launchParameters: z.string().optional(),
+});
+export type Launchable = z.infer<typeof Launchable>;
+
 export const ContentVersion = z
   .object({
     courseId: Id,
@@ -47,6 +71,10 @@ export const ContentVersion = z
     fileCount: z.number().int(),
     totalBytes: z.number().int(),
     hasSequencing: z.boolean(),
+    /** What learners launch, in course order (versions imported before the runtime: none, `launchUrl` is used). */
+    launchables: z.array(Launchable).default([]),
+    /** cmi5: the course structure's course id (an IRI), the object of the LMS's course-level statements. */
+    courseStructureId: z.string().nullable().default(null),
     warnings: z.array(JobFinding),
     accessibility: AccessibilitySummary,
     jobId: Id,

@@ -58,6 +58,8 @@ export const Enrollment = z
     /** Certification courses: when the sweep enrolls the person again, before `expiresAt`. */
     recertifyAt: IsoDateTime.nullable().default(null),
     score: z.number().min(0).max(100).nullable(),
+    /** Time spent in the course's content, over every attempt's sessions, in seconds. */
+    timeSpentSeconds: z.number().min(0).default(0),
     /**
      * A completion imported from another system (historical completions): that system and the completion's
      * id there. null for a completion made in the LMS.

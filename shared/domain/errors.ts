@@ -88,3 +88,29 @@ export class CourseBusyError extends ConflictError {
     super(message);
   }
 }
+
+/** The SCORM error a refused runtime call reports to the content (GetLastError), with the element. */
+export interface ScormError {
+  code: number;
+  element: string;
+  message: string;
+}
+
+/**
+ * A refusal of the learning runtime API (a launch token's, not a sign-in's): its status (401 token, 400 a
+ * data model value, 409 a stale or late commit, 429 throttled), and the SCORM error the player hands to the
+ * content, so the SCO's Commit returns false with that code.
+ */
+export class RuntimeRefusal extends DomainError {
+  constructor(
+    message: string,
+    readonly status: 400 | 401 | 409 | 429,
+    readonly scormError: ScormError | null = null,
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(
+      message,
+      scormError ? [{ path: `body.values.${scormError.element}`, message: scormError.message }] : [],
+    );
+  }
+}

@@ -9,6 +9,7 @@ import {
   DomainError,
   NotFoundError,
   OutOfScopeError,
+  RuntimeRefusal,
   StaleVersionError,
 } from '../domain/errors.ts';
 
@@ -40,6 +41,9 @@ export class HttpProblem extends Error {
     readonly status: number,
     readonly detail: string,
     readonly errors: FieldError[] = [],
+    /** Extension members of the problem document (RFC 9457 §3.2), e.g. the runtime's `scormError`. */
+    readonly members: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = 'HttpProblem';
@@ -51,6 +55,15 @@ export const badRequest = (detail: string, errors: FieldError[] = []) => new Htt
 /** Maps anything thrown to its status; unknown errors are a 500 whose detail says nothing about internals. */
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  if (error instanceof RuntimeRefusal) {
+    return new HttpProblem(
+      error.status,
+      error.message,
+      error.fields,
+      error.scormError ? { scormError: error.scormError } : {},
+      error.retryAfterSeconds !== null ? { 'retry-after': String(error.retryAfterSeconds) } : {},
+    );
+  }
   if (error instanceof DomainError) return new HttpProblem(statusOf(error), error.message, error.fields);
   // Powertools idempotency errors, recognised by name so that routes without idempotency do not bundle it.
   const name = (error as Error | undefined)?.name;
@@ -92,10 +105,11 @@ export function problemResponse(
     ...(instance ? { instance } : {}),
     requestId,
     ...(problem.errors.length > 0 ? { errors: problem.errors } : {}),
+    ...problem.members,
   };
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { 'content-type': 'application/problem+json', ...problem.headers },
     body: JSON.stringify(body),
   };
 }

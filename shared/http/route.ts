@@ -84,6 +84,11 @@ export interface RouteNeeds {
    * the callback URL, to build sign-in links. Nothing where there is no hosted page (locally).
    */
   readonly hostedUi?: true;
+  /**
+   * The content delivery origin (CloudFront in AWS, the local content server): the function gets its URL
+   * (`CONTENT_BASE_URL`), where the player and the content are served, to build launch URLs. No grant.
+   */
+  readonly contentDelivery?: true;
   /** `publish`: PutEvents on the LMS event bus (only the outbox publisher: use cases never publish directly). */
   readonly events?: 'publish';
   /** `send`: SendMessage on the queue (whose URL the function gets), to start background work on it. */

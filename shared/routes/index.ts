@@ -19,6 +19,7 @@ import * as enrollment from './enrollment.ts';
 import * as identity from './identity.ts';
 import * as identityProviders from './identity-providers.ts';
 import { importRoutes } from './imports.ts';
+import { runtimeRoutes } from './runtime.ts';
 import { scimRoutes } from './scim.ts';
 import * as scimTokens from './scim-tokens.ts';
 import { getHealth, getOpenApi, listAudit } from './system.ts';
@@ -105,4 +106,5 @@ export const routes: readonly RouteDefinition[] = [
   scimTokens.revokeScimToken,
   ...importRoutes,
   ...scimRoutes,
+  ...runtimeRoutes,
 ];

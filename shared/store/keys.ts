@@ -113,6 +113,18 @@ export const keys = {
    * The LMS's record of who holds the admin role (one seat per person), and the count of seats whose person
    * is active: suspending or demoting the last active admin fails a conditional write on that count.
    */
+  /** A learner's attempt at one SCO or AU; gsi1 lists a course's attempts by launch time (performance). */
+  attempt: (id: string) => ({ pk: `ATTEMPT#${id}`, sk: 'ATTEMPT' }),
+  attemptsOfCourse: (courseId: string, launchedAt: string, id: string) => ({
+    gsi1pk: `COURSE#${courseId}#ATTEMPTS`,
+    gsi1sk: `${launchedAt}#${id}`,
+  }),
+  /** gsi2: one learner's attempts in one course, newest last (the one a launch resumes). */
+  attemptsOfLearner: (userId: string, courseId: string, launchedAt: string, id: string) => ({
+    gsi2pk: `USER#${userId}#COURSE#${courseId}#ATTEMPTS`,
+    gsi2sk: `${launchedAt}#${id}`,
+  }),
+
   adminSeat: (userId: string) => ({ pk: 'ADMINS', sk: `USER#${userId}` }),
   adminSeatCount: () => ({ pk: 'ADMINS', sk: 'COUNT' }),
 

@@ -203,6 +203,7 @@ export function newEnrollment(
     expiresAt: null,
     recertifyAt: null,
     score: null,
+    timeSpentSeconds: 0,
     completionOrigin: null,
     contentVersion: null,
     history: [{ status: 'enrolled', at: now, by, reason }],
@@ -618,7 +619,11 @@ async function cohortsBehind(deps: EnrollmentDeps, sources: readonly EnrollmentS
   );
 }
 
-async function prerequisiteStatus(deps: EnrollmentDeps, course: Course, userId: string) {
+export async function prerequisiteStatus(
+  deps: Pick<EnrollmentDeps, 'catalog' | 'enrollments'>,
+  course: Course,
+  userId: string,
+) {
   const prerequisites = await deps.catalog.getCourses(course.prerequisiteIds);
   return Promise.all(
     prerequisites.map(async (prerequisite) => ({
@@ -663,7 +668,11 @@ export async function listUserEnrollments(
 }
 
 /** The course, when it exists and the caller is an administrator or one of its owners. */
-async function ownedCourse(deps: EnrollmentDeps, actor: Actor, courseId: string): Promise<Course> {
+export async function ownedCourse(
+  deps: Pick<EnrollmentDeps, 'catalog'>,
+  actor: Actor,
+  courseId: string,
+): Promise<Course> {
   const course = await deps.catalog.getCourse(courseId);
   if (!course) throw new NotFoundError('course', courseId);
   if (actsOrganisationWide(actor.principal)) return course;

@@ -15,6 +15,7 @@ import mime from 'mime-types';
 import { type AccessibilityReport, reportForFiles, scanHtmlFiles } from '../content/accessibility.ts';
 import { extractArchive, openArchiveTexts } from '../content/archive.ts';
 import { type Finding, PackageRejectedError } from '../content/findings.ts';
+import { launchablesOf } from '../content/launchables.ts';
 import { DEFAULT_PACKAGE_LIMITS, MAX_CONTENT_PREFIX_BYTES, type PackageLimits } from '../content/limits.ts';
 import { type ParsedPackage, rejectionFor } from '../content/manifest.ts';
 import { analyzePackage } from '../content/package.ts';
@@ -275,6 +276,8 @@ async function importPackage(
     fileCount: extracted.length,
     totalBytes: extracted.reduce((sum, file) => sum + file.size, 0),
     hasSequencing: parsed.hasSequencing,
+    launchables: launchablesOf(parsed),
+    courseStructureId: parsed.standard === 'cmi5' ? (parsed.identifier ?? null) : null,
     warnings: parsed.findings.filter((finding) => finding.severity === 'warning').map(toJobFinding),
     accessibility: summarise(report),
     jobId: job.id,

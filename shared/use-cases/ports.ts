@@ -5,6 +5,7 @@
 import type { Login, LoginAccount, SignIn } from '../domain/access.ts';
 import type { ApiClient, IssuedSecret } from '../domain/api-client.ts';
 import type { ApiScope } from '../domain/api-scopes.ts';
+import type { Attempt } from '../domain/attempt.ts';
 import type { AuditRecord } from '../domain/audit.ts';
 import type { Cohort, CohortCourseLink, CohortMember } from '../domain/cohort.ts';
 import type { ContentVersion } from '../domain/content.ts';
@@ -460,4 +461,30 @@ export interface ScimTokenRepository {
   list(): Promise<ScimToken[]>;
   /** Sets `revokedAt` once, with its audit record; writes nothing when it is revoked already (a race lost). */
   revoke(id: string, at: string, audit: AuditRecord): Promise<void>;
+}
+
+/** An attempt as stored: the summary, the SCORM data model, the launch token's hash, the last commit. */
+export interface AttemptRecord {
+  attempt: Attempt;
+  /** Flattened SCORM data model elements (empty for cmi5 and xAPI attempts). */
+  cmi: Record<string, string>;
+  /** What the player frames or redirects to (absolute; cmi5: with its launch parameters). */
+  contentUrl: string;
+  /** SHA-256 (hex) of the current session's launch token. */
+  tokenHash: string;
+  tokenExpiresAt: string;
+  /** The last commit applied: its sequence number and a digest of its body (a retry is recognised by both). */
+  lastCommit: { seq: number; digest: string } | null;
+}
+
+export interface AttemptRepository {
+  get(id: string): Promise<AttemptRecord | undefined>;
+  /** Creates (`expected` null) or replaces the attempt at version `expected`; StaleVersionError otherwise. */
+  save(record: AttemptRecord, expected: number | null): Promise<void>;
+  /** One commit, conditioned on the version and the token `before` holds; StaleVersionError otherwise. */
+  commit(before: AttemptRecord, after: AttemptRecord): Promise<void>;
+  /** The attempts one person launched in a course, oldest first. */
+  ofLearner(userId: string, courseId: string): Promise<Attempt[]>;
+  /** A course's attempts launched in [from, to], newest first, at most `limit`. */
+  ofCourse(courseId: string, from: string, to: string, limit: number): Promise<Attempt[]>;
 }

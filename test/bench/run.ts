@@ -4,7 +4,7 @@
  * and the same figures written to docs/benchmarks.md. Every figure is a ratio against a baseline measured
  * in the same run (shared machines are noisy; absolute times are not comparable between runs).
  * `npm run bench -- <name>` runs one benchmark (get-user, bundle, package, cohort-enroll, import,
- * scim-create-user) and leaves the docs alone.
+ * scim-create-user, runtime-commit) and leaves the docs alone.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,6 +17,7 @@ import { type Figure, formatFigure, passes, round } from './figures.ts';
 import { benchGetUser } from './get-user.bench.ts';
 import { benchImport } from './import.bench.ts';
 import { benchPackage } from './package.bench.ts';
+import { benchRuntimeCommit } from './runtime-commit.bench.ts';
 import { benchScimCreateUser } from './scim-create-user.bench.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -33,6 +34,7 @@ try {
     'cohort-enroll': benchCohortEnroll,
     import: () => benchImport(stack),
     'scim-create-user': benchScimCreateUser,
+    'runtime-commit': benchRuntimeCommit,
   };
   if (only && !(only in benches))
     throw new Error(`No benchmark ${only}: one of ${Object.keys(benches).join(', ')}`);

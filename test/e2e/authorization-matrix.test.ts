@@ -41,7 +41,14 @@ const UNKNOWN_SCIM_TOKEN_ID = '0123456789abcdef0123456789abcdef';
  * Who may call each route: `anyone`, or the roles (people) and scopes (machine clients) that may. A route
  * added to the manifest without a row fails this test.
  */
-const ALLOWED: Record<string, 'anyone' | readonly (Role | ApiScope)[]> = {
+const ALLOWED: Record<string, 'anyone' | 'launch token' | readonly (Role | ApiScope)[]> = {
+  launchCourse: ['admin', 'manager', 'instructor', 'learner'],
+  previewLaunch: ['admin', 'instructor'],
+  getCoursePerformance: ['admin', 'instructor', 'lms/reports.read'],
+  // The runtime API opens to an attempt's launch token only: no sign-in, client or SCIM token gets in (401).
+  getAttemptCmi: 'launch token',
+  commitAttemptCmi: 'launch token',
+  recordAttemptEvent: 'launch token',
   getHealth: 'anyone',
   getOpenApi: 'anyone',
   listAudit: ['admin'],
@@ -149,6 +156,12 @@ const ALLOWED: Record<string, 'anyone' | readonly (Role | ApiScope)[]> = {
 
 /** One request per route; a route added to the manifest without a sample fails this test. */
 const SAMPLES: Record<string, (caller: Caller) => Sample> = {
+  launchCourse: () => ({ path: `/courses/${unknownId}/launch`, body: {} }),
+  previewLaunch: () => ({ path: `/courses/${unknownId}/enrollments/${unknownId}/launch`, body: {} }),
+  getCoursePerformance: () => ({ path: `/courses/${unknownId}/performance` }),
+  getAttemptCmi: () => ({ path: `/attempts/${unknownId}/cmi` }),
+  commitAttemptCmi: () => ({ path: `/attempts/${unknownId}/cmi`, body: { seq: 1, values: {} } }),
+  recordAttemptEvent: () => ({ path: `/attempts/${unknownId}/events`, body: { type: 'initialized' } }),
   getHealth: () => ({ path: '/health' }),
   getOpenApi: () => ({ path: '/openapi.json' }),
   listAudit: () => ({ path: `/audit?target=user:${seeded.learnerId}` }),
@@ -296,8 +309,8 @@ function clientToken(scopes: readonly ApiScope[]): Promise<string> {
   return token;
 }
 
-function scopesIn(allowed: 'anyone' | readonly (Role | ApiScope)[]): ApiScope[] {
-  return allowed === 'anyone' ? [] : SCOPE_NAMES.filter((scope) => allowed.includes(scope));
+function scopesIn(allowed: 'anyone' | 'launch token' | readonly (Role | ApiScope)[]): ApiScope[] {
+  return typeof allowed === 'string' ? [] : SCOPE_NAMES.filter((scope) => allowed.includes(scope));
 }
 
 /**
@@ -324,6 +337,7 @@ function expectedAllowed(route: RouteDefinition, caller: Caller): boolean {
   const allowed = ALLOWED[route.id];
   if (allowed === undefined) throw new Error(`no row in ALLOWED for ${route.id}`);
   if (allowed === 'anyone') return true;
+  if (allowed === 'launch token') return false;
   if (caller === 'SCIM token') return route.path.startsWith('/scim/v2/') && allowed.includes('lms/scim');
   if (caller === 'anonymous' || caller === 'client without scope') return false;
   if (caller.startsWith('client with ')) return true;
@@ -374,7 +388,9 @@ describe('authorization matrix', () => {
       expect(response.status, `${caller} should get past authorization: ${response.text}`).not.toBe(403);
       expect(response.status).toBeLessThan(500);
     } else {
-      expect(response.status).toBe(caller === 'anonymous' ? 401 : 403);
+      expect(response.status).toBe(
+        caller === 'anonymous' || ALLOWED[route.id] === 'launch token' ? 401 : 403,
+      );
       // The gateway refuses an anonymous caller itself (as API Gateway does): problem+json; a SCIM route's
       // function answers SCIM error bodies (RFC 7644 §3.12).
       const refusedBy = route.protocol === 'scim' && caller !== 'anonymous' ? 'scim' : 'problem';

@@ -260,6 +260,8 @@ async function importFakeContent(
     fileCount: 1,
     totalBytes: 1,
     hasSequencing: false,
+    launchables: [],
+    courseStructureId: null,
     warnings: [],
     accessibility: summary,
     jobId: job.id,

@@ -113,6 +113,7 @@ function enrollment(courseId: string, userId: string, fields: Partial<Enrollment
     expiresAt: null,
     recertifyAt: null,
     score: null,
+    timeSpentSeconds: 0,
     completionOrigin: null,
     contentVersion: null,
     history: [{ status: 'enrolled', at: '2025-06-01T00:00:00.000Z', by: 'admin', reason: null }],
