@@ -26,7 +26,7 @@
  * leaving any other notification on the bucket alone.
  */
 import { ArnFormat, Duration, Size, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type IEventBus, Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -50,6 +50,7 @@ import {
   type UploadTriggeredJob,
   type WatchedStack,
 } from '../../shared/jobs/manifest.ts';
+import { COURSE_LOAD_TIME_METRIC, METRICS_NAMESPACE } from '../../shared/metrics.ts';
 import { keys } from '../../shared/store/keys.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { LmsFunction, type LmsFunctionProps } from '../constructs/lms-function.ts';
@@ -79,6 +80,8 @@ export interface JobsStackProps extends StackProps {
   readonly failureRetention?: Duration;
   /** Who is emailed when an alarm goes off (context `lms:alarmEmail`). @default - nobody: subscribe later */
   readonly alarmEmail?: string;
+  /** Course load time (launch to the content's first initialisation) whose p95 over 15 minutes alarms. @default 10,000 ms */
+  readonly courseLoadP95AlarmMs?: number;
 }
 
 /**
@@ -152,6 +155,8 @@ export class JobsStack extends Stack {
   /** The alarm on each job function's errors (an invocation that threw), by job id. */
   readonly errorAlarms: ReadonlyMap<string, Alarm>;
   /** Where every alarm of this stack publishes: the topic people subscribe to. */
+  /** The p95 of course load times (every course) above its threshold, twice in a row. */
+  readonly courseLoadAlarm: Alarm;
   readonly alarmTopic: AlarmTopic;
   /** The LMS domain-event bus: the audit-stream job publishes on it, domain-event jobs subscribe to it. */
   readonly eventBus: IEventBus;
@@ -254,6 +259,8 @@ export class JobsStack extends Stack {
       failureAlarms.set(job.id, alarm);
       errorAlarms.set(job.id, errors);
     }
+    this.courseLoadAlarm = courseLoadAlarm(this, props.courseLoadP95AlarmMs ?? 10_000);
+    this.courseLoadAlarm.addAlarmAction(alarmTopic.action);
     this.functions = functions;
     this.failureQueues = failureQueues;
     this.failureAlarms = failureAlarms;
@@ -488,4 +495,26 @@ const FAILURE_SOURCES: Readonly<Record<Exclude<TriggerKind, 'cognito-trigger' | 
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The runtime's course load times (EMF metric `CourseLoadTime` in the LMS namespace, from the functions of
+ * the runtime routes): p95 over every course. Per course the same metric carries `CourseId` for the
+ * dashboard's drill-down; an alarm per course would need one per course id, and CloudWatch's Metrics
+ * Insights alarms do not compute percentiles.
+ */
+function courseLoadAlarm(scope: Construct, thresholdMs: number): Alarm {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: COURSE_LOAD_TIME_METRIC,
+    dimensionsMap: { service: 'lms-admin' },
+    statistic: 'p95',
+    period: Duration.minutes(15),
+  }).createAlarm(scope, 'CourseLoadTimeP95Alarm', {
+    alarmDescription: `Courses load slowly: the p95 of launch-to-initialise exceeded ${thresholdMs} ms twice in a row. GET /courses/{id}/performance names the courses and versions; the dashboard's CourseLoadTime by CourseId too.`,
+    threshold: thresholdMs,
+    evaluationPeriods: 2,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
 }
