@@ -51,7 +51,7 @@ export async function publishedCourse(
   });
   expect(created.status, created.text).toBe(201);
   const courseId: string = created.json.id;
-  const zip = await zipEntries(Object.entries(files).map(([name, content]) => ({ name, content })));
+  const zip = await zipEntries(Object.entries(files).map(([name, data]) => ({ name, data })));
   const requested = await api('POST', `/courses/${courseId}/packages`, {
     token: admin,
     body: { fileName: 'package.zip', sizeBytes: zip.length },
