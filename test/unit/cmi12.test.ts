@@ -388,6 +388,22 @@ describe('SCORM 1.2 sessions', () => {
     expect(endSession('scorm12', { ...RUNNING, 'cmi.core.exit': exit }).suspended).toBe(suspended);
   });
 
+  it.each([
+    ['normal', 'not attempted', 'completed'],
+    ['browse', 'not attempted', 'browsed'],
+    ['review', 'not attempted', 'completed'],
+    ['normal', 'incomplete', 'incomplete'],
+    ['browse', 'failed', 'failed'],
+  ])('in %s mode, a lesson_status %j at the end becomes %j (RTE 3.4.2, p. 3-25)', (mode, status, ended) => {
+    const state = {
+      ...RUNNING,
+      'cmi.student_data.mastery_score': '',
+      'cmi.core.lesson_mode': mode,
+      'cmi.core.lesson_status': status,
+    };
+    expect(endSession('scorm12', state).state['cmi.core.lesson_status']).toBe(ended);
+  });
+
   it('lets the mastery score decide passed or failed at the end, when taken for credit', () => {
     const state = { ...RUNNING, 'cmi.core.lesson_status': 'completed', 'cmi.core.score.raw': '75' };
     expect(endSession('scorm12', state).state['cmi.core.lesson_status']).toBe('failed');

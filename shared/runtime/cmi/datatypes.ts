@@ -44,6 +44,14 @@ export function characterstring(max: number): ValueType {
   };
 }
 
+/** 1.2 `cmi.student_data.time_limit_action` and 2004 `cmi.time_limit_action`. */
+export const TIME_LIMIT_ACTIONS = [
+  'exit,message',
+  'exit,no message',
+  'continue,message',
+  'continue,no message',
+];
+
 export function vocabulary(words: readonly string[]): ValueType {
   const shown = words.map((word) => (word === '' ? '""' : word)).join(', ');
   return {
@@ -158,7 +166,7 @@ export function uri(max: number): ValueType {
 }
 
 /** 2004 language_type: an RFC 3066 language tag, or empty. */
-export const LANGUAGE_TAG = /^(?:[a-z]{2,3}|i|x)(?:-[a-z0-9]{1,8})*$/i;
+const LANGUAGE_TAG = /^(?:[a-z]{2,3}|i|x)(?:-[a-z0-9]{1,8})*$/i;
 
 export const language: ValueType = {
   check: (value) =>

@@ -12,18 +12,13 @@ import {
   identifier12,
   orBlank,
   signedInteger,
+  TIME_LIMIT_ACTIONS,
   timespan12,
   vocabulary,
 } from './datatypes.ts';
 import { secondsToTimespan12, timespan12ToSeconds } from './time.ts';
 
-export const LESSON_STATUSES_12 = ['passed', 'completed', 'failed', 'incomplete', 'browsed', 'not attempted'];
-export const TIME_LIMIT_ACTIONS = [
-  'exit,message',
-  'exit,no message',
-  'continue,message',
-  'continue,no message',
-];
+const LESSON_STATUSES = ['passed', 'completed', 'failed', 'incomplete', 'browsed', 'not attempted'];
 
 /** CMIDecimal or CMIBlank, normalised to 0..100. */
 const score = orBlank(decimal({ min: 0, max: 100 }));
@@ -36,7 +31,7 @@ const elements: Record<string, ElementSpec> = {
   'cmi.core.lesson_location': rw(characterstring(255)),
   'cmi.core.credit': ro(vocabulary(['credit', 'no-credit'])),
   // The SCO reports progress; "not attempted" is the LMS's word for an attempt with none.
-  'cmi.core.lesson_status': rw(vocabulary(LESSON_STATUSES_12.filter((status) => status !== 'not attempted'))),
+  'cmi.core.lesson_status': rw(vocabulary(LESSON_STATUSES.filter((status) => status !== 'not attempted'))),
   'cmi.core.entry': ro(vocabulary(['ab-initio', 'resume', ''])),
   'cmi.core.score.raw': rw(score),
   'cmi.core.score.max': rw(score),
@@ -53,7 +48,7 @@ const elements: Record<string, ElementSpec> = {
   'cmi.objectives.n.score.raw': rw(score),
   'cmi.objectives.n.score.max': rw(score),
   'cmi.objectives.n.score.min': rw(score),
-  'cmi.objectives.n.status': rw(vocabulary(LESSON_STATUSES_12)),
+  'cmi.objectives.n.status': rw(vocabulary(LESSON_STATUSES)),
   'cmi.student_data.mastery_score': ro(score),
   'cmi.student_data.max_time_allowed': ro(orBlank(timespan12)),
   'cmi.student_data.time_limit_action': ro(orBlank(vocabulary(TIME_LIMIT_ACTIONS))),

@@ -3,6 +3,7 @@
  * their data types, SPMs, vocabularies, access and dependencies), 4.4.1 (adl.nav.request) and 3.1.7 (error
  * codes).
  */
+import { COMPLETION_STATUSES, SUCCESS_STATUSES } from '../../domain/attempt.ts';
 import { type DataModel, type ElementSpec, ro, rw, type Write, wo } from './data-model.ts';
 import {
   characterstring,
@@ -14,17 +15,14 @@ import {
   mismatch,
   orBlank,
   quoted,
+  TIME_LIMIT_ACTIONS,
   timestamp,
   uri,
   type ValueType,
   vocabulary,
 } from './datatypes.ts';
 import { learnerResponse, responsePattern, SINGLE_PATTERN_TYPES } from './responses.ts';
-import { TIME_LIMIT_ACTIONS } from './scorm12.ts';
 import { durationToSeconds, secondsToDuration } from './time.ts';
-
-export const COMPLETION_STATUSES_2004 = ['completed', 'incomplete', 'not attempted', 'unknown'];
-export const SUCCESS_STATUSES_2004 = ['passed', 'failed', 'unknown'];
 
 const real = decimal();
 const scaled = decimal({ min: -1, max: 1 });
@@ -80,7 +78,7 @@ const elements: Record<string, ElementSpec> = {
   'cmi.comments_from_lms.n.comment': ro(localized(4000)),
   'cmi.comments_from_lms.n.location': ro(characterstring(250)),
   'cmi.comments_from_lms.n.timestamp': ro(timestamp),
-  'cmi.completion_status': rw(vocabulary(COMPLETION_STATUSES_2004)),
+  'cmi.completion_status': rw(vocabulary(COMPLETION_STATUSES)),
   'cmi.completion_threshold': ro(orBlank(progress)),
   'cmi.credit': ro(vocabulary(['credit', 'no-credit'])),
   'cmi.entry': ro(vocabulary(['ab-initio', 'resume', ''])),
@@ -134,8 +132,8 @@ const elements: Record<string, ElementSpec> = {
   'cmi.objectives.n.score.raw': rw(real, afterObjectiveId),
   'cmi.objectives.n.score.min': rw(real, afterObjectiveId),
   'cmi.objectives.n.score.max': rw(real, afterObjectiveId),
-  'cmi.objectives.n.success_status': rw(vocabulary(SUCCESS_STATUSES_2004), afterObjectiveId),
-  'cmi.objectives.n.completion_status': rw(vocabulary(COMPLETION_STATUSES_2004), afterObjectiveId),
+  'cmi.objectives.n.success_status': rw(vocabulary(SUCCESS_STATUSES), afterObjectiveId),
+  'cmi.objectives.n.completion_status': rw(vocabulary(COMPLETION_STATUSES), afterObjectiveId),
   'cmi.objectives.n.progress_measure': rw(progress, afterObjectiveId),
   'cmi.objectives.n.description': rw(localized(250), afterObjectiveId),
   'cmi.progress_measure': rw(progress),
@@ -145,7 +143,7 @@ const elements: Record<string, ElementSpec> = {
   'cmi.score.min': rw(real),
   'cmi.score.max': rw(real),
   'cmi.session_time': wo(duration),
-  'cmi.success_status': rw(vocabulary(SUCCESS_STATUSES_2004)),
+  'cmi.success_status': rw(vocabulary(SUCCESS_STATUSES)),
   'cmi.suspend_data': rw(characterstring(64_000)),
   'cmi.time_limit_action': ro(vocabulary(TIME_LIMIT_ACTIONS)),
   'cmi.total_time': ro(duration, { computedByLms: true }),

@@ -41,8 +41,8 @@ export function startSession(
 /**
  * Ends a session (Terminate / LMSFinish): its session_time is added to total_time and taken out of the
  * state; `suspended` when the SCO left with exit=suspend (the next session resumes), otherwise the attempt
- * is over (1.2 logout, time-out, ''; 2004 normal, logout, time-out, ''). In 1.2, a mastery score with credit
- * turns lesson_status into passed or failed by the raw score, as the RTE lets the LMS do.
+ * is over (1.2 logout, time-out, ''; 2004 normal, logout, time-out, ''). 1.2's lesson_status is settled as
+ * the RTE asks of the LMS at LMSFinish (see finishedStatus12).
  */
 export function endSession(
   version: ScormVersion,
@@ -53,8 +53,7 @@ export function endSession(
   const { [session.sessionTime]: _sessionTime, ...rest } = state;
   const ended: CmiState = rest;
   ended[session.totalTime] = session.fromSeconds(seconds(session.totalTime) + seconds(session.sessionTime));
-  const mastered = version === 'scorm12' ? masteredStatus12(state) : undefined;
-  if (mastered) ended['cmi.core.lesson_status'] = mastered;
+  if (version === 'scorm12') ended['cmi.core.lesson_status'] = finishedStatus12(state);
   return { state: ended, suspended: state[session.exit] === 'suspend' };
 }
 
@@ -68,6 +67,22 @@ export function readableState(version: ScormVersion, state: Readonly<CmiState>):
   const { session } = DATA_MODELS[version];
   const { [session.exit]: _exit, [session.sessionTime]: _sessionTime, ...readable } = state;
   return readable;
+}
+
+/**
+ * SCORM 1.2 RTE 3.4.2 (lesson_status, additional behaviour): at LMSFinish a status the SCO never set becomes
+ * completed (browsed in browse mode); then, taken for credit with a mastery score and a raw score, the score
+ * decides passed or failed.
+ */
+function finishedStatus12(state: Readonly<CmiState>): string {
+  const status = state['cmi.core.lesson_status'] ?? 'not attempted';
+  const reported =
+    status !== 'not attempted'
+      ? status
+      : state['cmi.core.lesson_mode'] === 'browse'
+        ? 'browsed'
+        : 'completed';
+  return masteredStatus12(state) ?? reported;
 }
 
 /** What a new attempt starts with, beyond what the LMS supplies (RTE 3.4.2 and 4.2 initial values). */
