@@ -348,6 +348,20 @@ describe('SCORM 2004 collections (n) and dependencies', () => {
     expect(commit(Object.fromEntries(Object.entries(patterns).slice(0, 250))).ok).toBe(true);
   });
 
+  it('keeps the data model under 300,000 bytes: 351 at the element that would cross it', () => {
+    const comments = (count: number) =>
+      Object.fromEntries(
+        Array.from({ length: count }, (_, i) => [`cmi.comments_from_learner.${i}.comment`, 'x'.repeat(4000)]),
+      );
+    // RUNNING weighs 481 bytes; each comment 4035 or 4036 more: the 75th (index 74) crosses 300,000.
+    expect(commit(comments(74)).ok).toBe(true);
+    expect(refusal(comments(75))).toEqual({
+      code: 351,
+      element: 'cmi.comments_from_learner.74.comment',
+      message: expect.stringContaining('303171 bytes'),
+    });
+  });
+
   it('refuses a commit of more than 5000 elements with 351', () => {
     const huge = Object.fromEntries(Array.from({ length: 5001 }, (_, i) => [`cmi.x${i}`, '']));
     expect(refusal(huge)).toEqual({ code: 351, element: '', message: expect.stringContaining('5001') });

@@ -7,7 +7,7 @@
  * 2. Skip what is no write: a value equal to the stored one; '' for an element the SCO never set, or whose
  *    type has no empty value (scorm-again renders what it does not hold as ''); a read-only element's ''.
  * 3. Check each write as SetValue would: defined element, access, index (append at `_count` only, within the
- *    collection's limit), dependencies, type and range, the element's own rule.
+ *    collection's limit), dependencies, type and range, the element's own rule; and the state's weight.
  * 4. Check the keywords against the state the writes leave.
  *
  * The first refusal returns its SCORM error and leaves the state as it was.
@@ -22,6 +22,12 @@ export const DATA_MODELS: Record<ScormVersion, DataModel> = { scorm12: SCORM12, 
 
 /** The most elements one commit may hold (scorm-again sends a few dozen plus ~10 per interaction). */
 export const MAX_COMMIT_ELEMENTS = 5000;
+
+/**
+ * The most an attempt's data model may weigh, names and values in UTF-8: the SPMs alone would allow
+ * megabytes (250 comments of 4000 characters), far past what one DynamoDB item (400 KB) holds.
+ */
+export const MAX_STATE_BYTES = 300_000;
 
 export type CommitResult = { ok: true; state: CmiState; changed: string[] } | { ok: false; error: CmiError };
 
@@ -69,13 +75,15 @@ class Commit {
   readonly changed: string[] = [];
   /** Items per concrete collection (`cmi.interactions.0.objectives` -> 2), kept as writes append. */
   private readonly counts = new Map<string, number>();
+  private bytes = 0;
 
   constructor(
     private readonly model: DataModel,
     current: Readonly<CmiState>,
   ) {
     this.state = { ...current };
-    for (const element of Object.keys(current)) {
+    for (const [element, value] of Object.entries(current)) {
+      this.bytes += Buffer.byteLength(element) + Buffer.byteLength(value);
       for (const { collection, index } of parsePath(element)?.levels ?? []) {
         this.counts.set(collection, Math.max(this.countOf(collection), index + 1));
       }
@@ -126,6 +134,18 @@ class Commit {
     const broken = spec.rule?.({ element, value, indices: path.indices, state: this.state });
     if (broken) return refused(codes.general, element, `${element}: ${broken}.`);
 
+    const growth =
+      Buffer.byteLength(value) -
+      Buffer.byteLength(stored ?? '') +
+      (stored === undefined ? Buffer.byteLength(element) : 0);
+    if (growth > 0 && this.bytes + growth > MAX_STATE_BYTES) {
+      return refused(
+        codes.general,
+        element,
+        `${element}: the attempt's data model would weigh ${this.bytes + growth} bytes; it keeps at most ${MAX_STATE_BYTES}.`,
+      );
+    }
+    this.bytes += growth;
     this.state[element] = value;
     this.changed.push(element);
     for (const { collection, index } of path.levels) {
