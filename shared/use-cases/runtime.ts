@@ -123,11 +123,13 @@ export async function launchCourse(
       attempt.preview === preview &&
       attempt.userId === learnerId,
   );
-  const unfinished = earlier.findLast((attempt) =>
-    ['launched', 'running', 'suspended'].includes(attempt.status),
-  );
-  const resumed = standard === 'scorm12' || standard === 'scorm2004' ? unfinished : undefined;
+  // Only a suspended attempt resumes (cmi.exit = suspend); one left without Terminate ended as the SCORM
+  // RTE says an undetermined exit does, and the learner starts a new attempt.
+  const latest = earlier.at(-1);
+  const resumed = latest?.status === 'suspended' && scormVersion(standard) ? latest : undefined;
   const before = resumed ? await deps.attempts.get(resumed.id) : undefined;
+  if (!resumed && latest && (latest.status === 'launched' || latest.status === 'running'))
+    await abandon(deps, latest.id);
 
   const attempt: Attempt = before
     ? {
@@ -170,7 +172,7 @@ export async function launchCourse(
             id: learnerId,
             name: learner ? `${learner.familyName}, ${learner.givenName}` : learnerId,
           },
-          entry: before?.attempt.status === 'suspended' ? 'resume' : 'ab-initio',
+          entry: before ? 'resume' : 'ab-initio',
           credit: preview ? 'no-credit' : 'credit',
           mode: preview ? 'browse' : 'normal',
           ...definedSettings(launchable),
@@ -208,6 +210,18 @@ export async function launchCourse(
     expiresAt,
     entry: before ? 'resume' : 'new',
   };
+}
+
+/** An attempt left running by a session that never terminated: abandoned, its data kept. */
+async function abandon(deps: RuntimeDeps, attemptId: string): Promise<void> {
+  const record = await deps.attempts.get(attemptId);
+  if (!record) return;
+  await updateAttempt(deps, record, (attempt, now) =>
+    attempt.status === 'launched' || attempt.status === 'running'
+      ? { ...attempt, status: 'abandoned', endedAt: now.toISOString() }
+      : undefined,
+  );
+  cache.delete(attemptId);
 }
 
 /** The learner's enrollment if it may be launched; otherwise the reason explain gives, as a 403 or 422. */
@@ -340,7 +354,14 @@ export async function commitCmi(
         await settleEnrollment(deps, after.attempt, requestId);
       return result(after.attempt, false);
     } catch (error) {
-      if (!(error instanceof StaleVersionError) || tries >= 3) throw error;
+      if (!(error instanceof StaleVersionError)) throw error;
+      if (tries >= 5) {
+        throw new RuntimeRefusal('Other commits of this attempt keep landing first: retry this one.', 409, {
+          code: scorm === 'scorm12' ? 101 : 391,
+          element: '',
+          message: 'Concurrent commits',
+        });
+      }
       // Another commit (or a new session) landed first: judge this one against what is stored now.
       cache.delete(attemptId);
       record = await authorised(deps, attemptId, authorization);
