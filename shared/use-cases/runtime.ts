@@ -236,12 +236,24 @@ async function launchableEnrollment(
     deps.enrollments.get(course.id, learnerId),
   ]);
   if (!learner) throw new NotFoundError('user', learnerId);
-  if (learner.status !== 'active') throw new OutOfScopeError('The person is suspended.');
-  if (!enrollment) throw new OutOfScopeError('Not enrolled: no source has enrolled this person.');
+  // The learner is refused access (403); an administrator previewing is told what stands in the way (422).
+  const refuse = (reason: string, path: string) =>
+    preview ? new BusinessRuleError(reason, [{ path, message: reason }]) : new OutOfScopeError(reason);
+  if (learner.status !== 'active') throw refuse('The person is suspended.', 'user.status');
+  if (!enrollment) {
+    if (preview) throw new NotFoundError('enrollment', `${course.id}/${learnerId}`);
+    throw refuse('Not enrolled: no source has enrolled this person.', 'enrollment');
+  }
   if (enrollment.status === 'withdrawn')
-    throw new OutOfScopeError('The enrollment is withdrawn: enroll the person again to launch the course.');
+    throw refuse(
+      'The enrollment is withdrawn: enroll the person again to launch the course.',
+      'enrollment.status',
+    );
   if (enrollment.status === 'expired')
-    throw new OutOfScopeError('The certification has expired: the person is enrolled again to recertify.');
+    throw refuse(
+      'The certification has expired: the person is enrolled again to recertify.',
+      'enrollment.status',
+    );
   if (!preview && course.status !== 'published')
     throw new BusinessRuleError(`The course is ${course.status}: only published courses are launched.`, [
       { path: 'course.status', message: course.status },

@@ -127,6 +127,20 @@ const MANAGER: ScopedCase[] = [
 
 const INSTRUCTOR: ScopedCase[] = [
   {
+    route: 'getCoursePerformance',
+    method: 'GET',
+    inScope: () => `/courses/${ids.ownCourse}/performance`,
+    outOfScope: () => `/courses/${ids.otherCourse}/performance`,
+  },
+  {
+    // The learner is not enrolled in the instructor's course: in scope the answer is 404, nothing launched.
+    route: 'previewLaunch',
+    method: 'POST',
+    inScope: () => `/courses/${ids.ownCourse}/enrollments/${ids.learner}/launch`,
+    outOfScope: () => `/courses/${ids.otherCourse}/enrollments/${ids.learner}/launch`,
+    body: {},
+  },
+  {
     route: 'listCourseEnrollments',
     method: 'GET',
     inScope: () => `/courses/${ids.ownCourse}/enrollments`,
