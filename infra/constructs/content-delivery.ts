@@ -5,11 +5,26 @@
  * reached: the origin path is `/courses`, and the bucket policy lets only this distribution read only
  * `courses/*`.
  *
+ * It also deploys the player page (shared/player, built at synth) to `courses/_player/` of the bucket, so that the
+ * distribution serves it at `/_player/index.html`, on the content's own origin: a SCO in the player's frame
+ * reaches the SCORM API through `window.parent`, which only a page of its own origin can.
+ *
  * The construct must live in the stack that owns the content bucket. The bucket policy names the
  * distribution's ARN, and the distribution names the bucket's domain name: across two stacks those references
  * point both ways, which CloudFormation cannot deploy.
  */
-import { Aws, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  Aws,
+  type CfnElement,
+  Duration,
+  FileSystem,
+  Names,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -29,7 +44,8 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
   Bucket,
@@ -37,7 +53,10 @@ import {
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { buildPlayerSync, PLAYER_PATH } from '../../shared/player/build.ts';
 
 /** The key prefix of the content bucket that is served; everything else in the bucket is private. */
 export const SERVED_PREFIX = 'courses';
@@ -62,8 +81,9 @@ export interface ContentDeliveryProps {
   /** How long the distribution's access logs are kept. @default Duration.days(365) */
   readonly logsExpiration?: Duration;
   /**
-   * Origins allowed to frame the content (CSP `frame-ancestors`), for example the LMS player's origin.
-   * Course packages run inside the player's frame, so no `X-Frame-Options` is sent.
+   * Origins allowed to frame the content (CSP `frame-ancestors`), for example the LMS web app that frames the
+   * player. The content's own origin (`'self'`: the player, whose frame shows the SCOs) is allowed too. No
+   * `X-Frame-Options` is sent.
    * @default - no `frame-ancestors` restriction
    */
   readonly frameAncestors?: readonly string[];
@@ -73,6 +93,8 @@ export interface ContentDeliveryProps {
 
 export class ContentDelivery extends Construct {
   readonly distribution: Distribution;
+  /** Puts the player's files under `courses/_player/` of the content bucket at each deploy. */
+  readonly playerDeployment: BucketDeployment;
   /** Receives the distribution's standard (access) logs. */
   readonly logsBucket: Bucket;
 
@@ -150,6 +172,8 @@ export class ContentDelivery extends Construct {
         : {}),
     });
 
+    this.playerDeployment = this.deployPlayer(bucket);
+
     const grant = bucket.addToResourcePolicy(
       new PolicyStatement({
         sid: 'ContentDistributionReadsServedPrefix',
@@ -183,6 +207,96 @@ export class ContentDelivery extends Construct {
       });
     }
   }
+
+  /**
+   * Deploys the player, built now, to `courses/_player/` of the content bucket. BucketDeployment's own grants
+   * would let its function read and write the whole bucket (and every CDK asset): its role here takes no
+   * grants from it, and has only its log group, the player's asset, and the player's prefix.
+   */
+  private deployPlayer(bucket: IBucket): BucketDeployment {
+    const player = buildPlayerSync();
+    const files = FileSystem.mkdtemp('lms-player');
+    for (const [name, file] of Object.entries(player)) writeFileSync(join(files, name), file.body);
+    const asset = new Asset(this, 'PlayerFiles', { path: files });
+    const prefix = `${SERVED_PREFIX}/${PLAYER_PATH}/`;
+
+    const logGroup = new LogGroup(this, 'PlayerDeploymentLogGroup', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new Role(this, 'PlayerDeploymentRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description:
+        'Deploys the player page: reads its asset, replaces courses/_player/ of the content bucket',
+    });
+    logGroup.grantWrite(role);
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
+      }),
+    );
+    // `aws s3 sync --delete` of the player's files: list the prefix, put the new files, delete the gone ones.
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': `${prefix}*` } },
+      }),
+    );
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:DeleteObject'],
+        resources: [bucket.arnForObjects(`${prefix}*`)],
+      }),
+    );
+
+    const deployment = new BucketDeployment(this, 'Player', {
+      destinationBucket: bucket,
+      destinationKeyPrefix: prefix,
+      sources: [Source.bucket(asset.bucket, asset.s3ObjectKey)],
+      // Browsers and edge locations check for a new player at every launch (a 304 when there is none).
+      cacheControl: [CacheControl.noCache()],
+      role: role.withoutPolicyUpdates(),
+      logGroup,
+    });
+    // The role's policy is its own resource: the deployment must not run before it is attached.
+    deployment.node.addDependency(role);
+
+    const contentBucketId = Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${contentBucketId}.Arn>/${prefix}*]`,
+      reason: `Putting and deleting the player's files needs object ARNs; "/${prefix}*" covers the player's own prefix only (no course content), with explicit actions.`,
+    });
+    acknowledgeBucketDeploymentFunction(Stack.of(this));
+    return deployment;
+  }
+}
+
+/**
+ * BucketDeployment's function is a singleton of the stack (beside this construct, not under it), and what
+ * cdk-nag finds in it is CDK's to decide: acknowledged there, one finding at a time.
+ */
+function acknowledgeBucketDeploymentFunction(stack: Stack): void {
+  const handler = stack.node.children.find((child) =>
+    child.node.id.startsWith('Custom::CDKBucketDeployment'),
+  );
+  if (!handler)
+    throw new Error(`No BucketDeployment function in ${stack.stackName}: did aws-cdk-lib rename it?`);
+  const runtime =
+    "aws-cdk-lib picks and upgrades the runtime of BucketDeployment's bundled handler (Python with the AWS CLI layer) with each release; the function runs only while CloudFormation deploys the player's files.";
+  Validations.of(handler).acknowledge({ id: 'AwsSolutions-L1', reason: runtime });
+  Validations.of(handler).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: runtime });
+  Validations.of(handler).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason:
+      'CloudFormation invokes this custom resource handler synchronously and reports its failure as the deployment failing (and rolls back): a dead-letter queue would hold nothing to act on.',
+  });
+  Validations.of(handler).acknowledge({
+    id: 'Serverless-LambdaTracing',
+    reason:
+      'A deploy-time copy of two files into the content bucket, run by CloudFormation: no request of a learner or administrator passes through it, so there is nothing to trace; its log group records each run.',
+  });
 }
 
 function securityHeaders(frameAncestors: readonly string[] | undefined): ResponseSecurityHeadersBehavior {
@@ -199,7 +313,7 @@ function securityHeaders(frameAncestors: readonly string[] | undefined): Respons
     ...(frameAncestors && frameAncestors.length > 0
       ? {
           contentSecurityPolicy: {
-            contentSecurityPolicy: `frame-ancestors ${frameAncestors.join(' ')}`,
+            contentSecurityPolicy: `frame-ancestors 'self' ${frameAncestors.join(' ')}`,
             override: true,
           },
         }

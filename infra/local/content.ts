@@ -8,6 +8,10 @@
  * `%2f` cannot hide a traversal from the check and then become one in the key. What still looks encoded
  * after that (`%252e`: double encoding), NUL and other control characters, backslashes, and empty, `.` or `..`
  * segments are refused (400).
+ *
+ * The player page is served beside the content, at `/_player/index.html` and `/_player/player.js` (in AWS the
+ * stack deploys it to `courses/_player/` of the bucket): a SCO in its frame must be on its origin to reach the
+ * SCORM API through `window.parent`. It is built once, when the server starts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound } from '@aws-sdk/client-s3';
 import { s3Client } from '../../shared/clients.ts';
 import { S3_MAX_KEY_BYTES } from '../../shared/content/limits.ts';
+import { buildPlayer, PLAYER_PATH, type PlayerFiles } from '../../shared/player/build.ts';
 
 export interface LocalContentServer {
   /** e.g. `http://localhost:3002`: content is at `<url>/<courseId>/v<n>/<path>`. */
@@ -69,8 +74,9 @@ function contentKeyFor(rawPath: string): ContentKey {
 }
 
 export async function startContentServer(options: ContentServerOptions): Promise<LocalContentServer> {
+  const player = await buildPlayer();
   const server: Server = createServer((request, response) => {
-    serve(options.bucket, request, response).then(
+    serve(options.bucket, player, request, response).then(
       () => options.log?.(`content ${request.method} ${request.url} ${response.statusCode}`),
       (error: unknown) => {
         options.log?.(`content error ${request.url}: ${(error as Error).message}`);
@@ -93,11 +99,28 @@ export async function startContentServer(options: ContentServerOptions): Promise
   };
 }
 
-async function serve(bucket: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(
+  bucket: string,
+  player: PlayerFiles,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   // Like the distribution, which allows GET and HEAD only.
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('allow', 'GET, HEAD');
     return plain(response, 405, 'Content is read with GET or HEAD.');
+  }
+  const playerFile = playerFileFor(player, request.url ?? '/');
+  if (playerFile) {
+    response.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': playerFile.contentType,
+      'content-length': String(Buffer.byteLength(playerFile.body)),
+      // As deployed: a new player reaches browsers at once.
+      'cache-control': 'no-cache',
+    });
+    response.end(request.method === 'HEAD' ? undefined : playerFile.body);
+    return;
   }
   const target = contentKeyFor(request.url ?? '/');
   if ('status' in target)
@@ -122,6 +145,13 @@ async function serve(bucket: string, request: IncomingMessage, response: ServerR
       return plain(response, 404, 'Not found');
     throw error;
   }
+}
+
+/** One of the player's files, if the path (query aside) names one exactly. */
+function playerFileFor(player: PlayerFiles, rawPath: string): PlayerFiles[keyof PlayerFiles] | undefined {
+  const path = rawPath.split(/[?#]/, 1)[0] ?? '';
+  const name = path.startsWith(`/${PLAYER_PATH}/`) ? path.slice(PLAYER_PATH.length + 2) : '';
+  return name === 'index.html' || name === 'player.js' ? player[name] : undefined;
 }
 
 /** The distribution's response headers policy, less HSTS (this origin is plain http on one machine). */

@@ -2,7 +2,7 @@
  * Infra tests: synthesize the real app (`buildApp`, with cdk.json's context) once, with bundling skipped so
  * no esbuild runs and handler files need not exist, then check the templates and the cdk-nag report.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement, NestedStack, Stack, Validations } from 'aws-cdk-lib';
@@ -10,6 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ import {
 } from '../../infra/constructs/lms-function.ts';
 import { functionStackId } from '../../infra/stacks/api-stack.ts';
 import { AuthStack } from '../../infra/stacks/auth-stack.ts';
+import { DataStack } from '../../infra/stacks/data-stack.ts';
 import {
   AFTER_DEPLOY_STATUSES,
   AUDIT_STREAM_BATCH_SIZE,
@@ -2241,3 +2243,111 @@ function collectAcknowledgements(scopes: IConstruct[]): { id: string; reason: st
     ),
   );
 }
+
+describe('LmsData: the player page (shared/player) in the content bucket', () => {
+  /** LmsData alone, with cdk.json's context and `props` (a frame-ancestors list, for instance). */
+  const dataStack = (props: ConstructorParameters<typeof DataStack>[2] = {}) => {
+    const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Json };
+    const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+    return new DataStack(app, 'LmsData', props);
+  };
+  const playerDeployment = () => {
+    const deployments = Object.values(templates.data.findResources('Custom::CDKBucketDeployment'));
+    expect(deployments).toHaveLength(1);
+    return deployments[0];
+  };
+
+  it('deploys it to courses/_player/ of the content bucket (served as /_player/...), with Cache-Control no-cache', () => {
+    // Assess
+    expect(playerDeployment()?.Properties).toMatchObject({
+      DestinationBucketName: { Ref: logicalIdOf(stacks.data.buckets.content) },
+      DestinationBucketKeyPrefix: 'courses/_player/',
+      SystemMetadata: { 'cache-control': 'no-cache' },
+      Prune: true,
+    });
+    expect(playerDeployment()?.Properties.SourceObjectKeys).toHaveLength(1);
+  });
+
+  it('deploys index.html and player.js built at synth: the page with its status line, and the bundled script', () => {
+    // Prepare: the asset as staged in the cloud assembly
+    const asset = stacks.data.contentDelivery.node.findChild('PlayerFiles') as Asset;
+    const staged = join(outdir, asset.assetPath);
+
+    // Assess
+    expect(playerDeployment()?.Properties.SourceObjectKeys).toEqual([asset.s3ObjectKey]);
+    expect(readdirSync(staged).sort()).toEqual(['index.html', 'player.js']);
+    expect(readFileSync(join(staged, 'index.html'), 'utf8')).toContain('<p id="status" role="status">');
+    const script = readFileSync(join(staged, 'player.js'), 'utf8');
+    expect(script.length).toBeGreaterThan(100_000);
+    // scorm-again is in it, minified into one IIFE
+    expect(script).toContain('API_1484_11');
+    expect(script.startsWith('"use strict";(()=>{')).toBe(true);
+  });
+
+  it("lets its deployment function touch the player's asset and courses/_player/* only, with no managed policy", () => {
+    // Prepare
+    const deployment = stacks.data.contentDelivery.playerDeployment;
+    const roleId = logicalIdOf(deployment.handlerRole);
+    const contentId = logicalIdOf(stacks.data.buckets.content);
+    const policies = Object.values(templates.data.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`),
+    );
+    const asset = stacks.data.contentDelivery.node.findChild('PlayerFiles') as Asset;
+
+    // Assess
+    expect(
+      templates.data.findResources('AWS::IAM::Role')[roleId]?.Properties.ManagedPolicyArns,
+    ).toBeUndefined();
+    expect(policies).toHaveLength(1);
+    const statements = policies[0]?.Properties.PolicyDocument.Statement as (Statement & Json)[];
+    expect(statements.map((s) => [s.Action, s.Resource, s.Condition])).toEqual([
+      [['logs:CreateLogStream', 'logs:PutLogEvents'], expect.anything(), undefined],
+      [
+        's3:GetObject',
+        {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':s3:::',
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub, not JavaScript
+              { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' },
+              `/${asset.s3ObjectKey}`,
+            ],
+          ],
+        },
+        undefined,
+      ],
+      [
+        's3:ListBucket',
+        { 'Fn::GetAtt': [contentId, 'Arn'] },
+        { StringLike: { 's3:prefix': 'courses/_player/*' } },
+      ],
+      [
+        ['s3:DeleteObject', 's3:PutObject'],
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [contentId, 'Arn'] }, '/courses/_player/*']] },
+        undefined,
+      ],
+    ]);
+  });
+
+  it("allows the player's own origin to frame the content besides the configured ancestors; no restriction when none are", () => {
+    // Prepare
+    const cspOf = (stack: DataStack) =>
+      Object.values(Template.fromStack(stack).findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0]
+        ?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy;
+
+    // Act
+    const configured = dataStack({
+      contentFrameAncestors: ['https://lms.example.com', 'https://*.example.org'],
+    });
+
+    // Assess
+    expect(cspOf(configured)).toEqual({
+      ContentSecurityPolicy: "frame-ancestors 'self' https://lms.example.com https://*.example.org",
+      Override: true,
+    });
+    expect(cspOf(stacks.data)).toBeUndefined();
+  });
+});
