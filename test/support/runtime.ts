@@ -45,13 +45,25 @@ export async function publishedCourse(
   files: Record<string, string>,
   fields: Record<string, unknown> = {},
 ): Promise<string> {
+  const zip = await zipEntries(Object.entries(files).map(([name, data]) => ({ name, data })));
+  return publishedCourseOf(admin, zip, fields);
+}
+
+/**
+ * Imports the zip into a new course and publishes it; a package whose pages fail the accessibility gate
+ * (real packages often do) is published with an administrator's waiver.
+ */
+export async function publishedCourseOf(
+  admin: string,
+  zip: Buffer,
+  fields: Record<string, unknown> = {},
+): Promise<string> {
   const created = await api('POST', '/courses', {
     token: admin,
     body: { title: uniqueName('Runtime course'), ...fields },
   });
   expect(created.status, created.text).toBe(201);
   const courseId: string = created.json.id;
-  const zip = await zipEntries(Object.entries(files).map(([name, data]) => ({ name, data })));
   const requested = await api('POST', `/courses/${courseId}/packages`, {
     token: admin,
     body: { fileName: 'package.zip', sizeBytes: zip.length },
@@ -72,11 +84,15 @@ export async function publishedCourse(
     if (Date.now() > deadline) throw new Error(`package import still ${polled.json.status}`);
     await new Promise((done) => setTimeout(done, 100));
   }
-  const course = await api('GET', `/courses/${courseId}`, { token: admin });
-  const published = await api('POST', `/courses/${courseId}/publish`, {
-    token: admin,
-    headers: { 'if-match': course.headers.get('etag') ?? '' },
-  });
+  let published = await api('POST', `/courses/${courseId}/publish`, { token: admin });
+  if (published.status === 422) {
+    const waived = await api('POST', `/courses/${courseId}/accessibility-waiver`, {
+      token: admin,
+      body: { reason: 'Third-party package under review; published for the runtime tests' },
+    });
+    expect(waived.status, waived.text).toBe(200);
+    published = await api('POST', `/courses/${courseId}/publish`, { token: admin });
+  }
   expect(published.status, published.text).toBe(200);
   return courseId;
 }
