@@ -9,6 +9,8 @@
  * /scim/v2 that name `lms/scim` (its authorizer policy opens nothing else).
  * Allowed calls to mutating routes carry an invalid body or an unknown id, so they prove authorization
  * passed (400/404 come after it) without changing anything.
+ * The LRS routes are public at the gateway and take only a launch's auth-token (`xapi session`), which
+ * none of these callers holds: their function refuses every one of them with a 401.
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,13 +37,23 @@ interface Sample {
 /** Seeded ids the samples point at: each caller's own resource, in its scope. */
 const seeded = { learnerId: '', salesPersonId: '', salesId: '' };
 const unknownId = randomUUID();
+/** The LRS routes' samples: valid xAPI requests, so what refuses them is the missing auth-token. */
+const XAPI = { 'x-experience-api-version': '1.0.3' };
+const LEARNER = JSON.stringify({
+  objectType: 'Agent',
+  account: { homePage: 'https://lms.example.com', name: 'u' },
+});
+const ACTIVITY = `activityId=${encodeURIComponent('https://example.com/activity')}`;
+const AGENT = `agent=${encodeURIComponent(LEARNER)}`;
+const STATE = `${ACTIVITY}&${AGENT}`;
 const UNKNOWN_SCIM_TOKEN_ID = '0123456789abcdef0123456789abcdef';
 
 /**
- * Who may call each route: `anyone`, or the roles (people) and scopes (machine clients) that may. A route
- * added to the manifest without a row fails this test.
+ * Who may call each route: `anyone`, a launch's LRS session (`xapi session`), or the roles (people) and
+ * scopes (machine clients) that may. A route added to the manifest without a row fails this test.
  */
-const ALLOWED: Record<string, 'anyone' | readonly (Role | ApiScope)[]> = {
+type Allowed = 'anyone' | 'xapi session' | readonly (Role | ApiScope)[];
+const ALLOWED: Record<string, Allowed> = {
   getHealth: 'anyone',
   getOpenApi: 'anyone',
   listAudit: ['admin'],
@@ -145,6 +157,23 @@ const ALLOWED: Record<string, 'anyone' | readonly (Role | ApiScope)[]> = {
   replaceScimGroup: ['lms/scim'],
   patchScimGroup: ['lms/scim'],
   deleteScimGroup: ['lms/scim'],
+  fetchAuthToken: 'anyone',
+  getLrsAbout: 'anyone',
+  storeStatements: 'xapi session',
+  putStatement: 'xapi session',
+  getStatements: 'xapi session',
+  getXapiState: 'xapi session',
+  putXapiState: 'xapi session',
+  mergeXapiState: 'xapi session',
+  deleteXapiState: 'xapi session',
+  getXapiActivityProfile: 'xapi session',
+  putXapiActivityProfile: 'xapi session',
+  mergeXapiActivityProfile: 'xapi session',
+  deleteXapiActivityProfile: 'xapi session',
+  getXapiAgentProfile: 'xapi session',
+  putXapiAgentProfile: 'xapi session',
+  mergeXapiAgentProfile: 'xapi session',
+  deleteXapiAgentProfile: 'xapi session',
 };
 
 /** One request per route; a route added to the manifest without a sample fails this test. */
@@ -280,6 +309,38 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   replaceScimGroup: () => ({ path: `/scim/v2/Groups/${unknownId}`, body: {} }),
   patchScimGroup: () => ({ path: `/scim/v2/Groups/${unknownId}`, body: {} }),
   deleteScimGroup: () => ({ path: `/scim/v2/Groups/${unknownId}` }),
+  fetchAuthToken: () => ({ path: `/attempts/${unknownId}/auth-token?k=unknown` }),
+  getLrsAbout: () => ({ path: '/xapi/about' }),
+  storeStatements: () => ({ path: '/xapi/statements', body: {}, headers: XAPI }),
+  putStatement: () => ({ path: `/xapi/statements?statementId=${unknownId}`, body: {}, headers: XAPI }),
+  getStatements: () => ({ path: '/xapi/statements', headers: XAPI }),
+  getXapiState: () => ({ path: `/xapi/activities/state?${STATE}`, headers: XAPI }),
+  putXapiState: () => ({ path: `/xapi/activities/state?${STATE}&stateId=s`, body: {}, headers: XAPI }),
+  mergeXapiState: () => ({ path: `/xapi/activities/state?${STATE}&stateId=s`, body: {}, headers: XAPI }),
+  deleteXapiState: () => ({ path: `/xapi/activities/state?${STATE}`, headers: XAPI }),
+  getXapiActivityProfile: () => ({ path: `/xapi/activities/profile?${ACTIVITY}`, headers: XAPI }),
+  putXapiActivityProfile: () => ({
+    path: `/xapi/activities/profile?${ACTIVITY}&profileId=p`,
+    body: {},
+    headers: XAPI,
+  }),
+  mergeXapiActivityProfile: () => ({
+    path: `/xapi/activities/profile?${ACTIVITY}&profileId=p`,
+    body: {},
+    headers: XAPI,
+  }),
+  deleteXapiActivityProfile: () => ({
+    path: `/xapi/activities/profile?${ACTIVITY}&profileId=p`,
+    headers: XAPI,
+  }),
+  getXapiAgentProfile: () => ({ path: `/xapi/agents/profile?${AGENT}`, headers: XAPI }),
+  putXapiAgentProfile: () => ({ path: `/xapi/agents/profile?${AGENT}&profileId=p`, body: {}, headers: XAPI }),
+  mergeXapiAgentProfile: () => ({
+    path: `/xapi/agents/profile?${AGENT}&profileId=p`,
+    body: {},
+    headers: XAPI,
+  }),
+  deleteXapiAgentProfile: () => ({ path: `/xapi/agents/profile?${AGENT}&profileId=p`, headers: XAPI }),
 };
 
 const tokens: Partial<Record<Role, string>> = {};
@@ -296,8 +357,8 @@ function clientToken(scopes: readonly ApiScope[]): Promise<string> {
   return token;
 }
 
-function scopesIn(allowed: 'anyone' | readonly (Role | ApiScope)[]): ApiScope[] {
-  return allowed === 'anyone' ? [] : SCOPE_NAMES.filter((scope) => allowed.includes(scope));
+function scopesIn(allowed: Allowed): ApiScope[] {
+  return typeof allowed === 'string' ? [] : SCOPE_NAMES.filter((scope) => allowed.includes(scope));
 }
 
 /**
@@ -324,6 +385,7 @@ function expectedAllowed(route: RouteDefinition, caller: Caller): boolean {
   const allowed = ALLOWED[route.id];
   if (allowed === undefined) throw new Error(`no row in ALLOWED for ${route.id}`);
   if (allowed === 'anyone') return true;
+  if (allowed === 'xapi session') return false;
   if (caller === 'SCIM token') return route.path.startsWith('/scim/v2/') && allowed.includes('lms/scim');
   if (caller === 'anonymous' || caller === 'client without scope') return false;
   if (caller.startsWith('client with ')) return true;
@@ -374,7 +436,8 @@ describe('authorization matrix', () => {
       expect(response.status, `${caller} should get past authorization: ${response.text}`).not.toBe(403);
       expect(response.status).toBeLessThan(500);
     } else {
-      expect(response.status).toBe(caller === 'anonymous' ? 401 : 403);
+      const refusedByFunction = ALLOWED[route.id] === 'xapi session';
+      expect(response.status).toBe(caller === 'anonymous' || refusedByFunction ? 401 : 403);
       // The gateway refuses an anonymous caller itself (as API Gateway does): problem+json; a SCIM route's
       // function answers SCIM error bodies (RFC 7644 §3.12).
       const refusedBy = route.protocol === 'scim' && caller !== 'anonymous' ? 'scim' : 'problem';
