@@ -16,7 +16,7 @@ import {
   type Statement,
   verbIdOf,
 } from '../xapi/statement.ts';
-import { decodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import { batchGetAll, queryPage } from './query-pages.ts';
 import { TTL_ATTRIBUTE } from './table-schema.ts';
@@ -90,9 +90,15 @@ export class DynamoLrsStore implements LrsStore {
           gsi1pk: partition,
         }),
       },
-      query.limit,
+      // One more than asked tells whether a next page exists, so the last page has no `more` link.
+      query.limit + 1,
     );
-    return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
+    const last = page.items.length > query.limit ? page.items[query.limit - 1] : undefined;
+    const kept = last ? page.items.slice(0, query.limit) : page.items;
+    const nextCursor = last
+      ? encodeCursor({ pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk })
+      : page.nextCursor;
+    return { items: kept.map(fromItem), nextCursor };
   }
 
   async commit(change: LrsChange): Promise<void> {
