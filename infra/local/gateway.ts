@@ -328,7 +328,8 @@ function preflight(methods: HttpMethod[], origin: string | undefined): APIGatewa
     headers: {
       ...(allowOrigin ? { 'access-control-allow-origin': allowOrigin, vary: 'Origin' } : {}),
       'access-control-allow-methods': [...methods, 'OPTIONS'].join(', '),
-      'access-control-allow-headers': 'Authorization, Content-Type, If-Match, Idempotency-Key',
+      'access-control-allow-headers':
+        'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Experience-API-Version',
       'access-control-max-age': '600',
     },
     body: '',

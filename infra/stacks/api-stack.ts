@@ -85,7 +85,15 @@ export interface ApiStackProps extends StackProps {
 }
 
 /** Headers browsers may send cross-origin: auth, JSON bodies, optimistic locking and idempotent retries. */
-const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'];
+/** xAPI content (cmi5 AUs, on the content origin) also sends its version header and If-None-Match. */
+const CORS_ALLOW_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'If-Match',
+  'If-None-Match',
+  'Idempotency-Key',
+  'X-Experience-API-Version',
+];
 
 /**
  * API Gateway's own responses (requests that never reach a function) with the status they are sent with.

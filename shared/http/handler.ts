@@ -41,6 +41,7 @@ export interface HttpRequest<R extends RouteDefinition> {
 export interface HttpResult {
   /** @default the route's declared status */
   status?: number;
+  /** JSON, or a string sent as is when `headers['content-type']` names its type. */
   body?: unknown;
   /** Sent as an ETag: strong, `"<version>"`; weak, `W/"<version>"`, on SCIM routes. */
   version?: number;
@@ -108,6 +109,9 @@ function respond(route: RouteDefinition, result: HttpResult): APIGatewayProxyRes
   const headers: Record<string, string> = { ...result.headers };
   if (result.version !== undefined) headers.etag = `${scim ? 'W/' : ''}"${result.version}"`;
   if (statusCode === 204 || result.body === undefined) return { statusCode, headers, body: '' };
+  // A body the action serialised itself, in its own content type (an xAPI document), goes out as it is.
+  if (typeof result.body === 'string' && headers['content-type'])
+    return { statusCode, headers, body: result.body };
   const body = route.response.body && statusCode < 300 ? route.response.body.parse(result.body) : result.body;
   headers['content-type'] = scim ? SCIM_CONTENT_TYPE : 'application/json';
   return { statusCode, headers, body: JSON.stringify(body) };

@@ -133,6 +133,7 @@ function security(scopes: readonly string[]) {
 
 /** What a route's body may be sent as; the first is what it answers in. */
 function bodyTypes(route: RouteDefinition): string[] {
+  if (route.rawBody) return ['*/*'];
   return route.protocol === 'scim' ? ['application/scim+json', 'application/json'] : ['application/json'];
 }
 

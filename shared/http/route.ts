@@ -134,6 +134,11 @@ export interface RouteDefinition {
   /** Largest accepted body in bytes (413 above it). @default 65536 */
   readonly maxBodyBytes?: number;
   /**
+   * The body reaches the action as the text received, whatever its content type (xAPI documents), within
+   * `maxBodyBytes`; `request.body` (a string schema) documents it. @default parsed as JSON
+   */
+  readonly rawBody?: true;
+  /**
    * `scim`: the route speaks SCIM 2.0 (RFC 7644) to identity providers: bodies in `application/scim+json`
    * (`application/json` accepted too), every error the function answers as a SCIM error body (§3.12), never
    * problem+json, and the version as a weak ETag (`W/"3"`), as `meta.version` writes it.

@@ -24,6 +24,7 @@ import { scimRoutes } from './scim.ts';
 import * as scimTokens from './scim-tokens.ts';
 import { getHealth, getOpenApi, listAudit } from './system.ts';
 import { createUser, getUser, listUsers, reactivateUser, suspendUser, updateUser } from './users.ts';
+import { xapiRoutes } from './xapi.ts';
 
 export const routes: readonly RouteDefinition[] = [
   getHealth,
@@ -107,4 +108,5 @@ export const routes: readonly RouteDefinition[] = [
   ...importRoutes,
   ...scimRoutes,
   ...runtimeRoutes,
+  ...xapiRoutes,
 ];

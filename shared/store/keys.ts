@@ -148,6 +148,25 @@ export const keys = {
   /** Powertools idempotency records: one partition per caller, so a key names one request of theirs. */
   idempotencyRecords: (caller: string) => `IDEMPOTENCY#${caller}`,
 
+  /**
+   * The LRS (shared/xapi): a launch's session (and its request counter), a learner's registration for a
+   * course (a preview's is its own), statements by id, and xAPI documents by scope (a hash of what
+   * identifies them: kind, activity, agent, registration) and id.
+   */
+  xapiSession: (id: string) => ({ pk: `XAPISESSION#${id}`, sk: 'SESSION' }),
+  xapiSessionRequests: (id: string) => ({ pk: `XAPISESSION#${id}`, sk: 'REQUESTS' }),
+  xapiRegistration: (courseId: string, userId: string, preview: boolean) => ({
+    pk: `XAPIREG#${courseId}#${userId}${preview ? '#preview' : ''}`,
+    sk: 'REGISTRATION',
+  }),
+  xapiStatement: (id: string) => ({ pk: `XAPISTATEMENT#${id}`, sk: 'STATEMENT' }),
+  /** gsi1: a registration's statements by `stored`, then order in their batch. */
+  xapiStatementsOfRegistration: (registration: string, stored: string, order: string) => ({
+    gsi1pk: `XAPISTATEMENTS#${registration}`,
+    gsi1sk: `${stored}#${order}`,
+  }),
+  xapiDocument: (scopeHash: string, id: string) => ({ pk: `XAPIDOC#${scopeHash}`, sk: `DOC#${id}` }),
+
   audit: (target: string, at: string, id: string) => ({ pk: `AUDIT#${target}`, sk: `${at}#${id}` }),
   auditTrail: (target: string) => `AUDIT#${target}`,
 } as const;

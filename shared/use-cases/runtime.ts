@@ -65,6 +65,7 @@ export interface XapiLauncher {
     content: ContentVersion;
     au: Launchable;
     apiBaseUrl: string;
+    contentBaseUrl: string;
     now: Date;
   }): Promise<{ contentUrl: string }>;
 }
@@ -188,6 +189,7 @@ export async function launchCourse(
           content,
           au: launchable,
           apiBaseUrl: input.apiBaseUrl,
+          contentBaseUrl: deps.contentBaseUrl,
           now,
         })
       ).contentUrl;

@@ -9,6 +9,9 @@
  * /scim/v2 that name `lms/scim` (its authorizer policy opens nothing else).
  * Allowed calls to mutating routes carry an invalid body or an unknown id, so they prove authorization
  * passed (400/404 come after it) without changing anything.
+ * The runtime and LRS routes are public at the gateway and take only a launch's own credential (`launch`: the
+ * player's launch token, an AU's LRS auth-token), which none of these callers holds: their function refuses
+ * every one of them with a 401.
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,20 +38,30 @@ interface Sample {
 /** Seeded ids the samples point at: each caller's own resource, in its scope. */
 const seeded = { learnerId: '', salesPersonId: '', salesId: '' };
 const unknownId = randomUUID();
+/** The LRS routes' samples: valid xAPI requests, so what refuses them is the missing auth-token. */
+const XAPI = { 'x-experience-api-version': '1.0.3' };
+const LEARNER = JSON.stringify({
+  objectType: 'Agent',
+  account: { homePage: 'https://lms.example.com', name: 'u' },
+});
+const ACTIVITY = `activityId=${encodeURIComponent('https://example.com/activity')}`;
+const AGENT = `agent=${encodeURIComponent(LEARNER)}`;
+const STATE = `${ACTIVITY}&${AGENT}`;
 const UNKNOWN_SCIM_TOKEN_ID = '0123456789abcdef0123456789abcdef';
 
 /**
- * Who may call each route: `anyone`, or the roles (people) and scopes (machine clients) that may. A route
- * added to the manifest without a row fails this test.
+ * Who may call each route: `anyone`, a launch's own credential (`launch`), or the roles (people) and
+ * scopes (machine clients) that may. A route added to the manifest without a row fails this test.
  */
-const ALLOWED: Record<string, 'anyone' | 'launch token' | readonly (Role | ApiScope)[]> = {
+type Allowed = 'anyone' | 'launch' | readonly (Role | ApiScope)[];
+const ALLOWED: Record<string, Allowed> = {
   launchCourse: ['admin', 'manager', 'instructor', 'learner'],
   previewLaunch: ['admin', 'instructor'],
   getCoursePerformance: ['admin', 'instructor', 'lms/reports.read'],
   // The runtime API opens to an attempt's launch token only: no sign-in, client or SCIM token gets in (401).
-  getAttemptCmi: 'launch token',
-  commitAttemptCmi: 'launch token',
-  recordAttemptEvent: 'launch token',
+  getAttemptCmi: 'launch',
+  commitAttemptCmi: 'launch',
+  recordAttemptEvent: 'launch',
   getHealth: 'anyone',
   getOpenApi: 'anyone',
   listAudit: ['admin'],
@@ -152,6 +165,23 @@ const ALLOWED: Record<string, 'anyone' | 'launch token' | readonly (Role | ApiSc
   replaceScimGroup: ['lms/scim'],
   patchScimGroup: ['lms/scim'],
   deleteScimGroup: ['lms/scim'],
+  fetchAuthToken: 'anyone',
+  getLrsAbout: 'anyone',
+  storeStatements: 'launch',
+  putStatement: 'launch',
+  getStatements: 'launch',
+  getXapiState: 'launch',
+  putXapiState: 'launch',
+  mergeXapiState: 'launch',
+  deleteXapiState: 'launch',
+  getXapiActivityProfile: 'launch',
+  putXapiActivityProfile: 'launch',
+  mergeXapiActivityProfile: 'launch',
+  deleteXapiActivityProfile: 'launch',
+  getXapiAgentProfile: 'launch',
+  putXapiAgentProfile: 'launch',
+  mergeXapiAgentProfile: 'launch',
+  deleteXapiAgentProfile: 'launch',
 };
 
 /** One request per route; a route added to the manifest without a sample fails this test. */
@@ -293,6 +323,38 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   replaceScimGroup: () => ({ path: `/scim/v2/Groups/${unknownId}`, body: {} }),
   patchScimGroup: () => ({ path: `/scim/v2/Groups/${unknownId}`, body: {} }),
   deleteScimGroup: () => ({ path: `/scim/v2/Groups/${unknownId}` }),
+  fetchAuthToken: () => ({ path: `/attempts/${unknownId}/auth-token?k=unknown` }),
+  getLrsAbout: () => ({ path: '/xapi/about' }),
+  storeStatements: () => ({ path: '/xapi/statements', body: {}, headers: XAPI }),
+  putStatement: () => ({ path: `/xapi/statements?statementId=${unknownId}`, body: {}, headers: XAPI }),
+  getStatements: () => ({ path: '/xapi/statements', headers: XAPI }),
+  getXapiState: () => ({ path: `/xapi/activities/state?${STATE}`, headers: XAPI }),
+  putXapiState: () => ({ path: `/xapi/activities/state?${STATE}&stateId=s`, body: {}, headers: XAPI }),
+  mergeXapiState: () => ({ path: `/xapi/activities/state?${STATE}&stateId=s`, body: {}, headers: XAPI }),
+  deleteXapiState: () => ({ path: `/xapi/activities/state?${STATE}`, headers: XAPI }),
+  getXapiActivityProfile: () => ({ path: `/xapi/activities/profile?${ACTIVITY}`, headers: XAPI }),
+  putXapiActivityProfile: () => ({
+    path: `/xapi/activities/profile?${ACTIVITY}&profileId=p`,
+    body: {},
+    headers: XAPI,
+  }),
+  mergeXapiActivityProfile: () => ({
+    path: `/xapi/activities/profile?${ACTIVITY}&profileId=p`,
+    body: {},
+    headers: XAPI,
+  }),
+  deleteXapiActivityProfile: () => ({
+    path: `/xapi/activities/profile?${ACTIVITY}&profileId=p`,
+    headers: XAPI,
+  }),
+  getXapiAgentProfile: () => ({ path: `/xapi/agents/profile?${AGENT}`, headers: XAPI }),
+  putXapiAgentProfile: () => ({ path: `/xapi/agents/profile?${AGENT}&profileId=p`, body: {}, headers: XAPI }),
+  mergeXapiAgentProfile: () => ({
+    path: `/xapi/agents/profile?${AGENT}&profileId=p`,
+    body: {},
+    headers: XAPI,
+  }),
+  deleteXapiAgentProfile: () => ({ path: `/xapi/agents/profile?${AGENT}&profileId=p`, headers: XAPI }),
 };
 
 const tokens: Partial<Record<Role, string>> = {};
@@ -309,7 +371,7 @@ function clientToken(scopes: readonly ApiScope[]): Promise<string> {
   return token;
 }
 
-function scopesIn(allowed: 'anyone' | 'launch token' | readonly (Role | ApiScope)[]): ApiScope[] {
+function scopesIn(allowed: Allowed): ApiScope[] {
   return typeof allowed === 'string' ? [] : SCOPE_NAMES.filter((scope) => allowed.includes(scope));
 }
 
@@ -337,7 +399,7 @@ function expectedAllowed(route: RouteDefinition, caller: Caller): boolean {
   const allowed = ALLOWED[route.id];
   if (allowed === undefined) throw new Error(`no row in ALLOWED for ${route.id}`);
   if (allowed === 'anyone') return true;
-  if (allowed === 'launch token') return false;
+  if (allowed === 'launch') return false;
   if (caller === 'SCIM token') return route.path.startsWith('/scim/v2/') && allowed.includes('lms/scim');
   if (caller === 'anonymous' || caller === 'client without scope') return false;
   if (caller.startsWith('client with ')) return true;
@@ -388,9 +450,8 @@ describe('authorization matrix', () => {
       expect(response.status, `${caller} should get past authorization: ${response.text}`).not.toBe(403);
       expect(response.status).toBeLessThan(500);
     } else {
-      expect(response.status).toBe(
-        caller === 'anonymous' || ALLOWED[route.id] === 'launch token' ? 401 : 403,
-      );
+      const refusedByFunction = ALLOWED[route.id] === 'launch';
+      expect(response.status).toBe(caller === 'anonymous' || refusedByFunction ? 401 : 403);
       // The gateway refuses an anonymous caller itself (as API Gateway does): problem+json; a SCIM route's
       // function answers SCIM error bodies (RFC 7644 §3.12).
       const refusedBy = route.protocol === 'scim' && caller !== 'anonymous' ? 'scim' : 'problem';

@@ -55,6 +55,7 @@ function readBody(
       { path: 'body', message: `at most ${maxBodyBytes} bytes` },
     ]);
   }
+  if (route.rawBody) return raw;
   if (!route.request.body) {
     if (raw.trim() !== '' && raw.trim() !== '{}') {
       throw badRequest('This route takes no body.', [{ path: 'body', message: 'must be empty' }]);
