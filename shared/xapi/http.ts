@@ -68,6 +68,7 @@ export async function lrsSession(deps: CredentialDeps, event: APIGatewayProxyEve
       429,
       `This session sends too many requests; retry in ${retryAfter} s (batch statements to send more at once).`,
       [],
+      {},
       { 'retry-after': String(retryAfter) },
     );
   return session;

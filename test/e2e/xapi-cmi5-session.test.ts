@@ -1,23 +1,39 @@
 /**
- * A cmi5 AU's whole session over HTTP, as the AU runs it: launch URL, fetch, LMS.LaunchData, then
- * initialized, completed and passed, terminated, and the statements read back (the LMS's launched and
- * satisfied among them).
- *
- * Needs the runtime's AttemptProgress: these statements report the attempt's progress through
- * `shared/store/attempt-progress.ts`, which the runtime wires; until then the first report answers 500
- * and this file fails. When the runtime's launch route is merged, launch through it
- * (`POST /courses/{id}/launch`) instead of calling startCmi5Session, so the attempt exists, and check the
- * attempt's outcome (completed, passed, 0.9, ended) where the runtime shows it.
+ * A cmi5 AU's whole session over HTTP, as the AU runs it after the learner launched the course: the launch
+ * URL's parameters, fetch, LMS.LaunchData, then initialized, completed and passed, terminated, and the
+ * statements read back (the LMS's launched and satisfied among them). The attempt and the enrollment
+ * follow: completed, passed, 90.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cmi5Statement, type LaunchedAu, launchAu, lrs, postFetchUrl, stateQuery } from '../support/xapi.ts';
+import { api, tokenFor, userIdByEmail } from '../support/http.ts';
+import { enroll, publishedCourse } from '../support/runtime.ts';
+import {
+  CMI5_COURSE,
+  cmi5Statement,
+  type LaunchedAu,
+  launchThroughLms,
+  lrs,
+  postFetchUrl,
+  stateQuery,
+} from '../support/xapi.ts';
 
-let au: LaunchedAu;
+let au: Omit<LaunchedAu, 'input'>;
 let token: string;
 let contextTemplate: { contextActivities: Record<string, unknown>; extensions: Record<string, unknown> };
+let courseId: string;
+let learnerId: string;
+let admin: string;
 
 beforeAll(async () => {
-  au = await launchAu();
+  admin = await tokenFor('admin@example.com');
+  learnerId = await userIdByEmail('learner@example.com');
+  courseId = await publishedCourse(admin, {
+    'cmi5.xml': CMI5_COURSE(),
+    'index.html':
+      '<!doctype html><html lang="en"><head><title>Intro</title></head><body><main><h1>Intro</h1></main></body></html>',
+  });
+  await enroll(admin, courseId, [learnerId]);
+  ({ au } = await launchThroughLms(courseId, await tokenFor('learner@example.com')));
   token = (await postFetchUrl(au.fetch)).json['auth-token'];
   contextTemplate = (await lrs('GET', stateQuery(au, 'LMS.LaunchData'), token)).json.contextTemplate;
 });
@@ -61,5 +77,9 @@ describe('a cmi5 session over HTTP', () => {
       'https://w3id.org/xapi/adl/verbs/satisfied',
       'http://adlnet.gov/expapi/verbs/terminated',
     ]);
+    const enrollment = await api('GET', `/courses/${courseId}/enrollments/${learnerId}`, { token: admin });
+    expect(enrollment.json).toMatchObject({ status: 'completed', score: 90, timeSpentSeconds: 360 });
+    const performance = await api('GET', `/courses/${courseId}/performance`, { token: admin });
+    expect(performance.json.overall).toMatchObject({ launches: 1, neverInitialized: 0 });
   });
 });

@@ -78,6 +78,52 @@ export async function launchAu(overrides: Partial<Cmi5LaunchInput> = {}): Promis
   };
 }
 
+/** A cmi5 course structure of one AU (`index.html`), with its moveOn and mastery score. */
+export const CMI5_COURSE = (
+  moveOn = 'CompletedAndPassed',
+  masteryScore = 0.7,
+) => `<?xml version="1.0" encoding="utf-8"?>
+<courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">
+  <course id="https://example.com/courses/fire-safety">
+    <title><langstring lang="en-US">Fire safety</langstring></title>
+    <description><langstring lang="en-US">Evacuation routes and extinguishers.</langstring></description>
+  </course>
+  <au id="${PUBLISHER_AU}" moveOn="${moveOn}" masteryScore="${masteryScore}">
+    <title><langstring lang="en-US">Introduction</langstring></title>
+    <description><langstring lang="en-US">The first lesson.</langstring></description>
+    <url>index.html</url>
+  </au>
+</courseStructure>`;
+
+/**
+ * The AU's launch as the LMS makes it: the learner's `POST /courses/{id}/launch`, then the AU URL the
+ * runtime state names (what the player sends the browser to), read as the AU reads it.
+ */
+export async function launchThroughLms(
+  courseId: string,
+  learnerToken: string,
+): Promise<{ attemptId: string; launchToken: string; au: Omit<LaunchedAu, 'input'> }> {
+  const launched = await api('POST', `/courses/${courseId}/launch`, { token: learnerToken, body: {} });
+  if (launched.status !== 201) throw new Error(`launch refused: ${launched.text}`);
+  const { attempt, launchToken } = launched.json;
+  const state = await api('GET', `/attempts/${attempt.id}/cmi`, {
+    headers: { authorization: `Bearer ${launchToken}` },
+  });
+  const parameters = new URL(state.json.contentUrl).searchParams;
+  return {
+    attemptId: attempt.id,
+    launchToken,
+    au: {
+      endpoint: parameters.get('endpoint') as string,
+      fetch: parameters.get('fetch') ?? '',
+      actor: JSON.parse(parameters.get('actor') as string),
+      registration: parameters.get('registration') as string,
+      activityId: parameters.get('activityId') as string,
+      auth: null,
+    },
+  };
+}
+
 /** POSTs the fetch URL, as cmi5 §8.2 has the AU do (no body, no xAPI header). */
 export async function postFetchUrl(fetchUrl: string): Promise<ApiResponse> {
   const url = new URL(fetchUrl);
@@ -102,7 +148,7 @@ export function lrs(
 }
 
 /** The query naming the AU's state documents (activity, agent, registration). */
-export function stateQuery(au: LaunchedAu, stateId?: string): string {
+export function stateQuery(au: Omit<LaunchedAu, 'input'>, stateId?: string): string {
   const query = new URLSearchParams({
     activityId: au.activityId,
     agent: JSON.stringify(au.actor),
@@ -114,7 +160,7 @@ export function stateQuery(au: LaunchedAu, stateId?: string): string {
 
 /** A cmi5 defined statement, its context from LMS.LaunchData's contextTemplate (cmi5 §10). */
 export function cmi5Statement(
-  au: LaunchedAu,
+  au: Omit<LaunchedAu, 'input'>,
   contextTemplate: { contextActivities: Record<string, unknown>; extensions: Record<string, unknown> },
   verb: string,
   result?: Record<string, unknown>,
