@@ -569,8 +569,8 @@ export function attemptProgressOf(deps: RuntimeDeps): AttemptProgress {
 
 /**
  * The enrollment as the learner's attempts say: completed (with the score and the certification it gives)
- * or failed when the content says so, and the time spent over every session. Never undoes a completion;
- * leaves a withdrawn or expired enrollment alone.
+ * or failed when the content says so, and the time spent over every session. Never undoes a completion (a
+ * completed enrollment keeps its best score); leaves a withdrawn or expired enrollment alone.
  */
 async function settleEnrollment(deps: RuntimeDeps, attempt: Attempt, requestId: string): Promise<void> {
   const actor: Actor = {
@@ -615,7 +615,11 @@ export function enrollmentAfter(
   const { completion, success } = attempt.outcome;
   const reason = `Attempt ${attempt.id} of content version ${attempt.contentVersion}`;
   let after: Enrollment = { ...before, timeSpentSeconds };
-  if (before.status !== 'completed') {
+  if (before.status === 'completed') {
+    // A score that comes after the completion (cmi5's moveOn met by `completed` before `passed`), or a better
+    // one from a later attempt: the best is kept.
+    if (score !== null && (before.score === null || score > before.score)) after = { ...after, score };
+  } else {
     if (completion === 'completed' && success !== 'failed') {
       after = completed(after, course, {
         completedAt: now,

@@ -152,4 +152,23 @@ describeCorpus('corpus packages played in Chromium', () => {
     expect((await loadTimes(courseId)).overall).toMatchObject({ launches: 1, neverInitialized: 0 });
     await page.close();
   });
+
+  it('cmi5 (single_au_basic_responsive): the player sends the AU on with its launch parameters, @xapi/cmi5 runs its session, and the enrollment is completed with the score', async () => {
+    // Prepare
+    const zip = await zipDirectory(join(CORPUS, 'cmi5', 'single_au_basic_responsive'));
+    const courseId = await publishedCourseOf(admin, zip);
+    await enroll(admin, courseId, [learnerId]);
+
+    // Act
+    const { page } = await play(courseId);
+    await page.waitForURL((url) => url.pathname.endsWith('/index.html') && url.searchParams.has('fetch'));
+    const launchData = await completeAndPass(page, 0.8);
+
+    // Assess
+    expect(launchData).toMatchObject({ launchMode: 'Normal', moveOn: 'CompletedOrPassed' });
+    const enrollment = await enrollmentWhen(courseId, 'completed');
+    expect(enrollment).toMatchObject({ status: 'completed', score: 80 });
+    expect((await loadTimes(courseId)).overall).toMatchObject({ launches: 1, neverInitialized: 0 });
+    await page.close();
+  });
 });

@@ -114,6 +114,28 @@ describe('enrollmentAfter', () => {
     expect(passed).toMatchObject({ status: 'completed', score: 90 });
   });
 
+  it('keeps the best score on a completed enrollment: a score after the completion, a better attempt', () => {
+    // Act
+    const scored = enrollmentAfter(
+      enrollment({ status: 'completed', score: null, completedAt: NOW }),
+      { certification: null },
+      attempt({ completion: 'completed', success: 'passed', scoreScaled: 0.8 }),
+      [],
+      NOW,
+    );
+    const worse = enrollmentAfter(
+      enrollment({ status: 'completed', score: 80, completedAt: NOW }),
+      { certification: null },
+      attempt({ completion: 'completed', success: 'passed', scoreScaled: 0.7 }),
+      [],
+      NOW,
+    );
+
+    // Assess
+    expect(scored).toMatchObject({ status: 'completed', score: 80, completedAt: NOW });
+    expect(worse).toBeUndefined();
+  });
+
   it('never undoes a completion, and changes nothing when nothing changed', () => {
     // Act
     const after = enrollmentAfter(
