@@ -1827,8 +1827,9 @@ describe('alarms reach a person', () => {
     const [topicId] = Object.keys(templates.jobs.findResources('AWS::SNS::Topic'));
     const alarms = Object.values(templates.jobs.findResources('AWS::CloudWatch::Alarm'));
 
-    // Assess: two per job (Lambda errors, dead-letter queue depth), each with the topic as its only action
-    expect(alarms).toHaveLength(lmsJobsJobs.length * 2);
+    // Assess: two per job (Lambda errors, dead-letter queue depth) and the course load time's, each with the
+    // topic as its only action
+    expect(alarms).toHaveLength(lmsJobsJobs.length * 2 + 1);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     for (const job of lmsJobsJobs) {
       const errors = alarms.filter(
@@ -1849,6 +1850,26 @@ describe('alarms reach a person', () => {
     }
     // No email without lms:alarmEmail (cdk.json has none)
     templates.jobs.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('alarms when the p95 of course load times (every course) stays over 10 s for two 15-minute periods', () => {
+    // Prepare
+    const alarms = Object.values(templates.jobs.findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => alarm.Properties.MetricName === 'CourseLoadTime',
+    );
+
+    // Assess
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.Properties).toMatchObject({
+      Namespace: 'LMS',
+      Dimensions: [{ Name: 'service', Value: 'lms-admin' }],
+      ExtendedStatistic: 'p95',
+      Period: 900,
+      EvaluationPeriods: 2,
+      Threshold: 10000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 });
 

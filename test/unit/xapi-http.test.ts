@@ -95,7 +95,7 @@ describe('xapiHandler', () => {
 
   it("sends a refusal's own headers (429 Retry-After) with its problem", async () => {
     const throttled = xapiHandler(route, async () => {
-      throw new HttpProblem(429, 'Too many.', [], { 'retry-after': '7' });
+      throw new HttpProblem(429, 'Too many.', [], {}, { 'retry-after': '7' });
     });
     const response = await throttled(event({ 'X-Experience-API-Version': '1.0.3' }, 'x'), context);
     expect(response.statusCode).toBe(429);
