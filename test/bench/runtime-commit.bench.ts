@@ -7,15 +7,14 @@
  * learner commits every few seconds; the per-attempt throttle stays out of it), each warmed by one commit as
  * a learner's function is warm after their first. Reported: the median over rounds of p50(handler) / p50(raw).
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { dynamoDb } from '../../shared/clients.ts';
 import { requireSetting } from '../../shared/config.ts';
-import type { Attempt } from '../../shared/domain/attempt.ts';
-import { startSession } from '../../shared/runtime/cmi/index.ts';
 import { DynamoAttemptRepository } from '../../shared/store/attempt-store.ts';
 import { keys } from '../../shared/store/keys.ts';
+import { writeLaunchedAttempt } from '../support/attempts.ts';
 import { type Figure, interleavedP50Ratio } from './figures.ts';
 
 const ROUNDS = 5;
@@ -51,49 +50,7 @@ export async function benchRuntimeCommit(): Promise<Figure[]> {
   const client = dynamoDb();
   const repository = new DynamoAttemptRepository(client, tableName);
   const learners = await Promise.all(
-    Array.from({ length: ATTEMPTS }, async () => {
-      const token = `lms_launch_${randomBytes(32).toString('base64url')}`;
-      const now = new Date();
-      const attempt: Attempt = {
-        id: randomUUID(),
-        courseId: randomUUID(),
-        userId: randomUUID(),
-        contentVersion: 1,
-        standard: 'scorm12',
-        scoId: 'ITEM-1',
-        preview: false,
-        launchedBy: randomUUID(),
-        status: 'launched',
-        launchedAt: now.toISOString(),
-        initializedAt: null,
-        loadMs: null,
-        pageLoadMs: null,
-        endedAt: null,
-        seq: 0,
-        outcome: { completion: 'not attempted', success: 'unknown', scoreScaled: null, totalSeconds: 0 },
-        errors: [],
-        errorCount: 0,
-        version: 1,
-      };
-      const cmi = startSession('scorm12', {
-        learner: { id: attempt.userId, name: 'Mark, Bench' },
-        entry: 'ab-initio',
-        credit: 'credit',
-        mode: 'normal',
-      });
-      await repository.save(
-        {
-          attempt,
-          cmi,
-          contentUrl: 'http://localhost/index.html',
-          tokenHash: createHash('sha256').update(token).digest('hex'),
-          tokenExpiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
-          lastCommit: null,
-        },
-        null,
-      );
-      return { attempt, token, seq: 0 };
-    }),
+    Array.from({ length: ATTEMPTS }, async () => ({ ...(await writeLaunchedAttempt(repository)), seq: 0 })),
   );
   const context = {
     awsRequestId: 'bench',

@@ -4,62 +4,23 @@
  * what another instance wrote meanwhile, never against this instance's stale copy; a suspended session
  * keeps its data for the next. Attempts are written directly (the launch is runtime.test.ts's business).
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamoDb } from '../../shared/clients.ts';
 import { requireSetting } from '../../shared/config.ts';
 import type { Attempt } from '../../shared/domain/attempt.ts';
-import { startSession } from '../../shared/runtime/cmi/index.ts';
 import { DynamoAttemptRepository } from '../../shared/store/attempt-store.ts';
 import { keys } from '../../shared/store/keys.ts';
 import { runtimePorts } from '../../shared/store/runtime-wiring.ts';
 import type { AttemptRecord } from '../../shared/use-cases/ports.ts';
 import { commitCmi, type RuntimeDeps } from '../../shared/use-cases/runtime.ts';
+import { writeLaunchedAttempt } from '../support/attempts.ts';
 
 const repository = () => new DynamoAttemptRepository(dynamoDb(), requireSetting('tableName'));
 
-/** A launched SCORM 1.2 attempt of nobody's enrollment, and its launch token. */
+/** A launched SCORM 1.2 attempt of nobody's enrollment, and its Authorization header. */
 async function launchedAttempt(): Promise<{ attempt: Attempt; authorization: string }> {
-  const token = `lms_launch_${randomBytes(32).toString('base64url')}`;
-  const attempt: Attempt = {
-    id: randomUUID(),
-    courseId: randomUUID(),
-    userId: randomUUID(),
-    contentVersion: 1,
-    standard: 'scorm12',
-    scoId: 'ITEM-1',
-    preview: false,
-    launchedBy: randomUUID(),
-    status: 'launched',
-    launchedAt: new Date().toISOString(),
-    initializedAt: null,
-    loadMs: null,
-    pageLoadMs: null,
-    endedAt: null,
-    seq: 0,
-    outcome: { completion: 'not attempted', success: 'unknown', scoreScaled: null, totalSeconds: 0 },
-    errors: [],
-    errorCount: 0,
-    version: 1,
-  };
-  const cmi = startSession('scorm12', {
-    learner: { id: attempt.userId, name: 'Learner, Test' },
-    entry: 'ab-initio',
-    credit: 'credit',
-    mode: 'normal',
-  });
-  await repository().save(
-    {
-      attempt,
-      cmi,
-      contentUrl: 'http://localhost/index.html',
-      tokenHash: createHash('sha256').update(token).digest('hex'),
-      tokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-      lastCommit: null,
-    },
-    null,
-  );
+  const { attempt, token } = await writeLaunchedAttempt(repository());
   return { attempt, authorization: `Bearer ${token}` };
 }
 
