@@ -25,7 +25,7 @@ const ATTEMPTS = 40;
 function snapshot(learnerId: string, page: number): Record<string, string> {
   const values: Record<string, string> = {
     'cmi.core.student_id': learnerId,
-    'cmi.core.student_name': 'Mark, Bench',
+    'cmi.core.student_name': 'Learner, Test',
     'cmi.core.lesson_location': `page-${page}`,
     'cmi.core.lesson_status': 'incomplete',
     'cmi.core.score.raw': '40',
