@@ -86,7 +86,9 @@ export async function benchRuntimeCommit(): Promise<Figure[]> {
   // The raw side: the same UpdateItem on an item of its own, the data model as the handler stores it.
   const rawId = randomUUID();
   let rawVersion = 0;
-  const rawCmi = snapshot(randomUUID(), 1);
+  // The data model exactly as the handler stores it: the session's defaults with a commit applied.
+  await viaHandler();
+  const rawCmi = (await repository.get(learners[0]?.attempt.id ?? ''))?.cmi ?? {};
   const raw = async () => {
     rawVersion += 1;
     await client.send(
