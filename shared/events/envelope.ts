@@ -30,6 +30,12 @@ export const DOMAIN_EVENT_TYPES = [
   'enrollment.reactivated',
   'enrollment.updated',
   'enrollment.completed',
+  /** The learner launched the content for the first time: in progress, on its content version. */
+  'enrollment.started',
+  /** The content reported a failed success status. */
+  'enrollment.failed',
+  /** The content changed the score or the time spent, not the status. */
+  'enrollment.progressed',
   'enrollment.withdrawn',
   'enrollment.recertification-started',
   'enrollment.expired',
