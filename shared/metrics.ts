@@ -1,7 +1,7 @@
 /**
  * Business metrics: what the LMS did, as CloudWatch embedded metric format (Powertools Metrics) in the `LMS`
  * namespace, beside Lambda's own metrics of how its functions ran. A handler emits one where it learns the
- * outcome, flushed at once (a few per invocation at most). Only handlers import this module: use cases stay
+ * outcome, flushed at once (a few per invocation at most). Only handlers and wirings import this module: use cases stay
  * free of it. Locally there is no CloudWatch, and the local stack turns them off (POWERTOOLS_METRICS_DISABLED).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
