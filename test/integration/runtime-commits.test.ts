@@ -4,6 +4,7 @@
  * what another instance wrote meanwhile, never against this instance's stale copy; a suspended session
  * keeps its data for the next. Attempts are written directly (the launch is runtime.test.ts's business).
  */
+import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamoDb } from '../../shared/clients.ts';
@@ -134,5 +135,28 @@ describe('SCORM commits against the table', () => {
     expect(item.status).toBe('suspended');
     expect(item.cmi['cmi.suspend_data']).toBe('chapter=3');
     expect(item.cmi['cmi.core.total_time']).toBe('0000:10:00.00');
+  });
+
+  it('refuses an expired launch token with 401 and writes nothing', async () => {
+    // Prepare: a day and a minute later, on the use case's clock
+    const { attempt, authorization } = await launchedAttempt();
+    const later = new Date(Date.now() + 24 * 3_600_000 + 60_000);
+    const deps: RuntimeDeps = { ...runtimePorts(), runtime: { now: () => later, newId: () => randomUUID() } };
+
+    // Act
+    const refused = await commitCmi(
+      deps,
+      attempt.id,
+      authorization,
+      { seq: 1, values: { 'cmi.core.lesson_location': 'late' }, terminate: false },
+      'request-1',
+    ).catch((error: unknown) => error);
+
+    // Assess
+    expect(refused).toMatchObject({
+      status: 401,
+      message: 'The launch token has expired: launch the course again.',
+    });
+    expect(await stored(attempt.id)).toMatchObject({ version: 1, seq: 0 });
   });
 });
