@@ -10,6 +10,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { type HttpRequest, type HttpResult, httpHandler, type LmsHandler } from '../http/handler.ts';
 import { badRequest, HttpProblem } from '../http/problem.ts';
+import { headerOf } from '../http/request-context.ts';
 import type { RouteDefinition } from '../http/route.ts';
 import { admitRequest, authenticateSession, type CredentialDeps } from './credentials.ts';
 import type { XapiDocument } from './ports.ts';
@@ -151,9 +152,4 @@ export function moreLink(event: APIGatewayProxyEvent, cursor: string): string {
   );
   query.set('cursor', cursor);
   return `${path}?${query.toString()}`;
-}
-
-function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const found = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name);
-  return found?.[1] ?? undefined;
 }
