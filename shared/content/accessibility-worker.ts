@@ -246,6 +246,9 @@ export class PageWorker {
       );
     });
     this.worker.on('exit', (code) => this.fail(`the scan worker stopped (exit code ${code})`));
+    this.ready = new Promise<PageWorker>((resolve, reject) => {
+      this.starting = { resolve: () => resolve(this), reject };
+    });
   }
 
   /**
@@ -253,11 +256,16 @@ export class PageWorker {
    * Rejects with {@link EngineStartError} otherwise.
    */
   static start(config: EngineConfig): Promise<PageWorker> {
-    const handle = new PageWorker(config);
-    return new Promise<PageWorker>((resolve, reject) => {
-      handle.starting = { resolve: () => resolve(handle), reject };
-    });
+    return PageWorker.launch(config).ready;
   }
+
+  /** Starts a worker without waiting: `ready` settles as {@link PageWorker.start}'s promise does. */
+  static launch(config: EngineConfig): PageWorker {
+    return new PageWorker(config);
+  }
+
+  /** Resolves once the worker has scanned its warm-up page; rejects with {@link EngineStartError}. */
+  readonly ready: Promise<PageWorker>;
 
   get alive(): boolean {
     return !this.dead;
@@ -283,8 +291,9 @@ export class PageWorker {
   }
 
   /** Stops the thread (idempotent). */
+  /** Stops the worker; a start or a page still waiting on it is rejected. */
   async close(): Promise<void> {
-    this.dead = true;
+    this.fail('the scan worker was closed');
     await this.worker.terminate();
   }
 
