@@ -20,6 +20,8 @@
  * that throw, and supplies the few layout APIs jsdom lacks (see WORKER_SOURCE).
  */
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /** What the worker needs to know; sent once as `workerData`. */
@@ -73,6 +75,9 @@ export class EngineStartError extends Error {
 
 const resolveFromHere = createRequire(import.meta.url);
 
+/** Where the workers keep V8's compile cache of jsdom: `os.tmpdir()`, /tmp in Lambda (kept while warm). */
+const COMPILE_CACHE_DIR = join(tmpdir(), 'lms-scan-compile-cache');
+
 /** Absolute paths of the two engine packages, resolved the way Node resolves them from this module. */
 function enginePaths(): { jsdomPath: string; axePath: string } {
   return {
@@ -104,6 +109,14 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
 const vm = require('node:vm');
+// jsdom is megabytes of JavaScript: V8's compile cache on disk (keyed by each file's content) spares the
+// next workers, in this process or in a warm Lambda's next invocations, most of its parsing.
+require('node:module').enableCompileCache(workerData.compileCacheDir);
+// The scan only informs publishing, and runs beside the upload of the package's files: this thread yields
+// the CPU to them (os.setPriority(0) is this thread's niceness on Linux; where it is refused, it stays 0).
+try {
+  require('node:os').setPriority(0, 10);
+} catch {}
 const { JSDOM, VirtualConsole } = require(workerData.jsdomPath);
 const config = workerData.config;
 
@@ -230,7 +243,7 @@ export class PageWorker {
   private constructor(config: EngineConfig) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { ...enginePaths(), config },
+      workerData: { ...enginePaths(), config, compileCacheDir: COMPILE_CACHE_DIR },
       // Not the parent's flags (test runners' loaders, inspectors): the worker needs nothing but Node.
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: config.maxHeapMb },
