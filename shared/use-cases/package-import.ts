@@ -226,13 +226,19 @@ async function importPackage(
   const scanWorker = startScanWorker();
   const stopScan = new AbortController();
   let scan: Promise<AccessibilityReport> | undefined;
-  // Progress saves go one after another (each needs the job's latest version) and never hold up a file.
+  // Progress saves go one after another (each needs the job's latest version) and never hold up the work.
   let progressSaved = Promise.resolve();
+  const saveProgress = (step: string, done: number, total: number) => {
+    progressSaved = progressSaved.then(async () => {
+      job = await progress(deps, job, step, done, total);
+    });
+    progressSaved.catch(() => undefined); // awaited once the files are stored
+  };
   try {
     const zipPath = join(work, 'package.zip');
     await deps.storage.downloadUpload(upload.key, zipPath, upload.size);
 
-    job = await progress(deps, job, 'inspect', 0, 1);
+    saveProgress('inspect', 0, 1);
     const { inventory, parsed, findings } = await analyzePackage(zipPath, limits);
     const rejection = rejectionFor(findings);
     if (rejection) throw rejection;
@@ -247,13 +253,9 @@ async function importPackage(
     scan = scanPages(zipPath, inventory.files, scanWorker, stopScan.signal);
     scan.catch(() => undefined); // awaited below; a rejection before then must not count as unhandled
 
-    job = await progress(deps, job, 'store', 0, inventory.files.length);
+    saveProgress('store', 0, inventory.files.length);
     const store = storeFiles(deps, zipPath, prefix, limits, (count) => {
-      if (count % PROGRESS_EVERY_FILES !== 0) return;
-      progressSaved = progressSaved.then(async () => {
-        job = await progress(deps, job, 'store', count, inventory.files.length);
-      });
-      progressSaved.catch(() => undefined); // awaited below
+      if (count % PROGRESS_EVERY_FILES === 0) saveProgress('store', count, inventory.files.length);
     });
     const [report, stored] = await Promise.all([scan, store]);
     await progressSaved;
@@ -349,9 +351,9 @@ function storeFiles(
 
 /** Makes the import visible in one transaction; a course edited meanwhile is re-read and the commit retried. */
 async function commit(deps: ImportDeps, job: Job, content: ContentVersion): Promise<Job> {
-  const latestJob = await current(deps, job);
+  const latestJobRead = current(deps, job);
   for (let attempt = 1; ; attempt++) {
-    const course = await deps.catalog.getCourse(content.courseId);
+    const [latestJob, course] = await Promise.all([latestJobRead, deps.catalog.getCourse(content.courseId)]);
     if (!course) throw new NotFoundError('course', content.courseId);
     const now = deps.runtime.now().toISOString();
     const updatedCourse = {
