@@ -20,6 +20,8 @@
  * that throw, and supplies the few layout APIs jsdom lacks (see WORKER_SOURCE).
  */
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /** What the worker needs to know; sent once as `workerData`. */
@@ -73,6 +75,9 @@ export class EngineStartError extends Error {
 
 const resolveFromHere = createRequire(import.meta.url);
 
+/** Where the workers keep V8's compile cache of jsdom: `os.tmpdir()`, /tmp in Lambda (kept while warm). */
+const COMPILE_CACHE_DIR = join(tmpdir(), 'lms-scan-compile-cache');
+
 /** Absolute paths of the two engine packages, resolved the way Node resolves them from this module. */
 function enginePaths(): { jsdomPath: string; axePath: string } {
   return {
@@ -104,6 +109,14 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
 const vm = require('node:vm');
+// jsdom is megabytes of JavaScript: V8's compile cache on disk (keyed by each file's content) spares the
+// next workers, in this process or in a warm Lambda's next invocations, most of its parsing.
+require('node:module').enableCompileCache(workerData.compileCacheDir);
+// The scan only informs publishing, and runs beside the upload of the package's files: this thread yields
+// the CPU to them (os.setPriority(0) is this thread's niceness on Linux; where it is refused, it stays 0).
+try {
+  require('node:os').setPriority(0, 10);
+} catch {}
 const { JSDOM, VirtualConsole } = require(workerData.jsdomPath);
 const config = workerData.config;
 
@@ -230,7 +243,7 @@ export class PageWorker {
   private constructor(config: EngineConfig) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { ...enginePaths(), config },
+      workerData: { ...enginePaths(), config, compileCacheDir: COMPILE_CACHE_DIR },
       // Not the parent's flags (test runners' loaders, inspectors): the worker needs nothing but Node.
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: config.maxHeapMb },
@@ -246,6 +259,9 @@ export class PageWorker {
       );
     });
     this.worker.on('exit', (code) => this.fail(`the scan worker stopped (exit code ${code})`));
+    this.ready = new Promise<PageWorker>((resolve, reject) => {
+      this.starting = { resolve: () => resolve(this), reject };
+    });
   }
 
   /**
@@ -253,11 +269,16 @@ export class PageWorker {
    * Rejects with {@link EngineStartError} otherwise.
    */
   static start(config: EngineConfig): Promise<PageWorker> {
-    const handle = new PageWorker(config);
-    return new Promise<PageWorker>((resolve, reject) => {
-      handle.starting = { resolve: () => resolve(handle), reject };
-    });
+    return PageWorker.launch(config).ready;
   }
+
+  /** Starts a worker without waiting: `ready` settles as {@link PageWorker.start}'s promise does. */
+  static launch(config: EngineConfig): PageWorker {
+    return new PageWorker(config);
+  }
+
+  /** Resolves once the worker has scanned its warm-up page; rejects with {@link EngineStartError}. */
+  readonly ready: Promise<PageWorker>;
 
   get alive(): boolean {
     return !this.dead;
@@ -283,8 +304,9 @@ export class PageWorker {
   }
 
   /** Stops the thread (idempotent). */
+  /** Stops the worker; a start or a page still waiting on it is rejected. */
   async close(): Promise<void> {
-    this.dead = true;
+    this.fail('the scan worker was closed');
     await this.worker.terminate();
   }
 

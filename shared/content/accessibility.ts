@@ -129,6 +129,21 @@ export interface ScanOptions {
   timeoutMs?: number;
   /** Heap limit of each worker thread. @default 1024 MiB */
   maxWorkerHeapMb?: number;
+  /**
+   * A worker started ahead of the pages ({@link startScanWorker}, with the same `maxWorkerHeapMb`): the first
+   * lane scans with it instead of starting one. The caller closes it.
+   */
+  worker?: ScanWorker;
+  /** Once aborted, no further page is read or scanned (they are reported as not scanned). */
+  signal?: AbortSignal;
+}
+
+/** A scan worker started before its pages are known; see {@link startScanWorker}. */
+export interface ScanWorker {
+  /** The worker once started; rejects with {@link EngineStartError} when it cannot start. */
+  readonly ready: Promise<PageWorker>;
+  /** Stops the worker, started or not, whether a scan used it or not; a page it was scanning fails. */
+  close(): Promise<void>;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -205,6 +220,35 @@ export const NOT_CHECKED: readonly Readonly<{ ruleId: string; reason: string }>[
 ]);
 
 /**
+ * Starts a scan worker before the pages are known: loading jsdom and axe takes about a second of CPU, which
+ * can then run while the package downloads. Give it to {@link scanHtmlFiles} as `options.worker`, and close
+ * it once the scan is over (or will not happen).
+ *
+ * @example
+ * const worker = startScanWorker();
+ * try {
+ *   const report = await scanHtmlFiles(await pagesOf(download()), { worker });
+ * } finally {
+ *   await worker.close();
+ * }
+ */
+export function startScanWorker(options: Pick<ScanOptions, 'maxWorkerHeapMb'> = {}): ScanWorker {
+  const worker = PageWorker.launch(engineConfig(options));
+  worker.ready.catch(() => undefined); // reported by the scan that uses it; a worker never used fails nothing
+  return { ready: worker.ready, close: () => worker.close() };
+}
+
+function engineConfig(options: Pick<ScanOptions, 'maxWorkerHeapMb'>) {
+  return {
+    tags: WCAG_TAGS,
+    disabledRules: NOT_CHECKED.map((rule) => rule.ruleId),
+    maxNodes: MAX_NODES_PER_VIOLATION,
+    maxNodeHtml: 4 * MAX_NODE_HTML,
+    maxHeapMb: positive(options.maxWorkerHeapMb, DEFAULT_WORKER_HEAP_MB),
+  };
+}
+
+/**
  * Scans each file with axe-core in jsdom. Never throws for a bad file: oversize, over the budget, unreadable,
  * timeout, out-of-memory and axe failures are recorded as the file's `error`. Rejects with
  * {@link EngineStartError} only when the engine itself cannot start (then no file could be scanned and a
@@ -233,13 +277,7 @@ export async function scanHtmlFiles(
     1,
     Math.min(MAX_CONCURRENCY, Math.floor(positive(options.concurrency, defaultConcurrency))),
   );
-  const config = {
-    tags: WCAG_TAGS,
-    disabledRules: NOT_CHECKED.map((rule) => rule.ruleId),
-    maxNodes: MAX_NODES_PER_VIOLATION,
-    maxNodeHtml: 4 * MAX_NODE_HTML,
-    maxHeapMb: positive(options.maxWorkerHeapMb, DEFAULT_WORKER_HEAP_MB),
-  };
+  const config = engineConfig(options);
 
   const reports: (FileReport | undefined)[] = files.map((file) => precheck(file, maxFileBytes));
   const queue = reports.flatMap((report, index) => (report ? [] : [index]));
@@ -247,10 +285,13 @@ export async function scanHtmlFiles(
   let stopped = false;
   let spent = 0;
 
+  // The worker started ahead goes to the first lane; the caller closes it.
+  let ahead = options.worker;
   const lane = async (): Promise<void> => {
     let worker: PageWorker | undefined;
+    let given: PageWorker | undefined;
     try {
-      while (!stopped && next < queue.length) {
+      while (!stopped && !options.signal?.aborted && next < queue.length) {
         const index = queue[next++];
         const file = index === undefined ? undefined : files[index];
         if (index === undefined || !file) continue;
@@ -283,6 +324,12 @@ export async function scanHtmlFiles(
               : overBudget(file.path, maxTotalBytes);
           continue;
         }
+        if (!worker && ahead) {
+          const ready = ahead.ready;
+          ahead = undefined;
+          given = await ready;
+          worker = given;
+        }
         worker ??= await PageWorker.start(config);
         const started = performance.now();
         try {
@@ -295,10 +342,12 @@ export async function scanHtmlFiles(
         }
       }
     } catch (error) {
+      // Once the owner has stopped the scan, its closing the worker is no failure.
+      if (options.signal?.aborted) return;
       stopped = true;
       throw error;
     } finally {
-      await worker?.close();
+      if (worker !== given) await worker?.close();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, lane));

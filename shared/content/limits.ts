@@ -14,7 +14,7 @@ export interface PackageLimits {
   maxPackageBytes: number;
   /** Central-directory records (files + folders). Each becomes an S3 object: bounds work, inodes and time. */
   maxEntries: number;
-  /** Sum of the uncompressed sizes: what extraction writes to the temp disk (Lambda /tmp is at most 10 GiB). */
+  /** Sum of the uncompressed sizes: what the files inflate to, all of it stored in the content bucket. */
   maxTotalUncompressedBytes: number;
   /** One file's uncompressed size. */
   maxEntryBytes: number;

@@ -7,7 +7,7 @@
  * 3. read the manifest with the manifest byte cap;
  * 4. parse it with the package's file list, collecting findings (an unreadable manifest becomes findings).
  *
- * Extraction is left to the caller (extractArchive), which runs only when the findings have no error.
+ * Storing the files is left to the caller (storeArchiveFiles), which runs only when the findings have no error.
  */
 import { type ArchiveInventory, inspectArchive, readArchiveText } from './archive.ts';
 import type { Finding } from './findings.ts';

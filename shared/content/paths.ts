@@ -10,13 +10,13 @@ export interface PathProblem {
   reason: string;
 }
 
-/** Longest single path segment most filesystems accept (bytes). Extraction writes each segment to disk. */
+/** Longest single path segment most filesystems accept (bytes): a package stays extractable anywhere. */
 const MAX_SEGMENT_BYTES = 255;
 
 /**
  * Checks a zip entry name (without a directory entry's trailing `/`). Safe names are relative, use `/` only,
  * and have no empty, `.` or `..` segments, so that the name is its own canonical form: two different names
- * can never reach the same file, and no name can leave the extraction folder.
+ * can never reach the same file, and no name can leave the package's folder (its content prefix).
  *
  * @example checkEntryPath('../evil.txt', 1024) // { code: 'unsafe-path', reason: 'has a ".." segment ...' }
  */

@@ -108,14 +108,14 @@ export const processPackage: UploadTriggeredJob = {
   id: 'processPackage',
   name: 'process-package',
   handler: 'functions/content/process-package.ts',
-  summary: 'Validates, extracts, scans and stores an uploaded content package',
+  summary: 'Validates, scans and stores an uploaded content package',
   trigger: { kind: 's3-object-created', bucket: 'uploads', prefix: 'packages/', suffix: '.zip' },
   // Reads and deletes the upload; writes courses/ (the content) and reports/ (its accessibility report).
   needs: {
     table: 'write',
     buckets: { uploads: { access: 'read-write', prefix: 'packages/' }, content: 'write' },
   },
-  // Sized for 2 GiB packages: the zip and its extracted files both sit on /tmp.
+  // Sized for 2 GiB packages: the zip sits on /tmp (its files stream from it to the content bucket).
   timeoutSeconds: 900,
   memoryMb: 3008,
   ephemeralStorageMb: 10240,
@@ -123,7 +123,7 @@ export const processPackage: UploadTriggeredJob = {
   nodeModules: ['jsdom', 'axe-core'],
   // 1 MiB semi-spaces (the young generation) for peak memory, in the main thread and in the accessibility
   // scan's worker (V8 flags take precedence over a worker's resourceLimits). Processing streams ~1 GB through
-  // 64 KiB buffers (download, extraction, upload) whose JS handles die at once, but whose memory is freed
+  // 64 KiB buffers (download, inflation, upload) whose JS handles die at once, but whose memory is freed
   // only when a GC collects the handles. On Node 24 dead buffers were measured piling up to ~64 MiB between
   // GCs (~32 MiB on Node 20), and the worker's young generation is sized from the host's memory (a 192 MiB
   // limit on a 24 GB machine); frequent small scavenges free them early. `package.peak-rss.mb` (a 1 GB

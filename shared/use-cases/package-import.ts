@@ -2,8 +2,10 @@
  * Package import: an administrator (or the course's instructor) asks to upload a package, uploads it
  * straight to S3 with the presigned request we return, and S3's object-created event starts processing:
  *   download -> inspect the zip (limits, hostile entries) -> find and parse the manifest -> validate ->
- *   extract -> accessibility scan -> store under courses/<id>/v<n>/ -> commit (version, course, job).
- * A rejected package fails its job with a code and a sentence, and nothing reaches the content bucket.
+ *   stream each file from the zip through its checks to courses/<id>/v<n>/, 8 at a time, while the
+ *   accessibility scan runs -> commit (version, course, job).
+ * A rejected package fails its job with a code and a sentence, and nothing of it stays in the content bucket
+ * (a file that fails mid-stream is never completed, and the files stored before it are deleted).
  * Processing is idempotent: S3 may deliver an event twice, and a run killed half way is re-run by the
  * retry; the version number is allocated once and kept on the job, and nothing is visible before commit.
  */
@@ -12,8 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import mime from 'mime-types';
-import { type AccessibilityReport, reportForFiles, scanHtmlFiles } from '../content/accessibility.ts';
-import { extractArchive, openArchiveTexts } from '../content/archive.ts';
+import {
+  type AccessibilityReport,
+  reportForFiles,
+  type ScanWorker,
+  scanHtmlFiles,
+  startScanWorker,
+} from '../content/accessibility.ts';
+import { type ArchiveFile, openArchiveTexts, storeArchiveFiles } from '../content/archive.ts';
 import { type Finding, PackageRejectedError } from '../content/findings.ts';
 import { launchablesOf } from '../content/launchables.ts';
 import { DEFAULT_PACKAGE_LIMITS, MAX_CONTENT_PREFIX_BYTES, type PackageLimits } from '../content/limits.ts';
@@ -39,6 +47,8 @@ export interface ImportDeps extends LifecycleDeps {
 /** Lambda retries an async invocation twice; after the third failed attempt the job is marked failed. */
 const MAX_ATTEMPTS = 3;
 const UPLOAD_CONCURRENCY = 8;
+/** The job's progress is saved every this many stored files. */
+const PROGRESS_EVERY_FILES = 200;
 
 /** `packages/<courseId>/<jobId>.zip` in the uploads bucket. */
 export function uploadKey(courseId: string, jobId: string): string {
@@ -209,88 +219,144 @@ async function importPackage(
     );
   }
   // Package paths are limited to what S3's key limit leaves after the longest prefix (limits.ts).
-  if (Buffer.byteLength(contentPrefix(courseId, version)) > MAX_CONTENT_PREFIX_BYTES)
+  const prefix = contentPrefix(courseId, version);
+  if (Buffer.byteLength(prefix) > MAX_CONTENT_PREFIX_BYTES)
     throw new Error(`Content version ${version} is beyond the 999,999 versions a course can have.`);
-  const zipPath = join(work, 'package.zip');
-  await deps.storage.downloadUpload(upload.key, zipPath);
 
-  job = await progress(deps, job, 'inspect', 0, 1);
-  const { inventory, parsed, findings } = await analyzePackage(zipPath, limits);
-  const rejection = rejectionFor(findings);
-  if (rejection) throw rejection;
-  if (!parsed?.launch)
-    throw new PackageRejectedError('no-launchable-resource', 'The package has nothing a learner can launch.');
+  // The scan worker loads jsdom and axe (about a second of CPU) while the package downloads.
+  const scanWorker = startScanWorker();
+  const stopScan = new AbortController();
+  let scan: Promise<AccessibilityReport> | undefined;
+  // Progress saves go one after another (each needs the job's latest version) and never hold up the work.
+  let progressSaved = Promise.resolve();
+  const saveProgress = (step: string, done: number, total: number) => {
+    progressSaved = progressSaved.then(async () => {
+      job = await progress(deps, job, step, done, total);
+    });
+    progressSaved.catch(() => undefined); // awaited once the files are stored
+  };
+  try {
+    const zipPath = join(work, 'package.zip');
+    await deps.storage.downloadUpload(upload.key, zipPath, upload.size);
 
-  // The scan only informs publishing (it never rejects a package or writes anything), so it starts now, on
-  // pages read straight from the zip one at a time as its workers ask, and runs while the files are
-  // extracted and stored.
-  const pages = inventory.files.filter((file) => /\.x?html?$/i.test(file.path) && !isOsDebris(file.path));
-  const reader = await openArchiveTexts(
+    saveProgress('inspect', 0, 1);
+    const { inventory, parsed, findings } = await analyzePackage(zipPath, limits);
+    const rejection = rejectionFor(findings);
+    if (rejection) throw rejection;
+    if (!parsed?.launch)
+      throw new PackageRejectedError(
+        'no-launchable-resource',
+        'The package has nothing a learner can launch.',
+      );
+
+    // The scan only informs publishing (it never rejects a package or writes anything), so it runs while the
+    // files are stored.
+    scan = scanPages(zipPath, inventory.files, scanWorker, stopScan.signal);
+    scan.catch(() => undefined); // awaited below; a rejection before then must not count as unhandled
+
+    saveProgress('store', 0, inventory.files.length);
+    const store = storeFiles(deps, zipPath, prefix, limits, (count) => {
+      if (count % PROGRESS_EVERY_FILES === 0) saveProgress('store', count, inventory.files.length);
+    });
+    const [report, stored] = await Promise.all([scan, store]);
+    await progressSaved;
+    await deps.storage.putContentJson(accessibilityReportKey(courseId, version), report);
+
+    return {
+      courseId,
+      version,
+      standard: parsed.standard,
+      title: parsed.title,
+      launchUrl: parsed.launch.url,
+      contentPrefix: prefix,
+      scoCount: parsed.scoCount,
+      scos: scoSummaries(parsed, report),
+      fileCount: stored.length,
+      totalBytes: stored.reduce((sum, file) => sum + file.size, 0),
+      hasSequencing: parsed.hasSequencing,
+      launchables: launchablesOf(parsed),
+      courseStructureId: parsed.standard === 'cmi5' ? (parsed.identifier ?? null) : null,
+      warnings: parsed.findings.filter((finding) => finding.severity === 'warning').map(toJobFinding),
+      accessibility: summarise(report),
+      jobId: job.id,
+      importedBy: job.createdBy,
+      importedAt: deps.runtime.now().toISOString(),
+    };
+  } finally {
+    // Whatever happened, the scan and the progress saves are over before the job is: no page is read or
+    // scanned, and the job is not saved behind the caller's back, after a failure.
+    stopScan.abort();
+    await scanWorker.close();
+    await scan?.catch(() => undefined);
+    await progressSaved.catch(() => undefined);
+  }
+}
+
+/**
+ * Scans the package's pages, each read from the zip only when a worker is free for it, with the worker
+ * started ahead (closed as soon as the pages are scanned, for its memory).
+ */
+function scanPages(
+  zipPath: string,
+  files: readonly ArchiveFile[],
+  worker: ScanWorker,
+  signal: AbortSignal,
+): Promise<AccessibilityReport> {
+  const pages = files.filter((file) => /\.x?html?$/i.test(file.path) && !isOsDebris(file.path));
+  return openArchiveTexts(
     zipPath,
     pages.map((page) => page.path),
+  ).then((reader) =>
+    scanHtmlFiles(
+      pages.map((page) => ({
+        path: page.path,
+        size: page.size,
+        html: (maxBytes: number) => reader.read(page.path, maxBytes),
+      })),
+      { worker, signal },
+    ).finally(async () => {
+      reader.close();
+      await worker.close();
+    }),
   );
-  const scan = scanHtmlFiles(
-    pages.map((page) => ({
-      path: page.path,
-      size: page.size,
-      html: (maxBytes: number) => reader.read(page.path, maxBytes),
-    })),
-  ).finally(() => reader.close());
-  scan.catch(() => undefined); // awaited below; a rejection before then must not count as unhandled
+}
 
-  job = await progress(deps, job, 'extract', 0, inventory.files.length);
-  const extractDir = join(work, 'files');
-  // Archivers' debris (macOS resource forks, Finder and Explorer metadata) is not content: it is not published.
-  const extracted = (await extractArchive(zipPath, extractDir, limits)).filter(
-    (file) => !isOsDebris(file.path),
-  );
-
-  job = await progress(deps, job, 'store', 0, extracted.length);
-  const prefix = contentPrefix(courseId, version);
-  const store = async () => {
-    for (let start = 0; start < extracted.length; start += UPLOAD_CONCURRENCY) {
-      await Promise.all(
-        extracted
-          .slice(start, start + UPLOAD_CONCURRENCY)
-          .map((file) =>
-            deps.storage.putContentFile(`${prefix}${file.path}`, file.absolutePath, contentType(file.path)),
-          ),
+/**
+ * Streams the package's files from the zip through their checks to `prefix` in the content bucket,
+ * {@link UPLOAD_CONCURRENCY} at a time; `onStored` hears the count after each file.
+ */
+function storeFiles(
+  deps: ImportDeps,
+  zipPath: string,
+  prefix: string,
+  limits: PackageLimits,
+  onStored: (count: number) => void,
+) {
+  let count = 0;
+  return storeArchiveFiles(
+    zipPath,
+    limits,
+    async (file, signal) => {
+      await deps.storage.putContentStream(
+        `${prefix}${file.path}`,
+        file.body,
+        file.size,
+        contentType(file.path),
+        signal,
       );
-      const stored = Math.min(extracted.length, start + UPLOAD_CONCURRENCY);
-      if (stored % 200 < UPLOAD_CONCURRENCY)
-        job = await progress(deps, job, 'store', stored, extracted.length);
-    }
-  };
-  const [report] = await Promise.all([scan, store()]);
-  await deps.storage.putContentJson(accessibilityReportKey(courseId, version), report);
-
-  return {
-    courseId,
-    version,
-    standard: parsed.standard,
-    title: parsed.title,
-    launchUrl: parsed.launch.url,
-    contentPrefix: prefix,
-    scoCount: parsed.scoCount,
-    scos: scoSummaries(parsed, report),
-    fileCount: extracted.length,
-    totalBytes: extracted.reduce((sum, file) => sum + file.size, 0),
-    hasSequencing: parsed.hasSequencing,
-    launchables: launchablesOf(parsed),
-    courseStructureId: parsed.standard === 'cmi5' ? (parsed.identifier ?? null) : null,
-    warnings: parsed.findings.filter((finding) => finding.severity === 'warning').map(toJobFinding),
-    accessibility: summarise(report),
-    jobId: job.id,
-    importedBy: job.createdBy,
-    importedAt: deps.runtime.now().toISOString(),
-  };
+      count += 1;
+      onStored(count);
+    },
+    // Archivers' debris (macOS resource forks, Finder and Explorer metadata) is not content: not published.
+    { concurrency: UPLOAD_CONCURRENCY, include: (path) => !isOsDebris(path) },
+  );
 }
 
 /** Makes the import visible in one transaction; a course edited meanwhile is re-read and the commit retried. */
 async function commit(deps: ImportDeps, job: Job, content: ContentVersion): Promise<Job> {
-  const latestJob = await current(deps, job);
+  const latestJobRead = current(deps, job);
   for (let attempt = 1; ; attempt++) {
-    const course = await deps.catalog.getCourse(content.courseId);
+    const [latestJob, course] = await Promise.all([latestJobRead, deps.catalog.getCourse(content.courseId)]);
     if (!course) throw new NotFoundError('course', content.courseId);
     const now = deps.runtime.now().toISOString();
     const updatedCourse = {

@@ -2,6 +2,7 @@
  * Ports: what the use cases need from the outside world, as small interfaces. DynamoDB adapters in
  * shared/store implement them; unit tests pass in-memory fakes.
  */
+import type { Readable } from 'node:stream';
 import type { Login, LoginAccount, SignIn } from '../domain/access.ts';
 import type { ApiClient, IssuedSecret } from '../domain/api-client.ts';
 import type { ApiScope } from '../domain/api-scopes.ts';
@@ -207,10 +208,23 @@ export interface UploadStore {
 
 /** Where packages arrive (uploads bucket) and where their files are served from (content bucket). */
 export interface PackageStorage extends UploadStore {
-  /** Streams the upload to a local file (bounded memory); returns the bytes written. */
-  downloadUpload(key: string, toFile: string): Promise<number>;
+  /**
+   * Downloads the upload, which must be `sizeBytes` long, to a local file (bounded memory, ranges fetched in
+   * parallel, all of one version of the object).
+   */
+  downloadUpload(key: string, toFile: string, sizeBytes: number): Promise<void>;
   deleteUpload(key: string): Promise<void>;
-  putContentFile(key: string, fromFile: string, contentType: string): Promise<void>;
+  /**
+   * Streams `body` (exactly `sizeBytes` bytes) into the content bucket. Aborting `signal` stops the upload
+   * before its last byte, so nothing of it is stored.
+   */
+  putContentStream(
+    key: string,
+    body: Readable,
+    sizeBytes: number,
+    contentType: string,
+    signal: AbortSignal,
+  ): Promise<void>;
   putContentJson(key: string, value: unknown): Promise<void>;
   getContentJson(key: string): Promise<unknown | undefined>;
   deleteContentPrefix(prefix: string): Promise<void>;

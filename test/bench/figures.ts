@@ -15,7 +15,14 @@ export function passes(figure: Figure): boolean {
 
 /** `bench <id> <value> <unit> target <op><number> <ok|MISS>` */
 export function formatFigure(figure: Figure): string {
-  return `bench ${figure.id} ${round(figure.value)} ${figure.unit} target ${figure.op}${figure.target} ${passes(figure) ? 'ok' : 'MISS'}`;
+  return `bench ${figure.id} ${round(figure.value)} ${figure.unit} target ${figure.op}${formatTarget(figure)} ${passes(figure) ? 'ok' : 'MISS'}`;
+}
+
+/** A whole ratio reads as one (`>=1.0`, "as fast as"), not as a count; other targets as they are. */
+export function formatTarget(figure: Figure): string {
+  return figure.unit === 'x' && Number.isInteger(figure.target)
+    ? figure.target.toFixed(1)
+    : String(figure.target);
 }
 
 export function round(value: number): number {

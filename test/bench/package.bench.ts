@@ -6,8 +6,9 @@
  * - `package.throughput.ratio`: a generated SCORM 1.2 package (~150 MB uncompressed: 5 lesson pages, 40
  *   media-like files of random bytes, compressible JS/CSS), processed by the use case, against a baseline of
  *   GetObject of the same zip to a file + `unzip -q -o` + PutObject of every extracted file into the content
- *   bucket, 8 at a time in batches, as the pipeline uploads (same concurrency, same batching: the ratio is
- *   what validation, the scan and the bookkeeping cost, not a smarter upload). MB/s = uncompressed bytes /
+ *   bucket, 8 at a time in batches. Both upload 8 files at a time (the use case keeps 8 in flight, streaming
+ *   each from the zip as it is checked): above 1, the pipeline's overlap (download in ranges, store while
+ *   inflating and scanning) pays for its validation, scan and bookkeeping. MB/s = uncompressed bytes /
  *   seconds; median ratio of interleaved rounds (a new course and job each round).
  * - `package.peak-rss.mb`: a generated ~1 GB package processed in a child process (the emulators, s3rver
  *   included, run in this one) bundled and started as the process-package function is (its NODE_OPTIONS),
@@ -179,9 +180,9 @@ async function throughput(): Promise<Figure> {
     value: median(ratios),
     unit: 'x',
     op: '>=',
-    target: 0.6,
+    target: 1.0,
     note:
-      `processUploadedPackage (download, inspect, manifest, extract, accessibility scan of ${PAGES} pages, store 8 at a time, commit) ` +
+      `processUploadedPackage (download in 8 MiB ranges, inspect, manifest, each file streamed from the zip through its checks to S3 with 8 in flight while ${PAGES} pages are scanned, commit) ` +
       `vs GetObject + \`unzip\` + PutObject 8 at a time of the same files, on a generated SCORM 1.2 package ` +
       `(${pkg.fileCount} files, ${mb(pkg.uncompressedBytes)} MB uncompressed, ${mb(pkg.zipBytes)} MB zip); median of ` +
       `${rounds} interleaved rounds: ${median(ours).toFixed(1)} MB/s vs ${median(baseline).toFixed(1)} MB/s ` +

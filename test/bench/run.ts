@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { startLocalStack } from '../../infra/local/stack.ts';
 import { benchBundle } from './bundle.bench.ts';
 import { benchCohortEnroll } from './cohort-enroll.bench.ts';
-import { type Figure, formatFigure, passes, round } from './figures.ts';
+import { type Figure, formatFigure, formatTarget, passes, round } from './figures.ts';
 import { benchGetUser } from './get-user.bench.ts';
 import { benchImport } from './import.bench.ts';
 import { benchPackage } from './package.bench.ts';
@@ -52,7 +52,7 @@ try {
 
 const rows = figures.map(
   (figure) =>
-    `| \`${figure.id}\` | ${round(figure.value)} ${figure.unit} | ${figure.op}${figure.target} | ${passes(figure) ? 'ok' : 'MISS'} | ${figure.note} |`,
+    `| \`${figure.id}\` | ${round(figure.value)} ${figure.unit} | ${figure.op}${formatTarget(figure)} | ${passes(figure) ? 'ok' : 'MISS'} | ${figure.note} |`,
 );
 if (!only)
   writeFileSync(

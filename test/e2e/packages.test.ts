@@ -3,6 +3,7 @@
  * presigned URL, and follow the job until it ends. Real packages from ../shared/corpus (when present) and
  * hostile ones generated here.
  */
+import { randomFillSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { uniqueName } from '../support/actors.ts';
 import { api, contentUrl, gatewayUrl, tokenFor } from '../support/http.ts';
 import { ACCESSIBLE_PAGE, INACCESSIBLE_PAGE, SCORM12_MANIFEST } from '../support/packages.ts';
 import { zipDirectory, zipEntries } from '../support/zip.ts';
+import { patchCentral } from '../unit/content/zip-fixtures.ts';
 
 const CORPUS = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
 const hasCorpus = existsSync(join(CORPUS, 'INDEX.md'));
@@ -268,6 +270,20 @@ describe('package import over HTTP', () => {
           { name: 'zeros.bin', data: Buffer.alloc(300 * 1024 * 1024) },
         ]),
       'zip-bomb',
+    ],
+    [
+      'a file whose bytes fail their CRC-32 once the others are streaming',
+      async () =>
+        patchCentral(
+          await zipEntries([
+            { name: 'imsmanifest.xml', data: SCORM12_MANIFEST('index.html', ['media/clip.mp4']) },
+            { name: 'index.html', data: ACCESSIBLE_PAGE },
+            { name: 'media/clip.mp4', data: randomFillSync(Buffer.alloc(3 * 1024 * 1024)) },
+          ]),
+          2,
+          { crc32: 0x12345678 },
+        ),
+      'corrupt-zip',
     ],
     ['an empty zip', () => zipEntries([]), 'empty-package'],
     [

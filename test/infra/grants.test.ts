@@ -28,14 +28,11 @@ const DATA_SERVICES = /^(dynamodb|s3|cognito-idp|secretsmanager|events):/;
 
 /**
  * Granted actions no test can drive, with why. Keep this short: an entry here is a grant nothing proves.
- * Keys: `<action> <target>` as {@link grantKey} writes them.
+ * Keys: `<action> <target>` as {@link grantKey} writes them. (process-package's cleanup of a half-stored
+ * version, s3:DeleteObject on content/, is driven by a package whose file fails mid-stream in
+ * test/e2e/packages.test.ts.)
  */
-const UNREACHABLE_IN_TESTS: Readonly<Record<string, string>> = {
-  // process-package deletes a half-stored content version when storing or committing fails after files were
-  // written (S3 or DynamoDB failing mid-import); the emulators cannot be made to fail there, and rejected
-  // packages are refused before anything is stored (test/e2e/packages.test.ts).
-  's3:DeleteObject content/*': 'cleanup after a failure mid-import, which no emulator can produce',
-};
+const UNREACHABLE_IN_TESTS: Readonly<Record<string, string>> = {};
 
 /**
  * DynamoDB tables a function reaches only locally: the local OAuth server's machine clients stand in for

@@ -13,8 +13,10 @@ import {
   NOT_CHECKED,
   reportForFiles,
   scanHtmlFiles,
+  startScanWorker,
   wcagOf,
 } from '../../../shared/content/accessibility.ts';
+import { PageWorker } from '../../../shared/content/accessibility-worker.ts';
 import { inspectArchive, openArchiveTexts } from '../../../shared/content/archive.ts';
 import { DEFAULT_PACKAGE_LIMITS } from '../../../shared/content/limits.ts';
 import { zipBytes } from './zip-fixtures.ts';
@@ -496,6 +498,71 @@ describe('scanHtmlFiles', { timeout: 120_000 }, () => {
       'Not scanned: the file is 2.1 KiB, over the 1.0 KiB limit of the accessibility scan.',
       'Not scanned: the file could not be read (CRC mismatch).',
     ]);
+  });
+
+  it('scans with a worker started ahead of the pages, and leaves it open for its owner', async () => {
+    // Prepare
+    const worker = startScanWorker();
+    const start = vi.spyOn(PageWorker, 'start');
+    try {
+      // Act: two scans, one after the other, on the same worker
+      const first = await scanHtmlFiles([{ path: 'a.html', html: page('<img src="a.png">') }], { worker });
+      const second = await scanHtmlFiles([{ path: 'b.html', html: page('<p>fine</p>') }], { worker });
+
+      // Assess: no other worker was started, and the first scan did not close it
+      expect(first.files[0]?.violations.map((violation) => violation.ruleId)).toEqual(['image-alt']);
+      expect(second.files[0]).toMatchObject({ path: 'b.html', violations: [] });
+      expect(second.files[0]?.error).toBeUndefined();
+      expect(start).not.toHaveBeenCalled();
+      expect((await worker.ready).alive).toBe(true);
+    } finally {
+      start.mockRestore();
+      await worker.close();
+    }
+  });
+
+  it('stops at once when its owner aborts and closes the worker: no page is read or scanned after', async () => {
+    // Prepare: a page that takes axe many seconds, then two that would be read after it
+    const worker = startScanWorker();
+    const stop = new AbortController();
+    const read: string[] = [];
+    const files: HtmlFile[] = ['slow', 'b', 'c'].map((name) => ({
+      path: `${name}.html`,
+      size: 200,
+      html: async () => {
+        read.push(name);
+        return name === 'slow'
+          ? page('<div><p>Text <a href="#top">link</a></p><img src="a.png"></div>'.repeat(3000))
+          : page('<p>fine</p>');
+      },
+    }));
+    const scan = scanHtmlFiles(files, { worker, signal: stop.signal, concurrency: 1 });
+    await vi.waitFor(() => expect(read).toEqual(['slow']));
+    await worker.ready;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the slow page is being scanned
+    const started = Date.now();
+
+    // Act
+    stop.abort();
+    await worker.close();
+    const report = await scan;
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(read).toEqual(['slow']);
+    expect(report.files.map((file) => file.error)).toEqual([
+      'Not scanned: the scan worker was closed.',
+      'Not scanned.',
+      'Not scanned.',
+    ]);
+  });
+
+  it('fails the scan that uses a worker started ahead which cannot start', async () => {
+    const worker = startScanWorker({ maxWorkerHeapMb: 8 });
+    await expect(scanHtmlFiles([{ path: 'a.html', html: page('') }], { worker })).rejects.toBeInstanceOf(
+      EngineStartError,
+    );
+    await worker.close();
   });
 
   it('returns an empty, non-blocking report for no files', async () => {

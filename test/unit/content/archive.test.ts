@@ -1,16 +1,15 @@
-import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  extractArchive,
   inspectArchive,
   openArchiveEntries,
   readArchiveText,
+  storeArchiveFiles,
 } from '../../../shared/content/archive.ts';
 import { PackageRejectedError } from '../../../shared/content/findings.ts';
 import { DEFAULT_PACKAGE_LIMITS, type PackageLimits } from '../../../shared/content/limits.ts';
 import { contentPrefix } from '../../../shared/use-cases/package-import.ts';
 import {
+  memoryStore,
   patchCentral,
   patchLocalMethod,
   renameEntry,
@@ -34,13 +33,6 @@ afterAll(async () => {
 async function zipFile(bytes: Buffer): Promise<string> {
   counter += 1;
   return writeZip(folder.path, `package-${counter}.zip`, bytes);
-}
-
-async function freshDir(): Promise<string> {
-  counter += 1;
-  const path = join(folder.path, `out-${counter}`);
-  await mkdir(path);
-  return path;
 }
 
 /** Runs `action` and returns the PackageRejectedError it must throw. */
@@ -325,8 +317,10 @@ describe('readArchiveText', () => {
   });
 });
 
-describe('extractArchive', () => {
-  it('writes every file under destDir and reports each one as it is written', async () => {
+describe('storeArchiveFiles', () => {
+  const eight = { concurrency: 8 };
+
+  it('streams every file to the store, folders left out, and reports the bytes each one really had', async () => {
     // Prepare
     const path = await zipFile(
       await zipBytes([
@@ -334,29 +328,77 @@ describe('extractArchive', () => {
         { name: 'shared/', directory: true },
         { name: 'shared/launchpage.html', data: '<html>hi</html>' },
         { name: 'media/big.bin', data: Buffer.alloc(300_000, 7), compress: false },
+        { name: 'empty.txt', data: '' },
+        { name: '__MACOSX/._launchpage.html', data: 'resource fork' },
       ]),
     );
-    const dest = await freshDir();
-    const seen: string[] = [];
+    const { files, store } = memoryStore();
 
     // Act
-    const files = await extractArchive(path, dest, limits, async (file) => {
-      seen.push(file.path);
-      expect((await lstat(file.absolutePath)).size).toBe(file.size);
+    const stored = await storeArchiveFiles(path, limits, store, {
+      ...eight,
+      include: (name) => !name.startsWith('__MACOSX/'),
     });
 
     // Assess
-    expect(files.map((file) => file.path)).toEqual([
-      'imsmanifest.xml',
-      'shared/launchpage.html',
-      'media/big.bin',
+    expect(stored).toEqual([
+      { path: 'imsmanifest.xml', size: 11 },
+      { path: 'shared/launchpage.html', size: 15 },
+      { path: 'media/big.bin', size: 300_000 },
+      { path: 'empty.txt', size: 0 },
     ]);
-    expect(seen).toEqual(files.map((file) => file.path));
-    expect(await readFile(join(dest, 'shared', 'launchpage.html'), 'utf8')).toBe('<html>hi</html>');
-    expect((await readFile(join(dest, 'media', 'big.bin'))).length).toBe(300_000);
+    expect([...files.keys()].sort()).toEqual([
+      'empty.txt',
+      'imsmanifest.xml',
+      'media/big.bin',
+      'shared/launchpage.html',
+    ]);
+    expect(files.get('shared/launchpage.html')?.toString()).toBe('<html>hi</html>');
+    expect(files.get('media/big.bin')?.equals(Buffer.alloc(300_000, 7))).toBe(true);
   });
 
-  it('refuses a path-traversal entry and writes nothing outside (or inside) destDir', async () => {
+  it('keeps `concurrency` files in flight: a slow file does not hold up the ones after it', async () => {
+    // Prepare: seven files, three at a time; a.txt is held until every other file is stored, b.txt until
+    // c.txt starts (so that three are in flight then).
+    const names = ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt', 'f.txt', 'g.txt'];
+    const path = await zipFile(await zipBytes(names.map((name) => ({ name, data: `file ${name}` }))));
+    const released = (): { promise: Promise<void>; release: () => void } => {
+      let release = () => {};
+      const promise = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return { promise, release };
+    };
+    const othersStored = released();
+    const cStarted = released();
+    let inFlight = 0;
+    let most = 0;
+    const { files, log, store } = memoryStore(async (name) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      if (name === 'a.txt') await othersStored.promise;
+      if (name === 'b.txt') await cStarted.promise;
+      if (name === 'c.txt') cStarted.release();
+    });
+    const counted: typeof store = async (file, signal) => {
+      try {
+        await store(file, signal);
+      } finally {
+        inFlight -= 1;
+        if (files.size === names.length - 1) othersStored.release();
+      }
+    };
+
+    // Act
+    await storeArchiveFiles(path, limits, counted, { concurrency: 3 });
+
+    // Assess: g.txt ended while a.txt was still in flight (batches of three would have waited for it).
+    expect(most).toBe(3);
+    expect(log.indexOf('end g.txt')).toBeLessThan(log.indexOf('end a.txt'));
+    expect(files.size).toBe(7);
+  });
+
+  it('refuses a path-traversal entry before anything is stored', async () => {
     const bytes = renameEntry(
       await zipBytes([
         { name: 'ok.txt', data: 'fine' },
@@ -365,45 +407,32 @@ describe('extractArchive', () => {
       'xx/evil.txt',
       '../evil.txt',
     );
-    const dest = await freshDir();
-    const error = await rejection(async () => extractArchive(await zipFile(bytes), dest, limits));
+    const { files, log, store } = memoryStore();
+    const error = await rejection(async () => storeArchiveFiles(await zipFile(bytes), limits, store, eight));
     expect(error.code).toBe('unsafe-path');
-    await expect(lstat(join(dest, '..', 'evil.txt'))).rejects.toThrow();
-    expect(await readdir(dest)).toEqual([]);
+    // ok.txt may have started before the bad record was read: whatever started was finished or stopped.
+    expect(log.filter((line) => line.startsWith('start')).length).toBe(
+      log.filter((line) => line.startsWith('end')).length,
+    );
+    expect([...files.keys()].filter((name) => name !== 'ok.txt')).toEqual([]);
   });
 
-  it('refuses to follow a symlink already in destDir out of it', async () => {
-    // Prepare: destDir holds a link to a folder outside it; the package writes "link/x.txt".
-    const outside = await freshDir();
-    const dest = await freshDir();
-    await symlink(outside, join(dest, 'link'));
-    const path = await zipFile(await zipBytes([{ name: 'link/x.txt', data: 'escaped?' }]));
-
-    // Act
-    const error = await rejection(() => extractArchive(path, dest, limits));
-
-    // Assess
-    expect(error.code).toBe('unsafe-path');
-    expect(await readdir(outside)).toEqual([]);
-  });
-
-  it('aborts a zip bomb whose central directory lies about its size, and removes what it wrote', async () => {
+  it('cuts off a zip bomb whose central directory lies about its size: it never completes', async () => {
     // Prepare: a normal file, then 20 MB of zeros declared as 1,000 bytes (so inspection passes).
     const honest = await zerosZipBytes('bomb.bin', 20 * 1024 * 1024, [
       { name: 'first.html', data: '<p>ok</p>' },
     ]);
-    const lying = patchCentral(honest, 1, { uncompressedSize: 1000 });
-    const path = await zipFile(lying);
+    const path = await zipFile(patchCentral(honest, 1, { uncompressedSize: 1000 }));
     await expect(inspectArchive(path, limits)).resolves.toBeDefined();
-    const dest = await freshDir();
+    const { files, store } = memoryStore();
 
     // Act
-    const error = await rejection(() => extractArchive(path, dest, limits));
+    const error = await rejection(() => storeArchiveFiles(path, limits, store, eight));
 
     // Assess
     expect(error.code).toBe('zip-bomb');
-    expect(error.message).toContain('"bomb.bin"');
-    expect(await readdir(dest)).toEqual([]);
+    expect(error.message).toBe('entry "bomb.bin" inflates past its declared size of 1000 bytes');
+    expect(files.has('bomb.bin')).toBe(false);
   });
 
   it('checks the totals again by itself: honest sizes over the limit, lying sizes cut off', async () => {
@@ -413,31 +442,108 @@ describe('extractArchive', () => {
       { name: 'b/c.bin', data: Buffer.alloc(60_000, 2) },
     ]);
     const small = { ...limits, maxTotalUncompressedBytes: 100_000 };
-    const honestDest = await freshDir();
-    const lyingDest = await freshDir();
+    const honestStore = memoryStore();
+    const lyingStore = memoryStore();
 
     // Act: honest declared sizes; then b/c.bin declaring 1,000 bytes, so that the declared total passes.
-    const honest = await rejection(async () => extractArchive(await zipFile(bytes), honestDest, small));
+    const honest = await rejection(async () =>
+      storeArchiveFiles(await zipFile(bytes), small, honestStore.store, eight),
+    );
     const lying = await rejection(async () =>
-      extractArchive(await zipFile(patchCentral(bytes, 1, { uncompressedSize: 1000 })), lyingDest, small),
+      storeArchiveFiles(
+        await zipFile(patchCentral(bytes, 1, { uncompressedSize: 1000 })),
+        small,
+        lyingStore.store,
+        eight,
+      ),
     );
 
     // Assess
     expect(honest.code).toBe('uncompressed-too-large');
+    // The refusal comes with the second record, a.bin may have been stored: the caller inspects first.
+    expect(honestStore.log.filter((line) => line.startsWith('start')).length).toBe(
+      honestStore.log.filter((line) => line.startsWith('end')).length,
+    );
     expect(lying.code).toBe('zip-bomb');
     expect(lying.message).toContain('"b/c.bin"');
-    expect(await readdir(honestDest)).toEqual([]);
-    expect(await readdir(lyingDest)).toEqual([]);
+    expect(lyingStore.files.has('b/c.bin')).toBe(false);
   });
 
-  it('detects corrupted data by its CRC-32', async () => {
-    const corrupt = patchCentral(await zipBytes([{ name: 'page.html', data: '<p>content</p>' }]), 0, {
+  it('counts the files in flight together against the package total', async () => {
+    // Prepare: two 60,000-byte files, the second declaring 30,000 so that the declared total (90,000) passes
+    // a 100,000-byte limit; both stream at once, and their real bytes together pass it.
+    const bytes = await zipBytes([
+      { name: 'a.bin', data: Buffer.alloc(60_000, 1), compress: false },
+      { name: 'b.bin', data: Buffer.alloc(60_000, 2) },
+    ]);
+    const small = { ...limits, maxTotalUncompressedBytes: 100_000 };
+    const { files, store } = memoryStore();
+
+    // Act
+    const error = await rejection(async () =>
+      storeArchiveFiles(
+        await zipFile(patchCentral(bytes, 1, { uncompressedSize: 30_000 })),
+        small,
+        store,
+        eight,
+      ),
+    );
+
+    // Assess
+    expect(error.code).toBe('zip-bomb');
+    expect(files.has('b.bin')).toBe(false);
+  });
+
+  it('holds back the last bytes of a file that fails its CRC-32: the store never gets them', async () => {
+    // Prepare: 3 MiB stored (several chunks), the CRC in the central directory wrong.
+    const data = Buffer.alloc(3 * 1024 * 1024, 3);
+    const corrupt = patchCentral(await zipBytes([{ name: 'video.mp4', data, compress: false }]), 0, {
       crc32: 0x12345678,
     });
-    const dest = await freshDir();
-    const error = await rejection(async () => extractArchive(await zipFile(corrupt), dest, limits));
+    let received = 0;
+    const { files, store } = memoryStore();
+    const counting: typeof store = (file, signal) => {
+      file.body.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+      });
+      return store(file, signal);
+    };
+
+    // Act
+    const error = await rejection(async () =>
+      storeArchiveFiles(await zipFile(corrupt), limits, counting, eight),
+    );
+
+    // Assess
     expect(error.code).toBe('corrupt-zip');
-    expect(await readdir(dest)).toEqual([]);
+    expect(error.message).toBe('entry "video.mp4" fails its CRC-32 check (corrupted data)');
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(3 * 1024 * 1024);
+    expect(files.has('video.mp4')).toBe(false);
+  });
+
+  it('refuses a file that inflates to fewer bytes than it declares, and never completes it', async () => {
+    // Prepare: page.html inflates to 4,807 bytes and declares 9,000.
+    const bytes = await zipBytes([
+      { name: 'ok.txt', data: 'fine' },
+      { name: 'page.html', data: `<p>${'lorem ipsum '.repeat(400)}</p>` },
+    ]);
+    const { files, store } = memoryStore();
+
+    // Act
+    const error = await rejection(async () =>
+      storeArchiveFiles(
+        await zipFile(patchCentral(bytes, 1, { uncompressedSize: 9000 })),
+        limits,
+        store,
+        eight,
+      ),
+    );
+
+    // Assess
+    expect(error.code).toBe('corrupt-zip');
+    expect(error.message).toBe('entry "page.html" inflated to 4807 bytes but declares 9000');
+    expect(files.has('page.html')).toBe(false);
   });
 
   it('refuses compressed data that does not inflate, naming the entry', async () => {
@@ -448,44 +554,48 @@ describe('extractArchive', () => {
     ]);
     const offset = bytes.indexOf(Buffer.from('page.html')) + 'page.html'.length;
     bytes.fill(0xff, offset, offset + 40);
-    const dest = await freshDir();
+    const { files, store } = memoryStore();
 
     // Act
-    const error = await rejection(async () => extractArchive(await zipFile(bytes), dest, limits));
+    const error = await rejection(async () => storeArchiveFiles(await zipFile(bytes), limits, store, eight));
 
     // Assess
     expect(error.code).toBe('corrupt-zip');
     expect(error.message).toContain('"page.html"');
-    expect(await readdir(dest)).toEqual([]);
+    expect(files.has('page.html')).toBe(false);
   });
 
-  it('removes everything when the onFile callback fails, and rethrows its error', async () => {
-    const path = await zipFile(
-      await zipBytes([
-        { name: 'a/one.txt', data: '1' },
-        { name: 'a/b/two.txt', data: '2' },
-        { name: 'three.txt', data: '3' },
-      ]),
-    );
-    const dest = await freshDir();
-    await writeFile(join(dest, 'already-there.txt'), 'not ours');
-    let calls = 0;
-    await expect(
-      extractArchive(path, dest, limits, () => {
-        calls += 1;
-        if (calls === 2) throw new Error('upload failed');
-      }),
-    ).rejects.toThrow('upload failed');
-    // What was there before stays; everything extraction created is gone.
-    expect(await readdir(dest)).toEqual(['already-there.txt']);
+  it('rethrows a failing store unchanged, after stopping and waiting for the files in flight', async () => {
+    // Prepare: b.txt fails once all four have started; the others wait to be stopped.
+    const names = ['a.txt', 'b.txt', 'c.txt', 'd.txt'];
+    const path = await zipFile(await zipBytes(names.map((name) => ({ name, data: `file ${name}` }))));
+    let failNow = () => {};
+    const allStarted = new Promise<void>((resolve) => {
+      failNow = resolve;
+    });
+    const { files, log, store } = memoryStore(async (name, signal) => {
+      if (log.filter((line) => line.startsWith('start')).length === names.length) failNow();
+      if (name === 'b.txt') {
+        await allStarted;
+        throw new Error('upload failed');
+      }
+      await new Promise((resolve) => signal.addEventListener('abort', resolve));
+    });
+
+    // Act
+    await expect(storeArchiveFiles(path, limits, store, eight)).rejects.toThrow('upload failed');
+
+    // Assess: every file that started had ended (stopped by the abort) before the rejection.
+    expect(log.filter((line) => line.startsWith('end')).sort()).toEqual(names.map((name) => `end ${name}`));
+    expect(files.size).toBe(0);
   });
 
-  it('creates destDir when missing and removes it again on failure', async () => {
-    const dest = join(folder.path, 'not-yet-created', 'deeper');
+  it('refuses an encrypted entry before storing anything', async () => {
     const bytes = setFlagBits(await zipBytes([{ name: 'a.txt', data: 'x' }]), 0x1);
-    const error = await rejection(async () => extractArchive(await zipFile(bytes), dest, limits));
+    const { log, store } = memoryStore();
+    const error = await rejection(async () => storeArchiveFiles(await zipFile(bytes), limits, store, eight));
     expect(error.code).toBe('encrypted-entry');
-    await expect(lstat(join(folder.path, 'not-yet-created'))).rejects.toThrow();
+    expect(log).toEqual([]);
   });
 });
 

@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractArchive, inspectArchive, readArchiveText } from '../../../shared/content/archive.ts';
+import { inspectArchive, readArchiveText, storeArchiveFiles } from '../../../shared/content/archive.ts';
 import { DEFAULT_PACKAGE_LIMITS } from '../../../shared/content/limits.ts';
 import { detectPackageKind, hasErrors, parseManifest } from '../../../shared/content/manifest.ts';
 import { analyzePackage } from '../../../shared/content/package.ts';
-import { tempFolder, writeZip, zipBytes } from './zip-fixtures.ts';
+import { memoryStore, tempFolder, writeZip, zipBytes } from './zip-fixtures.ts';
 
 let folder: { path: string; cleanup: () => Promise<void> };
 
@@ -59,7 +57,7 @@ const scorm2004Manifest = `<?xml version="1.0"?>
 </manifest>`;
 
 describe('a generated package, end to end', () => {
-  it('SCORM 1.2: inspect -> detect -> read manifest -> parse -> extract', async () => {
+  it('SCORM 1.2: inspect -> detect -> read manifest -> parse -> store', async () => {
     // Prepare
     const zipPath = await writeZip(
       folder.path,
@@ -77,8 +75,8 @@ describe('a generated package, end to end', () => {
     const { kind, manifestPath } = detectPackageKind(inventory.files.map((file) => file.path));
     const text = await readArchiveText(zipPath, manifestPath, DEFAULT_PACKAGE_LIMITS.maxManifestBytes);
     const parsed = parseManifest(kind, text, { files: new Set(inventory.files.map((file) => file.path)) });
-    const dest = join(folder.path, 'scorm12');
-    const extracted = await extractArchive(zipPath, dest, DEFAULT_PACKAGE_LIMITS);
+    const { files, store } = memoryStore();
+    const stored = await storeArchiveFiles(zipPath, DEFAULT_PACKAGE_LIMITS, store, { concurrency: 8 });
 
     // Assess
     expect(kind).toBe('scorm');
@@ -89,15 +87,15 @@ describe('a generated package, end to end', () => {
       resourceIdentifier: 'sco_1',
     });
     expect(hasErrors(parsed.findings)).toBe(false);
-    expect(extracted.map((file) => file.path).sort()).toEqual([
+    expect(stored.map((file) => file.path).sort()).toEqual([
       'imsmanifest.xml',
       'shared/api.js',
       'shared/launch.html',
     ]);
-    expect(await readFile(join(dest, 'shared', 'launch.html'), 'utf8')).toContain('<title>Fire</title>');
+    expect(files.get('shared/launch.html')?.toString()).toContain('<title>Fire</title>');
   });
 
-  it('SCORM 2004: analyzePackage gives the launch of the first leaf, then extraction writes it', async () => {
+  it('SCORM 2004: analyzePackage gives the launch of the first leaf, then it is stored', async () => {
     // Prepare
     const zipPath = await writeZip(
       folder.path,
@@ -111,7 +109,8 @@ describe('a generated package, end to end', () => {
 
     // Act
     const analysis = await analyzePackage(zipPath, DEFAULT_PACKAGE_LIMITS);
-    const extracted = await extractArchive(zipPath, join(folder.path, 'scorm2004'), DEFAULT_PACKAGE_LIMITS);
+    const { files, store } = memoryStore();
+    await storeArchiveFiles(zipPath, DEFAULT_PACKAGE_LIMITS, store, { concurrency: 8 });
 
     // Assess
     expect(analysis.valid).toBe(true);
@@ -122,8 +121,7 @@ describe('a generated package, end to end', () => {
       launch: { url: 'content/index.html?p=1', itemIdentifier: 'page_1', resourceIdentifier: 'page' },
     });
     expect(analysis.findings.map((finding) => finding.code)).toEqual(['sequencing-present']);
-    const launchFile = extracted.find((file) => file.path === 'content/index.html');
-    expect(launchFile?.absolutePath).toBe(join(folder.path, 'scorm2004', 'content', 'index.html'));
+    expect(files.get('content/index.html')?.toString()).toBe('<!doctype html><title>Page</title>');
   });
 
   it('reports manifest problems as findings, not exceptions', async () => {

@@ -5,8 +5,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { addAbortSignal, Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
+import type { StoreArchiveFile } from '../../../shared/content/archive.ts';
 
 export interface ZipEntrySpec {
   name: string;
@@ -152,4 +153,35 @@ export async function writeZip(folder: string, name: string, bytes: Buffer): Pro
   const path = join(folder, name);
   await writeFile(path, bytes);
   return path;
+}
+
+/**
+ * A store for storeArchiveFiles that keeps files in memory the way S3 keeps objects: a file is completed as
+ * soon as its declared size has arrived (ContentLength), and a body that errors or is aborted before then
+ * leaves nothing. `beforeStoring` runs before a file is read (to fail or to hold one back); `log` records
+ * each file's start and end ("start a.txt", "end a.txt") to show what ran at the same time.
+ */
+export function memoryStore(
+  beforeStoring: (path: string, signal: AbortSignal) => void | Promise<void> = () => undefined,
+): { files: Map<string, Buffer>; log: string[]; store: StoreArchiveFile } {
+  const files = new Map<string, Buffer>();
+  const log: string[] = [];
+  const store: StoreArchiveFile = async (file, signal) => {
+    log.push(`start ${file.path}`);
+    try {
+      await beforeStoring(file.path, signal);
+      signal.throwIfAborted();
+      const chunks: Buffer[] = [];
+      let received = 0;
+      for await (const chunk of addAbortSignal(signal, file.body) as AsyncIterable<Buffer>) {
+        chunks.push(chunk);
+        received += chunk.length;
+        if (received === file.size) files.set(file.path, Buffer.concat(chunks));
+      }
+      if (file.size === 0) files.set(file.path, Buffer.alloc(0));
+    } finally {
+      log.push(`end ${file.path}`);
+    }
+  };
+  return { files, log, store };
 }
