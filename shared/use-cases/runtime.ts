@@ -546,10 +546,7 @@ export function attemptProgressOf(deps: RuntimeDeps): AttemptProgress {
       const record = await deps.attempts.get(attemptId);
       if (!record) throw new NotFoundError('attempt', attemptId);
       const after = await updateAttempt(deps, record, (attempt, now) => {
-        const outcome =
-          update.courseSatisfied === true
-            ? { ...update.outcome, completion: 'completed' as const }
-            : update.outcome;
+        const { outcome } = update;
         const status: Attempt['status'] = update.ended
           ? 'ended'
           : attempt.status === 'launched'
@@ -562,7 +559,8 @@ export function attemptProgressOf(deps: RuntimeDeps): AttemptProgress {
           endedAt: update.ended ? (attempt.endedAt ?? now.toISOString()) : attempt.endedAt,
         };
       });
-      if (!after.attempt.preview) await settleEnrollment(deps, after.attempt, `attempt:${attemptId}`);
+      if (!after.attempt.preview)
+        await settleEnrollment(deps, after.attempt, `attempt:${attemptId}`, update.courseSatisfied);
     },
   };
 }
@@ -572,19 +570,30 @@ export function attemptProgressOf(deps: RuntimeDeps): AttemptProgress {
  * or failed when the content says so, and the time spent over every session. Never undoes a completion (a
  * completed enrollment keeps its best score); leaves a withdrawn or expired enrollment alone.
  */
-async function settleEnrollment(deps: RuntimeDeps, attempt: Attempt, requestId: string): Promise<void> {
+async function settleEnrollment(
+  deps: RuntimeDeps,
+  attempt: Attempt,
+  requestId: string,
+  /** cmi5: the course's moveOn over every AU, as the LRS evaluated it. */
+  courseSatisfied: boolean | null = null,
+): Promise<void> {
   const actor: Actor = {
     principal: { sub: `attempt:${attempt.id}`, userId: attempt.userId, email: null, roles: ['learner'] },
     requestId,
   };
   for (let tries = 1; ; tries++) {
-    const [before, course, attempts] = await Promise.all([
+    const [before, course, attempts, content] = await Promise.all([
       deps.enrollments.get(attempt.courseId, attempt.userId),
       deps.catalog.getCourse(attempt.courseId),
       deps.attempts.ofLearner(attempt.userId, attempt.courseId),
+      deps.contents.getContentVersion(attempt.courseId, attempt.contentVersion),
     ]);
     if (!before || !course || before.status === 'withdrawn' || before.status === 'expired') return;
-    const after = enrollmentAfter(before, course, attempt, attempts, deps.runtime.now().toISOString());
+    const done =
+      attempt.standard === 'cmi5'
+        ? courseSatisfied === true
+        : everyScoDone(content?.launchables.map((each) => each.identifier) ?? [], attempt, attempts);
+    const after = enrollmentAfter(before, course, attempt, attempts, deps.runtime.now().toISOString(), done);
     if (!after) return;
     try {
       const action = after.status !== before.status ? `enrollment.${after.status}` : 'enrollment.progressed';
@@ -598,13 +607,42 @@ async function settleEnrollment(deps: RuntimeDeps, attempt: Attempt, requestId: 
   }
 }
 
-/** The enrollment after an attempt's news, or undefined when nothing changes. */
+/**
+ * SCORM and xAPI: the course is done when every SCO (activity) of the attempt's version has a counted
+ * attempt that completed without failing, as SCORM Cloud rolls a course up by default. A version without
+ * launchables (imported before the runtime) has one SCO: the attempt's.
+ */
+export function everyScoDone(
+  scoIds: readonly string[],
+  attempt: Attempt,
+  attempts: readonly Attempt[],
+): boolean {
+  const done = (each: Attempt) =>
+    each.outcome.completion === 'completed' && each.outcome.success !== 'failed';
+  const ids = scoIds.length > 0 ? scoIds : [attempt.scoId];
+  return ids.every((scoId) =>
+    [attempt, ...attempts].some(
+      (each) =>
+        each.scoId === scoId &&
+        !each.preview &&
+        each.userId === attempt.userId &&
+        each.contentVersion === attempt.contentVersion &&
+        done(each),
+    ),
+  );
+}
+
+/**
+ * The enrollment after an attempt's news, or undefined when nothing changes. `courseDone`: the course's
+ * completion rule is met (every SCO done; cmi5: the course's moveOn satisfied).
+ */
 export function enrollmentAfter(
   before: Enrollment,
   course: Pick<Course, 'certification'>,
   attempt: Attempt,
   attempts: readonly Attempt[],
   now: string,
+  courseDone: boolean,
 ): Enrollment | undefined {
   const counted = attempts.filter((each) => !each.preview && each.userId === before.userId);
   const timeSpentSeconds = Math.round(counted.reduce((sum, each) => sum + each.outcome.totalSeconds, 0));
@@ -612,7 +650,7 @@ export function enrollmentAfter(
     attempt.outcome.scoreScaled === null
       ? before.score
       : Math.min(100, Math.max(0, Math.round(attempt.outcome.scoreScaled * 10000) / 100));
-  const { completion, success } = attempt.outcome;
+  const { success } = attempt.outcome;
   const reason = `Attempt ${attempt.id} of content version ${attempt.contentVersion}`;
   let after: Enrollment = { ...before, timeSpentSeconds };
   if (before.status === 'completed') {
@@ -620,7 +658,7 @@ export function enrollmentAfter(
     // one from a later attempt: the best is kept.
     if (score !== null && (before.score === null || score > before.score)) after = { ...after, score };
   } else {
-    if (completion === 'completed' && success !== 'failed') {
+    if (courseDone) {
       after = completed(after, course, {
         completedAt: now,
         score: score ?? undefined,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attempt } from '../../shared/domain/attempt.ts';
 import type { Enrollment } from '../../shared/domain/enrollment.ts';
 import { percentile } from '../../shared/use-cases/course-performance.ts';
-import { enrollmentAfter } from '../../shared/use-cases/runtime.ts';
+import { enrollmentAfter, everyScoDone } from '../../shared/use-cases/runtime.ts';
 
 const NOW = '2026-12-07T10:00:00.000Z';
 
@@ -72,6 +72,7 @@ describe('enrollmentAfter', () => {
       done,
       [earlier, done, preview],
       NOW,
+      true,
     );
 
     // Assess
@@ -100,6 +101,7 @@ describe('enrollmentAfter', () => {
       attempt({ success: 'failed', scoreScaled: 0.3 }),
       [],
       NOW,
+      false,
     );
     const passed = enrollmentAfter(
       enrollment({ status: 'failed', score: 30 }),
@@ -107,6 +109,7 @@ describe('enrollmentAfter', () => {
       attempt({ completion: 'completed', success: 'passed', scoreScaled: 0.9 }),
       [],
       NOW,
+      true,
     );
 
     // Assess
@@ -122,6 +125,7 @@ describe('enrollmentAfter', () => {
       attempt({ completion: 'completed', success: 'passed', scoreScaled: 0.8 }),
       [],
       NOW,
+      true,
     );
     const worse = enrollmentAfter(
       enrollment({ status: 'completed', score: 80, completedAt: NOW }),
@@ -129,6 +133,7 @@ describe('enrollmentAfter', () => {
       attempt({ completion: 'completed', success: 'passed', scoreScaled: 0.7 }),
       [],
       NOW,
+      true,
     );
 
     // Assess
@@ -144,23 +149,57 @@ describe('enrollmentAfter', () => {
       attempt({ success: 'failed', scoreScaled: 0.1 }),
       [],
       NOW,
+      false,
     );
-    const unchanged = enrollmentAfter(enrollment(), { certification: null }, attempt({}), [], NOW);
+    const unchanged = enrollmentAfter(enrollment(), { certification: null }, attempt({}), [], NOW, false);
 
     // Assess
     expect(after).toBeUndefined();
     expect(unchanged).toBeUndefined();
   });
+});
 
-  it('completes on a completed SCO with an unknown success status (no mastery score)', () => {
-    const after = enrollmentAfter(
-      enrollment(),
-      { certification: null },
-      attempt({ completion: 'completed' }),
-      [],
-      NOW,
-    );
-    expect(after).toMatchObject({ status: 'completed', score: null });
+describe('everyScoDone (SCORM and xAPI course completion)', () => {
+  const sco = (scoId: string, outcome: Partial<Attempt['outcome']>, fields: Partial<Attempt> = {}) =>
+    attempt(outcome, { id: `attempt-${scoId}-${Math.random()}`, scoId, ...fields });
+
+  it.each([
+    ['one SCO completed without a mastery score', [], [sco('ITEM-1', { completion: 'completed' })], true],
+    ['one SCO that failed (1.2 failed is not completed)', [], [sco('ITEM-1', { success: 'failed' })], false],
+    [
+      'two SCOs, one done',
+      ['ITEM-1', 'ITEM-2'],
+      [sco('ITEM-1', { completion: 'completed', success: 'passed' })],
+      false,
+    ],
+    [
+      'two SCOs, both done (one in an earlier attempt)',
+      ['ITEM-1', 'ITEM-2'],
+      [
+        sco('ITEM-2', { completion: 'completed' }),
+        sco('ITEM-1', { completion: 'completed', success: 'passed' }),
+      ],
+      true,
+    ],
+    [
+      'the other SCO done only in a preview, or on another version',
+      ['ITEM-1', 'ITEM-2'],
+      [
+        sco('ITEM-2', { completion: 'completed' }, { preview: true }),
+        sco('ITEM-2', { completion: 'completed' }, { contentVersion: 2 }),
+        sco('ITEM-1', { completion: 'completed' }),
+      ],
+      false,
+    ],
+    [
+      'completed but failed',
+      ['ITEM-1'],
+      [sco('ITEM-1', { completion: 'completed', success: 'failed' })],
+      false,
+    ],
+  ])('%s: %s', (_case, scoIds, attempts, expected) => {
+    const latest = attempts.at(-1) as Attempt;
+    expect(everyScoDone(scoIds, latest, attempts)).toBe(expected);
   });
 });
 
