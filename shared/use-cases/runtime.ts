@@ -469,8 +469,8 @@ export async function recordRuntimeEvent(
 ): Promise<void> {
   const record = await authorised(deps, attemptId, authorization);
   throttle(`${attemptId}#events`, deps.runtime.now().getTime());
-  await updateAttempt(deps, record, (attempt, now) => observed(attempt, event, now));
-  if (event.type === 'initialized') await reportLoadTime(deps, attemptId);
+  const after = await updateAttempt(deps, record, (attempt, now) => observed(attempt, event, now));
+  reportLoadTime(deps, record.attempt, after.attempt);
 }
 
 /** The attempt with the event applied; undefined when it changes nothing (a second Initialize). */
@@ -498,11 +498,10 @@ function observed(attempt: Attempt, event: RuntimeEventBody, now: Date): Attempt
   }
 }
 
-async function reportLoadTime(deps: RuntimeDeps, attemptId: string): Promise<void> {
-  const stored = await deps.attempts.get(attemptId);
-  const attempt = stored?.attempt;
-  if (attempt?.loadMs != null && !attempt.preview)
-    deps.recordLoadTime?.(attempt.courseId, attempt.contentVersion, attempt.loadMs);
+/** The load time the write just recorded (once per session: a second Initialize records nothing). */
+function reportLoadTime(deps: RuntimeDeps, before: Attempt, after: Attempt): void {
+  if (before.loadMs === null && after.loadMs !== null && !after.preview)
+    deps.recordLoadTime?.(after.courseId, after.contentVersion, after.loadMs);
 }
 
 /** A version-checked change of the attempt's summary (re-read and retried when a commit came between). */
@@ -539,8 +538,10 @@ export function attemptProgressOf(deps: RuntimeDeps): AttemptProgress {
     async initialized(attemptId) {
       const record = await deps.attempts.get(attemptId);
       if (!record) throw new NotFoundError('attempt', attemptId);
-      await updateAttempt(deps, record, (attempt, now) => observed(attempt, { type: 'initialized' }, now));
-      await reportLoadTime(deps, attemptId);
+      const after = await updateAttempt(deps, record, (attempt, now) =>
+        observed(attempt, { type: 'initialized' }, now),
+      );
+      reportLoadTime(deps, record.attempt, after.attempt);
     },
     async record(attemptId, update) {
       const record = await deps.attempts.get(attemptId);
