@@ -3,6 +3,7 @@
  * schedules and S3 notifications from it; locally, `npm start` runs the schedules and feeds the S3
  * emulator's events to the same handlers, and `npm run job -- <name>` runs one job now.
  */
+import type { JobKind } from '../domain/job.ts';
 import type { DomainEventType } from '../events/envelope.ts';
 import type { QueueName, RouteNeeds } from '../http/route.ts';
 
@@ -33,6 +34,11 @@ interface JobBase {
 export type WatchedStack = 'auth';
 
 export interface ScheduledJob extends JobBase {
+  /**
+   * Each run is recorded as a job of this kind (`GET /jobs?kind=`), holding the kind's lock so that a run
+   * never overlaps itself (its handler is a `scheduledRunHandler`). @default - runs are not recorded
+   */
+  readonly recordedAs?: JobKind;
   readonly trigger: {
     readonly kind: 'schedule';
     readonly everyMinutes: number;
@@ -99,6 +105,7 @@ export const courseSchedule: ScheduledJob = {
   name: 'course-schedule',
   handler: 'functions/jobs/run-course-schedule.ts',
   summary: 'Publishes courses whose publishAt has come and archives those whose archiveAt has come',
+  recordedAs: 'course-schedule',
   trigger: { kind: 'schedule', everyMinutes: 5 },
   needs: { table: 'write' },
   timeoutSeconds: 300,
@@ -214,6 +221,7 @@ export const complianceSweep: ScheduledJob = {
   handler: 'functions/jobs/run-compliance-sweep.ts',
   summary:
     'Re-enrolls certified people whose recertification window opened, expires lapsed certifications, flags overdue enrollments',
+  recordedAs: 'compliance-sweep',
   trigger: { kind: 'schedule', everyMinutes: 60 },
   needs: { table: 'write' },
   timeoutSeconds: 900,

@@ -1,5 +1,6 @@
 /** Content routes: package upload and import jobs, content versions and their accessibility reports. */
 import * as z from 'zod';
+import { pageOf } from '../domain/common.ts';
 import {
   CompleteUploadBody,
   ContentVersion,
@@ -9,7 +10,7 @@ import {
   RequestPackageUploadBody,
 } from '../domain/content.ts';
 import { CourseIdParams } from '../domain/course.ts';
-import { Job, JobIdParams } from '../domain/job.ts';
+import { Job, JobIdParams, ListJobsQuery } from '../domain/job.ts';
 import { defineRoute } from '../http/route.ts';
 
 const CONTENT_OWNERS = ['admin', 'instructor'] as const;
@@ -61,6 +62,20 @@ export const getJob = defineRoute({
   access: { roles: CONTENT_OWNERS },
   request: { params: JobIdParams },
   response: { status: 200, description: 'The job', body: Job },
+  needs: { table: 'read' },
+});
+
+export const listJobs = defineRoute({
+  id: 'listJobs',
+  method: 'GET',
+  path: '/jobs',
+  handler: 'functions/jobs/list-jobs.ts',
+  summary:
+    'Job runs, newest first: package imports, scheduled jobs, backups, restores, drills, exports (of one kind and status when asked)',
+  tag: 'Jobs',
+  access: { roles: ['admin'] },
+  request: { query: ListJobsQuery },
+  response: { status: 200, description: 'A page of runs', body: pageOf(Job) },
   needs: { table: 'read' },
 });
 

@@ -63,6 +63,7 @@ export const routes: readonly RouteDefinition[] = [
   content.getContentVersion,
   content.getAccessibilityReport,
   content.getJob,
+  content.listJobs,
   enrollment.enrollUsers,
   enrollment.listCourseEnrollments,
   enrollment.listWaitlist,

@@ -1,12 +1,27 @@
 /** Jobs and content versions in the single table. */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../domain/audit.ts';
 import { ContentVersion } from '../domain/content.ts';
 import { ConflictError } from '../domain/errors.ts';
-import { Job } from '../domain/job.ts';
-import type { ContentRepository, ImportCommit, JobRepository } from '../use-cases/ports.ts';
+import { Job, type JobKind, type JobStatus } from '../domain/job.ts';
+import type {
+  ContentRepository,
+  ImportCommit,
+  JobRepository,
+  Page,
+  PageRequest,
+} from '../use-cases/ports.ts';
 import { auditWrite } from './audit-store.ts';
+import { decodeCursor } from './cursor.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
+import { pageOfPartition, queryPage } from './query-pages.ts';
 import { transactWrite } from './transact.ts';
 import { putNew, putVersioned, updateVersioned } from './versioned.ts';
 
@@ -16,10 +31,10 @@ export class DynamoJobRepository implements JobRepository {
     private readonly tableName: string,
   ) {}
 
-  async create(job: Job, audit: AuditRecord): Promise<void> {
+  async create(job: Job, audit: AuditRecord | null): Promise<void> {
     await transactWrite(this.client, [
       putNew(this.tableName, jobItem(job), { kind: 'job', id: job.id }),
-      auditWrite(this.tableName, audit),
+      ...(audit ? [auditWrite(this.tableName, audit)] : []),
     ]);
   }
 
@@ -32,6 +47,100 @@ export class DynamoJobRepository implements JobRepository {
     await transactWrite(this.client, [
       putVersioned(this.tableName, jobItem(job), { kind: 'job', id: job.id, expected: expectedVersion }),
     ]);
+  }
+
+  async list(filter: { type?: JobKind; status?: JobStatus }, page: PageRequest): Promise<Page<Job>> {
+    const index = filter.type ? 'gsi2' : 'gsi1';
+    const partition = filter.type ? `JOBS#${filter.type}` : 'JOBS';
+    if (!filter.status) {
+      return pageOfPartition(
+        this.client,
+        this.tableName,
+        { index, partition, newestFirst: true, schema: Job },
+        page,
+      );
+    }
+    const result = await queryPage(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: `${index}pk = :pk`,
+        FilterExpression: '#status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': partition, ':status': filter.status },
+        ScanIndexForward: false,
+        ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', `${index}pk`, `${index}sk`], {
+          [`${index}pk`]: partition,
+        }),
+      },
+      page.limit,
+    );
+    return {
+      items: result.items.map((item) => Job.parse(withoutStorageAttributes(item))),
+      nextCursor: result.nextCursor,
+    };
+  }
+
+  async acquireLock(
+    name: string,
+    runId: string,
+    leaseUntil: string,
+    now: string,
+  ): Promise<{ acquired: true; abandoned: string | null } | { acquired: false; heldBy: string }> {
+    try {
+      const { Attributes } = await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.jobLock(name), entity: 'job-lock', runId, leaseUntil },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+          ExpressionAttributeValues: { ':now': now },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return { acquired: true, abandoned: (Attributes?.runId as string | undefined) ?? null };
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.jobLock(name), ConsistentRead: true }),
+      );
+      // Released between the two calls: try once more.
+      if (!Item) return this.acquireLock(name, runId, leaseUntil, now);
+      return { acquired: false, heldBy: String(Item.runId) };
+    }
+  }
+
+  async renewLock(name: string, runId: string, leaseUntil: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.jobLock(name),
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: 'runId = :run',
+          ExpressionAttributeValues: { ':until': leaseUntil, ':run': runId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async releaseLock(name: string, runId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.jobLock(name),
+          ConditionExpression: 'runId = :run',
+          ExpressionAttributeValues: { ':run': runId },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
   }
 }
 
@@ -116,5 +225,11 @@ export class DynamoContentRepository implements ContentRepository {
 }
 
 function jobItem(job: Job): Record<string, unknown> {
-  return { ...keys.job(job.id), entity: 'job', ...job };
+  return {
+    ...keys.job(job.id),
+    ...keys.jobsByTime(job.createdAt, job.id),
+    ...keys.jobsOfKind(job.type, job.createdAt, job.id),
+    entity: 'job',
+    ...job,
+  };
 }

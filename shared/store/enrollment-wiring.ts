@@ -3,6 +3,7 @@ import { dynamoDb } from '../clients.ts';
 import { requireSetting } from '../config.ts';
 import { DynamoAuditTrail } from './audit-store.ts';
 import { DynamoCatalogRepository } from './catalog-store.ts';
+import { DynamoJobRepository } from './content-store.ts';
 import { DynamoDepartmentRepository } from './department-store.ts';
 import { DynamoEnrollmentRepository } from './enrollment-store.ts';
 import { DynamoUserRepository } from './user-store.ts';
@@ -18,6 +19,7 @@ export function enrollmentPorts() {
     users: new DynamoUserRepository(client, tableName),
     departments: new DynamoDepartmentRepository(client, tableName),
     audit: new DynamoAuditTrail(client, tableName),
+    jobs: new DynamoJobRepository(client, tableName),
     runtime: systemRuntime,
   };
 }

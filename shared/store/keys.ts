@@ -45,6 +45,14 @@ export const keys = {
     gsi1sk: `${titleLower}#${id}`,
   }),
   job: (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' }),
+  /** gsi1: every run, newest last; gsi2: the runs of one kind. */
+  jobsByTime: (createdAt: string, id: string) => ({ gsi1pk: 'JOBS', gsi1sk: `${createdAt}#${id}` }),
+  jobsOfKind: (type: string, createdAt: string, id: string) => ({
+    gsi2pk: `JOBS#${type}`,
+    gsi2sk: `${createdAt}#${id}`,
+  }),
+  /** The one lock of a kind of run (a run never overlaps itself): which run holds it, until when. */
+  jobLock: (name: string) => ({ pk: `JOBLOCK#${name}`, sk: 'LOCK' }),
   /** A person's enrollment lives in the course's partition; gsi1 lists a person's enrollments. */
   enrollment: (courseId: string, userId: string) => ({
     pk: `COURSE#${courseId}`,

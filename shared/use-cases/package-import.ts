@@ -90,6 +90,9 @@ export async function requestPackageUpload(
     findings: [],
     input: { courseId, fileName: input.fileName, sizeBytes: input.sizeBytes, attempts: 0 },
     result: null,
+    counts: {},
+    outputs: {},
+    leaseUntil: null,
     version: 1,
   };
   const key = uploadKey(courseId, job.id);

@@ -14,7 +14,7 @@ import type { Category, Course, LearningPath } from '../domain/course.ts';
 import type { Department } from '../domain/department.ts';
 import type { Enrollment, EnrollmentSource, WaitlistEntry } from '../domain/enrollment.ts';
 import type { IdentityProvider } from '../domain/identity-provider.ts';
-import type { Job } from '../domain/job.ts';
+import type { Job, JobKind, JobStatus } from '../domain/job.ts';
 import type { Role } from '../domain/principal.ts';
 import type { ScimToken } from '../domain/scim-token.ts';
 import type { User, UserStatus } from '../domain/user.ts';
@@ -152,10 +152,28 @@ export interface Runtime {
 }
 
 export interface JobRepository {
-  create(job: Job, audit: AuditRecord): Promise<void>;
+  /** Creates the job, with its audit record when it is a change someone asked for (a scheduled run: null). */
+  create(job: Job, audit: AuditRecord | null): Promise<void>;
   get(id: string): Promise<Job | undefined>;
   /** Replaces the job if it is still at `expectedVersion` (a job is advanced by one worker at a time). */
   save(job: Job, expectedVersion: number): Promise<void>;
+  /** Runs newest first, of one kind and status when given. */
+  list(filter: { type?: JobKind; status?: JobStatus }, page: PageRequest): Promise<Page<Job>>;
+  /**
+   * Takes the lock `name` for run `runId` until `leaseUntil`, if nobody holds it or its holder's lease ended
+   * before `now`; returns the run that holds it otherwise. A previous holder whose lease ended is returned
+   * as `abandoned` (its run died without releasing the lock).
+   */
+  acquireLock(
+    name: string,
+    runId: string,
+    leaseUntil: string,
+    now: string,
+  ): Promise<{ acquired: true; abandoned: string | null } | { acquired: false; heldBy: string }>;
+  /** Extends the lease of `runId`'s lock; false if `runId` no longer holds it. */
+  renewLock(name: string, runId: string, leaseUntil: string): Promise<boolean>;
+  /** Releases the lock if `runId` still holds it. */
+  releaseLock(name: string, runId: string): Promise<void>;
 }
 
 /** What one transaction writes to make an import visible. */

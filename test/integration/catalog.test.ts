@@ -226,6 +226,9 @@ async function importFakeContent(
     findings: [],
     input: {},
     result: null,
+    counts: {},
+    outputs: {},
+    leaseUntil: null,
     version: 1,
   };
   await ports.jobs.create(job, {
