@@ -154,6 +154,7 @@ function bucketOf(name: unknown): string {
     uploads: ENV.uploadsBucket,
     content: ENV.contentBucket,
     backups: ENV.backupsBucket,
+    analytics: ENV.analyticsBucket,
   };
   return BUCKETS.find((bucket) => process.env[env[bucket]] === name) ?? `bucket:${String(name)}`;
 }

@@ -3,6 +3,8 @@
  * Each getter fails fast with the variable's name, so a function deployed without a binding
  * dies at init with a message that says what is missing instead of failing on its first request.
  */
+import type { QueueName } from './http/route.ts';
+
 const cache = new Map<string, string>();
 
 /** Name of every environment variable the handlers read; CDK and the local stack set the same ones. */
@@ -11,10 +13,17 @@ export const ENV = {
   uploadsBucket: 'UPLOADS_BUCKET_NAME',
   contentBucket: 'CONTENT_BUCKET_NAME',
   backupsBucket: 'BACKUPS_BUCKET_NAME',
+  /** The analytics export's Parquet files, read by Athena (and DuckDB locally). */
+  analyticsBucket: 'ANALYTICS_BUCKET_NAME',
   userPoolId: 'USER_POOL_ID',
   eventBusName: 'EVENT_BUS_NAME',
   /** The queue apply and undo of imports run from (SQS in AWS, the local stack's SQS endpoint locally). */
   importsQueueUrl: 'IMPORTS_QUEUE_URL',
+  /** The work queues of the on-demand runs: backups, restores and drills, exports, archival. */
+  backupsQueueUrl: 'BACKUPS_QUEUE_URL',
+  restoresQueueUrl: 'RESTORES_QUEUE_URL',
+  exportsQueueUrl: 'EXPORTS_QUEUE_URL',
+  archivalQueueUrl: 'ARCHIVAL_QUEUE_URL',
   /** The web app client (federation lists its providers on it; discovery sends people through it). */
   webClientId: 'WEB_CLIENT_ID',
   /** Cognito hosted sign-in domain, e.g. `lms.auth.eu-west-1.amazoncognito.com` (AWS, when configured). */
@@ -37,6 +46,15 @@ export const ENV = {
 } as const;
 
 export type EnvKey = keyof typeof ENV;
+
+/** The setting holding each work queue's URL; typed so that a new entry in QUEUES fails to compile until mapped. */
+export const QUEUE_ENV: Readonly<Record<QueueName, EnvKey>> = {
+  imports: 'importsQueueUrl',
+  backups: 'backupsQueueUrl',
+  restores: 'restoresQueueUrl',
+  exports: 'exportsQueueUrl',
+  archival: 'archivalQueueUrl',
+};
 
 /**
  * Returns a required setting.

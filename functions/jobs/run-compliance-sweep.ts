@@ -1,5 +1,5 @@
 import { complianceSweep as job } from '../../shared/jobs/manifest.ts';
-import { scheduledRunHandler } from '../../shared/jobs/scheduled-run.ts';
+import { scheduledRunHandler } from '../../shared/jobs/run-handlers.ts';
 import { enrollmentPorts } from '../../shared/store/enrollment-wiring.ts';
 import { runComplianceSweep } from '../../shared/use-cases/compliance.ts';
 

@@ -1,5 +1,5 @@
 import { courseSchedule as job } from '../../shared/jobs/manifest.ts';
-import { scheduledRunHandler } from '../../shared/jobs/scheduled-run.ts';
+import { scheduledRunHandler } from '../../shared/jobs/run-handlers.ts';
 import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { runCourseSchedule } from '../../shared/use-cases/course-lifecycle.ts';
 

@@ -18,7 +18,7 @@ import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
-import { ENV, type EnvKey } from '../../shared/config.ts';
+import { ENV, type EnvKey, QUEUE_ENV } from '../../shared/config.ts';
 import {
   BUCKETS,
   type BucketAccess,
@@ -92,12 +92,12 @@ export type EventBusAccess = 'publish';
 
 /** Environment variable each bucket's name is published under (the handlers read them through `ENV`). */
 /** Environment variable each work queue's URL is published under. */
-const QUEUE_ENV: Readonly<Record<QueueName, EnvKey>> = { imports: 'importsQueueUrl' };
 
 const BUCKET_ENV: Readonly<Record<BucketName, EnvKey>> = {
   uploads: 'uploadsBucket',
   content: 'contentBucket',
   backups: 'backupsBucket',
+  analytics: 'analyticsBucket',
 };
 
 /**

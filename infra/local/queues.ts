@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SQSEvent } from 'aws-lambda';
-import type { QueueName } from '../../shared/http/route.ts';
+import { QUEUES, type QueueName } from '../../shared/http/route.ts';
 import { jobs, type QueueJob } from '../../shared/jobs/manifest.ts';
 import { LOCAL_HOST, LOCAL_REGION } from './emulators.ts';
 import { handlerLoader } from './paths.ts';
@@ -145,7 +145,10 @@ export async function startLocalQueues(options: {
   const endpoint = `http://${LOCAL_HOST}:${port}`;
   return {
     endpoint,
-    urls: { imports: `${endpoint}/${ACCOUNT}/imports` },
+    urls: Object.fromEntries(QUEUES.map((queue) => [queue, `${endpoint}/${ACCOUNT}/${queue}`])) as Record<
+      QueueName,
+      string
+    >,
     idle: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },

@@ -63,6 +63,7 @@ const BUCKET_ENV: Record<BucketName, string> = {
   uploads: ENV.uploadsBucket,
   content: ENV.contentBucket,
   backups: ENV.backupsBucket,
+  analytics: ENV.analyticsBucket,
 };
 
 /** Description and precedence of each role's Cognito group (lower precedence wins, as in Cognito). */

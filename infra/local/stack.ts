@@ -6,8 +6,9 @@
 import type { AddressInfo } from 'node:net';
 import { runAsFunction } from '../../shared/aws-calls.ts';
 import { dynamoDb, resetClients } from '../../shared/clients.ts';
-import { ENV, requireSetting, resetSettingsCache } from '../../shared/config.ts';
+import { ENV, QUEUE_ENV, requireSetting, resetSettingsCache } from '../../shared/config.ts';
 import { AUTHORIZER_HANDLER, allowWithContext, authenticate } from '../../shared/http/authorizer.ts';
+import { QUEUES } from '../../shared/http/route.ts';
 import { routes } from '../../shared/routes/index.ts';
 import { type RateLimit, SCIM_RATE_LIMIT } from '../../shared/scim/throttle.ts';
 import { callerLookup } from '../../shared/store/caller-lookup.ts';
@@ -118,12 +119,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.port === 0 ? 0 : options.port + 1,
       log,
     });
+    const queueUrls = queues.urls;
     const env = {
       ...localEnvironment(emulators.endpoints, resources),
       [ENV.oauthTokenUrl]: oauth.tokenUrl,
       [ENV.localOAuthClientsTable]: LOCAL_NAMES.oauthClientsTable,
       AWS_ENDPOINT_URL_SQS: queues.endpoint,
-      [ENV.importsQueueUrl]: queues.urls.imports,
+      ...Object.fromEntries(QUEUES.map((queue) => [ENV[QUEUE_ENV[queue]], queueUrls[queue]])),
     };
     // Handlers run in this process and read configuration at import, exactly as a Lambda does at cold start.
     Object.assign(process.env, env);

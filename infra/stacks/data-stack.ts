@@ -145,7 +145,18 @@ export class DataStack extends Stack {
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
-    const buckets: Record<BucketName, IBucket> = { uploads, content, backups };
+    // The analytics export's Parquet files (dt= partitions), which Athena reads; each export run writes a new
+    // set, so a day's older runs are superseded, not overwritten.
+    const analytics = new Bucket(this, 'AnalyticsBucket', {
+      ...bucketBaseline(),
+      ...logsTo('analytics'),
+      versioned: true,
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(30) },
+      ],
+    });
+    const buckets: Record<BucketName, IBucket> = { uploads, content, backups, analytics };
     // Fail at synth if BUCKETS gains a name this stack does not create.
     for (const name of BUCKETS) {
       if (!buckets[name]) throw new Error(`DataStack creates no bucket for "${name}": add it to DataStack.`);
@@ -156,32 +167,32 @@ export class DataStack extends Stack {
     }
     this.buckets = buckets;
 
-    // A run of apply or undo takes up to 15 minutes: a message stays invisible longer than that, and one that
-    // failed five runs goes to its dead-letter queue (LmsJobs alarms on it). Here, not in LmsJobs, because
-    // the API's functions send to it too.
-    const importsDeadLetters = new Queue(this, 'ImportsDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(importsDeadLetters).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason:
-        'The dead-letter queue of the imports queue is the end of the line: nothing consumes it, so it has no redrive policy of its own; an operator reads each message (an import id and step) and redrives or deletes it.',
-    });
-    const imports = new Queue(this, 'ImportsQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.minutes(16),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: importsDeadLetters, maxReceiveCount: 5 },
-    });
-    const queues: Record<QueueName, IQueue> = { imports };
+    // A run of a queue's worker takes up to 15 minutes: a message stays invisible longer than that, and one
+    // that failed five runs goes to its dead-letter queue (LmsJobs alarms on it). Here, not in LmsJobs,
+    // because the API's functions send to them too.
+    const queues = {} as Record<QueueName, IQueue>;
+    const deadLetterQueues = {} as Record<QueueName, IQueue>;
     for (const name of QUEUES) {
-      if (!queues[name]) throw new Error(`DataStack creates no queue for "${name}": add it to DataStack.`);
+      const deadLetters = new Queue(this, `${capitalise(name)}DeadLetterQueue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(deadLetters).acknowledge({
+        id: 'Serverless-SQSRedrivePolicy',
+        reason: `The dead-letter queue of the ${name} queue is the end of the line: nothing consumes it, so it has no redrive policy of its own; an operator reads each message (a run's id) and redrives or deletes it.`,
+      });
+      queues[name] = new Queue(this, `${capitalise(name)}Queue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.minutes(16),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+      });
+      deadLetterQueues[name] = deadLetters;
     }
     this.queues = queues;
-    this.deadLetterQueues = { imports: importsDeadLetters };
+    this.deadLetterQueues = deadLetterQueues;
 
     this.contentDelivery = new ContentDelivery(this, 'ContentDelivery', {
       contentBucket: content,
@@ -216,4 +227,8 @@ function bucketBaseline() {
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     removalPolicy: RemovalPolicy.RETAIN,
   } as const;
+}
+
+function capitalise(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }

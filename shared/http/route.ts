@@ -17,12 +17,16 @@ export type RouteAccess =
   | { readonly public: true }
   | { readonly roles: readonly Role[]; readonly scopes?: readonly ApiScope[] };
 
-/** Work queues, shared by CDK (SQS) and the local stack (its SQS endpoint): `imports` runs apply and undo. */
-export const QUEUES = ['imports'] as const;
+/**
+ * Work queues, shared by CDK (SQS, each with its dead-letter queue) and the local stack (its SQS endpoint):
+ * `imports` runs apply and undo; `backups` the logical backups; `restores` restores and restore drills;
+ * `exports` the analytics exports; `archival` the content archival and unarchiving runs.
+ */
+export const QUEUES = ['imports', 'backups', 'restores', 'exports', 'archival'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /** Bucket logical names, shared by CDK (which creates them) and the local stack. */
-export const BUCKETS = ['uploads', 'content', 'backups'] as const;
+export const BUCKETS = ['uploads', 'content', 'backups', 'analytics'] as const;
 export type BucketName = (typeof BUCKETS)[number];
 
 /**

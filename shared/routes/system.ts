@@ -22,7 +22,7 @@ export const getHealth = defineRoute({
   // Probes only: DescribeTable, HeadBucket (ListBucket), DescribeUserPool.
   needs: {
     table: 'describe',
-    buckets: { uploads: 'list', content: 'list', backups: 'list' },
+    buckets: { uploads: 'list', content: 'list', backups: 'list', analytics: 'list' },
     userPool: 'describe',
   },
 });

@@ -11,6 +11,7 @@ const BUCKET_SETTING = {
   uploads: 'uploadsBucket',
   content: 'contentBucket',
   backups: 'backupsBucket',
+  analytics: 'analyticsBucket',
 } as const;
 
 export function platformProbes(): DependencyProbe[] {

@@ -44,6 +44,47 @@ export interface StartJobRun {
   readonly audited?: boolean;
 }
 
+/** Where a queued run goes to be picked up by its worker (an SQS work queue). */
+export interface RunQueue {
+  send(jobId: string): Promise<void>;
+}
+
+/**
+ * Requests a run on demand (an admin's `POST /backups`, a scheduled tick): the run is created `queued`,
+ * holding its lock, and handed to its worker through `queue`. Throws JobOverlapError if one is under way.
+ */
+export async function requestJobRun(
+  ports: JobRunPorts & { readonly queue: RunQueue },
+  actor: Actor,
+  start: Omit<StartJobRun, 'status'>,
+): Promise<Job> {
+  const job = await startJobRun(ports, actor, { ...start, status: 'queued' });
+  try {
+    await ports.queue.send(job.id);
+  } catch (error) {
+    // Not handed over: the run never starts, so it must not hold the lock nor look queued.
+    await ports.jobs.releaseLock(start.lock ?? start.type, job.id);
+    await ports.jobs
+      .save(
+        {
+          ...job,
+          status: 'failed',
+          finishedAt: ports.runtime.now().toISOString(),
+          leaseUntil: null,
+          failure: {
+            code: 'not-queued',
+            message: `The run could not be queued: ${(error as Error).message}`,
+          },
+          version: job.version + 1,
+        },
+        job.version,
+      )
+      .catch(() => undefined);
+    throw error;
+  }
+  return job;
+}
+
 /** Creates a run holding its lock, or throws JobOverlapError naming the run under way. */
 export async function startJobRun(ports: JobRunPorts, actor: Actor, start: StartJobRun): Promise<Job> {
   const now = ports.runtime.now();

@@ -1499,7 +1499,7 @@ describe('LmsJobs', () => {
       () =>
         new JobsStack(app, 'Jobs', {
           table,
-          buckets: { uploads: bucket, content: bucket, backups: bucket },
+          buckets: { uploads: bucket, content: bucket, backups: bucket, analytics: bucket },
           jobs: [job],
         }),
     ).toThrow(/runs after each deploy of the "auth" stack.*pass it in watchedStacks/);
@@ -1733,7 +1733,7 @@ describe('LmsJobs', () => {
     expect(() =>
       fn.bindNeeds(
         { events: 'publish' },
-        { table, buckets: { uploads: bucket, content: bucket, backups: bucket } },
+        { table, buckets: { uploads: bucket, content: bucket, backups: bucket, analytics: bucket } },
       ),
     ).toThrow(/needs the event bus \(publish\).*pass the LMS event bus/);
   });
