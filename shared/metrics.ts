@@ -19,7 +19,15 @@ export type BusinessMetric =
   /** Job invocations that threw (Lambda retries them), by `job`. */
   | 'JobFailures'
   /** Sign-ins and sign-ups the Cognito triggers refused (a suspended LMS profile), by `trigger`. */
-  | 'SignInsRefused';
+  | 'SignInsRefused'
+  /** Logical backups that completed (their manifest written): an alarm fires when a day passes without one. */
+  | 'BackupsCompleted'
+  /** Items that differ between a restore drill's scratch table and its backup (an alarm fires above 0). */
+  | 'DrillDifferences'
+  /** Restore drills that completed, whatever they found. */
+  | 'DrillsCompleted'
+  /** Analytics exports that completed (their manifest written). */
+  | 'ExportsCompleted';
 
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
 

@@ -402,6 +402,18 @@ export class LmsFunction extends NodejsFunction {
       }
       this.bindTable(resources.table, needs.table);
     }
+    if (needs.tableScan) {
+      if (!resources.table) {
+        throw new Error(
+          `${this.node.path} needs to scan the table, but its stack was given none: pass the table to the stack.`,
+        );
+      }
+      Grant.addToPrincipal({
+        grantee: this,
+        actions: ['dynamodb:Scan', 'dynamodb:DescribeTable'],
+        resourceArns: [resources.table.tableArn],
+      });
+    }
     for (const name of BUCKETS) {
       const need = needs.buckets?.[name];
       if (!need) continue;

@@ -56,6 +56,11 @@ export interface RouteNeeds {
    * items of a TransactWriteItems are authorised as these).
    */
   readonly table?: 'describe' | 'read' | 'write';
+  /**
+   * Scan (and DescribeTable) on the table itself, never its indexes: reading every item, for the logical
+   * backup and the analytics export. Beside `table`, which says what else the function does.
+   */
+  readonly tableScan?: true;
   readonly buckets?: Partial<Record<BucketName, BucketNeed>>;
   /**
    * `describe`: DescribeUserPool only (health). `lookup`: AdminGetUser only (the login with a new profile's
