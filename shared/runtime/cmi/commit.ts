@@ -33,10 +33,14 @@ export type CommitResult = { ok: true; state: CmiState; changed: string[] } | { 
 
 /** An element path with its indices taken out: `cmi.interactions.3.id` -> `cmi.interactions.n.id`, [3]. */
 interface ElementPath {
-  pattern: string;
-  indices: number[];
+  readonly pattern: string;
+  readonly indices: readonly number[];
   /** The concrete collections the element sits in, outermost first, with its index in each. */
-  levels: { collection: string; pattern: string; index: number }[];
+  readonly levels: readonly {
+    readonly collection: string;
+    readonly pattern: string;
+    readonly index: number;
+  }[];
 }
 
 /** Applies one commit snapshot to the stored state; on the first invalid element returns its SCORM error. */
@@ -213,13 +217,29 @@ const INDEX = /^(0|[1-9]\d{0,5})$/;
 /** 2004's navigation targets are identifiers that may hold dots: `adl.nav.request_valid.choice.{target=a.b}`. */
 const NAVIGATION_TARGET = /^(adl\.nav\.request_valid\.(?:choice|jump))\.\{target=[^{}]+\}$/;
 
+/**
+ * Parsed paths by element name: a warm function sees the same few hundred names in every commit of every
+ * attempt, and parsing them was a fifth of a commit's CPU. Bounded: cleared when it fills (names are learner
+ * input).
+ */
+const parsedPaths = new Map<string, ElementPath | undefined>();
+const MAX_PARSED_PATHS = 5_000;
+
 function parsePath(element: string): ElementPath | undefined {
+  if (parsedPaths.has(element)) return parsedPaths.get(element);
+  if (parsedPaths.size >= MAX_PARSED_PATHS) parsedPaths.clear();
+  const path = parseNewPath(element);
+  parsedPaths.set(element, path);
+  return path;
+}
+
+function parseNewPath(element: string): ElementPath | undefined {
   const target = NAVIGATION_TARGET.exec(element);
   if (target) return { pattern: `${target[1]}.{target=}`, indices: [], levels: [] };
   const segments = element.split('.');
   if (segments.some((segment) => segment === '')) return undefined;
   const indices: number[] = [];
-  const levels: ElementPath['levels'] = [];
+  const levels: { collection: string; pattern: string; index: number }[] = [];
   const pattern = segments.map((segment, position) => {
     if (!INDEX.test(segment)) return segment;
     const index = Number(segment);
