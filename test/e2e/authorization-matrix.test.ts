@@ -98,6 +98,7 @@ const ALLOWED: Record<string, Allowed> = {
   getContentVersion: ['admin', 'instructor'],
   getAccessibilityReport: ['admin', 'instructor'],
   getJob: ['admin', 'instructor'],
+  listJobs: ['admin'],
   enrollUsers: ['admin', 'manager', 'instructor', 'lms/enrollments.write'],
   listCourseEnrollments: ['admin', 'instructor', 'lms/reports.read'],
   listWaitlist: ['admin', 'instructor', 'lms/reports.read'],
@@ -236,6 +237,7 @@ const SAMPLES: Record<string, (caller: Caller) => Sample> = {
   getContentVersion: () => ({ path: `/courses/${unknownId}/content-versions/1` }),
   getAccessibilityReport: () => ({ path: `/courses/${unknownId}/content-versions/1/accessibility` }),
   getJob: () => ({ path: `/jobs/${unknownId}` }),
+  listJobs: () => ({ path: '/jobs?kind=backup&status=failed' }),
   completeEnrollment: () => ({ path: `/courses/${unknownId}/enrollments/${unknownId}/complete`, body: {} }),
   selfEnroll: () => ({ path: `/courses/${unknownId}/self-enroll` }),
   explainEnrollment: (caller) => ({

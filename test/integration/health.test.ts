@@ -52,6 +52,7 @@ describe('GET /health against the emulators', () => {
       'uploads-bucket': 'up',
       'content-bucket': 'up',
       'backups-bucket': 'down',
+      'analytics-bucket': 'up',
       'user-pool': 'down',
     });
     expect(response.headers?.['cache-control']).toBe('no-store');

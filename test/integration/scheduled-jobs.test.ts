@@ -8,6 +8,7 @@ import { handlerLoader, PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { complianceSweep, courseSchedule, resyncWebClientProviders } from '../../shared/jobs/manifest.ts';
 import { catalogPorts } from '../../shared/store/catalog-wiring.ts';
 import { createCourse } from '../../shared/use-cases/catalog.ts';
+import { runJob, startJobRun } from '../../shared/use-cases/job-runs.ts';
 import { actor, uniqueName } from '../support/actors.ts';
 
 type ScheduledHandler = (event: { time: string }) => Promise<unknown>;
@@ -24,9 +25,32 @@ describe('scheduled jobs, run as npm run job runs them', () => {
     // Act
     const result = await run(courseSchedule.handler);
 
-    // Assess
-    expect(result).toMatchObject({ published: expect.arrayContaining([course.id]) });
+    // Assess: the run is recorded, with what it did
+    expect(result).toMatchObject({
+      type: 'course-schedule',
+      status: 'succeeded',
+      result: { published: expect.arrayContaining([course.id]) },
+      counts: { published: expect.any(Number), archived: expect.any(Number), held: expect.any(Number) },
+      leaseUntil: null,
+    });
     expect((await catalog.catalog.getCourse(course.id))?.status).toBe('published');
+    const runs = await catalog.jobs.list({ type: 'course-schedule' }, { limit: 5 });
+    expect(runs.items.map((job) => job.id)).toContain((result as { id: string }).id);
+  });
+
+  it('a course-schedule tick while a run is under way is skipped, naming that run, and records no run', async () => {
+    // Prepare: a run holding the course-schedule lock
+    const catalog = catalogPorts();
+    const running = await startJobRun(catalog, actor(), { type: 'course-schedule' });
+
+    // Act
+    const result = await run(courseSchedule.handler);
+
+    // Assess
+    expect(result).toEqual({ skipped: 'overlap', runningJobId: running.id });
+    const latest = await catalog.jobs.list({ type: 'course-schedule' }, { limit: 1 });
+    expect(latest.items[0]?.id).toBe(running.id);
+    await runJob(catalog, running, async () => ({ result: {} }));
   });
 
   it('compliance-sweep reports what it changed', async () => {
@@ -34,11 +58,15 @@ describe('scheduled jobs, run as npm run job runs them', () => {
     const result = await run(complianceSweep.handler);
 
     // Assess
-    expect(result).toEqual({
-      overdue: expect.any(Number),
-      recertifying: expect.any(Number),
-      expired: expect.any(Number),
-      skipped: expect.any(Number),
+    expect(result).toMatchObject({
+      type: 'compliance-sweep',
+      status: 'succeeded',
+      result: {
+        overdue: expect.any(Number),
+        recertifying: expect.any(Number),
+        expired: expect.any(Number),
+        skipped: expect.any(Number),
+      },
     });
   });
 
