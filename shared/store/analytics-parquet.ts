@@ -51,12 +51,15 @@ class ParquetWorkspace implements ExportWorkspace {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  append(entity: AnalyticsEntityName, row: Row): Promise<void> {
-    return this.write(entity, row);
+  append(entity: AnalyticsEntityName, rows: readonly Row[]): Promise<void> {
+    return this.write(entity, rows);
   }
 
-  recordPersonDepartment(userId: string, departmentId: string | null): Promise<void> {
-    return this.write(PERSON_DEPARTMENTS, { user_id: userId, department_id: departmentId });
+  recordPersonDepartments(people: readonly { userId: string; departmentId: string | null }[]): Promise<void> {
+    return this.write(
+      PERSON_DEPARTMENTS,
+      people.map((person) => ({ user_id: person.userId, department_id: person.departmentId })),
+    );
   }
 
   async finishRows(erasedUserIds: readonly string[]): Promise<void> {
@@ -127,14 +130,18 @@ class ParquetWorkspace implements ExportWorkspace {
     return path.join(this.dir, `${name}.ndjson`);
   }
 
-  private async write(name: string, row: Row): Promise<void> {
+  /** One write per page of rows: a write (and its await) per row would cost more than DuckDB's COPY. */
+  private async write(name: string, rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return;
     if (this.finished) throw new Error(`The rows of ${name} arrive after the export finished its rows`);
     let stream = this.streams.get(name);
     if (!stream) {
       stream = createWriteStream(this.fileOf(name));
       this.streams.set(name, stream);
     }
-    if (!stream.write(`${JSON.stringify(row)}\n`)) {
+    let lines = '';
+    for (const row of rows) lines += `${JSON.stringify(row)}\n`;
+    if (!stream.write(lines)) {
       const waiting = stream;
       await new Promise<void>((resolve) => waiting.once('drain', resolve));
     }

@@ -50,9 +50,10 @@ export interface ParquetFile {
 
 /** Where rows wait to become Parquet: local disk (see shared/store/analytics-parquet.ts). */
 export interface ExportWorkspace {
-  append(entity: AnalyticsEntityName, row: Row): Promise<void>;
+  /** A page's rows of one entity. */
+  append(entity: AnalyticsEntityName, rows: readonly Row[]): Promise<void>;
   /** Every person's department (erased people too), for the completions' department. */
-  recordPersonDepartment(userId: string, departmentId: string | null): Promise<void>;
+  recordPersonDepartments(people: readonly { userId: string; departmentId: string | null }[]): Promise<void>;
   /** No more rows; the people to mask in every file. */
   finishRows(erasedUserIds: readonly string[]): Promise<void>;
   toParquet(entity: AnalyticsEntity): Promise<ParquetFile>;
@@ -175,27 +176,33 @@ async function scanIntoWorkspace(
   for (const entity of ANALYTICS_ENTITIES)
     bySource.set(entity.source, [...(bySource.get(entity.source) ?? []), entity]);
   await table.scan(async (items) => {
+    const rows = new Map<AnalyticsEntityName, Row[]>();
+    const departments: { userId: string; departmentId: string | null }[] = [];
     for (const item of items) {
       scanned.items += 1;
       const source = storedEntityOf(item);
       if (!source || !SOURCES.has(source)) continue;
       scanned.tableCounts.set(source, (scanned.tableCounts.get(source) ?? 0) + 1);
       if (source === 'user') {
-        const id = String(item.id);
-        if (typeof item.erasedAt === 'string' && item.erasedAt) scanned.erased.add(id);
-        await workspace.recordPersonDepartment(
-          id,
-          typeof item.departmentId === 'string' ? item.departmentId : null,
-        );
+        const userId = String(item.id);
+        if (typeof item.erasedAt === 'string' && item.erasedAt) scanned.erased.add(userId);
+        departments.push({
+          userId,
+          departmentId: typeof item.departmentId === 'string' ? item.departmentId : null,
+        });
       }
       for (const entity of bySource.get(source) ?? []) {
         if (entity.omits?.when(item)) {
           scanned.omitted.set(entity.name, (scanned.omitted.get(entity.name) ?? 0) + 1);
           continue;
         }
-        await workspace.append(entity.name, entity.row(item));
+        const page = rows.get(entity.name) ?? [];
+        page.push(entity.row(item));
+        rows.set(entity.name, page);
       }
     }
+    await workspace.recordPersonDepartments(departments);
+    for (const [entity, page] of rows) await workspace.append(entity, page);
     await run.progress('scan', scanned.items, 0, { items: scanned.items });
   });
   return scanned;

@@ -531,14 +531,17 @@ describe('the analytics export', () => {
         const workspace = await ports.openWorkspace();
         let dropped = false;
         return {
-          append: async (entity: Parameters<typeof workspace.append>[0], row: Record<string, unknown>) => {
+          append: async (
+            entity: Parameters<typeof workspace.append>[0],
+            rows: readonly Record<string, unknown>[],
+          ) => {
             if (entity === 'courses' && !dropped) {
               dropped = true;
-              return;
+              rows = rows.slice(1);
             }
-            await workspace.append(entity, row);
+            await workspace.append(entity, rows);
           },
-          recordPersonDepartment: workspace.recordPersonDepartment.bind(workspace),
+          recordPersonDepartments: workspace.recordPersonDepartments.bind(workspace),
           finishRows: workspace.finishRows.bind(workspace),
           toParquet: workspace.toParquet.bind(workspace),
           dispose: workspace.dispose.bind(workspace),
