@@ -86,6 +86,17 @@ export function lmsEsbuildOptions(entry: string, outfile: string): BuildOptions 
   };
 }
 
+/**
+ * The platform `npm ci` installs `nodeModules` for, beside the bundle: Lambda's (linux, arm64, glibc), not
+ * the machine that synthesizes. A package with a native binding per platform (DuckDB's
+ * `@duckdb/node-bindings-linux-arm64`) then ships the one Lambda loads, from an x64 laptop or CI runner too.
+ */
+export const LAMBDA_PLATFORM_NPM_CONFIG = {
+  npm_config_os: 'linux',
+  npm_config_cpu: 'arm64',
+  npm_config_libc: 'glibc',
+} as const;
+
 export type TableAccess = NonNullable<RouteNeeds['table']>;
 export type UserPoolAccess = NonNullable<RouteNeeds['userPool']>;
 export type EventBusAccess = 'publish';
@@ -364,7 +375,11 @@ export class LmsFunction extends NodejsFunction {
             projectRoot: PROJECT_ROOT,
             depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
             bundling: props.nodeModules?.length
-              ? { ...LMS_BUNDLING, nodeModules: [...props.nodeModules] }
+              ? {
+                  ...LMS_BUNDLING,
+                  nodeModules: [...props.nodeModules],
+                  environment: { ...LAMBDA_PLATFORM_NPM_CONFIG },
+                }
               : LMS_BUNDLING,
           }
         : {

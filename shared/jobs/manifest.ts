@@ -298,6 +298,35 @@ export const resyncWebClientProviders: ScheduledJob = {
   timeoutSeconds: 30,
 };
 
+export const analyticsExport: ScheduledJob = {
+  id: 'analyticsExport',
+  name: 'export',
+  handler: 'functions/exports/request-export.ts',
+  summary: 'Requests the daily analytics export (Parquet per entity to the analytics bucket) from its worker',
+  trigger: { kind: 'schedule', everyMinutes: 24 * 60 },
+  // Creates the run (holding the export lock) and hands it to the exports queue.
+  needs: { table: 'write', queues: { exports: 'send' } },
+  timeoutSeconds: 30,
+};
+
+export const runExports: QueueJob = {
+  id: 'runExports',
+  name: 'run-exports',
+  handler: 'functions/exports/run-exports.ts',
+  summary:
+    'Runs a requested analytics export: scans the table once, writes Parquet per entity with DuckDB, checks the counts, uploads the files and the manifest',
+  trigger: { kind: 'queue', queue: 'exports' },
+  // Scans the table, records the run; writes the day's files and deletes the ones of that day's earlier run.
+  needs: { table: 'write', tableScan: true, buckets: { analytics: 'write' } },
+  timeoutSeconds: 900,
+  // DuckDB gets 1 GB of it (shared/store/analytics-wiring.ts) and spills to /tmp beyond; /tmp also holds
+  // the NDJSON and Parquet files of one run (about 3 GB of NDJSON for ten million items).
+  memoryMb: 2048,
+  ephemeralStorageMb: 8192,
+  // DuckDB is a native module: it ships as node_modules, its binding for Lambda's arm64 (LmsFunction).
+  nodeModules: ['@duckdb/node-api'],
+};
+
 export const jobs: readonly JobDefinition[] = [
   courseSchedule,
   processPackage,
@@ -313,4 +342,6 @@ export const jobs: readonly JobDefinition[] = [
   postAuthentication,
   resyncWebClientProviders,
   linkLogins,
+  analyticsExport,
+  runExports,
 ];

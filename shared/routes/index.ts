@@ -16,6 +16,7 @@ import {
   updateDepartment,
 } from './departments.ts';
 import * as enrollment from './enrollment.ts';
+import { exportRoutes } from './exports.ts';
 import * as identity from './identity.ts';
 import * as identityProviders from './identity-providers.ts';
 import { importRoutes } from './imports.ts';
@@ -110,4 +111,5 @@ export const routes: readonly RouteDefinition[] = [
   ...scimRoutes,
   ...runtimeRoutes,
   ...xapiRoutes,
+  ...exportRoutes,
 ];

@@ -4,7 +4,7 @@
  * and the same figures written to docs/benchmarks.md. Every figure is a ratio against a baseline measured
  * in the same run (shared machines are noisy; absolute times are not comparable between runs).
  * `npm run bench -- <name>` runs one benchmark (get-user, bundle, package, cohort-enroll, import,
- * scim-create-user, runtime-commit) and leaves the docs alone.
+ * scim-create-user, runtime-commit, export) and leaves the docs alone.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { startLocalStack } from '../../infra/local/stack.ts';
 import { benchBundle } from './bundle.bench.ts';
 import { benchCohortEnroll } from './cohort-enroll.bench.ts';
+import { benchExport } from './export.bench.ts';
 import { type Figure, formatFigure, formatTarget, passes, round } from './figures.ts';
 import { benchGetUser } from './get-user.bench.ts';
 import { benchImport } from './import.bench.ts';
@@ -35,6 +36,7 @@ try {
     import: () => benchImport(stack),
     'scim-create-user': benchScimCreateUser,
     'runtime-commit': benchRuntimeCommit,
+    export: benchExport,
   };
   if (only && !(only in benches))
     throw new Error(`No benchmark ${only}: one of ${Object.keys(benches).join(', ')}`);

@@ -1,0 +1,84 @@
+/** Reading the analytics export back as a report would: the run's files from the bucket, through DuckDB. */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { s3Client } from '../../shared/clients.ts';
+import { requireSetting } from '../../shared/config.ts';
+
+export interface ExportedRun {
+  /** Every key of the run (its files and its manifest). */
+  keys: string[];
+  manifest: Record<string, unknown> & {
+    files: Record<string, { key: string; rows: number; sha256: string }>;
+  };
+  manifestText: string;
+  /** Each entity's rows, as JSON objects (DuckDB's JSON rendering of the Parquet values). */
+  rows: Record<string, Record<string, unknown>[]>;
+  /** Each entity's Parquet columns and types. */
+  columns: Record<string, string[]>;
+  /** Each file's SHA-256, computed here from the downloaded bytes. */
+  sha256: Record<string, string>;
+}
+
+/** The analytics bucket's keys under `prefix`. */
+export async function analyticsKeys(prefix = ''): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3Client().send(
+      new ListObjectsV2Command({
+        Bucket: requireSetting('analyticsBucket'),
+        Prefix: prefix,
+        ContinuationToken: token,
+      }),
+    );
+    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}
+
+async function download(key: string): Promise<Buffer> {
+  const object = await s3Client().send(
+    new GetObjectCommand({ Bucket: requireSetting('analyticsBucket'), Key: key }),
+  );
+  return Buffer.from(await (object.Body?.transformToByteArray() ?? new Uint8Array()));
+}
+
+/** Downloads run `runId`'s files to a temp dir and reads each with DuckDB. */
+export async function readExportedRun(runId: string): Promise<ExportedRun> {
+  const keys = (await analyticsKeys()).filter((key) => key.includes(`/${runId}.`));
+  const manifestKey = keys.find((key) => key.startsWith('_manifests/'));
+  if (!manifestKey)
+    throw new Error(`run ${runId} has no manifest in the analytics bucket (keys: ${keys.join(', ')})`);
+  const manifestText = (await download(manifestKey)).toString('utf8');
+  const dir = await mkdtemp(path.join(tmpdir(), 'lms-export-read-'));
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const rows: ExportedRun['rows'] = {};
+    const columns: ExportedRun['columns'] = {};
+    const sha256: ExportedRun['sha256'] = {};
+    for (const key of keys.filter((k) => k.endsWith('.parquet'))) {
+      const entity = key.split('/')[0] ?? '';
+      const bytes = await download(key);
+      sha256[entity] = createHash('sha256').update(bytes).digest('hex');
+      const file = path.join(dir, `${entity}.parquet`);
+      await writeFile(file, bytes);
+      const read = await connection.runAndReadAll(`SELECT * FROM read_parquet('${file}')`);
+      rows[entity] = read.getRowObjectsJson() as Record<string, unknown>[];
+      const schema = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
+      columns[entity] = schema
+        .getRowObjectsJson()
+        .map((column) => `${column.column_name} ${column.column_type}`);
+    }
+    return { keys, manifest: JSON.parse(manifestText), manifestText, rows, columns, sha256 };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
