@@ -269,6 +269,7 @@ const USER_POOL_ACTIONS: Readonly<Record<UserPoolAccess, readonly string[]>> = {
   link: USER_POOL_LINK_ACTIONS,
   clients: USER_POOL_CLIENT_ACTIONS,
   'web-client': USER_POOL_WEB_CLIENT_ACTIONS,
+  erase: ['cognito-idp:AdminDeleteUser'],
 };
 
 /** How {@link LmsFunction.bindNeeds} and {@link LmsFunction.bindUserPool} bind the user pool. */

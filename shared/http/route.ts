@@ -77,6 +77,7 @@ export interface RouteNeeds {
    * DeleteUserPoolClientSecret), and the pool's token URL.
    * `web-client`: DescribeIdentityProvider and Describe/UpdateUserPoolClient (relisting the providers on the
    * web client after a deploy reset its list).
+   * `erase`: AdminDeleteUser only (an erased person's login goes).
    */
   readonly userPool?:
     | 'describe'
@@ -87,7 +88,8 @@ export interface RouteNeeds {
     | 'link'
     | 'logins'
     | 'clients'
-    | 'web-client';
+    | 'web-client'
+    | 'erase';
   /**
    * The hosted sign-in page (AWS with a Cognito domain): the function gets its domain, the web client and
    * the callback URL, to build sign-in links. Nothing where there is no hosted page (locally).

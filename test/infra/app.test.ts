@@ -122,6 +122,7 @@ const USER_POOL_ACTIONS: Record<NonNullable<RouteNeeds['userPool']>, readonly st
     'cognito-idp:DescribeUserPoolClient',
     'cognito-idp:UpdateUserPoolClient',
   ],
+  erase: ['cognito-idp:AdminDeleteUser'],
 };
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
