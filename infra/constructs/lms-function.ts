@@ -129,6 +129,7 @@ export const BUCKET_OBJECT_ACTIONS: Readonly<Record<BucketAccess, readonly strin
   list: [],
   read: ['s3:GetObject'],
   upload: ['s3:GetObject', 's3:PutObject'],
+  put: ['s3:PutObject'],
   write: ['s3:PutObject', 's3:DeleteObject'],
   'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
 };

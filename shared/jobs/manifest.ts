@@ -311,7 +311,7 @@ export const retention: ScheduledJob = {
   needs: {
     table: 'write',
     tableScan: true,
-    buckets: { backups: { access: 'write', prefix: 'audit/' } },
+    buckets: { backups: { access: 'put', prefix: 'audit/' } },
     userPool: 'erase',
   },
   timeoutSeconds: 900,

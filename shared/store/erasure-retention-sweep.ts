@@ -3,12 +3,12 @@
  * personal data (ErasureSweep), and the audit records older than the cut-off are gathered, redacted as the
  * sweep leaves them, into one gzip NDJSON file per month of records in the backups bucket
  * (`audit/<yyyy>/<mm>/<runId>.ndjson.gz`, its manifest with the SHA-256 beside it). Only once a file and its
- * manifest are stored are its records deleted from the table.
+ * manifest are stored, and the file is listed at the size written, are its records deleted from the table.
  */
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { redactPersonalData } from '../use-cases/erasure.ts';
@@ -85,6 +85,7 @@ export class DynamoRetentionSweep implements RetentionSweep {
         ),
         'application/json',
       );
+      await this.confirmStored(file, body.length);
       input.run.output(`audit-${month.replace('/', '-')}`, `s3://${this.backupsBucket}/${file}`);
       auditFiles.push(file);
       // Exported and its manifest stored: only now do the records leave the table.
@@ -104,6 +105,18 @@ export class DynamoRetentionSweep implements RetentionSweep {
       auditFiles,
       auditRemaining: remaining,
     };
+  }
+
+  /** The export is listed in the bucket at the size written: only then may its records leave the table. */
+  private async confirmStored(key: string, size: number): Promise<void> {
+    const listed = await this.s3.send(
+      new ListObjectsV2Command({ Bucket: this.backupsBucket, Prefix: key, MaxKeys: 1 }),
+    );
+    const object = listed.Contents?.find((entry) => entry.Key === key);
+    if (object?.Size !== size)
+      throw new Error(
+        `The audit export ${key} is not in the backups bucket as written (${size} bytes): its records stay in the table.`,
+      );
   }
 
   private async put(key: string, body: Buffer, contentType: string): Promise<void> {
