@@ -2141,7 +2141,12 @@ function expectGrantsMatchNeeds(
 
   // Assess: table
   const tableActions = actions.filter((a) => a.startsWith('dynamodb:'));
-  expect(new Set(tableActions), label).toEqual(new Set(needs.table ? TABLE_ACTIONS[needs.table] : []));
+  expect(new Set(tableActions), label).toEqual(
+    new Set([
+      ...(needs.table ? TABLE_ACTIONS[needs.table] : []),
+      ...(needs.tableScan ? ['dynamodb:Scan', 'dynamodb:DescribeTable'] : []),
+    ]),
+  );
 
   // Assess: buckets, one by one: ListBucket on the bucket, the object actions on its objects (or a prefix's)
   for (const name of BUCKETS) {
