@@ -140,6 +140,7 @@ export const BUCKET_OBJECT_ACTIONS: Readonly<Record<BucketAccess, readonly strin
   list: [],
   read: ['s3:GetObject'],
   upload: ['s3:GetObject', 's3:PutObject'],
+  put: ['s3:PutObject'],
   write: ['s3:PutObject', 's3:DeleteObject'],
   'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
 };
@@ -280,6 +281,7 @@ const USER_POOL_ACTIONS: Readonly<Record<UserPoolAccess, readonly string[]>> = {
   link: USER_POOL_LINK_ACTIONS,
   clients: USER_POOL_CLIENT_ACTIONS,
   'web-client': USER_POOL_WEB_CLIENT_ACTIONS,
+  erase: ['cognito-idp:AdminDeleteUser'],
 };
 
 /** How {@link LmsFunction.bindNeeds} and {@link LmsFunction.bindUserPool} bind the user pool. */

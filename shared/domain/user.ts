@@ -129,6 +129,17 @@ export const ScimProvisioning = z
   .meta({ id: 'ScimProvisioning' });
 export type ScimProvisioning = z.infer<typeof ScimProvisioning>;
 
+/**
+ * A hold a legal matter puts on a person's data: while it stands, nobody erases them (on request or by the
+ * retention policy).
+ */
+export const LegalHold = z
+  .object({ reason: z.string(), setBy: z.string(), setAt: IsoDateTime })
+  .meta({ id: 'LegalHold' });
+export type LegalHold = z.infer<typeof LegalHold>;
+
+export const LegalHoldBody = z.strictObject({ reason: text(500) }).meta({ id: 'SetLegalHold' });
+
 export const User = z
   .object({
     id: Id,
@@ -151,6 +162,13 @@ export const User = z
     linkedLogin: LinkedLogin.nullable().default(null),
     /** Set once an identity provider provisions the person through SCIM; null otherwise. */
     scim: ScimProvisioning.nullable().default(null),
+    /**
+     * When the person was erased (the profile is anonymised); absent or null otherwise. The analytics export
+     * leaves erased people out.
+     */
+    erasedAt: IsoDateTime.nullish(),
+    /** Blocks erasure while set; absent or null otherwise. */
+    legalHold: LegalHold.nullish(),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
     version: z.number().int().min(1),

@@ -34,8 +34,11 @@ export type BucketName = (typeof BUCKETS)[number];
  * does both. Every access also lists the bucket (HeadBucket, ListObjectsV2, and a 404 rather than a 403 for
  * a missing object), and `list` does only that (a health probe).
  */
-/** `upload`: sign uploads, complete them and read their size back, never delete. */
-export type BucketAccess = 'list' | 'read' | 'upload' | 'write' | 'read-write';
+/**
+ * `upload`: sign uploads, complete them and read their size back, never delete. `put`: write objects only,
+ * never read or delete them (exports kept in the object-locked backups bucket).
+ */
+export type BucketAccess = 'list' | 'read' | 'upload' | 'put' | 'write' | 'read-write';
 
 /**
  * A bucket need: an access to every object, or only to the keys under `prefix` when the function touches
@@ -77,6 +80,7 @@ export interface RouteNeeds {
    * DeleteUserPoolClientSecret), and the pool's token URL.
    * `web-client`: DescribeIdentityProvider and Describe/UpdateUserPoolClient (relisting the providers on the
    * web client after a deploy reset its list).
+   * `erase`: AdminDeleteUser only (an erased person's login goes).
    */
   readonly userPool?:
     | 'describe'
@@ -87,7 +91,8 @@ export interface RouteNeeds {
     | 'link'
     | 'logins'
     | 'clients'
-    | 'web-client';
+    | 'web-client'
+    | 'erase';
   /**
    * The hosted sign-in page (AWS with a Cognito domain): the function gets its domain, the web client and
    * the callback URL, to build sign-in links. Nothing where there is no hosted page (locally).

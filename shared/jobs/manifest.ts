@@ -327,6 +327,26 @@ export const runExports: QueueJob = {
   nodeModules: ['@duckdb/node-api'],
 };
 
+export const retention: ScheduledJob = {
+  id: 'retention',
+  name: 'retention',
+  handler: 'functions/lifecycle/run-retention.ts',
+  summary:
+    "Applies the retention policy: erases people suspended longer than the policy's days (not under legal hold), redacts erased people's data left in other records, exports audit records past their retention to the backups bucket and then deletes them",
+  recordedAs: 'retention',
+  trigger: { kind: 'schedule', everyMinutes: 24 * 60 },
+  // Erases people (their profile, claims, seats, sign-ins, audit trail; their login in the pool); reads
+  // every item once (Scan) to redact and to find old audit records; writes the audit exports under audit/.
+  needs: {
+    table: 'write',
+    tableScan: true,
+    buckets: { backups: { access: 'put', prefix: 'audit/' } },
+    userPool: 'erase',
+  },
+  timeoutSeconds: 900,
+  memoryMb: 1024,
+};
+
 export const jobs: readonly JobDefinition[] = [
   courseSchedule,
   processPackage,
@@ -344,4 +364,5 @@ export const jobs: readonly JobDefinition[] = [
   linkLogins,
   analyticsExport,
   runExports,
+  retention,
 ];

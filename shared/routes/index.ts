@@ -8,6 +8,7 @@ import * as apiClients from './api-clients.ts';
 import * as catalog from './catalog.ts';
 import * as cohorts from './cohorts.ts';
 import * as content from './content.ts';
+import * as dataLifecycle from './data-lifecycle.ts';
 import {
   createDepartment,
   deleteDepartment,
@@ -37,6 +38,11 @@ export const routes: readonly RouteDefinition[] = [
   updateUser,
   suspendUser,
   reactivateUser,
+  dataLifecycle.eraseUser,
+  dataLifecycle.setLegalHold,
+  dataLifecycle.releaseLegalHold,
+  dataLifecycle.getDataLifecycleSettings,
+  dataLifecycle.updateDataLifecycleSettings,
   createDepartment,
   listDepartments,
   getDepartment,

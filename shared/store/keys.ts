@@ -175,6 +175,9 @@ export const keys = {
   }),
   xapiDocument: (scopeHash: string, id: string) => ({ pk: `XAPIDOC#${scopeHash}`, sk: `DOC#${id}` }),
 
+  /** An organisation setting document (`data-lifecycle`). */
+  settings: (name: string) => ({ pk: 'SETTINGS', sk: name }),
+
   audit: (target: string, at: string, id: string) => ({ pk: `AUDIT#${target}`, sk: `${at}#${id}` }),
   auditTrail: (target: string) => `AUDIT#${target}`,
 } as const;

@@ -255,6 +255,10 @@ async function changeUser(
 ): Promise<User> {
   const before = await deps.users.get(id);
   if (!before) throw new NotFoundError('user', id);
+  if (before.erasedAt)
+    throw new ConflictError(
+      `The user ${id} was erased on ${before.erasedAt}: an erased profile does not change.`,
+    );
   // The repository checks the version again in its conditional write; this early check gives the clearer message.
   if (expectedVersion !== undefined && before.version !== expectedVersion) {
     throw new StaleVersionError('user', id, expectedVersion, before.version);

@@ -9,7 +9,7 @@ describe('the local stack over HTTP, as a client sees it', () => {
     expect(response.status).toBe(200);
     expect(response.json.status).toBe('ok');
     expect(response.json.dependencies.map((d: { name: string }) => d.name).sort()).toEqual(
-      ['backups-bucket', 'content-bucket', 'table', 'uploads-bucket', 'user-pool'].sort(),
+      ['analytics-bucket', 'backups-bucket', 'content-bucket', 'table', 'uploads-bucket', 'user-pool'].sort(),
     );
   });
 

@@ -122,6 +122,7 @@ const USER_POOL_ACTIONS: Record<NonNullable<RouteNeeds['userPool']>, readonly st
     'cognito-idp:DescribeUserPoolClient',
     'cognito-idp:UpdateUserPoolClient',
   ],
+  erase: ['cognito-idp:AdminDeleteUser'],
 };
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -138,14 +139,17 @@ const TABLE_ACTIONS: Record<NonNullable<RouteNeeds['table']>, readonly string[]>
   write: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
 };
 /** Object actions of each bucket access (every access lists the bucket too, on the bucket ARN). */
-const BUCKET_OBJECT_ACTIONS: Record<'list' | 'read' | 'upload' | 'write' | 'read-write', readonly string[]> =
-  {
-    list: [],
-    read: ['s3:GetObject'],
-    upload: ['s3:GetObject', 's3:PutObject'],
-    write: ['s3:PutObject', 's3:DeleteObject'],
-    'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-  };
+const BUCKET_OBJECT_ACTIONS: Record<
+  'list' | 'read' | 'upload' | 'put' | 'write' | 'read-write',
+  readonly string[]
+> = {
+  list: [],
+  read: ['s3:GetObject'],
+  upload: ['s3:GetObject', 's3:PutObject'],
+  put: ['s3:PutObject'],
+  write: ['s3:PutObject', 's3:DeleteObject'],
+  'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+};
 /** What `federation` may do with OIDC client secrets besides scheduling their deletion. */
 const SECRET_ACTIONS = [
   'secretsmanager:CreateSecret',
