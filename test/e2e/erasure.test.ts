@@ -1,6 +1,6 @@
 /**
  * Erasure over HTTP: a person with learning records is erased; their profile is anonymised, their login is
- * gone, and the compliance report counts the same. Legal hold, a wrong confirmation, a second erasure and the
+ * gone, the next analytics export holds no trace of them, and the compliance report counts the same. Legal hold, a wrong confirmation, a second erasure and the
  * last active administrator are refused and change nothing.
  */
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -11,6 +11,7 @@ import { DEMO_PASSWORD } from '../../infra/local/seed.ts';
 import { cognitoClient, dynamoDb } from '../../shared/clients.ts';
 import { DynamoAdminSeats } from '../../shared/store/admin-seats.ts';
 import { uniqueEmail, uniqueName } from '../support/actors.ts';
+import { exportNow } from '../support/analytics-export.ts';
 import { api, freshTokenFor, tokenFor, userIdByEmail } from '../support/http.ts';
 
 let admin: string;
@@ -135,6 +136,27 @@ describe('erasure over HTTP', () => {
     expect(created.after).toMatchObject({ id: person.id, email: '[erased]', givenName: '[erased]' });
     expect(audit.text).not.toContain(person.email);
     expect(audit.text).not.toContain('Rasmussen');
+    // ... and the analytics export run after the erasure holds no trace of them: no people row, no id, email
+    // or external id in any file (their name is their colleague's too: the people rows are checked instead);
+    // their completion is still counted, without them
+    const exported = await exportNow(admin);
+    const everything = JSON.stringify(exported.rows) + exported.manifestText;
+    for (const trace of [person.id, person.email, `HR-${person.email.split('@')[0]}`])
+      expect(everything, trace).not.toContain(trace);
+    const peopleOfDepartment = (exported.rows.people ?? []).filter(
+      (row) => row.department_id === department.json.id,
+    );
+    expect(peopleOfDepartment).toEqual([
+      expect.objectContaining({ user_id: colleague.id, email: colleague.email, family_name: 'Rasmussen' }),
+    ]);
+    const completionsOfCourse = (exported.rows.completions ?? []).filter(
+      (row) => row.course_id === course.json.id,
+    );
+    expect(completionsOfCourse).toEqual([expect.objectContaining({ user_id: null, score: 88 })]);
+    const enrollmentsOfCourse = (exported.rows.enrollments ?? []).filter(
+      (row) => row.course_id === course.json.id,
+    );
+    expect(enrollmentsOfCourse.map((row) => row.user_id).sort()).toEqual([colleague.id, null].sort());
 
     // Act 2: erasing them again; changing the erased profile
     const again = await api('POST', `/users/${person.id}/erase`, {

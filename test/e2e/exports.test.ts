@@ -7,7 +7,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handlerLoader, PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { analyticsExport } from '../../shared/jobs/manifest.ts';
-import { readExportedRun } from '../support/analytics-export.ts';
+import { exportFinished, noExportUnderWay, readExportedRun } from '../support/analytics-export.ts';
 import { api, tokenFor } from '../support/http.ts';
 
 let admin: string;
@@ -15,34 +15,10 @@ beforeAll(async () => {
   admin = await tokenFor('admin@example.com');
 });
 
-/** Polls the run until it ends. */
-async function finished(jobId: string) {
-  const deadline = Date.now() + 50_000;
-  for (;;) {
-    const polled = await api('GET', `/jobs/${jobId}`, { token: admin });
-    if (polled.json?.status === 'succeeded' || polled.json?.status === 'failed') return polled.json;
-    if (Date.now() > deadline) throw new Error(`export ${jobId} still ${polled.json?.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** Waits for export runs other tests started (the authorization matrix's admin call) to end. */
-async function noExportUnderWay() {
-  const deadline = Date.now() + 50_000;
-  for (const status of ['queued', 'running']) {
-    for (;;) {
-      const runs = await api('GET', `/jobs?kind=export&status=${status}`, { token: admin });
-      if (runs.json?.items?.length === 0) break;
-      if (Date.now() > deadline) throw new Error(`an export is still ${status}: ${runs.text}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
-
 describe('POST /exports, GET /exports', () => {
   it('runs an export on request and lists it, newest first, with its counts; a second request meanwhile is a 409', async () => {
     // Prepare
-    await noExportUnderWay();
+    await noExportUnderWay(admin);
 
     // Act: two requests at once
     const [a, b] = await Promise.all([
@@ -58,7 +34,7 @@ describe('POST /exports, GET /exports', () => {
     expect(accepted.headers.get('location')).toBe(`/jobs/${accepted.json.id}`);
     expect(refused.json.detail).toContain(accepted.json.id);
 
-    const done = await finished(accepted.json.id);
+    const done = await exportFinished(admin, accepted.json.id);
     expect(done).toMatchObject({ status: 'succeeded', failure: null });
     const listed = await api('GET', '/exports?limit=5', { token: admin });
     expect(listed.status).toBe(200);
@@ -82,14 +58,14 @@ describe('POST /exports, GET /exports', () => {
 
   it('the daily schedule requests a run the worker runs, as POST /exports does', async () => {
     // Prepare
-    await noExportUnderWay();
+    await noExportUnderWay(admin);
 
     // Act: the schedule's tick, as EventBridge (or npm run job -- export) delivers it
     const load = handlerLoader<(event: Partial<ScheduledEvent>) => Promise<{ id: string }>>(PROJECT_ROOT);
     const requested = await (await load(analyticsExport.handler))({ time: new Date().toISOString() });
 
     // Assess
-    expect(await finished(requested.id)).toMatchObject({
+    expect(await exportFinished(admin, requested.id)).toMatchObject({
       status: 'succeeded',
       createdBy: `job:${analyticsExport.name}`,
     });

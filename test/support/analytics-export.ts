@@ -7,6 +7,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { s3Client } from '../../shared/clients.ts';
 import { requireSetting } from '../../shared/config.ts';
+import { api } from './http.ts';
 
 export interface ExportedRun {
   /** Every key of the run (its files and its manifest). */
@@ -80,5 +81,46 @@ export async function readExportedRun(runId: string): Promise<ExportedRun> {
     connection.closeSync();
     instance.closeSync();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls export run `jobId` (GET /jobs/{id}) until it ends; returns the run. */
+export async function exportFinished(token: string, jobId: string) {
+  const deadline = Date.now() + 50_000;
+  for (;;) {
+    const polled = await api('GET', `/jobs/${jobId}`, { token });
+    if (polled.json?.status === 'succeeded' || polled.json?.status === 'failed') return polled.json;
+    if (Date.now() > deadline) throw new Error(`export ${jobId} still ${polled.json?.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Waits for export runs other tests started (the authorization matrix's admin call) to end. */
+export async function noExportUnderWay(token: string) {
+  const deadline = Date.now() + 50_000;
+  for (const status of ['queued', 'running']) {
+    for (;;) {
+      const runs = await api('GET', `/jobs?kind=export&status=${status}`, { token });
+      if (runs.json?.items?.length === 0) break;
+      if (Date.now() > deadline) throw new Error(`an export is still ${status}: ${runs.text}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/**
+ * Runs an export over HTTP once no other is under way (a concurrent request from another test is a 409:
+ * wait for it and ask again), and reads its files back.
+ */
+export async function exportNow(token: string): Promise<ExportedRun> {
+  for (let attempt = 0; ; attempt++) {
+    await noExportUnderWay(token);
+    const requested = await api('POST', '/exports', { token });
+    if (requested.status === 409 && attempt < 5) continue;
+    if (requested.status !== 202) throw new Error(`POST /exports: ${requested.status} ${requested.text}`);
+    const run = await exportFinished(token, requested.json.id);
+    if (run.status !== 'succeeded')
+      throw new Error(`export ${run.id} failed: ${JSON.stringify(run.failure)}`);
+    return readExportedRun(run.id);
   }
 }
