@@ -1,12 +1,14 @@
 /**
  * LmsJobs: the job manifest (`shared/jobs/manifest.ts`) on AWS, and the LMS domain-event bus. One LmsFunction
  * per job (construct id = job id), bound to exactly what the job declares in `needs`, sized as the job says;
- * an EventBridge rule per scheduled job (and one on the default bus for CloudFormation's status events of a
- * stack whose deploys it follows); an S3 event notification per upload-triggered job; an event source
- * mapping from the table's stream to the audit-stream job (the outbox publisher); an EventBridge rule on the
- * bus per domain-event job. Every job's failed events end in its own encrypted, TLS-only dead-letter queue,
- * with an alarm as soon as one arrives, and every job function has an alarm on its errors; all alarms publish
- * to one SNS topic (AlarmTopic), which an email address can subscribe to.
+ * an EventBridge Scheduler schedule per scheduled job (and an EventBridge rule on the default bus for
+ * CloudFormation's status events of a stack whose deploys it follows); an S3 event notification per
+ * upload-triggered job; an event source mapping from the table's stream to the audit-stream job (the outbox
+ * publisher); an EventBridge rule on the bus per domain-event job. Every job's failed events end in its own
+ * encrypted, TLS-only dead-letter queue, with an alarm as soon as one arrives; every job has an alarm on its
+ * function's errors and one on its failed runs (`JobFailures`), and the stack alarms on a day without a
+ * logical backup and on a drill's differences; all alarms publish to one SNS topic (AlarmTopic), which an
+ * email address can subscribe to.
  *
  * Cognito-trigger jobs are not here: they live in LmsAuth, beside the user pool that invokes them (see
  * AuthStack). The pool's LambdaConfig names the function and the function's invoke permission names the
