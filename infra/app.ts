@@ -11,8 +11,14 @@
 import { pathToFileURL } from 'node:url';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import {
+  type BackupVaultLock,
+  DAILY_RETENTION_DAYS,
+  MONTHLY_RETENTION_DAYS,
+} from './constructs/backup-plan.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { AuthStack } from './stacks/auth-stack.ts';
+import { BackupStack } from './stacks/backup-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { JobsStack } from './stacks/jobs-stack.ts';
 
@@ -31,6 +37,10 @@ export const CONTEXT = {
   contentFrameAncestors: 'lms:contentFrameAncestors',
   /** Who is emailed when an alarm goes off (dead-letter queues, job failures). */
   alarmEmail: 'lms:alarmEmail',
+  /** AWS Backup vault lock: `{ minRetentionDays, maxRetentionDays, changeableForDays? }`; absent, no lock. */
+  backupVaultLock: 'lms:backupVaultLock',
+  /** A vault in another region that receives a copy of every AWS Backup recovery point; absent, no copy. */
+  backupCopyVaultArn: 'lms:backupCopyVaultArn',
 } as const;
 
 export interface LmsStacks {
@@ -38,6 +48,7 @@ export interface LmsStacks {
   readonly auth: AuthStack;
   readonly api: ApiStack;
   readonly jobs: JobsStack;
+  readonly backup: BackupStack;
 }
 
 /**
@@ -49,6 +60,8 @@ export interface LmsStacks {
  */
 export function buildApp(app: App): LmsStacks {
   const alarmEmail = optionalEmail(app, CONTEXT.alarmEmail);
+  const vaultLock = backupVaultLock(app);
+  const copyVaultArn = backupCopyVaultArn(app);
   const contentDomainOfApp = contentDomain(app);
   const data = new DataStack(app, 'LmsData', {
     description:
@@ -92,9 +105,102 @@ export function buildApp(app: App): LmsStacks {
     alarmEmail,
   });
 
+  const backup = new BackupStack(app, 'LmsBackup', {
+    description:
+      'LMS admin: AWS Backup of the table and the content and backups buckets (vault, vault lock, daily and monthly rules, cross-region copy). Retained; termination-protected.',
+    terminationProtection: true,
+    table: data.table,
+    buckets: [data.buckets.content, data.buckets.backups],
+    vaultLock,
+    copyVaultArn,
+  });
+
   Tags.of(app).add('app', 'lms-admin');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  return { data, auth, api, jobs };
+  return { data, auth, api, jobs, backup };
+}
+
+/**
+ * Vault lock from context: a JSON object (cdk.json, or `-c 'lms:backupVaultLock={"minRetentionDays":7,...}'`).
+ * Its bounds are AWS Backup's, narrowed to the plan's rules: a vault refuses a recovery point kept less than its
+ * minimum or more than its maximum, so the minimum may not exceed the daily rule's 35 days, nor the maximum
+ * fall short of the monthly rule's year.
+ */
+function backupVaultLock(app: App): BackupVaultLock | undefined {
+  const key = CONTEXT.backupVaultLock;
+  const raw: unknown = app.node.tryGetContext(key);
+  if (raw === undefined || raw === '') return undefined;
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = undefined;
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(
+      `Context ${key} must be an object {"minRetentionDays":n,"maxRetentionDays":n,"changeableForDays"?:n} (JSON on the command line); received ${JSON.stringify(raw)}.`,
+    );
+  }
+  const { minRetentionDays, maxRetentionDays, changeableForDays, ...others } = value as Record<
+    string,
+    unknown
+  >;
+  const unknown = Object.keys(others);
+  if (unknown.length > 0) {
+    throw new Error(
+      `Context ${key} has unknown field(s) ${unknown.join(', ')}: it takes minRetentionDays, maxRetentionDays and changeableForDays.`,
+    );
+  }
+  const days = (field: string, given: unknown, min: number, max: number, why: string): number => {
+    if (typeof given !== 'number' || !Number.isInteger(given) || given < min || given > max) {
+      throw new Error(
+        `Context ${key}.${field} must be a whole number of days from ${min} to ${max} (${why}); received ${JSON.stringify(given)}.`,
+      );
+    }
+    return given;
+  };
+  return {
+    minRetentionDays: days(
+      'minRetentionDays',
+      minRetentionDays,
+      1,
+      DAILY_RETENTION_DAYS,
+      `the daily recovery points are kept ${DAILY_RETENTION_DAYS} days, and the vault would refuse them below its minimum`,
+    ),
+    maxRetentionDays: days(
+      'maxRetentionDays',
+      maxRetentionDays,
+      MONTHLY_RETENTION_DAYS,
+      36_500,
+      `the monthly recovery points are kept ${MONTHLY_RETENTION_DAYS} days, and the vault would refuse them above its maximum`,
+    ),
+    changeableForDays:
+      changeableForDays === undefined
+        ? undefined
+        : days(
+            'changeableForDays',
+            changeableForDays,
+            3,
+            36_500,
+            'AWS Backup asks for at least 3 days before the lock becomes immutable',
+          ),
+  };
+}
+
+/** The ARN of the vault that receives cross-region copies, or undefined. */
+function backupCopyVaultArn(app: App): string | undefined {
+  const arn = optionalString(app, CONTEXT.backupCopyVaultArn);
+  if (
+    arn !== undefined &&
+    !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/.test(arn)
+  ) {
+    throw new Error(
+      `Context ${CONTEXT.backupCopyVaultArn} must be the ARN of an AWS Backup vault (arn:aws:backup:<region>:<account>:backup-vault:<name>); received ${JSON.stringify(arn)}.`,
+    );
+  }
+  return arn;
 }
 
 /** The content distribution's custom domain: both context keys, or neither. */

@@ -155,6 +155,12 @@ export function bucketGrantOf(need: BucketNeed): { access: BucketAccess; keyPatt
     : { access: need.access, keyPattern: `${need.prefix}*` };
 }
 
+/**
+ * Every function's Powertools service (`POWERTOOLS_SERVICE_NAME`) unless it says otherwise: a dimension of
+ * each business metric it emits, so the alarms on those metrics name it too.
+ */
+export const LMS_SERVICE_NAME = 'lms-admin';
+
 export interface LmsFunctionProps {
   /** Handler module, relative to the project root (as in the route manifest), exporting `handler`. */
   readonly entry: string;
@@ -166,7 +172,7 @@ export interface LmsFunctionProps {
   readonly memorySize?: number;
   /** Size of `/tmp` (512 MiB to 10 GiB). @default - Lambda's default, 512 MiB */
   readonly ephemeralStorageSize?: Size;
-  /** `POWERTOOLS_SERVICE_NAME`. @default 'lms-admin' */
+  /** `POWERTOOLS_SERVICE_NAME`. @default LMS_SERVICE_NAME ('lms-admin') */
   readonly serviceName?: string;
   /** `POWERTOOLS_LOG_LEVEL`. @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -366,7 +372,7 @@ export class LmsFunction extends NodejsFunction {
       role,
       environment: {
         NODE_OPTIONS: functionNodeOptions(props.nodeOptions),
-        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'lms-admin',
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? LMS_SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         ...props.environment,
       },

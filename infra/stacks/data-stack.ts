@@ -12,7 +12,16 @@
  * The uploads bucket's event notifications belong to LmsJobs (which imports the bucket by name and manages
  * only its own notification configurations): add none to that bucket here.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AspectPriority,
+  Aspects,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AttributeType,
@@ -30,12 +39,22 @@ import {
   type IBucket,
   ObjectLockRetention,
   ObjectOwnership,
+  StorageClass,
 } from 'aws-cdk-lib/aws-s3';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { BUCKETS, type BucketName, QUEUES, type QueueName } from '../../shared/http/route.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
+import { BACKUPS_BUCKET_ID, BackupsBucketObjectLock } from '../constructs/backups-object-lock.ts';
 import { ContentDelivery } from '../constructs/content-delivery.ts';
+
+/**
+ * The S3 tag archival puts on every object of an archived course's content versions (and unarchiving takes
+ * off): the content bucket's lifecycle moves tagged objects to Glacier Instant Retrieval.
+ */
+export const ARCHIVE_STORAGE_TAG = { key: 'lms-storage', value: 'archive' } as const;
+/** Where logical backups are written in the backups bucket: `logical/<backupId>/...`. */
+export const LOGICAL_BACKUPS_PREFIX = 'logical/';
 
 export interface DataStackProps extends StackProps {
   /** Lifetime of package uploads (`packages/` of the uploads bucket) waiting to be processed. @default Duration.days(7) */
@@ -44,6 +63,10 @@ export interface DataStackProps extends StackProps {
   readonly importsExpiration?: Duration;
   /** Object Lock default retention (governance mode) of the backups bucket. @default Duration.days(30) */
   readonly backupsRetention?: Duration;
+  /** When logical backups move to Glacier Instant Retrieval. @default Duration.days(30) */
+  readonly logicalBackupsTransition?: Duration;
+  /** When logical backups expire. @default Duration.days(400) */
+  readonly logicalBackupsExpiration?: Duration;
   /** How long S3 server access logs are kept. @default Duration.days(365) */
   readonly accessLogsExpiration?: Duration;
   /** Origins allowed to frame course content (CSP `frame-ancestors`). @default - no restriction */
@@ -133,9 +156,23 @@ export class DataStack extends Stack {
       versioned: true,
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          // Archival tags an archived course's objects once it decided they should move, so they move at the
+          // next lifecycle run (0 days: S3 accepts 0 for Glacier IR). The versions a later copy replaced
+          // (unarchiving copies objects back untagged) move a day after (noncurrent days must be 1 or more).
+          // Objects under 128 KB stay where they are (S3's default minimum size for a transition).
+          id: 'archive-tagged-content',
+          tagFilters: { [ARCHIVE_STORAGE_TAG.key]: ARCHIVE_STORAGE_TAG.value },
+          transitions: [
+            { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(0) },
+          ],
+          noncurrentVersionTransitions: [
+            { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(1) },
+          ],
+        },
       ],
     });
-    const backups = new Bucket(this, 'BackupsBucket', {
+    const backups = new Bucket(this, BACKUPS_BUCKET_ID, {
       ...bucketBaseline(),
       ...logsTo('backups'),
       versioned: true,
@@ -143,6 +180,23 @@ export class DataStack extends Stack {
       objectLockDefaultRetention: ObjectLockRetention.governance(props.backupsRetention ?? Duration.days(30)),
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          // Logical backups: cold after a month, gone after 400 days. Object lock holds each version for its
+          // retention (30 days): S3 refuses to delete a locked version before then, lifecycle included. The
+          // expiration only puts a delete marker on the current version; the version itself, then
+          // noncurrent, is deleted 30 days later, long after its lock ended. A backup file someone deleted
+          // early stays recoverable for those 30 days too (remove its delete marker).
+          id: 'logical-backups',
+          prefix: LOGICAL_BACKUPS_PREFIX,
+          transitions: [
+            {
+              storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: props.logicalBackupsTransition ?? Duration.days(30),
+            },
+          ],
+          expiration: props.logicalBackupsExpiration ?? Duration.days(400),
+          noncurrentVersionExpiration: Duration.days(30),
+        },
       ],
     });
     // The analytics export's Parquet files (dt= partitions), which Athena reads; each export run writes a new
@@ -166,6 +220,7 @@ export class DataStack extends Stack {
       bucket.policy?.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
     this.buckets = buckets;
+    Aspects.of(this).add(new BackupsBucketObjectLock(), { priority: AspectPriority.READONLY });
 
     // A run of a queue's worker takes up to 15 minutes: a message stays invisible longer than that, and one
     // that failed five runs goes to its dead-letter queue (LmsJobs alarms on it). Here, not in LmsJobs,

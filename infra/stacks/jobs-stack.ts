@@ -1,12 +1,14 @@
 /**
  * LmsJobs: the job manifest (`shared/jobs/manifest.ts`) on AWS, and the LMS domain-event bus. One LmsFunction
  * per job (construct id = job id), bound to exactly what the job declares in `needs`, sized as the job says;
- * an EventBridge rule per scheduled job (and one on the default bus for CloudFormation's status events of a
- * stack whose deploys it follows); an S3 event notification per upload-triggered job; an event source
- * mapping from the table's stream to the audit-stream job (the outbox publisher); an EventBridge rule on the
- * bus per domain-event job. Every job's failed events end in its own encrypted, TLS-only dead-letter queue,
- * with an alarm as soon as one arrives, and every job function has an alarm on its errors; all alarms publish
- * to one SNS topic (AlarmTopic), which an email address can subscribe to.
+ * an EventBridge Scheduler schedule per scheduled job (and an EventBridge rule on the default bus for
+ * CloudFormation's status events of a stack whose deploys it follows); an S3 event notification per
+ * upload-triggered job; an event source mapping from the table's stream to the audit-stream job (the outbox
+ * publisher); an EventBridge rule on the bus per domain-event job. Every job's failed events end in its own
+ * encrypted, TLS-only dead-letter queue, with an alarm as soon as one arrives; every job has an alarm on its
+ * function's errors and one on its failed runs (`JobFailures`), and the stack alarms on a day without a
+ * logical backup and on a drill's differences; all alarms publish to one SNS topic (AlarmTopic), which an
+ * email address can subscribe to.
  *
  * Cognito-trigger jobs are not here: they live in LmsAuth, beside the user pool that invokes them (see
  * AuthStack). The pool's LambdaConfig names the function and the function's invoke permission names the
@@ -25,17 +27,36 @@
  * CDK's notification custom resource then edits only the configurations it added (`Managed: false`),
  * leaving any other notification on the bucket alone.
  */
-import { ArnFormat, Duration, Size, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  Aws,
+  type CfnElement,
+  Duration,
+  RemovalPolicy,
+  Size,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { type Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus, type IEventBus, Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventBus, type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { EventSourceMapping, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import {
+  ContextAttribute,
+  ScheduleExpression,
+  ScheduleGroup,
+  Schedule as SchedulerSchedule,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../shared/events/envelope.ts';
@@ -50,10 +71,10 @@ import {
   type UploadTriggeredJob,
   type WatchedStack,
 } from '../../shared/jobs/manifest.ts';
-import { COURSE_LOAD_TIME_METRIC, METRICS_NAMESPACE } from '../../shared/metrics.ts';
+import { type BusinessMetric, COURSE_LOAD_TIME_METRIC, METRICS_NAMESPACE } from '../../shared/metrics.ts';
 import { keys } from '../../shared/store/keys.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
-import { LmsFunction, type LmsFunctionProps } from '../constructs/lms-function.ts';
+import { LMS_SERVICE_NAME, LmsFunction, type LmsFunctionProps } from '../constructs/lms-function.ts';
 
 export interface JobsStackProps extends StackProps {
   /** The single table; its stream (new images) feeds the audit-stream job, so it must have one. */
@@ -98,6 +119,22 @@ export const UPLOAD_JOB_MAX_EVENT_AGE = Duration.hours(6);
 export const SCHEDULED_JOB_RETRY_ATTEMPTS = 0;
 /** EventBridge's own retries when it cannot deliver a scheduled event to the function (throttling, outage). */
 export const SCHEDULE_DELIVERY_RETRY_ATTEMPTS = 2;
+/**
+ * What a schedule sends its function: the fields of an EventBridge scheduled event that the handlers read,
+ * which EventBridge Scheduler fills in at each invocation (`time`: the tick; `id`: the invocation, which a
+ * recorded run keeps as its request id). `detail-type` is what a scheduled rule sent, and what link-logins
+ * logs as the run's cause.
+ */
+export const SCHEDULED_EVENT = {
+  id: ContextAttribute.executionId,
+  time: ContextAttribute.scheduledTime,
+  'detail-type': 'Scheduled Event',
+} as const;
+/**
+ * A day without a completed logical backup alarms: the daily backup plus an hour's grace for a run that
+ * starts late or takes long. Evaluated as that many hourly sums, every one of them empty.
+ */
+export const BACKUP_MAX_AGE_HOURS = 25;
 /**
  * The stack statuses after which a job following a stack's deploys runs: an update that completed, or one that
  * rolled back (the rollback re-applies the previous template, which resets what it manages just the same).
@@ -154,10 +191,21 @@ export class JobsStack extends Stack {
   readonly failureAlarms: ReadonlyMap<string, Alarm>;
   /** The alarm on each job function's errors (an invocation that threw), by job id. */
   readonly errorAlarms: ReadonlyMap<string, Alarm>;
-  /** Where every alarm of this stack publishes: the topic people subscribe to. */
+  /**
+   * The alarm on each job's `JobFailures` (a run recorded failed, or an invocation that threw), by job id:
+   * the one that catches a queue worker's failed run, which does not throw.
+   */
+  readonly jobFailureAlarms: ReadonlyMap<string, Alarm>;
+  /** No logical backup completed for {@link BACKUP_MAX_AGE_HOURS} hours. */
+  readonly backupAgeAlarm: Alarm;
+  /** A restore drill found differences between its scratch table and the backup. */
+  readonly drillDifferencesAlarm: Alarm;
   /** The p95 of course load times (every course) above its threshold, twice in a row. */
   readonly courseLoadAlarm: Alarm;
+  /** Where every alarm of this stack publishes: the topic people subscribe to. */
   readonly alarmTopic: AlarmTopic;
+  /** The group of the jobs' schedules: their roles trust schedules of this group alone. */
+  readonly scheduleGroup: ScheduleGroup;
   /** The LMS domain-event bus: the audit-stream job publishes on it, domain-event jobs subscribe to it. */
   readonly eventBus: IEventBus;
 
@@ -173,10 +221,13 @@ export class JobsStack extends Stack {
     this.eventBus = eventBus;
     const alarmTopic = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail });
     this.alarmTopic = alarmTopic;
+    // Stateless, like its schedules: deleting the stack deletes the group.
+    this.scheduleGroup = new ScheduleGroup(this, 'Schedules', { removalPolicy: RemovalPolicy.DESTROY });
     const functions = new Map<string, LmsFunction>();
     const failureQueues = new Map<string, IQueue>();
     const failureAlarms = new Map<string, Alarm>();
     const errorAlarms = new Map<string, Alarm>();
+    const jobFailureAlarms = new Map<string, Alarm>();
     const importedBuckets = new Map<BucketName, IBucket>();
     const notifiable = (name: BucketName): IBucket => {
       let bucket = importedBuckets.get(name);
@@ -253,18 +304,35 @@ export class JobsStack extends Stack {
           treatMissingData: TreatMissingData.NOT_BREACHING,
         });
       errors.addAlarmAction(alarmTopic.action);
+      const failedRuns = businessMetric('JobFailures', {
+        period: Duration.minutes(5),
+        job: job.name,
+      }).createAlarm(this, `${job.id}JobFailuresAlarm`, {
+        alarmDescription: `Job ${job.name}: a run failed (recorded failed in GET /jobs?status=failed, or an invocation threw). Its failure names the cause; the log group has the details.`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      failedRuns.addAlarmAction(alarmTopic.action);
 
       functions.set(job.id, fn);
       failureQueues.set(job.id, failures);
       failureAlarms.set(job.id, alarm);
       errorAlarms.set(job.id, errors);
+      jobFailureAlarms.set(job.id, failedRuns);
     }
+    this.backupAgeAlarm = backupAgeAlarm(this);
+    this.backupAgeAlarm.addAlarmAction(alarmTopic.action);
+    this.drillDifferencesAlarm = drillDifferencesAlarm(this);
+    this.drillDifferencesAlarm.addAlarmAction(alarmTopic.action);
     this.courseLoadAlarm = courseLoadAlarm(this, props.courseLoadP95AlarmMs ?? 10_000);
     this.courseLoadAlarm.addAlarmAction(alarmTopic.action);
     this.functions = functions;
     this.failureQueues = failureQueues;
     this.failureAlarms = failureAlarms;
     this.errorAlarms = errorAlarms;
+    this.jobFailureAlarms = jobFailureAlarms;
     this.acknowledgeNotificationHandler();
   }
 
@@ -324,23 +392,43 @@ export class JobsStack extends Stack {
     watchedStacks: JobsStackProps['watchedStacks'],
   ): void {
     const every = Duration.minutes(job.trigger.everyMinutes);
-    // A scheduled event older than the next tick is worth nothing; EventBridge and Lambda accept 60 s to 6 h.
+    // A scheduled event older than the next tick is worth nothing; Scheduler, EventBridge and Lambda accept
+    // 60 s to 6 h (Lambda's bound).
     const maxEventAge = Duration.seconds(Math.min(Math.max(every.toSeconds(), 60), 6 * 3600));
     fn.configureAsyncInvoke({
       retryAttempts: SCHEDULED_JOB_RETRY_ATTEMPTS,
       maxEventAge,
       onFailure: new SqsDestination(failures),
     });
-    const target = () =>
-      new LambdaFunction(fn, {
+    // EventBridge Scheduler invokes the function asynchronously, with the payload the handlers read as an
+    // EventBridge scheduled event's (SCHEDULED_EVENT). Its role may invoke this function and send to its
+    // queue, nothing else, and only schedules of this stack's group, in this account, may assume it.
+    const role = new Role(this, `${job.id}ScheduleRole`, {
+      description: `EventBridge Scheduler's role for job ${job.name}: invokes its function, sends to its dead-letter queue`,
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': this.scheduleGroup.scheduleGroupArn,
+          },
+        },
+      }),
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason: `LambdaInvoke grants lambda:InvokeFunction on job ${job.name}'s function and on "<its ARN>:*", the qualified ARNs (versions, aliases) of that same function only; the schedule invokes the unqualified function.`,
+    });
+    new SchedulerSchedule(this, `${job.id}Schedule`, {
+      description: `Runs job ${job.name} every ${job.trigger.everyMinutes} minute(s)`,
+      schedule: ScheduleExpression.rate(every),
+      scheduleGroup: this.scheduleGroup,
+      target: new LambdaInvoke(fn, {
+        role,
+        input: ScheduleTargetInput.fromObject(SCHEDULED_EVENT),
         deadLetterQueue: failures,
         retryAttempts: SCHEDULE_DELIVERY_RETRY_ATTEMPTS,
         maxEventAge,
-      });
-    new Rule(this, `${job.id}Schedule`, {
-      description: `Runs job ${job.name} every ${job.trigger.everyMinutes} minute(s)`,
-      schedule: Schedule.rate(every),
-      targets: [target()],
+      }),
     });
 
     const watched = job.trigger.alsoAfterDeployOf;
@@ -370,7 +458,13 @@ export class JobsStack extends Stack {
           'status-details': { status: [...AFTER_DEPLOY_STATUSES] },
         },
       },
-      targets: [target()],
+      targets: [
+        new LambdaFunction(fn, {
+          deadLetterQueue: failures,
+          retryAttempts: SCHEDULE_DELIVERY_RETRY_ATTEMPTS,
+          maxEventAge,
+        }),
+      ],
     });
   }
 
@@ -507,7 +601,7 @@ function courseLoadAlarm(scope: Construct, thresholdMs: number): Alarm {
   return new Metric({
     namespace: METRICS_NAMESPACE,
     metricName: COURSE_LOAD_TIME_METRIC,
-    dimensionsMap: { service: 'lms-admin' },
+    dimensionsMap: { service: LMS_SERVICE_NAME },
     statistic: 'p95',
     period: Duration.minutes(15),
   }).createAlarm(scope, 'CourseLoadTimeP95Alarm', {
@@ -517,4 +611,58 @@ function courseLoadAlarm(scope: Construct, thresholdMs: number): Alarm {
     comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
+}
+
+/**
+ * A business metric (`shared/metrics.ts`) summed, with exactly the dimensions `countMetric` writes: the
+ * function's Powertools service (`POWERTOOLS_SERVICE_NAME`) and, for `JobFailures`, the job's manifest name.
+ * CloudWatch matches every dimension, so one more or one fewer and the alarm would watch an empty metric.
+ */
+function businessMetric(name: BusinessMetric, options: { period: Duration; job?: string }): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { service: LMS_SERVICE_NAME, ...(options.job ? { job: options.job } : {}) },
+    statistic: 'Sum',
+    period: options.period,
+  });
+}
+
+/**
+ * No logical backup completed in the last {@link BACKUP_MAX_AGE_HOURS} hours: every hourly sum of
+ * `BackupsCompleted` in that window is below 1, a missing hour (nothing emitted) counting as one. It is
+ * therefore in alarm after a first deploy until the first daily backup completes, which is the truth.
+ */
+function backupAgeAlarm(scope: Construct): Alarm {
+  return businessMetric('BackupsCompleted', { period: Duration.hours(1) }).createAlarm(
+    scope,
+    'BackupAgeAlarm',
+    {
+      alarmDescription: `No logical backup completed in the last ${BACKUP_MAX_AGE_HOURS} hours (the daily backup, plus an hour's grace). GET /backups/status gives the age of the last good backup; GET /jobs?kind=backup the runs and why they failed.`,
+      threshold: 1,
+      evaluationPeriods: BACKUP_MAX_AGE_HOURS,
+      datapointsToAlarm: BACKUP_MAX_AGE_HOURS,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.BREACHING,
+    },
+  );
+}
+
+/**
+ * A restore drill found differences between its scratch table and the backup. A drill that found none emits
+ * nothing, so an hour without data is not a breach.
+ */
+function drillDifferencesAlarm(scope: Construct): Alarm {
+  return businessMetric('DrillDifferences', { period: Duration.hours(1) }).createAlarm(
+    scope,
+    'DrillDifferencesAlarm',
+    {
+      alarmDescription:
+        'A restore drill found differences between the restored table and its backup: that backup may not restore what it holds. GET /jobs?kind=drill shows the run, with its differences by entity type.',
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    },
+  );
 }

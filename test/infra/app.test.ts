@@ -13,7 +13,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp, type LmsStacks } from '../../infra/app.ts';
 import { SERVED_PREFIX } from '../../infra/constructs/content-delivery.ts';
 import {
@@ -30,6 +30,7 @@ import {
   AFTER_DEPLOY_STATUSES,
   AUDIT_STREAM_BATCH_SIZE,
   AUDIT_STREAM_RETRY_ATTEMPTS,
+  BACKUP_MAX_AGE_HOURS,
   DOMAIN_EVENT_JOB_RETRY_ATTEMPTS,
   JobsStack,
   LMS_EVENT_BUS_NAME,
@@ -1344,33 +1345,104 @@ describe('LmsJobs', () => {
     expect(actionsOn('backups', '')).toEqual([]);
   });
 
-  it('runs each scheduled job from an EventBridge rule at its rate, with retries and a dead-letter queue', () => {
+  it("runs each scheduled job from an EventBridge Scheduler schedule at its rate, in the jobs' group, with retries and its dead-letter queue", () => {
     const scheduled = jobs.filter((job): job is ScheduledJob => job.trigger.kind === 'schedule');
     expect(scheduled.length).toBeGreaterThan(0);
+    const schedules = Object.values(templates.jobs.findResources('AWS::Scheduler::Schedule'));
+    const group = templates.jobs.findResources('AWS::Scheduler::ScheduleGroup')[
+      logicalIdOf(stacks.jobs.scheduleGroup)
+    ];
+    expect(group?.Properties.Name).toEqual(expect.any(String));
+    // One schedule per scheduled job, and no EventBridge rule runs on a schedule any more
+    expect(schedules).toHaveLength(scheduled.length);
+    const scheduledRules = Object.values(templates.jobs.findResources('AWS::Events::Rule')).filter(
+      (rule) => rule.Properties.ScheduleExpression !== undefined,
+    );
+    expect(scheduledRules).toEqual([]);
     for (const job of scheduled) {
       // Prepare
       const fnId = logicalIdOf(jobFunction(job));
       const queueId = logicalIdOf(failureQueue(job));
-      const rules = Object.values(templates.jobs.findResources('AWS::Events::Rule')).filter(
-        (rule) =>
-          rule.Properties.ScheduleExpression !== undefined &&
-          JSON.stringify(rule.Properties.Targets).includes(fnId),
+      const own = schedules.filter(
+        (schedule) =>
+          JSON.stringify(schedule.Properties.Target.Arn) === JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }),
       );
 
       // Assess: CDK writes whole hours and days as such (60 minutes is `rate(1 hour)`)
-      expect(rules, job.id).toHaveLength(1);
-      expect(rateInMinutes(rules[0]?.Properties.ScheduleExpression), job.id).toBe(job.trigger.everyMinutes);
-      expect(rules[0]?.Properties.Targets, job.id).toEqual([
-        expect.objectContaining({
-          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
-          RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: expect.any(Number) }),
-        }),
-      ]);
+      expect(own, job.id).toHaveLength(1);
+      const schedule = own[0]?.Properties;
+      expect(rateInMinutes(schedule.ScheduleExpression), job.id).toBe(job.trigger.everyMinutes);
+      expect(schedule.State, job.id).toBe('ENABLED');
+      expect(schedule.FlexibleTimeWindow, job.id).toEqual({ Mode: 'OFF' });
+      expect(schedule.GroupName, job.id).toBe(group?.Properties.Name);
+      expect(schedule.Target.DeadLetterConfig, job.id).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+      expect(schedule.Target.RetryPolicy, job.id).toEqual({
+        MaximumRetryAttempts: 2,
+        // The next tick makes an older event worthless; at least a minute, at most Lambda's 6 hours
+        MaximumEventAgeInSeconds: Math.min(Math.max(job.trigger.everyMinutes * 60, 60), 6 * 3600),
+      });
+      expect(SCHEDULE_DELIVERY_RETRY_ATTEMPTS).toBe(2);
+      // What the handlers read from an EventBridge scheduled event, filled in by Scheduler at each invocation
+      expect(JSON.parse(schedule.Target.Input), job.id).toEqual({
+        id: '<aws.scheduler.execution-id>',
+        time: '<aws.scheduler.scheduled-time>',
+        'detail-type': 'Scheduled Event',
+      });
       expect(asyncInvokeConfig(job), job.id).toMatchObject({
         MaximumRetryAttempts: SCHEDULED_JOB_RETRY_ATTEMPTS,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
       });
+    }
+  });
+
+  it("gives each schedule a role of its own that may invoke that job's function and send to its dead-letter queue, nothing else, assumed by the jobs' schedule group alone", () => {
+    const scheduled = jobs.filter((job): job is ScheduledJob => job.trigger.kind === 'schedule');
+    const schedules = Object.values(templates.jobs.findResources('AWS::Scheduler::Schedule'));
+    const roles = templates.jobs.findResources('AWS::IAM::Role');
+    const policies = Object.values(templates.jobs.findResources('AWS::IAM::Policy'));
+    for (const job of scheduled) {
+      // Prepare
+      const fnId = logicalIdOf(jobFunction(job));
+      const schedule = schedules.find(
+        (candidate) =>
+          JSON.stringify(candidate.Properties.Target.Arn) === JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }),
+      )?.Properties;
+      const roleId = schedule?.Target.RoleArn['Fn::GetAtt'][0] as string;
+      const statements = policies
+        .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+
+      // Assess: the trust
+      expect(roles[roleId]?.Properties.AssumeRolePolicyDocument.Statement, job.id).toEqual([
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+              'aws:SourceArn': { 'Fn::GetAtt': [logicalIdOf(stacks.jobs.scheduleGroup), 'Arn'] },
+            },
+          },
+        },
+      ]);
+      expect(roles[roleId]?.Properties.ManagedPolicyArns, job.id).toBeUndefined();
+      // Assess: what it may do (the function's versions and aliases are the same function)
+      expect(statements, job.id).toEqual([
+        {
+          Action: 'lambda:InvokeFunction',
+          Effect: 'Allow',
+          Resource: [
+            { 'Fn::GetAtt': [fnId, 'Arn'] },
+            { 'Fn::Join': ['', [{ 'Fn::GetAtt': [fnId, 'Arn'] }, ':*']] },
+          ],
+        },
+        {
+          Action: 'sqs:SendMessage',
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [logicalIdOf(failureQueue(job)), 'Arn'] },
+        },
+      ]);
     }
   });
 
@@ -1831,9 +1903,9 @@ describe('alarms reach a person', () => {
     const [topicId] = Object.keys(templates.jobs.findResources('AWS::SNS::Topic'));
     const alarms = Object.values(templates.jobs.findResources('AWS::CloudWatch::Alarm'));
 
-    // Assess: two per job (Lambda errors, dead-letter queue depth) and the course load time's, each with the
-    // topic as its only action
-    expect(alarms).toHaveLength(lmsJobsJobs.length * 2 + 1);
+    // Assess: three per job (Lambda errors, dead-letter queue depth, failed runs), the course load time's, the
+    // backup age's and the drill differences', each with the topic as its only action
+    expect(alarms).toHaveLength(lmsJobsJobs.length * 3 + 3);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     for (const job of lmsJobsJobs) {
       const errors = alarms.filter(
@@ -1854,6 +1926,85 @@ describe('alarms reach a person', () => {
     }
     // No email without lms:alarmEmail (cdk.json has none)
     templates.jobs.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it("alarms on each job's failed runs: JobFailures summed over 5 minutes, with exactly the dimensions its function writes", async () => {
+    for (const job of lmsJobsJobs) {
+      // Prepare: what the job's function writes when a run fails, as CloudWatch reads it (EMF), with the
+      // function's own Powertools service
+      const service = functionProperties(templates.jobs, jobFunction(job)).Environment.Variables
+        .POWERTOOLS_SERVICE_NAME as string;
+      const written = await emittedDimensions(service, (metrics) =>
+        metrics.countMetric('JobFailures', 1, { job: job.name }),
+      );
+      const alarms = Object.values(templates.jobs.findResources('AWS::CloudWatch::Alarm')).filter(
+        (alarm) =>
+          alarm.Properties.MetricName === 'JobFailures' &&
+          JSON.stringify(alarm.Properties.Dimensions).includes(`"${job.name}"`),
+      );
+
+      // Assess: CloudWatch matches every dimension, so the alarm names exactly those
+      expect(written, job.id).toEqual({ service: 'lms-admin', job: job.name });
+      expect(alarms, job.id).toHaveLength(1);
+      expect(dimensionsOf(alarms[0]?.Properties), job.id).toEqual(written);
+      expect(alarms[0]?.Properties, job.id).toMatchObject({
+        Namespace: 'LMS',
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it('alarms when no logical backup completed for 25 hours (a day and an hour of grace), missing data counting as none', async () => {
+    // Prepare
+    const written = await emittedDimensions('lms-admin', (metrics) =>
+      metrics.countMetric('BackupsCompleted', 1),
+    );
+    const alarms = Object.values(templates.jobs.findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => alarm.Properties.MetricName === 'BackupsCompleted',
+    );
+
+    // Assess: 25 hourly sums all below 1; one completed backup in them keeps it quiet
+    expect(alarms).toHaveLength(1);
+    expect(dimensionsOf(alarms[0]?.Properties)).toEqual(written);
+    expect(alarms[0]?.Properties).toMatchObject({
+      Namespace: 'LMS',
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 25,
+      DatapointsToAlarm: 25,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(BACKUP_MAX_AGE_HOURS).toBe(25);
+  });
+
+  it('alarms when a restore drill finds any difference, and not when drills emit nothing', async () => {
+    // Prepare
+    const written = await emittedDimensions('lms-admin', (metrics) =>
+      metrics.countMetric('DrillDifferences', 3),
+    );
+    const alarms = Object.values(templates.jobs.findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => alarm.Properties.MetricName === 'DrillDifferences',
+    );
+
+    // Assess
+    expect(alarms).toHaveLength(1);
+    expect(dimensionsOf(alarms[0]?.Properties)).toEqual(written);
+    expect(alarms[0]?.Properties).toMatchObject({
+      Namespace: 'LMS',
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('alarms when the p95 of course load times (every course) stays over 10 s for two 15-minute periods', () => {
@@ -2010,6 +2161,44 @@ function templateOf(construct: IConstruct): Template {
   const template = functionTemplates.get(stack) ?? topLevel.get(stack);
   if (!template) throw new Error(`No template for ${stack.node.path}`);
   return template;
+}
+
+/** An alarm's dimensions as a name → value map. */
+function dimensionsOf(properties: Json | undefined): Record<string, unknown> {
+  const dimensions = (properties?.Dimensions ?? []) as { Name: string; Value: unknown }[];
+  return Object.fromEntries(dimensions.map((dimension) => [dimension.Name, dimension.Value]));
+}
+
+/**
+ * The dimensions of the EMF line `emit` prints through a fresh `shared/metrics.ts`, with metrics on (as in
+ * Lambda) and `service` as the function's POWERTOOLS_SERVICE_NAME.
+ */
+async function emittedDimensions(
+  service: string,
+  emit: (metrics: typeof import('../../shared/metrics.ts')) => void,
+): Promise<Record<string, unknown>> {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  vi.stubEnv('POWERTOOLS_SERVICE_NAME', service);
+  const printed: string[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    printed.push(String(chunk));
+    return true;
+  });
+  try {
+    vi.resetModules();
+    emit(await import('../../shared/metrics.ts'));
+  } finally {
+    write.mockRestore();
+    vi.unstubAllEnvs();
+  }
+  const lines = printed
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as Json & { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } });
+  expect(lines).toHaveLength(1);
+  const [line] = lines;
+  const names = line?._aws.CloudWatchMetrics.flatMap((directive) => directive.Dimensions.flat()) ?? [];
+  return Object.fromEntries(names.map((name) => [name, line?.[name]]));
 }
 
 /** Minutes between runs of an EventBridge `rate(...)` expression. */
