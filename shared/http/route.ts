@@ -34,8 +34,11 @@ export type BucketName = (typeof BUCKETS)[number];
  * does both. Every access also lists the bucket (HeadBucket, ListObjectsV2, and a 404 rather than a 403 for
  * a missing object), and `list` does only that (a health probe).
  */
-/** `upload`: sign uploads, complete them and read their size back, never delete. */
-export type BucketAccess = 'list' | 'read' | 'upload' | 'write' | 'read-write';
+/**
+ * `upload`: sign uploads, complete them and read their size back, never delete. `list-versions`: list the
+ * bucket and every version of its objects (the backup's content inventory), read none.
+ */
+export type BucketAccess = 'list' | 'list-versions' | 'read' | 'upload' | 'write' | 'read-write';
 
 /**
  * A bucket need: an access to every object, or only to the keys under `prefix` when the function touches
@@ -43,7 +46,7 @@ export type BucketAccess = 'list' | 'read' | 'upload' | 'write' | 'read-write';
  */
 export type BucketNeed =
   | BucketAccess
-  | { readonly access: Exclude<BucketAccess, 'list'>; readonly prefix: `${string}/` };
+  | { readonly access: Exclude<BucketAccess, 'list' | 'list-versions'>; readonly prefix: `${string}/` };
 
 /**
  * What the route's function touches. CDK grants exactly this (and sets the matching environment variables);
@@ -61,6 +64,11 @@ export interface RouteNeeds {
    * backup and the analytics export. Beside `table`, which says what else the function does.
    */
   readonly tableScan?: true;
+  /**
+   * Restore tables, `<table name>-restore-*` only: create one (with the table's TTL), wait for it, fill it
+   * (BatchWriteItem), read it back (Scan) and drop it. The restore and drill worker.
+   */
+  readonly restoreTables?: true;
   readonly buckets?: Partial<Record<BucketName, BucketNeed>>;
   /**
    * `describe`: DescribeUserPool only (health). `lookup`: AdminGetUser only (the login with a new profile's
