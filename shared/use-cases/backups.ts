@@ -110,7 +110,8 @@ const BATCH_ITEMS = 25;
 
 /**
  * Job runs and their locks: history and coordination (the restore's own run and lock among them). An in-place
- * restore puts back the ones the live table lacks, and never overwrites nor deletes one.
+ * restore puts back the ones the live table lacks (a lock only if its lease has lapsed), and never overwrites
+ * nor deletes one.
  */
 const KEPT_BY_IN_PLACE_RESTORE = new Set(['job', 'job-lock']);
 
@@ -402,11 +403,16 @@ async function restoreInPlace(
   });
 
   let unchanged = 0;
+  const startedAt = ports.runtime.now().toISOString();
   const written = await writeBackupInto(ports, run, manifest, live, (item) => {
     const key = keyOf(item);
     const stored = current.get(key);
     current.delete(key);
-    if (stored && (stored.checksum === itemChecksum(item) || KEPT_BY_IN_PLACE_RESTORE.has(stored.entity))) {
+    const kept =
+      stored && (stored.checksum === itemChecksum(item) || KEPT_BY_IN_PLACE_RESTORE.has(stored.entity));
+    // A lock the backup caught held (its own run's, say) would block the next run until its lease ran out.
+    const held = entityOf(item) === 'job-lock' && (item.leaseUntil?.S ?? '') > startedAt;
+    if (kept || held) {
       unchanged++;
       return null;
     }

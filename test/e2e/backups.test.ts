@@ -160,14 +160,20 @@ describe('backups over HTTP', () => {
     expect(done.result.deleted).toBeGreaterThan(0);
     const gone = await api('GET', `/departments/${created.json.id}`, { token: await admin() });
     expect(gone.status).toBe(404);
+    // The backup's lock, which the backup caught held, is not put back: the next backup starts at once
+    const next = await api('POST', '/backups', { token: await admin() });
+    expect(next.status, next.text).toBe(202);
+    expect((await finished(next.json.id)).status).toBe('succeeded');
   }, 180_000);
 
   it('the daily and weekly jobs request a backup and a drill of the latest complete backup', async () => {
     // Act
     const load = handlerLoader<(event: { time: string }) => Promise<{ id: string }>>(PROJECT_ROOT);
     const daily = await (await load(backupJob.handler))({ time: new Date().toISOString() });
+    expect(daily).toMatchObject({ type: 'backup', status: 'queued' });
     const dailyDone = await finished(daily.id);
     const weekly = await (await load(drillJob.handler))({ time: new Date().toISOString() });
+    expect(weekly).toMatchObject({ type: 'drill', status: 'queued' });
     const weeklyDone = await finished(weekly.id);
 
     // Assess
