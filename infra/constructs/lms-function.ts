@@ -130,6 +130,8 @@ export const BUCKET_OBJECT_ACTIONS: Readonly<Record<BucketAccess, readonly strin
   'list-versions': [],
   read: ['s3:GetObject'],
   upload: ['s3:GetObject', 's3:PutObject'],
+  append: ['s3:PutObject'],
+  'read-append': ['s3:GetObject', 's3:PutObject'],
   write: ['s3:PutObject', 's3:DeleteObject'],
   'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
 };

@@ -36,9 +36,18 @@ export type BucketName = (typeof BUCKETS)[number];
  */
 /**
  * `upload`: sign uploads, complete them and read their size back, never delete. `list-versions`: list the
- * bucket and every version of its objects (the backup's content inventory), read none.
+ * bucket and every version of its objects (the backup's content inventory), read none. `append`: put new
+ * objects, never read nor delete them (backups, under object lock). `read-append`: read and put, never delete.
  */
-export type BucketAccess = 'list' | 'list-versions' | 'read' | 'upload' | 'write' | 'read-write';
+export type BucketAccess =
+  | 'list'
+  | 'list-versions'
+  | 'read'
+  | 'upload'
+  | 'append'
+  | 'read-append'
+  | 'write'
+  | 'read-write';
 
 /**
  * A bucket need: an access to every object, or only to the keys under `prefix` when the function touches

@@ -324,12 +324,12 @@ export const runBackups: QueueJob = {
   summary:
     'Takes a requested logical backup: a parallel Scan to gzip NDJSON per segment, the content inventory, the manifest last',
   trigger: { kind: 'queue', queue: 'backups' },
-  // Scans the table and records the run; writes logical/<id>/ (object lock forbids deleting); lists every
-  // object version of the content bucket (the inventory).
+  // Scans the table and records the run; puts logical/<id>/ (never deletes: object lock); lists every object
+  // version of the content bucket (the inventory).
   needs: {
     table: 'write',
     tableScan: true,
-    buckets: { backups: { access: 'write', prefix: 'logical/' }, content: 'list-versions' },
+    buckets: { backups: { access: 'append', prefix: 'logical/' }, content: 'list-versions' },
   },
   timeoutSeconds: 900,
   memoryMb: 1024,
@@ -348,7 +348,7 @@ export const runRestores: QueueJob = {
     table: 'write',
     tableScan: true,
     restoreTables: true,
-    buckets: { backups: { access: 'read-write', prefix: 'logical/' }, content: 'list-versions' },
+    buckets: { backups: { access: 'read-append', prefix: 'logical/' }, content: 'list-versions' },
   },
   timeoutSeconds: 900,
   memoryMb: 2048,

@@ -148,13 +148,15 @@ const RESTORE_TABLE_ACTIONS = [
 ];
 /** Object actions of each bucket access (every access lists the bucket too, on the bucket ARN). */
 const BUCKET_OBJECT_ACTIONS: Record<
-  'list' | 'list-versions' | 'read' | 'upload' | 'write' | 'read-write',
+  'list' | 'list-versions' | 'read' | 'upload' | 'append' | 'read-append' | 'write' | 'read-write',
   readonly string[]
 > = {
   list: [],
   'list-versions': [],
   read: ['s3:GetObject'],
   upload: ['s3:GetObject', 's3:PutObject'],
+  append: ['s3:PutObject'],
+  'read-append': ['s3:GetObject', 's3:PutObject'],
   write: ['s3:PutObject', 's3:DeleteObject'],
   'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
 };
