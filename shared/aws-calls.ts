@@ -19,7 +19,7 @@ export const AWS_CALLS_FILE_ENV = 'LMS_AWS_CALLS_FILE';
 
 /**
  * One authorisation IAM makes for a call: the action, and where it matters for the grant, the resource:
- * `table` (the LMS table) or `table:<name>` (any other), `<bucket>` (bucket-level, e.g. `content`) or
+ * `table` (the LMS table), `restore-table` (one of its restore tables) or `table:<name>` (any other), `<bucket>` (bucket-level, e.g. `content`) or
  * `<bucket>/<first key segment>/` (an object under that prefix, e.g. `uploads/packages/`).
  */
 export interface IamCall {
@@ -53,6 +53,7 @@ const S3_ACTION_OF: Readonly<Record<string, string>> = {
   HeadBucket: 'ListBucket',
   ListObjects: 'ListBucket',
   ListObjectsV2: 'ListBucket',
+  ListObjectVersions: 'ListBucketVersions',
   DeleteObjects: 'DeleteObject',
   CreateMultipartUpload: 'PutObject',
   UploadPart: 'PutObject',
@@ -61,7 +62,7 @@ const S3_ACTION_OF: Readonly<Record<string, string>> = {
 };
 
 /** S3 operations on the bucket itself rather than on an object. */
-const S3_BUCKET_LEVEL = new Set(['HeadBucket', 'ListObjects', 'ListObjectsV2']);
+const S3_BUCKET_LEVEL = new Set(['HeadBucket', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions']);
 
 /** The items of a TransactWriteItems, each authorised as the single-item action. */
 const TRANSACT_WRITE_ACTION_OF: Readonly<Record<string, string>> = {
@@ -144,8 +145,12 @@ function s3Calls(operation: string, input: Input, error: unknown): IamCall[] {
   return calls;
 }
 
+/** `table`, `restore-table` (`<table>-restore-*`, a restore's or a drill's own table) or `table:<name>`. */
 function tableOf(name: unknown): string {
-  return name === process.env[ENV.tableName] ? 'table' : `table:${String(name)}`;
+  const lms = process.env[ENV.tableName];
+  if (name === lms) return 'table';
+  if (lms && String(name).startsWith(`${lms}-restore-`)) return 'restore-table';
+  return `table:${String(name)}`;
 }
 
 /** The bucket's logical name (`uploads`, `content`, `backups`) when it is one of the LMS buckets. */

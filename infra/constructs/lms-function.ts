@@ -138,15 +138,33 @@ export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
  */
 export const BUCKET_OBJECT_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> = {
   list: [],
+  'list-versions': [],
   read: ['s3:GetObject'],
   upload: ['s3:GetObject', 's3:PutObject'],
-  put: ['s3:PutObject'],
+  append: ['s3:PutObject'],
+  'read-append': ['s3:GetObject', 's3:PutObject'],
   write: ['s3:PutObject', 's3:DeleteObject'],
   'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
 };
 
 /** On the bucket ARN: listing (HeadBucket, ListObjectsV2, and a 404 rather than 403 for a missing key). */
 export const BUCKET_LEVEL_ACTIONS = ['s3:ListBucket'] as const;
+
+/** On the bucket ARN, for `list-versions` only: ListObjectVersions (the backup's content inventory). */
+export const BUCKET_VERSIONS_ACTION = 's3:ListBucketVersions';
+
+/**
+ * What `restoreTables` may do, on `<table name>-restore-*` only: create a restore table (and turn its TTL on),
+ * wait for it, fill it, read it back and drop it.
+ */
+export const RESTORE_TABLE_ACTIONS = [
+  'dynamodb:CreateTable',
+  'dynamodb:DescribeTable',
+  'dynamodb:UpdateTimeToLive',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:Scan',
+  'dynamodb:DeleteTable',
+] as const;
 
 /** The access level and the object key pattern a bucket need grants. */
 export function bucketGrantOf(need: BucketNeed): { access: BucketAccess; keyPattern: string } {
@@ -437,6 +455,14 @@ export class LmsFunction extends NodejsFunction {
         resourceArns: [resources.table.tableArn],
       });
     }
+    if (needs.restoreTables) {
+      if (!resources.table) {
+        throw new Error(
+          `${this.node.path} needs restore tables, but its stack was given none: pass the table to the stack.`,
+        );
+      }
+      this.grantRestoreTables(resources.table);
+    }
     for (const name of BUCKETS) {
       const need = needs.buckets?.[name];
       if (!need) continue;
@@ -530,7 +556,7 @@ export class LmsFunction extends NodejsFunction {
     const { access, keyPattern } = bucketGrantOf(need);
     Grant.addToPrincipal({
       grantee: this,
-      actions: [...BUCKET_LEVEL_ACTIONS],
+      actions: [...BUCKET_LEVEL_ACTIONS, ...(access === 'list-versions' ? [BUCKET_VERSIONS_ACTION] : [])],
       resourceArns: [bucket.bucketArn],
     });
     const objectActions = BUCKET_OBJECT_ACTIONS[access];
@@ -596,6 +622,29 @@ export class LmsFunction extends NodejsFunction {
       id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(secrets))}]`,
       reason:
         'Each OIDC identity provider gets its own secret, named after the provider when an admin adds it at runtime (and Secrets Manager appends a random suffix to every secret ARN), so no fixed ARN exists at deploy time; the "lms/identity-providers/" prefix scopes the grant to those secrets, with explicit actions and no GetSecretValue.',
+    });
+  }
+
+  /**
+   * Grants {@link RESTORE_TABLE_ACTIONS} on the tables named `<table name>-restore-*` only: a restore or a
+   * drill creates its table at runtime, named after its run, so no fixed ARN exists at deploy time.
+   */
+  private grantRestoreTables(table: ITable): void {
+    const here = Stack.of(this);
+    const owner = Stack.of(table);
+    const tableName = owner === here ? table.tableName : owner.exportValue(table.tableName);
+    const restoreTables = here.formatArn({
+      service: 'dynamodb',
+      resource: 'table',
+      resourceName: `${tableName}-restore-*`,
+    });
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...RESTORE_TABLE_ACTIONS], resources: [restoreTables] }),
+    );
+    Validations.of(this.serviceRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(here.resolve(restoreTables))}]`,
+      reason:
+        'A restore or a restore drill creates its own table at runtime, named "<LMS table>-restore-<run id>", so no fixed ARN exists at deploy time; the "-restore-*" suffix keeps the grant off the LMS table itself and any other table, with explicit actions.',
     });
   }
 

@@ -1,5 +1,6 @@
 /** The health report: one line per dependency the platform cannot work without. */
 import * as z from 'zod';
+import { BackupStatus } from './backup.ts';
 
 export const HealthReport = z
   .object({
@@ -16,3 +17,12 @@ export const HealthReport = z
   })
   .meta({ id: 'HealthReport' });
 export type HealthReport = z.infer<typeof HealthReport>;
+
+/**
+ * What administrators see besides: the backups' status (the last good backup's age, the last drill); null
+ * when the table did not answer.
+ */
+export const HealthDetail = HealthReport.extend({ backups: BackupStatus.nullable() }).meta({
+  id: 'HealthDetail',
+});
+export type HealthDetail = z.infer<typeof HealthDetail>;

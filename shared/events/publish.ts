@@ -1,6 +1,6 @@
 /**
  * From the table's stream to the bus. Only INSERTs of audit records carry events (audit records are never
- * updated); every other item on the stream is ignored. The same conversion runs in the AWS publisher Lambda
+ * updated), and not those a restore put back; every other item on the stream is ignored. The same conversion runs in the AWS publisher Lambda
  * and in the local stack's stream poller, so both publish exactly the same events.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -20,7 +20,8 @@ export interface AuditStreamRecord {
 
 export function eventsOfStreamRecord(record: AuditStreamRecord): DomainEvent[] {
   const image = record.dynamodb?.NewImage;
-  if (record.eventName !== 'INSERT' || !image) return [];
+  // An audit record an in-place restore put back (`restoredBy`): its events went out when the change happened.
+  if (record.eventName !== 'INSERT' || !image || image.restoredBy) return [];
   const audit = auditRecordOfItem(unmarshall(image as Record<string, AttributeValue>));
   return audit ? eventsFromAudit(audit) : [];
 }

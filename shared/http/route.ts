@@ -35,10 +35,19 @@ export type BucketName = (typeof BUCKETS)[number];
  * a missing object), and `list` does only that (a health probe).
  */
 /**
- * `upload`: sign uploads, complete them and read their size back, never delete. `put`: write objects only,
- * never read or delete them (exports kept in the object-locked backups bucket).
+ * `upload`: sign uploads, complete them and read their size back, never delete. `list-versions`: list the
+ * bucket and every version of its objects (the backup's content inventory), read none. `append`: put new
+ * objects, never read nor delete them (backups, under object lock). `read-append`: read and put, never delete.
  */
-export type BucketAccess = 'list' | 'read' | 'upload' | 'put' | 'write' | 'read-write';
+export type BucketAccess =
+  | 'list'
+  | 'list-versions'
+  | 'read'
+  | 'upload'
+  | 'append'
+  | 'read-append'
+  | 'write'
+  | 'read-write';
 
 /**
  * A bucket need: an access to every object, or only to the keys under `prefix` when the function touches
@@ -46,7 +55,7 @@ export type BucketAccess = 'list' | 'read' | 'upload' | 'put' | 'write' | 'read-
  */
 export type BucketNeed =
   | BucketAccess
-  | { readonly access: Exclude<BucketAccess, 'list'>; readonly prefix: `${string}/` };
+  | { readonly access: Exclude<BucketAccess, 'list' | 'list-versions'>; readonly prefix: `${string}/` };
 
 /**
  * What the route's function touches. CDK grants exactly this (and sets the matching environment variables);
@@ -64,6 +73,11 @@ export interface RouteNeeds {
    * backup and the analytics export. Beside `table`, which says what else the function does.
    */
   readonly tableScan?: true;
+  /**
+   * Restore tables, `<table name>-restore-*` only: create one (with the table's TTL), wait for it, fill it
+   * (BatchWriteItem), read it back (Scan) and drop it. The restore and drill worker.
+   */
+  readonly restoreTables?: true;
   readonly buckets?: Partial<Record<BucketName, BucketNeed>>;
   /**
    * `describe`: DescribeUserPool only (health). `lookup`: AdminGetUser only (the login with a new profile's

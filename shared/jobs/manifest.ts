@@ -340,11 +340,67 @@ export const retention: ScheduledJob = {
   needs: {
     table: 'write',
     tableScan: true,
-    buckets: { backups: { access: 'put', prefix: 'audit/' } },
+    buckets: { backups: { access: 'append', prefix: 'audit/' } },
     userPool: 'erase',
   },
   timeoutSeconds: 900,
   memoryMb: 1024,
+};
+
+export const backup: ScheduledJob = {
+  id: 'backup',
+  name: 'backup',
+  handler: 'functions/backups/request-backup.ts',
+  summary: 'Requests the daily logical backup from the backups worker, as POST /backups does',
+  trigger: { kind: 'schedule', everyMinutes: 24 * 60 },
+  // The run (its lock), handed to the backups worker.
+  needs: { table: 'write', queues: { backups: 'send' } },
+};
+
+export const drill: ScheduledJob = {
+  id: 'drill',
+  name: 'drill',
+  handler: 'functions/backups/request-drill.ts',
+  summary: 'Requests the weekly restore drill of the latest complete backup from the restores worker',
+  trigger: { kind: 'schedule', everyMinutes: 7 * 24 * 60 },
+  needs: { table: 'write', queues: { restores: 'send' } },
+};
+
+export const runBackups: QueueJob = {
+  id: 'runBackups',
+  name: 'run-backups',
+  handler: 'functions/backups/run-backups.ts',
+  summary:
+    'Takes a requested logical backup: a parallel Scan to gzip NDJSON per segment, the content inventory, the manifest last',
+  trigger: { kind: 'queue', queue: 'backups' },
+  // Scans the table and records the run; puts logical/<id>/ (never deletes: object lock); lists every object
+  // version of the content bucket (the inventory).
+  needs: {
+    table: 'write',
+    tableScan: true,
+    buckets: { backups: { access: 'append', prefix: 'logical/' }, content: 'list-versions' },
+  },
+  timeoutSeconds: 900,
+  memoryMb: 1024,
+};
+
+export const runRestores: QueueJob = {
+  id: 'runRestores',
+  name: 'run-restores',
+  handler: 'functions/backups/run-restores.ts',
+  summary:
+    'Runs a requested restore (new table, or in place after a backup of the current state) or restore drill, every file checked against its SHA-256 first',
+  trigger: { kind: 'queue', queue: 'restores' },
+  // Reads backups (and writes the pre-restore backup of an in-place restore, hence the scan, the inventory
+  // and the write); writes the live table in place; creates, fills, reads and drops <table>-restore-* tables.
+  needs: {
+    table: 'write',
+    tableScan: true,
+    restoreTables: true,
+    buckets: { backups: { access: 'read-append', prefix: 'logical/' }, content: 'list-versions' },
+  },
+  timeoutSeconds: 900,
+  memoryMb: 2048,
 };
 
 export const jobs: readonly JobDefinition[] = [
@@ -365,4 +421,8 @@ export const jobs: readonly JobDefinition[] = [
   analyticsExport,
   runExports,
   retention,
+  backup,
+  drill,
+  runBackups,
+  runRestores,
 ];

@@ -5,6 +5,7 @@
  */
 import type { RouteDefinition } from '../http/route.ts';
 import * as apiClients from './api-clients.ts';
+import { backupRoutes } from './backups.ts';
 import * as catalog from './catalog.ts';
 import * as cohorts from './cohorts.ts';
 import * as content from './content.ts';
@@ -24,12 +25,13 @@ import { importRoutes } from './imports.ts';
 import { runtimeRoutes } from './runtime.ts';
 import { scimRoutes } from './scim.ts';
 import * as scimTokens from './scim-tokens.ts';
-import { getHealth, getOpenApi, listAudit } from './system.ts';
+import { getHealth, getHealthDetail, getOpenApi, listAudit } from './system.ts';
 import { createUser, getUser, listUsers, reactivateUser, suspendUser, updateUser } from './users.ts';
 import { xapiRoutes } from './xapi.ts';
 
 export const routes: readonly RouteDefinition[] = [
   getHealth,
+  getHealthDetail,
   getOpenApi,
   listAudit,
   createUser,
@@ -118,4 +120,5 @@ export const routes: readonly RouteDefinition[] = [
   ...runtimeRoutes,
   ...xapiRoutes,
   ...exportRoutes,
+  ...backupRoutes,
 ];

@@ -2,7 +2,7 @@
 
 import { AuditRecord, ListAuditQuery } from '../domain/audit.ts';
 import { pageOf } from '../domain/common.ts';
-import { HealthReport } from '../domain/health.ts';
+import { HealthDetail, HealthReport } from '../domain/health.ts';
 import { defineRoute } from '../http/route.ts';
 
 export const getHealth = defineRoute({
@@ -22,6 +22,33 @@ export const getHealth = defineRoute({
   // Probes only: DescribeTable, HeadBucket (ListBucket), DescribeUserPool.
   needs: {
     table: 'describe',
+    buckets: { uploads: 'list', content: 'list', backups: 'list', analytics: 'list' },
+    userPool: 'describe',
+  },
+});
+
+/**
+ * `/health` is public (no authorizer runs on it, so it cannot tell an admin): its detail for administrators is
+ * a route of its own.
+ */
+export const getHealthDetail = defineRoute({
+  id: 'getHealthDetail',
+  method: 'GET',
+  path: '/health/detail',
+  handler: 'functions/system/get-health-detail.ts',
+  summary:
+    "Administrators' health: every dependency as /health reports it, and the backups' status (the last good backup's age, the last drill's result); 503 when a dependency is down",
+  tag: 'Platform',
+  access: { roles: ['admin'] },
+  request: {},
+  response: {
+    status: 200,
+    description: 'Every dependency is up (503 with the same body when not)',
+    body: HealthDetail,
+  },
+  // The probes of /health, and the backup and drill runs (Query).
+  needs: {
+    table: 'read',
     buckets: { uploads: 'list', content: 'list', backups: 'list', analytics: 'list' },
     userPool: 'describe',
   },

@@ -3,7 +3,7 @@
  *   bench <id> <value> <unit> target <op><number> <ok|MISS>
  * and the same figures written to docs/benchmarks.md. Every figure is a ratio against a baseline measured
  * in the same run (shared machines are noisy; absolute times are not comparable between runs).
- * `npm run bench -- <name>` runs one benchmark (get-user, bundle, package, cohort-enroll, import,
+ * `npm run bench -- <name>` runs one benchmark (get-user, bundle, package, cohort-enroll, import, backup,
  * scim-create-user, runtime-commit, export) and leaves the docs alone.
  */
 import { writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { startLocalStack } from '../../infra/local/stack.ts';
+import { benchBackup } from './backup.bench.ts';
 import { benchBundle } from './bundle.bench.ts';
 import { benchCohortEnroll } from './cohort-enroll.bench.ts';
 import { benchExport } from './export.bench.ts';
@@ -37,6 +38,7 @@ try {
     'scim-create-user': benchScimCreateUser,
     'runtime-commit': benchRuntimeCommit,
     export: benchExport,
+    backup: benchBackup,
   };
   if (only && !(only in benches))
     throw new Error(`No benchmark ${only}: one of ${Object.keys(benches).join(', ')}`);

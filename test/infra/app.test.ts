@@ -139,15 +139,26 @@ const TABLE_ACTIONS: Record<NonNullable<RouteNeeds['table']>, readonly string[]>
   read: TABLE_READ_ACTIONS,
   write: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
 };
+/** What `restoreTables` grants, on `<table name>-restore-*` only. */
+const RESTORE_TABLE_ACTIONS = [
+  'dynamodb:CreateTable',
+  'dynamodb:DescribeTable',
+  'dynamodb:UpdateTimeToLive',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:Scan',
+  'dynamodb:DeleteTable',
+];
 /** Object actions of each bucket access (every access lists the bucket too, on the bucket ARN). */
 const BUCKET_OBJECT_ACTIONS: Record<
-  'list' | 'read' | 'upload' | 'put' | 'write' | 'read-write',
+  'list' | 'list-versions' | 'read' | 'upload' | 'append' | 'read-append' | 'write' | 'read-write',
   readonly string[]
 > = {
   list: [],
+  'list-versions': [],
   read: ['s3:GetObject'],
   upload: ['s3:GetObject', 's3:PutObject'],
-  put: ['s3:PutObject'],
+  append: ['s3:PutObject'],
+  'read-append': ['s3:GetObject', 's3:PutObject'],
   write: ['s3:PutObject', 's3:DeleteObject'],
   'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
 };
@@ -2328,15 +2339,22 @@ function expectGrantsMatchNeeds(
   const touching = (construct: IConstruct) =>
     statements.filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(construct)));
 
-  // Assess: table
-  const tableActions = actions.filter((a) => a.startsWith('dynamodb:'));
-  // tableScan: Scan on the table itself (and DescribeTable), beside what `table` grants
+  // Assess: table (a scan need adds Scan and DescribeTable on the table); restore tables, on their names only
+  const isRestoreTables = (s: Statement) => JSON.stringify(s.Resource).includes('-restore-*');
+  const tableActions = statements
+    .filter((s) => !isRestoreTables(s))
+    .flatMap((s) => asArray(s.Action))
+    .filter((a) => a.startsWith('dynamodb:'));
   expect(new Set(tableActions), label).toEqual(
     new Set([
       ...(needs.table ? TABLE_ACTIONS[needs.table] : []),
       ...(needs.tableScan ? ['dynamodb:Scan', 'dynamodb:DescribeTable'] : []),
     ]),
   );
+  expect(
+    new Set(statements.filter(isRestoreTables).flatMap((s) => asArray(s.Action))),
+    `${label} restore tables`,
+  ).toEqual(new Set(needs.restoreTables ? RESTORE_TABLE_ACTIONS : []));
 
   // Assess: buckets, one by one: ListBucket on the bucket, the object actions on its objects (or a prefix's)
   for (const name of BUCKETS) {
@@ -2347,7 +2365,9 @@ function expectGrantsMatchNeeds(
         .filter((s) => asArray(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(resource)))
         .flatMap((s) => asArray(s.Action));
     const objects = { 'Fn::Join': ['', [bucketArn, `/${objectPattern(need)}`]] };
-    expect(granted(bucketArn), `${label} ${name}`).toEqual(need ? ['s3:ListBucket'] : []);
+    expect(granted(bucketArn), `${label} ${name}`).toEqual(
+      need === 'list-versions' ? ['s3:ListBucket', 's3:ListBucketVersions'] : need ? ['s3:ListBucket'] : [],
+    );
     const objectActions = need ? BUCKET_OBJECT_ACTIONS[typeof need === 'string' ? need : need.access] : [];
     expect(new Set(granted(objects)), `${label} ${name}`).toEqual(new Set(objectActions));
     // Nothing else on that bucket: no other key pattern

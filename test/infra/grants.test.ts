@@ -49,7 +49,7 @@ interface Statement {
 /** What one action of a statement allows on: the LMS table, its stream, a bucket, the pool, secrets, the bus. */
 interface Grant {
   readonly action: string;
-  /** `table`, `stream`, `user-pool`, `secret`, `bus`, `<bucket>` (bucket-level) or `<bucket>/<pattern>`. */
+  /** `table`, `restore-table`, `stream`, `user-pool`, `secret`, `bus`, `<bucket>` (bucket-level) or `<bucket>/<pattern>`. */
   readonly target: string;
 }
 
@@ -250,7 +250,7 @@ function allows(grant: Grant, call: RecordedCall): boolean {
   const resource = call.resource;
   if (resource === undefined)
     return !BUCKETS.some((b) => grant.target.startsWith(b)) && grant.target !== 'table';
-  if (resource === 'table') return grant.target === 'table';
+  if (resource === 'table' || resource === 'restore-table') return grant.target === resource;
   const [bucket, ...key] = resource.split('/');
   if (!BUCKETS.includes(bucket as BucketName)) return false;
   if (key.length === 0) return grant.target === bucket;
@@ -291,6 +291,8 @@ function targetOf(resource: unknown): string {
   const json = JSON.stringify(resource);
   const tableId = logicalIdOf(stacks.data.table);
   if (json.includes(`${tableId}StreamArn`)) return 'stream';
+  // `<table name>-restore-*`: the tables restores and drills create.
+  if (json.includes(tableId) && json.includes('-restore-*')) return 'restore-table';
   if (json.includes(tableId)) return 'table';
   for (const name of BUCKETS) {
     if (!json.includes(logicalIdOf(stacks.data.buckets[name]))) continue;
