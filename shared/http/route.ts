@@ -36,9 +36,19 @@ export type BucketName = (typeof BUCKETS)[number];
  */
 /**
  * `upload`: sign uploads, complete them and read their size back, never delete. `put`: write objects only,
- * never read or delete them (exports kept in the object-locked backups bucket).
+ * never read or delete them (exports kept in the object-locked backups bucket). `tag`: read and set objects'
+ * tags only (archival). `copy-in-place`: copy objects onto themselves with their tags set anew, never
+ * delete (an unarchive's content back to S3 Standard).
  */
-export type BucketAccess = 'list' | 'read' | 'upload' | 'put' | 'write' | 'read-write';
+export type BucketAccess =
+  | 'list'
+  | 'read'
+  | 'upload'
+  | 'put'
+  | 'write'
+  | 'read-write'
+  | 'tag'
+  | 'copy-in-place';
 
 /**
  * A bucket need: an access to every object, or only to the keys under `prefix` when the function touches

@@ -140,7 +140,7 @@ const TABLE_ACTIONS: Record<NonNullable<RouteNeeds['table']>, readonly string[]>
 };
 /** Object actions of each bucket access (every access lists the bucket too, on the bucket ARN). */
 const BUCKET_OBJECT_ACTIONS: Record<
-  'list' | 'read' | 'upload' | 'put' | 'write' | 'read-write',
+  'list' | 'read' | 'upload' | 'put' | 'write' | 'read-write' | 'tag' | 'copy-in-place',
   readonly string[]
 > = {
   list: [],
@@ -149,6 +149,8 @@ const BUCKET_OBJECT_ACTIONS: Record<
   put: ['s3:PutObject'],
   write: ['s3:PutObject', 's3:DeleteObject'],
   'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+  tag: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+  'copy-in-place': ['s3:GetObject', 's3:PutObject', 's3:GetObjectTagging', 's3:PutObjectTagging'],
 };
 /** What `federation` may do with OIDC client secrets besides scheduling their deletion. */
 const SECRET_ACTIONS = [
