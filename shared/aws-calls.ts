@@ -127,6 +127,7 @@ function dynamoDbCalls(operation: string, input: Input): IamCall[] {
 }
 
 function s3Calls(operation: string, input: Input, error: unknown): IamCall[] {
+  if (operation === 'CopyObject') return copyObjectCalls(input);
   const action = `s3:${S3_ACTION_OF[operation] ?? operation}`;
   const bucket = bucketOf(input.Bucket);
   if (S3_BUCKET_LEVEL.has(operation)) return [{ action, resource: bucket }];
@@ -142,6 +143,29 @@ function s3Calls(operation: string, input: Input, error: unknown): IamCall[] {
   // expects NoSuchKey/NotFound needs s3:ListBucket too.
   if ((operation === 'GetObject' || operation === 'HeadObject') && statusOf(error) === 404)
     calls.push({ action: 's3:ListBucket', resource: bucket });
+  return calls;
+}
+
+/**
+ * CopyObject has no action of its own: it reads the source (GetObject) and writes the destination
+ * (PutObject); the tags it copies are read from the source (GetObjectTagging, `TaggingDirective` COPY, the
+ * default) and the tags it sets are written to the destination (PutObjectTagging).
+ */
+function copyObjectCalls(input: Input): IamCall[] {
+  const source = decodeURIComponent(String(input.CopySource ?? '')).replace(/^\//, '');
+  const slash = source.indexOf('/');
+  const from = `${bucketOf(source.slice(0, slash))}/${prefixOf(source.slice(slash + 1))}`;
+  const to = `${bucketOf(input.Bucket)}/${prefixOf(input.Key)}`;
+  const calls: IamCall[] = [
+    { action: 's3:GetObject', resource: from },
+    { action: 's3:PutObject', resource: to },
+  ];
+  if (input.TaggingDirective === 'REPLACE') {
+    if (input.Tagging) calls.push({ action: 's3:PutObjectTagging', resource: to });
+  } else {
+    calls.push({ action: 's3:GetObjectTagging', resource: from });
+    calls.push({ action: 's3:PutObjectTagging', resource: to });
+  }
   return calls;
 }
 

@@ -145,6 +145,8 @@ export const BUCKET_OBJECT_ACTIONS: Readonly<Record<BucketAccess, readonly strin
   'read-append': ['s3:GetObject', 's3:PutObject'],
   write: ['s3:PutObject', 's3:DeleteObject'],
   'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+  tag: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+  'copy-in-place': ['s3:GetObject', 's3:PutObject', 's3:GetObjectTagging', 's3:PutObjectTagging'],
 };
 
 /** On the bucket ARN: listing (HeadBucket, ListObjectsV2, and a 404 rather than 403 for a missing key). */

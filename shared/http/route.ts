@@ -37,7 +37,9 @@ export type BucketName = (typeof BUCKETS)[number];
 /**
  * `upload`: sign uploads, complete them and read their size back, never delete. `list-versions`: list the
  * bucket and every version of its objects (the backup's content inventory), read none. `append`: put new
- * objects, never read nor delete them (backups, under object lock). `read-append`: read and put, never delete.
+ * objects, never read nor delete them (backups and audit exports, under object lock). `read-append`: read
+ * and put, never delete. `tag`: read and set objects' tags only (archival). `copy-in-place`: copy objects
+ * onto themselves with their tags set anew, never delete (an unarchive's content back to S3 Standard).
  */
 export type BucketAccess =
   | 'list'
@@ -47,7 +49,9 @@ export type BucketAccess =
   | 'append'
   | 'read-append'
   | 'write'
-  | 'read-write';
+  | 'read-write'
+  | 'tag'
+  | 'copy-in-place';
 
 /**
  * A bucket need: an access to every object, or only to the keys under `prefix` when the function touches

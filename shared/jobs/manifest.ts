@@ -403,6 +403,31 @@ export const runRestores: QueueJob = {
   memoryMb: 2048,
 };
 
+export const archival: ScheduledJob = {
+  id: 'archival',
+  name: 'archival',
+  handler: 'functions/lifecycle/run-archival.ts',
+  summary:
+    "Moves the content of courses archived longer than the policy's days to archive storage: tags each object of their content versions lms-storage=archive (the content bucket's lifecycle rule moves them to Glacier Instant Retrieval), then marks the versions",
+  recordedAs: 'archival',
+  trigger: { kind: 'schedule', everyMinutes: 24 * 60 },
+  // Reads the policy and the archived courses, marks their content versions; tags the content's objects.
+  needs: { table: 'write', buckets: { content: { access: 'tag', prefix: 'courses/' } } },
+  timeoutSeconds: 900,
+};
+
+export const runArchival: QueueJob = {
+  id: 'runArchival',
+  name: 'run-archival',
+  handler: 'functions/lifecycle/run-unarchive.ts',
+  summary:
+    "Runs a requested unarchive: copies each object of the course's archived content versions back to S3 Standard without the archive tag, then marks the versions and reports the content ready",
+  trigger: { kind: 'queue', queue: 'archival' },
+  // Reads and marks the course's content versions; copies the content's objects onto themselves.
+  needs: { table: 'write', buckets: { content: { access: 'copy-in-place', prefix: 'courses/' } } },
+  timeoutSeconds: 900,
+};
+
 export const jobs: readonly JobDefinition[] = [
   courseSchedule,
   processPackage,
@@ -425,4 +450,6 @@ export const jobs: readonly JobDefinition[] = [
   drill,
   runBackups,
   runRestores,
+  archival,
+  runArchival,
 ];

@@ -1,6 +1,7 @@
 /** Catalog routes: courses, their lifecycle, categories, learning paths. */
 import * as z from 'zod';
 import { Id, pageOf } from '../domain/common.ts';
+import { ContentRestore } from '../domain/content.ts';
 import {
   Category,
   Course,
@@ -114,12 +115,27 @@ export const archiveCourse = lifecycle(
   'Archive a course: it leaves the catalog and takes no new enrollments; its records stay',
   CONTENT_OWNERS,
 );
-export const unarchiveCourse = lifecycle(
-  'unarchiveCourse',
-  'unarchive',
-  'Return an archived course to draft',
-  ['admin'],
-);
+/** The course back in draft, with the run that brings its archived content back, if any. */
+const UnarchivedCourse = Course.extend({ contentRestore: ContentRestore }).meta({ id: 'UnarchivedCourse' });
+
+export const unarchiveCourse = defineRoute({
+  id: 'unarchiveCourse',
+  method: 'POST',
+  path: '/courses/{id}/unarchive',
+  handler: 'functions/catalog/unarchive-course.ts',
+  summary:
+    'Return an archived course to draft; content moved to archive storage comes back to S3 Standard by a run (contentRestore: follow it with GET /jobs/{id})',
+  tag: 'Catalog',
+  access: { roles: ['admin'] },
+  request: { params: CourseIdParams, ifMatch: 'optional' },
+  response: {
+    status: 200,
+    description: 'The course in draft, and its content restore',
+    body: UnarchivedCourse,
+  },
+  // Reads the content versions' storage; requests the restore run from the archival queue's worker.
+  needs: { table: 'write', queues: { archival: 'send' } },
+});
 
 export const waiveCourseAccessibility = defineRoute({
   id: 'waiveCourseAccessibility',

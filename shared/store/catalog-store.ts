@@ -96,10 +96,13 @@ export class DynamoCatalogRepository implements CatalogRepository {
     };
   }
 
-  /** Courses with a date at or before `until` in `field`, in one status (bounded sets: drafts, published). */
+  /**
+   * Courses with a date at or before `until` in `field`, in one status: its whole partition, filtered (drafts
+   * and published every few minutes; the archived courses once a day, for archival).
+   */
   async coursesDue(
     status: Course['status'],
-    field: 'publishAt' | 'archiveAt' | 'reviewBy',
+    field: 'publishAt' | 'archiveAt' | 'reviewBy' | 'archivedAt',
     until: string,
   ): Promise<Course[]> {
     const items = await queryAll(this.client, {

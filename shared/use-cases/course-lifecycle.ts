@@ -1,15 +1,19 @@
 /**
- * Course lifecycle: draft -> published -> archived, and archived -> draft by an admin only.
+ * Course lifecycle: draft -> published -> archived, and archived -> draft by an admin only (which brings
+ * content moved to archive storage back: shared/use-cases/archival.ts).
  * Publishing is gated on accessibility: a current content version whose scan found critical or serious
  * violations blocks it until an admin records a waiver (with a reason) for that version.
  * Scheduled `publishAt` / `archiveAt` are honoured by `runCourseSchedule`, a job of the job manifest.
  */
+import type { ContentRestore } from '../domain/content.ts';
 import type { Course } from '../domain/course.ts';
 import { BusinessRuleError, ConflictError } from '../domain/errors.ts';
 import type { Actor } from '../domain/principal.ts';
 import { systemActor } from '../domain/principal.ts';
+import { requestContentRestore } from './archival.ts';
 import { audit, type CatalogDeps, editableCourse } from './catalog.ts';
-import type { ContentVersionLookup } from './ports.ts';
+import type { JobRunPorts, RunQueue } from './job-runs.ts';
+import type { ContentRepository, ContentVersionLookup } from './ports.ts';
 
 export interface LifecycleDeps extends CatalogDeps {
   content: ContentVersionLookup;
@@ -59,17 +63,36 @@ export async function archiveCourse(
   );
 }
 
-/** Steps: admin only (the manifest says so) -> archived back to draft. */
+export type UnarchiveDeps = LifecycleDeps &
+  JobRunPorts & {
+    readonly contents: Pick<ContentRepository, 'listContentVersions'>;
+    /** The archival work queue, which hands a content restore to its worker. */
+    readonly queue: RunQueue;
+  };
+
+/**
+ * Steps: admin only (the manifest says so) -> must be archived -> any content in archive storage: request
+ * the run that brings it back to Standard (or answer the one under way) -> back to draft. The restore is
+ * requested first, so a course back in draft never has archived content and no run bringing it back.
+ */
 export async function unarchiveCourse(
-  deps: LifecycleDeps,
+  deps: UnarchiveDeps,
   actor: Actor,
   id: string,
   expectedVersion?: number,
-): Promise<Course> {
+): Promise<Course & { contentRestore: ContentRestore }> {
   const course = await editableCourse(deps, actor, id, expectedVersion);
   if (course.status !== 'archived')
     throw new ConflictError(`${course.title} is ${course.status}, not archived.`);
-  return transition(deps, actor, course, { status: 'draft', archivedAt: null }, 'course.unarchived');
+  const contentRestore = await requestContentRestore(deps, actor, course.id);
+  const after = await transition(
+    deps,
+    actor,
+    course,
+    { status: 'draft', archivedAt: null },
+    'course.unarchived',
+  );
+  return { ...after, contentRestore };
 }
 
 /** Steps: the course must have content -> record who waived the accessibility gate for which version, and why. */

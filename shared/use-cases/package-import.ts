@@ -284,6 +284,8 @@ async function importPackage(
       jobId: job.id,
       importedBy: job.createdBy,
       importedAt: deps.runtime.now().toISOString(),
+      storage: 'standard',
+      storageChangedAt: null,
     };
   } finally {
     // Whatever happened, the scan and the progress saves are over before the job is: no page is read or

@@ -120,10 +120,13 @@ export interface CatalogRepository {
   getCourse(id: string): Promise<Course | undefined>;
   getCourses(ids: readonly string[]): Promise<Course[]>;
   listCourses(filter: CourseFilter, page: PageRequest): Promise<Page<Course>>;
-  /** Courses in `status` whose `field` is at or before `until` (scheduled transitions, reviews due). */
+  /**
+   * Courses in `status` whose `field` is at or before `until` (scheduled transitions, reviews due, content to
+   * archive).
+   */
   coursesDue(
     status: Course['status'],
-    field: 'publishAt' | 'archiveAt' | 'reviewBy',
+    field: 'publishAt' | 'archiveAt' | 'reviewBy' | 'archivedAt',
     until: string,
   ): Promise<Course[]>;
   /**

@@ -150,7 +150,16 @@ const RESTORE_TABLE_ACTIONS = [
 ];
 /** Object actions of each bucket access (every access lists the bucket too, on the bucket ARN). */
 const BUCKET_OBJECT_ACTIONS: Record<
-  'list' | 'list-versions' | 'read' | 'upload' | 'append' | 'read-append' | 'write' | 'read-write',
+  | 'list'
+  | 'list-versions'
+  | 'read'
+  | 'upload'
+  | 'append'
+  | 'read-append'
+  | 'write'
+  | 'read-write'
+  | 'tag'
+  | 'copy-in-place',
   readonly string[]
 > = {
   list: [],
@@ -161,6 +170,8 @@ const BUCKET_OBJECT_ACTIONS: Record<
   'read-append': ['s3:GetObject', 's3:PutObject'],
   write: ['s3:PutObject', 's3:DeleteObject'],
   'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+  tag: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+  'copy-in-place': ['s3:GetObject', 's3:PutObject', 's3:GetObjectTagging', 's3:PutObjectTagging'],
 };
 /** What `federation` may do with OIDC client secrets besides scheduling their deletion. */
 const SECRET_ACTIONS = [
