@@ -101,7 +101,12 @@ export async function noExportUnderWay(token: string) {
   for (const status of ['queued', 'running']) {
     for (;;) {
       const runs = await api('GET', `/jobs?kind=export&status=${status}`, { token });
-      if (runs.json?.items?.length === 0) break;
+      // A run whose lease lapsed died holding nothing: the next request takes its lock over.
+      const live = (runs.json?.items ?? []).filter(
+        (run: { leaseUntil: string | null }) =>
+          run.leaseUntil !== null && Date.parse(run.leaseUntil) > Date.now(),
+      );
+      if (runs.status === 200 && live.length === 0) break;
       if (Date.now() > deadline) throw new Error(`an export is still ${status}: ${runs.text}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
