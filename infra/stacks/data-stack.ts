@@ -43,16 +43,12 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ARCHIVE_TAG } from '../../shared/domain/content.ts';
 import { BUCKETS, type BucketName, QUEUES, type QueueName } from '../../shared/http/route.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
 import { BACKUPS_BUCKET_ID, BackupsBucketObjectLock } from '../constructs/backups-object-lock.ts';
 import { ContentDelivery } from '../constructs/content-delivery.ts';
 
-/**
- * The S3 tag archival puts on every object of an archived course's content versions (and unarchiving takes
- * off): the content bucket's lifecycle moves tagged objects to Glacier Instant Retrieval.
- */
-export const ARCHIVE_STORAGE_TAG = { key: 'lms-storage', value: 'archive' } as const;
 /** Where logical backups are written in the backups bucket: `logical/<backupId>/...`. */
 export const LOGICAL_BACKUPS_PREFIX = 'logical/';
 
@@ -162,7 +158,7 @@ export class DataStack extends Stack {
           // (unarchiving copies objects back untagged) move a day after (noncurrent days must be 1 or more).
           // Objects under 128 KB stay where they are (S3's default minimum size for a transition).
           id: 'archive-tagged-content',
-          tagFilters: { [ARCHIVE_STORAGE_TAG.key]: ARCHIVE_STORAGE_TAG.value },
+          tagFilters: { [ARCHIVE_TAG.key]: ARCHIVE_TAG.value },
           transitions: [
             { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(0) },
           ],

@@ -134,7 +134,7 @@ export const SCHEDULED_EVENT = {
  * A day without a completed logical backup alarms: the daily backup plus an hour's grace for a run that
  * starts late or takes long. Evaluated as that many hourly sums, every one of them empty.
  */
-export const BACKUP_MAX_AGE_HOURS = 25;
+export const BACKUP_ALARM_HOURS = 25;
 /**
  * The stack statuses after which a job following a stack's deploys runs: an update that completed, or one that
  * rolled back (the rollback re-applies the previous template, which resets what it manages just the same).
@@ -196,7 +196,7 @@ export class JobsStack extends Stack {
    * the one that catches a queue worker's failed run, which does not throw.
    */
   readonly jobFailureAlarms: ReadonlyMap<string, Alarm>;
-  /** No logical backup completed for {@link BACKUP_MAX_AGE_HOURS} hours. */
+  /** No logical backup completed for {@link BACKUP_ALARM_HOURS} hours. */
   readonly backupAgeAlarm: Alarm;
   /** A restore drill found differences between its scratch table and the backup. */
   readonly drillDifferencesAlarm: Alarm;
@@ -629,7 +629,7 @@ function businessMetric(name: BusinessMetric, options: { period: Duration; job?:
 }
 
 /**
- * No logical backup completed in the last {@link BACKUP_MAX_AGE_HOURS} hours: every hourly sum of
+ * No logical backup completed in the last {@link BACKUP_ALARM_HOURS} hours: every hourly sum of
  * `BackupsCompleted` in that window is below 1, a missing hour (nothing emitted) counting as one. It is
  * therefore in alarm after a first deploy until the first daily backup completes, which is the truth.
  */
@@ -638,10 +638,10 @@ function backupAgeAlarm(scope: Construct): Alarm {
     scope,
     'BackupAgeAlarm',
     {
-      alarmDescription: `No logical backup completed in the last ${BACKUP_MAX_AGE_HOURS} hours (the daily backup, plus an hour's grace). GET /backups/status gives the age of the last good backup; GET /jobs?kind=backup the runs and why they failed.`,
+      alarmDescription: `No logical backup completed in the last ${BACKUP_ALARM_HOURS} hours (the daily backup, plus an hour's grace). GET /backups/status gives the age of the last good backup; GET /jobs?kind=backup the runs and why they failed.`,
       threshold: 1,
-      evaluationPeriods: BACKUP_MAX_AGE_HOURS,
-      datapointsToAlarm: BACKUP_MAX_AGE_HOURS,
+      evaluationPeriods: BACKUP_ALARM_HOURS,
+      datapointsToAlarm: BACKUP_ALARM_HOURS,
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.BREACHING,
     },

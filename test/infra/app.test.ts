@@ -30,7 +30,7 @@ import {
   AFTER_DEPLOY_STATUSES,
   AUDIT_STREAM_BATCH_SIZE,
   AUDIT_STREAM_RETRY_ATTEMPTS,
-  BACKUP_MAX_AGE_HOURS,
+  BACKUP_ALARM_HOURS,
   DOMAIN_EVENT_JOB_RETRY_ATTEMPTS,
   JobsStack,
   LMS_EVENT_BUS_NAME,
@@ -2003,7 +2003,7 @@ describe('alarms reach a person', () => {
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
     });
-    expect(BACKUP_MAX_AGE_HOURS).toBe(25);
+    expect(BACKUP_ALARM_HOURS).toBe(25);
   });
 
   it('alarms when a restore drill finds any difference, and not when drills emit nothing', async () => {
