@@ -24,6 +24,7 @@ export const ENV = {
   restoresQueueUrl: 'RESTORES_QUEUE_URL',
   exportsQueueUrl: 'EXPORTS_QUEUE_URL',
   archivalQueueUrl: 'ARCHIVAL_QUEUE_URL',
+  reportsQueueUrl: 'REPORTS_QUEUE_URL',
   /** The web app client (federation lists its providers on it; discovery sends people through it). */
   webClientId: 'WEB_CLIENT_ID',
   /** Cognito hosted sign-in domain, e.g. `lms.auth.eu-west-1.amazoncognito.com` (AWS, when configured). */
@@ -54,6 +55,7 @@ export const QUEUE_ENV: Readonly<Record<QueueName, EnvKey>> = {
   restores: 'restoresQueueUrl',
   exports: 'exportsQueueUrl',
   archival: 'archivalQueueUrl',
+  reports: 'reportsQueueUrl',
 };
 
 /**

@@ -20,9 +20,10 @@ export type RouteAccess =
 /**
  * Work queues, shared by CDK (SQS, each with its dead-letter queue) and the local stack (its SQS endpoint):
  * `imports` runs apply and undo; `backups` the logical backups; `restores` restores and restore drills;
- * `exports` the analytics exports; `archival` the content archival and unarchiving runs.
+ * `exports` the analytics exports; `archival` the content archival and unarchiving runs; `reports` the
+ * report runs.
  */
-export const QUEUES = ['imports', 'backups', 'restores', 'exports', 'archival'] as const;
+export const QUEUES = ['imports', 'backups', 'restores', 'exports', 'archival', 'reports'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /** Bucket logical names, shared by CDK (which creates them) and the local stack. */

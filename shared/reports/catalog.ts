@@ -1,0 +1,9 @@
+/** The report catalog: every report, by name (`GET /reports`, `POST /reports/{name}/runs`). */
+import { completionReport } from './catalog/completion.ts';
+import type { ReportDefinition } from './definition.ts';
+
+export const REPORTS: readonly ReportDefinition[] = [completionReport];
+
+export function findReport(name: string): ReportDefinition | undefined {
+  return REPORTS.find((report) => report.name === name);
+}
