@@ -25,6 +25,9 @@ export const ENV = {
   exportsQueueUrl: 'EXPORTS_QUEUE_URL',
   archivalQueueUrl: 'ARCHIVAL_QUEUE_URL',
   reportsQueueUrl: 'REPORTS_QUEUE_URL',
+  /** Athena (AWS): the workgroup reports run in and the Glue database of the export's tables. Unset: DuckDB. */
+  athenaWorkgroup: 'ATHENA_WORKGROUP',
+  analyticsDatabase: 'ANALYTICS_DATABASE',
   /** The web app client (federation lists its providers on it; discovery sends people through it). */
   webClientId: 'WEB_CLIENT_ID',
   /** Cognito hosted sign-in domain, e.g. `lms.auth.eu-west-1.amazoncognito.com` (AWS, when configured). */

@@ -124,6 +124,13 @@ export interface RouteNeeds {
   readonly contentDelivery?: true;
   /** `publish`: PutEvents on the LMS event bus (only the outbox publisher: use cases never publish directly). */
   readonly events?: 'publish';
+  /**
+   * Run reports with Athena: Start/Get/StopQueryExecution and GetQueryResults in the LMS workgroup, Glue's
+   * GetDatabase/GetTable(s)/GetPartition(s) on the analytics database, read of the analytics bucket's export
+   * files and read-write of the workgroup's results location (`ATHENA_WORKGROUP`, `ANALYTICS_DATABASE`).
+   * Locally the reports run on DuckDB and this grants nothing.
+   */
+  readonly reportQueries?: true;
   /** `send`: SendMessage on the queue (whose URL the function gets), to start background work on it. */
   readonly queues?: Partial<Record<QueueName, 'send'>>;
 }

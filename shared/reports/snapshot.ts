@@ -1,0 +1,34 @@
+/**
+ * The export run reports read: the newest succeeded analytics export, as its manifest describes it (its
+ * files, their sizes, when its scan began). Reports never read a run whose manifest was not written.
+ */
+import { ExportManifest } from '../analytics/export-run.ts';
+import { ANALYTICS_ENTITY_NAMES, type AnalyticsEntityName } from '../analytics/schemas.ts';
+import type { JobRepository } from '../use-cases/ports.ts';
+import type { ExportSnapshot } from './engine.ts';
+
+export interface SnapshotDeps {
+  readonly jobs: Pick<JobRepository, 'list'>;
+  /** Reads a JSON object of the analytics bucket (the manifest). */
+  readonly readJson: (key: string) => Promise<unknown>;
+}
+
+/** The newest succeeded export run's snapshot, or null when no export has succeeded yet. */
+export async function latestSnapshot(deps: SnapshotDeps): Promise<ExportSnapshot | null> {
+  const runs = await deps.jobs.list({ type: 'export', status: 'succeeded' }, { limit: 5 });
+  for (const run of runs.items) {
+    const manifestKey = run.outputs.manifest;
+    if (!manifestKey) continue;
+    return snapshotOf(ExportManifest.parse(await deps.readJson(manifestKey)));
+  }
+  return null;
+}
+
+export function snapshotOf(manifest: ExportManifest): ExportSnapshot {
+  const files: Partial<Record<AnalyticsEntityName, { key: string; bytes: number }>> = {};
+  for (const name of ANALYTICS_ENTITY_NAMES) {
+    const file = manifest.files[name];
+    if (file) files[name] = { key: file.key, bytes: file.bytes };
+  }
+  return { runId: manifest.runId, dt: manifest.dt, exportedAt: manifest.exportedAt, files };
+}
