@@ -4,11 +4,12 @@
  * (with a rate limit of its own for /scim/v2, answering 429 with Retry-After), throttling, access logs,
  * tracing; API Gateway's own errors rendered as RFC 9457 problem+json.
  *
- * The functions live in nested stacks, one per route `tag` (`LmsApi/Functions<Tag>`): each function brings a
- * log group, a role, a policy and API Gateway's permission to invoke it, and with the API's methods and
- * resources a single stack outgrows CloudFormation's limit of 500 resources per stack. The API itself (its
- * resources, methods, authorizer, WAF, gateway responses) stays in LmsApi; CDK wires the function ARNs out of
- * the nested stacks as outputs.
+ * The functions live in nested stacks, one per route `tag` (`LmsApi/Functions<Tag>`), each with its route's
+ * method: a function brings a log group, a role, a policy, API Gateway's permission to invoke it and the
+ * method, and in one stack they outgrow CloudFormation's limit of 500 resources per stack. LmsApi keeps the
+ * API itself (its paths and their CORS preflights, the authorizer, the deployment and stage, WAF, gateway
+ * responses); CDK passes the API's, the paths' and the authorizer's ids into the nested stacks as parameters,
+ * and the deployment depends on every nested stack, so it is made after their methods.
  */
 import {
   CfnOutput,
@@ -28,6 +29,7 @@ import {
   EndpointType,
   IdentitySource,
   LogGroupLogDestination,
+  Method,
   MethodLoggingLevel,
   RequestAuthorizer,
   ResponseType,
@@ -269,19 +271,19 @@ export class ApiStack extends Stack {
           'Invoked synchronously by API Gateway (Lambda proxy integration): a failure is returned to the caller as a 5xx problem+json, and a dead-letter queue only ever receives asynchronous invocations.',
       });
 
+      // The method lives beside its function, in the tag's nested stack: LmsApi keeps the resources (paths),
+      // their CORS preflights and the deployment, and stays under CloudFormation's 500 resources per stack.
       const resource = api.root.resourceForPath(route.path);
       const integration = lambdaProxyIntegration(fn, api, route, stageName);
-      const method =
-        'public' in route.access
-          ? resource.addMethod(route.method, integration, {
-              operationName: route.id,
-              authorizationType: AuthorizationType.NONE,
-            })
-          : resource.addMethod(route.method, integration, {
-              operationName: route.id,
-              authorizationType: AuthorizationType.CUSTOM,
-              authorizer,
-            });
+      const method = new Method(functionStackOf(route.tag), `${route.id}Method`, {
+        resource,
+        httpMethod: route.method,
+        integration,
+        options:
+          'public' in route.access
+            ? { operationName: route.id, authorizationType: AuthorizationType.NONE }
+            : { operationName: route.id, authorizationType: AuthorizationType.CUSTOM, authorizer },
+      });
       if (!('public' in route.access)) {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions-COG4',

@@ -893,27 +893,18 @@ describe('LmsApi REST API', () => {
     templates.api.hasOutput('ApiUrl', {});
   });
 
-  it('integrates each route with its own function through a Lambda proxy integration', () => {
+  it("integrates each route with its own function through a Lambda proxy integration, both in its tag's nested stack", () => {
     for (const route of routes) {
       // Prepare
       const method = methodResource(route);
-
-      // Assess
       const fn = apiFunction(route);
-      const nested = stacks.api.functionStacks.get(route.tag) as NestedStack;
-      // The function's ARN leaves its nested stack as an output, read in LmsApi with Fn::GetAtt.
-      const outputs = Object.entries(templateOf(fn).findOutputs('*')).filter(
-        ([, output]) =>
-          JSON.stringify(output.Value) === JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(fn), 'Arn'] }),
-      );
 
-      // Assess
-      expect(method.Integration.Type, route.id).toBe('AWS_PROXY');
-      expect(outputs, route.id).toHaveLength(1);
-      expect(JSON.stringify(method.Integration.Uri), route.id).toContain(
-        JSON.stringify({
-          'Fn::GetAtt': [logicalIdOf(nested.nestedStackResource as IConstruct), `Outputs.${outputs[0]?.[0]}`],
-        }),
+      // Assess: the method is beside its function (LmsApi keeps only the paths and their preflights)
+      expect(Stack.of(method.construct), route.id).toBe(stacks.api.functionStacks.get(route.tag));
+      expect(Stack.of(fn), route.id).toBe(Stack.of(method.construct));
+      expect(method.properties.Integration.Type, route.id).toBe('AWS_PROXY');
+      expect(JSON.stringify(method.properties.Integration.Uri), route.id).toContain(
+        JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(fn), 'Arn'] }),
       );
     }
   });
@@ -935,11 +926,17 @@ describe('LmsApi REST API', () => {
     for (const route of routes) {
       const method = methodResource(route);
       if ('public' in route.access) {
-        expect(method.AuthorizationType, route.id).toBe('NONE');
-        expect(method.AuthorizerId, route.id).toBeUndefined();
+        expect(method.properties.AuthorizationType, route.id).toBe('NONE');
+        expect(method.properties.AuthorizerId, route.id).toBeUndefined();
       } else {
-        expect(method.AuthorizationType, route.id).toBe('CUSTOM');
-        expect(method.AuthorizerId, route.id).toEqual({ Ref: authorizerId });
+        // The nested stack receives the authorizer's id from LmsApi as a parameter.
+        expect(method.properties.AuthorizationType, route.id).toBe('CUSTOM');
+        const parameter = (method.properties.AuthorizerId as { Ref: string }).Ref;
+        const nested = stacks.api.functionStacks.get(route.tag) as NestedStack;
+        const stackResource = templates.api.findResources('AWS::CloudFormation::Stack')[
+          logicalIdOf(nested.nestedStackResource as IConstruct)
+        ];
+        expect(stackResource?.Properties.Parameters[parameter], route.id).toEqual({ Ref: authorizerId });
       }
     }
   });
@@ -2273,15 +2270,16 @@ function bucketPolicyStatements(bucket: IConstruct): (Statement & Json)[] {
   return policies[0]?.Properties.PolicyDocument.Statement;
 }
 
+/** A route's method (in its tag's nested stack) and its template properties. */
 function methodResource(route: RouteDefinition) {
   const matches = stacks.api.api.methods.filter(
     (m) => m.httpMethod === route.method && m.resource.path === route.path,
   );
   expect(matches, `${route.method} ${route.path}`).toHaveLength(1);
-  const method = matches[0] as IConstruct;
-  const resource = templates.api.findResources('AWS::ApiGateway::Method')[logicalIdOf(method)];
+  const construct = matches[0] as IConstruct;
+  const resource = templateOf(construct).findResources('AWS::ApiGateway::Method')[logicalIdOf(construct)];
   if (!resource) throw new Error(`No AWS::ApiGateway::Method for ${route.method} ${route.path}`);
-  return resource.Properties;
+  return { construct, properties: resource.Properties };
 }
 
 /** The AWS::IAM::Policy resources attached to a function's role, by logical id. */
