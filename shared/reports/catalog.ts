@@ -1,9 +1,10 @@
 /** The report catalog: every report, by name (`GET /reports`, `POST /reports/{name}/runs`). */
 import { completionReport } from './catalog/completion.ts';
 import { complianceReport } from './catalog/compliance.ts';
+import { overdueReport } from './catalog/overdue.ts';
 import type { ReportDefinition } from './definition.ts';
 
-export const REPORTS: readonly ReportDefinition[] = [completionReport, complianceReport];
+export const REPORTS: readonly ReportDefinition[] = [completionReport, complianceReport, overdueReport];
 
 export function findReport(name: string): ReportDefinition | undefined {
   return REPORTS.find((report) => report.name === name);
