@@ -2,9 +2,15 @@
 import { completionReport } from './catalog/completion.ts';
 import { complianceReport } from './catalog/compliance.ts';
 import { overdueReport } from './catalog/overdue.ts';
+import { transcriptReport } from './catalog/transcript.ts';
 import type { ReportDefinition } from './definition.ts';
 
-export const REPORTS: readonly ReportDefinition[] = [completionReport, complianceReport, overdueReport];
+export const REPORTS: readonly ReportDefinition[] = [
+  completionReport,
+  complianceReport,
+  overdueReport,
+  transcriptReport,
+];
 
 export function findReport(name: string): ReportDefinition | undefined {
   return REPORTS.find((report) => report.name === name);
