@@ -1,6 +1,7 @@
 /** The report catalog: every report, by name (`GET /reports`, `POST /reports/{name}/runs`). */
 import { completionReport } from './catalog/completion.ts';
 import { complianceReport } from './catalog/compliance.ts';
+import { enrollmentFunnelReport } from './catalog/enrollment-funnel.ts';
 import { overdueReport } from './catalog/overdue.ts';
 import { transcriptReport } from './catalog/transcript.ts';
 import type { ReportDefinition } from './definition.ts';
@@ -10,6 +11,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   complianceReport,
   overdueReport,
   transcriptReport,
+  enrollmentFunnelReport,
 ];
 
 export function findReport(name: string): ReportDefinition | undefined {
