@@ -1,8 +1,18 @@
 /** The report catalog: every report, by name (`GET /reports`, `POST /reports/{name}/runs`). */
 import { completionReport } from './catalog/completion.ts';
+import { complianceReport } from './catalog/compliance.ts';
+import { enrollmentFunnelReport } from './catalog/enrollment-funnel.ts';
+import { overdueReport } from './catalog/overdue.ts';
+import { transcriptReport } from './catalog/transcript.ts';
 import type { ReportDefinition } from './definition.ts';
 
-export const REPORTS: readonly ReportDefinition[] = [completionReport];
+export const REPORTS: readonly ReportDefinition[] = [
+  completionReport,
+  complianceReport,
+  overdueReport,
+  transcriptReport,
+  enrollmentFunnelReport,
+];
 
 export function findReport(name: string): ReportDefinition | undefined {
   return REPORTS.find((report) => report.name === name);

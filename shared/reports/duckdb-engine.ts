@@ -6,7 +6,13 @@
 import { stat } from 'node:fs/promises';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { AnalyticsEntityName } from '../analytics/schemas.ts';
-import type { ExportSnapshot, ReportEngine, ReportOutcome, ReportQuery } from './engine.ts';
+import {
+  type ExportSnapshot,
+  type ReportEngine,
+  type ReportOutcome,
+  type ReportQuery,
+  withExportTime,
+} from './engine.ts';
 import { assertColumns, composeReportQuery, reportRow } from './sql.ts';
 
 /** Where a table's file of an export run is on local disk (downloaded once, see `analytics-files.ts`). */
@@ -23,7 +29,7 @@ export class DuckDbReportEngine implements ReportEngine {
   async run(query: ReportQuery): Promise<ReportOutcome> {
     const paths = new Map<AnalyticsEntityName, string>();
     for (const table of withPeople(query)) paths.set(table, await this.files(query.snapshot, table));
-    const bound = composeReportQuery(query.report, query.params, query.scope, (table) => {
+    const bound = composeReportQuery(query.report, withExportTime(query), query.scope, (table) => {
       const file = paths.get(table);
       if (!file) throw new Error(`No file of ${table} was fetched for the report ${query.report.name}`);
       return { from: `read_parquet(${literal(file)})` };

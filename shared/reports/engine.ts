@@ -37,3 +37,11 @@ export interface ReportOutcome {
 export interface ReportEngine {
   run(query: ReportQuery): Promise<ReportOutcome>;
 }
+
+/**
+ * The parameters as an engine binds them: `asOf` (reports that judge "now": overdue, expired) defaults to
+ * the export's time, so a report reads the data as it stood when exported.
+ */
+export function withExportTime(query: Pick<ReportQuery, 'params' | 'snapshot'>): Record<string, unknown> {
+  return { ...query.params, asOf: query.params.asOf ?? query.snapshot.exportedAt };
+}

@@ -3,7 +3,7 @@
  * (longer ranges are refused naming `params.to`), a department (its subtree is included), a course.
  */
 import * as z from 'zod';
-import { Id, IsoDate } from '../domain/common.ts';
+import { Id, IsoDate, IsoDateTime } from '../domain/common.ts';
 
 /** The longest period a report may cover: five years. */
 export const MAX_PERIOD_DAYS = 5 * 366;
@@ -21,6 +21,17 @@ export const Granularity = z.enum(['month', 'quarter', 'year']);
 /** `department`: that department and every department under it. */
 export const departmentField = Id.optional().describe('Only this department and those under it');
 export const courseField = Id.optional().describe('Only this course');
+
+/**
+ * `asOf`: the moment a report judges "now" at (overdue, expired). Absent, the engine binds the export's time
+ * (`withExportTime`), so an answer depends on its data and parameters only, never on when it runs.
+ */
+export const asOfField = IsoDateTime.optional().describe(
+  "The moment statuses are judged at (UTC). Default: the export's time",
+);
+
+/** `:asOf` as a TIMESTAMP in both engines: Trino's CAST reads `2026-06-30 12:00:00.000`, not ISO's `T`/`Z`. */
+export const AS_OF_SQL = "CAST(replace(replace(:asOf, 'T', ' '), 'Z', '') AS TIMESTAMP)";
 
 /**
  * A report's parameters with a period: an object of `fields`, refused when `to` is before `from` or more than

@@ -4,7 +4,7 @@
  * and the same figures written to docs/benchmarks.md. Every figure is a ratio against a baseline measured
  * in the same run (shared machines are noisy; absolute times are not comparable between runs).
  * `npm run bench -- <name>` runs one benchmark (get-user, bundle, package, cohort-enroll, import, backup,
- * scim-create-user, runtime-commit, export) and leaves the docs alone.
+ * scim-create-user, runtime-commit, export, report) and leaves the docs alone.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -19,6 +19,7 @@ import { type Figure, formatFigure, formatTarget, passes, round } from './figure
 import { benchGetUser } from './get-user.bench.ts';
 import { benchImport } from './import.bench.ts';
 import { benchPackage } from './package.bench.ts';
+import { benchReport } from './report.bench.ts';
 import { benchRuntimeCommit } from './runtime-commit.bench.ts';
 import { benchScimCreateUser } from './scim-create-user.bench.ts';
 
@@ -39,6 +40,7 @@ try {
     'runtime-commit': benchRuntimeCommit,
     export: benchExport,
     backup: benchBackup,
+    report: benchReport,
   };
   if (only && !(only in benches))
     throw new Error(`No benchmark ${only}: one of ${Object.keys(benches).join(', ')}`);
