@@ -7,6 +7,8 @@
  * leave every file (see `masking`).
  */
 
+import { storedCourseCost } from '../domain/course.ts';
+
 /** The Parquet types the export writes (DuckDB's names). */
 export type ColumnType = 'VARCHAR' | 'VARCHAR[]' | 'BOOLEAN' | 'BIGINT' | 'DOUBLE' | 'DATE' | 'TIMESTAMP';
 
@@ -161,7 +163,11 @@ const courses: AnalyticsEntity = {
     { name: 'tags', type: 'VARCHAR[]' },
     { name: 'owner_ids', type: 'VARCHAR[]', names: 'people' },
     { name: 'duration_minutes', type: 'BIGINT' },
-    { name: 'cost_amount', type: 'DOUBLE' },
+    // The learning time a completion is credited with (training hours); null: count duration_minutes.
+    { name: 'expected_minutes', type: 'BIGINT' },
+    // What a course costs, in cost_currency: per person enrolled, and once.
+    { name: 'cost_per_seat', type: 'DOUBLE' },
+    { name: 'cost_fixed', type: 'DOUBLE' },
     { name: 'cost_currency', type: 'VARCHAR' },
     { name: 'self_enrollment', type: 'BOOLEAN' },
     { name: 'capacity', type: 'BIGINT' },
@@ -174,7 +180,7 @@ const courses: AnalyticsEntity = {
     { name: 'updated_at', type: 'TIMESTAMP' },
   ],
   row: (course) => {
-    const cost = course.cost ? object(course.cost) : null;
+    const cost = storedCourseCost(course.cost);
     const certification = course.certification ? object(course.certification) : null;
     return {
       course_id: course.id,
@@ -186,8 +192,10 @@ const courses: AnalyticsEntity = {
       tags: texts(course.tags),
       owner_ids: texts(course.ownerIds),
       duration_minutes: number(course.durationMinutes),
-      cost_amount: number(cost?.amount),
-      cost_currency: text(cost?.currency),
+      expected_minutes: number(course.expectedMinutes),
+      cost_per_seat: cost?.perSeat ?? null,
+      cost_fixed: cost?.fixed ?? null,
+      cost_currency: cost?.currency ?? null,
       self_enrollment: course.selfEnrollment === true,
       capacity: number(course.capacity),
       certification_valid_days: number(certification?.validDays),

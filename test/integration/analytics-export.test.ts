@@ -217,7 +217,8 @@ const seeded = [
     description: 'Long text',
     language: 'en',
     durationMinutes: 45,
-    cost: { amount: 120.5, currency: 'EUR' },
+    expectedMinutes: 60,
+    cost: { perSeat: 120.5, fixed: 800, currency: 'EUR' },
     ownerIds: [erased, ana],
     categoryId: null,
     tags: ['safety'],
@@ -247,7 +248,8 @@ const seeded = [
     description: '',
     language: 'en',
     durationMinutes: null,
-    cost: null,
+    // As courses were stored before a cost had a per-seat and a fixed part: the price of a seat.
+    cost: { amount: 30, currency: 'USD' },
     ownerIds: [],
     categoryId: null,
     tags: [],
@@ -445,11 +447,19 @@ describe('the analytics export', () => {
     });
     expect(exported.rows.courses?.find((row) => row.course_id === safety)).toMatchObject({
       code: 'HSE-101',
-      cost_amount: 120.5,
+      expected_minutes: '60',
+      cost_per_seat: 120.5,
+      cost_fixed: 800,
       cost_currency: 'EUR',
       certification_valid_days: '365',
       review_by: '2027-01-31',
       owner_ids: [ana],
+    });
+    expect(exported.rows.courses?.find((row) => row.course_id === privacy)).toMatchObject({
+      expected_minutes: null,
+      cost_per_seat: 30,
+      cost_fixed: 0,
+      cost_currency: 'USD',
     });
     const completions = exported.rows.completions ?? [];
     expect(

@@ -75,6 +75,7 @@ function course(n: number, code: string, fields: Partial<Course> = {}): Course {
     description: '',
     language: 'en',
     durationMinutes: null,
+    expectedMinutes: null,
     cost: null,
     ownerIds: [],
     categoryId: null,
