@@ -54,6 +54,7 @@ export const ANALYTICS_ENTITY_NAMES = [
   'cohorts',
   'cohort_members',
   'audit',
+  'business_metrics',
 ] as const;
 export type AnalyticsEntityName = (typeof ANALYTICS_ENTITY_NAMES)[number];
 
@@ -67,6 +68,7 @@ export const EXPORTED_SOURCES = [
   'cohort',
   'cohort-member',
   'audit',
+  'business-metric',
 ] as const;
 export type StoredEntity = (typeof EXPORTED_SOURCES)[number];
 
@@ -414,6 +416,30 @@ const audit: AnalyticsEntity = {
   },
 };
 
+/** A department's figure for a period (incidents, sales), imported to set beside training completion. */
+const businessMetrics: AnalyticsEntity = {
+  name: 'business_metrics',
+  source: 'business-metric',
+  columns: [
+    { name: 'department_id', type: 'VARCHAR' },
+    { name: 'metric', type: 'VARCHAR' },
+    { name: 'unit', type: 'VARCHAR' },
+    { name: 'period_start', type: 'DATE' },
+    { name: 'period_end', type: 'DATE' },
+    { name: 'value', type: 'DOUBLE' },
+    { name: 'imported_at', type: 'TIMESTAMP' },
+  ],
+  row: (metric) => ({
+    department_id: metric.departmentId,
+    metric: metric.metric,
+    unit: metric.unit,
+    period_start: metric.periodStart,
+    period_end: metric.periodEnd,
+    value: number(metric.value),
+    imported_at: metric.importedAt,
+  }),
+};
+
 /** The top-level fields whose values differ between an audit record's before and after (names only). */
 function changedFields(before: unknown, after: unknown): string[] {
   const a = before && typeof before === 'object' ? (before as Item) : {};
@@ -434,6 +460,7 @@ export const ANALYTICS_ENTITIES: readonly AnalyticsEntity[] = [
   cohorts,
   cohortMembers,
   audit,
+  businessMetrics,
 ];
 
 /**
