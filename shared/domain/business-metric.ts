@@ -47,9 +47,12 @@ export const BusinessMetric = z
   .meta({ id: 'BusinessMetric' });
 export type BusinessMetric = z.infer<typeof BusinessMetric>;
 
-/** How a figure is named in plans and maps: its department, metric and period. */
+/**
+ * How a figure is named in plans, maps and its audit target (`business-metric:<key>`): its department,
+ * metric and period, `:`-separated.
+ */
 export function businessMetricKey(
   metric: Pick<BusinessMetric, 'departmentId' | 'metric' | 'periodStart' | 'periodEnd'>,
 ): string {
-  return `${metric.departmentId}/${metric.metric}/${metric.periodStart}/${metric.periodEnd}`;
+  return `${metric.departmentId}:${metric.metric}:${metric.periodStart}:${metric.periodEnd}`;
 }

@@ -67,6 +67,7 @@ async function plan(courses: Course[], file: string, categories: Category[] = []
     imports: {} as ImportRepository,
     files: {} as ImportFiles,
     cohortBulk: {} as PlanDeps['cohortBulk'],
+    businessMetricBulk: {} as PlanDeps['businessMetricBulk'],
     courseBulk: {
       current: async (ids) =>
         new Map(courses.filter((c) => ids.includes(c.id)).map((c) => [c.id, c] as const)),
