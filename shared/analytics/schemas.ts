@@ -7,6 +7,8 @@
  * leave every file (see `masking`).
  */
 
+import { storedCourseCost } from '../domain/course.ts';
+
 /** The Parquet types the export writes (DuckDB's names). */
 export type ColumnType = 'VARCHAR' | 'VARCHAR[]' | 'BOOLEAN' | 'BIGINT' | 'DOUBLE' | 'DATE' | 'TIMESTAMP';
 
@@ -52,6 +54,7 @@ export const ANALYTICS_ENTITY_NAMES = [
   'cohorts',
   'cohort_members',
   'audit',
+  'business_metrics',
 ] as const;
 export type AnalyticsEntityName = (typeof ANALYTICS_ENTITY_NAMES)[number];
 
@@ -65,6 +68,7 @@ export const EXPORTED_SOURCES = [
   'cohort',
   'cohort-member',
   'audit',
+  'business-metric',
 ] as const;
 export type StoredEntity = (typeof EXPORTED_SOURCES)[number];
 
@@ -161,7 +165,11 @@ const courses: AnalyticsEntity = {
     { name: 'tags', type: 'VARCHAR[]' },
     { name: 'owner_ids', type: 'VARCHAR[]', names: 'people' },
     { name: 'duration_minutes', type: 'BIGINT' },
-    { name: 'cost_amount', type: 'DOUBLE' },
+    // The learning time a completion is credited with (training hours); null: count duration_minutes.
+    { name: 'expected_minutes', type: 'BIGINT' },
+    // What a course costs, in cost_currency: per person enrolled, and once.
+    { name: 'cost_per_seat', type: 'DOUBLE' },
+    { name: 'cost_fixed', type: 'DOUBLE' },
     { name: 'cost_currency', type: 'VARCHAR' },
     { name: 'self_enrollment', type: 'BOOLEAN' },
     { name: 'capacity', type: 'BIGINT' },
@@ -174,7 +182,7 @@ const courses: AnalyticsEntity = {
     { name: 'updated_at', type: 'TIMESTAMP' },
   ],
   row: (course) => {
-    const cost = course.cost ? object(course.cost) : null;
+    const cost = storedCourseCost(course.cost);
     const certification = course.certification ? object(course.certification) : null;
     return {
       course_id: course.id,
@@ -186,8 +194,10 @@ const courses: AnalyticsEntity = {
       tags: texts(course.tags),
       owner_ids: texts(course.ownerIds),
       duration_minutes: number(course.durationMinutes),
-      cost_amount: number(cost?.amount),
-      cost_currency: text(cost?.currency),
+      expected_minutes: number(course.expectedMinutes),
+      cost_per_seat: cost?.perSeat ?? null,
+      cost_fixed: cost?.fixed ?? null,
+      cost_currency: cost?.currency ?? null,
       self_enrollment: course.selfEnrollment === true,
       capacity: number(course.capacity),
       certification_valid_days: number(certification?.validDays),
@@ -406,6 +416,30 @@ const audit: AnalyticsEntity = {
   },
 };
 
+/** A department's figure for a period (incidents, sales), imported to set beside training completion. */
+const businessMetrics: AnalyticsEntity = {
+  name: 'business_metrics',
+  source: 'business-metric',
+  columns: [
+    { name: 'department_id', type: 'VARCHAR' },
+    { name: 'metric', type: 'VARCHAR' },
+    { name: 'unit', type: 'VARCHAR' },
+    { name: 'period_start', type: 'DATE' },
+    { name: 'period_end', type: 'DATE' },
+    { name: 'value', type: 'DOUBLE' },
+    { name: 'imported_at', type: 'TIMESTAMP' },
+  ],
+  row: (metric) => ({
+    department_id: metric.departmentId,
+    metric: metric.metric,
+    unit: metric.unit,
+    period_start: metric.periodStart,
+    period_end: metric.periodEnd,
+    value: number(metric.value),
+    imported_at: metric.importedAt,
+  }),
+};
+
 /** The top-level fields whose values differ between an audit record's before and after (names only). */
 function changedFields(before: unknown, after: unknown): string[] {
   const a = before && typeof before === 'object' ? (before as Item) : {};
@@ -426,6 +460,7 @@ export const ANALYTICS_ENTITIES: readonly AnalyticsEntity[] = [
   cohorts,
   cohortMembers,
   audit,
+  businessMetrics,
 ];
 
 /**

@@ -15,10 +15,37 @@ export const Tag = z
   .max(40)
   .regex(/^[a-z0-9][a-z0-9 _-]*$/, 'letters, digits, space, _ and - only');
 
-export const Money = z.strictObject({
-  amount: z.number().min(0).max(1_000_000).multipleOf(0.01),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
-});
+/** An amount of money in a currency's main unit: 0 to 1,000,000, to the cent. */
+export const Amount = z.number().min(0).max(1_000_000).multipleOf(0.01);
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR');
+
+/**
+ * What a course costs: `perSeat` for each person enrolled (a licence, a trainer's fee per head) and `fixed`
+ * once (authoring, a venue), in one currency. Reports never add amounts of different currencies.
+ */
+export const CourseCost = z
+  .strictObject({ perSeat: Amount, fixed: Amount, currency: Currency })
+  .meta({ id: 'CourseCost' });
+export type CourseCost = z.infer<typeof CourseCost>;
+
+/**
+ * A stored course's cost. Courses written before costs had a per-seat and a fixed part hold
+ * `{ amount, currency }`, the price of a seat: read as that per seat and nothing fixed, so old items
+ * (and backups of them) still read.
+ */
+const StoredCourseCost = z.preprocess(
+  (value) =>
+    value && typeof value === 'object' && 'amount' in value && !('perSeat' in value)
+      ? { perSeat: value.amount, fixed: 0, currency: (value as { currency?: unknown }).currency }
+      : value,
+  CourseCost,
+);
+
+/** A stored item's cost as today's shape (the export reads items, not parsed courses); null when unreadable. */
+export function storedCourseCost(value: unknown): CourseCost | null {
+  const cost = StoredCourseCost.safeParse(value);
+  return cost.success ? cost.data : null;
+}
 
 /** BCP 47, as authoring tools write it: en, en-GB, pt-BR, zh-Hant. */
 export const Language = z
@@ -60,8 +87,20 @@ const courseFields = {
   code: CourseCode.nullable(),
   description: z.string().trim().max(10_000),
   language: Language,
+  /** How long the course runs as the catalog shows it (a session's length, a video's running time). */
   durationMinutes: z.number().int().min(0).max(100_000).nullable(),
-  cost: Money.nullable(),
+  /**
+   * The learning time one completion is credited with (training hours, the ROI report); when null, the
+   * report counts `durationMinutes` instead.
+   */
+  expectedMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .nullable()
+    .describe('Learning time credited per completion, in whole minutes (training hours in reports)'),
+  cost: CourseCost.nullable(),
   ownerIds: z
     .array(Id)
     .max(20)
@@ -89,6 +128,7 @@ export const CreateCourseBody = z
     description: courseFields.description.optional(),
     language: courseFields.language.optional(),
     durationMinutes: courseFields.durationMinutes.optional(),
+    expectedMinutes: courseFields.expectedMinutes.optional(),
     cost: courseFields.cost.optional(),
     ownerIds: courseFields.ownerIds.optional(),
     categoryId: courseFields.categoryId.optional(),
@@ -125,6 +165,9 @@ export const Course = z
     ...courseFields,
     code: courseFields.code.default(null),
     certification: courseFields.certification.default(null),
+    // Absent from courses stored before they had one.
+    expectedMinutes: courseFields.expectedMinutes.default(null),
+    cost: StoredCourseCost.nullable(),
     status: CourseStatus,
     /** The content version learners starting now get; null until a package has been imported. */
     currentContentVersion: z.number().int().min(1).nullable(),
@@ -228,6 +271,7 @@ export function draftCourse(id: string, now: string, input: CreateCourseInput, o
     description: input.description ?? '',
     language: input.language ?? 'en',
     durationMinutes: input.durationMinutes ?? null,
+    expectedMinutes: input.expectedMinutes ?? null,
     cost: input.cost ?? null,
     ownerIds,
     categoryId: input.categoryId ?? null,

@@ -7,7 +7,14 @@ import * as z from 'zod';
 import { Id, IsoDateTime, PageCursor, PageLimit, text } from './common.ts';
 import { MULTIPART_THRESHOLD_BYTES, PART_SIZE_BYTES } from './content.ts';
 
-export const IMPORT_TYPES = ['people', 'enrollments', 'courses', 'completions', 'canvas-sis'] as const;
+export const IMPORT_TYPES = [
+  'people',
+  'enrollments',
+  'courses',
+  'completions',
+  'canvas-sis',
+  'business-metrics',
+] as const;
 export const ImportType = z.enum(IMPORT_TYPES);
 export type ImportType = z.infer<typeof ImportType>;
 
@@ -27,7 +34,7 @@ export type ImportMode = z.infer<typeof ImportMode>;
 
 /** Which types each format carries. */
 export const FORMAT_TYPES: Readonly<Record<ImportFormat, readonly ImportType[]>> = {
-  lms: ['people', 'enrollments', 'courses', 'completions'],
+  lms: ['people', 'enrollments', 'courses', 'completions', 'business-metrics'],
   moodle: ['people', 'courses'],
   canvas: ['people', 'enrollments', 'courses', 'canvas-sis'],
 };

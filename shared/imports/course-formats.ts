@@ -5,7 +5,15 @@
  * is the planner's to say.
  */
 import * as z from 'zod';
-import { COURSE_STATUSES, CourseCode, CreateCourseBody, Language, Tag } from '../domain/course.ts';
+import {
+  Amount,
+  COURSE_STATUSES,
+  CourseCode,
+  CreateCourseBody,
+  Currency,
+  Language,
+  Tag,
+} from '../domain/course.ts';
 import type { ImportFormat } from '../domain/import.ts';
 import { Email, normaliseEmail } from '../domain/user.ts';
 import type { CourseFormat, CourseRow } from './course-rows.ts';
@@ -17,15 +25,17 @@ import { CellError, cell, checked, type RowContext, reading } from './rows.ts';
 const { title: Title, description: Description } = CreateCourseBody.shape;
 const Duration = z.coerce.number().int().min(0).max(100_000);
 const Capacity = z.coerce.number().int().min(1).max(100_000);
+const Money = z.coerce.number().pipe(Amount);
 export const CustomValue = z.string().max(1000);
 const MAX_OWNERS = 20;
 const MAX_TAGS = 30;
 
 /**
  * Our courses format. Columns: `code` (required: it finds the course), `title` (required for a new course),
- * `description`, `language`, `duration_minutes`, `category`, `owner_emails` and `tags` (each `;`-separated),
- * `capacity`, `self_enrollment` (`true`/`false`), `review_by`, `status` (`draft`, `published`, `archived`),
- * and `custom.<name>` for custom fields.
+ * `description`, `language`, `duration_minutes`, `expected_minutes`, `cost_per_seat`, `cost_fixed` and
+ * `cost_currency` (the course's cost: amounts to the cent, an ISO 4217 code), `category`, `owner_emails` and
+ * `tags` (each `;`-separated), `capacity`, `self_enrollment` (`true`/`false`), `review_by`, `status`
+ * (`draft`, `published`, `archived`), and `custom.<name>` for custom fields.
  */
 export const lmsCourses: CourseFormat = {
   columns: [
@@ -34,6 +44,10 @@ export const lmsCourses: CourseFormat = {
     'description',
     'language',
     'duration_minutes',
+    'expected_minutes',
+    'cost_per_seat',
+    'cost_fixed',
+    'cost_currency',
     'category',
     'owner_emails',
     'tags',
@@ -60,6 +74,11 @@ export const lmsCourses: CourseFormat = {
       const duration = value('duration_minutes');
       if (duration)
         row.durationMinutes = checked(Duration, 'duration_minutes', duration, 'a whole number of minutes');
+      const expected = value('expected_minutes');
+      if (expected)
+        row.expectedMinutes = checked(Duration, 'expected_minutes', expected, 'a whole number of minutes');
+      const cost = courseCost(value);
+      if (cost) row.cost = cost;
       const category = value('category');
       if (category) row.category = { named: category, column: 'category' };
       const owners = value('owner_emails');
@@ -227,6 +246,24 @@ export function code(fields: ReadonlyMap<string, string>, column: string): strin
     value,
     'a course code (letters, digits, spaces and . _ : / -, at most 100)',
   );
+}
+
+/** The parts of a course's cost a row gives, each checked alone; undefined when it gives none. */
+function courseCost(value: (column: string) => string | undefined): CourseRow['cost'] {
+  const cost: NonNullable<CourseRow['cost']> = {};
+  const perSeat = value('cost_per_seat');
+  if (perSeat) cost.perSeat = checked(Money, 'cost_per_seat', perSeat, 'an amount from 0, to the cent');
+  const fixed = value('cost_fixed');
+  if (fixed) cost.fixed = checked(Money, 'cost_fixed', fixed, 'an amount from 0, to the cent');
+  const currency = value('cost_currency');
+  if (currency)
+    cost.currency = checked(
+      Currency,
+      'cost_currency',
+      currency.toUpperCase(),
+      'an ISO 4217 code such as EUR',
+    );
+  return Object.keys(cost).length > 0 ? cost : undefined;
 }
 
 function ownerEmails(value: string): string[] {

@@ -3,7 +3,7 @@
  * works on these, and each format has an adapter from its columns to them (course-formats.ts). Courses are
  * imported in upsert mode only: a field a row does not give (an empty cell) is left as it is.
  */
-import type { CourseStatus } from '../domain/course.ts';
+import type { CourseCost, CourseStatus } from '../domain/course.ts';
 import type { RowFormat } from './rows.ts';
 
 export interface CourseRow {
@@ -13,6 +13,12 @@ export interface CourseRow {
   description?: string;
   language?: string;
   durationMinutes?: number;
+  expectedMinutes?: number;
+  /**
+   * The parts of the cost the row gives: the planner lays them over the course's cost (a new course's is
+   * nothing per seat and nothing fixed) and refuses a cost that ends up without a currency.
+   */
+  cost?: Partial<CourseCost>;
   /**
    * The category as written (its id, its path of names from the top `Safety/Fire`, or a name only one has),
    * and the column that gave it.

@@ -3,6 +3,8 @@ import { completionReport } from './catalog/completion.ts';
 import { complianceReport } from './catalog/compliance.ts';
 import { enrollmentFunnelReport } from './catalog/enrollment-funnel.ts';
 import { overdueReport } from './catalog/overdue.ts';
+import { roiBusinessMetricsReport } from './catalog/roi-business-metrics.ts';
+import { trainingRoiReport } from './catalog/training-roi.ts';
 import { transcriptReport } from './catalog/transcript.ts';
 import type { ReportDefinition } from './definition.ts';
 
@@ -12,6 +14,8 @@ export const REPORTS: readonly ReportDefinition[] = [
   overdueReport,
   transcriptReport,
   enrollmentFunnelReport,
+  trainingRoiReport,
+  roiBusinessMetricsReport,
 ];
 
 export function findReport(name: string): ReportDefinition | undefined {

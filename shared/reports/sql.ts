@@ -45,6 +45,7 @@ export const TABLE_SCOPES: Readonly<Record<AnalyticsEntityName, TableScope>> = {
   cohorts: 'catalog',
   cohort_members: 'person',
   audit: 'admin',
+  business_metrics: 'department',
 };
 
 /** A table's rows for one export run, as an engine reads them: a FROM item and a condition, bound. */

@@ -6,6 +6,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AuditRecord } from '../domain/audit.ts';
+import { BusinessMetric } from '../domain/business-metric.ts';
 import { Cohort, CohortMember } from '../domain/cohort.ts';
 import { Course } from '../domain/course.ts';
 import { Department } from '../domain/department.ts';
@@ -124,6 +125,7 @@ const LoggedChange = z.discriminatedUnion('op', [
   logged('department', { before: z.null(), after: Department }),
   logged('cohort', { before: z.null(), after: Cohort }),
   logged('membership', { before: z.null(), after: CohortMember, key: z.string() }),
+  logged('business-metric', { before: BusinessMetric.nullable(), after: BusinessMetric }),
 ]);
 
 /** Every kind of change apply makes has its schema above: a kind left out would fail its undo at run time. */

@@ -3,6 +3,7 @@ import { cognitoClient, dynamoDb, s3Client, s3PresignerClient, sqsClient } from 
 import { optionalSetting, requireSetting } from '../config.ts';
 import type { ImportWork } from '../use-cases/imports/requests.ts';
 import { DynamoAuditTrail } from './audit-store.ts';
+import { DynamoBusinessMetricBulk } from './business-metric-bulk.ts';
 import { DynamoCatalogRepository } from './catalog-store.ts';
 import { DynamoCohortBulk } from './cohort-bulk.ts';
 import { DynamoCohortRepository } from './cohort-store.ts';
@@ -35,6 +36,7 @@ export function importPorts() {
     enrollmentBulk: new DynamoEnrollmentBulk(client, tableName),
     courseBulk: new DynamoCourseBulk(client, tableName),
     departmentBulk: new DynamoDepartmentBulk(client, tableName),
+    businessMetricBulk: new DynamoBusinessMetricBulk(client, tableName),
     cohortBulk: new DynamoCohortBulk(client, tableName),
     cohorts: new DynamoCohortRepository(client, tableName),
     users: new DynamoUserRepository(client, tableName),

@@ -178,6 +178,11 @@ export const keys = {
   /** An organisation setting document (`data-lifecycle`). */
   settings: (name: string) => ({ pk: 'SETTINGS', sk: name }),
 
+  /** A department's figure for one metric and period (imported business metrics). */
+  businessMetric: (departmentId: string, metric: string, periodStart: string, periodEnd: string) => ({
+    pk: `METRIC#${departmentId}`,
+    sk: `${metric}#${periodStart}#${periodEnd}`,
+  }),
   audit: (target: string, at: string, id: string) => ({ pk: `AUDIT#${target}`, sk: `${at}#${id}` }),
   auditTrail: (target: string) => `AUDIT#${target}`,
 } as const;

@@ -147,6 +147,19 @@ function audit(action: string, target: string, actorUserId: string | null, after
 
 const seeded = [
   {
+    ...keys.businessMetric(sales, 'incidents', '2026-01-01', '2026-03-31'),
+    entity: 'business-metric',
+    departmentId: sales,
+    metric: 'incidents',
+    unit: 'incidents',
+    periodStart: '2026-01-01',
+    periodEnd: '2026-03-31',
+    value: 7,
+    importId: id(),
+    importedAt: at,
+    version: 1,
+  },
+  {
     ...keys.department(sales),
     entity: 'department',
     id: sales,
@@ -217,7 +230,8 @@ const seeded = [
     description: 'Long text',
     language: 'en',
     durationMinutes: 45,
-    cost: { amount: 120.5, currency: 'EUR' },
+    expectedMinutes: 60,
+    cost: { perSeat: 120.5, fixed: 800, currency: 'EUR' },
     ownerIds: [erased, ana],
     categoryId: null,
     tags: ['safety'],
@@ -247,7 +261,8 @@ const seeded = [
     description: '',
     language: 'en',
     durationMinutes: null,
-    cost: null,
+    // As courses were stored before a cost had a per-seat and a fixed part: the price of a seat.
+    cost: { amount: 30, currency: 'USD' },
     ownerIds: [],
     categoryId: null,
     tags: [],
@@ -382,6 +397,7 @@ describe('the analytics export', () => {
           'cohorts',
           'cohort_members',
           'audit',
+          'business_metrics',
         ].map((entity) => `${entity}/dt=${day}/${runId}.parquet`),
         `_manifests/dt=${day}/${runId}.json`,
       ].sort(),
@@ -398,6 +414,7 @@ describe('the analytics export', () => {
       cohorts: { rows: 1, source: 'cohort', tableCount: 1, omitted: {} },
       cohort_members: { rows: 2, source: 'cohort-member', tableCount: 2, omitted: {} },
       audit: { rows: 3, source: 'audit', tableCount: 3, omitted: {} },
+      business_metrics: { rows: 1, source: 'business-metric', tableCount: 1, omitted: {} },
     };
     expect(exported.manifest).toMatchObject({ runId, dt: day, files: expected });
     expect(Date.parse(String(exported.manifest.exportedAt))).toBeLessThanOrEqual(
@@ -445,11 +462,30 @@ describe('the analytics export', () => {
     });
     expect(exported.rows.courses?.find((row) => row.course_id === safety)).toMatchObject({
       code: 'HSE-101',
-      cost_amount: 120.5,
+      expected_minutes: '60',
+      cost_per_seat: 120.5,
+      cost_fixed: 800,
       cost_currency: 'EUR',
       certification_valid_days: '365',
       review_by: '2027-01-31',
       owner_ids: [ana],
+    });
+    expect(exported.rows.business_metrics).toEqual([
+      {
+        department_id: sales,
+        metric: 'incidents',
+        unit: 'incidents',
+        period_start: '2026-01-01',
+        period_end: '2026-03-31',
+        value: 7,
+        imported_at: expect.any(String),
+      },
+    ]);
+    expect(exported.rows.courses?.find((row) => row.course_id === privacy)).toMatchObject({
+      expected_minutes: null,
+      cost_per_seat: 30,
+      cost_fixed: 0,
+      cost_currency: 'USD',
     });
     const completions = exported.rows.completions ?? [];
     expect(

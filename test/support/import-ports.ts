@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cognitoClient, s3Client, s3PresignerClient } from '../../shared/clients.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { DynamoAuditTrail } from '../../shared/store/audit-store.ts';
+import { DynamoBusinessMetricBulk } from '../../shared/store/business-metric-bulk.ts';
 import { DynamoCatalogRepository } from '../../shared/store/catalog-store.ts';
 import { DynamoCohortBulk } from '../../shared/store/cohort-bulk.ts';
 import { DynamoCohortRepository } from '../../shared/store/cohort-store.ts';
@@ -85,6 +86,7 @@ export function importTestPorts(client: DynamoDBDocumentClient, tableName: strin
     enrollments: new DynamoEnrollmentRepository(client, tableName),
     courseBulk: new DynamoCourseBulk(client, tableName),
     departmentBulk: new DynamoDepartmentBulk(client, tableName),
+    businessMetricBulk: new DynamoBusinessMetricBulk(client, tableName),
     cohortBulk: new DynamoCohortBulk(client, tableName),
     cohorts: new DynamoCohortRepository(client, tableName),
     catalog: new DynamoCatalogRepository(client, tableName),

@@ -4,7 +4,7 @@
  * gets through, and a run killed half way is continued by the next with nothing lost and nothing doubled.
  *
  * Apply, a chunk of the plan at a time, whatever kind of record its entries write (people, enrollments,
- * courses, departments):
+ * courses, departments, business metrics):
  * - an entry whose record is exactly what the plan wrote (a resumed run) counts as done;
  * - the change log of the others is written first (BatchWriteItem: idempotent, retried);
  * - then the records, each kind by its own part (apply-people.ts, apply-enrollments.ts), each record only if
@@ -23,6 +23,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuditRecord } from '../../domain/audit.ts';
 import type { RowNote } from '../../domain/import.ts';
 import { type Actor, systemActor } from '../../domain/principal.ts';
+import { type BusinessMetricChangeDeps, businessMetricChanges } from './apply-business-metrics.ts';
 import { type CohortChangeDeps, cohortChanges, membershipChanges } from './apply-cohorts.ts';
 import { type CourseChangeDeps, courseChanges } from './apply-courses.ts';
 import { type DepartmentChangeDeps, departmentChanges } from './apply-departments.ts';
@@ -44,7 +45,8 @@ export type ApplyDeps = PeopleChangeDeps &
   EnrollmentChangeDeps &
   CourseChangeDeps &
   DepartmentChangeDeps &
-  CohortChangeDeps & {
+  CohortChangeDeps &
+  BusinessMetricChangeDeps & {
     imports: ImportRepository;
     files: Pick<ImportFiles, 'planPart'>;
     changeLog: ChangeLog;
@@ -133,6 +135,7 @@ function kinds(deps: ApplyDeps): Record<Change['op'], ChangeKind<Change>> {
     department: departmentChanges(deps),
     cohort: cohortChanges(deps),
     membership: membershipChanges(deps),
+    'business-metric': businessMetricChanges(deps),
   };
 }
 
@@ -141,7 +144,7 @@ function kinds(deps: ApplyDeps): Record<Change['op'], ChangeKind<Change>> {
  * enrollments of people and courses the same import creates (an enrollment needs its person and its
  * course), cohorts and people before the memberships, and memberships last, so that a course a new
  * cohort member is enrolled in by the cohort's links finds the import's own enrollment there already.
- * Undo goes the other way.
+ * Business metrics need nothing the others write. Undo goes the other way.
  */
 const KIND_ORDER: readonly Change['op'][] = [
   'department',
@@ -150,6 +153,7 @@ const KIND_ORDER: readonly Change['op'][] = [
   'course',
   'enrollment',
   'membership',
+  'business-metric',
 ];
 
 /** The changes of each kind, each in plan order, the kinds in `KIND_ORDER` (reversed for undo). */

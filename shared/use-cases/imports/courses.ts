@@ -7,7 +7,7 @@
  *   the category exists, an archived course is returned to draft before it is published, a published course
  *   is not returned to draft, and publishing is held by the accessibility gate.
  */
-import { type Category, type Course, draftCourse } from '../../domain/course.ts';
+import { type Category, type Course, type CourseCost, draftCourse } from '../../domain/course.ts';
 import { courseFormatOf } from '../../imports/course-formats.ts';
 import type { CourseFormat, CourseRow } from '../../imports/course-rows.ts';
 import { KeySet } from '../../imports/key-set.ts';
@@ -22,6 +22,8 @@ const DIFF_FIELDS = [
   'description',
   'language',
   'durationMinutes',
+  'expectedMinutes',
+  'cost',
   'categoryId',
   'ownerIds',
   'tags',
@@ -36,6 +38,8 @@ const DIFF_FIELDS = [
 const EMPTY: Partial<Record<(typeof DIFF_FIELDS)[number], unknown>> = {
   description: '',
   durationMinutes: null,
+  expectedMinutes: null,
+  cost: null,
   categoryId: null,
   ownerIds: [],
   tags: [],
@@ -180,6 +184,8 @@ async function courseEntry(
     ...(row.description !== undefined ? { description: row.description } : {}),
     ...(row.language !== undefined ? { language: row.language } : {}),
     ...(row.durationMinutes !== undefined ? { durationMinutes: row.durationMinutes } : {}),
+    ...(row.expectedMinutes !== undefined ? { expectedMinutes: row.expectedMinutes } : {}),
+    ...(row.cost !== undefined ? { cost: costOf(base.cost, row.cost) } : {}),
     ...(row.category !== undefined ? { categoryId: categoryOf(found.categories, row.category) } : {}),
     ...(ownerIds !== undefined ? { ownerIds } : {}),
     ...(row.tags !== undefined ? { tags: row.tags } : {}),
@@ -221,6 +227,14 @@ async function courseEntry(
     diffs: diffsOf(before, at),
     write: { op: 'course', before, after: at, steps },
   };
+}
+
+/** The row's parts of a cost laid over the course's; a cost without a currency is refused. */
+function costOf(cost: CourseCost | null, parts: Partial<CourseCost>): CourseCost {
+  const currency = parts.currency ?? cost?.currency;
+  if (!currency)
+    throw new CellError('cost_currency', 'a cost needs its currency (an ISO 4217 code such as EUR)');
+  return { perSeat: parts.perSeat ?? cost?.perSeat ?? 0, fixed: parts.fixed ?? cost?.fixed ?? 0, currency };
 }
 
 /**

@@ -24,6 +24,7 @@ import { type CoursesSeen, coursesSeen, type PlannedPerson, planRowCourses } fro
 import {
   type DepartmentIndex,
   departmentIndex,
+  departmentOf,
   errorEntry,
   fieldsOf,
   headerWarnings,
@@ -286,7 +287,7 @@ function personEntry(
     if (refusal) return refuse(refusal.column, refusal.reason);
   }
 
-  const departmentId = resolveDepartment(person, known.departments);
+  const departmentId = departmentOf(person.department, known.departments);
   if (departmentId instanceof Error) return refuse(columns.department, departmentId.message);
   const managerId = resolveManager(record, person, known, found);
   if (managerId instanceof Error) return refuse(managerColumn(person, columns), managerId.message);
@@ -510,26 +511,6 @@ async function walkScope(
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return size;
-}
-
-function resolveDepartment(person: PersonRow, index: DepartmentIndex): string | null | undefined | Error {
-  if (person.department === undefined || person.department === null) return person.department;
-  if ('id' in person.department)
-    return index.byId.has(person.department.id)
-      ? person.department.id
-      : new Error(`no department with id ${person.department.id}`);
-  if ('name' in person.department) {
-    const { name } = person.department;
-    const id = index.byName.get(name.toLowerCase());
-    if (id === undefined) return new Error(`no department named ${name}`);
-    if (id === null) return new Error(`two departments are named ${name}: give its path (Sales/Sales EMEA)`);
-    return id;
-  }
-  const path = person.department.path.map((name) => name.toLowerCase()).join('/');
-  const id = index.byPath.get(path);
-  if (id === undefined) return new Error(`no department ${person.department.path.join(' / ')}`);
-  if (id === null) return new Error(`two departments are ${person.department.path.join(' / ')}: give its id`);
-  return id;
 }
 
 function resolveManager(

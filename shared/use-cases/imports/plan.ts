@@ -14,6 +14,7 @@ import { systemActor } from '../../domain/principal.ts';
 import { CsvFileError, readCsv } from '../../imports/csv.ts';
 import { csvLine } from '../../imports/csv-write.ts';
 import { ImportFileError } from '../../imports/errors.ts';
+import { planBusinessMetrics } from './business-metrics.ts';
 import { planCanvasSis } from './canvas-sis.ts';
 import { planCompletions } from './completions.ts';
 import { planCourses } from './courses.ts';
@@ -132,6 +133,7 @@ function plannerOf(record: ImportRecord): (deps: PlanDeps, context: PlanContext)
   if (record.type === 'completions') return planCompletions;
   if (record.type === 'courses') return planCourses;
   if (record.type === 'canvas-sis') return planCanvasSis;
+  if (record.type === 'business-metrics') return planBusinessMetrics;
   throw new ImportFileError(
     'unsupported',
     `Imports of ${record.type} in the ${record.format} format are not supported yet.`,

@@ -4,6 +4,7 @@
  */
 import type { Department } from '../../domain/department.ts';
 import { ImportFileError } from '../../imports/errors.ts';
+import type { PersonRow } from '../../imports/people-rows.ts';
 import type { RowFormat } from '../../imports/rows.ts';
 import type { PlanContext, PlanDeps, StoredPlanEntry } from './ports.ts';
 
@@ -167,4 +168,29 @@ export async function departmentIndex(deps: PlanDeps): Promise<DepartmentIndex> 
       );
     },
   };
+}
+
+/**
+ * The department a row names (its id, its path of names from the top, or a name only one department has);
+ * an Error saying why when none or two are so named. `null` and `undefined` (cleared, not given) pass.
+ */
+export function departmentOf(
+  named: PersonRow['department'],
+  index: DepartmentIndex,
+): string | null | undefined | Error {
+  if (named === undefined || named === null) return named;
+  if ('id' in named)
+    return index.byId.has(named.id) ? named.id : new Error(`no department with id ${named.id}`);
+  if ('name' in named) {
+    const id = index.byName.get(named.name.toLowerCase());
+    if (id === undefined) return new Error(`no department named ${named.name}`);
+    if (id === null)
+      return new Error(`two departments are named ${named.name}: give its path (Sales/Sales EMEA)`);
+    return id;
+  }
+  const path = named.path.map((name) => name.toLowerCase()).join('/');
+  const id = index.byPath.get(path);
+  if (id === undefined) return new Error(`no department ${named.path.join(' / ')}`);
+  if (id === null) return new Error(`two departments are ${named.path.join(' / ')}: give its id`);
+  return id;
 }

@@ -1,6 +1,7 @@
 /** What the import use cases need from the outside world: the import's record, its files, the bulk writes. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuditRecord } from '../../domain/audit.ts';
+import type { BusinessMetric } from '../../domain/business-metric.ts';
 import type { Cohort, CohortMember } from '../../domain/cohort.ts';
 import type { Course } from '../../domain/course.ts';
 import type { Department } from '../../domain/department.ts';
@@ -120,6 +121,16 @@ export interface MembershipWrite {
   key: string;
 }
 
+/**
+ * A department's business metric for a period, created or its value (or unit) replaced: before (null: new)
+ * and after, one figure per department, metric and period.
+ */
+export interface BusinessMetricWrite {
+  op: 'business-metric';
+  before: BusinessMetric | null;
+  after: BusinessMetric;
+}
+
 /** What apply writes for one plan entry: each kind of record has its bulk port and its part of apply. */
 export type PlannedWrite =
   | PersonWrite
@@ -127,7 +138,8 @@ export type PlannedWrite =
   | CourseWrite
   | DepartmentWrite
   | CohortWrite
-  | MembershipWrite;
+  | MembershipWrite
+  | BusinessMetricWrite;
 
 /** One change apply makes, as the change log keeps it for undo: the plan entry's position, its line, the write. */
 export type Change<W extends PlannedWrite = PlannedWrite> = W & { seq: number; line: number };
@@ -137,6 +149,7 @@ export type CourseChange = Change<CourseWrite>;
 export type DepartmentCreation = Change<DepartmentWrite>;
 export type CohortCreation = Change<CohortWrite>;
 export type MembershipChange = Change<MembershipWrite>;
+export type BusinessMetricChange = Change<BusinessMetricWrite>;
 
 /** How an enrollment is named in maps: its course and person. */
 export function enrollmentKey(enrollment: { courseId: string; userId: string }): string {
@@ -329,6 +342,30 @@ export function membershipKey(member: { cohortId: string; userId: string }): str
   return `${member.cohortId}/${member.userId}`;
 }
 
+/**
+ * Bulk writes of business metrics: each conditional (the version the plan read, or none yet for a new
+ * figure), with its audit record, many in one transaction; one whose condition fails is refused alone.
+ */
+export interface BusinessMetricBulk {
+  /** The current figures for these {@link businessMetricKey}s (strongly consistent; missing ones are absent). */
+  current(
+    figures: readonly Pick<BusinessMetric, 'departmentId' | 'metric' | 'periodStart' | 'periodEnd'>[],
+  ): Promise<Map<string, BusinessMetric>>;
+  /** Writes the changes (`audits[i]` for `changes[i]`); answers those not written, with why. */
+  write(
+    changes: readonly BusinessMetricChange[],
+    audits: readonly AuditRecord[],
+  ): Promise<Map<number, string>>;
+  /**
+   * Puts figures back as undo decided (`after` null removes one the import created), each only if it is still
+   * as the import left it (`before`). Answers those that were not, with why.
+   */
+  restore(
+    changes: readonly { seq: number; before: BusinessMetric; after: BusinessMetric | null }[],
+    audits: readonly AuditRecord[],
+  ): Promise<Map<number, string>>;
+}
+
 /** What the plan step and its planners use. */
 export interface PlanDeps {
   imports: ImportRepository;
@@ -337,6 +374,7 @@ export interface PlanDeps {
   enrollmentBulk: Pick<EnrollmentBulk, 'current'>;
   courseBulk: Pick<CourseBulk, 'current' | 'owners'>;
   cohortBulk: Pick<CohortBulk, 'current' | 'owners' | 'members'>;
+  businessMetricBulk: Pick<BusinessMetricBulk, 'current'>;
   /** A course's enrollments (a sync's scope) and seats taken (a full course refuses a row). */
   enrollments: Pick<EnrollmentRepository, 'listForCourse' | 'seatsTaken'>;
   /** Courses by id (enrollment files), or by code (Moodle's course columns of a people file); categories. */

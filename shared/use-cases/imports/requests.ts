@@ -92,7 +92,7 @@ export async function requestImport(deps: ImportRequestDeps, actor: Actor, input
  * The route admits machine clients with `lms/users.write` (HR feeds of people); enrollments and their
  * completions are also `lms/enrollments.write`'s to change, as through the enrollment routes. Courses and
  * departments are no machine client's to write (their routes admit none), so only administrators import
- * them: courses files, and Canvas SIS zips (which create both).
+ * them: courses files, and Canvas SIS zips (which create both); so are business metrics.
  */
 function assertScopeCovers(actor: Actor, type: CreateImportInput['type']): void {
   const { client } = actor.principal;
@@ -103,6 +103,10 @@ function assertScopeCovers(actor: Actor, type: CreateImportInput['type']): void 
   if (client && type === 'canvas-sis')
     throw new OutOfScopeError(
       'Importing a Canvas SIS zip is for administrators: it creates courses and departments, which no machine-client scope writes.',
+    );
+  if (client && type === 'business-metrics')
+    throw new OutOfScopeError(
+      'Importing business metrics is for administrators: they feed the ROI reports, and no machine-client scope writes them.',
     );
   if (
     client &&

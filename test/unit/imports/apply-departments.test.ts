@@ -131,6 +131,7 @@ function fakes(existing: Department[]) {
     },
     departmentBulk: departments.bulk,
     cohortBulk: {} as ApplyDeps['cohortBulk'],
+    businessMetricBulk: {} as ApplyDeps['businessMetricBulk'],
     catalog: {} as ApplyDeps['catalog'],
     cohorts: {} as ApplyDeps['cohorts'],
     // These plans write departments only.

@@ -140,6 +140,7 @@ function world(enrolled: number[] = []) {
     courseBulk: {} as ApplyDeps['courseBulk'],
     departmentBulk: {} as ApplyDeps['departmentBulk'],
     cohortBulk: {} as ApplyDeps['cohortBulk'],
+    businessMetricBulk: {} as ApplyDeps['businessMetricBulk'],
     catalog: {} as ApplyDeps['catalog'],
     cohorts: {} as ApplyDeps['cohorts'],
     audit: { append: async () => undefined },

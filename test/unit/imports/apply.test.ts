@@ -117,6 +117,7 @@ function fakes(entries: StoredPlanEntry[], existing: Enrollment[]) {
     courseBulk: {} as ApplyDeps['courseBulk'],
     departmentBulk: {} as ApplyDeps['departmentBulk'],
     cohortBulk: {} as ApplyDeps['cohortBulk'],
+    businessMetricBulk: {} as ApplyDeps['businessMetricBulk'],
     catalog: {} as ApplyDeps['catalog'],
     cohorts: {} as ApplyDeps['cohorts'],
     users: { update: async () => undefined },

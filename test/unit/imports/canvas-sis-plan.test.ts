@@ -74,6 +74,7 @@ async function plan(
         ),
     },
     enrollmentBulk: { current: async () => new Map() },
+    businessMetricBulk: {} as PlanDeps['businessMetricBulk'],
     cohortBulk: {
       current: async (ids) => new Map(cohorts.filter((c) => ids.includes(c.id)).map((c) => [c.id, c])),
       owners: async (kind, values) =>

@@ -25,6 +25,7 @@ function course(n: number, fields: Partial<Course>): Course {
     description: '',
     language: 'en',
     durationMinutes: null,
+    expectedMinutes: null,
     cost: null,
     ownerIds: [],
     categoryId: null,
@@ -66,6 +67,7 @@ async function plan(courses: Course[], file: string, categories: Category[] = []
     imports: {} as ImportRepository,
     files: {} as ImportFiles,
     cohortBulk: {} as PlanDeps['cohortBulk'],
+    businessMetricBulk: {} as PlanDeps['businessMetricBulk'],
     courseBulk: {
       current: async (ids) =>
         new Map(courses.filter((c) => ids.includes(c.id)).map((c) => [c.id, c] as const)),
@@ -204,6 +206,25 @@ describe('planning a courses file: the lifecycle, as the API has it', () => {
       drills.id,
       'no category Water',
     ]);
+  });
+
+  it('lays the cost parts a row gives over the course cost, and refuses a cost with no currency', async () => {
+    // Prepare
+    const priced = course(1, { cost: { perSeat: 50, fixed: 500, currency: 'EUR' } });
+    const unpriced = course(2, {});
+    // Act
+    const entries = await plan(
+      [priced, unpriced],
+      'code,expected_minutes,cost_per_seat,cost_fixed,cost_currency\nC-1,90,,750,\nC-2,,40,,\nC-3,,,,usd\n',
+    );
+    // Assess: a new course (C-3) has a title missing, which is refused first
+    expect(entries.map((entry) => entry.diffs.cost?.to ?? entry.error?.reason)).toEqual([
+      { perSeat: 50, fixed: 750, currency: 'EUR' },
+      'a cost needs its currency (an ISO 4217 code such as EUR)',
+      'the title is required for a new course',
+    ]);
+    expect(entries[0]?.diffs.expectedMinutes).toEqual({ from: null, to: 90 });
+    expect(entries[1]?.error?.column).toBe('cost_currency');
   });
 
   it('plans a row that changes nothing as unchanged, with no write', async () => {

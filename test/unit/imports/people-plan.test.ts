@@ -75,6 +75,7 @@ function course(n: number, code: string, fields: Partial<Course> = {}): Course {
     description: '',
     language: 'en',
     durationMinutes: null,
+    expectedMinutes: null,
     cost: null,
     ownerIds: [],
     categoryId: null,
@@ -162,6 +163,7 @@ async function plan(
     // A people file reads no course records, nor their content.
     courseBulk: {} as PlanDeps['courseBulk'],
     // No cohort yet: a cohort a Moodle row names is made
+    businessMetricBulk: {} as PlanDeps['businessMetricBulk'],
     cohortBulk: {
       current: async () => new Map(),
       owners: async () => new Map(),
