@@ -43,8 +43,18 @@ export async function lmsClaims(
 ): Promise<Record<string, string>> {
   const { user } = await profileOfLogin(deps, actor, account, 'verified-email');
   if (!user) return {};
-  if (user.status === 'suspended')
+  if (user.status === 'suspended') {
+    // Kept in the person's history, so the sign-ins report and the access check can say why.
+    await deps.signIns.record({
+      userId: user.id,
+      at: deps.runtime.now().toISOString(),
+      clientId: null,
+      outcome: 'refused',
+      reason: 'suspended',
+      method: signInMethod(account),
+    });
     throw new OutOfScopeError('Your LMS account is suspended. Contact your LMS administrator.');
+  }
   return {
     lms_user_id: user.id,
     ...(user.departmentId ? { lms_department_id: user.departmentId } : {}),
@@ -185,7 +195,14 @@ export async function recordSignIn(
 ): Promise<{ userId?: string; emailFollowed?: boolean }> {
   const { user } = await profileOfLogin(deps, actor, account, 'verified-email');
   if (!user) return {};
-  await deps.signIns.record({ userId: user.id, at: deps.runtime.now().toISOString(), clientId });
+  await deps.signIns.record({
+    userId: user.id,
+    at: deps.runtime.now().toISOString(),
+    clientId,
+    outcome: 'succeeded',
+    reason: null,
+    method: signInMethod(account),
+  });
   if (!account.email || account.email === user.email) return { userId: user.id };
   const refusal = await linkRefusal(deps, account, { ...user, email: account.email });
   if (refusal) {
@@ -203,6 +220,10 @@ export async function recordSignIn(
     });
     return { userId: user.id, emailFollowed: false };
   }
+}
+
+function signInMethod(account: LoginAccount): 'password' | 'federated' {
+  return account.provider ? 'federated' : 'password';
 }
 
 export interface SignUpDeps {
