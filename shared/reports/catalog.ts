@@ -1,8 +1,9 @@
 /** The report catalog: every report, by name (`GET /reports`, `POST /reports/{name}/runs`). */
 import { completionReport } from './catalog/completion.ts';
+import { engagementReport } from './catalog/engagement.ts';
 import type { ReportDefinition } from './definition.ts';
 
-export const REPORTS: readonly ReportDefinition[] = [completionReport];
+export const REPORTS: readonly ReportDefinition[] = [completionReport, engagementReport];
 
 export function findReport(name: string): ReportDefinition | undefined {
   return REPORTS.find((report) => report.name === name);
