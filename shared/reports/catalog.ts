@@ -1,9 +1,10 @@
 /** The report catalog: every report, by name (`GET /reports`, `POST /reports/{name}/runs`). */
 import { completionReport } from './catalog/completion.ts';
 import { engagementReport } from './catalog/engagement.ts';
+import { loadTimesReport } from './catalog/load-times.ts';
 import type { ReportDefinition } from './definition.ts';
 
-export const REPORTS: readonly ReportDefinition[] = [completionReport, engagementReport];
+export const REPORTS: readonly ReportDefinition[] = [completionReport, engagementReport, loadTimesReport];
 
 export function findReport(name: string): ReportDefinition | undefined {
   return REPORTS.find((report) => report.name === name);
