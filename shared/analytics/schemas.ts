@@ -539,7 +539,7 @@ const imports: AnalyticsEntity = {
     { name: 'status', type: 'VARCHAR' },
     { name: 'size_bytes', type: 'BIGINT' },
     // Rows read (header excluded), and the plan's entries per action; `errors` are rows it refused.
-    { name: 'rows', type: 'BIGINT' },
+    { name: 'rows_read', type: 'BIGINT' },
     { name: 'created', type: 'BIGINT' },
     { name: 'updated', type: 'BIGINT' },
     { name: 'unchanged', type: 'BIGINT' },
@@ -567,7 +567,7 @@ const imports: AnalyticsEntity = {
       mode: record.mode,
       status: record.status,
       size_bytes: number(record.sizeBytes),
-      rows: number(record.rows),
+      rows_read: number(record.rows),
       created: number(counts.create),
       updated: number(counts.update),
       unchanged: number(counts.unchanged),

@@ -2,6 +2,7 @@
 import { completionReport } from './catalog/completion.ts';
 import { contentHealthReport } from './catalog/content-health.ts';
 import { engagementReport } from './catalog/engagement.ts';
+import { jobHistoryReport } from './catalog/job-history.ts';
 import { loadTimesReport } from './catalog/load-times.ts';
 import type { ReportDefinition } from './definition.ts';
 
@@ -10,6 +11,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   engagementReport,
   loadTimesReport,
   contentHealthReport,
+  jobHistoryReport,
 ];
 
 export function findReport(name: string): ReportDefinition | undefined {

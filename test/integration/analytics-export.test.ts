@@ -670,7 +670,7 @@ describe('the analytics export', () => {
         mode: 'upsert',
         status: 'applied',
         size_bytes: '2048',
-        rows: '10',
+        rows_read: '10',
         created: '3',
         updated: '4',
         unchanged: '1',
