@@ -4,6 +4,7 @@ import { contentHealthReport } from './catalog/content-health.ts';
 import { engagementReport } from './catalog/engagement.ts';
 import { jobHistoryReport } from './catalog/job-history.ts';
 import { loadTimesReport } from './catalog/load-times.ts';
+import { signInsReport } from './catalog/sign-ins.ts';
 import type { ReportDefinition } from './definition.ts';
 
 export const REPORTS: readonly ReportDefinition[] = [
@@ -12,6 +13,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   loadTimesReport,
   contentHealthReport,
   jobHistoryReport,
+  signInsReport,
 ];
 
 export function findReport(name: string): ReportDefinition | undefined {
