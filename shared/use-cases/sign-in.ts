@@ -181,7 +181,8 @@ async function adminMfaGate(
 }
 
 /**
- * After a sign-in: the profile the login is ({@link profileOfLogin}) records it in its history. When the
+ * After a sign-in: the profile the login is ({@link profileOfLogin}) records it in its history (unless
+ * suspended: {@link lmsClaims} refuses its token next, and records that). When the
  * login's email changed at the IdP (or was changed and verified in Cognito), the profile follows it as an
  * audited change, if the new address may speak for the profile (verified, or in the provider's domains) and
  * no other profile holds it; the link itself never moves.
@@ -195,14 +196,16 @@ export async function recordSignIn(
 ): Promise<{ userId?: string; emailFollowed?: boolean }> {
   const { user } = await profileOfLogin(deps, actor, account, 'verified-email');
   if (!user) return {};
-  await deps.signIns.record({
-    userId: user.id,
-    at: deps.runtime.now().toISOString(),
-    clientId,
-    outcome: 'succeeded',
-    reason: null,
-    method: signInMethod(account),
-  });
+  // Cognito runs this before the token's trigger, which refuses a suspended profile and records the refusal.
+  if (user.status !== 'suspended')
+    await deps.signIns.record({
+      userId: user.id,
+      at: deps.runtime.now().toISOString(),
+      clientId,
+      outcome: 'succeeded',
+      reason: null,
+      method: signInMethod(account),
+    });
   if (!account.email || account.email === user.email) return { userId: user.id };
   const refusal = await linkRefusal(deps, account, { ...user, email: account.email });
   if (refusal) {

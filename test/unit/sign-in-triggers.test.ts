@@ -598,6 +598,13 @@ describe('post authentication', () => {
   });
 
   afterEach(() => recordMockedCalls(jobs.postAuthentication.handler, table, cognito));
+  it('records no success for a suspended profile: the token trigger refuses it next, and records that', async () => {
+    answerAs('suspended');
+    table.on(PutCommand).resolves({});
+    await postAuthentication(postAuthenticationEvent('dana@corp.example'));
+    expect(table.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
   it('records the sign-in with the app client, kept 90 days', async () => {
     answerAs('active');
     table.on(PutCommand).resolves({});
