@@ -55,6 +55,10 @@ export const ANALYTICS_ENTITY_NAMES = [
   'cohort_members',
   'audit',
   'business_metrics',
+  'content_versions',
+  'jobs',
+  'imports',
+  'sign_ins',
 ] as const;
 export type AnalyticsEntityName = (typeof ANALYTICS_ENTITY_NAMES)[number];
 
@@ -69,6 +73,10 @@ export const EXPORTED_SOURCES = [
   'cohort-member',
   'audit',
   'business-metric',
+  'content-version',
+  'job',
+  'import',
+  'sign-in',
 ] as const;
 export type StoredEntity = (typeof EXPORTED_SOURCES)[number];
 
@@ -399,15 +407,14 @@ const audit: AnalyticsEntity = {
     { name: 'request_id', type: 'VARCHAR' },
   ],
   row: (record) => {
-    const target = String(record.target ?? '');
-    const colon = target.indexOf(':');
+    const [targetKind, targetId] = targetParts(record.target);
     const actor = object(record.actor);
     return {
       audit_id: record.id,
       at: record.at,
       action: record.action,
-      target_kind: colon > 0 ? target.slice(0, colon) : target,
-      target_id: colon > 0 ? target.slice(colon + 1) : null,
+      target_kind: targetKind,
+      target_id: targetId,
       actor_user_id: text(actor.userId),
       actor_roles: texts(actor.roles),
       changed_fields: changedFields(record.before, record.after),
@@ -440,6 +447,212 @@ const businessMetrics: AnalyticsEntity = {
   }),
 };
 
+/**
+ * Each imported package's content version, with its accessibility findings' counts. A version has no status
+ * or publication of its own (the course is published; the newest import becomes the course's current
+ * version): reports compare `version` with the courses' `current_content_version`. Warnings' texts and the
+ * SCOs' titles and URLs stay out.
+ */
+const contentVersions: AnalyticsEntity = {
+  name: 'content_versions',
+  source: 'content-version',
+  columns: [
+    { name: 'course_id', type: 'VARCHAR' },
+    { name: 'version', type: 'BIGINT' },
+    { name: 'standard', type: 'VARCHAR' },
+    { name: 'sco_count', type: 'BIGINT' },
+    { name: 'file_count', type: 'BIGINT' },
+    { name: 'bytes', type: 'BIGINT' },
+    { name: 'has_sequencing', type: 'BOOLEAN' },
+    { name: 'warnings', type: 'BIGINT' },
+    // Critical + serious + moderate + minor, and the four on their own.
+    { name: 'accessibility_violations', type: 'BIGINT' },
+    { name: 'accessibility_critical', type: 'BIGINT' },
+    { name: 'accessibility_serious', type: 'BIGINT' },
+    { name: 'accessibility_moderate', type: 'BIGINT' },
+    { name: 'accessibility_minor', type: 'BIGINT' },
+    // `blocking` (publishing needs a waiver), `violations` (none blocking), `clean`.
+    { name: 'accessibility_status', type: 'VARCHAR' },
+    { name: 'files_with_violations', type: 'BIGINT' },
+    { name: 'files_not_scanned', type: 'BIGINT' },
+    { name: 'job_id', type: 'VARCHAR' },
+    { name: 'imported_by', type: 'VARCHAR', names: 'person' },
+    { name: 'imported_at', type: 'TIMESTAMP' },
+    // `standard` or `archive` (S3 Glacier Instant Retrieval), and when that last changed.
+    { name: 'storage', type: 'VARCHAR' },
+    { name: 'storage_changed_at', type: 'TIMESTAMP' },
+  ],
+  row: (content) => {
+    const found = object(content.accessibility);
+    const severities = ['critical', 'serious', 'moderate', 'minor'].map((level) => number(found[level]) ?? 0);
+    const violations = severities.reduce((sum, n) => sum + n, 0);
+    const [critical, serious, moderate, minor] = severities;
+    return {
+      course_id: content.courseId,
+      version: content.version,
+      standard: content.standard,
+      sco_count: number(content.scoCount),
+      file_count: number(content.fileCount),
+      bytes: number(content.totalBytes),
+      has_sequencing: content.hasSequencing === true,
+      warnings: Array.isArray(content.warnings) ? content.warnings.length : 0,
+      accessibility_violations: violations,
+      accessibility_critical: critical,
+      accessibility_serious: serious,
+      accessibility_moderate: moderate,
+      accessibility_minor: minor,
+      accessibility_status: found.blocking === true ? 'blocking' : violations > 0 ? 'violations' : 'clean',
+      files_with_violations: number(found.filesWithViolations),
+      files_not_scanned: number(found.filesWithErrors),
+      job_id: text(content.jobId),
+      imported_by: text(content.importedBy),
+      imported_at: text(content.importedAt),
+      storage: text(content.storage) ?? 'standard',
+      storage_changed_at: text(content.storageChangedAt),
+    };
+  },
+};
+
+/**
+ * The job records (package imports, scheduled jobs, backups, exports, report runs): what ran, for whom, how
+ * long and how it ended. Their input, findings' texts, failure messages and outputs stay out (they may name
+ * files and people); `items` is the count most kinds keep of what they went through.
+ */
+const jobs: AnalyticsEntity = {
+  name: 'jobs',
+  source: 'job',
+  columns: [
+    { name: 'job_id', type: 'VARCHAR' },
+    { name: 'kind', type: 'VARCHAR' },
+    { name: 'status', type: 'VARCHAR' },
+    { name: 'target_kind', type: 'VARCHAR' },
+    { name: 'target_id', type: 'VARCHAR', names: 'target' },
+    // A person's user id; a scheduled job's or a machine client's name otherwise (`job:backup`).
+    { name: 'created_by', type: 'VARCHAR', names: 'person' },
+    { name: 'created_at', type: 'TIMESTAMP' },
+    { name: 'started_at', type: 'TIMESTAMP' },
+    { name: 'finished_at', type: 'TIMESTAMP' },
+    { name: 'failure_code', type: 'VARCHAR' },
+    { name: 'items', type: 'BIGINT' },
+    { name: 'errors', type: 'BIGINT' },
+    { name: 'warnings', type: 'BIGINT' },
+  ],
+  row: (job) => {
+    const [kind, targetId] = targetParts(job.target);
+    const findings = Array.isArray(job.findings) ? job.findings.map(object) : [];
+    return {
+      job_id: job.id,
+      kind: job.type,
+      status: job.status,
+      target_kind: kind,
+      target_id: targetId,
+      created_by: text(job.createdBy),
+      created_at: job.createdAt,
+      started_at: text(job.startedAt),
+      finished_at: text(job.finishedAt),
+      failure_code: text(object(job.failure).code),
+      items: number(object(job.counts).items),
+      errors: findings.filter((finding) => finding.severity === 'error').length,
+      warnings: findings.filter((finding) => finding.severity === 'warning').length,
+    };
+  },
+};
+
+/**
+ * The imports of people, enrollments, courses and completions: type, format, status, rows and what the plan
+ * does with them, who asked and who approved. The file's name, notes and conflicts stay out (they name people).
+ */
+const imports: AnalyticsEntity = {
+  name: 'imports',
+  source: 'import',
+  columns: [
+    { name: 'import_id', type: 'VARCHAR' },
+    { name: 'type', type: 'VARCHAR' },
+    { name: 'format', type: 'VARCHAR' },
+    { name: 'mode', type: 'VARCHAR' },
+    { name: 'status', type: 'VARCHAR' },
+    { name: 'size_bytes', type: 'BIGINT' },
+    // Rows read (header excluded), and the plan's entries per action; `errors` are rows it refused.
+    { name: 'rows_read', type: 'BIGINT' },
+    { name: 'created', type: 'BIGINT' },
+    { name: 'updated', type: 'BIGINT' },
+    { name: 'unchanged', type: 'BIGINT' },
+    { name: 'errors', type: 'BIGINT' },
+    { name: 'warnings', type: 'BIGINT' },
+    // What apply did: entries applied, and records left alone because they changed since planning.
+    { name: 'applied', type: 'BIGINT' },
+    { name: 'conflicts', type: 'BIGINT' },
+    { name: 'approval_required', type: 'BOOLEAN' },
+    { name: 'approved_by', type: 'VARCHAR', names: 'person' },
+    { name: 'created_by', type: 'VARCHAR', names: 'person' },
+    { name: 'created_at', type: 'TIMESTAMP' },
+    // Its last change: when it ended, once it is applied, undone or failed.
+    { name: 'updated_at', type: 'TIMESTAMP' },
+    { name: 'failure_code', type: 'VARCHAR' },
+  ],
+  row: (record) => {
+    const counts = object(record.counts);
+    const approval = object(record.approval);
+    const applied = record.applied ? object(record.applied) : null;
+    return {
+      import_id: record.id,
+      type: record.type,
+      format: record.format,
+      mode: record.mode,
+      status: record.status,
+      size_bytes: number(record.sizeBytes),
+      rows_read: number(record.rows),
+      created: number(counts.create),
+      updated: number(counts.update),
+      unchanged: number(counts.unchanged),
+      errors: number(counts.error),
+      warnings: Array.isArray(record.warnings) ? record.warnings.length : 0,
+      applied: number(applied?.done),
+      conflicts: number(applied?.conflicts),
+      approval_required: approval.required === true,
+      approved_by: text(approval.approvedBy),
+      created_by: text(record.createdBy),
+      created_at: record.createdAt,
+      updated_at: record.updatedAt,
+      failure_code: text(object(record.failure).code),
+    };
+  },
+};
+
+/**
+ * The sign-in history (kept 90 days): sign-ins that succeeded and those the LMS refused, with why (a
+ * suspended profile). Cognito's own refusals (a wrong password, a locked login) never reach the LMS.
+ */
+const signIns: AnalyticsEntity = {
+  name: 'sign_ins',
+  source: 'sign-in',
+  columns: [
+    { name: 'user_id', type: 'VARCHAR', names: 'person' },
+    { name: 'at', type: 'TIMESTAMP' },
+    // `succeeded` or `refused`; sign-ins recorded before refusals were kept are `succeeded`.
+    { name: 'outcome', type: 'VARCHAR' },
+    { name: 'reason', type: 'VARCHAR' },
+    // `password` (a native login) or `federated` (an identity provider's); null when not recorded.
+    { name: 'method', type: 'VARCHAR' },
+    { name: 'client_id', type: 'VARCHAR' },
+  ],
+  row: (signIn) => ({
+    user_id: signIn.userId,
+    at: signIn.at,
+    outcome: text(signIn.outcome) ?? 'succeeded',
+    reason: text(signIn.reason),
+    method: text(signIn.method),
+    client_id: text(signIn.clientId),
+  }),
+};
+
+/** `<kind>:<id>` as its kind and its id (null without one). */
+function targetParts(target: unknown): [string, string | null] {
+  const value = String(target ?? '');
+  const colon = value.indexOf(':');
+  return colon > 0 ? [value.slice(0, colon), value.slice(colon + 1)] : [value, null];
+}
+
 /** The top-level fields whose values differ between an audit record's before and after (names only). */
 function changedFields(before: unknown, after: unknown): string[] {
   const a = before && typeof before === 'object' ? (before as Item) : {};
@@ -461,6 +674,10 @@ export const ANALYTICS_ENTITIES: readonly AnalyticsEntity[] = [
   cohortMembers,
   audit,
   businessMetrics,
+  contentVersions,
+  jobs,
+  imports,
+  signIns,
 ];
 
 /**

@@ -48,9 +48,22 @@ export type Login = z.infer<typeof Login>;
 /** How long the LMS keeps each sign-in (DynamoDB TTL removes older ones). */
 export const LOGIN_HISTORY_DAYS = 90;
 
-/** One sign-in, recorded by the post-authentication trigger. */
+/**
+ * One sign-in: a succeeded one recorded by the post-authentication trigger, a refused one by the
+ * pre-token-generation trigger when the LMS refuses the token (a suspended profile). Cognito's own refusals (a
+ * wrong password) never reach the LMS. Sign-ins recorded before outcomes were kept are `succeeded`.
+ */
 export const SignIn = z
-  .object({ userId: Id, at: IsoDateTime, clientId: z.string().nullable() })
+  .object({
+    userId: Id,
+    at: IsoDateTime,
+    clientId: z.string().nullable(),
+    outcome: z.enum(['succeeded', 'refused']).default('succeeded'),
+    /** Why it was refused (`suspended`); null when it succeeded. */
+    reason: z.string().nullable().default(null),
+    /** A native login's password, or an identity provider's (federated) login; null when not recorded. */
+    method: z.enum(['password', 'federated']).nullable().default(null),
+  })
   .meta({ id: 'SignIn' });
 export type SignIn = z.infer<typeof SignIn>;
 

@@ -46,6 +46,10 @@ export const TABLE_SCOPES: Readonly<Record<AnalyticsEntityName, TableScope>> = {
   cohort_members: 'person',
   audit: 'admin',
   business_metrics: 'department',
+  content_versions: 'catalog',
+  jobs: 'admin',
+  imports: 'admin',
+  sign_ins: 'person',
 };
 
 /** A table's rows for one export run, as an engine reads them: a FROM item and a condition, bound. */

@@ -43,8 +43,18 @@ export async function lmsClaims(
 ): Promise<Record<string, string>> {
   const { user } = await profileOfLogin(deps, actor, account, 'verified-email');
   if (!user) return {};
-  if (user.status === 'suspended')
+  if (user.status === 'suspended') {
+    // Kept in the person's history, so the sign-ins report and the access check can say why.
+    await deps.signIns.record({
+      userId: user.id,
+      at: deps.runtime.now().toISOString(),
+      clientId: null,
+      outcome: 'refused',
+      reason: 'suspended',
+      method: signInMethod(account),
+    });
     throw new OutOfScopeError('Your LMS account is suspended. Contact your LMS administrator.');
+  }
   return {
     lms_user_id: user.id,
     ...(user.departmentId ? { lms_department_id: user.departmentId } : {}),
@@ -171,7 +181,8 @@ async function adminMfaGate(
 }
 
 /**
- * After a sign-in: the profile the login is ({@link profileOfLogin}) records it in its history. When the
+ * After a sign-in: the profile the login is ({@link profileOfLogin}) records it in its history (unless
+ * suspended: {@link lmsClaims} refuses its token next, and records that). When the
  * login's email changed at the IdP (or was changed and verified in Cognito), the profile follows it as an
  * audited change, if the new address may speak for the profile (verified, or in the provider's domains) and
  * no other profile holds it; the link itself never moves.
@@ -185,7 +196,16 @@ export async function recordSignIn(
 ): Promise<{ userId?: string; emailFollowed?: boolean }> {
   const { user } = await profileOfLogin(deps, actor, account, 'verified-email');
   if (!user) return {};
-  await deps.signIns.record({ userId: user.id, at: deps.runtime.now().toISOString(), clientId });
+  // Cognito runs this before the token's trigger, which refuses a suspended profile and records the refusal.
+  if (user.status !== 'suspended')
+    await deps.signIns.record({
+      userId: user.id,
+      at: deps.runtime.now().toISOString(),
+      clientId,
+      outcome: 'succeeded',
+      reason: null,
+      method: signInMethod(account),
+    });
   if (!account.email || account.email === user.email) return { userId: user.id };
   const refusal = await linkRefusal(deps, account, { ...user, email: account.email });
   if (refusal) {
@@ -203,6 +223,10 @@ export async function recordSignIn(
     });
     return { userId: user.id, emailFollowed: false };
   }
+}
+
+function signInMethod(account: LoginAccount): 'password' | 'federated' {
+  return account.provider ? 'federated' : 'password';
 }
 
 export interface SignUpDeps {

@@ -113,6 +113,13 @@ describe('roles and access over HTTP', () => {
       body: { reason: 'Left the company' },
     });
     await expect(freshTokenFor(email)).rejects.toThrow(/suspended/);
+    // ... and the refusal is in their history, after the sign-in that succeeded
+    const refused = await api('GET', `/users/${created.json.id}/access`, { token: admin });
+    expect(refused.json.lastSignIns.map((signIn: { outcome: string }) => signIn.outcome)).toEqual([
+      'refused',
+      'succeeded',
+    ]);
+    expect(refused.json.lastSignIns[0]).toMatchObject({ reason: 'suspended', method: 'password' });
 
     // ... and no new login either: the pre sign-up trigger refuses it (cognito-local runs it on SignUp only)
     const other = uniqueEmail('gone');

@@ -35,12 +35,14 @@ const items = DynamoDBDocumentClient.from(control);
 const tester = systemActor('test:analytics-export', 'test');
 
 // The organisation, written in the test: 2 departments, 4 people (one erased), 2 courses, 4 enrollments (2
-// completed), 2 attempts, 1 cohort with 2 members, 3 audit records, and claims the export leaves alone.
+// completed), 2 attempts, 1 cohort with 2 members, 3 audit records, 1 content version, 2 jobs (plus each
+// export's own run), 1 import, 3 sign-ins (one refused), and claims the export leaves alone.
 const id = () => randomUUID();
 const [sales, support] = [id(), id()];
 const [ana, bo, cy, erased] = [id(), id(), id(), id()];
 const [safety, privacy] = [id(), id()];
 const cohort = id();
+const [importJob, backupJob, peopleImport] = [id(), id(), id()];
 const ERASED = { email: 'eleanor.rigby@example.com', givenName: 'Eleanor', familyName: 'Rigby' };
 const at = '2026-03-02T09:30:00.000Z';
 
@@ -121,6 +123,43 @@ function attempt(attemptId: string, userId: string) {
     tokenExpiresAt: at,
     lastCommit: null,
     version: 3,
+  };
+}
+
+function job(jobId: string, fields: Record<string, unknown>) {
+  return {
+    ...keys.job(jobId),
+    entity: 'job',
+    id: jobId,
+    type: 'package-import',
+    status: 'succeeded',
+    target: `course:${safety}`,
+    createdBy: ana,
+    createdAt: at,
+    startedAt: at,
+    finishedAt: '2026-03-02T09:31:15.000Z',
+    progress: { step: 'done', done: 1, total: 1 },
+    failure: null,
+    findings: [],
+    input: { fileName: 'eleanor-rigby-onboarding.zip' },
+    result: null,
+    counts: {},
+    outputs: {},
+    leaseUntil: null,
+    version: 3,
+    ...fields,
+  };
+}
+
+function signIn(userId: string, signedInAt: string, fields: Record<string, unknown>) {
+  return {
+    ...keys.signIn(userId, signedInAt),
+    entity: 'sign-in',
+    userId,
+    at: signedInAt,
+    clientId: 'web-client',
+    ...fields,
+    expiresAt: Math.floor(Date.parse(signedInAt) / 1000) + 90 * 86_400,
   };
 }
 
@@ -324,6 +363,106 @@ const seeded = [
   audit('user.created', `user:${erased}`, ana, { id: erased, ...ERASED }),
   audit('enrollment.completed', `enrollment:${safety}:${erased}`, erased, { status: 'completed' }),
   audit('course.updated', `course:${safety}`, erased, { title: 'Fire safety' }),
+  {
+    ...keys.contentVersion(safety, 1),
+    entity: 'content-version',
+    courseId: safety,
+    version: 1,
+    standard: 'scorm2004-4th',
+    title: 'Fire safety',
+    launchUrl: 'index.html',
+    contentPrefix: `courses/${safety}/v1/`,
+    scoCount: 2,
+    scos: [
+      { identifier: 'sco-1', title: 'Intro', launchUrl: 'intro.html', accessibility: null },
+      { identifier: 'sco-2', title: 'Exits', launchUrl: 'exits.html', accessibility: null },
+    ],
+    fileCount: 42,
+    totalBytes: 1_048_576,
+    hasSequencing: true,
+    launchables: [],
+    courseStructureId: null,
+    warnings: [{ severity: 'warning', code: 'missing-metadata', message: 'Written by Eleanor Rigby' }],
+    accessibility: {
+      critical: 1,
+      serious: 2,
+      moderate: 0,
+      minor: 4,
+      filesScanned: 40,
+      filesWithViolations: 3,
+      filesWithErrors: 1,
+      blocking: true,
+      notChecked: [],
+    },
+    jobId: importJob,
+    importedBy: erased,
+    importedAt: at,
+    storage: 'archive',
+    storageChangedAt: '2026-03-05T00:00:00.000Z',
+  },
+  job(importJob, { createdBy: erased, counts: { files: 42 } }),
+  job(backupJob, {
+    type: 'backup',
+    status: 'failed',
+    target: `job:${backupJob}`,
+    createdBy: 'job:backup',
+    finishedAt: '2026-03-02T09:40:00.000Z',
+    failure: { code: 'throttled', message: 'DynamoDB throttled the scan of Eleanor Rigby' },
+    findings: [
+      { severity: 'error', code: 'segment-failed', message: 'segment 3' },
+      { severity: 'warning', code: 'slow', message: 'slow' },
+      { severity: 'warning', code: 'slow', message: 'slower' },
+    ],
+    counts: { items: 1200 },
+  }),
+  {
+    ...keys.importRecord(peopleImport),
+    entity: 'import',
+    id: peopleImport,
+    type: 'people',
+    format: 'lms',
+    mode: 'upsert',
+    fileName: 'rigby-team.csv',
+    sizeBytes: 2048,
+    options: {},
+    status: 'applied',
+    createdBy: erased,
+    createdAt: at,
+    updatedAt: '2026-03-02T09:45:00.000Z',
+    rows: 10,
+    counts: { create: 3, update: 4, unchanged: 1, suspend: 0, enroll: 0, withdraw: 0, complete: 0, error: 2 },
+    progress: { step: 'applied', done: 7, total: 7 },
+    warnings: ['Column "password" ignored'],
+    approval: {
+      required: true,
+      reason: 'suspends people',
+      approvedBy: ana,
+      approvedAt: at,
+      note: 'Eleanor asked',
+    },
+    applied: { done: 6, conflicts: 1, conflictsListed: [{ line: 4, key: ERASED.email, reason: 'changed' }] },
+    undone: null,
+    failure: null,
+    version: 5,
+    plan: null,
+    checkpoint: 7,
+    lease: null,
+    waited: 0,
+  },
+  signIn(ana, '2026-03-02T08:00:00.000Z', {
+    outcome: 'succeeded',
+    reason: null,
+    method: 'password',
+  }),
+  // Recorded before sign-ins kept their outcome: a success.
+  signIn(ana, '2026-02-01T08:00:00.000Z', {}),
+  signIn(cy, '2026-03-03T08:00:00.000Z', {
+    clientId: null,
+    outcome: 'refused',
+    reason: 'suspended',
+    method: 'federated',
+  }),
+  signIn(erased, '2026-03-01T07:00:00.000Z', { outcome: 'succeeded', reason: null, method: 'password' }),
 ];
 
 let sharedTableName: string | undefined;
@@ -398,6 +537,10 @@ describe('the analytics export', () => {
           'cohort_members',
           'audit',
           'business_metrics',
+          'content_versions',
+          'jobs',
+          'imports',
+          'sign_ins',
         ].map((entity) => `${entity}/dt=${day}/${runId}.parquet`),
         `_manifests/dt=${day}/${runId}.json`,
       ].sort(),
@@ -415,6 +558,11 @@ describe('the analytics export', () => {
       cohort_members: { rows: 2, source: 'cohort-member', tableCount: 2, omitted: {} },
       audit: { rows: 3, source: 'audit', tableCount: 3, omitted: {} },
       business_metrics: { rows: 1, source: 'business-metric', tableCount: 1, omitted: {} },
+      content_versions: { rows: 1, source: 'content-version', tableCount: 1, omitted: {} },
+      // The 2 seeded, and this run itself (running while it scans).
+      jobs: { rows: 3, source: 'job', tableCount: 3, omitted: {} },
+      imports: { rows: 1, source: 'import', tableCount: 1, omitted: {} },
+      sign_ins: { rows: 4, source: 'sign-in', tableCount: 4, omitted: {} },
     };
     expect(exported.manifest).toMatchObject({ runId, dt: day, files: expected });
     expect(Date.parse(String(exported.manifest.exportedAt))).toBeLessThanOrEqual(
@@ -502,6 +650,93 @@ describe('the analytics export', () => {
       status: 'enrolled',
       sources: ['manual'],
     });
+    expect(exported.rows.content_versions).toEqual([
+      {
+        course_id: safety,
+        version: '1',
+        standard: 'scorm2004-4th',
+        sco_count: '2',
+        file_count: '42',
+        bytes: '1048576',
+        has_sequencing: true,
+        warnings: '1',
+        accessibility_violations: '7',
+        accessibility_critical: '1',
+        accessibility_serious: '2',
+        accessibility_moderate: '0',
+        accessibility_minor: '4',
+        accessibility_status: 'blocking',
+        files_with_violations: '3',
+        files_not_scanned: '1',
+        job_id: importJob,
+        imported_by: null,
+        imported_at: '2026-03-02 09:30:00',
+        storage: 'archive',
+        storage_changed_at: '2026-03-05 00:00:00',
+      },
+    ]);
+    const jobRows = exported.rows.jobs ?? [];
+    expect(jobRows.find((row) => row.job_id === backupJob)).toEqual({
+      job_id: backupJob,
+      kind: 'backup',
+      status: 'failed',
+      target_kind: 'job',
+      target_id: backupJob,
+      created_by: 'job:backup',
+      created_at: '2026-03-02 09:30:00',
+      started_at: '2026-03-02 09:30:00',
+      finished_at: '2026-03-02 09:40:00',
+      failure_code: 'throttled',
+      items: '1200',
+      errors: '1',
+      warnings: '2',
+    });
+    expect(jobRows.find((row) => row.job_id === importJob)).toMatchObject({
+      kind: 'package-import',
+      target_kind: 'course',
+      target_id: safety,
+      items: null,
+    });
+    expect(jobRows.find((row) => row.job_id === runId)).toMatchObject({ kind: 'export', status: 'running' });
+    expect(exported.rows.imports).toEqual([
+      {
+        import_id: peopleImport,
+        type: 'people',
+        format: 'lms',
+        mode: 'upsert',
+        status: 'applied',
+        size_bytes: '2048',
+        rows_read: '10',
+        created: '3',
+        updated: '4',
+        unchanged: '1',
+        errors: '2',
+        warnings: '1',
+        applied: '6',
+        conflicts: '1',
+        approval_required: true,
+        approved_by: ana,
+        created_by: null,
+        created_at: '2026-03-02 09:30:00',
+        updated_at: '2026-03-02 09:45:00',
+        failure_code: null,
+      },
+    ]);
+    expect(
+      (exported.rows.sign_ins ?? [])
+        .map((row) => [row.user_id, row.at, row.outcome, row.reason, row.method, row.client_id])
+        .sort(),
+    ).toEqual(
+      [
+        [ana, '2026-03-02 08:00:00', 'succeeded', null, 'password', 'web-client'],
+        [ana, '2026-02-01 08:00:00', 'succeeded', null, null, 'web-client'],
+        [cy, '2026-03-03 08:00:00', 'refused', 'suspended', 'federated', null],
+        [null, '2026-03-01 07:00:00', 'succeeded', null, 'password', 'web-client'],
+      ].sort(),
+    );
+    // No free text about people: warnings' and failures' messages, file names, approval notes, conflicts
+    for (const entity of ['content_versions', 'jobs', 'imports'])
+      expect(JSON.stringify(exported.rows[entity]), entity).not.toMatch(/Eleanor|Rigby|rigby/);
     // No secret and no data model leaves: the attempts' token hash, learner name and suspend data
     expect(JSON.stringify(exported.rows.attempts)).not.toMatch(/aaaaaaaa|secret-progress|learner_name/);
     expect(JSON.stringify(exported.rows.people)).not.toMatch(/Left the company|shirt|sub-ana/);

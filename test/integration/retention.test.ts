@@ -103,6 +103,9 @@ describe('the retention run', () => {
       userId: leaver.id,
       at: new Date().toISOString(),
       clientId: 'web',
+      outcome: 'succeeded',
+      reason: null,
+      method: 'password',
     });
     const audit = new DynamoAuditTrail(dynamoDb(), tableName());
     const courseTarget = `course:${randomUUID()}`;

@@ -201,9 +201,19 @@ describe('pre token generation', () => {
     });
   });
 
-  it('refuses a token to a suspended LMS profile, saying why', async () => {
+  it('refuses a token to a suspended LMS profile, saying why, and keeps the refusal in their history', async () => {
     answerAs('suspended');
+    table.on(PutCommand).resolves({});
     await expect(preToken(preTokenEvent('TokenGeneration_Authentication'))).rejects.toThrow(/suspended/);
+    const item = table.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({
+      entity: 'sign-in',
+      userId: USER_ID,
+      outcome: 'refused',
+      reason: 'suspended',
+      method: 'password',
+    });
+    expect(String(item?.sk)).toMatch(/^SIGNIN#/);
   });
 
   it('adds nothing for a login without an LMS profile yet', async () => {
@@ -588,6 +598,13 @@ describe('post authentication', () => {
   });
 
   afterEach(() => recordMockedCalls(jobs.postAuthentication.handler, table, cognito));
+  it('records no success for a suspended profile: the token trigger refuses it next, and records that', async () => {
+    answerAs('suspended');
+    table.on(PutCommand).resolves({});
+    await postAuthentication(postAuthenticationEvent('dana@corp.example'));
+    expect(table.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
   it('records the sign-in with the app client, kept 90 days', async () => {
     answerAs('active');
     table.on(PutCommand).resolves({});
@@ -602,7 +619,14 @@ describe('post authentication', () => {
       response: {},
     } as PostAuthenticationTriggerEvent);
     const item = table.commandCalls(PutCommand)[0]?.args[0].input.Item;
-    expect(item).toMatchObject({ entity: 'sign-in', userId: USER_ID, clientId: '5t6u7v8w9x' });
+    expect(item).toMatchObject({
+      entity: 'sign-in',
+      userId: USER_ID,
+      clientId: '5t6u7v8w9x',
+      outcome: 'succeeded',
+      reason: null,
+      method: 'password',
+    });
     expect(String(item?.sk)).toMatch(/^SIGNIN#/);
     const days = (Number(item?.expiresAt) - Date.parse(String(item?.at)) / 1000) / 86_400;
     expect(Math.round(days)).toBe(90);
