@@ -308,7 +308,7 @@ async function finishedRun(ports: ReportReadPorts, principal: Principal, id: str
 }
 
 /** A department or person the parameters name must be one the caller sees (a manager's subtree, a learner). */
-async function assertParamsInScope(
+export async function assertParamsInScope(
   ports: Pick<ReportRequestPorts, 'users'>,
   scope: Awaited<ReturnType<typeof accessScope>>,
   params: Record<string, unknown>,
