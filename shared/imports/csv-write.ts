@@ -21,9 +21,11 @@ const NEEDS_QUOTES = /[",\r\n]/;
  * @example
  * csvLine(['3', '=HYPERLINK("http://x")', 'Expected 4 fields, found 3.'])
  * // => `3,"'=HYPERLINK(""http://x"")","Expected 4 fields, found 3."\r\n`
+ *
+ * A number (a report's figure) is written as it is: `-3` is a number, not a formula, and must stay one.
  */
-export function csvLine(values: string[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
+export function csvLine(values: readonly (string | number)[]): string {
+  return `${values.map((value) => (typeof value === 'number' ? String(value) : csvCell(value))).join(',')}\r\n`;
 }
 
 function csvCell(value: string): string {

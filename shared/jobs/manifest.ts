@@ -428,6 +428,24 @@ export const runArchival: QueueJob = {
   timeoutSeconds: 900,
 };
 
+export const runReports: QueueJob = {
+  id: 'runReports',
+  name: 'run-reports',
+  handler: 'functions/reports/run-reports.ts',
+  summary:
+    "Runs a requested report run: the report's SQL over the newest export (Athena in AWS, DuckDB on one machine), its rows and CSV written to the analytics bucket under reports/<run id>/",
+  trigger: { kind: 'queue', queue: 'reports' },
+  // Records the run; reads the export's manifests (and, for DuckDB, its Parquet files) and puts the run's
+  // rows and CSV, never deleting; queries Athena in AWS.
+  needs: { table: 'write', buckets: { analytics: 'read-append' }, reportQueries: true },
+  timeoutSeconds: 900,
+  // DuckDB (one machine) reads the export's files into memory: 1 GB of it (shared/store/report-wiring.ts).
+  memoryMb: 2048,
+  ephemeralStorageMb: 4096,
+  // DuckDB is a native module: it ships as node_modules, its binding for Lambda's arm64 (LmsFunction).
+  nodeModules: ['@duckdb/node-api'],
+};
+
 export const jobs: readonly JobDefinition[] = [
   courseSchedule,
   processPackage,
@@ -452,4 +470,5 @@ export const jobs: readonly JobDefinition[] = [
   runRestores,
   archival,
   runArchival,
+  runReports,
 ];

@@ -22,6 +22,7 @@ import { exportRoutes } from './exports.ts';
 import * as identity from './identity.ts';
 import * as identityProviders from './identity-providers.ts';
 import { importRoutes } from './imports.ts';
+import { reportRoutes } from './reports.ts';
 import { runtimeRoutes } from './runtime.ts';
 import { scimRoutes } from './scim.ts';
 import * as scimTokens from './scim-tokens.ts';
@@ -120,5 +121,6 @@ export const routes: readonly RouteDefinition[] = [
   ...runtimeRoutes,
   ...xapiRoutes,
   ...exportRoutes,
+  ...reportRoutes,
   ...backupRoutes,
 ];

@@ -2,7 +2,8 @@
  * Reports on fixture data: rows written as the analytics export writes them (each table's Parquet columns
  * and types, from `shared/analytics/schemas.ts`; a column a fixture row leaves out is null), then the report
  * run by the DuckDB engine exactly as the product runs it (`composeReportQuery`, bound parameters, the
- * scope's narrowing). The Athena form of the same query is what `athenaQuery` returns, for the parser test.
+ * scope's narrowing). The Athena form of the same query is what `athenaQuery` returns (the Athena engine's
+ * own text), for the parser test.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,10 +11,11 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll } from 'vitest';
 import { ANALYTICS_ENTITIES, type AnalyticsEntityName, type Row } from '../../shared/analytics/schemas.ts';
+import { athenaReportQuery } from '../../shared/reports/athena-engine.ts';
 import type { ReportDefinition } from '../../shared/reports/definition.ts';
 import { DuckDbReportEngine } from '../../shared/reports/duckdb-engine.ts';
 import type { ExportSnapshot, ReportOutcome } from '../../shared/reports/engine.ts';
-import { type BoundQuery, composeReportQuery, type ReportScope } from '../../shared/reports/sql.ts';
+import type { BoundQuery, ReportScope } from '../../shared/reports/sql.ts';
 
 export type FixtureTables = Partial<Record<AnalyticsEntityName, readonly Row[]>>;
 
@@ -79,14 +81,17 @@ export async function reportFixture(
   };
 }
 
-/** The query Athena receives for `report` (the Glue tables, the run's partition), for the SQL parser test. */
+/**
+ * The query Athena receives for `report` (the Glue tables, the run's partition and file), built by the Athena
+ * engine's own function, for the SQL parser test.
+ */
 export function athenaQuery(
   report: ReportDefinition,
   params: Record<string, unknown>,
   scope: ReportScope = { kind: 'everything' },
 ): BoundQuery {
-  return composeReportQuery(report, params, scope, (table) => ({
-    from: `"lms_analytics"."${table}"`,
-    where: { text: 'dt = ?', values: ['2026-06-30'] },
-  }));
+  return athenaReportQuery(
+    { report, params, scope, snapshot: { runId: 'fixture', dt: '2026-06-30', exportedAt: '', files: {} } },
+    'lms_analytics',
+  );
 }
