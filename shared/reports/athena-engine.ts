@@ -17,7 +17,13 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import type { AnalyticsEntityName } from '../analytics/schemas.ts';
-import type { ExportSnapshot, ReportEngine, ReportOutcome, ReportQuery } from './engine.ts';
+import {
+  type ExportSnapshot,
+  type ReportEngine,
+  type ReportOutcome,
+  type ReportQuery,
+  withExportTime,
+} from './engine.ts';
 import { REPORT_MAX_ROWS, ReportScanLimitError, ReportTooManyRowsError } from './limits.ts';
 import { assertColumns, type BoundQuery, composeReportQuery, reportRow, type SqlValue } from './sql.ts';
 
@@ -152,7 +158,12 @@ export function athenaReportQuery(
   query: Pick<ReportQuery, 'report' | 'params' | 'scope' | 'snapshot'>,
   database: string,
 ): BoundQuery {
-  return composeReportQuery(query.report, query.params, query.scope, athenaTables(database, query.snapshot));
+  return composeReportQuery(
+    query.report,
+    withExportTime(query),
+    query.scope,
+    athenaTables(database, query.snapshot),
+  );
 }
 
 export function athenaTables(database: string, snapshot: Pick<ExportSnapshot, 'dt' | 'runId'>) {

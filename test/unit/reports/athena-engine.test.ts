@@ -19,8 +19,10 @@ import {
   AthenaQueryError,
   AthenaReportEngine,
   athenaLiteral,
+  athenaReportQuery,
 } from '../../../shared/reports/athena-engine.ts';
 import { completionReport } from '../../../shared/reports/catalog/completion.ts';
+import { complianceReport } from '../../../shared/reports/catalog/compliance.ts';
 import type { ReportQuery } from '../../../shared/reports/engine.ts';
 import { ReportScanLimitError } from '../../../shared/reports/limits.ts';
 import { ReportSqlError } from '../../../shared/reports/sql.ts';
@@ -243,6 +245,14 @@ describe('the Athena report engine', () => {
 });
 
 describe('athenaLiteral', () => {
+  it("judges deadlines at the export's time when the run names no asOf, as the DuckDB engine does", () => {
+    // Act
+    const bound = athenaReportQuery({ ...query, report: complianceReport, params: {} }, 'lms_analytics');
+
+    // Assess
+    expect(bound.values).toContain('2026-06-30T02:00:00.000Z');
+  });
+
   it('writes each value as the SQL literal Athena takes as an execution parameter', () => {
     expect(athenaLiteral("O'Brien; DROP TABLE people --")).toBe("'O''Brien; DROP TABLE people --'");
     expect(athenaLiteral(42)).toBe('42');
