@@ -428,6 +428,24 @@ export const runArchival: QueueJob = {
   timeoutSeconds: 900,
 };
 
+export const reportSchedules: ScheduledJob = {
+  id: 'reportSchedules',
+  name: 'report-schedules',
+  handler: 'functions/jobs/report-schedules.ts',
+  summary:
+    "Requests the runs of the report schedules that are due (each as its owner, in the owner's scope as it stands), then mails each ended run's CSV link (or its failure) to the schedule's recipients",
+  trigger: { kind: 'schedule', everyMinutes: 5 },
+  // Schedules, deliveries, the owners and their seats and departments, the runs it requests (to the reports
+  // queue) and reads; presigns links to reports/ (a presigned GET is authorised as the signer's GetObject).
+  needs: {
+    table: 'write',
+    queues: { reports: 'send' },
+    buckets: { analytics: { access: 'read', prefix: 'reports/' } },
+    mail: 'send',
+  },
+  timeoutSeconds: 120,
+};
+
 export const jobs: readonly JobDefinition[] = [
   courseSchedule,
   processPackage,
@@ -452,4 +470,5 @@ export const jobs: readonly JobDefinition[] = [
   runRestores,
   archival,
   runArchival,
+  reportSchedules,
 ];

@@ -22,6 +22,7 @@ import { exportRoutes } from './exports.ts';
 import * as identity from './identity.ts';
 import * as identityProviders from './identity-providers.ts';
 import { importRoutes } from './imports.ts';
+import { reportScheduleRoutes } from './report-schedules.ts';
 import { runtimeRoutes } from './runtime.ts';
 import { scimRoutes } from './scim.ts';
 import * as scimTokens from './scim-tokens.ts';
@@ -121,4 +122,5 @@ export const routes: readonly RouteDefinition[] = [
   ...xapiRoutes,
   ...exportRoutes,
   ...backupRoutes,
+  ...reportScheduleRoutes,
 ];
