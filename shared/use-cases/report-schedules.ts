@@ -337,12 +337,28 @@ export async function runReportScheduleTick(
   at: Date,
 ): Promise<ReportScheduleTickResult> {
   const result: ReportScheduleTickResult = { requested: 0, skipped: 0, paused: 0, refused: 0, delivered: 0 };
+  // One schedule's or delivery's failure (SQS, SES down) does not hold up the others; the tick then fails
+  // naming them all, so it is counted and alarms. A delivery that failed stays pending for the next tick.
+  const failures: Error[] = [];
   for (const schedule of await deps.schedules.due(at.toISOString(), PER_TICK)) {
-    result[await startScheduledRun(deps, schedule, at)] += 1;
+    try {
+      result[await startScheduledRun(deps, schedule, at)] += 1;
+    } catch (error) {
+      failures.push(new Error(`schedule ${schedule.id}: ${(error as Error).message}`));
+      await deps.schedules
+        .recordRun(schedule.id, { jobId: null, at: at.toISOString(), error: (error as Error).message }, null)
+        .catch(() => undefined);
+    }
   }
   for (const delivery of await deps.schedules.pendingDeliveries(PER_TICK)) {
-    if (await deliver(deps, delivery, at)) result.delivered += 1;
+    try {
+      if (await deliver(deps, delivery, at)) result.delivered += 1;
+    } catch (error) {
+      failures.push(new Error(`delivery of run ${delivery.jobId}: ${(error as Error).message}`));
+    }
   }
+  if (failures.length > 0)
+    throw new AggregateError(failures, failures.map((failure) => failure.message).join('; '));
   return result;
 }
 
