@@ -51,6 +51,39 @@ describe('/report-schedules', () => {
     expect(after.json.items.length).toBe(before.json.items.length);
   });
 
+  it('lets an admin change the allowed domains (If-Match), audited; a domain that is not one is a 400', async () => {
+    // Prepare
+    const read = await api('GET', '/settings/report-delivery', { token: admin });
+    expect(read.status).toBe(200);
+    const domains: string[] = read.json.recipientDomains;
+
+    // Act
+    const bad = await api('PUT', '/settings/report-delivery', {
+      token: admin,
+      body: { recipientDomains: ['not a domain'] },
+    });
+    const changed = await api('PUT', '/settings/report-delivery', {
+      token: admin,
+      body: { recipientDomains: [...domains, 'Example.ORG'] },
+      headers: { 'if-match': read.headers.get('etag') as string },
+    });
+
+    // Assess
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors.map((error: { path: string }) => error.path)).toEqual(['body.recipientDomains.0']);
+    expect(changed.status).toBe(200);
+    expect(changed.json.recipientDomains).toEqual([...new Set([...domains, 'example.org'])].sort());
+    expect(changed.json.version).toBe(read.json.version + 1);
+    const audit = await api('GET', '/audit?target=settings:report-delivery', { token: admin });
+    expect(audit.json.items[0]).toMatchObject({ action: 'settings.updated' });
+    const stale = await api('PUT', '/settings/report-delivery', {
+      token: admin,
+      body: { recipientDomains: domains },
+      headers: { 'if-match': read.headers.get('etag') as string },
+    });
+    expect(stale.status).toBe(412);
+  });
+
   it('lets a manager schedule in their scope and see only their own; pause, resume and delete', async () => {
     // Prepare: one schedule each
     const mine = await api('POST', '/report-schedules', { token: manager, body: BODY });
