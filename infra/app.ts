@@ -41,6 +41,8 @@ export const CONTEXT = {
   backupVaultLock: 'lms:backupVaultLock',
   /** A vault in another region that receives a copy of every AWS Backup recovery point; absent, no copy. */
   backupCopyVaultArn: 'lms:backupCopyVaultArn',
+  /** The From address of scheduled reports' mail (an SES verified identity); absent, reports are not mailed. */
+  reportMailSender: 'lms:reportMailSender',
 } as const;
 
 export interface LmsStacks {
@@ -103,6 +105,7 @@ export function buildApp(app: App): LmsStacks {
     webClient: auth.webClient,
     watchedStacks: { auth },
     alarmEmail,
+    mailSender: optionalEmail(app, CONTEXT.reportMailSender),
   });
 
   const backup = new BackupStack(app, 'LmsBackup', {

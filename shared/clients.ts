@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareStack } from '@smithy/types';
@@ -25,6 +26,7 @@ let eventBridge: EventBridgeClient | undefined;
 let secretsManager: SecretsManagerClient | undefined;
 let sqs: SQSClient | undefined;
 let athena: AthenaClient | undefined;
+let ses: SESv2Client | undefined;
 
 /** The DynamoDB client under {@link dynamoDb}, for libraries that send DynamoDB's own commands (idempotency). */
 export function dynamoDbClient(): DynamoDBClient {
@@ -88,6 +90,12 @@ export function athenaClient(): AthenaClient {
   return athena;
 }
 
+/** SES v2 client (AWS only: locally mail goes to a folder, see shared/store/mail.ts). */
+export function sesClient(): SESv2Client {
+  ses ??= recorded(new SESv2Client({}));
+  return ses;
+}
+
 /** The client, with the tests' call recording on its stack (a no-op outside the tests). */
 function recorded<C, I extends object, O extends object>(
   client: C & { middlewareStack: MiddlewareStack<I, O> },
@@ -107,4 +115,5 @@ export function resetClients(): void {
   secretsManager = undefined;
   sqs = undefined;
   athena = undefined;
+  ses = undefined;
 }

@@ -28,6 +28,10 @@ export const ENV = {
   /** Athena (AWS): the workgroup reports run in and the Glue database of the export's tables. Unset: DuckDB. */
   athenaWorkgroup: 'ATHENA_WORKGROUP',
   analyticsDatabase: 'ANALYTICS_DATABASE',
+  /** The From address of scheduled reports' mail (an SES verified identity in AWS). */
+  reportMailSender: 'REPORT_MAIL_SENDER',
+  /** Local stack only: mail is written there as `.eml` files instead of sent through SES. */
+  localMailDir: 'LMS_LOCAL_MAIL_DIR',
   /** The web app client (federation lists its providers on it; discovery sends people through it). */
   webClientId: 'WEB_CLIENT_ID',
   /** Cognito hosted sign-in domain, e.g. `lms.auth.eu-west-1.amazoncognito.com` (AWS, when configured). */

@@ -46,7 +46,7 @@ export const CREATE_REQUIRE_BANNER =
 
 /**
  * How every handler is bundled, as CDK `NodejsFunction` bundling options. The AWS SDK is bundled too
- * (`externalModules: []`): a bundle pins the SDK version we test with instead of the one the runtime ships.
+ * (not external): a bundle pins the SDK version we test with instead of the one the runtime ships.
  */
 export const LMS_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -57,7 +57,9 @@ export const LMS_BUNDLING: BundlingOptions = {
   keepNames: true,
   sourceMap: true,
   sourcesContent: false,
-  externalModules: [],
+  // DuckDB is a native module: only the functions that run it ship it (`nodeModules`); elsewhere the report
+  // engine imports it only where no Athena workgroup is set, which is never in AWS.
+  externalModules: ['@duckdb/node-api'],
 };
 
 /**
@@ -342,6 +344,8 @@ export interface LmsResources {
   readonly eventBus?: IEventBus;
   /** The work queues; only functions whose `needs` name a queue require them. @default - none */
   readonly queues?: Readonly<Record<QueueName, IQueue>>;
+  /** The From address of the LMS's mail (an SES verified identity), for `mail`. @default - none: no mail */
+  readonly mailSender?: string;
 }
 
 /**
@@ -511,6 +515,7 @@ export class LmsFunction extends NodejsFunction {
       }
       this.bindEventBus(resources.eventBus, needs.events);
     }
+    if (needs.mail && resources.mailSender) this.bindMailSender(resources.mailSender);
     for (const name of QUEUES) {
       if (!needs.queues?.[name]) continue;
       const queue = resources.queues?.[name];
@@ -521,6 +526,24 @@ export class LmsFunction extends NodejsFunction {
       }
       this.bindQueue(name, queue);
     }
+    return this;
+  }
+
+  /**
+   * Sends mail from `sender` only: `REPORT_MAIL_SENDER`, and SES's SendEmail on that address's identity and its
+   * domain's (SES authorises a send against whichever of the two is verified).
+   */
+  bindMailSender(sender: string): this {
+    this.addEnvironment(ENV.reportMailSender, sender);
+    const domain = sender.slice(sender.lastIndexOf('@') + 1);
+    const stack = Stack.of(this);
+    Grant.addToPrincipal({
+      grantee: this,
+      actions: ['ses:SendEmail'],
+      resourceArns: [sender, domain].map((identity) =>
+        stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+      ),
+    });
     return this;
   }
 

@@ -9,9 +9,14 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { Role } from '../../shared/domain/principal.ts';
 import { systemActor } from '../../shared/domain/principal.ts';
 import { linkLoginsPorts } from '../../shared/store/identity-wiring.ts';
+import { reportSchedulePorts } from '../../shared/store/report-schedule-wiring.ts';
 import type { OrganisationPorts } from '../../shared/store/wiring.ts';
 import { createDepartment } from '../../shared/use-cases/departments.ts';
 import { linkLogins } from '../../shared/use-cases/login-links.ts';
+import {
+  reportDeliverySettings,
+  updateReportDeliverySettings,
+} from '../../shared/use-cases/report-schedules.ts';
 import { createUser, updateUser } from '../../shared/use-cases/users.ts';
 import { ensureCognitoUser } from './cognito.ts';
 import type { LocalResources } from './resources.ts';
@@ -46,6 +51,10 @@ export async function seedDemoOrganisation(
   }
   const created = !(await ports.users.idByEmail('admin@example.com'));
   if (created) await createDemoPeople(ports);
+  // Scheduled reports may be mailed within the demo domain (data seeded before schedules existed too).
+  const delivery = reportSchedulePorts();
+  if ((await reportDeliverySettings(delivery)).version === 1)
+    await updateReportDeliverySettings(delivery, seedActor, 1, { recipientDomains: ['example.com'] });
   // Every start, as the link-logins job does after a deploy: the demo logins linked to their profiles (also
   // data seeded before links existed), and the admin seats matching the admin group.
   await linkLogins(linkLoginsPorts(), seedActor);

@@ -4,6 +4,7 @@
  * free ports with throwaway data.
  */
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { runAsFunction } from '../../shared/aws-calls.ts';
 import { dynamoDb, resetClients } from '../../shared/clients.ts';
 import { ENV, QUEUE_ENV, requireSetting, resetSettingsCache } from '../../shared/config.ts';
@@ -31,6 +32,9 @@ import {
   localEnvironment,
 } from './resources.ts';
 import { seedDemoOrganisation } from './seed.ts';
+
+/** The From address of the local stack's mail (the demo domain). */
+export const LOCAL_MAIL_SENDER = 'reports@example.com';
 
 export interface LocalStackOptions {
   /** Persist data there; `undefined` for throwaway data. */
@@ -124,6 +128,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...localEnvironment(emulators.endpoints, resources),
       [ENV.oauthTokenUrl]: oauth.tokenUrl,
       [ENV.localOAuthClientsTable]: LOCAL_NAMES.oauthClientsTable,
+      // Scheduled reports' mail: `.eml` files beside the data (`.local/mail/` for npm start).
+      [ENV.localMailDir]: path.join(emulators.dataDir, 'mail'),
+      [ENV.reportMailSender]: LOCAL_MAIL_SENDER,
       AWS_ENDPOINT_URL_SQS: queues.endpoint,
       ...Object.fromEntries(QUEUES.map((queue) => [ENV[QUEUE_ENV[queue]], queueUrls[queue]])),
     };

@@ -101,6 +101,8 @@ export interface JobsStackProps extends StackProps {
   readonly failureRetention?: Duration;
   /** Who is emailed when an alarm goes off (context `lms:alarmEmail`). @default - nobody: subscribe later */
   readonly alarmEmail?: string;
+  /** The From address of scheduled reports' mail, an SES verified identity (context `lms:reportMailSender`). @default - none: reports are not mailed */
+  readonly mailSender?: string;
   /** Course load time (launch to the content's first initialisation) whose p95 over 15 minutes alarms. @default 10,000 ms */
   readonly courseLoadP95AlarmMs?: number;
 }

@@ -131,6 +131,12 @@ export interface RouteNeeds {
    * Locally the reports run on DuckDB and this grants nothing.
    */
   readonly reportQueries?: true;
+  /**
+   * `send`: SES `SendEmail` from the LMS's report sender (`REPORT_MAIL_SENDER`, context `lms:reportMailSender`):
+   * scheduled reports. Without a sender configured the function gets neither, and mailing fails saying so.
+   * Locally mail goes to a folder (`LMS_LOCAL_MAIL_DIR`).
+   */
+  readonly mail?: 'send';
   /** `send`: SendMessage on the queue (whose URL the function gets), to start background work on it. */
   readonly queues?: Partial<Record<QueueName, 'send'>>;
 }

@@ -439,11 +439,27 @@ export const runReports: QueueJob = {
   // rows and CSV, never deleting; queries Athena in AWS.
   needs: { table: 'write', buckets: { analytics: 'read-append' }, reportQueries: true },
   timeoutSeconds: 900,
-  // DuckDB (one machine) reads the export's files into memory: 1 GB of it (shared/store/report-wiring.ts).
-  memoryMb: 2048,
-  ephemeralStorageMb: 4096,
-  // DuckDB is a native module: it ships as node_modules, its binding for Lambda's arm64 (LmsFunction).
-  nodeModules: ['@duckdb/node-api'],
+  // Athena's rows (up to the 100,000-row cap) are held to write the JSON and the CSV.
+  memoryMb: 1024,
+};
+
+export const reportSchedules: ScheduledJob = {
+  id: 'reportSchedules',
+  name: 'report-schedules',
+  handler: 'functions/jobs/report-schedules.ts',
+  summary:
+    "Requests the runs of the report schedules that are due (each as its owner, in the owner's scope as it stands), then mails each ended run's CSV link (or its failure) to the schedule's recipients",
+  trigger: { kind: 'schedule', everyMinutes: 5 },
+  // Schedules, deliveries, the owners and their seats and departments, the runs it requests (to the reports
+  // queue, after reading the newest export's manifest) and reads; presigns links to reports/ (a presigned GET
+  // is authorised as the signer's GetObject).
+  needs: {
+    table: 'write',
+    queues: { reports: 'send' },
+    buckets: { analytics: 'read' },
+    mail: 'send',
+  },
+  timeoutSeconds: 120,
 };
 
 export const jobs: readonly JobDefinition[] = [
@@ -471,4 +487,5 @@ export const jobs: readonly JobDefinition[] = [
   archival,
   runArchival,
   runReports,
+  reportSchedules,
 ];

@@ -22,6 +22,8 @@ import { exportRoutes } from './exports.ts';
 import * as identity from './identity.ts';
 import * as identityProviders from './identity-providers.ts';
 import { importRoutes } from './imports.ts';
+import { reconcileReports } from './reconcile.ts';
+import { reportScheduleRoutes } from './report-schedules.ts';
 import { reportRoutes } from './reports.ts';
 import { runtimeRoutes } from './runtime.ts';
 import { scimRoutes } from './scim.ts';
@@ -123,4 +125,6 @@ export const routes: readonly RouteDefinition[] = [
   ...exportRoutes,
   ...reportRoutes,
   ...backupRoutes,
+  ...reportScheduleRoutes,
+  reconcileReports,
 ];

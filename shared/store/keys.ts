@@ -175,7 +175,30 @@ export const keys = {
   }),
   xapiDocument: (scopeHash: string, id: string) => ({ pk: `XAPIDOC#${scopeHash}`, sk: `DOC#${id}` }),
 
-  /** An organisation setting document (`data-lifecycle`). */
+  /**
+   * Report schedules. gsi1 (active ones only): by the time they run next, so the tick reads those due as one
+   * key range. gsi2: every schedule by owner, then creation (a manager's own are one prefix).
+   */
+  reportSchedule: (id: string) => ({ pk: `REPORTSCHEDULE#${id}`, sk: 'SCHEDULE' }),
+  reportSchedulesDue: (nextRunAt: string, id: string) => ({
+    gsi1pk: 'REPORTSCHEDULES#ACTIVE',
+    gsi1sk: `${nextRunAt}#${id}`,
+  }),
+  reportSchedulesByOwner: (ownerId: string, createdAt: string, id: string) => ({
+    gsi2pk: 'REPORTSCHEDULES',
+    gsi2sk: `${ownerId}#${createdAt}#${id}`,
+  }),
+  /** A run a schedule requested and has not mailed yet, in the schedule's partition; gsi1: all of them. */
+  reportDelivery: (scheduleId: string, jobId: string) => ({
+    pk: `REPORTSCHEDULE#${scheduleId}`,
+    sk: `DELIVERY#${jobId}`,
+  }),
+  reportDeliveriesPending: (requestedAt: string, jobId: string) => ({
+    gsi1pk: 'REPORTDELIVERIES',
+    gsi1sk: `${requestedAt}#${jobId}`,
+  }),
+
+  /** An organisation setting document (`data-lifecycle`, `report-delivery`). */
   settings: (name: string) => ({ pk: 'SETTINGS', sk: name }),
 
   /** A department's figure for one metric and period (imported business metrics). */

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { athenaClient, dynamoDb, s3Client, s3PresignerClient } from '../clients.ts';
 import { optionalSetting, requireSetting } from '../config.ts';
 import { AthenaReportEngine } from '../reports/athena-engine.ts';
-import { DuckDbReportEngine } from '../reports/duckdb-engine.ts';
 import type { ReportEngine } from '../reports/engine.ts';
 import { reportMaxScanBytes } from '../reports/limits.ts';
 import { latestSnapshot } from '../reports/snapshot.ts';
@@ -56,28 +55,41 @@ export function reportWorkerPorts(): ReportWorkerPorts {
   return {
     jobs,
     runtime: systemRuntime,
-    engine: reportEngine(bucket),
+    // The worker's 900 s, less time to write the rows and record the run.
+    engine: reportEngine(bucket, 780_000),
     latestExport: latestExport(jobs, bucket),
     files: runFiles(bucket),
   };
 }
 
-/** Athena where the workgroup is set (AWS); DuckDB over the export's files, downloaded once, elsewhere. */
-function reportEngine(bucket: string): ReportEngine {
+/**
+ * Athena where the workgroup is set (AWS); DuckDB over the export's files, downloaded once, elsewhere. DuckDB
+ * is imported only when it runs: it is a native module no Lambda bundle ships (`LMS_BUNDLING` keeps it
+ * external), and in AWS every function that runs reports has the workgroup.
+ * @param deadlineMs how long an Athena query may run before it is stopped: the function's timeout, less time
+ * to answer or record the run.
+ */
+export function reportEngine(bucket: string, deadlineMs: number): ReportEngine {
   const workgroup = optionalSetting('athenaWorkgroup');
   if (workgroup)
     return new AthenaReportEngine(athenaClient(), {
       workgroup,
       database: requireSetting('analyticsDatabase'),
       maxScanBytes: reportMaxScanBytes(),
-      // The worker's 900 s, less time to write the rows and record the run.
-      deadlineMs: 780_000,
+      deadlineMs,
     });
-  // A run's files never change, so the cache is shared by every run of one machine (or one Lambda container).
-  const cacheDir = path.join(tmpdir(), 'lms-report-files');
-  // DuckDB's share of the worker's 2048 MB (the rest: Node, the rows, the SDK).
-  return new DuckDbReportEngine(cachedParquetFiles(s3Client(), bucket, cacheDir), {
-    threads: 2,
-    memoryLimit: '1GB',
-  });
+  let duckdb: Promise<ReportEngine> | undefined;
+  return {
+    run: async (query) => {
+      duckdb ??= import('../reports/duckdb-engine.ts').then(
+        ({ DuckDbReportEngine }) =>
+          // A run's files never change, so the cache is shared by every run of one machine.
+          new DuckDbReportEngine(
+            cachedParquetFiles(s3Client(), bucket, path.join(tmpdir(), 'lms-report-files')),
+            { threads: 2, memoryLimit: '1GB' },
+          ),
+      );
+      return (await duckdb).run(query);
+    },
+  };
 }
