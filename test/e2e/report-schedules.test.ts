@@ -150,7 +150,9 @@ describe('/report-schedules', () => {
     const link = /^(http\S+)$/m.exec(mail[0] as string)?.[1] as string;
     const csv = await fetch(link);
     expect(csv.status).toBe(200);
-    expect((await csv.text()).split('\n')[0]).toContain('period');
+    expect((await csv.text()).split(/\r?\n/)[0]).toBe(
+      'Period,Course id,Course,Department id,Department,Completions,Average score',
+    );
     const audit = await api('GET', `/audit?target=report-schedule:${created.json.id}`, { token: admin });
     expect(audit.json.items.map((record: { action: string }) => record.action)).toContain(
       'report-schedule.delivered',
