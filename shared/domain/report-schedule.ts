@@ -68,6 +68,60 @@ export function nextRunAfter(cron: string, timeZone: string, after: Date): Date 
   return CronExpressionParser.parse(cron, { tz: timeZone, currentDate: after }).next().toDate();
 }
 
+/**
+ * The period a scheduled run covers, taken afresh at each run in the schedule's time zone: the run fills the
+ * report's `from` and `to` (the last full week, Monday to Sunday; month; quarter; year; or the N days before
+ * the run's day). Without it a schedule re-runs the same fixed period.
+ */
+export const RELATIVE_PERIODS = [
+  'previous-week',
+  'previous-month',
+  'previous-quarter',
+  'previous-year',
+  'last-7-days',
+  'last-30-days',
+] as const;
+export const RelativePeriod = z.enum(RELATIVE_PERIODS);
+export type RelativePeriod = z.infer<typeof RelativePeriod>;
+
+/** The days (`YYYY-MM-DD`, both inclusive) `period` covers for a run at `at`, read in `timeZone`. */
+export function periodDates(
+  period: RelativePeriod,
+  at: Date,
+  timeZone: string,
+): { from: string; to: string } {
+  const [year, month, day] = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
+    .format(at)
+    .split('-')
+    .map(Number) as [number, number, number];
+  // Calendar arithmetic on UTC dates: the local day is already chosen, so no offset moves it.
+  const date = (y: number, m: number, d: number) =>
+    new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
+  switch (period) {
+    case 'previous-week': {
+      const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7; // Monday 0
+      return { from: date(year, month, day - weekday - 7), to: date(year, month, day - weekday - 1) };
+    }
+    case 'previous-month':
+      return { from: date(year, month - 1, 1), to: date(year, month, 0) };
+    case 'previous-quarter': {
+      const firstMonth = Math.floor((month - 1) / 3) * 3 + 1;
+      return { from: date(year, firstMonth - 3, 1), to: date(year, firstMonth, 0) };
+    }
+    case 'previous-year':
+      return { from: date(year - 1, 1, 1), to: date(year - 1, 12, 31) };
+    case 'last-7-days':
+      return { from: date(year, month, day - 7), to: date(year, month, day - 1) };
+    case 'last-30-days':
+      return { from: date(year, month, day - 30), to: date(year, month, day - 1) };
+  }
+}
+
 export const ReportFormat = z.enum(['json', 'csv']);
 
 export const ReportScheduleStatus = z.enum(['active', 'paused']);
@@ -78,6 +132,8 @@ export const ReportSchedule = z
     /** The catalog report's name (`compliance`). */
     report: z.string(),
     params: z.record(z.string(), z.unknown()),
+    /** Each run's `from`/`to`, when the schedule covers a moving period. */
+    period: RelativePeriod.nullable().default(null),
     format: ReportFormat,
     cron: z.string(),
     timezone: z.string(),
@@ -106,6 +162,9 @@ export const CreateReportScheduleBody = z
   .strictObject({
     report: z.string().min(1).max(64).describe('A report of the catalog (GET /reports)'),
     params: z.record(z.string(), z.unknown()).default({}).describe("The report's parameters, checked now"),
+    period: RelativePeriod.optional().describe(
+      "A moving period: each run sets the report's from and to to it (the report must take a period)",
+    ),
     format: ReportFormat.default('csv'),
     cron: Cron,
     timezone: TimeZone.default('UTC'),

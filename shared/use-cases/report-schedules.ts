@@ -31,6 +31,7 @@ import {
   emailDomain,
   nextRunAfter,
   type PendingDelivery,
+  periodDates,
   type ReportDeliverySettings,
   type ReportSchedule,
   type UpdateReportDeliveryInput,
@@ -182,7 +183,16 @@ export async function createReportSchedule(
     throw new OutOfScopeError(`You may not run the report ${report.name}, so you may not schedule it.`);
   if (!principal.userId)
     throw new OutOfScopeError('A schedule runs as a person: sign in with a login linked to your profile.');
-  const parsed = report.params.safeParse(input.params);
+  // A moving period fills from/to at each run: checked here with the dates it gives today.
+  const period = input.period ?? null;
+  if (period && !('from' in reportParamFields(report) && 'to' in reportParamFields(report)))
+    throw new InvalidInputError(`The report ${report.name} takes no period.`, [
+      { path: 'body.period', message: 'this report has no from and to' },
+    ]);
+  const parsed = report.params.safeParse({
+    ...input.params,
+    ...(period ? periodDates(period, deps.runtime.now(), input.timezone) : {}),
+  });
   if (!parsed.success)
     throw new InvalidInputError(
       `The parameters do not fit the report ${report.name}.`,
@@ -214,7 +224,8 @@ export async function createReportSchedule(
   const schedule: ReportSchedule = {
     id: deps.runtime.newId(),
     report: report.name,
-    params,
+    params: period ? withoutPeriod(params) : params,
+    period,
     format: input.format,
     cron: input.cron,
     timezone: input.timezone,
@@ -401,7 +412,12 @@ async function startScheduledRun(
     const job = await deps.requestRun(
       owner.principal,
       schedule.report,
-      { params: schedule.params, format: schedule.format },
+      {
+        params: schedule.period
+          ? { ...schedule.params, ...periodDates(schedule.period, at, schedule.timezone) }
+          : schedule.params,
+        format: schedule.format,
+      },
       { scheduleId: schedule.id },
     );
     await deps.schedules.recordRun(schedule.id, { jobId: job.id, at: at.toISOString(), error: null }, null);
@@ -519,4 +535,15 @@ async function deliver(deps: ReportScheduleTickDeps, delivery: PendingDelivery, 
 
 function reportTitle(schedule: ReportSchedule): string {
   return findReport(schedule.report)?.title ?? schedule.report;
+}
+
+/** The top-level fields a report's parameters take (its zod object's shape; zod 4 keeps refinements on it). */
+function reportParamFields(report: { params: unknown }): Record<string, unknown> {
+  return (report.params as { shape?: Record<string, unknown> }).shape ?? {};
+}
+
+/** A schedule with a moving period keeps every parameter but the dates it sets at each run. */
+function withoutPeriod(params: Record<string, unknown>): Record<string, unknown> {
+  const { from: _from, to: _to, ...rest } = params;
+  return rest;
 }

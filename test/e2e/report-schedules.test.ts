@@ -84,6 +84,26 @@ describe('/report-schedules', () => {
     expect(stale.status).toBe(412);
   });
 
+  it('runs a moving period: each run covers the last full month, and a report without a period refuses one', async () => {
+    // Act
+    const created = await api('POST', '/report-schedules', {
+      token: admin,
+      body: { ...BODY, params: { granularity: 'month' }, period: 'previous-month', timezone: 'UTC' },
+    });
+    const refused = await api('POST', '/report-schedules', {
+      token: admin,
+      body: { ...BODY, report: 'compliance', params: {}, period: 'previous-month' },
+    });
+
+    // Assess: the dates are not kept; each run gets them
+    expect(created.status, created.text).toBe(201);
+    expect(created.json).toMatchObject({ period: 'previous-month', params: { granularity: 'month' } });
+    expect(created.json.params).not.toHaveProperty('from');
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors).toEqual([{ path: 'body.period', message: 'this report has no from and to' }]);
+    await api('DELETE', `/report-schedules/${created.json.id}`, { token: admin });
+  });
+
   it('lets a manager schedule in their scope and see only their own; pause, resume and delete', async () => {
     // Prepare: one schedule each
     const mine = await api('POST', '/report-schedules', { token: manager, body: BODY });

@@ -1,7 +1,8 @@
 /**
  * Report schedules against DynamoDB Local and the S3 emulator, through the use cases and their real stores,
- * with the report runs behind the tick's port (`requestRun`): the runs-api's worker is not on this branch, so
- * the test plays it, ending the run it was asked for and writing its CSV where the contract says. Creating
+ * with the report runs behind the tick's port (`requestRun`) played by the test, which ends the run it was
+ * asked for and writes its CSV where the worker would, so each outcome (success, failure) is chosen here;
+ * test/e2e/report-schedules.test.ts runs the same tick with the real runs and worker. Creating
  * refuses bad input naming the field and stores nothing; each tick requests a due run once (two ticks at
  * once: one wins), mails a presigned link that downloads the CSV, mails a failure, and pauses a schedule
  * whose owner no longer manages a department.
@@ -41,7 +42,13 @@ const PARAMS = { from: '2026-01-01', to: '2026-03-31', granularity: 'month' };
 let mailDir: string;
 let jobs: DynamoJobRepository;
 /** What the tick asked the report runs for, in order. */
-const requested: { principal: Principal; name: string; scheduleId: string; job: Job }[] = [];
+const requested: {
+  principal: Principal;
+  name: string;
+  scheduleId: string;
+  params: unknown;
+  job: Job;
+}[] = [];
 
 /** The runs-api's requestReportRun, as the tick sees it: a queued report job, its input as the contract says. */
 const requestRun: RequestReportRun = async (principal, name, body, origin) => {
@@ -66,7 +73,7 @@ const requestRun: RequestReportRun = async (principal, name, body, origin) => {
     version: 1,
   };
   await jobs.create(job, null);
-  requested.push({ principal, name, scheduleId: origin.scheduleId, job });
+  requested.push({ principal, name, scheduleId: origin.scheduleId, params: body.params, job });
   return job;
 };
 
@@ -215,6 +222,30 @@ describe('createReportSchedule', () => {
 });
 
 describe('runReportScheduleTick', () => {
+  it("gives each run of a moving period its dates, in the schedule's zone", async () => {
+    // Prepare: previous month, Mondays 07:00 in Paris
+    const admin = await person('admin');
+    const schedule = await createReportSchedule(reportSchedulePorts(), admin.actor, {
+      report: 'completion',
+      params: { granularity: 'month' },
+      period: 'previous-month',
+      format: 'csv',
+      cron: '0 7 * * 1',
+      timezone: 'Europe/Paris',
+      recipients: ['team@example.com'],
+    });
+
+    // Act: the tick on Monday 6 January 2031, 07:00 in Paris
+    await runReportScheduleTick(tickPorts(), new Date('2031-01-06T06:00:00.000Z'));
+
+    // Assess
+    expect(requested.find((run) => run.scheduleId === schedule.id)?.params).toEqual({
+      granularity: 'month',
+      from: '2030-12-01',
+      to: '2030-12-31',
+    });
+  });
+
   it('requests a due run once as its owner (two ticks at once), mails the CSV link once the run succeeded', async () => {
     // Prepare
     const admin = await person('admin');

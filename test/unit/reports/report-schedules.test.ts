@@ -13,6 +13,7 @@ import {
   CreateReportScheduleBody,
   cronProblem,
   nextRunAfter,
+  periodDates,
 } from '../../../shared/domain/report-schedule.ts';
 import { FolderMailer, SesMailer } from '../../../shared/store/mail.ts';
 
@@ -135,5 +136,36 @@ describe('FolderMailer', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the moving period of a schedule', () => {
+  // Monday 2 March 2026, 00:30 in Paris (still Sunday 1 March, 23:30 in UTC)
+  const at = new Date('2026-03-01T23:30:00.000Z');
+
+  it("covers the last full week, month, quarter and year, and the last days, of the run's day in its zone", () => {
+    expect(periodDates('previous-week', at, 'Europe/Paris')).toEqual({
+      from: '2026-02-23',
+      to: '2026-03-01',
+    });
+    expect(periodDates('previous-month', at, 'Europe/Paris')).toEqual({
+      from: '2026-02-01',
+      to: '2026-02-28',
+    });
+    expect(periodDates('previous-quarter', at, 'Europe/Paris')).toEqual({
+      from: '2025-10-01',
+      to: '2025-12-31',
+    });
+    expect(periodDates('previous-year', at, 'Europe/Paris')).toEqual({
+      from: '2025-01-01',
+      to: '2025-12-31',
+    });
+    expect(periodDates('last-7-days', at, 'Europe/Paris')).toEqual({ from: '2026-02-23', to: '2026-03-01' });
+    expect(periodDates('last-30-days', at, 'Europe/Paris')).toEqual({ from: '2026-01-31', to: '2026-03-01' });
+  });
+
+  it('reads the day in the zone: in UTC the same moment is still Sunday 1 March', () => {
+    expect(periodDates('previous-week', at, 'UTC')).toEqual({ from: '2026-02-16', to: '2026-02-22' });
+    expect(periodDates('last-7-days', at, 'UTC')).toEqual({ from: '2026-02-22', to: '2026-02-28' });
   });
 });
