@@ -103,6 +103,8 @@ export function buildApp(app: App): LmsStacks {
     webClient: auth.webClient,
     watchedStacks: { auth },
     alarmEmail,
+    // The report worker runs its queries in Athena over the export's Glue tables.
+    reportQueries: data.analyticsLake,
   });
 
   const backup = new BackupStack(app, 'LmsBackup', {

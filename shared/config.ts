@@ -28,6 +28,8 @@ export const ENV = {
   /** Athena (AWS): the workgroup reports run in and the Glue database of the export's tables. Unset: DuckDB. */
   athenaWorkgroup: 'ATHENA_WORKGROUP',
   analyticsDatabase: 'ANALYTICS_DATABASE',
+  /** The API's name in CloudWatch (AWS): GET /admin/status reads its error rate. Unset: the local request log. */
+  apiName: 'API_NAME',
   /** The web app client (federation lists its providers on it; discovery sends people through it). */
   webClientId: 'WEB_CLIENT_ID',
   /** Cognito hosted sign-in domain, e.g. `lms.auth.eu-west-1.amazoncognito.com` (AWS, when configured). */

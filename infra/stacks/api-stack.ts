@@ -262,7 +262,11 @@ export class ApiStack extends Stack {
         environment: { [ENV.stage]: stageName, [ENV.corsAllowedOrigins]: allowOrigins.join(',') },
         ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
       });
-      fn.bindNeeds(route.needs, { ...props, webClientId: props.webClient?.userPoolClientId });
+      fn.bindNeeds(route.needs, {
+        ...props,
+        webClientId: props.webClient?.userPoolClientId,
+        apiName: api.restApiName,
+      });
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:
