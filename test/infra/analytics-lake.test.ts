@@ -120,7 +120,7 @@ describe('the Glue tables of the analytics export', () => {
         'projection.dt.range': '2024-01-01,NOW',
         'projection.dt.interval': '1',
         'projection.dt.interval.unit': 'DAYS',
-        'storage.location.template': location(name, 'dt=${dt}/'),
+        'storage.location.template': location(name, `dt=\${dt}/`),
       });
       expect(table.StorageDescriptor, name).toMatchObject({
         Location: location(name),
