@@ -42,6 +42,7 @@ const SERVICE_OF_CLIENT: Readonly<Record<string, string>> = {
   SecretsManagerClient: 'secretsmanager',
   EventBridgeClient: 'events',
   SQSClient: 'sqs',
+  CloudWatchClient: 'cloudwatch',
 };
 
 /**

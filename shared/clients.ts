@@ -5,6 +5,7 @@
  * Clients are created once per module load (cold start) and reused across invocations. In the tests, every
  * client records what IAM authorises for each call it sends (shared/aws-calls.ts).
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -23,6 +24,7 @@ let cognito: CognitoIdentityProviderClient | undefined;
 let eventBridge: EventBridgeClient | undefined;
 let secretsManager: SecretsManagerClient | undefined;
 let sqs: SQSClient | undefined;
+let cloudWatch: CloudWatchClient | undefined;
 
 /** The DynamoDB client under {@link dynamoDb}, for libraries that send DynamoDB's own commands (idempotency). */
 export function dynamoDbClient(): DynamoDBClient {
@@ -80,6 +82,12 @@ export function sqsClient(): SQSClient {
   return sqs;
 }
 
+/** CloudWatch client (AWS only: locally the gateway's request log stands in for the API's metrics). */
+export function cloudWatchClient(): CloudWatchClient {
+  cloudWatch ??= recorded(new CloudWatchClient({}));
+  return cloudWatch;
+}
+
 /** The client, with the tests' call recording on its stack (a no-op outside the tests). */
 function recorded<C, I extends object, O extends object>(
   client: C & { middlewareStack: MiddlewareStack<I, O> },
@@ -98,4 +106,5 @@ export function resetClients(): void {
   eventBridge = undefined;
   secretsManager = undefined;
   sqs = undefined;
+  cloudWatch = undefined;
 }
