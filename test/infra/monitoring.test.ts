@@ -139,7 +139,7 @@ describe('the alarms', () => {
     });
     const table = alarmsByDescription('DynamoDB throttled')[0];
     expect(table).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    expect((table?.Metrics as Json[])[0]).toMatchObject({ Expression: 'reads + writes' });
+    expect(((table?.Metrics ?? []) as Json[])[0]).toMatchObject({ Expression: 'reads + writes' });
     expect(JSON.stringify(table?.Metrics)).toContain('ReadThrottleEvents');
     expect(JSON.stringify(table?.Metrics)).toContain('WriteThrottleEvents');
   });
@@ -233,10 +233,9 @@ describe('the apiMetrics grant of GET /admin/status', () => {
   it("reads CloudWatch metrics (GetMetricData, which takes no resource) and knows the API's name", () => {
     // Prepare
     const fn = stacks.api.functions.get('getAdminStatus');
-    const nested = Template.fromStack(Stack.of(fn as unknown as Stack));
-    const roleId = Stack.of(fn as unknown as Stack).resolve(
-      (fn?.role?.node.defaultChild as CfnElement).logicalId,
-    ) as string;
+    if (!fn?.role) throw new Error('No function with a role for getAdminStatus');
+    const nested = Template.fromStack(Stack.of(fn));
+    const roleId = Stack.of(fn).resolve((fn.role.node.defaultChild as CfnElement).logicalId) as string;
     const statements = Object.values(nested.findResources('AWS::IAM::Policy'))
       .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Json[]);
