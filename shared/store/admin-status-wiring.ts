@@ -6,6 +6,7 @@
 import { cloudWatchClient, dynamoDb } from '../clients.ts';
 import { optionalSetting, requireSetting } from '../config.ts';
 import type { AdminStatusPorts } from '../use-cases/admin-status.ts';
+import type { DependencyProbe } from '../use-cases/health.ts';
 import { CloudWatchApiRequestStats, localApiRequestStats } from './api-request-stats.ts';
 import { DynamoAttemptRepository } from './attempt-store.ts';
 import { DynamoCatalogRepository } from './catalog-store.ts';
@@ -17,9 +18,16 @@ export function adminStatusPorts(): AdminStatusPorts {
   const client = dynamoDb();
   const tableName = requireSetting('tableName');
   const apiName = optionalSetting('apiName');
+  const jobs = new DynamoJobRepository(client, tableName);
+  // The table's probe is a Query (what this function may do), not /health's DescribeTable.
+  const table: DependencyProbe = {
+    name: 'table',
+    kind: 'table',
+    check: () => jobs.list({ status: 'failed' }, { limit: 1 }),
+  };
   return {
-    probes: platformProbes(),
-    jobs: new DynamoJobRepository(client, tableName),
+    probes: [table, ...platformProbes().filter((probe) => probe.kind !== 'table')],
+    jobs,
     catalog: new DynamoCatalogRepository(client, tableName),
     attempts: new DynamoAttemptRepository(client, tableName),
     requests: apiName ? new CloudWatchApiRequestStats(cloudWatchClient(), apiName) : localApiRequestStats,
