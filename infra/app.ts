@@ -11,6 +11,8 @@
 import { pathToFileURL } from 'node:url';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { jobs as jobManifest } from '../shared/jobs/manifest.ts';
+import { routes } from '../shared/routes/index.ts';
 import {
   type BackupVaultLock,
   DAILY_RETENTION_DAYS,
@@ -21,6 +23,7 @@ import { AuthStack } from './stacks/auth-stack.ts';
 import { BackupStack } from './stacks/backup-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { JobsStack } from './stacks/jobs-stack.ts';
+import { MonitoringStack } from './stacks/monitoring-stack.ts';
 
 /** Context keys (set in cdk.json, or with `-c key=value`) that configure the app. */
 export const CONTEXT = {
@@ -51,6 +54,7 @@ export interface LmsStacks {
   readonly api: ApiStack;
   readonly jobs: JobsStack;
   readonly backup: BackupStack;
+  readonly monitoring: MonitoringStack;
 }
 
 /**
@@ -91,6 +95,8 @@ export function buildApp(app: App): LmsStacks {
     contentBaseUrl: `https://${contentDomainOfApp?.domainName ?? data.contentDelivery.distribution.distributionDomainName}`,
     stageName: optionalString(app, CONTEXT.stageName),
     corsAllowOrigins: stringList(app, CONTEXT.corsAllowOrigins),
+    // Reconciliation counts the export's rows in Athena.
+    reportQueries: data.analyticsLake,
   });
 
   const jobs = new JobsStack(app, 'LmsJobs', {
@@ -106,6 +112,8 @@ export function buildApp(app: App): LmsStacks {
     watchedStacks: { auth },
     alarmEmail,
     mailSender: optionalEmail(app, CONTEXT.reportMailSender),
+    // The report worker runs its queries in Athena over the export's Glue tables.
+    reportQueries: data.analyticsLake,
   });
 
   const backup = new BackupStack(app, 'LmsBackup', {
@@ -118,9 +126,31 @@ export function buildApp(app: App): LmsStacks {
     copyVaultArn,
   });
 
+  const monitoring = new MonitoringStack(app, 'LmsMonitoring', {
+    description:
+      'LMS admin: the CloudWatch dashboard, the alarms the other stacks do not raise (API errors and latency, throttles, refused sign-ins, uptime) and the /health canary.',
+    api: api.api,
+    routes,
+    table: data.table,
+    deadLetterQueues: data.deadLetterQueues,
+    jobFailureQueues: jobs.failureQueues,
+    jobNames: jobManifest.filter((job) => job.trigger.kind !== 'cognito-trigger').map((job) => job.name),
+    signInTriggers: jobManifest.flatMap((job) =>
+      job.trigger.kind === 'cognito-trigger' ? [job.trigger.operation] : [],
+    ),
+    otherAlarms: [
+      jobs.backupAgeAlarm,
+      jobs.drillDifferencesAlarm,
+      jobs.courseLoadAlarm,
+      ...jobs.jobFailureAlarms.values(),
+    ],
+    alarmTopic: jobs.alarmTopic.topic,
+    accessLogsBucket: data.accessLogsBucket,
+  });
+
   Tags.of(app).add('app', 'lms-admin');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  return { data, auth, api, jobs, backup };
+  return { data, auth, api, jobs, backup, monitoring };
 }
 
 /**

@@ -43,6 +43,7 @@ const SERVICE_OF_CLIENT: Readonly<Record<string, string>> = {
   EventBridgeClient: 'events',
   SQSClient: 'sqs',
   AthenaClient: 'athena',
+  CloudWatchClient: 'cloudwatch',
 };
 
 /**

@@ -6,6 +6,7 @@
  * client records what IAM authorises for each call it sends (shared/aws-calls.ts).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -27,6 +28,7 @@ let secretsManager: SecretsManagerClient | undefined;
 let sqs: SQSClient | undefined;
 let athena: AthenaClient | undefined;
 let ses: SESv2Client | undefined;
+let cloudWatch: CloudWatchClient | undefined;
 
 /** The DynamoDB client under {@link dynamoDb}, for libraries that send DynamoDB's own commands (idempotency). */
 export function dynamoDbClient(): DynamoDBClient {
@@ -96,6 +98,12 @@ export function sesClient(): SESv2Client {
   return ses;
 }
 
+/** CloudWatch client (AWS only: locally the gateway's request log stands in for the API's metrics). */
+export function cloudWatchClient(): CloudWatchClient {
+  cloudWatch ??= recorded(new CloudWatchClient({}));
+  return cloudWatch;
+}
+
 /** The client, with the tests' call recording on its stack (a no-op outside the tests). */
 function recorded<C, I extends object, O extends object>(
   client: C & { middlewareStack: MiddlewareStack<I, O> },
@@ -116,4 +124,5 @@ export function resetClients(): void {
   sqs = undefined;
   athena = undefined;
   ses = undefined;
+  cloudWatch = undefined;
 }

@@ -32,6 +32,8 @@ export const ENV = {
   reportMailSender: 'REPORT_MAIL_SENDER',
   /** Local stack only: mail is written there as `.eml` files instead of sent through SES. */
   localMailDir: 'LMS_LOCAL_MAIL_DIR',
+  /** The API's name in CloudWatch (AWS): GET /admin/status reads its error rate. Unset: the local request log. */
+  apiName: 'API_NAME',
   /** The web app client (federation lists its providers on it; discovery sends people through it). */
   webClientId: 'WEB_CLIENT_ID',
   /** Cognito hosted sign-in domain, e.g. `lms.auth.eu-west-1.amazoncognito.com` (AWS, when configured). */

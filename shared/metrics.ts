@@ -86,6 +86,15 @@ export function countingRefusals<A extends unknown[], R>(
   };
 }
 
+/**
+ * Powertools' `ColdStart` (1, with `service` and `function_name`) on the function's first invocation, nothing
+ * after: the dashboard graphs where people wait for a new execution environment.
+ * @example coldStartMetric(context.functionName);
+ */
+export function coldStartMetric(functionName: string): void {
+  metrics.captureColdStartMetric(functionName);
+}
+
 /** The metric of course load times (launch to the content's first initialisation). */
 export const COURSE_LOAD_TIME_METRIC = 'CourseLoadTime';
 

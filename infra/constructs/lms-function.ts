@@ -29,6 +29,7 @@ import {
   type RouteNeeds,
 } from '../../shared/http/route.ts';
 import { IDENTITY_PROVIDER_SECRET_PREFIX } from '../../shared/store/cognito-federation.ts';
+import { ATHENA_RESULTS_PREFIX, type ReportQueryTarget } from './analytics-lake.ts';
 
 /** The project root: handler paths in the route manifest are relative to it. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -169,6 +170,31 @@ export const RESTORE_TABLE_ACTIONS = [
   'dynamodb:Scan',
   'dynamodb:DeleteTable',
 ] as const;
+
+/**
+ * What `reportQueries` may do. Athena runs a query with its caller's credentials: it reads the tables' Glue
+ * definitions and Parquet files and writes the results as the function, so the function holds those grants
+ * too. Partition projection computes each day's location, so Glue's partitions are never read.
+ */
+export const REPORT_QUERY_ACTIONS = {
+  /** On the LMS workgroup only: run a query, follow it, read its rows, cancel it at the deadline. */
+  workgroup: [
+    'athena:StartQueryExecution',
+    'athena:GetQueryExecution',
+    'athena:GetQueryResults',
+    'athena:StopQueryExecution',
+  ],
+  /** On the Data Catalog, the analytics database and each of its tables. */
+  catalog: ['glue:GetDatabase', 'glue:GetTable'],
+  /** On the analytics bucket and the results bucket themselves. */
+  bucket: ['s3:GetBucketLocation', 's3:ListBucket'],
+  /** On each table's folder of the analytics bucket (`<entity>/*`). */
+  tableFiles: ['s3:GetObject'],
+  /** On the results bucket itself, for multipart result files. */
+  resultsBucket: ['s3:ListBucketMultipartUploads'],
+  /** On the results location (`results/*`): write the result files, read them back. */
+  results: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+} as const;
 
 /** The access level and the object key pattern a bucket need grants. */
 export function bucketGrantOf(need: BucketNeed): { access: BucketAccess; keyPattern: string } {
@@ -346,6 +372,10 @@ export interface LmsResources {
   readonly queues?: Readonly<Record<QueueName, IQueue>>;
   /** The From address of the LMS's mail (an SES verified identity), for `mail`. @default - none: no mail */
   readonly mailSender?: string;
+  /** The REST API's name (its CloudWatch metrics' `ApiName`); only for `apiMetrics`. @default - none */
+  readonly apiName?: string;
+  /** The Athena workgroup and Glue tables of the export; only for `reportQueries`. @default - none */
+  readonly reportQueries?: ReportQueryTarget;
 }
 
 /**
@@ -428,7 +458,7 @@ export class LmsFunction extends NodejsFunction {
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Only the X-Ray actions PutTraceSegments/PutTelemetryRecords (added by active tracing) use Resource "*": X-Ray supports no resource-level permissions. Every data-service statement names its resource (checked by test/infra).',
+        'Only the X-Ray actions PutTraceSegments/PutTelemetryRecords (added by active tracing) and, for a route needing apiMetrics, cloudwatch:GetMetricData (read only) use Resource "*": neither X-Ray nor GetMetricData supports resource-level permissions. Every data-service statement names its resource (checked by test/infra).',
     });
   }
 
@@ -516,6 +546,22 @@ export class LmsFunction extends NodejsFunction {
       this.bindEventBus(resources.eventBus, needs.events);
     }
     if (needs.mail && resources.mailSender) this.bindMailSender(resources.mailSender);
+    if (needs.reportQueries) {
+      if (!resources.reportQueries) {
+        throw new Error(
+          `${this.node.path} needs report queries, but its stack was given no analytics lake: pass the data stack's analyticsLake to the stack as reportQueries.`,
+        );
+      }
+      this.bindReportQueries(resources.reportQueries);
+    }
+    if (needs.apiMetrics) {
+      if (!resources.apiName) {
+        throw new Error(
+          `${this.node.path} needs the API's metrics, but its stack was given no API name: pass apiName to bindNeeds.`,
+        );
+      }
+      this.bindApiMetrics(resources.apiName);
+    }
     for (const name of QUEUES) {
       if (!needs.queues?.[name]) continue;
       const queue = resources.queues?.[name];
@@ -671,6 +717,62 @@ export class LmsFunction extends NodejsFunction {
       reason:
         'A restore or a restore drill creates its own table at runtime, named "<LMS table>-restore-<run id>", so no fixed ARN exists at deploy time; the "-restore-*" suffix keeps the grant off the LMS table itself and any other table, with explicit actions.',
     });
+  }
+
+  /**
+   * Publishes the workgroup as `ATHENA_WORKGROUP` and the database as `ANALYTICS_DATABASE`, and grants the
+   * {@link REPORT_QUERY_ACTIONS}: each on exactly its workgroup, database, tables, table folders and results
+   * location.
+   */
+  bindReportQueries(lake: ReportQueryTarget): this {
+    const here = Stack.of(this);
+    this.addEnvironment(ENV.athenaWorkgroup, lake.workgroupName);
+    this.addEnvironment(ENV.analyticsDatabase, lake.databaseName);
+    const glue = (resource: string, resourceName?: string) =>
+      here.formatArn({ service: 'glue', resource, resourceName });
+    const grant = (actions: readonly string[], resourceArns: string[]) =>
+      Grant.addToPrincipal({ grantee: this, actions: [...actions], resourceArns });
+    grant(REPORT_QUERY_ACTIONS.workgroup, [
+      here.formatArn({ service: 'athena', resource: 'workgroup', resourceName: lake.workgroupName }),
+    ]);
+    grant(REPORT_QUERY_ACTIONS.catalog, [
+      glue('catalog'),
+      glue('database', lake.databaseName),
+      ...lake.tableNames.map((table) => glue('table', `${lake.databaseName}/${table}`)),
+    ]);
+    grant(REPORT_QUERY_ACTIONS.bucket, [lake.analyticsBucket.bucketArn, lake.resultsBucket.bucketArn]);
+    grant(REPORT_QUERY_ACTIONS.resultsBucket, [lake.resultsBucket.bucketArn]);
+    for (const table of lake.tableNames) {
+      BucketGrants.fromBucket(lake.analyticsBucket).actionsOnObjectKeys(
+        this,
+        `${table}/*`,
+        ...REPORT_QUERY_ACTIONS.tableFiles,
+      );
+      Validations.of(this.serviceRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${this.nagArnLabel(lake.analyticsBucket, lake.analyticsBucket.bucketArn)}/${table}/*]`,
+        reason: `Athena reads the ${table} table's Parquet files with the caller's credentials; "/${table}/*" is that table's folder (one file per export day and run), read only.`,
+      });
+    }
+    BucketGrants.fromBucket(lake.resultsBucket).actionsOnObjectKeys(
+      this,
+      `${ATHENA_RESULTS_PREFIX}*`,
+      ...REPORT_QUERY_ACTIONS.results,
+    );
+    Validations.of(this.serviceRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${this.nagArnLabel(lake.resultsBucket, lake.resultsBucket.bucketArn)}/${ATHENA_RESULTS_PREFIX}*]`,
+      reason: `Athena writes each query's result file, named after the query, under the workgroup's "${ATHENA_RESULTS_PREFIX}" location with the caller's credentials, and GetQueryResults reads it back; the actions are explicit.`,
+    });
+    return this;
+  }
+
+  /**
+   * Publishes the API's name as `API_NAME` and grants `cloudwatch:GetMetricData`, which supports no
+   * resource-level permissions (so `Resource: "*"`); it reads metrics, never writes them.
+   */
+  bindApiMetrics(apiName: string): this {
+    this.addEnvironment(ENV.apiName, apiName);
+    this.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+    return this;
   }
 
   /** Publishes the queue's URL under its `*_QUEUE_URL` variable and grants `sqs:SendMessage` on it only. */

@@ -18,6 +18,7 @@ import type {
 import { bearerToken } from '../../shared/http/authorizer.ts';
 import { corsAllowedOrigins } from '../../shared/http/handler.ts';
 import { HttpProblem, problemResponse } from '../../shared/http/problem.ts';
+import { recordRequest } from '../../shared/http/request-log.ts';
 import type { HttpMethod, RouteDefinition } from '../../shared/http/route.ts';
 import {
   isScimPath,
@@ -78,6 +79,7 @@ export function createGateway(options: GatewayOptions): Server {
       })
       .then((result) => {
         send(response, result);
+        recordRequest(result.statusCode);
         options.log?.(
           `${request.method} ${request.url} ${result.statusCode} ${Math.round(performance.now() - started)}ms`,
         );

@@ -49,6 +49,7 @@ import { AUTHORIZER_CACHE_SECONDS, AUTHORIZER_HANDLER } from '../../shared/http/
 import type { BucketName, QueueName, RouteDefinition } from '../../shared/http/route.ts';
 import { routes as manifest } from '../../shared/routes/index.ts';
 import { SCIM_RATE_LIMIT, scimThrottledBody } from '../../shared/scim/throttle.ts';
+import type { ReportQueryTarget } from '../constructs/analytics-lake.ts';
 import { LmsFunction } from '../constructs/lms-function.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -57,6 +58,8 @@ export interface ApiStackProps extends StackProps {
   /** The work queues the routes start background work on. @default - none: a route needing one fails synth */
   readonly queues?: Readonly<Record<QueueName, IQueue>>;
   readonly userPool: IUserPool;
+  /** The Athena workgroup and Glue tables, for routes whose `needs` name `reportQueries` (reconciliation). */
+  readonly reportQueries?: ReportQueryTarget;
   /** The web app client: people's ID tokens are its; federation lists the identity providers on it. */
   readonly webClient: IUserPoolClient;
   /** Where content and the player are served (`https://<distribution domain>`): launch URLs. @default - none */
@@ -264,7 +267,11 @@ export class ApiStack extends Stack {
         environment: { [ENV.stage]: stageName, [ENV.corsAllowedOrigins]: allowOrigins.join(',') },
         ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
       });
-      fn.bindNeeds(route.needs, { ...props, webClientId: props.webClient?.userPoolClientId });
+      fn.bindNeeds(route.needs, {
+        ...props,
+        webClientId: props.webClient?.userPoolClientId,
+        apiName: api.restApiName,
+      });
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:

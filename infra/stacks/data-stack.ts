@@ -46,6 +46,7 @@ import type { Construct } from 'constructs';
 import { ARCHIVE_TAG } from '../../shared/domain/content.ts';
 import { BUCKETS, type BucketName, QUEUES, type QueueName } from '../../shared/http/route.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
+import { AnalyticsLake } from '../constructs/analytics-lake.ts';
 import { BACKUPS_BUCKET_ID, BackupsBucketObjectLock } from '../constructs/backups-object-lock.ts';
 import { ContentDelivery } from '../constructs/content-delivery.ts';
 
@@ -86,6 +87,8 @@ export class DataStack extends Stack {
   readonly accessLogsBucket: IBucket;
   /** CloudFront in front of `courses/` of the content bucket. */
   readonly contentDelivery: ContentDelivery;
+  /** The export's tables in Glue and the Athena workgroup reports run in (beside the bucket they read). */
+  readonly analyticsLake: AnalyticsLake;
   /** The work queues (imports' apply and undo), by name, and the dead-letter queue of each. */
   readonly queues: Readonly<Record<QueueName, IQueue>>;
   readonly deadLetterQueues: Readonly<Record<QueueName, IQueue>>;
@@ -216,6 +219,10 @@ export class DataStack extends Stack {
       bucket.policy?.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
     this.buckets = buckets;
+    this.analyticsLake = new AnalyticsLake(this, 'AnalyticsLake', {
+      analyticsBucket: analytics,
+      accessLogsBucket: accessLogs,
+    });
     Aspects.of(this).add(new BackupsBucketObjectLock(), { priority: AspectPriority.READONLY });
 
     // A run of a queue's worker takes up to 15 minutes: a message stays invisible longer than that, and one

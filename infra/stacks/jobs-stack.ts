@@ -74,6 +74,7 @@ import {
 import { type BusinessMetric, COURSE_LOAD_TIME_METRIC, METRICS_NAMESPACE } from '../../shared/metrics.ts';
 import { keys } from '../../shared/store/keys.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
+import type { ReportQueryTarget } from '../constructs/analytics-lake.ts';
 import { LMS_SERVICE_NAME, LmsFunction, type LmsFunctionProps } from '../constructs/lms-function.ts';
 
 export interface JobsStackProps extends StackProps {
@@ -105,6 +106,8 @@ export interface JobsStackProps extends StackProps {
   readonly mailSender?: string;
   /** Course load time (launch to the content's first initialisation) whose p95 over 15 minutes alarms. @default 10,000 ms */
   readonly courseLoadP95AlarmMs?: number;
+  /** The Athena workgroup and Glue tables, for jobs whose `needs` name `reportQueries`. @default - none */
+  readonly reportQueries?: ReportQueryTarget;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type * as z from 'zod';
 import { optionalSetting } from '../config.ts';
 import type { Principal } from '../domain/principal.ts';
+import { coldStartMetric } from '../metrics.ts';
 import { logger } from './logger.ts';
 import { authorize } from './middleware/authorize.ts';
 import type { LmsContext } from './middleware/lms-context.ts';
@@ -73,6 +74,7 @@ export function httpHandler<R extends RouteDefinition>(
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlateLogs())
+    .use(countColdStart())
     .use(httpCors({ origins: corsAllowedOrigins(), exposeHeaders: 'ETag', maxAge: 600 }))
     .use(problemErrors(route.protocol))
     .use(authorize(route.access))
@@ -88,6 +90,11 @@ export function httpHandler<R extends RouteDefinition>(
 export function corsAllowedOrigins(): string[] {
   const listed = (optionalSetting('corsAllowedOrigins') ?? '*').split(',').map((origin) => origin.trim());
   return listed.filter(Boolean);
+}
+
+/** The API functions' cold starts (Powertools' ColdStart metric), for the monitoring dashboard. */
+function countColdStart(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return { before: async (request) => coldStartMetric(request.context.functionName) };
 }
 
 /** Every log line of the request carries API Gateway's request id, which clients also see in problems. */

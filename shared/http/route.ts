@@ -126,9 +126,9 @@ export interface RouteNeeds {
   readonly events?: 'publish';
   /**
    * Run reports with Athena: Start/Get/StopQueryExecution and GetQueryResults in the LMS workgroup, Glue's
-   * GetDatabase/GetTable(s)/GetPartition(s) on the analytics database, read of the analytics bucket's export
-   * files and read-write of the workgroup's results location (`ATHENA_WORKGROUP`, `ANALYTICS_DATABASE`).
-   * Locally the reports run on DuckDB and this grants nothing.
+   * GetDatabase/GetTable on the analytics database and its tables (partition projection: no partitions are
+   * read), read of the analytics bucket's table folders and read-write of the workgroup's results location
+   * (`ATHENA_WORKGROUP`, `ANALYTICS_DATABASE`). Locally the reports run on DuckDB and this grants nothing.
    */
   readonly reportQueries?: true;
   /**
@@ -137,6 +137,12 @@ export interface RouteNeeds {
    * Locally mail goes to a folder (`LMS_LOCAL_MAIL_DIR`).
    */
   readonly mail?: 'send';
+  /**
+   * Read the API's own CloudWatch metrics (requests, 5XX errors): `cloudwatch:GetMetricData`, which IAM cannot
+   * scope to a resource, and the API's name (`API_NAME`, the metrics' `ApiName` dimension). Locally the
+   * gateway's request log answers instead, and this grants nothing.
+   */
+  readonly apiMetrics?: true;
   /** `send`: SendMessage on the queue (whose URL the function gets), to start background work on it. */
   readonly queues?: Partial<Record<QueueName, 'send'>>;
 }

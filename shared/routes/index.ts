@@ -4,6 +4,7 @@
  * not exist anywhere.
  */
 import type { RouteDefinition } from '../http/route.ts';
+import { getAdminStatus } from './admin-status.ts';
 import * as apiClients from './api-clients.ts';
 import { backupRoutes } from './backups.ts';
 import * as catalog from './catalog.ts';
@@ -35,6 +36,7 @@ import { xapiRoutes } from './xapi.ts';
 export const routes: readonly RouteDefinition[] = [
   getHealth,
   getHealthDetail,
+  getAdminStatus,
   getOpenApi,
   listAudit,
   createUser,

@@ -292,7 +292,13 @@ describe('cdk-nag (AwsSolutions, Serverless)', () => {
 
   it('narrows every acknowledgement to one finding and gives a reason', () => {
     // Prepare
-    const acknowledgements = collectAcknowledgements([stacks.data, stacks.auth, stacks.api, stacks.jobs]);
+    const acknowledgements = collectAcknowledgements([
+      stacks.data,
+      stacks.auth,
+      stacks.api,
+      stacks.jobs,
+      stacks.monitoring,
+    ]);
 
     // Assess
     expect(acknowledgements.length).toBeGreaterThan(0);
@@ -310,7 +316,7 @@ describe('LmsData', () => {
   it('is termination-protected and environment-agnostic', () => {
     // Assess
     expect(stacks.data.terminationProtection).toBe(true);
-    for (const stack of [stacks.data, stacks.auth, stacks.api, stacks.jobs]) {
+    for (const stack of [stacks.data, stacks.auth, stacks.api, stacks.jobs, stacks.monitoring]) {
       expect(stack.environment).toBe('aws://unknown-account/unknown-region');
     }
   });
@@ -368,8 +374,9 @@ describe('LmsData', () => {
     // Prepare
     const buckets = templates.data.findResources('AWS::S3::Bucket');
 
-    // Assess: the three product buckets plus the access-log bucket and the content distribution's log bucket
-    expect(Object.keys(buckets)).toHaveLength(BUCKETS.length + 2);
+    // Assess: the product buckets plus the access-log bucket, the content distribution's log bucket and the
+    // Athena results bucket
+    expect(Object.keys(buckets)).toHaveLength(BUCKETS.length + 3);
     for (const [logicalId, bucket] of Object.entries(buckets)) {
       expect(bucket.DeletionPolicy, logicalId).toBe('Retain');
       expect(bucket.Properties.PublicAccessBlockConfiguration, logicalId).toEqual({

@@ -16,6 +16,7 @@ import { buildApp, type LmsStacks } from '../../infra/app.ts';
 import type { LmsFunction } from '../../infra/constructs/lms-function.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { LOCAL_NAMES } from '../../infra/local/resources.ts';
+import { ANALYTICS_ENTITY_NAMES } from '../../shared/analytics/schemas.ts';
 import type { RecordedCall } from '../../shared/aws-calls.ts';
 import { AUTHORIZER_HANDLER } from '../../shared/http/authorizer.ts';
 import { BUCKETS, type BucketName } from '../../shared/http/route.ts';
@@ -152,6 +153,7 @@ describe('least privilege', () => {
       for (const grant of under.grants) {
         // The stream is read by Lambda's event source mapping on the function's behalf, not by its code.
         if (!DATA_SERVICES.test(grant.action) || grant.target === 'stream') continue;
+        if (usedByAthenaOnBehalf(under, grant)) continue;
         const key = grantKey(grant);
         const holding = holders.get(key) ?? [];
         if (!holding.includes(under)) holders.set(key, [...holding, under]);
@@ -232,6 +234,27 @@ function testFilesUnder(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
+/**
+ * Athena runs a report's query with its caller's credentials: it reads the tables' files and writes and reads
+ * its results as the function, never through the function's own S3 client. Locally DuckDB answers instead,
+ * so no test can drive these S3 grants of `reportQueries`: the results location, the buckets' location, and
+ * the table folders.
+ */
+function usedByAthenaOnBehalf(under: FunctionUnderTest, grant: Grant): boolean {
+  if (!reportQueryHandlers.has(under.handler)) return false;
+  if (grant.target.startsWith(ATHENA_RESULTS_TARGET)) return true;
+  if (grant.action === 's3:GetBucketLocation') return true;
+  return ANALYTICS_ENTITY_NAMES.some((table) => grant.target === `analytics/${table}/*`);
+}
+
+/** The handlers whose needs name `reportQueries`. */
+const reportQueryHandlers = new Set(
+  [...routes, ...jobs].filter((unit) => unit.needs.reportQueries).map((unit) => unit.handler),
+);
+
+/** How {@link targetOf} names the Athena workgroup's results bucket. */
+const ATHENA_RESULTS_TARGET = 'athena-results';
+
 function isLocalOnly(call: RecordedCall): boolean {
   return Boolean(call.resource?.startsWith('table:') && LOCAL_ONLY_TABLES.has(call.resource.slice(6)));
 }
@@ -294,6 +317,12 @@ function targetOf(resource: unknown): string {
   // `<table name>-restore-*`: the tables restores and drills create.
   if (json.includes(tableId) && json.includes('-restore-*')) return 'restore-table';
   if (json.includes(tableId)) return 'table';
+  if (json.includes(logicalIdOf(stacks.data.analyticsLake.resultsBucket))) {
+    const tail = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join']?.[1]?.at(-1);
+    return typeof tail === 'string' && tail.startsWith('/')
+      ? `${ATHENA_RESULTS_TARGET}${tail}`
+      : ATHENA_RESULTS_TARGET;
+  }
   for (const name of BUCKETS) {
     if (!json.includes(logicalIdOf(stacks.data.buckets[name]))) continue;
     // `Fn::Join ['', [<bucket ARN>, '/<pattern>']]` for objects; the bare ARN for the bucket itself.

@@ -9,6 +9,7 @@ import type { AttemptRepository } from '../../shared/use-cases/ports.ts';
 
 export async function writeLaunchedAttempt(
   attempts: Pick<AttemptRepository, 'save'>,
+  overrides: Partial<Attempt> = {},
 ): Promise<{ attempt: Attempt; token: string }> {
   const token = `lms_launch_${randomBytes(32).toString('base64url')}`;
   const now = new Date();
@@ -32,6 +33,7 @@ export async function writeLaunchedAttempt(
     errors: [],
     errorCount: 0,
     version: 1,
+    ...overrides,
   };
   const cmi = startSession('scorm12', {
     learner: { id: attempt.userId, name: 'Learner, Test' },

@@ -211,6 +211,38 @@ describe('business metrics (EMF, namespace LMS)', () => {
     ]);
   });
 
+  it("counts an API function's cold start once, with its service and function name", async () => {
+    // Prepare: a route's handler as Lambda loads it on demand, and two requests to one execution environment
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const { handler } = await fresh<typeof import('../../functions/system/get-openapi.ts')>(
+      '../../functions/system/get-openapi.ts',
+    );
+    const event = {
+      httpMethod: 'GET',
+      path: '/openapi.json',
+      headers: {},
+      requestContext: { requestId: 'request-1' },
+    } as unknown as Parameters<typeof handler>[0];
+    const context = { functionName: 'LmsApi-getOpenApi', awsRequestId: 'r-1' } as Parameters<
+      typeof handler
+    >[1];
+
+    // Act
+    await handler(event, context);
+    await handler(event, context);
+
+    // Assess
+    expect(emitted()).toEqual([
+      {
+        namespace: 'LMS',
+        name: 'ColdStart',
+        unit: 'Count',
+        value: 1,
+        dimensions: { service: 'lms-admin', function_name: 'LmsApi-getOpenApi' },
+      },
+    ]);
+  });
+
   it('emits nothing for a count of 0, and nothing at all when metrics are off (the local stack)', async () => {
     // Prepare
     const on = await fresh<typeof import('../../shared/metrics.ts')>('../../shared/metrics.ts');
