@@ -85,7 +85,7 @@ export function lmsEsbuildOptions(entry: string, outfile: string): BuildOptions 
     keepNames: true,
     sourcemap: true,
     sourcesContent: false,
-    external: [],
+    external: [...(LMS_BUNDLING.externalModules ?? [])],
   };
 }
 

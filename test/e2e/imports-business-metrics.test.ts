@@ -45,17 +45,19 @@ describe('a business metrics file: upload, plan, apply, replace, undo', () => {
     // Prepare: a department tree named by path, and another by id
     const top = uniqueName('Region');
     const topId = await department(top);
-    const salesId = await department('Sales', topId);
+    // Its own name: tests on the shared stack find the seeded Sales by name.
+    const sales = uniqueName('Field sales');
+    const salesId = await department(sales, topId);
     const opsId = await department(uniqueName('Operations'));
     const q1: [string, string] = ['2026-01-01', '2026-03-31'];
     const q2: [string, string] = ['2026-04-01', '2026-06-30'];
     const file = [
       HEADER,
-      `${top}/Sales,Incidents,incidents,2026-01-01,2026-03-31,12`,
+      `${top}/${sales},Incidents,incidents,2026-01-01,2026-03-31,12`,
       `${opsId},incidents,incidents,2026-01-01,2026-03-31,4.5`,
-      `${top}/Sales,incidents,incidents,2026-04-01,2026-06-30,8`,
+      `${top}/${sales},incidents,incidents,2026-04-01,2026-06-30,8`,
       `${top}/Nowhere,incidents,incidents,2026-01-01,2026-03-31,1`,
-      `${top}/Sales,incidents,incidents,2026-01-01,2026-03-31,13`,
+      `${top}/${sales},incidents,incidents,2026-01-01,2026-03-31,13`,
       `${opsId},incidents,incidents,2026-03-31,2026-01-01,2`,
       `${opsId},incidents,incidents,2026-07-01,2026-09-30,"1,200"`,
       `${opsId},incidents,,2026-07-01,2026-09-30,3`,

@@ -76,6 +76,11 @@ describe('the Glue tables of the analytics export', () => {
       'cohorts',
       'cohort_members',
       'audit',
+      'business_metrics',
+      'content_versions',
+      'jobs',
+      'imports',
+      'sign_ins',
     ]);
   });
 
