@@ -13,15 +13,17 @@ export interface SnapshotDeps {
   readonly readJson: (key: string) => Promise<unknown>;
 }
 
+/** The newest succeeded export run's manifest, or null when no export has succeeded yet. */
+export async function latestManifest(deps: SnapshotDeps): Promise<ExportManifest | null> {
+  const runs = await deps.jobs.list({ type: 'export', status: 'succeeded' }, { limit: 5 });
+  const key = runs.items.find((run) => run.outputs.manifest)?.outputs.manifest;
+  return key ? ExportManifest.parse(await deps.readJson(key)) : null;
+}
+
 /** The newest succeeded export run's snapshot, or null when no export has succeeded yet. */
 export async function latestSnapshot(deps: SnapshotDeps): Promise<ExportSnapshot | null> {
-  const runs = await deps.jobs.list({ type: 'export', status: 'succeeded' }, { limit: 5 });
-  for (const run of runs.items) {
-    const manifestKey = run.outputs.manifest;
-    if (!manifestKey) continue;
-    return snapshotOf(ExportManifest.parse(await deps.readJson(manifestKey)));
-  }
-  return null;
+  const manifest = await latestManifest(deps);
+  return manifest ? snapshotOf(manifest) : null;
 }
 
 export function snapshotOf(manifest: ExportManifest): ExportSnapshot {

@@ -1,7 +1,7 @@
 /** Builds reconciliation's ports once per cold start. */
-import { ExportManifest } from '../analytics/export-run.ts';
 import { dynamoDb, s3Client } from '../clients.ts';
 import { requireSetting } from '../config.ts';
+import { latestManifest } from '../reports/snapshot.ts';
 import type { ReconcileDeps } from '../use-cases/reconcile.ts';
 import { readBucketJson } from './analytics-files.ts';
 import { DynamoJobRepository } from './content-store.ts';
@@ -20,11 +20,7 @@ export function reconcilePorts(): ReconcileDeps {
   const bucket = requireSetting('analyticsBucket');
   const jobs = new DynamoJobRepository(client, tableName);
   return {
-    latestExport: async () => {
-      const runs = await jobs.list({ type: 'export', status: 'succeeded' }, { limit: 5 });
-      const key = runs.items.find((run) => run.outputs.manifest)?.outputs.manifest;
-      return key ? ExportManifest.parse(await readBucketJson(s3Client(), bucket, key)) : null;
-    },
+    latestExport: () => latestManifest({ jobs, readJson: (key) => readBucketJson(s3Client(), bucket, key) }),
     // The route's 29 s, less time to compare and answer.
     engine: reportEngine(bucket, 20_000),
     live: new DynamoLiveTable(
